@@ -1,0 +1,144 @@
+#pragma once
+// Small text helpers of the signer: validation, ASCII case, time stamps.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace cirrus::auth::sigv4::detail {
+
+// RFC 9110 token characters: what a header name or method may contain.
+constexpr bool is_tchar(char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
+    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+        return true;
+    default:
+        return false;
+    }
+}
+
+constexpr bool is_token(std::string_view s) noexcept {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!is_tchar(c)) return false;
+    return true;
+}
+
+constexpr char to_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (to_lower(a[i]) != to_lower(b[i])) return false;
+    return true;
+}
+
+// A header value may hold any byte but the ones that would end or split the header.
+constexpr bool is_safe_header_value(std::string_view v) noexcept {
+    for (char c : v)
+        if (c == '\r' || c == '\n' || c == '\0') return false;
+    return true;
+}
+
+// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+constexpr bool is_valid_utf8(std::string_view s) noexcept {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n;
+        std::uint32_t cp;
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= s.size()) return false;
+        for (std::size_t k = 1; k <= n; ++k) {
+            auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)) return false;
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+constexpr void put2(char* p, unsigned v) noexcept {
+    p[0] = static_cast<char>('0' + v / 10 % 10);
+    p[1] = static_cast<char>('0' + v % 10);
+}
+
+struct civil_time {
+    int year;
+    unsigned month, day, hour, minute, second;
+};
+
+inline civil_time to_civil(std::chrono::system_clock::time_point t) noexcept {
+    using namespace std::chrono;
+    auto secs = floor<seconds>(t);
+    auto day = floor<days>(secs);
+    year_month_day ymd{day};
+    hh_mm_ss hms{secs - day};
+    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+            static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
+            static_cast<unsigned>(hms.minutes().count()), static_cast<unsigned>(hms.seconds().count())};
+}
+
+// "20150830T123600Z" (16 characters) at out.
+inline void format_amz_date(std::chrono::system_clock::time_point t, char* out) noexcept {
+    auto c = to_civil(t);
+    auto y = static_cast<unsigned>(c.year);
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    put2(out + 4, c.month);
+    put2(out + 6, c.day);
+    out[8] = 'T';
+    put2(out + 9, c.hour);
+    put2(out + 11, c.minute);
+    put2(out + 13, c.second);
+    out[15] = 'Z';
+}
+
+// "2015-12-30T12:00:00.000Z" (24 characters) at out: the POST policy expiration format.
+inline void format_iso8601_millis(std::chrono::system_clock::time_point t, char* out) noexcept {
+    auto c = to_civil(t);
+    auto y = static_cast<unsigned>(c.year);
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    out[4] = '-';
+    put2(out + 5, c.month);
+    out[7] = '-';
+    put2(out + 8, c.day);
+    out[10] = 'T';
+    put2(out + 11, c.hour);
+    out[13] = ':';
+    put2(out + 14, c.minute);
+    out[16] = ':';
+    put2(out + 17, c.second);
+    auto ms = static_cast<unsigned>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000);
+    out[19] = '.';
+    out[20] = static_cast<char>('0' + ms / 100);
+    put2(out + 21, ms % 100);
+    out[23] = 'Z';
+}
+
+} // namespace cirrus::auth::sigv4::detail

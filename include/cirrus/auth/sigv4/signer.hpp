@@ -1,0 +1,525 @@
+#pragma once
+// AWS Signature Version 4: canonical request, string to sign, signing-key cache,
+// Authorization-header signing and query presigning.
+//
+// The signer works on a view of the request as it will go on the wire, so it knows
+// nothing of the transport. A long-lived signer reuses its buffers and caches signing
+// keys, so signing in steady state does not allocate.
+
+#include <cirrus/auth/credentials.hpp>
+#include <cirrus/auth/sigv4/detail/text.hpp>
+#include <cirrus/core/buffer.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/core/hex.hpp>
+#include <cirrus/core/result.hpp>
+#include <cirrus/core/uri.hpp>
+#include <cirrus/crypto/hmac.hpp>
+#include <cirrus/crypto/sha256.hpp>
+
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cirrus::auth::sigv4 {
+
+// How the path enters the canonical request. Most services normalise the path (remove
+// dot segments and empty segments) and encode it once more ("double encoding"); S3 does
+// neither, because object keys are taken literally.
+enum class uri_rules { standard, s3 };
+
+struct header {
+    std::string_view name;
+    std::string_view value;
+};
+
+struct request_view {
+    std::string_view method;          // "GET"
+    std::string_view path;            // as sent on the request line; "/" when empty
+    std::string_view query;           // as sent, without '?'
+    std::span<const header> headers;  // must contain host
+};
+
+namespace payload {
+inline constexpr std::string_view unsigned_payload = "UNSIGNED-PAYLOAD";
+inline constexpr std::string_view streaming_signed = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
+inline constexpr std::string_view streaming_signed_trailer = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER";
+inline constexpr std::string_view streaming_unsigned_trailer = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
+} // namespace payload
+
+inline constexpr std::string_view algorithm = "AWS4-HMAC-SHA256";
+inline constexpr std::chrono::seconds max_presign_expiry{7 * 24 * 3600};
+
+struct signing_params {
+    std::string_view region;
+    std::string_view service;
+    std::chrono::system_clock::time_point time;
+    uri_rules rules = uri_rules::standard;
+    std::string_view payload_hash = {}; // hex SHA-256 of the body or a payload:: value; empty = empty body
+    bool content_sha256_header = false; // add and sign x-amz-content-sha256
+    // Sign without the session token; the caller still sends it (a few services, e.g.
+    // IoT, expect the token outside the signature).
+    bool omit_session_token = false;
+};
+
+// Views into the signer's storage (and into the credentials for the token), valid until
+// the signer's next call.
+struct signature_headers {
+    std::string_view authorization;
+    std::string_view amz_date;
+    std::string_view content_sha256;
+    std::string_view security_token;
+    std::string_view signature;
+};
+
+// A SigV4 signing key: HMAC chain over date, region, service and "aws4_request".
+using signing_key = crypto::sha256_digest;
+
+namespace detail {
+
+// Headers that proxies may rewrite or that are set after signing: never signed.
+inline bool is_unsigned_header(std::string_view lower) noexcept {
+    constexpr std::string_view names[] = {
+        "authorization", "user-agent", "expect", "x-amzn-trace-id", "connection", "keep-alive",
+        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"};
+    for (auto n : names)
+        if (lower == n) return true;
+    return false;
+}
+
+inline bool valid_payload_hash(std::string_view h) noexcept {
+    if (h == payload::unsigned_payload || h == payload::streaming_signed ||
+        h == payload::streaming_signed_trailer || h == payload::streaming_unsigned_trailer)
+        return true;
+    if (h.size() != 64) return false;
+    for (char c : h)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
+} // namespace detail
+
+class signer {
+public:
+    signer() = default;
+    signer(const signer&) = delete;
+    signer& operator=(const signer&) = delete;
+    ~signer() {
+        for (auto& e : key_cache_) {
+            if (!e.secret.empty()) OPENSSL_cleanse(e.secret.data(), e.secret.size());
+            OPENSSL_cleanse(e.key.data(), e.key.size());
+        }
+        if (secret_scratch_.capacity() != 0) OPENSSL_cleanse(secret_scratch_.data(), secret_scratch_.size());
+    }
+
+    // Signs `req` for the Authorization header. On error nothing is signed and `out` is
+    // left empty.
+    error_code sign(const request_view& req, const credentials& creds, const signing_params& params,
+                    signature_headers& out) {
+        out = {};
+        if (auto ec = prepare(req, creds, params, false, {})) return ec;
+        const std::string_view token = params.omit_session_token ? std::string_view{} : creds.session_token;
+
+        // Extra headers the signature covers.
+        if (params.content_sha256_header) add_header_entry("x-amz-content-sha256", payload_hash_);
+        add_header_entry("x-amz-date", std::string_view(amz_date_.data(), amz_date_.size()));
+        if (!token.empty()) add_header_entry("x-amz-security-token", token);
+
+        const signing_key& key = derive_key(creds.secret_access_key, params);
+        build_canonical_request(req.method);
+        compute_signature(key);
+
+        auth_.clear();
+        auth_.append(algorithm);
+        auth_.append(" Credential=");
+        auth_.append(creds.access_key_id);
+        auth_.push_back('/');
+        auth_.append(scope_.view());
+        auth_.append(", SignedHeaders=");
+        auth_.append(signed_headers_.view());
+        auth_.append(", Signature=");
+        auth_.append(std::string_view(signature_.data(), signature_.size()));
+
+        out.authorization = auth_.view();
+        out.amz_date = std::string_view(amz_date_.data(), amz_date_.size());
+        out.content_sha256 = params.content_sha256_header ? payload_hash_ : std::string_view{};
+        out.security_token = creds.session_token;
+        out.signature = out.authorization.substr(out.authorization.size() - signature_.size());
+        return {};
+    }
+
+    // Presigned URL: returns the query string to send (the request's own parameters plus
+    // the X-Amz-* ones and X-Amz-Signature), already encoded.
+    result<std::string> presign(const request_view& req, const credentials& creds, const signing_params& params,
+                                std::chrono::seconds expires) {
+        if (expires < std::chrono::seconds{1} || expires > max_presign_expiry) return errc::expiry_out_of_range;
+        if (auto ec = prepare(req, creds, params, true, expires)) return ec;
+        const signing_key& key = derive_key(creds.secret_access_key, params);
+        build_canonical_request(req.method);
+        compute_signature(key);
+
+        std::string out;
+        out.reserve(query_.size() + 96);
+        append_canonical_query(out);
+        out += "&X-Amz-Signature=";
+        out.append(signature_.data(), signature_.size());
+        if (params.omit_session_token && !creds.session_token.empty()) {
+            out += "&X-Amz-Security-Token=";
+            uri::encode_to(creds.session_token, out);
+        }
+        return out;
+    }
+
+    // The signing key for (secret, date, region, service), from the cache when it is there.
+    const signing_key& derive_key(std::string_view secret, const signing_params& params) {
+        detail::format_amz_date(params.time, amz_date_.data());
+        const std::string_view date(amz_date_.data(), 8);
+        for (auto& e : key_cache_) {
+            if (e.valid && e.date == date && e.secret == secret && e.region == params.region &&
+                e.service == params.service)
+                return e.key;
+        }
+        auto& e = key_cache_[next_slot_];
+        next_slot_ = (next_slot_ + 1) % key_cache_.size();
+        if (!e.secret.empty()) OPENSSL_cleanse(e.secret.data(), e.secret.size());
+        e.secret.assign(secret);
+        e.date.assign(date);
+        e.region.assign(params.region);
+        e.service.assign(params.service);
+        secret_scratch_.assign("AWS4");
+        secret_scratch_.append(secret);
+        auto k = hmac_.mac(secret_scratch_, date);
+        OPENSSL_cleanse(secret_scratch_.data(), secret_scratch_.size());
+        k = hmac_.mac(k, params.region);
+        k = hmac_.mac(k, params.service);
+        e.key = hmac_.mac(k, "aws4_request");
+        e.valid = true;
+        return e.key;
+    }
+
+    // Inspection for tests and debugging: the last canonical request and string to sign.
+    // Neither contains the secret; both may contain the session token.
+    std::string_view last_canonical_request() const noexcept { return canonical_.view(); }
+    std::string_view last_string_to_sign() const noexcept { return string_to_sign_.view(); }
+    std::string_view last_scope() const noexcept { return scope_.view(); }
+    std::string_view last_amz_date() const noexcept { return {amz_date_.data(), amz_date_.size()}; }
+
+private:
+    struct cache_entry {
+        bool valid = false;
+        std::string secret, date, region, service;
+        signing_key key{};
+    };
+    struct header_entry {
+        std::uint32_t name_off, name_len; // lower-case name in names_
+        std::string_view value;
+        std::uint32_t order;
+    };
+    struct query_entry {
+        std::uint32_t key_off, key_len, value_off, value_len; // encoded, in query_
+    };
+
+    // Validates the request and fills every canonical piece except the signer-added headers.
+    error_code prepare(const request_view& req, const credentials& creds, const signing_params& params,
+                       bool presigning, std::chrono::seconds expires) {
+        if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::missing_credentials;
+        if (!detail::is_safe_header_value(creds.access_key_id) || !detail::is_safe_header_value(creds.session_token) ||
+            creds.access_key_id.find_first_of(" /,") != std::string::npos)
+            return errc::invalid_argument;
+        if (params.region.empty() || params.service.empty() || !detail::is_token(params.region) ||
+            !detail::is_token(params.service))
+            return errc::invalid_argument;
+        if (!detail::is_token(req.method)) return errc::invalid_argument;
+
+        payload_hash_ = params.payload_hash.empty() ? crypto::empty_sha256_hex : params.payload_hash;
+        if (!detail::valid_payload_hash(payload_hash_)) return errc::invalid_argument;
+
+        detail::format_amz_date(params.time, amz_date_.data());
+        scope_.clear();
+        scope_.append(std::string_view(amz_date_.data(), 8));
+        scope_.push_back('/');
+        scope_.append(params.region);
+        scope_.push_back('/');
+        scope_.append(params.service);
+        scope_.append("/aws4_request");
+
+        if (auto ec = canonical_path(req.path, params.rules)) return ec;
+
+        query_.clear();
+        query_entries_.clear();
+        if (auto ec = parse_query(req.query)) return ec;
+
+        headers_.clear();
+        names_.clear();
+        bool has_host = false;
+        const std::string_view token = params.omit_session_token ? std::string_view{} : creds.session_token;
+        for (const auto& h : req.headers) {
+            if (!detail::is_token(h.name)) return errc::invalid_header_name;
+            if (!detail::is_safe_header_value(h.value)) return errc::invalid_header_value;
+            const auto off = static_cast<std::uint32_t>(names_.size());
+            for (char c : h.name) names_.push_back(detail::to_lower(c));
+            const std::string_view lower(names_.data() + off, h.name.size());
+            if (lower == "host") {
+                if (trim(h.value).empty()) return errc::empty_host;
+                has_host = true;
+            }
+            const bool replaced = lower == "x-amz-date" || (lower == "x-amz-security-token" && !token.empty()) ||
+                                  (lower == "x-amz-content-sha256" && params.content_sha256_header && !presigning);
+            if (replaced || detail::is_unsigned_header(lower)) {
+                names_.shrink_by(h.name.size());
+                continue;
+            }
+            headers_.push_back({off, static_cast<std::uint32_t>(h.name.size()), h.value,
+                                static_cast<std::uint32_t>(headers_.size())});
+        }
+        if (!has_host) return errc::empty_host;
+
+        if (presigning) {
+            // The signed header list goes into the query, so it is built first.
+            sort_headers();
+            build_signed_headers();
+            add_query_param("X-Amz-Algorithm", algorithm, false);
+            credential_scratch_.clear();
+            credential_scratch_.append(creds.access_key_id);
+            credential_scratch_.push_back('/');
+            credential_scratch_.append(scope_.view());
+            add_query_param("X-Amz-Credential", credential_scratch_.view(), false);
+            add_query_param("X-Amz-Date", std::string_view(amz_date_.data(), amz_date_.size()), false);
+            char digits[24];
+            auto n = std::to_chars(digits, digits + sizeof digits, expires.count()).ptr - digits;
+            add_query_param("X-Amz-Expires", std::string_view(digits, static_cast<std::size_t>(n)), false);
+            if (!token.empty()) add_query_param("X-Amz-Security-Token", token, false);
+            add_query_param("X-Amz-SignedHeaders", signed_headers_.view(), false);
+        }
+        return {};
+    }
+
+    static std::string_view trim(std::string_view v) noexcept {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return v;
+    }
+
+    error_code canonical_path(std::string_view path, uri_rules rules) {
+        path_.clear();
+        if (path.empty()) path = "/";
+        if (path.front() != '/') return errc::invalid_argument;
+        decoded_.clear();
+        uri::decode_to(path, decoded_);
+        if (!detail::is_valid_utf8(decoded_.view())) return errc::invalid_utf8;
+        for (char c : path)
+            if (c == '\0' || c == '\r' || c == '\n' || c == '?' || c == '#') return errc::invalid_argument;
+        if (rules == uri_rules::s3) {
+            // The wire path is taken literally; characters it carries raw are encoded the
+            // way the server will encode them when it rebuilds the canonical request.
+            uri::encode_to(decoded_.view(), path_, uri::slash::keep);
+            return {};
+        }
+        // Normalise the wire path (dot segments, empty segments), then encode it again.
+        segments_.clear();
+        std::size_t i = 0;
+        while (i < path.size()) {
+            std::size_t j = path.find('/', i);
+            if (j == std::string_view::npos) j = path.size();
+            std::string_view seg = path.substr(i, j - i);
+            if (seg == "..") {
+                if (!segments_.empty()) segments_.pop_back();
+            } else if (!seg.empty() && seg != ".") {
+                segments_.push_back(seg);
+            }
+            i = j + 1;
+        }
+        const bool trailing = path.back() == '/' && !segments_.empty();
+        path_.push_back('/');
+        for (std::size_t k = 0; k < segments_.size(); ++k) {
+            if (k != 0) path_.push_back('/');
+            uri::encode_to(segments_[k], path_, uri::slash::encode);
+        }
+        if (trailing) path_.push_back('/');
+        return {};
+    }
+
+    error_code parse_query(std::string_view query) {
+        std::size_t i = 0;
+        while (i < query.size()) {
+            std::size_t j = query.find('&', i);
+            if (j == std::string_view::npos) j = query.size();
+            std::string_view part = query.substr(i, j - i);
+            i = j + 1;
+            if (part.empty()) continue;
+            const auto eq = part.find('=');
+            const std::string_view key = part.substr(0, eq);
+            const std::string_view value = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+            for (char c : part)
+                if (c == '\0' || c == '\r' || c == '\n' || c == '#') return errc::invalid_argument;
+            if (auto ec = add_query_param(key, value, true)) return ec;
+        }
+        return {};
+    }
+
+    // Appends one parameter, encoded per SigV4; `decode` when it comes from the wire.
+    error_code add_query_param(std::string_view key, std::string_view value, bool decode) {
+        query_entry e{};
+        e.key_off = static_cast<std::uint32_t>(query_.size());
+        if (auto ec = append_encoded(key, decode)) return ec;
+        e.key_len = static_cast<std::uint32_t>(query_.size()) - e.key_off;
+        e.value_off = static_cast<std::uint32_t>(query_.size());
+        if (auto ec = append_encoded(value, decode)) return ec;
+        e.value_len = static_cast<std::uint32_t>(query_.size()) - e.value_off;
+        query_entries_.push_back(e);
+        return {};
+    }
+
+    error_code append_encoded(std::string_view s, bool decode) {
+        if (!decode) {
+            uri::encode_to(s, query_);
+            return {};
+        }
+        scratch_.clear();
+        uri::decode_to(s, scratch_);
+        if (!detail::is_valid_utf8(scratch_.view())) return errc::invalid_utf8;
+        uri::encode_to(scratch_.view(), query_);
+        return {};
+    }
+
+    std::string_view qkey(const query_entry& e) const noexcept { return {query_.data() + e.key_off, e.key_len}; }
+    std::string_view qvalue(const query_entry& e) const noexcept {
+        return {query_.data() + e.value_off, e.value_len};
+    }
+
+    template <class Out>
+    void append_canonical_query(Out& out) {
+        std::sort(query_entries_.begin(), query_entries_.end(), [this](const query_entry& a, const query_entry& b) {
+            auto ka = qkey(a), kb = qkey(b);
+            if (ka != kb) return ka < kb;
+            return qvalue(a) < qvalue(b);
+        });
+        bool first = true;
+        for (const auto& e : query_entries_) {
+            if (!first) out.push_back('&');
+            first = false;
+            for (char c : qkey(e)) out.push_back(c);
+            out.push_back('=');
+            for (char c : qvalue(e)) out.push_back(c);
+        }
+    }
+
+    void add_header_entry(std::string_view lower_name, std::string_view value) {
+        const auto off = static_cast<std::uint32_t>(names_.size());
+        names_.append(lower_name);
+        headers_.push_back({off, static_cast<std::uint32_t>(lower_name.size()), value,
+                            static_cast<std::uint32_t>(headers_.size())});
+    }
+
+    std::string_view hname(const header_entry& e) const noexcept { return {names_.data() + e.name_off, e.name_len}; }
+
+    void sort_headers() {
+        // Ties keep request order: repeated headers join their values in the order sent.
+        std::sort(headers_.begin(), headers_.end(), [this](const header_entry& a, const header_entry& b) {
+            auto na = hname(a), nb = hname(b);
+            if (na != nb) return na < nb;
+            return a.order < b.order;
+        });
+    }
+
+    void build_signed_headers() {
+        signed_headers_.clear();
+        std::string_view prev;
+        for (const auto& h : headers_) {
+            auto n = hname(h);
+            if (n == prev) continue;
+            if (!signed_headers_.empty()) signed_headers_.push_back(';');
+            signed_headers_.append(n);
+            prev = n;
+        }
+    }
+
+    // Trims the value and folds runs of spaces and tabs into one space.
+    void append_canonical_value(std::string_view v) {
+        v = trim(v);
+        bool in_space = false;
+        for (char c : v) {
+            if (c == ' ' || c == '\t') {
+                in_space = true;
+                continue;
+            }
+            if (in_space) canonical_.push_back(' ');
+            in_space = false;
+            canonical_.push_back(c);
+        }
+    }
+
+    void build_canonical_request(std::string_view method) {
+        sort_headers();
+        build_signed_headers();
+        canonical_.clear();
+        canonical_.append(method);
+        canonical_.push_back('\n');
+        canonical_.append(path_.view());
+        canonical_.push_back('\n');
+        append_canonical_query(canonical_);
+        canonical_.push_back('\n');
+        for (std::size_t i = 0; i < headers_.size(); ++i) {
+            auto n = hname(headers_[i]);
+            if (i != 0 && hname(headers_[i - 1]) == n) {
+                canonical_.push_back(',');
+            } else {
+                if (i != 0) canonical_.push_back('\n');
+                canonical_.append(n);
+                canonical_.push_back(':');
+            }
+            append_canonical_value(headers_[i].value);
+        }
+        canonical_.append("\n\n");
+        canonical_.append(signed_headers_.view());
+        canonical_.push_back('\n');
+        canonical_.append(payload_hash_);
+    }
+
+    void compute_signature(const signing_key& key) {
+        hasher_.update(canonical_.view());
+        const auto digest = hasher_.finish();
+        string_to_sign_.clear();
+        string_to_sign_.append(algorithm);
+        string_to_sign_.push_back('\n');
+        string_to_sign_.append(std::string_view(amz_date_.data(), amz_date_.size()));
+        string_to_sign_.push_back('\n');
+        string_to_sign_.append(scope_.view());
+        string_to_sign_.push_back('\n');
+        hex::encode_to(digest, string_to_sign_.extend(64));
+        const auto mac = hmac_.mac(key, string_to_sign_.view());
+        hex::encode_to(mac, signature_.data());
+    }
+
+    crypto::hmac_sha256_engine hmac_;
+    crypto::sha256_hasher hasher_;
+    std::array<cache_entry, 4> key_cache_{};
+    std::size_t next_slot_ = 0;
+    std::string secret_scratch_;
+    std::array<char, 16> amz_date_{};
+    std::array<char, 64> signature_{};
+    std::string_view payload_hash_;
+    basic_buffer<128> scope_;
+    basic_buffer<256> path_;
+    basic_buffer<256> decoded_;
+    basic_buffer<256> query_;
+    basic_buffer<128> scratch_;
+    basic_buffer<256> names_;
+    basic_buffer<256> signed_headers_;
+    basic_buffer<1024> canonical_;
+    basic_buffer<256> string_to_sign_;
+    basic_buffer<512> auth_;
+    basic_buffer<256> credential_scratch_;
+    std::vector<std::string_view> segments_;
+    std::vector<header_entry> headers_;
+    std::vector<query_entry> query_entries_;
+};
+
+} // namespace cirrus::auth::sigv4
