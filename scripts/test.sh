@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sets up, builds once (ASan + UBSan), starts the local services, runs every test with
+# CTest, builds and runs the same tests with Meson, stops what it started, and exits
+# non-zero on any failure.
+#
+#   scripts/test.sh                 everything
+#   CIRRUS_TEST_REGEX=sigv4 scripts/test.sh   only the CTest tests matching a regex
+#   CIRRUS_SKIP_MESON=1 scripts/test.sh       CTest only
+# The build goes to $CIRRUS_BUILD_DIR (default build/); ccache is used when present.
+set -Eeuo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$(pwd)
+build=${CIRRUS_BUILD_DIR:-$root/build}
+jobs=${CIRRUS_JOBS:-2}
+start=$(date +%s)
+stamp() { printf 'test.sh: [%4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
+
+stamp "setup"
+./scripts/setup.sh
+
+launcher=()
+if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+fi
+
+stamp "configure and build (CMake, -j$jobs, ASan+UBSan)"
+cmake -S . -B "$build" -G Ninja "${launcher[@]}" \
+    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+    -DCIRRUS_SANITIZE=address,undefined \
+    -DCIRRUS_BUILD_TESTS=ON -DCIRRUS_BUILD_EXAMPLES=ON -DCIRRUS_BUILD_BENCHMARKS=ON >/dev/null
+cmake --build "$build" -j "$jobs"
+
+export CIRRUS_SERVICES_OWNER=test.sh
+cleanup() {
+    stamp "stopping the services this script started"
+    ./scripts/services.sh stop || true
+}
+trap cleanup EXIT
+
+stamp "starting services"
+./scripts/services.sh start
+eval "$(./scripts/services.sh env)"
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+stamp "ctest -j$jobs"
+ctest_args=(--test-dir "$build" -j "$jobs" --output-on-failure --timeout 600)
+if [[ -n ${CIRRUS_TEST_REGEX:-} ]]; then ctest_args+=(-R "$CIRRUS_TEST_REGEX"); fi
+status=0
+ctest "${ctest_args[@]}" || status=$?
+
+if [[ -z ${CIRRUS_SKIP_MESON:-} && -z ${CIRRUS_TEST_REGEX:-} ]]; then
+    stamp "meson build and test"
+    mbuild=${CIRRUS_MESON_BUILD_DIR:-$root/build-meson}
+    if [[ ! -d $mbuild ]]; then
+        meson setup "$mbuild" --buildtype=debug -Doptimization=1 >/dev/null
+    fi
+    meson compile -C "$mbuild" -j "$jobs" >/dev/null
+    meson test -C "$mbuild" --num-processes "$jobs" --print-errorlogs || status=$?
+fi
+
+stamp "done (exit $status)"
+exit $status

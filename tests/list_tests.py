@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""Prints the test executables declared in tests/cmake/*.cmake and the fuzz targets in
+tests/fuzz/, one per line, for meson.build, so CMake and Meson build the same tests from
+one list:  kind|target|area|source,source|serial
+"""
+import pathlib
+import re
+
+tests = pathlib.Path(__file__).resolve().parent
+call = re.compile(r"cirrus_add_tests\(\s*(\S+)(.*?)\)", re.S)
+for cmake in sorted((tests / "cmake").glob("*.cmake")):
+    text = re.sub(r"#.*", "", cmake.read_text())
+    for target, body in call.findall(text):
+        words = body.split()
+        args, key = {}, None
+        for w in words:
+            if w.isupper() and w.isalpha():
+                key = w
+                args.setdefault(key, [])
+            elif key:
+                args[key].append(w)
+        area = args["AREA"][0]
+        sources = ",".join("tests/" + s for s in args["SOURCES"])
+        serial = "1" if args.get("LOCKS") else "0"
+        print(f"gtest|{target}|{area}|{sources}|{serial}")
+for fuzz in sorted((tests / "fuzz").glob("*_fuzz.cpp")):
+    name = fuzz.stem[: -len("_fuzz")]
+    area = name.split("_", 1)[0]
+    print(f"fuzz|{name}|{area}|tests/fuzz/{fuzz.name},tests/fuzz/driver.cpp|0")
