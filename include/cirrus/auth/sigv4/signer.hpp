@@ -132,7 +132,7 @@ public:
         add_header_entry("x-amz-date", std::string_view(amz_date_.data(), amz_date_.size()));
         if (!token.empty()) add_header_entry("x-amz-security-token", token);
 
-        const signing_key& key = derive_key(creds.secret_access_key, params);
+        const signing_key& key = key_for(creds.secret_access_key, params);
         build_canonical_request(req.method);
         compute_signature(key);
 
@@ -161,7 +161,7 @@ public:
                                 std::chrono::seconds expires) {
         if (expires < std::chrono::seconds{1} || expires > max_presign_expiry) return errc::expiry_out_of_range;
         if (auto ec = prepare(req, creds, params, true, expires)) return ec;
-        const signing_key& key = derive_key(creds.secret_access_key, params);
+        const signing_key& key = key_for(creds.secret_access_key, params);
         build_canonical_request(req.method);
         compute_signature(key);
 
@@ -180,6 +180,19 @@ public:
     // The signing key for (secret, date, region, service), from the cache when it is there.
     const signing_key& derive_key(std::string_view secret, const signing_params& params) {
         detail::format_amz_date(params.time, amz_date_.data());
+        return key_for(secret, params);
+    }
+
+    // Inspection for tests and debugging: the last canonical request and string to sign.
+    // Neither contains the secret; both may contain the session token.
+    std::string_view last_canonical_request() const noexcept { return canonical_.view(); }
+    std::string_view last_string_to_sign() const noexcept { return string_to_sign_.view(); }
+    std::string_view last_scope() const noexcept { return scope_.view(); }
+    std::string_view last_amz_date() const noexcept { return {amz_date_.data(), amz_date_.size()}; }
+
+private:
+    // The key for the date already in amz_date_.
+    const signing_key& key_for(std::string_view secret, const signing_params& params) {
         const std::string_view date(amz_date_.data(), 8);
         for (auto& e : key_cache_) {
             if (e.valid && e.date == date && e.secret == secret && e.region == params.region &&
@@ -204,14 +217,6 @@ public:
         return e.key;
     }
 
-    // Inspection for tests and debugging: the last canonical request and string to sign.
-    // Neither contains the secret; both may contain the session token.
-    std::string_view last_canonical_request() const noexcept { return canonical_.view(); }
-    std::string_view last_string_to_sign() const noexcept { return string_to_sign_.view(); }
-    std::string_view last_scope() const noexcept { return scope_.view(); }
-    std::string_view last_amz_date() const noexcept { return {amz_date_.data(), amz_date_.size()}; }
-
-private:
     struct cache_entry {
         bool valid = false;
         std::string secret, date, region, service;
@@ -239,7 +244,7 @@ private:
         if (!detail::is_token(req.method)) return errc::invalid_argument;
 
         payload_hash_ = params.payload_hash.empty() ? crypto::empty_sha256_hex : params.payload_hash;
-        if (!detail::valid_payload_hash(payload_hash_)) return errc::invalid_argument;
+        if (!params.payload_hash.empty() && !detail::valid_payload_hash(payload_hash_)) return errc::invalid_argument;
 
         detail::format_amz_date(params.time, amz_date_.data());
         scope_.clear();
@@ -264,8 +269,9 @@ private:
             if (!detail::is_token(h.name)) return errc::invalid_header_name;
             if (!detail::is_safe_header_value(h.value)) return errc::invalid_header_value;
             const auto off = static_cast<std::uint32_t>(names_.size());
-            for (char c : h.name) names_.push_back(detail::to_lower(c));
-            const std::string_view lower(names_.data() + off, h.name.size());
+            char* lowered = names_.extend(h.name.size());
+            for (std::size_t i = 0; i < h.name.size(); ++i) lowered[i] = detail::to_lower(h.name[i]);
+            const std::string_view lower(lowered, h.name.size());
             if (lower == "host") {
                 if (trim(h.value).empty()) return errc::empty_host;
                 has_host = true;
@@ -311,15 +317,21 @@ private:
         path_.clear();
         if (path.empty()) path = "/";
         if (path.front() != '/') return errc::invalid_argument;
-        decoded_.clear();
-        uri::decode_to(path, decoded_);
-        if (!detail::is_valid_utf8(decoded_.view())) return errc::invalid_utf8;
-        for (char c : path)
-            if (c == '\0' || c == '\r' || c == '\n' || c == '?' || c == '#') return errc::invalid_argument;
+        const bool plain = detail::is_plain_path(path);
+        if (!plain) {
+            for (char c : path)
+                if (c == '\0' || c == '\r' || c == '\n' || c == '?' || c == '#') return errc::invalid_argument;
+            decoded_.clear();
+            uri::decode_to(path, decoded_);
+            if (!detail::is_valid_utf8(decoded_.view())) return errc::invalid_utf8;
+        }
         if (rules == uri_rules::s3) {
             // The wire path is taken literally; characters it carries raw are encoded the
             // way the server will encode them when it rebuilds the canonical request.
-            uri::encode_to(decoded_.view(), path_, uri::slash::keep);
+            if (plain)
+                path_.append(path);
+            else
+                uri::encode_to(decoded_.view(), path_, uri::slash::keep);
             return {};
         }
         // Normalise the wire path (dot segments, empty segments), then encode it again.
@@ -378,6 +390,10 @@ private:
     }
 
     error_code append_encoded(std::string_view s, bool decode) {
+        if (std::all_of(s.begin(), s.end(), uri::is_unreserved)) {
+            query_.append(s);
+            return {};
+        }
         if (!decode) {
             uri::encode_to(s, query_);
             return {};
@@ -444,15 +460,16 @@ private:
     // Trims the value and folds runs of spaces and tabs into one space.
     void append_canonical_value(std::string_view v) {
         v = trim(v);
-        bool in_space = false;
-        for (char c : v) {
-            if (c == ' ' || c == '\t') {
-                in_space = true;
-                continue;
+        while (!v.empty()) {
+            const auto ws = v.find_first_of(" \t");
+            if (ws == std::string_view::npos) {
+                canonical_.append(v);
+                return;
             }
-            if (in_space) canonical_.push_back(' ');
-            in_space = false;
-            canonical_.push_back(c);
+            canonical_.append(v.substr(0, ws));
+            canonical_.push_back(' ');
+            v.remove_prefix(ws);
+            while (v.front() == ' ' || v.front() == '\t') v.remove_prefix(1); // trimmed: ends in non-space
         }
     }
 

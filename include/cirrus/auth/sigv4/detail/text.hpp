@@ -1,7 +1,9 @@
 #pragma once
 // Small text helpers of the signer: validation, ASCII case, time stamps.
 
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -9,16 +11,16 @@
 namespace cirrus::auth::sigv4::detail {
 
 // RFC 9110 token characters: what a header name or method may contain.
-constexpr bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
+inline constexpr auto tchar_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
+constexpr bool is_tchar(char c) noexcept { return tchar_table[static_cast<unsigned char>(c)]; }
 
 constexpr bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;
@@ -39,9 +41,20 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 // A header value may hold any byte but the ones that would end or split the header.
-constexpr bool is_safe_header_value(std::string_view v) noexcept {
-    for (char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
+inline bool is_safe_header_value(std::string_view v) noexcept {
+    if (v.empty()) return true;
+    return std::memchr(v.data(), '\r', v.size()) == nullptr && std::memchr(v.data(), '\n', v.size()) == nullptr &&
+           std::memchr(v.data(), '\0', v.size()) == nullptr;
+}
+
+// True when every character is unreserved or '/': such a path needs no decoding,
+// validation or re-encoding, which is the common case for keys and API paths.
+constexpr bool is_plain_path(std::string_view p) noexcept {
+    for (char c : p) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+                        c == '-' || c == '_' || c == '.' || c == '~';
+        if (!ok) return false;
+    }
     return true;
 }
 
