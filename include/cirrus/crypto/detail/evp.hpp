@@ -1,7 +1,13 @@
 #pragma once
-// A reusable OpenSSL EVP digest context. The context is created once; every reset()
-// re-initialises it with the same fetched algorithm, which OpenSSL 3 does in place,
-// so a hasher that lives as long as its owner hashes without touching the heap.
+// A reusable OpenSSL EVP digest context: created once, re-initialised with the same
+// fetched algorithm for every message.
+//
+// OpenSSL 3.1 and later re-initialise an EVP_MD_CTX in place when the algorithm is
+// unchanged (openssl/openssl#18105), so a long-lived hasher hashes without touching the
+// heap. OpenSSL 3.0 frees and re-allocates the provider's context (112 bytes) on every
+// EVP_DigestInit_ex2: one malloc per message, measured on 3.0.19. Only the deprecated
+// SHA256_* entry points avoid that on 3.0, and cirrus uses no deprecated OpenSSL API, so
+// on 3.0 that allocation is the price; tests/unit/crypto_alloc_test.cpp pins it down.
 
 #include <openssl/evp.h>
 
@@ -21,6 +27,10 @@ inline const EVP_MD* fetch_sha256() noexcept {
     static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
     return md;
 }
+inline const EVP_MD* fetch_sha1() noexcept {
+    static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    return md;
+}
 inline const EVP_MD* fetch_md5() noexcept {
     static EVP_MD* const md = EVP_MD_fetch(nullptr, "MD5", nullptr);
     return md;
@@ -33,12 +43,15 @@ public:
     using digest_type = std::array<std::uint8_t, DigestSize>;
 
     evp_hasher() : ctx_(EVP_MD_CTX_new()) {
-        if (ctx_ == nullptr || Fetch() == nullptr) throw std::bad_alloc();
+        if (ctx_ == nullptr || Fetch() == nullptr) {
+            EVP_MD_CTX_free(ctx_);
+            throw std::bad_alloc();
+        }
         reset();
     }
     evp_hasher(const evp_hasher&) = delete;
     evp_hasher& operator=(const evp_hasher&) = delete;
-    evp_hasher(evp_hasher&& other) noexcept : ctx_(other.ctx_) { other.ctx_ = nullptr; }
+    evp_hasher(evp_hasher&& other) noexcept : ctx_(std::exchange(other.ctx_, nullptr)) {}
     evp_hasher& operator=(evp_hasher&& other) noexcept {
         std::swap(ctx_, other.ctx_);
         return *this;
@@ -65,5 +78,8 @@ public:
 private:
     EVP_MD_CTX* ctx_;
 };
+
+// Heap allocations OpenSSL makes per message of a reused hasher (see above).
+inline long evp_allocations_per_message() noexcept { return OpenSSL_version_num() >= 0x30100000L ? 0 : 1; }
 
 } // namespace cirrus::crypto::detail

@@ -1,0 +1,346 @@
+#pragma once
+// Credentials providers: where a client gets its credentials from.
+//
+// A provider is any type with
+//     cirrus::result<credentials> get(std::chrono::system_clock::time_point now);
+// (the credentials_provider concept). It may also offer
+//     cirrus::result<credentials> get(time_point now, cirrus::diagnostics& diag);
+// to explain a failure; the providers here all do. Errors:
+//   errc::missing_credentials  the source has nothing (a chain moves on to the next one)
+//   errc::expired_credentials  the source's credentials have expired
+//   errc::invalid_config       the source is there but malformed (a chain stops here)
+// Messages name the source (variable, file and line, profile) and never hold a secret.
+//
+// These providers read local sources and are synchronous. Providers that talk to a
+// service (IMDS, ECS, STS) are asynchronous and live beside their clients.
+
+#include <cirrus/auth/credentials.hpp>
+#include <cirrus/auth/detail/environment.hpp>
+#include <cirrus/auth/profile_file.hpp>
+#include <cirrus/core/diagnostics.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/core/result.hpp>
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace cirrus::auth {
+
+using time_point = std::chrono::system_clock::time_point;
+
+template <class P>
+concept credentials_provider = requires(P& p, time_point now) {
+    { p.get(now) } -> std::convertible_to<result<credentials>>;
+};
+
+// Calls p.get(now, diag) when the provider can explain failures, else p.get(now).
+template <credentials_provider P>
+result<credentials> get_credentials(P& p, time_point now, diagnostics& diag) {
+    if constexpr (requires { { p.get(now, diag) } -> std::convertible_to<result<credentials>>; }) {
+        return p.get(now, diag);
+    } else {
+        result<credentials> r = p.get(now);
+        if (!r && diag.message.empty()) diag.message = "credentials provider failed";
+        return r;
+    }
+}
+
+namespace detail {
+inline error_code credentials_error(diagnostics& diag, errc code, std::string message) {
+    diag.message = std::move(message);
+    return code;
+}
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------
+
+// Fixed credentials given by the program.
+class static_provider {
+public:
+    explicit static_provider(credentials c) : credentials_(std::move(c)) {}
+    static_provider(std::string access_key_id, std::string secret_access_key, std::string session_token = {})
+        : credentials_{std::move(access_key_id), std::move(secret_access_key), std::move(session_token), {}} {}
+
+    result<credentials> get(time_point now, diagnostics& diag) const {
+        if (credentials_.access_key_id.empty() || credentials_.secret_access_key.empty())
+            return detail::credentials_error(diag, errc::missing_credentials,
+                                             "static credentials: access key id or secret access key is empty");
+        if (credentials_.expired(now))
+            return detail::credentials_error(diag, errc::expired_credentials, "static credentials have expired");
+        return credentials_;
+    }
+    result<credentials> get(time_point now) const {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+private:
+    credentials credentials_;
+};
+
+// ---------------------------------------------------------------------------------------
+
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (legacy names
+// AWS_ACCESS_KEY, AWS_SECRET_KEY and AWS_SECURITY_TOKEN are read when the current ones are
+// unset), and AWS_CREDENTIAL_EXPIRATION (ISO 8601) when present. Read on every get().
+// Setting only one of the key id and the secret is an error, not a reason to fall back to
+// another source, which could hold another identity.
+class environment_provider {
+public:
+    result<credentials> get(time_point now, diagnostics& diag) const {
+        auto id = lookup("AWS_ACCESS_KEY_ID", "AWS_ACCESS_KEY");
+        auto secret = lookup("AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY");
+        if (!id && !secret)
+            return detail::credentials_error(diag, errc::missing_credentials, "environment: AWS_ACCESS_KEY_ID not set");
+        if (!secret)
+            return detail::credentials_error(diag, errc::invalid_config,
+                                             "environment: AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not");
+        if (!id)
+            return detail::credentials_error(diag, errc::invalid_config,
+                                             "environment: AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not");
+        credentials c;
+        c.access_key_id = std::move(*id);
+        c.secret_access_key = std::move(*secret);
+        c.session_token = lookup("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN").value_or(std::string());
+        if (auto expiration = detail::getenv_nonempty("AWS_CREDENTIAL_EXPIRATION")) {
+            c.expiration = detail::parse_iso8601(*expiration);
+            if (!c.expiration)
+                return detail::credentials_error(diag, errc::invalid_config,
+                                                 "environment: AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time");
+            if (c.expired(now))
+                return detail::credentials_error(diag, errc::expired_credentials,
+                                                 "environment: credentials expired (AWS_CREDENTIAL_EXPIRATION)");
+        }
+        return c;
+    }
+    result<credentials> get(time_point now) const {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+private:
+    static std::optional<std::string> lookup(const char* name, const char* legacy) {
+        if (auto v = detail::getenv_nonempty(name)) return v;
+        return detail::getenv_nonempty(legacy);
+    }
+};
+
+// ---------------------------------------------------------------------------------------
+
+// aws_access_key_id, aws_secret_access_key and aws_session_token of a profile in the shared
+// config and credentials files (see profile_file.hpp for the file rules). By default the
+// locations and the profile come from the environment, read on every get().
+class profile_provider {
+public:
+    profile_provider() = default;
+    explicit profile_provider(profile_file_locations locations) : locations_(std::move(locations)) {}
+
+    result<credentials> get(time_point /*now*/, diagnostics& diag) const {
+        const profile_file_locations locations =
+            locations_ ? *locations_ : profile_file_locations::from_environment();
+        auto set = load_profile_files(locations, diag);
+        if (!set) return set.error();
+        const std::string& name = locations.profile_name;
+        const profile* p = set->find(name);
+        if (p == nullptr) return not_found(diag, *set, name);
+
+        const profile_property* id = non_empty(p->find("aws_access_key_id"));
+        const profile_property* secret = non_empty(p->find("aws_secret_access_key"));
+        if (id == nullptr && secret == nullptr)
+            return detail::credentials_error(diag, errc::missing_credentials,
+                                             "profile '" + name + "' has no aws_access_key_id");
+        if (secret == nullptr)
+            return detail::credentials_error(diag, errc::invalid_config,
+                                             "profile '" + name + "': aws_access_key_id is set (" +
+                                                 where(*set, *id) + ") but aws_secret_access_key is not");
+        if (id == nullptr)
+            return detail::credentials_error(diag, errc::invalid_config,
+                                             "profile '" + name + "': aws_secret_access_key is set (" +
+                                                 where(*set, *secret) + ") but aws_access_key_id is not");
+        credentials c;
+        c.access_key_id = id->value;
+        c.secret_access_key = secret->value;
+        if (auto token = p->get("aws_session_token")) c.session_token = std::string(*token);
+        return c;
+    }
+    result<credentials> get(time_point now) const {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+private:
+    static const profile_property* non_empty(const profile_property* p) noexcept {
+        return p != nullptr && !p->value.empty() ? p : nullptr;
+    }
+    static std::string where(const profile_set& set, const profile_property& p) {
+        return set.path(p.source) + ":" + std::to_string(p.line);
+    }
+    static error_code not_found(diagnostics& diag, const profile_set& set, const std::string& name) {
+        std::string message = "profile '" + name + "' not found";
+        const std::string& config = set.path(profile_file_kind::config);
+        const std::string& creds = set.path(profile_file_kind::credentials);
+        if (config.empty() && creds.empty()) {
+            message += " (no shared config or credentials file)";
+        } else {
+            message += " in ";
+            message += config.empty() ? creds : creds.empty() ? config : config + " or " + creds;
+        }
+        return detail::credentials_error(diag, errc::missing_credentials, std::move(message));
+    }
+
+    std::optional<profile_file_locations> locations_;
+};
+
+// ---------------------------------------------------------------------------------------
+
+// Tries its providers in order and returns the first credentials. A provider that has
+// none (missing_credentials) or whose credentials have expired is skipped; any other
+// error (a malformed file, a partial environment) stops the chain and is returned as is.
+// When every provider is skipped, the error is missing_credentials (or
+// expired_credentials if one had expired ones) and the message lists each reason.
+template <credentials_provider... Providers>
+class chain_provider {
+public:
+    explicit chain_provider(Providers... providers) : providers_(std::move(providers)...) {}
+
+    result<credentials> get(time_point now, diagnostics& diag) {
+        std::optional<result<credentials>> outcome;
+        std::string reasons;
+        bool any_expired = false;
+        auto try_one = [&](auto& provider) {
+            diagnostics d;
+            result<credentials> r = get_credentials(provider, now, d);
+            if (r && r->expired(now)) {
+                r = error_code(errc::expired_credentials);
+                if (d.message.empty()) d.message = "credentials have expired";
+            }
+            if (r) {
+                outcome = std::move(r);
+                return true;
+            }
+            if (r.error() == errc::missing_credentials || r.error() == errc::expired_credentials) {
+                any_expired = any_expired || r.error() == errc::expired_credentials;
+                if (!reasons.empty()) reasons += "; ";
+                reasons += d.message.empty() ? r.error().message() : d.message;
+                return false;
+            }
+            diag.message = std::move(d.message);
+            outcome = r.error();
+            return true;
+        };
+        std::apply([&](auto&... p) { (try_one(p) || ...); }, providers_);
+        if (outcome) return std::move(*outcome);
+        diag.message = "no credentials found: " + (reasons.empty() ? std::string("the chain is empty") : reasons);
+        return any_expired ? errc::expired_credentials : errc::missing_credentials;
+    }
+    result<credentials> get(time_point now) {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+    template <std::size_t I>
+    auto& provider() noexcept {
+        return std::get<I>(providers_);
+    }
+
+private:
+    std::tuple<Providers...> providers_;
+};
+
+template <class... Providers>
+chain_provider(Providers...) -> chain_provider<Providers...>;
+
+// The local part of the SDKs' default chain: the environment, then the shared files.
+inline chain_provider<environment_provider, profile_provider> default_chain() {
+    return chain_provider<environment_provider, profile_provider>(environment_provider{}, profile_provider{});
+}
+
+// ---------------------------------------------------------------------------------------
+
+// Remembers the credentials of its provider until they are within refresh_margin of
+// their expiration (credentials without one are kept until invalidate()). Thread-safe:
+// one caller refreshes while the others wait. If a refresh fails while the remembered
+// credentials are still valid, those are returned.
+template <credentials_provider P>
+class caching_provider {
+public:
+    static constexpr std::chrono::seconds default_refresh_margin{300};
+
+    explicit caching_provider(P provider, std::chrono::seconds refresh_margin = default_refresh_margin)
+        : provider_(std::move(provider)), margin_(refresh_margin) {}
+
+    caching_provider(caching_provider&& other)
+        : caching_provider(std::move(other), std::unique_lock(other.mutex_)) {}
+    caching_provider& operator=(caching_provider&&) = delete;
+
+    result<credentials> get(time_point now, diagnostics& diag) {
+        std::lock_guard lock(mutex_);
+        if (cached_ && !cached_->expired(now, margin_)) return *cached_;
+        result<credentials> fresh = get_credentials(provider_, now, diag);
+        if (!fresh) {
+            if (cached_ && !cached_->expired(now)) return *cached_;
+            return fresh;
+        }
+        if (fresh->expired(now))
+            return detail::credentials_error(diag, errc::expired_credentials,
+                                             "the provider returned credentials that have already expired");
+        cached_ = *fresh;
+        return fresh;
+    }
+    result<credentials> get(time_point now) {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+    // Forgets the remembered credentials: the next get() asks the provider again.
+    void invalidate() {
+        std::lock_guard lock(mutex_);
+        cached_.reset();
+    }
+
+    P& provider() noexcept { return provider_; }
+
+private:
+    caching_provider(caching_provider&& other, std::unique_lock<std::mutex>)
+        : provider_(std::move(other.provider_)), margin_(other.margin_), cached_(std::move(other.cached_)) {}
+
+    P provider_;
+    std::chrono::seconds margin_;
+    std::mutex mutex_;
+    std::optional<credentials> cached_;
+};
+
+// ---------------------------------------------------------------------------------------
+
+// Any provider behind one type, for holding a provider chosen at run time. Copies share
+// the provider (and so a caching provider's cache).
+class any_credentials_provider {
+public:
+    template <credentials_provider P>
+        requires(!std::same_as<std::remove_cvref_t<P>, any_credentials_provider>)
+    any_credentials_provider(P provider)
+        : self_(std::make_shared<P>(std::move(provider))),
+          get_([](void* self, time_point now, diagnostics& diag) {
+              return get_credentials(*static_cast<P*>(self), now, diag);
+          }) {}
+
+    result<credentials> get(time_point now, diagnostics& diag) const { return get_(self_.get(), now, diag); }
+    result<credentials> get(time_point now) const {
+        diagnostics diag;
+        return get(now, diag);
+    }
+
+private:
+    std::shared_ptr<void> self_;
+    result<credentials> (*get_)(void*, time_point, diagnostics&);
+};
+
+} // namespace cirrus::auth

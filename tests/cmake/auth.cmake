@@ -1,0 +1,2 @@
+cirrus_add_tests(cirrus_auth_tests AREA auth
+    SOURCES unit/auth_test.cpp)
