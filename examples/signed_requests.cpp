@@ -106,7 +106,8 @@ public:
     }
 
     std::string presign_get(const std::string& path, std::chrono::seconds expires) {
-        sigv4::header host[] = {{"host", ep_.authority()}};
+        const std::string authority = ep_.authority(); // headers are views: keep the string alive
+        sigv4::header host[] = {{"host", authority}};
         sigv4::signing_params params{.region = region_, .service = service_,
                                      .time = std::chrono::system_clock::now(), .rules = rules_,
                                      .payload_hash = sigv4::payload::unsigned_payload};
