@@ -1,0 +1,458 @@
+#pragma once
+// Connection parameters and libpq-compatible connection strings:
+//   "host=db.example.com port=5432 user=app dbname=app sslmode=verify-full"
+//   "postgresql://app:secret@db.example.com:5432/app?sslmode=verify-full&application_name=x"
+//   "postgres://%2Fvar%2Frun%2Fpostgresql/app" (a Unix socket directory as host)
+//   "postgresql://h1:5432,h2:5433/app" (several hosts, tried in order)
+// plus the PG* environment variables for anything the string leaves out, then libpq's
+// defaults. Keywords the client does not implement are errors, not silently ignored.
+//
+// Differences from libpq: the default host is "localhost" (not the compiled-in socket
+// directory); ~/.pgpass, service files, GSSAPI and Kerberos are not supported;
+// target_session_attrs accepts only "any".
+
+#include <cirrus/core/error.hpp>
+#include <cirrus/core/hex.hpp>
+#include <cirrus/core/result.hpp>
+#include <cirrus/postgres/diagnostics.hpp>
+#include <cirrus/postgres/error.hpp>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cirrus::postgres {
+
+enum class ssl_mode {
+    disable,     // never TLS
+    allow,       // plain first; TLS if the server rejects the plain attempt
+    prefer,      // TLS if the server offers it, else plain (the default)
+    require,     // TLS, no verification (verify-ca if a root certificate is configured)
+    verify_ca,   // TLS, certificate chain verified against the root certificate
+    verify_full, // verify_ca plus the host name checked against the certificate
+};
+
+enum class channel_binding_mode { disable, prefer, require };
+
+struct host_spec {
+    std::string host;       // a name, an IP address, or a Unix socket directory ("/...")
+    std::uint16_t port = 5432;
+    std::string hostaddr;   // numeric address to connect to instead of resolving host
+};
+
+struct connect_params {
+    std::vector<host_spec> hosts;  // tried in order; empty means localhost:5432
+    std::string user;
+    std::string password;
+    std::string database;
+    std::string application_name;
+    std::string options;           // command-line options for the server ("-c x=y")
+    std::vector<std::pair<std::string, std::string>> runtime_params; // extra startup parameters
+
+    ssl_mode ssl = ssl_mode::prefer;
+    std::string ssl_root_cert;     // file; "system" for the system trust store
+    std::string ssl_cert;          // client certificate (optional)
+    std::string ssl_key;           // client key (optional)
+    bool ssl_sni = true;
+    channel_binding_mode channel_binding = channel_binding_mode::prefer;
+
+    // Cleartext password authentication over a connection without TLS sends the password
+    // in the clear; it is refused unless allowed here.
+    bool allow_cleartext_password = false;
+
+    std::chrono::milliseconds connect_timeout{0}; // per host; 0 waits forever
+    bool keepalives = true;
+
+    bool is_unix_socket(const host_spec& h) const noexcept { return !h.host.empty() && h.host[0] == '/'; }
+};
+
+// Looks up an environment variable; the default reads the process environment.
+using env_lookup = std::function<std::optional<std::string>(std::string_view)>;
+
+inline std::optional<std::string> process_env(std::string_view name) {
+    std::string n(name);
+    if (const char* v = std::getenv(n.c_str())) return std::string(v);
+    return std::nullopt;
+}
+
+namespace detail {
+
+inline error_code conninfo_error(diagnostics* diag, std::string_view what) {
+    if (diag) diag->assign_client(what);
+    return make_error_code(client_errc::invalid_connection_string);
+}
+
+inline bool parse_port(std::string_view s, std::uint16_t& out) {
+    if (s.empty() || s.size() > 5) return false;
+    unsigned v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        v = v * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (v == 0 || v > 65535) return false;
+    out = static_cast<std::uint16_t>(v);
+    return true;
+}
+
+inline std::vector<std::string> split_commas(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        auto comma = s.find(',', start);
+        out.emplace_back(s.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    return out;
+}
+
+// Percent-decoding as libpq does it for URIs: every %XX must be valid, and %00 is refused.
+inline std::optional<std::string> percent_decode(std::string_view in) {
+    std::string out;
+    out.reserve(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != '%') {
+            out.push_back(in[i]);
+            continue;
+        }
+        if (i + 2 >= in.size()) return std::nullopt;
+        int hi = hex::digit_value(in[i + 1]), lo = hex::digit_value(in[i + 2]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return std::nullopt;
+        out.push_back(static_cast<char>((hi << 4) | lo));
+        i += 2;
+    }
+    return out;
+}
+
+// Keyword/value pairs as given, before defaults.
+using option_list = std::vector<std::pair<std::string, std::string>>;
+
+inline error_code parse_keyword_value(std::string_view s, option_list& out, diagnostics* diag) {
+    std::size_t i = 0;
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    for (;;) {
+        while (i < s.size() && is_space(s[i])) ++i;
+        if (i >= s.size()) break;
+        std::size_t k = i;
+        while (i < s.size() && s[i] != '=' && !is_space(s[i])) ++i;
+        std::string key(s.substr(k, i - k));
+        while (i < s.size() && is_space(s[i])) ++i;
+        if (i >= s.size() || s[i] != '=')
+            return conninfo_error(diag, "missing \"=\" after a keyword in the connection string");
+        ++i;
+        while (i < s.size() && is_space(s[i])) ++i;
+        std::string value;
+        if (i < s.size() && s[i] == '\'') {
+            ++i;
+            bool closed = false;
+            while (i < s.size()) {
+                char c = s[i++];
+                if (c == '\\' && i < s.size()) {
+                    value.push_back(s[i++]);
+                } else if (c == '\'') {
+                    closed = true;
+                    break;
+                } else {
+                    value.push_back(c);
+                }
+            }
+            if (!closed) return conninfo_error(diag, "unterminated quoted string in the connection string");
+        } else {
+            while (i < s.size() && !is_space(s[i])) {
+                char c = s[i++];
+                if (c == '\\' && i < s.size()) c = s[i++];
+                value.push_back(c);
+            }
+        }
+        if (key.empty()) return conninfo_error(diag, "empty keyword in the connection string");
+        out.emplace_back(std::move(key), std::move(value));
+    }
+    return {};
+}
+
+inline error_code parse_uri(std::string_view s, option_list& out, diagnostics* diag) {
+    std::size_t scheme_len = s.starts_with("postgresql://") ? 13 : 11;
+    std::string_view rest = s.substr(scheme_len);
+    // Split off the query first: '?' cannot appear unencoded before it.
+    std::string_view query;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        query = rest.substr(q + 1);
+        rest = rest.substr(0, q);
+    }
+    std::string_view authority = rest, path;
+    if (auto slash = rest.find('/'); slash != std::string_view::npos) {
+        authority = rest.substr(0, slash);
+        path = rest.substr(slash + 1);
+    }
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        auto userinfo = authority.substr(0, at);
+        authority = authority.substr(at + 1);
+        auto colon = userinfo.find(':');
+        auto user = percent_decode(userinfo.substr(0, colon));
+        if (!user) return conninfo_error(diag, "invalid percent-encoding in the URI user name");
+        if (!user->empty()) out.emplace_back("user", std::move(*user));
+        if (colon != std::string_view::npos) {
+            auto pw = percent_decode(userinfo.substr(colon + 1));
+            if (!pw) return conninfo_error(diag, "invalid percent-encoding in the URI password");
+            out.emplace_back("password", std::move(*pw));
+        }
+    }
+    // Hosts: host[:port] separated by commas; IPv6 in brackets.
+    if (!authority.empty()) {
+        std::string hosts, ports;
+        bool any_port = false;
+        std::size_t i = 0;
+        bool first = true;
+        while (i <= authority.size()) {
+            std::string_view host, port;
+            if (i < authority.size() && authority[i] == '[') {
+                auto close = authority.find(']', i);
+                if (close == std::string_view::npos)
+                    return conninfo_error(diag, "unterminated IPv6 address in the URI");
+                host = authority.substr(i + 1, close - i - 1);
+                if (host.empty()) return conninfo_error(diag, "empty IPv6 address in the URI");
+                i = close + 1;
+            } else {
+                std::size_t j = i;
+                while (j < authority.size() && authority[j] != ':' && authority[j] != ',') ++j;
+                host = authority.substr(i, j - i);
+                i = j;
+            }
+            if (i < authority.size() && authority[i] == ':') {
+                std::size_t j = i + 1;
+                while (j < authority.size() && authority[j] != ',') ++j;
+                port = authority.substr(i + 1, j - i - 1);
+                i = j;
+                any_port = true;
+            }
+            if (i < authority.size() && authority[i] != ',')
+                return conninfo_error(diag, "unexpected character in the URI host list");
+            auto dhost = percent_decode(host);
+            if (!dhost) return conninfo_error(diag, "invalid percent-encoding in the URI host");
+            if (!first) {
+                hosts.push_back(',');
+                ports.push_back(',');
+            }
+            hosts += *dhost;
+            ports += port;
+            first = false;
+            if (i >= authority.size()) break;
+            ++i; // the comma
+        }
+        if (hosts.find_first_not_of(',') != std::string::npos || hosts.find(',') != std::string::npos)
+            out.emplace_back("host", hosts);
+        if (any_port) out.emplace_back("port", ports);
+    }
+    if (!path.empty()) {
+        auto db = percent_decode(path);
+        if (!db) return conninfo_error(diag, "invalid percent-encoding in the URI database name");
+        out.emplace_back("dbname", std::move(*db));
+    }
+    while (!query.empty()) {
+        auto amp = query.find('&');
+        auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        auto eq = pair.find('=');
+        if (eq == std::string_view::npos) return conninfo_error(diag, "missing \"=\" in a URI query parameter");
+        auto key = percent_decode(pair.substr(0, eq));
+        auto value = percent_decode(pair.substr(eq + 1));
+        if (!key || !value) return conninfo_error(diag, "invalid percent-encoding in a URI query parameter");
+        // JDBC-style "ssl=true", accepted by libpq as sslmode=require.
+        if (*key == "ssl") {
+            if (*value != "true") return conninfo_error(diag, "invalid value for URI parameter \"ssl\"");
+            out.emplace_back("sslmode", "require");
+            continue;
+        }
+        out.emplace_back(std::move(*key), std::move(*value));
+    }
+    return {};
+}
+
+inline std::string os_user_name() {
+    if (const passwd* pw = ::getpwuid(::geteuid())) return pw->pw_name;
+    return {};
+}
+
+inline bool parse_bool_option(std::string_view v, bool& out) {
+    if (v == "1" || v == "true" || v == "on" || v == "yes") out = true;
+    else if (v == "0" || v == "false" || v == "off" || v == "no") out = false;
+    else return false;
+    return true;
+}
+
+} // namespace detail
+
+// Builds connect_params from keyword/value pairs (as parsed from a string), filling the
+// rest from the environment and the defaults.
+inline error_code make_connect_params(const detail::option_list& options, connect_params& out,
+                                      diagnostics* diag = nullptr, const env_lookup& env = process_env) {
+    out = connect_params{};
+    // Last value wins, as in libpq.
+    auto get = [&](std::string_view key) -> std::optional<std::string> {
+        std::optional<std::string> v;
+        for (const auto& [k, val] : options)
+            if (k == key) v = val;
+        return v;
+    };
+    static constexpr std::string_view known[] = {
+        "host", "hostaddr", "port", "dbname", "user", "password", "connect_timeout",
+        "client_encoding", "options", "application_name", "fallback_application_name",
+        "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+        "tcp_user_timeout", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslsni",
+        "sslnegotiation", "sslcompression", "ssl_min_protocol_version", "channel_binding",
+        "target_session_attrs", "gssencmode", "allow_cleartext_password", "replication"};
+    for (const auto& [k, v] : options) {
+        bool ok = false;
+        for (auto kk : known) ok = ok || k == kk;
+        if (!ok) {
+            if (diag) diag->assign_client("invalid connection option \"" + k + "\"");
+            return make_error_code(client_errc::invalid_connection_string);
+        }
+    }
+    auto value = [&](std::string_view key, std::string_view env_name) -> std::optional<std::string> {
+        if (auto v = get(key); v) return v;
+        if (!env_name.empty()) {
+            if (auto v = env(env_name); v) return v;
+        }
+        return std::nullopt;
+    };
+    auto nonempty = [&](std::string_view key, std::string_view env_name) -> std::optional<std::string> {
+        auto v = value(key, env_name);
+        if (v && v->empty()) {
+            // An empty value in the string means "use the default", as in libpq.
+            if (!env_name.empty()) {
+                auto e = env(env_name);
+                if (e && !e->empty()) return e;
+            }
+            return std::nullopt;
+        }
+        return v;
+    };
+
+    // Hosts and ports.
+    auto host_v = nonempty("host", "PGHOST");
+    auto addr_v = nonempty("hostaddr", "PGHOSTADDR");
+    auto port_v = nonempty("port", "PGPORT");
+    std::vector<std::string> hosts = host_v ? detail::split_commas(*host_v) : std::vector<std::string>{};
+    std::vector<std::string> addrs = addr_v ? detail::split_commas(*addr_v) : std::vector<std::string>{};
+    std::vector<std::string> ports = port_v ? detail::split_commas(*port_v) : std::vector<std::string>{};
+    std::size_t n = std::max({hosts.size(), addrs.size(), std::size_t{1}});
+    if (!hosts.empty() && !addrs.empty() && hosts.size() != addrs.size())
+        return detail::conninfo_error(diag, "the number of host and hostaddr entries differ");
+    if (ports.size() > 1 && ports.size() != n)
+        return detail::conninfo_error(diag, "the number of ports does not match the number of hosts");
+    for (std::size_t i = 0; i < n; ++i) {
+        host_spec h;
+        h.host = i < hosts.size() ? hosts[i] : std::string{};
+        h.hostaddr = i < addrs.size() ? addrs[i] : std::string{};
+        if (h.host.empty() && h.hostaddr.empty()) h.host = "localhost";
+        std::string p = ports.empty() ? std::string{} : ports.size() == 1 ? ports[0] : ports[i];
+        if (!p.empty() && !detail::parse_port(p, h.port))
+            return detail::conninfo_error(diag, "invalid port number \"" + p + "\"");
+        out.hosts.push_back(std::move(h));
+    }
+
+    if (auto v = nonempty("user", "PGUSER")) out.user = *v;
+    else out.user = detail::os_user_name();
+    if (auto v = value("password", "PGPASSWORD")) out.password = *v;
+    if (auto v = nonempty("dbname", "PGDATABASE")) out.database = *v;
+    else out.database = out.user;
+    if (auto v = value("application_name", "PGAPPNAME")) out.application_name = *v;
+    else if (auto f = get("fallback_application_name")) out.application_name = *f;
+    if (auto v = value("options", "PGOPTIONS")) out.options = *v;
+
+    if (auto v = nonempty("client_encoding", "PGCLIENTENCODING")) {
+        if (*v != "UTF8" && *v != "utf8" && *v != "UTF-8" && *v != "utf-8" && *v != "auto")
+            return detail::conninfo_error(diag, "only client_encoding UTF8 is supported");
+    }
+    if (auto v = nonempty("connect_timeout", "PGCONNECT_TIMEOUT")) {
+        long secs = 0;
+        for (char c : *v) {
+            if (c < '0' || c > '9' || secs > 100000000) return detail::conninfo_error(diag, "invalid connect_timeout");
+            secs = secs * 10 + (c - '0');
+        }
+        // libpq treats values below 2 seconds (other than 0) as 2.
+        if (secs == 1) secs = 2;
+        out.connect_timeout = std::chrono::seconds(secs);
+    }
+    if (auto v = nonempty("keepalives", "")) {
+        if (!detail::parse_bool_option(*v, out.keepalives)) return detail::conninfo_error(diag, "invalid keepalives value");
+    }
+
+    if (auto v = nonempty("sslmode", "PGSSLMODE")) {
+        if (*v == "disable") out.ssl = ssl_mode::disable;
+        else if (*v == "allow") out.ssl = ssl_mode::allow;
+        else if (*v == "prefer") out.ssl = ssl_mode::prefer;
+        else if (*v == "require") out.ssl = ssl_mode::require;
+        else if (*v == "verify-ca") out.ssl = ssl_mode::verify_ca;
+        else if (*v == "verify-full") out.ssl = ssl_mode::verify_full;
+        else return detail::conninfo_error(diag, "invalid sslmode value \"" + *v + "\"");
+    }
+    if (auto v = nonempty("sslrootcert", "PGSSLROOTCERT")) out.ssl_root_cert = *v;
+    if (auto v = nonempty("sslcert", "PGSSLCERT")) out.ssl_cert = *v;
+    if (auto v = nonempty("sslkey", "PGSSLKEY")) out.ssl_key = *v;
+    if (auto v = nonempty("sslsni", "PGSSLSNI")) {
+        if (!detail::parse_bool_option(*v, out.ssl_sni)) return detail::conninfo_error(diag, "invalid sslsni value");
+    }
+    if (auto v = nonempty("sslnegotiation", "PGSSLNEGOTIATION")) {
+        if (*v == "direct")
+            return detail::conninfo_error(diag, "sslnegotiation=direct is not supported");
+        if (*v != "postgres") return detail::conninfo_error(diag, "invalid sslnegotiation value");
+    }
+    if (auto v = nonempty("channel_binding", "PGCHANNELBINDING")) {
+        if (*v == "disable") out.channel_binding = channel_binding_mode::disable;
+        else if (*v == "prefer") out.channel_binding = channel_binding_mode::prefer;
+        else if (*v == "require") out.channel_binding = channel_binding_mode::require;
+        else return detail::conninfo_error(diag, "invalid channel_binding value");
+    }
+    if (auto v = nonempty("target_session_attrs", "PGTARGETSESSIONATTRS")) {
+        if (*v != "any") return detail::conninfo_error(diag, "only target_session_attrs=any is supported");
+    }
+    if (auto v = nonempty("gssencmode", "PGGSSENCMODE")) {
+        if (*v == "require") return detail::conninfo_error(diag, "GSSAPI encryption is not supported");
+        if (*v != "disable" && *v != "prefer") return detail::conninfo_error(diag, "invalid gssencmode value");
+    }
+    if (auto v = nonempty("replication", "")) {
+        bool repl = false;
+        if (!detail::parse_bool_option(*v, repl) || repl)
+            return detail::conninfo_error(diag, "replication connections are not supported");
+    }
+    if (auto v = nonempty("allow_cleartext_password", "")) {
+        if (!detail::parse_bool_option(*v, out.allow_cleartext_password))
+            return detail::conninfo_error(diag, "invalid allow_cleartext_password value");
+    }
+    if (out.ssl == ssl_mode::disable && out.channel_binding == channel_binding_mode::require)
+        return detail::conninfo_error(diag, "channel_binding=require needs SSL");
+    return {};
+}
+
+// Parses a keyword/value connection string or a postgresql:// / postgres:// URI. On
+// failure diag (when given) explains what is wrong; it never echoes a password.
+inline error_code parse_connection_string(std::string_view s, connect_params& out, diagnostics* diag = nullptr,
+                                          const env_lookup& env = process_env) {
+    detail::option_list options;
+    error_code ec;
+    if (s.starts_with("postgresql://") || s.starts_with("postgres://")) ec = detail::parse_uri(s, options, diag);
+    else ec = detail::parse_keyword_value(s, options, diag);
+    if (ec) return ec;
+    return make_connect_params(options, out, diag, env);
+}
+
+inline cirrus::result<connect_params> parse_connection_string(std::string_view s, const env_lookup& env = process_env) {
+    connect_params p;
+    if (auto ec = parse_connection_string(s, p, nullptr, env)) return ec;
+    return p;
+}
+
+} // namespace cirrus::postgres

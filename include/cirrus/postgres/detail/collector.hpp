@@ -1,0 +1,152 @@
+#pragma once
+// What the server sends back for one request batch (everything up to ReadyForQuery),
+// interpreted without I/O: result sets and rows, command tags, the first ErrorResponse,
+// describe results, COPY that this client refuses. The connection feeds it messages;
+// unit tests and the fuzz target feed it bytes directly.
+
+#include <cirrus/core/buffer.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/postgres/detail/protocol.hpp>
+#include <cirrus/postgres/diagnostics.hpp>
+#include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/results.hpp>
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+namespace cirrus::postgres::detail {
+
+class response_collector {
+public:
+    // Where rows go (may be null when no rows are expected).
+    results* out = nullptr;
+    // Extended protocol: the columns of the portal being executed (there is no
+    // RowDescription for Bind/Execute), with the formats that were requested.
+    const std::vector<column>* portal_columns = nullptr;
+    // Describe of a statement: parameter types and row description land here instead of
+    // in a result set.
+    bool describing = false;
+    std::vector<oid_t> param_types;
+    std::vector<column> row_description;
+    bool no_data = false;
+
+    // Outcome.
+    bool done = false;
+    transaction_status txn = transaction_status::idle;
+    bool has_server_error = false;
+    server_message_fields error;
+    bool copy_refused = false;
+    std::size_t complete_count = 0; // CommandComplete / EmptyQueryResponse seen
+
+    // Handles one message. A returned error is a protocol violation: the connection must
+    // be closed. Messages to send back (CopyFail) are appended to `reply`.
+    error_code on_message(const message_view& m, cirrus::buffer& reply) {
+        if (done) return protocol_error();
+        switch (m.type) {
+        case msg::row_description: {
+            if (describing) {
+                if (auto ec = parse_row_description(m.body, row_description)) return ec;
+                return {};
+            }
+            std::vector<column> cols;
+            if (auto ec = parse_row_description(m.body, cols)) return ec;
+            if (!out) return protocol_error();
+            current_ = &out->add();
+            current_->set_columns(std::move(cols));
+            return {};
+        }
+        case msg::data_row: {
+            if (!current_) {
+                if (!out || !portal_columns) return protocol_error();
+                current_ = &out->add();
+                current_->set_columns(*portal_columns);
+            }
+            return current_->append_data_row(m.body);
+        }
+        case msg::command_complete: {
+            std::string_view tag;
+            if (auto ec = parse_command_complete(m.body, tag)) return ec;
+            if (!current_ && out) {
+                current_ = &out->add();
+                if (portal_columns) current_->set_columns(*portal_columns);
+            }
+            if (current_) current_->set_command_tag(tag);
+            current_ = nullptr;
+            in_copy_out_ = false;
+            ++complete_count;
+            return {};
+        }
+        case msg::empty_query_response:
+            if (!m.body.empty()) return protocol_error();
+            current_ = nullptr;
+            ++complete_count;
+            return {};
+        case msg::error_response: {
+            server_message_fields f;
+            if (auto ec = parse_server_message(m.body, f)) return ec;
+            if (!has_server_error) {
+                has_server_error = true;
+                error = std::move(f);
+            }
+            current_ = nullptr;
+            in_copy_out_ = false;
+            return {};
+        }
+        case msg::ready_for_query:
+            if (auto ec = parse_ready_for_query(m.body, txn)) return ec;
+            if (in_copy_out_) return protocol_error();
+            done = true;
+            return {};
+        case msg::parse_complete:
+        case msg::bind_complete:
+        case msg::close_complete:
+            return m.body.empty() ? error_code{} : protocol_error();
+        case msg::no_data:
+            if (!m.body.empty()) return protocol_error();
+            no_data = true;
+            return {};
+        case msg::parameter_description:
+            if (!describing) return protocol_error();
+            return parse_parameter_description(m.body, param_types);
+        case msg::copy_in_response: {
+            format f;
+            std::size_t n;
+            if (auto ec = parse_copy_response(m.body, f, n)) return ec;
+            copy_refused = true;
+            write_copy_fail(reply, "COPY FROM STDIN is not supported by this operation");
+            return {};
+        }
+        case msg::copy_out_response: {
+            format f;
+            std::size_t n;
+            if (auto ec = parse_copy_response(m.body, f, n)) return ec;
+            copy_refused = true;
+            in_copy_out_ = true;
+            return {};
+        }
+        case msg::copy_data:
+            return in_copy_out_ ? error_code{} : protocol_error();
+        case msg::copy_done:
+            if (!in_copy_out_ || !m.body.empty()) return protocol_error();
+            return {};
+        default:
+            // Authentication, BackendKeyData, CopyBoth, FunctionCallResponse,
+            // PortalSuspended ... are not valid answers to the requests this client sends.
+            return protocol_error();
+        }
+    }
+
+    // The error_code of the batch once done: the server's SQLSTATE, or copy_not_supported.
+    error_code result_code() const noexcept {
+        if (copy_refused) return make_error_code(client_errc::copy_not_supported);
+        if (has_server_error) return sqlstate_error(error.sqlstate);
+        return {};
+    }
+
+private:
+    resultset* current_ = nullptr;
+    bool in_copy_out_ = false;
+};
+
+} // namespace cirrus::postgres::detail

@@ -1,0 +1,17 @@
+# PostgreSQL client.
+#   cirrus_postgres_unit_tests: framing, message parsers, SCRAM, codecs, typed rows and the
+#                               connection-string parser (no Asio, no server)
+cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
+    SOURCES unit/postgres_protocol_test.cpp unit/postgres_codec_test.cpp
+            unit/postgres_conninfo_test.cpp
+    PCH <gtest/gtest.h> <boost/describe.hpp> <boost/pfr.hpp>)
+
+#   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh
+cirrus_add_tests(cirrus_postgres_tests AREA postgres
+    SOURCES integration/postgres_test.cpp integration/postgres_query_test.cpp
+    PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/asio/experimental/awaitable_operators.hpp>
+        <gtest/gtest.h>
+    FIXTURES postgres)
+# The fuzz target tests/fuzz/postgres_message_fuzz.cpp runs as "postgres.fuzz.message" over
+# tests/fuzz/corpus/postgres_message/ (registered by tests/CMakeLists.txt for every
+# *_fuzz.cpp).

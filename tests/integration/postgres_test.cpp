@@ -1,0 +1,597 @@
+// PostgreSQL client against the PostgreSQL 15 of scripts/services.sh: authentication
+// methods, sslmodes and certificate checks, connection strings, Unix sockets, timeouts,
+// cancellation; plus scripted misbehaving servers for the protocol-error paths.
+
+#include "postgres_support.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+using namespace pgtest;
+using namespace std::string_literals;
+using namespace std::chrono_literals;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+// One query returning one text value (simple protocol), or "" with a test failure.
+asio::awaitable<std::string> scalar(pg::connection& conn, std::string sql) {
+    pg::results r;
+    pg::diagnostics diag;
+    auto [ec] = co_await conn.async_query(sql, r, diag, tok);
+    if (ec || r.empty() || r.back().empty()) {
+        ADD_FAILURE() << sql << ": " << ec.message() << " / " << diag.what();
+        co_return std::string{};
+    }
+    co_return r.back()[0][0].as<std::string>();
+}
+
+// Connects with p and expects success with the given auth mechanism and TLS state.
+void expect_connects(pg::connect_params p, std::string mechanism, bool tls, std::string expected_user) {
+    run([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_TRUE(conn.is_open());
+        EXPECT_EQ(conn.auth_mechanism(), mechanism);
+        EXPECT_EQ(conn.uses_tls(), tls);
+        EXPECT_EQ(co_await scalar(conn, "select current_user"), expected_user);
+        EXPECT_EQ(co_await scalar(conn, "select coalesce((select ssl::text from pg_stat_ssl where pid = pg_backend_pid()), 'none')"),
+                  tls ? "true" : "false");
+        auto [cec] = co_await conn.async_close(tok);
+        EXPECT_FALSE(cec);
+        EXPECT_FALSE(conn.is_open());
+    });
+}
+
+// Connects with p and returns the error (and diagnostics).
+std::pair<cirrus::error_code, pg::diagnostics> connect_error(pg::connect_params p) {
+    std::pair<cirrus::error_code, pg::diagnostics> out;
+    run([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        auto [ec] = co_await conn.async_connect(p, out.second, tok);
+        out.first = ec;
+        EXPECT_FALSE(conn.is_open());
+    });
+    return out;
+}
+
+} // namespace
+
+// --- authentication --------------------------------------------------------------------
+
+TEST(PostgresAuth, ScramOverPlainTcp) {
+    expect_connects(scram_params(pg::ssl_mode::disable), "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresAuth, ScramPlusOverTls) {
+    expect_connects(scram_params(pg::ssl_mode::verify_full), "SCRAM-SHA-256-PLUS", true, srv().user);
+}
+
+TEST(PostgresAuth, ScramPlusRequiredOverTls) {
+    auto p = scram_params(pg::ssl_mode::require);
+    p.channel_binding = pg::channel_binding_mode::require;
+    expect_connects(p, "SCRAM-SHA-256-PLUS", true, srv().user);
+}
+
+TEST(PostgresAuth, ScramWithoutChannelBindingOverTls) {
+    auto p = scram_params(pg::ssl_mode::require);
+    p.channel_binding = pg::channel_binding_mode::disable;
+    expect_connects(p, "SCRAM-SHA-256", true, srv().user);
+}
+
+TEST(PostgresAuth, ChannelBindingRequiredFailsWithoutTls) {
+    auto p = scram_params(pg::ssl_mode::allow);
+    p.channel_binding = pg::channel_binding_mode::require;
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::channel_binding_required) << diag.what();
+}
+
+TEST(PostgresAuth, Md5) {
+    expect_connects(params(srv().md5_user, srv().md5_password), "md5", false, srv().md5_user);
+}
+
+TEST(PostgresAuth, Md5OverTls) {
+    expect_connects(params(srv().md5_user, srv().md5_password, pg::ssl_mode::verify_full), "md5", true, srv().md5_user);
+}
+
+TEST(PostgresAuth, ChannelBindingRequiredRefusesMd5) {
+    auto p = params(srv().md5_user, srv().md5_password, pg::ssl_mode::require);
+    p.channel_binding = pg::channel_binding_mode::require;
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::channel_binding_required) << diag.what();
+}
+
+TEST(PostgresAuth, CleartextPasswordOverTls) {
+    expect_connects(params(srv().plain_user, srv().plain_password, pg::ssl_mode::verify_full), "password", true,
+                    srv().plain_user);
+}
+
+TEST(PostgresAuth, CleartextPasswordWithoutTlsIsRefusedUnlessAllowed) {
+    auto p = params(srv().plain_user, srv().plain_password, pg::ssl_mode::disable);
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::cleartext_password_not_allowed);
+    EXPECT_NE(diag.message.find("cleartext"), std::string::npos);
+    EXPECT_EQ(diag.what().find(srv().plain_password), std::string::npos);
+    p.allow_cleartext_password = true;
+    expect_connects(p, "password", false, srv().plain_user);
+}
+
+TEST(PostgresAuth, WrongPasswordLeaksNothing) {
+    const std::string secret = "Wr0ng-Passw0rd-7d1e";
+    for (auto [user, mode] : {std::pair{srv().user, pg::ssl_mode::disable}, std::pair{srv().user, pg::ssl_mode::verify_full},
+                              std::pair{srv().md5_user, pg::ssl_mode::disable},
+                              std::pair{srv().plain_user, pg::ssl_mode::require}}) {
+        auto [ec, diag] = connect_error(params(user, secret, mode));
+        EXPECT_EQ(ec, pg::sqlstate::invalid_password) << user << ": " << ec.message() << " / " << diag.what();
+        EXPECT_TRUE(ec == pg::sqlstate_class::invalid_authorization_specification);
+        EXPECT_EQ(diag.sqlstate(), "28P01");
+        EXPECT_EQ(diag.severity, "FATAL");
+        EXPECT_NE(diag.message.find("password authentication failed for user \"" + user + "\""), std::string::npos);
+        for (const std::string& text : {diag.what(), ec.message(), diag.detail, diag.hint, diag.where}) {
+            EXPECT_EQ(text.find(secret), std::string::npos) << text;
+        }
+        // Nor in the exception a throwing caller would see.
+        boost::system::system_error ex(ec);
+        EXPECT_EQ(std::string(ex.what()).find(secret), std::string::npos);
+    }
+}
+
+TEST(PostgresAuth, UnknownUser) {
+    auto [ec, diag] = connect_error(params("cirrus_no_such_user", "whatever"));
+    EXPECT_TRUE(ec == pg::sqlstate_class::invalid_authorization_specification) << ec.message() << " / " << diag.what();
+    EXPECT_NE(diag.message.find("cirrus_no_such_user"), std::string::npos);
+}
+
+TEST(PostgresAuth, MissingPassword) {
+    auto [ec, diag] = connect_error(params(srv().user, ""));
+    EXPECT_EQ(ec, pg::client_errc::password_required) << diag.what();
+}
+
+// --- sslmode ---------------------------------------------------------------------------
+
+TEST(PostgresTls, SslModeDisable) {
+    expect_connects(scram_params(pg::ssl_mode::disable), "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresTls, SslModeAllowUsesPlainWhenAccepted) {
+    expect_connects(scram_params(pg::ssl_mode::allow), "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresTls, SslModeAllowRetriesWithTlsWhenPlainIsRejected) {
+    // pg_hba.conf rejects the TLS-only user without TLS: allow then retries with TLS.
+    expect_connects(params(srv().tls_user, srv().tls_password, pg::ssl_mode::allow), "SCRAM-SHA-256-PLUS", true,
+                    srv().tls_user);
+}
+
+TEST(PostgresTls, SslModePreferUsesTls) {
+    expect_connects(scram_params(pg::ssl_mode::prefer), "SCRAM-SHA-256-PLUS", true, srv().user);
+}
+
+TEST(PostgresTls, SslModeRequireWithoutRootCertDoesNotVerify) {
+    // The certificate is for localhost/127.0.0.1; with no root certificate, require
+    // neither checks the chain nor the name.
+    auto p = params(srv().tls_user, srv().tls_password, pg::ssl_mode::require);
+    p.ssl_root_cert = "/nonexistent/root.crt";
+    p.hosts = {pg::host_spec{"not-the-cert-name.invalid", srv().port, srv().host}};
+    expect_connects(p, "SCRAM-SHA-256-PLUS", true, srv().tls_user);
+}
+
+TEST(PostgresTls, SslModeVerifyCaChecksTheChainNotTheName) {
+    auto p = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_ca);
+    p.hosts = {pg::host_spec{"not-the-cert-name.invalid", srv().port, srv().host}};
+    expect_connects(p, "SCRAM-SHA-256-PLUS", true, srv().tls_user);
+}
+
+TEST(PostgresTls, SslModeVerifyCaFailsAgainstAnotherCa) {
+    auto p = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_ca);
+    p.ssl_root_cert = "system"; // the system trust store does not know the test CA
+    auto [ec, diag] = connect_error(p);
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(ec.category(), boost::asio::error::get_ssl_category()) << ec.message();
+    EXPECT_NE(diag.message.find("TLS handshake failed"), std::string::npos) << diag.message;
+}
+
+TEST(PostgresTls, SslModeVerifyFullAcceptsNameAndIp) {
+    auto by_name = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_full);
+    by_name.hosts = {pg::host_spec{"localhost", srv().port, srv().host}};
+    expect_connects(by_name, "SCRAM-SHA-256-PLUS", true, srv().tls_user);
+    auto by_ip = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_full);
+    expect_connects(by_ip, "SCRAM-SHA-256-PLUS", true, srv().tls_user);
+}
+
+TEST(PostgresTls, SslModeVerifyFullRejectsWrongHostName) {
+    auto p = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_full);
+    p.hosts = {pg::host_spec{"wrong-name.example", srv().port, srv().host}};
+    auto [ec, diag] = connect_error(p);
+    EXPECT_TRUE(ec);
+    EXPECT_NE(diag.message.find("hostname mismatch"), std::string::npos) << diag.message;
+}
+
+TEST(PostgresTls, SslModeVerifyFullNeedsRootCertificate) {
+    auto p = scram_params(pg::ssl_mode::verify_full);
+    p.ssl_root_cert = "/nonexistent/root.crt";
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::invalid_connection_string);
+    EXPECT_NE(diag.message.find("does not exist"), std::string::npos);
+}
+
+TEST(PostgresTls, TlsOnlyUserIsRejectedWithoutTls) {
+    auto [ec, diag] = connect_error(params(srv().tls_user, srv().tls_password, pg::ssl_mode::disable));
+    EXPECT_TRUE(ec == pg::sqlstate_class::invalid_authorization_specification) << ec.message();
+    EXPECT_FALSE(diag.message.empty());
+}
+
+// --- connection strings, sockets, hosts, timeouts ---------------------------------------
+
+TEST(PostgresConnect, UriAndKeywordStrings) {
+    run([]() -> asio::awaitable<void> {
+        auto uri = "postgresql://" + srv().user + ":" + srv().password + "@" + srv().host + ":" + std::to_string(srv().port) +
+                   "/" + srv().database + "?sslmode=verify-full&sslrootcert=" + srv().ca_file +
+                   "&application_name=uri%20app";
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect(uri, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_TRUE(conn.uses_tls());
+        EXPECT_EQ(co_await scalar(conn, "select current_setting('application_name')"), "uri app");
+        EXPECT_EQ(co_await scalar(conn, "select current_database()"), srv().database);
+        EXPECT_EQ(conn.server_parameter("server_version").value_or("").substr(0, 3), "15.");
+        EXPECT_EQ(conn.server_parameter("client_encoding"), "UTF8");
+        EXPECT_GT(conn.backend_pid(), 0);
+        EXPECT_EQ(co_await scalar(conn, "select pg_backend_pid()::text"), std::to_string(conn.backend_pid()));
+
+        pg::connection kv(co_await asio::this_coro::executor);
+        auto kv_string = "host=" + srv().host + " port=" + std::to_string(srv().port) + " user=" + srv().md5_user +
+                         " password='" + srv().md5_password + "' dbname=" + srv().database +
+                         " sslmode=disable options='-c search_path=pg_catalog'";
+        auto [kec] = co_await kv.async_connect(kv_string, diag, tok);
+        PG_CO_CHECK(kec, diag);
+        EXPECT_EQ(co_await scalar(kv, "show search_path"), "pg_catalog");
+
+        pg::connection bad(co_await asio::this_coro::executor);
+        auto [bec] = co_await bad.async_connect("host=x colour=blue", diag, tok);
+        EXPECT_EQ(bec, pg::client_errc::invalid_connection_string);
+        EXPECT_NE(diag.message.find("colour"), std::string::npos);
+    });
+}
+
+TEST(PostgresConnect, UnixSocket) {
+    auto p = scram_params();
+    p.hosts = {pg::host_spec{srv().socket_dir, srv().port, {}}};
+    p.ssl = pg::ssl_mode::prefer; // TLS is never used on Unix sockets
+    expect_connects(p, "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresConnect, TriesHostsInOrder) {
+    auto p = scram_params();
+    p.hosts.insert(p.hosts.begin(), pg::host_spec{"127.0.0.1", 1, {}}); // nothing listens on port 1
+    expect_connects(p, "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresConnect, ConnectTimeoutAgainstASilentServer) {
+    run([]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        // Accepts the TCP connection and never answers.
+        asio::ip::tcp::acceptor acceptor(ex, {asio::ip::make_address("127.0.0.1"), 0});
+        asio::ip::tcp::socket peer(ex);
+        acceptor.async_accept(peer, [](cirrus::error_code) {});
+        auto p = scram_params();
+        p.hosts = {pg::host_spec{"127.0.0.1", acceptor.local_endpoint().port(), {}}};
+        p.connect_timeout = 300ms;
+        pg::connection conn(ex);
+        pg::diagnostics diag;
+        auto start = std::chrono::steady_clock::now();
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_EQ(ec, boost::asio::error::timed_out) << ec.message();
+        EXPECT_NE(diag.message.find("timeout"), std::string::npos);
+        EXPECT_LT(elapsed, 3s);
+        EXPECT_FALSE(conn.is_open());
+    });
+}
+
+TEST(PostgresConnect, OperationsOnAClosedConnectionFail) {
+    run([]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::results r;
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_query("select 1", r, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::not_connected);
+    });
+}
+
+TEST(PostgresConnect, WorksWithCallbacksAndFutures) {
+    asio::io_context ioc;
+    pg::connection conn(ioc);
+    pg::diagnostics diag;
+    pg::results r;
+    cirrus::error_code connect_ec, query_ec;
+    conn.async_connect(scram_params(), diag, [&](cirrus::error_code ec) {
+        connect_ec = ec;
+        if (!ec) conn.async_query("select 40 + 2", r, diag, [&](cirrus::error_code qec) { query_ec = qec; });
+    });
+    ioc.run_for(30s);
+    ASSERT_FALSE(connect_ec) << diag.what();
+    ASSERT_FALSE(query_ec) << diag.what();
+    EXPECT_EQ(r.front()[0][0].as<std::int32_t>(), 42);
+
+    // A future, with the io_context on another thread.
+    asio::io_context ioc2;
+    auto work = asio::make_work_guard(ioc2);
+    std::thread t([&] { ioc2.run(); });
+    pg::connection conn2(ioc2);
+    auto f = conn2.async_connect(scram_params(), diag, asio::use_future);
+    EXPECT_NO_THROW(f.get());
+    pg::results r2;
+    auto q = conn2.async_execute(pg::query("select $1::text", "via future"), r2, diag, asio::use_future);
+    EXPECT_NO_THROW(q.get());
+    EXPECT_EQ(r2.front()[0][0].as<std::string>(), "via future");
+    auto c = conn2.async_close(asio::use_future);
+    c.get();
+    work.reset();
+    t.join();
+}
+
+// --- cancellation and timeouts --------------------------------------------------------
+
+TEST(PostgresCancel, AwaitableOperatorsCancelPgSleep) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        pg::results r;
+        pg::diagnostics diag;
+        asio::steady_timer timer(co_await asio::this_coro::executor, 100ms);
+        auto start = std::chrono::steady_clock::now();
+        auto winner = co_await (conn->async_query("select pg_sleep(10)", r, diag, asio::use_awaitable) ||
+                                timer.async_wait(asio::use_awaitable));
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_EQ(winner.index(), 1u);
+        EXPECT_LT(elapsed, 1s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+        // The query was canceled by the server, not by closing the connection.
+        EXPECT_EQ(diag.sqlstate(), "57014") << diag.what();
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::idle);
+        EXPECT_EQ(co_await scalar(*conn, "select 'still usable'"), "still usable");
+    });
+}
+
+TEST(PostgresCancel, CancellationSlotReportsOperationAborted) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        auto ex = co_await asio::this_coro::executor;
+        asio::cancellation_signal signal;
+        asio::steady_timer timer(ex, 100ms);
+        timer.async_wait([&](cirrus::error_code) { signal.emit(asio::cancellation_type::terminal); });
+        pg::results r;
+        pg::diagnostics diag;
+        auto start = std::chrono::steady_clock::now();
+        // Extended protocol this time, with a parameter.
+        auto [ec] = co_await conn->async_execute(pg::query("select pg_sleep($1)", 10.0), r, diag,
+                                                 asio::bind_cancellation_slot(signal.slot(), tok));
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_EQ(ec, boost::asio::error::operation_aborted) << ec.message();
+        EXPECT_EQ(diag.sqlstate(), "57014");
+        EXPECT_NE(diag.message.find("canceling statement due to user request"), std::string::npos) << diag.message;
+        EXPECT_LT(elapsed, 1s);
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(co_await scalar(*conn, "select 1"), "1");
+
+        // Cancellation inside a transaction leaves it failed, not the connection.
+        pg::results tr;
+        auto [bec] = co_await conn->async_query("begin", tr, diag, tok);
+        PG_CO_CHECK(bec, diag);
+        asio::steady_timer t2(ex, 100ms);
+        t2.async_wait([&](cirrus::error_code) { signal.emit(asio::cancellation_type::terminal); });
+        auto [ec2] = co_await conn->async_query("select pg_sleep(10)", r, diag, asio::bind_cancellation_slot(signal.slot(), tok));
+        EXPECT_EQ(ec2, boost::asio::error::operation_aborted);
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::failed);
+        auto [rec] = co_await conn->async_rollback(diag, tok);
+        EXPECT_FALSE(rec);
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::idle);
+    });
+}
+
+TEST(PostgresCancel, ClientQueryTimeout) {
+    run([]() -> asio::awaitable<void> {
+        pg::connection_options opts;
+        opts.query_timeout = 200ms;
+        auto conn = co_await connect(scram_params(), opts);
+        PG_CO_REQUIRE(conn);
+        pg::results r;
+        pg::diagnostics diag;
+        auto start = std::chrono::steady_clock::now();
+        auto [ec] = co_await conn->async_query("select pg_sleep(10)", r, diag, tok);
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_EQ(ec, pg::client_errc::query_timeout) << ec.message();
+        EXPECT_LT(elapsed, 2s);
+        EXPECT_TRUE(conn->is_open());
+        // Fast queries are unaffected.
+        EXPECT_EQ(co_await scalar(*conn, "select 2"), "2");
+    });
+}
+
+TEST(PostgresCancel, ServerStatementTimeout) {
+    run([]() -> asio::awaitable<void> {
+        auto p = scram_params();
+        p.runtime_params = {{"statement_timeout", "150"}};
+        auto conn = co_await connect(p);
+        PG_CO_REQUIRE(conn);
+        EXPECT_EQ(co_await scalar(*conn, "show statement_timeout"), "150ms");
+        pg::results r;
+        pg::diagnostics diag;
+        auto [ec] = co_await conn->async_query("select pg_sleep(10)", r, diag, tok);
+        EXPECT_EQ(ec, pg::sqlstate::query_canceled);
+        EXPECT_NE(diag.message.find("statement timeout"), std::string::npos) << diag.message;
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(co_await scalar(*conn, "select 3"), "3");
+    });
+}
+
+TEST(PostgresCancel, QueryFinishingFirstIsNotCanceled) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        // A query that finishes before the cancel timer fires completes normally.
+        pg::results r;
+        pg::diagnostics diag;
+        asio::steady_timer timer(co_await asio::this_coro::executor, 2s);
+        auto winner = co_await (conn->async_query("select 7", r, diag, asio::use_awaitable) ||
+                                timer.async_wait(asio::use_awaitable));
+        EXPECT_EQ(winner.index(), 0u);
+        EXPECT_EQ(r.front()[0][0].as<std::int32_t>(), 7);
+    });
+}
+
+// --- misbehaving servers ----------------------------------------------------------------
+
+namespace {
+
+std::string be32(std::uint32_t v) {
+    std::string s;
+    cirrus::postgres::detail::put_u32(s, v);
+    return s;
+}
+
+// A scripted server on 127.0.0.1: reads the startup packet, sends `after_startup`, reads
+// one message and sends `after_query`, then waits for the client to go away.
+struct fake_server {
+    asio::ip::tcp::acceptor acceptor;
+    explicit fake_server(asio::any_io_executor ex) : acceptor(ex, {asio::ip::make_address("127.0.0.1"), 0}) {}
+    std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+
+    // close_after: hang up right after sending after_query (a truncated message, then EOF).
+    asio::awaitable<void> serve(std::string after_startup, std::string after_query, bool close_after = false) {
+        auto sock = co_await acceptor.async_accept(asio::use_awaitable);
+        char len[4];
+        co_await asio::async_read(sock, asio::buffer(len), asio::use_awaitable);
+        std::string rest(cirrus::postgres::detail::load_u32(len) - 4, '\0');
+        co_await asio::async_read(sock, asio::buffer(rest), asio::use_awaitable);
+        co_await asio::async_write(sock, asio::buffer(after_startup), asio::use_awaitable);
+        if (!after_query.empty()) {
+            char header[5];
+            auto [ec, n] = co_await asio::async_read(sock, asio::buffer(header), tok);
+            if (!ec) {
+                std::string body(cirrus::postgres::detail::load_u32(header + 1) - 4, '\0');
+                co_await asio::async_read(sock, asio::buffer(body), tok);
+                co_await asio::async_write(sock, asio::buffer(after_query), tok);
+            }
+            if (close_after) co_return;
+        }
+        char sink[256];
+        for (;;) {
+            auto [ec, n] = co_await sock.async_read_some(asio::buffer(sink), tok);
+            if (ec) break;
+        }
+    }
+};
+
+const std::string auth_ok_ready = "R"s + be32(8) + be32(0) + "Z" + be32(5) + "I";
+
+// Runs one query against a fake server sending `reply`; returns its error and whether
+// the connection is still open afterwards.
+std::pair<cirrus::error_code, bool> query_against(std::string reply, std::size_t max_message = 0,
+                                                  bool close_after = false) {
+    std::pair<cirrus::error_code, bool> out;
+    run([&]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        fake_server server(ex);
+        asio::co_spawn(ex, server.serve(auth_ok_ready, reply, close_after), asio::detached);
+        pg::connection_options opts;
+        if (max_message) opts.max_message_size = max_message;
+        pg::connection conn(ex, opts);
+        pg::diagnostics diag;
+        auto p = scram_params();
+        p.hosts = {pg::host_spec{"127.0.0.1", server.port(), {}}};
+        auto [cec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(cec, diag);
+        EXPECT_EQ(conn.auth_mechanism(), "trust");
+        pg::results r;
+        auto [ec] = co_await conn.async_query("select 1", r, diag, tok);
+        out = {ec, conn.is_open()};
+        // After a protocol error the connection refuses further work.
+        auto [ec2] = co_await conn.async_query("select 1", r, diag, tok);
+        if (ec) {
+            EXPECT_EQ(ec2, pg::client_errc::not_connected);
+        }
+        conn.close();
+    }, 20s);
+    return out;
+}
+
+} // namespace
+
+TEST(PostgresProtocolErrors, UnknownMessageTypeClosesTheConnection) {
+    auto [ec, open] = query_against("q"s + be32(4));
+    EXPECT_EQ(ec, cirrus::errc::protocol_error);
+    EXPECT_FALSE(open);
+}
+
+TEST(PostgresProtocolErrors, BadLength) {
+    auto [ec, open] = query_against("Z"s + be32(2) + "I");
+    EXPECT_EQ(ec, cirrus::errc::protocol_error);
+    EXPECT_FALSE(open);
+}
+
+TEST(PostgresProtocolErrors, OversizedMessageIsRefusedWithoutReadingIt) {
+    auto [ec, open] = query_against("D"s + be32(0x7ffffff0));
+    EXPECT_EQ(ec, cirrus::errc::message_too_large);
+    EXPECT_FALSE(open);
+    auto [ec2, open2] = query_against("D"s + be32(2004) + std::string(2000, 'x'), 1000);
+    EXPECT_EQ(ec2, cirrus::errc::message_too_large);
+}
+
+TEST(PostgresProtocolErrors, TruncatedMessageThenEof) {
+    auto [ec, open] = query_against("T"s + be32(100) + "abc", 0, true);
+    EXPECT_EQ(ec, boost::asio::error::eof) << ec.message();
+    EXPECT_FALSE(open);
+}
+
+TEST(PostgresProtocolErrors, MalformedRowDescriptionAndDataRow) {
+    auto [ec, open] = query_against("T"s + "\0\0\0\x06\x7f\xff"s);
+    EXPECT_EQ(ec, cirrus::errc::protocol_error);
+    auto rd = "T"s + be32(4 + 2 + 2 + 18) + "\0\x01"s + "a\0"s + be32(0) + "\0\0"s + be32(23) + "\0\x04"s + be32(0xffffffff) +
+              "\0\0"s;
+    auto [ec2, open2] = query_against(rd + "D"s + be32(4 + 2 + 4) + "\0\x01"s + be32(50));
+    EXPECT_EQ(ec2, cirrus::errc::protocol_error);
+    EXPECT_FALSE(open2);
+}
+
+TEST(PostgresProtocolErrors, UnsupportedAuthenticationMethod) {
+    run([]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        fake_server server(ex);
+        asio::co_spawn(ex, server.serve("R"s + be32(8) + be32(7), ""), asio::detached); // GSSAPI
+        pg::connection conn(ex);
+        pg::diagnostics diag;
+        auto p = scram_params();
+        p.hosts = {pg::host_spec{"127.0.0.1", server.port(), {}}};
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::unsupported_auth_method);
+        EXPECT_NE(diag.message.find("GSSAPI"), std::string::npos);
+        EXPECT_FALSE(conn.is_open());
+    }, 20s);
+}
+
+TEST(PostgresProtocolErrors, ServerSkippingScramProofIsRejected) {
+    // AuthenticationSASL, then AuthenticationOk without the SCRAM exchange: a server that
+    // does not know the password must not be trusted.
+    run([]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        fake_server server(ex);
+        auto sasl = "R"s + be32(4 + 4 + 14 + 1) + be32(10) + "SCRAM-SHA-256\0\0"s;
+        asio::co_spawn(ex, server.serve(sasl, "R"s + be32(8) + be32(0) + "Z" + be32(5) + "I"), asio::detached);
+        pg::connection conn(ex);
+        pg::diagnostics diag;
+        auto p = scram_params();
+        p.hosts = {pg::host_spec{"127.0.0.1", server.port(), {}}};
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::scram_server_signature_mismatch) << ec.message();
+        EXPECT_FALSE(conn.is_open());
+    }, 20s);
+}
