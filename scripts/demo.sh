@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, starts the local services, builds the demo programs and runs them against
-# the services: signed S3, STS, IAM and DynamoDB requests.
+# the services: signed S3, STS, IAM and DynamoDB requests, then PostgreSQL over TLS with
+# SCRAM (prepared statements, typed rows, a transaction, cancellation).
 # Services started here are stopped at the end; ones that were already running stay.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -11,12 +12,15 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests
+cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests postgres_basics
 
 export CIRRUS_SERVICES_OWNER=demo.sh
 trap './scripts/services.sh stop >/dev/null || true' EXIT
-./scripts/services.sh start versitygw moto dynamodb
+./scripts/services.sh start versitygw moto dynamodb postgres
 eval "$(./scripts/services.sh env)"
 
-echo
+echo "== Signed AWS requests"
 "$build/examples/signed_requests"
+echo
+echo "== PostgreSQL"
+"$build/examples/postgres_basics"
