@@ -1,0 +1,307 @@
+// Small GETs against an S3 endpoint through cirrus::http::client: requests/s, p50/p99
+// latency and heap allocations per request, at 1, 16 and 64 requests in flight.
+//
+//   http_bench [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64] [--size BYTES]
+//              [--bucket NAME] [--keep] [--cleanup] [--json]
+//
+// The bucket and its object are created first and removed at the end, unless --keep
+// (for peers to read the same object; --cleanup alone removes them later).
+// Endpoint and credentials default to the versitygw of scripts/services.sh
+// (CIRRUS_S3_ENDPOINT, CIRRUS_S3_ACCESS_KEY, CIRRUS_S3_SECRET_KEY, CIRRUS_S3_REGION). One
+// thread runs one io_context; every request is signed, sent on a pooled connection and
+// read into a caller buffer. Allocations are counted by a replaced operator new over the
+// timed phase only.
+
+#include <cirrus/http/client.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+namespace {
+std::atomic<std::uint64_t> allocations{0};
+
+void* counted(std::size_t n) noexcept {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    return std::malloc(n == 0 ? 1 : n);
+}
+void* counted_aligned(std::size_t n, std::align_val_t align) noexcept {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    const auto a = static_cast<std::size_t>(align);
+    n = (n + a - 1) / a * a;
+    return std::aligned_alloc(a, n == 0 ? a : n);
+}
+// Out of line so that GCC does not pair free() with an inlined operator new.
+[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
+} // namespace
+
+void* operator new(std::size_t n) {
+    if (void* p = counted(n)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) {
+    if (void* p = counted(n)) return p;
+    throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new(std::size_t n, std::align_val_t a) {
+    if (void* p = counted_aligned(n, a)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t a) {
+    if (void* p = counted_aligned(n, a)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { release(p); }
+void operator delete[](void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t) noexcept { release(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
+void operator delete(void* p, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = cirrus::http;
+using clock_type = std::chrono::steady_clock;
+
+std::string env_or(const char* name, const char* fallback) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' ? v : fallback;
+}
+
+// Latency histogram with 1 µs buckets up to 1 s (and one overflow bucket): no allocation
+// while measuring.
+class histogram {
+public:
+    histogram() : counts_(1'000'001, 0) {}
+    void clear() { std::fill(counts_.begin(), counts_.end(), 0); total_ = 0; }
+    void add(clock_type::duration d) {
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+        ++counts_[static_cast<std::size_t>(std::clamp<long long>(us, 0, 1'000'000))];
+        ++total_;
+    }
+    double percentile_us(double p) const {
+        const auto target = static_cast<std::uint64_t>(p * static_cast<double>(total_));
+        std::uint64_t seen = 0;
+        for (std::size_t i = 0; i < counts_.size(); ++i) {
+            seen += counts_[i];
+            if (seen > target) return static_cast<double>(i);
+        }
+        return 1e6;
+    }
+
+private:
+    std::vector<std::uint32_t> counts_;
+    std::uint64_t total_ = 0;
+};
+
+struct result {
+    unsigned concurrency = 0;
+    std::uint64_t requests = 0;
+    double seconds = 0;
+    double p50_us = 0;
+    double p99_us = 0;
+    double allocations_per_request = 0;
+    std::uint64_t errors = 0;
+};
+
+struct bench {
+    http::client& client;
+    http::endpoint endpoint;
+    cirrus::auth::credentials creds;
+    std::string region;
+    std::string object_path;
+    std::size_t size;
+
+    http::request get(std::span<std::uint8_t> out) const {
+        return {.endpoint = endpoint,
+                .method = http::verb::get,
+                .path = object_path,
+                .sink = http::response_sink::memory(out),
+                .signing = {.credentials = &creds,
+                            .region = region,
+                            .service = "s3",
+                            .rules = cirrus::auth::sigv4::uri_rules::s3,
+                            .content_sha256_header = true}};
+    }
+};
+
+asio::awaitable<void> worker(const bench& b, clock_type::time_point until, histogram* h, std::uint64_t& done,
+                             std::uint64_t& errors) {
+    std::vector<std::uint8_t> buffer(b.size);
+    http::response res;
+    while (clock_type::now() < until) {
+        const auto t0 = clock_type::now();
+        auto [ec] = co_await b.client.async_send(b.get(buffer), res, asio::as_tuple(asio::use_awaitable));
+        if (ec || res.body_size != b.size) ++errors;
+        if (h != nullptr) h->add(clock_type::now() - t0);
+        ++done;
+    }
+}
+
+result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double seconds, histogram& h) {
+    std::uint64_t done = 0, errors = 0;
+    // Warm-up: connections opened, buffers grown, frames recycled.
+    auto warm_until = clock_type::now() + std::chrono::milliseconds(500);
+    for (unsigned i = 0; i < concurrency; ++i)
+        asio::co_spawn(ioc, worker(b, warm_until, nullptr, done, errors), asio::detached);
+    ioc.restart();
+    ioc.run();
+
+    h.clear();
+    done = 0;
+    errors = 0;
+    const auto until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
+                                               std::chrono::duration<double>(seconds));
+    for (unsigned i = 0; i < concurrency; ++i)
+        asio::co_spawn(ioc, worker(b, until, &h, done, errors), asio::detached);
+    const auto alloc0 = allocations.load();
+    const auto t0 = clock_type::now();
+    ioc.restart();
+    ioc.run();
+    const auto elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
+    const auto alloc1 = allocations.load();
+    result r;
+    r.concurrency = concurrency;
+    r.requests = done;
+    r.seconds = elapsed;
+    r.p50_us = h.percentile_us(0.50);
+    r.p99_us = h.percentile_us(0.99);
+    r.allocations_per_request = done == 0 ? 0 : static_cast<double>(alloc1 - alloc0) / static_cast<double>(done);
+    r.errors = errors;
+    return r;
+}
+
+cirrus::error_code send(asio::io_context& ioc, http::client& c, http::request req, http::response& res) {
+    cirrus::error_code out = asio::error::operation_aborted;
+    c.async_send(std::move(req), res, [&](cirrus::error_code ec) { out = ec; });
+    ioc.restart();
+    ioc.run();
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    std::string url = env_or("CIRRUS_S3_ENDPOINT", "http://127.0.0.1:7070");
+    double seconds = 3;
+    std::vector<unsigned> levels{1, 16, 64};
+    std::size_t size = 4096;
+    bool json = false;
+    bool keep = false;
+    bool cleanup_only = false;
+    std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+        if (a == "--endpoint") url = next();
+        else if (a == "--duration") seconds = std::stod(next());
+        else if (a == "--size") size = std::stoul(next());
+        else if (a == "--json") json = true;
+        else if (a == "--bucket") bucket = next();
+        else if (a == "--keep") keep = true;
+        else if (a == "--cleanup") cleanup_only = true;
+        else if (a == "--concurrency") {
+            levels.clear();
+            std::string list = next();
+            for (std::size_t at = 0; at < list.size();) {
+                const auto comma = list.find(',', at);
+                levels.push_back(static_cast<unsigned>(std::stoul(list.substr(at, comma - at))));
+                at = comma == std::string::npos ? list.size() : comma + 1;
+            }
+        } else {
+            std::fprintf(stderr,
+                         "usage: %s [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
+                         "[--bucket NAME] [--keep] [--cleanup] [--json]\n",
+                         argv[0]);
+            return 2;
+        }
+    }
+    auto ep = http::endpoint::parse(url);
+    if (!ep) {
+        std::fprintf(stderr, "bad endpoint %s\n", url.c_str());
+        return 2;
+    }
+
+    asio::io_context ioc(1);
+    http::client_options options;
+    options.pool.max_connections_per_host = 256;
+    options.retry.max_attempts = 1;
+    http::client client(ioc.get_executor(), options);
+    bench b{client,
+            *ep,
+            {env_or("CIRRUS_S3_ACCESS_KEY", "cirrusadmin"), env_or("CIRRUS_S3_SECRET_KEY", "cirrus-versity-secret-0123456789"),
+             "", std::nullopt},
+            env_or("CIRRUS_S3_REGION", "us-east-1"),
+            "/" + bucket + "/object-4k",
+            size};
+    const std::string bucket_path = "/" + bucket;
+    const http::signing_options signing{.credentials = &b.creds,
+                                        .region = b.region,
+                                        .service = "s3",
+                                        .rules = cirrus::auth::sigv4::uri_rules::s3,
+                                        .content_sha256_header = true};
+    http::response res;
+    auto remove = [&] {
+        (void)send(ioc, client, {.endpoint = b.endpoint, .method = http::verb::delete_, .path = b.object_path, .signing = signing}, res);
+        (void)send(ioc, client, {.endpoint = b.endpoint, .method = http::verb::delete_, .path = bucket_path, .signing = signing}, res);
+    };
+    if (cleanup_only) {
+        remove();
+        return 0;
+    }
+    if (auto ec = send(ioc, client, {.endpoint = b.endpoint, .method = http::verb::put, .path = bucket_path, .signing = signing}, res);
+        ec && res.diag.service_code != "BucketAlreadyOwnedByYou") {
+        std::fprintf(stderr, "create bucket: %s %s\n", ec.message().c_str(), res.diag.what().c_str());
+        return 1;
+    }
+    std::string payload(size, 'x');
+    for (std::size_t i = 0; i < size; ++i) payload[i] = static_cast<char>('a' + i % 26);
+    if (auto ec = send(ioc, client,
+                       {.endpoint = b.endpoint, .method = http::verb::put, .path = b.object_path,
+                        .body = http::request_body::memory(payload), .signing = signing},
+                       res)) {
+        std::fprintf(stderr, "put object: %s %s\n", ec.message().c_str(), res.diag.what().c_str());
+        return 1;
+    }
+
+    histogram h;
+    std::vector<result> results;
+    for (unsigned c : levels) results.push_back(run(ioc, b, c, seconds, h));
+
+    if (!keep) remove();
+
+    for (const auto& r : results) {
+        const double rps = static_cast<double>(r.requests) / r.seconds;
+        if (json)
+            std::printf("{\"client\":\"cirrus\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,\"p50_us\":%.0f,"
+                        "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"errors\":%llu}\n",
+                        r.concurrency, static_cast<unsigned long long>(r.requests), rps, r.p50_us, r.p99_us,
+                        r.allocations_per_request, static_cast<unsigned long long>(r.errors));
+        else
+            std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request  %llu errors\n",
+                        r.concurrency, rps, r.p50_us, r.p99_us, r.allocations_per_request,
+                        static_cast<unsigned long long>(r.errors));
+    }
+    return 0;
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Small GETs (4 KiB objects) through cirrus::http against the same server as the Go
+# aws-sdk-go-v2 S3 client and the Rust aws-sdk-s3 client, in one run: requests/s, p50 and
+# p99 latency at 1, 16 and 64 requests in flight, cirrus allocations per request, and the
+# ratio of cirrus to the best peer.
+#
+#   benchmarks/run_http.sh [--extended]
+#
+# Servers: versitygw (CIRRUS_S3_*), and with --extended Garage too (CIRRUS_GARAGE_*), both
+# from scripts/services.sh (started here if they are not running).
+# Environment (all optional):
+#   CIRRUS_BUILD_DIR        build directory (default: <repo>/build-bench)
+#   CIRRUS_BENCH_JOBS       parallel build jobs (default: 2)
+#   CIRRUS_BENCH_DURATION   seconds per level and client (default: 5)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${CIRRUS_BUILD_DIR:-$repo/build-bench}
+jobs=${CIRRUS_BENCH_JOBS:-2}
+duration=${CIRRUS_BENCH_DURATION:-5}
+extended=0
+[[ ${1:-} == --extended ]] && extended=1
+
+log() { printf '[run_http] %s\n' "$*" >&2; }
+die() {
+    printf '[run_http] error: %s\n' "$*" >&2
+    exit 1
+}
+find_tool() { # name fallback-path
+    if command -v "$1" >/dev/null 2>&1; then command -v "$1"
+    elif [[ -x $2 ]]; then printf '%s' "$2"
+    else return 1; fi
+}
+cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo") || die "cargo not found"
+go=$(find_tool go /usr/local/go/bin/go) || die "go not found"
+
+eval "$("$repo/scripts/services.sh" env)"
+services=(versitygw)
+((extended)) && services+=(garage)
+"$repo/scripts/services.sh" start "${services[@]}" >&2
+
+# ------------------------------------------------------------------------------ build
+mkdir -p "$build_dir"
+log "building http_bench (Release) in $build_dir/cmake"
+cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
+    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
+if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
+    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
+    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
+    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
+cmake --build "$build_dir/cmake" --target http_bench -j "$jobs" >"$build_dir/http-build.log" 2>&1 ||
+    { tail -50 "$build_dir/http-build.log" >&2; die "http_bench build failed"; }
+bench=$(find "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
+
+log "building the Go peer (aws-sdk-go-v2, pinned by go.sum)"
+(cd "$repo/benchmarks/peers/go-s3get" && "$go" build -o "$build_dir/go-s3get" .) ||
+    die "Go peer build failed"
+log "building the Rust peer (aws-sdk-s3, pinned by Cargo.lock; the first build takes minutes)"
+(cd "$repo/benchmarks/peers/rust-s3get" &&
+    "$cargo" build --release --locked -j "$jobs" --target-dir "$build_dir/rust-s3get" >"$build_dir/rust-s3get-build.log" 2>&1) ||
+    { tail -30 "$build_dir/rust-s3get-build.log" >&2; die "Rust peer build failed"; }
+rust_peer=$build_dir/rust-s3get/release/rust-s3get-bench
+
+# ------------------------------------------------------------------------------ run
+results=$build_dir/http-results.jsonl
+: >"$results"
+run_server() { # label endpoint access secret region
+    local label=$1 bucket
+    bucket=cirrus-bench-$$-$label
+    log "$label: cirrus"
+    CIRRUS_S3_ENDPOINT=$2 CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
+        "$bench" --bucket "$bucket" --keep --json --duration "$duration" | sed "s/^{/{\"server\":\"$label\",/" >>"$results"
+    log "$label: aws-sdk-go-v2"
+    CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
+        "$build_dir/go-s3get" -endpoint "$2" -bucket "$bucket" -duration "$duration" |
+        sed "s/^{/{\"server\":\"$label\",/" >>"$results"
+    log "$label: aws-sdk-s3 (Rust)"
+    CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
+        "$rust_peer" --endpoint "$2" --bucket "$bucket" --duration "$duration" |
+        sed "s/^{/{\"server\":\"$label\",/" >>"$results"
+    CIRRUS_S3_ENDPOINT=$2 CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
+        "$bench" --bucket "$bucket" --cleanup
+}
+run_server versitygw "$CIRRUS_S3_ENDPOINT" "$CIRRUS_S3_ACCESS_KEY" "$CIRRUS_S3_SECRET_KEY" "$CIRRUS_S3_REGION"
+if ((extended)); then
+    run_server garage "$CIRRUS_GARAGE_ENDPOINT" "$CIRRUS_GARAGE_ACCESS_KEY" "$CIRRUS_GARAGE_SECRET_KEY" "$CIRRUS_GARAGE_REGION"
+fi
+
+python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+for server in dict.fromkeys(r["server"] for r in rows):
+    print(f"\n{server}: 4 KiB GET")
+    print(f"{'client':<22}{'in flight':>10}{'req/s':>11}{'p50 us':>9}{'p99 us':>9}{'allocs/req':>12}{'errors':>8}")
+    levels = sorted({r["concurrency"] for r in rows if r["server"] == server})
+    for c in levels:
+        group = [r for r in rows if r["server"] == server and r["concurrency"] == c]
+        for r in group:
+            allocs = f"{r['allocs_per_request']:.1f}" if "allocs_per_request" in r else "-"
+            print(f"{r['client']:<22}{c:>10}{r['rps']:>11.0f}{r['p50_us']:>9.0f}{r['p99_us']:>9.0f}{allocs:>12}{r['errors']:>8}")
+        ours = [r for r in group if r["client"] == "cirrus"]
+        peers = [r for r in group if r["client"] != "cirrus"]
+        if ours and peers:
+            best = max(peers, key=lambda r: r["rps"])
+            print(f"{'':<22}{'':>10}  cirrus / best peer ({best['client']}): {ours[0]['rps'] / best['rps']:.2f}x")
+PY

@@ -1,0 +1,583 @@
+#pragma once
+// One request/response exchange on one connection: sign, write the head and the body
+// (memory gathered with the head; files and generators through a bounded scratch buffer;
+// identity, chunked or aws-chunked framing; 100-continue), then read the response into the
+// sink, or, for a failure status, read the error envelope.
+
+#include <cirrus/auth/sigv4/chunked.hpp>
+#include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/crypto/sha256.hpp>
+#include <cirrus/http/date.hpp>
+#include <cirrus/http/detail/pool.hpp>
+#include <cirrus/http/error_envelope.hpp>
+#include <cirrus/http/message.hpp>
+
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace cirrus::http::detail {
+
+namespace bhttp = boost::beast::http;
+
+enum class framing { identity, chunked, aws_chunked };
+
+// What a request needs on every attempt, worked out once.
+struct request_plan {
+    bool sign = false;
+    framing frame = framing::identity;
+    std::string_view payload_hash;      // what the signature covers
+    std::array<char, 64> hash_storage{};
+    std::uint64_t decoded_length = 0;   // body bytes (known-size bodies)
+    std::uint64_t content_length = 0;   // bytes on the wire (identity and aws-chunked)
+    bool has_content_length = false;
+    std::array<char, 24> decoded_length_text{};
+    std::string_view decoded_length_view;
+    bool expect_continue = false;
+    bool replayable = true;
+    std::string_view host_header;
+    std::string host_header_storage;
+    std::size_t chunk_size = 64 * 1024;
+};
+
+// What one attempt did, for the retry decision and the observer.
+struct attempt_result {
+    bool response_started = false; // a response byte arrived
+    bool body_consumed = false;    // the body source was read (matters for generators)
+    bool reusable = false;         // the connection may serve another request
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t bytes_received = 0;
+    std::chrono::system_clock::time_point signed_at{};
+    std::array<char, 16> amz_date{};
+};
+
+// Appends into a fixed array sized for the longest chunk frame.
+struct buffer_ref_writer {
+    char* out;
+    std::size_t size = 0;
+    void append(std::string_view s) noexcept {
+        std::memcpy(out + size, s.data(), s.size());
+        size += s.size();
+    }
+};
+
+constexpr bool is_token_char(char c) noexcept {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
+    return extra.find(c) != std::string_view::npos;
+}
+
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+inline bool valid_target_part(std::string_view s) noexcept {
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u == 0x7F || c == '#') return false;
+    }
+    return true;
+}
+
+template <class Buffer>
+void append_number(Buffer& out, std::uint64_t n) {
+    char digits[24];
+    const auto r = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(std::string_view(digits, static_cast<std::size_t>(r.ptr - digits)));
+}
+
+// Writes the request head. Header names must be tokens and values free of CR, LF and NUL;
+// framing headers belong to the transport.
+inline error_code build_head(buffer& h, const request& req, const request_plan& plan,
+                             const auth::sigv4::signature_headers& sig, std::string_view user_agent) {
+    if (req.path.empty() || req.path.front() != '/' || !valid_target_part(req.path) || !valid_target_part(req.query))
+        return make_error_code(cirrus::errc::invalid_argument);
+    h.clear();
+    h.append(bhttp::to_string(req.method));
+    h.push_back(' ');
+    h.append(req.path);
+    if (!req.query.empty()) {
+        h.push_back('?');
+        h.append(req.query);
+    }
+    h.append(" HTTP/1.1\r\nHost: ");
+    h.append(plan.host_header);
+    h.append("\r\n");
+    bool has_user_agent = false;
+    for (const auto& f : req.headers) {
+        if (f.name.empty()) return make_error_code(cirrus::errc::invalid_header_name);
+        for (char c : f.name)
+            if (!is_token_char(c)) return make_error_code(cirrus::errc::invalid_header_name);
+        for (char c : f.value)
+            if (c == '\r' || c == '\n' || c == '\0') return make_error_code(cirrus::errc::invalid_header_value);
+        if (iequals(f.name, "host")) continue;
+        if (iequals(f.name, "content-length") || iequals(f.name, "transfer-encoding") || iequals(f.name, "expect") ||
+            iequals(f.name, "connection"))
+            return make_error_code(cirrus::errc::invalid_argument);
+        if (iequals(f.name, "user-agent")) has_user_agent = true;
+        h.append(f.name);
+        h.append(": ");
+        h.append(f.value);
+        h.append("\r\n");
+    }
+    if (plan.frame == framing::aws_chunked) {
+        h.append("Content-Encoding: aws-chunked\r\nx-amz-decoded-content-length: ");
+        h.append(plan.decoded_length_view);
+        h.append("\r\n");
+    }
+    if (!sig.authorization.empty()) {
+        h.append("X-Amz-Date: ");
+        h.append(sig.amz_date);
+        h.append("\r\n");
+        if (!sig.content_sha256.empty()) {
+            h.append("X-Amz-Content-Sha256: ");
+            h.append(sig.content_sha256);
+            h.append("\r\n");
+        }
+        if (!sig.security_token.empty()) {
+            h.append("X-Amz-Security-Token: ");
+            h.append(sig.security_token);
+            h.append("\r\n");
+        }
+        h.append("Authorization: ");
+        h.append(sig.authorization);
+        h.append("\r\n");
+    }
+    if (plan.frame == framing::chunked) {
+        h.append("Transfer-Encoding: chunked\r\n");
+    } else if (plan.has_content_length) {
+        h.append("Content-Length: ");
+        append_number(h, plan.content_length);
+        h.append("\r\n");
+    }
+    if (plan.expect_continue) h.append("Expect: 100-continue\r\n");
+    if (!has_user_agent && !user_agent.empty()) {
+        h.append("User-Agent: ");
+        h.append(user_agent);
+        h.append("\r\n");
+    }
+    h.append("\r\n");
+    return {};
+}
+
+// pread until `size` bytes or an error; a file that ends early is an error.
+inline error_code pread_full(int fd, std::uint8_t* out, std::size_t size, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < size) {
+        const auto n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error_code(errc::body_source_failed);
+        }
+        if (n == 0) return make_error_code(errc::body_source_failed);
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+inline error_code pwrite_full(int fd, const std::uint8_t* data, std::size_t size, std::uint64_t offset) {
+    std::size_t done = 0;
+    while (done < size) {
+        const auto n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return make_error_code(errc::body_sink_failed);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+// Fills up to `want` bytes from a generator, calling it until full or ended.
+inline error_code fill_from_generator(const request_body& b, std::uint8_t* out, std::size_t want, std::size_t& got) {
+    got = 0;
+    while (got < want) {
+        auto r = b.fill()(std::span<std::uint8_t>(out + got, want - got));
+        if (!r) return r.error() ? r.error() : make_error_code(errc::body_source_failed);
+        if (*r > want - got) return make_error_code(errc::body_source_failed);
+        if (*r == 0) break;
+        got += *r;
+    }
+    return {};
+}
+
+// Maps what the socket or parser said into the transport's vocabulary.
+inline error_code map_io_error(error_code ec, const stream& io, bool response_started) {
+    if (ec == beast::error::timeout)
+        return make_error_code(clock::now() >= io.deadline() ? errc::total_timeout : errc::inactivity_timeout);
+    if (ec == bhttp::error::partial_message) return make_error_code(cirrus::errc::truncated);
+    if (!response_started && (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                              ec == asio::error::connection_aborted))
+        return make_error_code(errc::connection_closed);
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof) return make_error_code(cirrus::errc::truncated);
+    return ec; // malformed messages keep Beast's precise code
+}
+
+using response_parser = bhttp::response_parser<bhttp::buffer_body>;
+
+inline void configure_parser(response_parser& p, const request& req, const client_options& o) {
+    p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(o.max_header_bytes, UINT32_MAX)));
+    p.body_limit(boost::none);
+    if (req.method == verb::head) p.skip(true);
+}
+
+// Writes the body with the plan's framing. Memory bodies are sent from the caller's memory;
+// files and generators pass through the connection's scratch buffer.
+inline asio::awaitable<error_code> write_body(const client_state& st, connection& c, const request& req,
+                                              const request_plan& plan, auth::sigv4::chunk_signer* chunks,
+                                              attempt_result& ar) {
+    const request_body& b = req.body;
+    error_code ec;
+    if (plan.frame == framing::identity && (b.type() == request_body::kind::none || plan.decoded_length == 0) &&
+        b.type() != request_body::kind::generator)
+        co_return ec;
+    if (b.type() == request_body::kind::memory && plan.frame == framing::identity) {
+        const auto bytes = b.memory_bytes();
+        const std::size_t n = co_await asio::async_write(c.io, asio::buffer(bytes.data(), bytes.size()), with_ec(ec));
+        ar.bytes_sent += n;
+        co_return ec;
+    }
+    const std::size_t piece = plan.frame == framing::aws_chunked ? plan.chunk_size : st.options.io_buffer_size;
+    std::uint8_t* scratch = b.type() == request_body::kind::memory ? nullptr : c.scratch_buffer(piece);
+    const bool known = b.size().has_value();
+    std::uint64_t offset = 0;
+    std::array<char, 128> frame{};
+    static constexpr char crlf[] = "\r\n";
+    for (;;) {
+        std::span<const std::uint8_t> data;
+        const std::uint64_t remaining = known ? plan.decoded_length - offset : piece;
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(piece, remaining));
+        switch (b.type()) {
+        case request_body::kind::none: break;
+        case request_body::kind::memory: data = b.memory_bytes().subspan(offset, want); break;
+        case request_body::kind::file:
+            ar.body_consumed = true;
+            if (want != 0) {
+                if (auto e = pread_full(b.fd(), scratch, want, b.file_offset() + offset)) co_return e;
+                data = {scratch, want};
+            }
+            break;
+        case request_body::kind::generator: {
+            ar.body_consumed = true;
+            std::size_t got = 0;
+            if (want != 0) {
+                if (auto e = fill_from_generator(b, scratch, want, got)) co_return e;
+            }
+            if (known && got < want) co_return make_error_code(errc::body_source_failed);
+            data = {scratch, got};
+            break;
+        }
+        }
+        if (data.empty()) {
+            if (known && offset != plan.decoded_length) co_return make_error_code(errc::body_source_failed);
+            if (plan.frame == framing::chunked) {
+                co_await asio::async_write(c.io, asio::buffer("0\r\n\r\n", 5), with_ec(ec));
+            } else if (plan.frame == framing::aws_chunked) {
+                const auto signature = chunks->sign_chunk(std::span<const std::uint8_t>{});
+                buffer_ref_writer w{frame.data()};
+                w.append("0;chunk-signature=");
+                w.append(signature);
+                w.append("\r\n\r\n");
+                co_await asio::async_write(c.io, asio::buffer(frame.data(), w.size), with_ec(ec));
+            }
+            co_return ec;
+        }
+        if (plan.frame == framing::identity) {
+            co_await asio::async_write(c.io, asio::buffer(data.data(), data.size()), with_ec(ec));
+        } else {
+            buffer_ref_writer w{frame.data()};
+            char digits[16];
+            const char* end = auth::sigv4::chunked::write_hex_size(data.size(), digits);
+            w.append(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+            if (plan.frame == framing::aws_chunked) {
+                w.append(auth::sigv4::chunked::signature_extension);
+                w.append(chunks->sign_chunk(data));
+            }
+            w.append("\r\n");
+            const std::array<asio::const_buffer, 3> pieces{asio::buffer(frame.data(), w.size),
+                                                           asio::buffer(data.data(), data.size()),
+                                                           asio::buffer(crlf, 2)};
+            co_await asio::async_write(c.io, pieces, with_ec(ec));
+        }
+        if (ec) co_return ec;
+        offset += data.size();
+        ar.bytes_sent += data.size();
+        if (known && offset == plan.decoded_length && plan.frame == framing::identity) co_return ec;
+    }
+}
+
+// Reads a success body into the request's sink.
+inline asio::awaitable<error_code> read_success_body(const client_state& st, connection& c, response_parser& p,
+                                                     const request& req, response& res, attempt_result& ar) {
+    const response_sink& sink = req.sink;
+    const auto content_length = p.content_length();
+    error_code ec;
+    std::uint64_t total = 0;
+    if (sink.type() == response_sink::kind::memory && content_length && *content_length > sink.memory_out().size())
+        co_return make_error_code(errc::response_too_large);
+    if (sink.type() == response_sink::kind::collect) {
+        if (content_length && *content_length > st.options.max_collected_body)
+            co_return make_error_code(errc::response_too_large);
+        res.body.clear();
+    }
+    std::uint8_t overflow[1];
+    while (!p.is_done()) {
+        std::uint8_t* dst = nullptr;
+        std::size_t cap = 0;
+        bool into_overflow = false;
+        switch (sink.type()) {
+        case response_sink::kind::memory: {
+            const auto out = sink.memory_out();
+            cap = out.size() - static_cast<std::size_t>(total);
+            dst = out.data() + total;
+            if (cap == 0) {
+                dst = overflow;
+                cap = 1;
+                into_overflow = true;
+            }
+            break;
+        }
+        case response_sink::kind::collect: {
+            if (res.body.size() == total) {
+                std::uint64_t grow = content_length ? *content_length - total : 0;
+                if (grow == 0) grow = std::max<std::uint64_t>(16 * 1024, total / 2);
+                const std::uint64_t limit = st.options.max_collected_body;
+                if (total + grow > limit) grow = limit - total;
+                if (grow == 0) {
+                    dst = overflow;
+                    cap = 1;
+                    into_overflow = true;
+                    break;
+                }
+                res.body.resize(static_cast<std::size_t>(total + grow));
+            }
+            dst = reinterpret_cast<std::uint8_t*>(res.body.data()) + total;
+            cap = res.body.size() - static_cast<std::size_t>(total);
+            break;
+        }
+        default:
+            dst = c.scratch_buffer(st.options.io_buffer_size);
+            cap = c.scratch_size;
+            break;
+        }
+        p.get().body().data = dst;
+        p.get().body().size = cap;
+        co_await bhttp::async_read(c.io, c.read_buffer, p, with_ec(ec));
+        if (ec == bhttp::error::need_buffer) ec = {};
+        const std::size_t n = cap - p.get().body().size;
+        if (into_overflow && n != 0) {
+            ec = make_error_code(errc::response_too_large);
+            break;
+        }
+        if (n != 0) {
+            if (sink.type() == response_sink::kind::file) {
+                if (auto e = pwrite_full(sink.fd(), dst, n, sink.file_offset() + total)) {
+                    ec = e;
+                    total += n;
+                    break;
+                }
+            } else if (sink.type() == response_sink::kind::handler) {
+                if (auto e = sink.on_chunk()(std::span<const std::uint8_t>(dst, n))) {
+                    ec = e;
+                    total += n;
+                    break;
+                }
+            }
+        }
+        total += n;
+        if (ec) break;
+    }
+    if (sink.type() == response_sink::kind::collect) res.body.resize(static_cast<std::size_t>(total));
+    res.body_size = total;
+    ar.bytes_received = total;
+    co_return ec;
+}
+
+// Reads (the first max_error_body bytes of) a failure body into the connection's buffer.
+inline asio::awaitable<error_code> read_error_body(const client_state& st, connection& c, response_parser& p,
+                                                   bool& complete) {
+    error_code ec;
+    c.error_body.clear();
+    const std::size_t limit = st.options.max_error_body;
+    while (!p.is_done()) {
+        const std::size_t have = c.error_body.size();
+        if (have >= limit) {
+            complete = false;
+            co_return ec;
+        }
+        c.error_body.resize(std::min(limit, have + 4096));
+        p.get().body().data = c.error_body.data() + have;
+        p.get().body().size = c.error_body.size() - have;
+        co_await bhttp::async_read(c.io, c.read_buffer, p, with_ec(ec));
+        if (ec == bhttp::error::need_buffer) ec = {};
+        c.error_body.resize(c.error_body.size() - p.get().body().size);
+        if (ec) break;
+    }
+    complete = !ec && p.is_done();
+    co_return ec;
+}
+
+// Runs one exchange. Returns an aws_errc for a failure status (with res.diag filled), a
+// transport error when the exchange broke, or success.
+inline asio::awaitable<error_code> exchange(client_state& st, connection& c, const request& req,
+                                            const request_plan& plan, response& res, attempt_result& ar,
+                                            clock::time_point deadline) {
+    const client_options& o = st.options;
+    c.io.set_limits(o.timeouts.inactivity, deadline);
+    c.read_buffer.clear();
+
+    // Sign over the head as it will be sent.
+    c.sign_headers.clear();
+    c.sign_headers.push_back({"host", plan.host_header});
+    for (const auto& f : req.headers)
+        if (!iequals(f.name, "host")) c.sign_headers.push_back(f);
+    if (plan.frame == framing::aws_chunked) {
+        c.sign_headers.push_back({"content-encoding", "aws-chunked"});
+        c.sign_headers.push_back({"x-amz-decoded-content-length", plan.decoded_length_view});
+    }
+    auth::sigv4::signature_headers sig{};
+    auth::sigv4::signing_params params{};
+    if (plan.sign) {
+        params.region = req.signing.region;
+        params.service = req.signing.service;
+        params.time = st.signing_now();
+        params.rules = req.signing.rules;
+        params.payload_hash = plan.payload_hash;
+        params.content_sha256_header = req.signing.content_sha256_header;
+        ar.signed_at = params.time;
+        const auth::sigv4::request_view view{bhttp::to_string(req.method), req.path, req.query, c.sign_headers};
+        if (auto e = c.signer.sign(view, *req.signing.credentials, params, sig)) co_return e;
+        const auto n = std::min(sig.amz_date.size(), ar.amz_date.size());
+        std::copy_n(sig.amz_date.begin(), n, ar.amz_date.begin());
+    }
+    if (auto e = build_head(c.head, req, plan, sig, o.user_agent)) co_return e;
+    std::optional<auth::sigv4::chunk_signer> chunks;
+    if (plan.frame == framing::aws_chunked)
+        chunks.emplace(auth::sigv4::make_chunk_signer(c.signer, *req.signing.credentials, params, sig.signature));
+
+    error_code ec;
+    std::optional<response_parser> parser;
+    parser.emplace();
+    configure_parser(*parser, req, o);
+    bool header_read = false;
+    bool final_before_body = false;
+
+    const bool gather = plan.frame == framing::identity && !plan.expect_continue &&
+                        req.body.type() == request_body::kind::memory;
+    if (gather) {
+        const auto bytes = req.body.memory_bytes();
+        const std::array<asio::const_buffer, 2> pieces{asio::buffer(c.head.data(), c.head.size()),
+                                                       asio::buffer(bytes.data(), bytes.size())};
+        const std::size_t n = co_await asio::async_write(c.io, pieces, with_ec(ec));
+        ar.bytes_sent += n > c.head.size() ? n - c.head.size() : 0;
+    } else {
+        co_await asio::async_write(c.io, asio::buffer(c.head.data(), c.head.size()), with_ec(ec));
+        if (!ec && plan.expect_continue) {
+            // Wait for "100 Continue" (or an early final answer), but not forever: servers
+            // that ignore Expect get the body after continue_timeout.
+            asio::steady_timer wait(c.io.get_executor(), o.continue_timeout);
+            auto [order, read_ec, read_n, timer_ec] =
+                co_await asio::experimental::make_parallel_group(
+                    bhttp::async_read_header(c.io, c.read_buffer, *parser, asio::deferred),
+                    wait.async_wait(asio::deferred))
+                    .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+            (void)read_n;
+            (void)timer_ec;
+            if (cancelled(co_await asio::this_coro::cancellation_state))
+                co_return make_error_code(asio::error::operation_aborted);
+            if (order[0] == 0) {
+                if (read_ec) {
+                    ar.response_started = parser->got_some() || c.read_buffer.size() != 0;
+                    co_return map_io_error(read_ec, c.io, ar.response_started);
+                }
+                ar.response_started = true;
+                if (parser->get().result_int() == 100) {
+                    parser.emplace();
+                    configure_parser(*parser, req, o);
+                } else {
+                    header_read = true;
+                    final_before_body = true;
+                }
+            }
+        }
+        if (!ec && !final_before_body) ec = co_await write_body(st, c, req, plan, chunks ? &*chunks : nullptr, ar);
+    }
+    bool body_incomplete = false;
+    if (ec) {
+        if (ec.category() == http_category() || ec.category() == cirrus_category()) co_return ec; // body source
+        // The server may have answered (and closed) before taking the whole body: read what it said.
+        if (!(ec == asio::error::broken_pipe || ec == asio::error::connection_reset))
+            co_return map_io_error(ec, c.io, c.read_buffer.size() != 0);
+        ec = {};
+        body_incomplete = true;
+    }
+
+    // The response head; interim 1xx responses are skipped.
+    for (;;) {
+        if (!header_read) {
+            co_await bhttp::async_read_header(c.io, c.read_buffer, *parser, with_ec(ec));
+            ar.response_started = ar.response_started || parser->got_some() || c.read_buffer.size() != 0;
+            if (ec) co_return map_io_error(ec, c.io, ar.response_started);
+            header_read = true;
+        }
+        const unsigned s = parser->get().result_int();
+        if (s >= 200 || s == 101) break;
+        parser.emplace();
+        configure_parser(*parser, req, o);
+        header_read = false;
+    }
+    ar.response_started = true;
+    const unsigned status = parser->get().result_int();
+    res.status = status;
+
+    bool complete = false;
+    if (status >= 200 && status < 300) {
+        ec = co_await read_success_body(st, c, *parser, req, res, ar);
+        complete = !ec && parser->is_done();
+    } else {
+        ec = co_await read_error_body(st, c, *parser, complete);
+        ar.bytes_received = c.error_body.size();
+    }
+    if (ec) co_return map_io_error(ec, c.io, true);
+
+    auto& msg = parser->get();
+    ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete &&
+                  c.read_buffer.size() == 0;
+    res.headers = std::move(static_cast<fields&>(msg));
+    if (status >= 200 && status < 300) co_return error_code{};
+
+    std::string_view request_id = res.header("x-amz-request-id");
+    if (request_id.empty()) request_id = res.header("x-amzn-RequestId");
+    std::string_view error_type = res.header("x-amzn-ErrorType");
+    if (error_type.empty()) error_type = res.header("x-amzn-query-error");
+    co_return parse_error_response({.status = status,
+                                    .body = c.error_body,
+                                    .request_id = request_id,
+                                    .host_id = res.header("x-amz-id-2"),
+                                    .error_type = error_type},
+                                   res.diag);
+}
+
+} // namespace cirrus::http::detail

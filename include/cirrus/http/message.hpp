@@ -1,0 +1,87 @@
+#pragma once
+// One HTTP exchange as the service clients describe it: a request (views of the caller's
+// strings, a body source, a response sink, how to sign) and the response it produced.
+
+#include <cirrus/auth/credentials.hpp>
+#include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/core/diagnostics.hpp>
+#include <cirrus/http/body.hpp>
+#include <cirrus/http/endpoint.hpp>
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/verb.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cirrus::http {
+
+using verb = boost::beast::http::verb;
+using header = auth::sigv4::header; // {name, value}, both views
+using fields = boost::beast::http::fields;
+
+// How the body enters the signature.
+enum class payload_signing {
+    automatic,   // SHA-256 of memory bodies; UNSIGNED-PAYLOAD for file and generator bodies over
+                 // TLS; aws-chunked signed streaming for them over plain HTTP (size must be known)
+    sha256,      // SHA-256 of the whole body (a file or rewindable generator is read twice)
+    unsigned_payload, // "UNSIGNED-PAYLOAD"
+    streaming,   // aws-chunked: a signature per chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
+    precomputed, // signing_options::payload_hash as given by the caller
+};
+
+struct signing_options {
+    const auth::credentials* credentials = nullptr; // null: the request goes out unsigned
+    std::string_view region = {};
+    std::string_view service = {};
+    auth::sigv4::uri_rules rules = auth::sigv4::uri_rules::standard;
+    payload_signing payload = payload_signing::automatic;
+    std::string_view payload_hash = {};      // for payload_signing::precomputed
+    bool content_sha256_header = false;      // send and sign x-amz-content-sha256 (S3)
+    std::size_t chunk_size = 64 * 1024;      // aws-chunked data bytes per chunk
+};
+
+struct request {
+    endpoint_view endpoint = {};
+    verb method = verb::get;
+    std::string_view path = "/";   // percent-encoded as it goes on the request line
+    std::string_view query = {};   // percent-encoded, without '?'
+    std::span<const header> headers = {}; // besides Host, Content-Length and the signature's
+    request_body body = {};
+    response_sink sink = {};
+    signing_options signing = {};
+    // Overrides of the client's total timeout for this request (zero: the client's).
+    std::chrono::milliseconds total_timeout{0};
+    // Send "Expect: 100-continue" for this request regardless of the client's threshold.
+    bool expect_continue = false;
+};
+
+struct response {
+    unsigned status = 0;
+    fields headers = {};
+    std::string body = {};           // the body, when the request's sink is the default one
+    std::uint64_t body_size = 0;     // bytes delivered to the sink by the final attempt
+    unsigned attempts = 0;           // attempts made, the final one included
+    bool connection_reused = false;  // the final attempt ran on a pooled connection
+    diagnostics diag = {};           // on failure, what the server (or the client) said
+
+    std::string_view header(std::string_view name) const {
+        const auto it = headers.find(name);
+        return it == headers.end() ? std::string_view{} : std::string_view(it->value());
+    }
+    void clear() {
+        status = 0;
+        headers.clear();
+        body.clear();
+        body_size = 0;
+        attempts = 0;
+        connection_reused = false;
+        diag.clear();
+    }
+};
+
+} // namespace cirrus::http

@@ -1,0 +1,36 @@
+#pragma once
+// Ceph Object Gateway (RGW): self-hosted (7480 is the gateway's default port), path
+// style, signs with the zonegroup's name (us-east-1 unless configured otherwise).
+
+#include <cirrus/provider/provider.hpp>
+
+namespace cirrus::provider {
+
+struct ceph {
+    static constexpr std::string_view name = "ceph";
+    static constexpr std::string_view default_region = "us-east-1";
+    static constexpr bool virtual_hosted_style = false;
+    static constexpr bool native_rename = false;
+    static constexpr provider::features features{
+        .acls = true,
+        .native_rename = false,
+        .object_lock = true,
+        .versioning = true,
+        .tagging = true,
+        .lifecycle = true,
+        .presigned_post = true,
+        .conditional_writes = false,
+        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
+                      crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
+    };
+
+    static constexpr bool supports_service(std::string_view service) noexcept {
+        return service == "s3" || service == "sts" || service == "iam";
+    }
+    static std::string endpoint(std::string_view, std::string_view) { return "http://127.0.0.1:7480"; }
+    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
+    static std::string signing_region(std::string_view region) { return std::string(region); }
+    static std::string service_signing_region(std::string_view, std::string_view region) { return std::string(region); }
+};
+
+} // namespace cirrus::provider

@@ -1,0 +1,33 @@
+#pragma once
+// Google Cloud Storage through its S3-compatible XML API (HMAC keys): one global
+// endpoint, region "auto", legacy ACLs; no object lock, tagging or flexible checksums.
+
+#include <cirrus/provider/provider.hpp>
+
+namespace cirrus::provider {
+
+struct gcs {
+    static constexpr std::string_view name = "gcs";
+    static constexpr std::string_view default_region = "auto";
+    static constexpr bool virtual_hosted_style = true;
+    static constexpr bool native_rename = false;
+    static constexpr provider::features features{
+        .acls = true,
+        .native_rename = false,
+        .object_lock = false,
+        .versioning = true,
+        .tagging = false,
+        .lifecycle = true,
+        .presigned_post = true,
+        .conditional_writes = false,
+        .checksums = {},
+    };
+
+    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
+    static std::string endpoint(std::string_view, std::string_view) { return "https://storage.googleapis.com"; }
+    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
+    static std::string signing_region(std::string_view) { return "auto"; }
+    static std::string service_signing_region(std::string_view, std::string_view) { return "auto"; }
+};
+
+} // namespace cirrus::provider

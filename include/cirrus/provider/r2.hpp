@@ -1,0 +1,46 @@
+#pragma once
+// Cloudflare R2: one endpoint per account (https://<account id>.r2.cloudflarestorage.com,
+// set it with config::endpoint = r2::account_endpoint(id)), signs with region "auto", path
+// style; no ACLs, object lock, versioning, tagging or POST uploads.
+
+#include <cirrus/provider/provider.hpp>
+
+namespace cirrus::provider {
+
+struct r2 {
+    static constexpr std::string_view name = "r2";
+    static constexpr std::string_view default_region = "auto";
+    static constexpr bool virtual_hosted_style = false;
+    static constexpr bool native_rename = false;
+    static constexpr provider::features features{
+        .acls = false,
+        .native_rename = false,
+        .object_lock = false,
+        .versioning = false,
+        .tagging = false,
+        .lifecycle = true,
+        .presigned_post = false,
+        .conditional_writes = true,
+        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
+                      crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
+    };
+
+    // "eu" and "fedramp" jurisdictions have their own host names.
+    static std::string account_endpoint(std::string_view account_id, std::string_view jurisdiction = {}) {
+        std::string host(account_id);
+        if (!jurisdiction.empty()) {
+            host += '.';
+            host += jurisdiction;
+        }
+        return "https://" + host + ".r2.cloudflarestorage.com";
+    }
+
+    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
+    // No endpoint without an account id: empty, so that config::endpoint_for reports it.
+    static std::string endpoint(std::string_view, std::string_view) { return {}; }
+    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
+    static std::string signing_region(std::string_view) { return "auto"; }
+    static std::string service_signing_region(std::string_view, std::string_view) { return "auto"; }
+};
+
+} // namespace cirrus::provider
