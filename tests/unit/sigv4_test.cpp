@@ -111,6 +111,14 @@ TEST(S3Rules, KeysAreEncodedOnceAndNeverNormalised) {
     ASSERT_FALSE(s.sign({"GET", "/photos/$1 (2).jpg", "", hs}, creds, params(sigv4::uri_rules::s3), out));
     canonical = s.last_canonical_request();
     EXPECT_EQ(canonical.substr(0, canonical.find('\n', 4)), "GET\n/photos/%241%20%282%29.jpg");
+    // Escapes the server would not write (lower-case hex, unreserved characters, UTF-8)
+    // are normalised; already-canonical ones are kept.
+    for (auto [wire, expected] : {std::pair{"/a%2b%41%7E", "/a%2BA~"}, std::pair{"/%E1%88%B4", "/%E1%88%B4"},
+                                  std::pair{"/%e1%88%b4%20", "/%E1%88%B4%20"}, std::pair{"/x%2F%3F", "/x%2F%3F"}}) {
+        ASSERT_FALSE(s.sign({"GET", wire, "", hs}, creds, params(sigv4::uri_rules::s3), out)) << wire;
+        canonical = s.last_canonical_request();
+        EXPECT_EQ(canonical.substr(4, canonical.find('\n', 4) - 4), expected) << wire;
+    }
 }
 
 TEST(StandardRules, PathIsNormalisedAndEncodedTwice) {

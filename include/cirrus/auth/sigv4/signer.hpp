@@ -318,6 +318,10 @@ private:
         if (path.empty()) path = "/";
         if (path.front() != '/') return errc::invalid_argument;
         const bool plain = detail::is_plain_path(path);
+        if (!plain && rules == uri_rules::s3 && detail::is_canonically_encoded_path(path)) {
+            path_.append(path);
+            return {};
+        }
         if (!plain) {
             for (char c : path)
                 if (c == '\0' || c == '\r' || c == '\n' || c == '?' || c == '#') return errc::invalid_argument;
@@ -457,20 +461,19 @@ private:
         }
     }
 
-    // Trims the value and folds runs of spaces and tabs into one space.
+    // Trims the value and folds runs of spaces and tabs into one space, copying the runs
+    // between them whole.
     void append_canonical_value(std::string_view v) {
         v = trim(v);
-        while (!v.empty()) {
-            const auto ws = v.find_first_of(" \t");
-            if (ws == std::string_view::npos) {
-                canonical_.append(v);
-                return;
-            }
-            canonical_.append(v.substr(0, ws));
+        std::size_t start = 0;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            if (v[i] != ' ' && v[i] != '\t') continue;
+            canonical_.append(v.substr(start, i - start));
             canonical_.push_back(' ');
-            v.remove_prefix(ws);
-            while (v.front() == ' ' || v.front() == '\t') v.remove_prefix(1); // trimmed: ends in non-space
+            while (v[i + 1] == ' ' || v[i + 1] == '\t') ++i; // trimmed: ends in non-space
+            start = i + 1;
         }
+        canonical_.append(v.substr(start));
     }
 
     void build_canonical_request(std::string_view method) {

@@ -41,10 +41,10 @@ constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
 }
 
 // A header value may hold any byte but the ones that would end or split the header.
-inline bool is_safe_header_value(std::string_view v) noexcept {
-    if (v.empty()) return true;
-    return std::memchr(v.data(), '\r', v.size()) == nullptr && std::memchr(v.data(), '\n', v.size()) == nullptr &&
-           std::memchr(v.data(), '\0', v.size()) == nullptr;
+constexpr bool is_safe_header_value(std::string_view v) noexcept {
+    for (char c : v)
+        if (c == '\r' || c == '\n' || c == '\0') return false;
+    return true;
 }
 
 // True when every character is unreserved or '/': such a path needs no decoding,
@@ -54,6 +54,30 @@ constexpr bool is_plain_path(std::string_view p) noexcept {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
                         c == '-' || c == '_' || c == '.' || c == '~';
         if (!ok) return false;
+    }
+    return true;
+}
+
+// True when the path is already in the form SigV4 encoding gives (unreserved characters,
+// '/', and upper-case %XX escapes of ASCII bytes that need escaping), so decoding and
+// re-encoding it would give it back unchanged.
+constexpr bool is_canonically_encoded_path(std::string_view p) noexcept {
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        const char c = p[i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '-' ||
+            c == '_' || c == '.' || c == '~')
+            continue;
+        if (c != '%' || i + 2 >= p.size()) return false;
+        auto upper_hex = [](char h) { return (h >= '0' && h <= '9') || (h >= 'A' && h <= 'F'); };
+        if (!upper_hex(p[i + 1]) || !upper_hex(p[i + 2])) return false;
+        auto digit = [](char h) { return h <= '9' ? h - '0' : h - 'A' + 10; };
+        const int b = digit(p[i + 1]) * 16 + digit(p[i + 2]);
+        const char decoded = static_cast<char>(b);
+        const bool unreserved = (decoded >= 'a' && decoded <= 'z') || (decoded >= 'A' && decoded <= 'Z') ||
+                                (decoded >= '0' && decoded <= '9') || decoded == '-' || decoded == '_' ||
+                                decoded == '.' || decoded == '~';
+        if (b >= 0x80 || b == 0 || unreserved) return false;
+        i += 2;
     }
     return true;
 }
