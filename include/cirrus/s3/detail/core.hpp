@@ -1,0 +1,556 @@
+#pragma once
+// What every S3 operation shares: the resolved endpoint and addressing, credentials, the
+// HTTP client, and one exchange (a request_builder turned into a signed request, sent, and
+// its failure turned into an S3 error). Upload bodies (memory, files, streams; checksums
+// in a header or an aws-chunked trailer; Content-MD5) and download sinks (memory, files,
+// handlers; checksum verification) are prepared here too.
+
+#include <cirrus/auth/provider.hpp>
+#include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/crypto/checksum.hpp>
+#include <cirrus/crypto/md5.hpp>
+#include <cirrus/http/client.hpp>
+#include <cirrus/http/error_envelope.hpp>
+#include <cirrus/provider/provider.hpp>
+#include <cirrus/s3/detail/request.hpp>
+#include <cirrus/s3/errors.hpp>
+#include <cirrus/s3/model.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cirrus::s3 {
+
+struct client_options {
+    std::string region = {}; // empty: the provider's default region
+    // Overrides the provider's endpoint, e.g. "http://127.0.0.1:7070".
+    std::string endpoint = {};
+    // Forces path-style (true) or virtual-hosted (false) addressing; by default the
+    // provider's style, and path style for endpoints that are IP addresses or localhost.
+    std::optional<bool> path_style = {};
+    // Where credentials come from; by default the environment, then the shared files.
+    std::optional<auth::any_credentials_provider> credentials = {};
+    http::client_options http = {};
+    // Check bucket names against the S3 rules before sending (off: only non-empty, no
+    // '/', UTF-8, for legacy buckets and providers with looser rules).
+    bool strict_bucket_names = true;
+    // The checksum of uploads that do not choose one (none: no checksum).
+    std::optional<crypto::checksum_algorithm> upload_checksum = {};
+    // Data bytes per aws-chunked chunk when a checksum goes in a trailer.
+    std::size_t chunk_size = 64 * 1024;
+};
+
+namespace detail {
+
+namespace asio = boost::asio;
+using task = asio::awaitable<error_code>;
+
+class unique_fd {
+public:
+    unique_fd() = default;
+    explicit unique_fd(int fd) noexcept : fd_(fd) {}
+    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+    unique_fd& operator=(unique_fd&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd_ = std::exchange(o.fd_, -1);
+        }
+        return *this;
+    }
+    ~unique_fd() { reset(); }
+    void reset(int fd = -1) noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = fd;
+    }
+    int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
+inline error_code errno_error(diagnostics& diag, std::string_view what) {
+    const int e = errno;
+    diag.clear();
+    diag.message = std::string(what);
+    diag.message += ": ";
+    diag.message += std::generic_category().message(e);
+    return error_code(e, boost::system::generic_category());
+}
+
+// True for endpoints that cannot carry a bucket label (IP literals, localhost).
+inline bool is_address_like(std::string_view host) noexcept {
+    if (host == "localhost" || host.find(':') != std::string_view::npos) return true;
+    for (char c : host)
+        if (!((c >= '0' && c <= '9') || c == '.')) return false;
+    return true;
+}
+
+// Everything one HTTP exchange refers to, kept alive in the operation's frame.
+struct exchange {
+    request_builder b;
+    http::request_body body = {};
+    http::response_sink sink = {};
+    http::payload_signing payload = http::payload_signing::automatic;
+    std::string_view payload_hash = {};
+    http::response res;
+
+    auth::credentials creds;
+    std::string path;
+    std::string host;
+    std::string host_header;
+    std::vector<http::header> views;
+};
+
+// The source of an upload, with what the client opened for it.
+struct upload_source {
+    unique_fd owned;
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    bool length_known = true;
+    std::span<const std::uint8_t> memory;
+    std::uint64_t position = 0; // for the trailer framer
+    std::optional<trailer_framer> framer;
+};
+
+class core {
+public:
+    core(asio::any_io_executor ex, client_options opts, http::endpoint ep, bool virtual_hosted,
+         std::string signing_region, provider::features features)
+        : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
+          virtual_hosted(virtual_hosted), signing_region(std::move(signing_region)), features(features),
+          credentials(options.credentials ? *options.credentials
+                                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+
+    asio::any_io_executor executor;
+    client_options options;
+    http::client http;
+    http::endpoint endpoint;
+    bool virtual_hosted;
+    std::string signing_region;
+    provider::features features;
+    auth::any_credentials_provider credentials;
+
+    // Request fields that need a provider feature, checked before anything is sent.
+    struct feature_use {
+        canned_acl acl = canned_acl::none;
+        bool tags = false;
+        std::optional<crypto::checksum_algorithm> checksum = {};
+        bool conditional_write = false;
+        bool object_lock = false;
+    };
+    error_code check_features(const feature_use& u, diagnostics& diag) const {
+        std::string_view missing;
+        if (u.acl != canned_acl::none && !features.acls) missing = "canned ACLs";
+        else if (u.tags && !features.tagging) missing = "object tags";
+        else if (u.checksum && !features.checksums.contains(*u.checksum)) missing = "this checksum algorithm";
+        else if (u.conditional_write && !features.conditional_writes) missing = "conditional writes";
+        else if (u.object_lock && !features.object_lock) missing = "object lock";
+        if (missing.empty()) return {};
+        diag.clear();
+        diag.message = "the provider does not support ";
+        diag.message += missing;
+        return make_error_code(cirrus::errc::unsupported);
+    }
+
+    error_code get_credentials(auth::credentials& out, diagnostics& diag) const {
+        auto r = credentials.get(std::chrono::system_clock::now(), diag);
+        if (!r) return r.error();
+        out = std::move(*r);
+        return {};
+    }
+
+    bool use_virtual_host(std::string_view bucket) const noexcept {
+        if (bucket.empty() || !virtual_hosted || !is_valid_bucket_name(bucket)) return false;
+        return !(endpoint.scheme() == http::scheme::https && bucket.find('.') != std::string_view::npos);
+    }
+
+    // The URL of the bucket (and key): "https://bucket.s3.../key" or "http://host/bucket/key".
+    std::string object_url(std::string_view bucket, std::string_view key) const {
+        const bool vh = use_virtual_host(bucket);
+        std::string url = endpoint.scheme() == http::scheme::https ? "https://" : "http://";
+        if (vh) {
+            url += bucket;
+            url += '.';
+        }
+        url += endpoint.host_header();
+        url += object_path(bucket, key, vh);
+        return url;
+    }
+
+    // Validates names, signs and sends the exchange; failures come back as S3 errors with
+    // the diagnostics the server gave.
+    asio::awaitable<error_code> send(exchange& x, diagnostics& diag, resource target) {
+        if (!x.b.bucket.empty()) {
+            if (auto ec = check_bucket(x.b.bucket, options.strict_bucket_names, diag)) co_return ec;
+        }
+        if (target == resource::object || target == resource::upload) {
+            if (auto ec = check_key(x.b.key, diag)) co_return ec;
+        }
+        if (auto ec = get_credentials(x.creds, diag)) co_return ec;
+        const bool vh = use_virtual_host(x.b.bucket);
+        x.path = object_path(x.b.bucket, x.b.key, vh);
+        http::endpoint_view ep = endpoint.view();
+        if (vh) {
+            x.host = x.b.bucket + "." + endpoint.host();
+            x.host_header = x.b.bucket + "." + endpoint.host_header();
+            ep.host = x.host;
+            ep.host_header = x.host_header;
+        }
+        x.views.clear();
+        x.views.reserve(x.b.headers.size());
+        for (const auto& [n, v] : x.b.headers) x.views.push_back({n, v});
+        if (x.body.type() == http::request_body::kind::none && !x.b.body.empty())
+            x.body = http::request_body::memory(x.b.body);
+
+        const http::request req{.endpoint = ep,
+                                .method = x.b.method,
+                                .path = x.path,
+                                .query = x.b.query,
+                                .headers = x.views,
+                                .body = x.body,
+                                .sink = x.sink,
+                                .signing = {.credentials = &x.creds,
+                                            .region = signing_region,
+                                            .service = "s3",
+                                            .rules = auth::sigv4::uri_rules::s3,
+                                            .payload = x.payload,
+                                            .payload_hash = x.payload_hash,
+                                            .content_sha256_header = true,
+                                            .chunk_size = options.chunk_size}};
+        error_code ec;
+        co_await http.async_send(req, x.res, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+            diag = x.res.diag;
+            if (diag.http_status == 0) diag.http_status = x.res.status;
+            co_return to_s3_error(ec, diag, target);
+        }
+        co_return ec;
+    }
+
+    // S3 answers some failures of CopyObject, UploadPartCopy and CompleteMultipartUpload
+    // with 200 and an <Error> document.
+    static error_code check_error_document(const exchange& x, diagnostics& diag, resource target) {
+        if (!http::is_error_document(x.res.body)) return {};
+        std::string_view request_id = x.res.header("x-amz-request-id");
+        const error_code ec = http::parse_error_response({.status = x.res.status,
+                                                          .body = x.res.body,
+                                                          .request_id = request_id,
+                                                          .host_id = x.res.header("x-amz-id-2")},
+                                                         diag);
+        return to_s3_error(ec, diag, target);
+    }
+
+    // -------------------------------------------------------------------- upload bodies
+
+    // Sets x.body (and the checksum, MD5 and aws-chunked headers) for an upload.
+    error_code prepare_upload(const object_body& body, std::optional<crypto::checksum_algorithm> algorithm,
+                              checksum_location where, std::string_view precomputed, bool content_md5,
+                              upload_source& src, exchange& x, diagnostics& diag) const {
+        if (!algorithm) algorithm = options.upload_checksum;
+        if (auto ec = check_features({.checksum = algorithm}, diag)) return ec;
+        switch (body.type()) {
+        case object_body::kind::none: src.length = 0; break;
+        case object_body::kind::memory:
+            src.memory = body.bytes();
+            src.length = src.memory.size();
+            break;
+        case object_body::kind::path: {
+            src.owned.reset(::open(body.path().c_str(), O_RDONLY | O_CLOEXEC));
+            if (!src.owned) return errno_error(diag, "cannot open the file to upload");
+            src.fd = src.owned.get();
+            [[fallthrough]];
+        }
+        case object_body::kind::descriptor: {
+            if (src.fd < 0) src.fd = body.fd();
+            src.offset = body.offset();
+            if (body.length() == object_body::npos) {
+                struct stat st {};
+                if (::fstat(src.fd, &st) != 0) return errno_error(diag, "cannot stat the file to upload");
+                const auto size = static_cast<std::uint64_t>(st.st_size);
+                if (src.offset > size) return make_error_code(cirrus::errc::invalid_argument);
+                src.length = size - src.offset;
+            } else {
+                src.length = body.length();
+            }
+            break;
+        }
+        case object_body::kind::stream:
+            src.length_known = body.length() != object_body::npos;
+            src.length = src.length_known ? body.length() : 0;
+            break;
+        }
+
+        const bool is_stream = body.type() == object_body::kind::stream;
+        const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::descriptor;
+        const bool want_checksum = algorithm.has_value() && precomputed.empty();
+        bool trailer = want_checksum && (where == checksum_location::trailer ||
+                                         (where == checksum_location::automatic && is_stream));
+        if (trailer && !src.length_known) {
+            diag.message = "a checksum trailer needs the stream's size";
+            return make_error_code(cirrus::errc::invalid_argument);
+        }
+        if (content_md5 && (is_stream || trailer)) {
+            diag.message = "Content-MD5 needs a memory or file body sent without a trailer";
+            return make_error_code(cirrus::errc::invalid_argument);
+        }
+
+        if (algorithm && !precomputed.empty()) {
+            x.b.add_header(std::string(crypto::checksum_header_name(*algorithm)), std::string(precomputed));
+            x.b.add_header("x-amz-sdk-checksum-algorithm", std::string(crypto::algorithm_name(*algorithm)));
+        }
+
+        // One pass for the header checksum and/or Content-MD5.
+        if ((want_checksum && !trailer) || content_md5) {
+            std::optional<crypto::checksum_hasher> hasher;
+            if (want_checksum && !trailer) hasher.emplace(*algorithm);
+            std::optional<crypto::md5_hasher> md5;
+            if (content_md5) md5.emplace();
+            auto feed = [&](const std::uint8_t* p, std::size_t n) {
+                if (hasher) hasher->update(p, n);
+                if (md5) md5->update(p, n);
+            };
+            if (body.type() == object_body::kind::memory) {
+                feed(src.memory.data(), src.memory.size());
+            } else if (is_file) {
+                std::vector<std::uint8_t> buf(static_cast<std::size_t>(std::min<std::uint64_t>(src.length, 256 * 1024)) + 1);
+                for (std::uint64_t done = 0; done < src.length;) {
+                    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), src.length - done));
+                    const auto n = ::pread(src.fd, buf.data(), want, static_cast<off_t>(src.offset + done));
+                    if (n < 0 && errno == EINTR) continue;
+                    if (n < 0) return errno_error(diag, "cannot read the file to upload");
+                    if (n == 0) return make_error_code(http::errc::body_source_failed);
+                    feed(buf.data(), static_cast<std::size_t>(n));
+                    done += static_cast<std::uint64_t>(n);
+                }
+            } else if (is_stream) {
+                if (!body.rewind()) {
+                    diag.message = "a checksum header over a stream needs a rewind function";
+                    return make_error_code(cirrus::errc::invalid_argument);
+                }
+                std::vector<std::uint8_t> buf(64 * 1024);
+                for (;;) {
+                    auto r = body.fill()(buf);
+                    if (!r) return r.error();
+                    if (*r == 0) break;
+                    feed(buf.data(), *r);
+                }
+                if (!body.rewind()()) return make_error_code(http::errc::body_not_replayable);
+            }
+            if (hasher) {
+                x.b.add_header(std::string(crypto::checksum_header_name(*algorithm)), hasher->finish().str());
+                x.b.add_header("x-amz-sdk-checksum-algorithm", std::string(crypto::algorithm_name(*algorithm)));
+            }
+            if (md5) {
+                const auto digest = md5->finish();
+                x.b.add_header("Content-MD5", base64::encode(std::span<const std::uint8_t>(digest)));
+            }
+        }
+
+        if (trailer) {
+            std::function<result<std::size_t>(std::span<std::uint8_t>)> source;
+            upload_source* s = &src;
+            if (body.type() == object_body::kind::memory) {
+                source = [s](std::span<std::uint8_t> out) -> result<std::size_t> {
+                    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), s->memory.size() - s->position));
+                    std::memcpy(out.data(), s->memory.data() + s->position, n);
+                    s->position += n;
+                    return n;
+                };
+            } else if (is_file) {
+                source = [s](std::span<std::uint8_t> out) -> result<std::size_t> {
+                    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), s->length - s->position));
+                    if (n == 0) return std::size_t{0};
+                    for (;;) {
+                        const auto r = ::pread(s->fd, out.data(), n, static_cast<off_t>(s->offset + s->position));
+                        if (r < 0 && errno == EINTR) continue;
+                        if (r <= 0) return make_error_code(http::errc::body_source_failed);
+                        s->position += static_cast<std::uint64_t>(r);
+                        return static_cast<std::size_t>(r);
+                    }
+                };
+            } else {
+                source = body.fill();
+            }
+            const std::size_t chunk = std::max<std::size_t>(options.chunk_size, 8 * 1024);
+            src.framer.emplace(std::move(source), src.length, chunk, *algorithm);
+            const std::uint64_t encoded = trailer_framer::encoded_length(src.length, chunk, *algorithm);
+            http::request_body::rewind_function rewind;
+            if (!is_stream || body.rewind()) {
+                auto user_rewind = is_stream ? body.rewind() : http::request_body::rewind_function{};
+                rewind = [s, user_rewind]() {
+                    if (user_rewind && !user_rewind()) return false;
+                    s->position = 0;
+                    s->framer->reset();
+                    return true;
+                };
+            }
+            x.body = http::request_body::generator(
+                [s](std::span<std::uint8_t> out) { return s->framer->fill(out); }, encoded, std::move(rewind));
+            x.payload = http::payload_signing::precomputed;
+            x.payload_hash = auth::sigv4::payload::streaming_unsigned_trailer;
+            std::string encoding = "aws-chunked";
+            for (auto& [n, v] : x.b.headers) {
+                if (auth::sigv4::detail::iequals(n, "Content-Encoding")) {
+                    encoding += ',';
+                    encoding += v;
+                    n.clear(); // removed below
+                }
+            }
+            std::erase_if(x.b.headers, [](const auto& h) { return h.first.empty(); });
+            x.b.add_header("Content-Encoding", std::move(encoding));
+            x.b.add_header("x-amz-decoded-content-length", std::to_string(src.length));
+            x.b.add_header("x-amz-trailer", std::string(crypto::checksum_header_name(*algorithm)));
+            x.b.add_header("x-amz-sdk-checksum-algorithm", std::string(crypto::algorithm_name(*algorithm)));
+            return {};
+        }
+
+        switch (body.type()) {
+        case object_body::kind::none: x.body = http::request_body::memory(std::string_view{}); break;
+        case object_body::kind::memory: x.body = http::request_body::memory(src.memory); break;
+        case object_body::kind::path:
+        case object_body::kind::descriptor: x.body = http::request_body::file(src.fd, src.offset, src.length); break;
+        case object_body::kind::stream:
+            x.body = http::request_body::generator(body.fill(),
+                                                   src.length_known ? std::optional<std::uint64_t>(src.length)
+                                                                    : std::nullopt,
+                                                   body.rewind());
+            break;
+        }
+        return {};
+    }
+};
+
+// ---------------------------------------------------------------------------- downloads
+
+// Hashes a download on the way for the CRC algorithms (cheap enough to run all three,
+// since the algorithm is only known from the response headers).
+struct crc_set {
+    crypto::checksum_hasher crc32{crypto::checksum_algorithm::crc32};
+    crypto::checksum_hasher crc32c{crypto::checksum_algorithm::crc32c};
+    crypto::checksum_hasher crc64{crypto::checksum_algorithm::crc64nvme};
+    void update(std::span<const std::uint8_t> d) {
+        crc32.update(d);
+        crc32c.update(d);
+        crc64.update(d);
+    }
+    void reset() { *this = crc_set{}; }
+    std::optional<crypto::checksum_value> finish(crypto::checksum_algorithm a) {
+        switch (a) {
+        case crypto::checksum_algorithm::crc32: return crc32.finish();
+        case crypto::checksum_algorithm::crc32c: return crc32c.finish();
+        case crypto::checksum_algorithm::crc64nvme: return crc64.finish();
+        default: return std::nullopt;
+        }
+    }
+};
+
+// What a download writes through, kept in the operation's frame.
+struct download_target {
+    unique_fd owned;          // a file the client opened (object_sink::file)
+    std::filesystem::path path;
+    std::uint64_t written = 0;
+    error_code open_error;
+    std::optional<crc_set> crcs; // handler sinks
+};
+
+inline error_code open_download(download_target& t) {
+    if (t.owned) return {};
+    t.owned.reset(::open(t.path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!t.owned) return t.open_error = error_code(errno, boost::system::generic_category());
+    return {};
+}
+
+// The HTTP sink for an object sink. Files named by path are created only once the
+// response is a success, so a failed or not-modified GET leaves an existing file alone.
+inline http::response_sink make_sink(const object_sink& s, download_target& t, std::span<std::uint8_t>& memory_out) {
+    download_target* tp = &t;
+    switch (s.type()) {
+    case object_sink::kind::collect: return {};
+    case object_sink::kind::memory: memory_out = s.memory_out(); return http::response_sink::memory(s.memory_out());
+    case object_sink::kind::descriptor: return http::response_sink::file(s.fd(), s.offset());
+    case object_sink::kind::path:
+        t.path = s.path();
+        return http::response_sink::handler(
+            [tp](std::span<const std::uint8_t> chunk) -> error_code {
+                if (auto ec = open_download(*tp)) return ec;
+                std::size_t done = 0;
+                while (done < chunk.size()) {
+                    const auto n = ::pwrite(tp->owned.get(), chunk.data() + done, chunk.size() - done,
+                                            static_cast<off_t>(tp->written + done));
+                    if (n < 0 && errno == EINTR) continue;
+                    if (n < 0) return error_code(errno, boost::system::generic_category());
+                    done += static_cast<std::size_t>(n);
+                }
+                tp->written += chunk.size();
+                return {};
+            },
+            [tp]() {
+                if (tp->owned && ::ftruncate(tp->owned.get(), 0) != 0) {
+                }
+                tp->written = 0;
+            });
+    case object_sink::kind::handler: {
+        t.crcs.emplace();
+        auto on_chunk = s.on_chunk();
+        http::response_sink::restart_function restart;
+        if (s.restart()) {
+            auto user_restart = s.restart();
+            restart = [tp, user_restart]() {
+                tp->crcs->reset();
+                tp->written = 0;
+                user_restart();
+            };
+        }
+        return http::response_sink::handler(
+            [tp, on_chunk](std::span<const std::uint8_t> chunk) -> error_code {
+                tp->crcs->update(chunk);
+                tp->written += chunk.size();
+                return on_chunk(chunk);
+            },
+            std::move(restart));
+    }
+    }
+    return {};
+}
+
+// The checksum of `length` bytes of a file from `offset`.
+inline result<crypto::checksum_value> checksum_of_file(int fd, std::uint64_t offset, std::uint64_t length,
+                                                       crypto::checksum_algorithm a) {
+    crypto::checksum_hasher h(a);
+    std::vector<std::uint8_t> buf(static_cast<std::size_t>(std::min<std::uint64_t>(length, 256 * 1024)) + 1);
+    for (std::uint64_t done = 0; done < length;) {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - done));
+        const auto n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return error_code(n < 0 ? errno : EIO, boost::system::generic_category());
+        h.update(buf.data(), static_cast<std::size_t>(n));
+        done += static_cast<std::uint64_t>(n);
+    }
+    return h.finish();
+}
+
+// A checksum S3 computed over the whole object (not a checksum of part checksums).
+inline bool is_full_object_checksum(const checksum& c) noexcept {
+    if (c.type == "COMPOSITE") return false;
+    const auto dash = c.value.rfind('-');
+    return dash == std::string::npos;
+}
+
+} // namespace detail
+} // namespace cirrus::s3

@@ -1,0 +1,1333 @@
+// The S3 client against real servers: versitygw (provider custom, path style; strict
+// signature checks) and moto (provider aws with an endpoint override). Every test runs on
+// both backends; where a backend lacks an operation the test says so and skips it.
+// Each test uses its own bucket (random suffix) and deletes what it created.
+
+#include "support/services.hpp"
+
+#include <cirrus/provider/all.hpp>
+#include <cirrus/s3/client.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace s3 = cirrus::s3;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using cirrus::diagnostics;
+using cirrus::error_code;
+
+// ------------------------------------------------------------------------- backends
+// Named (not anonymous) so that CTest names read s3.S3.<Test><backend::versitygw>.
+namespace provider = cirrus::provider;
+
+namespace backend {
+
+// What versitygw 1.7 (posix backend) offers, found by trying: no lifecycle configuration
+// (NotImplemented); everything else the client uses.
+using versitygw_provider = provider::custom<provider::features{
+    .acls = true,
+    .native_rename = false,
+    .object_lock = true,
+    .versioning = true,
+    .tagging = true,
+    .lifecycle = false,
+    .presigned_post = true,
+    .conditional_writes = true,
+    .checksums = {s3::checksum_algorithm::crc32, s3::checksum_algorithm::crc32c, s3::checksum_algorithm::crc64nvme,
+                  s3::checksum_algorithm::sha1, s3::checksum_algorithm::sha256}}>;
+
+struct versitygw {
+    using provider = versitygw_provider;
+    static constexpr const char* name = "versitygw";
+    static s3::client_options options() {
+        cirrus::test::s3_service svc;
+        return {.region = svc.region,
+                .endpoint = svc.endpoint,
+                .credentials = cirrus::auth::any_credentials_provider(
+                    cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
+    }
+};
+
+struct moto {
+    using provider = provider::aws;
+    static constexpr const char* name = "moto";
+    static s3::client_options options() {
+        return {.region = "us-east-1",
+                .endpoint = cirrus::test::moto_endpoint(),
+                .credentials = cirrus::auth::any_credentials_provider(
+                    cirrus::auth::static_provider("testing", "testing"))};
+    }
+};
+
+} // namespace backend
+
+namespace {
+
+std::string random_suffix() {
+    static std::mt19937_64 rng(std::random_device{}());
+    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    for (int i = 0; i < 10; ++i) s.push_back(digits[rng() % 36]);
+    return s;
+}
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
+    return s;
+}
+
+// Runs a deferred operation to completion on `ioc`; returns its (error_code, ...) tuple.
+template <class Deferred>
+auto sync(asio::io_context& ioc, Deferred&& op) {
+    auto fut = asio::co_spawn(
+        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return fut.get();
+}
+
+std::string shell_quote(std::string_view s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out.push_back(c);
+    }
+    out += '\'';
+    return out;
+}
+
+// Runs a command and returns (exit status, stdout).
+std::pair<int, std::string> run_command(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (p == nullptr) return {-1, {}};
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+fs::path temp_path(std::string_view stem) {
+    return fs::temp_directory_path() / (std::string(stem) + "-" + std::to_string(::getpid()) + "-" + random_suffix());
+}
+
+// ------------------------------------------------------------------------- fixture
+
+template <class Backend>
+class S3 : public ::testing::Test {
+protected:
+    using client_type = s3::client<typename Backend::provider>;
+
+    void SetUp() override {
+        bucket_ = make_bucket_name();
+        auto [ec, r] = sync(ioc_, client_.async_create_bucket({.bucket = bucket_}, diag_));
+        ASSERT_FALSE(ec) << ec.message() << " " << diag_.what();
+    }
+
+    void TearDown() override {
+        if (is("moto")) settle_moto();
+        for (const auto& b : extra_buckets_) remove_bucket(b);
+        remove_bucket(bucket_);
+        if (is("moto")) settle_moto_after();
+        for (const auto& p : temp_files_) {
+            std::error_code ignored;
+            fs::remove(p, ignored);
+        }
+    }
+
+    void remove_bucket(const std::string& name) {
+        diagnostics d;
+        auto [ec, r] = sync(ioc_, client_.async_delete_bucket({.bucket = name, .empty_first = true}, d));
+        if (ec && ec != s3::errc::no_such_bucket) ADD_FAILURE() << "cleanup of " << name << ": " << ec.message() << " " << d.what();
+    }
+
+    // moto 5.2.5 keeps every object it ever stored in its /moto-api/data.json view, and
+    // the first two reads of that view step each object's internal state; a step that
+    // happens after the object's bucket is gone fails the whole view with a 500 (the
+    // health check of scripts/services.sh reads it). Stepping them while the buckets
+    // still exist keeps the view, and the shared server's health, intact.
+    static void settle_moto() {
+        const std::string url = cirrus::test::moto_endpoint() + "/moto-api/data.json";
+        for (int i = 0; i < 2; ++i) (void)run_command("curl -s -o /dev/null -m 60 " + shell_quote(url));
+    }
+    // After buckets are gone: each failing read steps one straggler; a few reads clear them.
+    static void settle_moto_after() {
+        const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' -m 60 " +
+                                shell_quote(cirrus::test::moto_endpoint() + "/moto-api/data.json");
+        for (int i = 0; i < 10 && run_command(cmd).second != "200"; ++i) {
+        }
+    }
+
+    std::string make_bucket_name() { return std::string("cirrus-s3-") + random_suffix(); }
+
+    std::string extra_bucket() {
+        std::string name = make_bucket_name();
+        auto [ec, r] = sync(ioc_, client_.async_create_bucket({.bucket = name}, diag_));
+        EXPECT_FALSE(ec) << ec.message() << " " << diag_.what();
+        extra_buckets_.push_back(name);
+        return name;
+    }
+
+    s3::put_object_result put(const std::string& key, std::string_view data) {
+        auto [ec, r] = sync(ioc_, client_.async_put_object({.bucket = bucket_, .key = key, .body = data}, diag_));
+        EXPECT_FALSE(ec) << key << ": " << ec.message() << " " << diag_.what();
+        return r;
+    }
+
+    std::string get(const std::string& key) {
+        auto [ec, r] = sync(ioc_, client_.async_get_object({.bucket = bucket_, .key = key}, diag_));
+        EXPECT_FALSE(ec) << key << ": " << ec.message() << " " << diag_.what();
+        return r.body;
+    }
+
+    fs::path temp_file(std::string_view stem) {
+        temp_files_.push_back(temp_path(stem));
+        return temp_files_.back();
+    }
+
+    bool is(std::string_view backend) const { return std::string_view(Backend::name) == backend; }
+
+    asio::io_context ioc_;
+    client_type client_{ioc_.get_executor(), Backend::options()};
+    std::string bucket_;
+    std::vector<std::string> extra_buckets_;
+    std::vector<fs::path> temp_files_;
+    diagnostics diag_;
+};
+
+using backends = ::testing::Types<backend::versitygw, backend::moto>;
+TYPED_TEST_SUITE(S3, backends);
+
+} // namespace
+
+// ============================================================================ buckets
+
+TYPED_TEST(S3, BucketCreateHeadListLocationDelete) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+
+    auto [hec, head] = sync(ioc, c.async_head_bucket({.bucket = this->bucket_}, diag));
+    EXPECT_FALSE(hec) << diag.what();
+
+    auto [lec, list] = sync(ioc, c.async_list_buckets({}, diag));
+    ASSERT_FALSE(lec) << diag.what();
+    bool found = false;
+    for (const auto& b : list.buckets) found = found || b.name == this->bucket_;
+    EXPECT_TRUE(found);
+
+    auto [loc_ec, loc] = sync(ioc, c.async_get_bucket_location({.bucket = this->bucket_}, diag));
+    ASSERT_FALSE(loc_ec) << diag.what();
+    EXPECT_EQ(loc.region, "us-east-1");
+
+    // Creating it again.
+    auto [dup_ec, dup] = sync(ioc, c.async_create_bucket({.bucket = this->bucket_}, diag));
+    EXPECT_TRUE(dup_ec == s3::errc::bucket_already_owned_by_you || dup_ec == s3::errc::bucket_already_exists ||
+                (this->is("moto") && !dup_ec))
+        << dup_ec.message() << " " << diag.what();
+
+    // A bucket with a canned ACL and object ownership.
+    const std::string other = this->make_bucket_name();
+    auto [cec, created] = sync(ioc, c.async_create_bucket({.bucket = other,
+                                                           .acl = s3::canned_acl::private_,
+                                                           .ownership = s3::object_ownership::bucket_owner_preferred},
+                                                          diag));
+    ASSERT_FALSE(cec) << cec.message() << " " << diag.what();
+    auto [dec, deleted] = sync(ioc, c.async_delete_bucket({.bucket = other}, diag));
+    EXPECT_FALSE(dec) << diag.what();
+
+    auto [mec, missing] = sync(ioc, c.async_head_bucket({.bucket = other}, diag));
+    EXPECT_EQ(mec, s3::errc::no_such_bucket) << mec.message();
+    EXPECT_EQ(diag.http_status, 404u);
+}
+
+TYPED_TEST(S3, InvalidBucketNameIsRejectedBeforeAnyRequest) {
+    asio::io_context ioc;
+    typename TestFixture::client_type c(ioc.get_executor(), TypeParam::options());
+    diagnostics diag;
+    for (const std::string name : {"Bad_Bucket", "ab", "192.168.1.1", "xn--bucket", "bucket-s3alias", "a..b"}) {
+        auto [ec, r] = sync(ioc, c.async_create_bucket({.bucket = name}, diag));
+        EXPECT_EQ(ec, s3::errc::invalid_bucket_name) << name;
+        auto [gec, g] = sync(ioc, c.async_get_object({.bucket = name, .key = "k"}, diag));
+        EXPECT_EQ(gec, s3::errc::invalid_bucket_name) << name;
+    }
+    auto [kec, k] = sync(ioc, c.async_put_object({.bucket = "fine-bucket", .key = std::string(1025, 'k'), .body = "x"}, diag));
+    EXPECT_EQ(kec, s3::errc::invalid_object_key);
+    auto [eec, e] = sync(ioc, c.async_delete_object({.bucket = "fine-bucket", .key = ""}, diag));
+    EXPECT_EQ(eec, s3::errc::invalid_object_key);
+    EXPECT_EQ(c.http_client().stats().created, 0u); // nothing went on the wire
+}
+
+TYPED_TEST(S3, MissingBucketAndKey) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string nobucket = this->make_bucket_name();
+
+    auto [g1, r1] = sync(ioc, c.async_get_object({.bucket = this->bucket_, .key = "missing"}, diag));
+    EXPECT_EQ(g1, s3::errc::no_such_key) << g1.message();
+    EXPECT_EQ(diag.service_code, "NoSuchKey");
+    EXPECT_EQ(diag.http_status, 404u);
+    if (this->is("versitygw")) {
+        EXPECT_FALSE(diag.request_id.empty()) << diag.what();
+        EXPECT_FALSE(diag.host_id.empty()) << diag.what();
+    }
+
+    auto [h1, r2] = sync(ioc, c.async_head_object({.bucket = this->bucket_, .key = "missing"}, diag));
+    EXPECT_EQ(h1, s3::errc::no_such_key) << h1.message();
+
+    auto [g2, r3] = sync(ioc, c.async_get_object({.bucket = nobucket, .key = "k"}, diag));
+    EXPECT_EQ(g2, s3::errc::no_such_bucket) << g2.message();
+    EXPECT_EQ(diag.service_code, "NoSuchBucket");
+
+    // HEAD has no body: the 404 is told apart by asking for the bucket.
+    auto [h2, r4] = sync(ioc, c.async_head_object({.bucket = nobucket, .key = "k"}, diag));
+    EXPECT_EQ(h2, s3::errc::no_such_bucket) << h2.message();
+
+    auto [l1, r5] = sync(ioc, c.async_list_objects({.bucket = nobucket}, diag));
+    EXPECT_EQ(l1, s3::errc::no_such_bucket) << l1.message();
+
+    auto [d1, r6] = sync(ioc, c.async_delete_bucket({.bucket = nobucket}, diag));
+    EXPECT_EQ(d1, s3::errc::no_such_bucket) << d1.message();
+}
+
+TYPED_TEST(S3, BucketNotEmptyThenEmptiedAndDeleted) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string b = this->extra_bucket();
+    for (int i = 0; i < 3; ++i) {
+        auto [ec, r] = sync(ioc, c.async_put_object({.bucket = b, .key = "o" + std::to_string(i), .body = "x"}, diag));
+        ASSERT_FALSE(ec) << diag.what();
+    }
+    auto [ec, r] = sync(ioc, c.async_delete_bucket({.bucket = b}, diag));
+    EXPECT_EQ(ec, s3::errc::bucket_not_empty) << ec.message() << " " << diag.what();
+    EXPECT_EQ(diag.service_code, "BucketNotEmpty");
+    if (this->is("moto")) this->settle_moto();
+    auto [ec2, r2] = sync(ioc, c.async_delete_bucket({.bucket = b, .empty_first = true}, diag));
+    ASSERT_FALSE(ec2) << ec2.message() << " " << diag.what();
+    EXPECT_GE(r2.objects_deleted, 3u);
+    auto [ec3, r3] = sync(ioc, c.async_head_bucket({.bucket = b}, diag));
+    EXPECT_EQ(ec3, s3::errc::no_such_bucket);
+}
+
+TYPED_TEST(S3, VersioningAndVersionListing) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+
+    auto [g0, v0] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+    ASSERT_FALSE(g0) << g0.message() << " " << diag.what();
+    EXPECT_EQ(v0.status, s3::versioning_status::unversioned);
+
+    auto [p1] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
+    ASSERT_FALSE(p1) << p1.message() << " " << diag.what();
+    auto [g1, v1] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+    ASSERT_FALSE(g1) << diag.what();
+    EXPECT_EQ(v1.status, s3::versioning_status::enabled);
+
+    const auto first = this->put("doc.txt", "version one");
+    const auto second = this->put("doc.txt", "version two");
+    EXPECT_FALSE(first.version_id.empty());
+    EXPECT_NE(first.version_id, second.version_id);
+
+    auto [ge, old] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt", .version_id = first.version_id}, diag));
+    ASSERT_FALSE(ge) << diag.what();
+    EXPECT_EQ(old.body, "version one");
+
+    auto [de, del] = sync(ioc, c.async_delete_object({.bucket = b, .key = "doc.txt"}, diag));
+    ASSERT_FALSE(de) << diag.what();
+    EXPECT_TRUE(del.delete_marker);
+
+    // versitygw starts a page at its marker rather than after it, so one-entry pages
+    // never advance there (the client reports that instead of looping): two per page.
+    auto pages = c.list_object_versions_pages({.bucket = b, .max_keys = 2});
+    std::vector<s3::object_version> all;
+    for (int guard = 0; !pages.done(); ++guard) {
+        ASSERT_LT(guard, 10) << "the version listing does not end";
+        auto [lec, page] = sync(ioc, pages.async_next_page());
+        ASSERT_FALSE(lec) << lec.message() << " " << pages.last_diagnostics().what();
+        for (auto& v : page.versions) all.push_back(v);
+    }
+    ASSERT_EQ(all.size(), 3u);
+    int markers = 0;
+    for (const auto& v : all) markers += v.is_delete_marker ? 1 : 0;
+    EXPECT_EQ(markers, 1);
+
+    auto [gone, r] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt"}, diag));
+    EXPECT_EQ(gone, s3::errc::no_such_key);
+
+    auto [p2] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::suspended}, diag));
+    ASSERT_FALSE(p2) << diag.what();
+    auto [g2, v2] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+    EXPECT_EQ(v2.status, s3::versioning_status::suspended);
+    if (this->is("moto")) {
+        // moto 5.2.5 treats a suspended bucket as unversioned and fails (500) to delete a
+        // version of a key that has a delete marker: enable it again for the cleanup.
+        auto [p3] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
+        ASSERT_FALSE(p3);
+    }
+    // TearDown deletes every version and the marker before the bucket.
+}
+
+TYPED_TEST(S3, BucketPolicy) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    auto [g0, none] = sync(ioc, c.async_get_bucket_policy({.bucket = b}, diag));
+    EXPECT_EQ(g0, s3::errc::no_such_bucket_policy) << g0.message() << " " << diag.what();
+
+    const std::string policy = R"({"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow",)"
+                               R"("Principal":"*","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::)" +
+                               b + R"(/*"]}]})";
+    auto [p] = sync(ioc, c.async_put_bucket_policy({.bucket = b, .policy = policy}, diag));
+    ASSERT_FALSE(p) << p.message() << " " << diag.what();
+    auto [g1, got] = sync(ioc, c.async_get_bucket_policy({.bucket = b}, diag));
+    ASSERT_FALSE(g1) << diag.what();
+    EXPECT_NE(got.policy.find("PublicRead"), std::string::npos) << got.policy;
+    EXPECT_NE(got.policy.find("s3:GetObject"), std::string::npos) << got.policy;
+    auto [d] = sync(ioc, c.async_delete_bucket_policy({.bucket = b}, diag));
+    EXPECT_FALSE(d) << diag.what();
+    auto [g2, after] = sync(ioc, c.async_get_bucket_policy({.bucket = b}, diag));
+    EXPECT_EQ(g2, s3::errc::no_such_bucket_policy);
+}
+
+TYPED_TEST(S3, BucketCors) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const s3::cors_configuration cors{.rules = {{.id = "web",
+                                                 .allowed_methods = {"GET", "PUT"},
+                                                 .allowed_origins = {"https://example.com"},
+                                                 .allowed_headers = {"*"},
+                                                 .expose_headers = {"ETag"},
+                                                 .max_age_seconds = 600}}};
+    auto [p] = sync(ioc, c.async_put_bucket_cors({.bucket = b, .configuration = cors}, diag));
+    ASSERT_FALSE(p) << p.message() << " " << diag.what();
+    auto [g, got] = sync(ioc, c.async_get_bucket_cors({.bucket = b}, diag));
+    ASSERT_FALSE(g) << g.message() << " " << diag.what();
+    ASSERT_EQ(got.rules.size(), 1u);
+    EXPECT_EQ(got.rules[0].allowed_methods, (std::vector<std::string>{"GET", "PUT"}));
+    EXPECT_EQ(got.rules[0].allowed_origins, (std::vector<std::string>{"https://example.com"}));
+    EXPECT_EQ(got.rules[0].max_age_seconds, 600u);
+    auto [d] = sync(ioc, c.async_delete_bucket_cors({.bucket = b}, diag));
+    EXPECT_FALSE(d) << diag.what();
+    auto [g2, none] = sync(ioc, c.async_get_bucket_cors({.bucket = b}, diag));
+    EXPECT_EQ(g2, s3::errc::no_such_cors_configuration) << g2.message();
+}
+
+TYPED_TEST(S3, BucketLifecycle) {
+    if constexpr (!provider::supports_lifecycle<typename TypeParam::provider>) {
+        // The operations do not even compile for this provider.
+        GTEST_SKIP() << TypeParam::name << " has no lifecycle configuration";
+    } else {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const s3::lifecycle_configuration lc{.rules = {{.id = "expire-logs",
+                                                    .prefix = "logs/",
+                                                    .expiration_days = 30,
+                                                    .abort_incomplete_multipart_upload_days = 7},
+                                                   {.id = "tmp", .enabled = false, .prefix = "tmp/", .expiration_days = 1}}};
+    auto [p] = sync(ioc, c.async_put_bucket_lifecycle({.bucket = b, .configuration = lc}, diag));
+    ASSERT_FALSE(p) << p.message() << " " << diag.what();
+    auto [g, got] = sync(ioc, c.async_get_bucket_lifecycle({.bucket = b}, diag));
+    ASSERT_FALSE(g) << g.message() << " " << diag.what();
+    ASSERT_EQ(got.rules.size(), 2u);
+    EXPECT_EQ(got.rules[0].id, "expire-logs");
+    EXPECT_EQ(got.rules[0].prefix, "logs/");
+    EXPECT_EQ(got.rules[0].expiration_days, 30u);
+    EXPECT_EQ(got.rules[0].abort_incomplete_multipart_upload_days, 7u);
+    EXPECT_FALSE(got.rules[1].enabled);
+    auto [d] = sync(ioc, c.async_delete_bucket_lifecycle({.bucket = b}, diag));
+    EXPECT_FALSE(d) << diag.what();
+    auto [g2, none] = sync(ioc, c.async_get_bucket_lifecycle({.bucket = b}, diag));
+    EXPECT_EQ(g2, s3::errc::no_such_lifecycle_configuration) << g2.message();
+    }
+}
+
+// ============================================================================ objects
+
+TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    auto [pe, put] = sync(ioc, c.async_put_object({.bucket = b,
+                                                   .key = "docs/readme.txt",
+                                                   .body = "hello from cirrus",
+                                                   .content = {.content_type = "text/plain; charset=utf-8",
+                                                               .content_encoding = "identity",
+                                                               .content_disposition = "attachment; filename=\"r.txt\"",
+                                                               .content_language = "en",
+                                                               .cache_control = "max-age=60"},
+                                                   .metadata = {{"owner", "team-a"}, {"build", "42"}},
+                                                   .tags = {{"project", "cirrus"}, {"stage", "test one"}},
+                                                   .storage_class = "STANDARD"},
+                                                  diag));
+    ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
+    EXPECT_FALSE(put.etag.empty());
+
+    auto [he, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "docs/readme.txt"}, diag));
+    ASSERT_FALSE(he) << diag.what();
+    EXPECT_EQ(head.content_length, 17u);
+    EXPECT_EQ(head.etag, put.etag);
+    EXPECT_EQ(head.content.content_type, "text/plain; charset=utf-8");
+    EXPECT_EQ(head.content.content_disposition, "attachment; filename=\"r.txt\"");
+    EXPECT_EQ(head.content.cache_control, "max-age=60");
+    EXPECT_EQ(head.content.content_language, "en");
+    EXPECT_EQ(head.metadata.at("owner"), "team-a");
+    EXPECT_EQ(head.metadata.at("build"), "42");
+    EXPECT_GT(head.last_modified.time_since_epoch().count(), 0);
+    if (this->is("moto")) {
+        EXPECT_EQ(head.tag_count, 2u);
+    }
+
+    auto [ge, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "docs/readme.txt"}, diag));
+    ASSERT_FALSE(ge) << diag.what();
+    EXPECT_EQ(got.body, "hello from cirrus");
+    EXPECT_EQ(got.metadata.at("owner"), "team-a");
+
+    auto [te, tags] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "docs/readme.txt"}, diag));
+    ASSERT_FALSE(te) << te.message() << " " << diag.what();
+    std::set<std::pair<std::string, std::string>> tag_pairs;
+    for (const auto& t : tags.tags) tag_pairs.insert({t.key, t.value});
+    EXPECT_EQ(tag_pairs, (std::set<std::pair<std::string, std::string>>{{"project", "cirrus"}, {"stage", "test one"}}));
+
+    auto [de, del] = sync(ioc, c.async_delete_object({.bucket = b, .key = "docs/readme.txt"}, diag));
+    ASSERT_FALSE(de) << diag.what();
+    auto [he2, gone] = sync(ioc, c.async_head_object({.bucket = b, .key = "docs/readme.txt"}, diag));
+    EXPECT_EQ(he2, s3::errc::no_such_key);
+    // Deleting a missing key is not an error in S3.
+    auto [de2, del2] = sync(ioc, c.async_delete_object({.bucket = b, .key = "docs/readme.txt"}, diag));
+    EXPECT_FALSE(de2) << de2.message();
+}
+
+TYPED_TEST(S3, ObjectTagging) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    this->put("tagged", "data");
+    auto [pe] = sync(ioc, c.async_put_object_tagging({.bucket = b, .key = "tagged",
+                                                       .tags = {{"k1", "v1"}, {"with space", "a+b=c:d/e@f_g.h-i"}}},
+                                                      diag));
+    ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
+    auto [ge, got] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
+    ASSERT_FALSE(ge) << diag.what();
+    ASSERT_EQ(got.tags.size(), 2u);
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (const auto& t : got.tags) pairs.insert({t.key, t.value});
+    EXPECT_TRUE(pairs.contains({"with space", "a+b=c:d/e@f_g.h-i"}));
+    auto [de] = sync(ioc, c.async_delete_object_tagging({.bucket = b, .key = "tagged"}, diag));
+    ASSERT_FALSE(de) << diag.what();
+    auto [ge2, none] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
+    ASSERT_FALSE(ge2) << diag.what();
+    EXPECT_TRUE(none.tags.empty());
+}
+
+TYPED_TEST(S3, AwkwardKeys) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    // 1,024 bytes in segments of at most 255 (versitygw stores keys as file paths).
+    std::string long_key = "long";
+    while (long_key.size() < 1024) long_key += (long_key.size() % 200 == 4 ? '/' : 'k');
+    ASSERT_EQ(long_key.size(), 1024u);
+    const std::vector<std::string> keys = {"with space.txt",
+                                           "unicode/\xE2\x82\xAC\xC3\xA9\xE6\x97\xA5\xE6\x9C\xAC.txt",
+                                           "plus+sign+file",
+                                           "percent%20literal%",
+                                           "double//slash//key",
+                                           "mixed a+b%c d/e&f=g?h#i",
+                                           long_key};
+    for (const auto& key : keys) {
+        this->put(key, "body of " + key.substr(0, 20));
+        EXPECT_EQ(this->get(key), "body of " + key.substr(0, 20)) << key;
+        auto [he, head] = sync(ioc, c.async_head_object({.bucket = b, .key = key}, diag));
+        EXPECT_FALSE(he) << key << ": " << he.message();
+    }
+    auto pages = c.list_objects_pages({.bucket = b});
+    std::set<std::string> listed;
+    for (;;) {
+        auto [ec, obj] = sync(ioc, pages.async_next());
+        ASSERT_FALSE(ec) << ec.message() << " " << pages.last_diagnostics().what();
+        if (!obj) break;
+        listed.insert(obj->key);
+    }
+    std::set<std::string> expected(keys.begin(), keys.end());
+    if (this->is("versitygw")) {
+        // The posix backend stores "a//b" as the file a/b and lists it so.
+        expected.erase("double//slash//key");
+        expected.insert("double/slash/key");
+    }
+    EXPECT_EQ(listed, expected);
+    // The same keys through DeleteObjects.
+    s3::delete_objects_request dr{.bucket = b, .quiet = false};
+    for (const auto& key : keys) dr.objects.push_back({key, {}});
+    auto [de, deleted] = sync(ioc, c.async_delete_objects(dr, diag));
+    ASSERT_FALSE(de) << diag.what();
+    EXPECT_TRUE(deleted.errors.empty()) << (deleted.errors.empty() ? "" : deleted.errors[0].code);
+    EXPECT_EQ(deleted.deleted.size(), keys.size());
+}
+
+TYPED_TEST(S3, RangesAndConditions) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const std::string data = "0123456789abcdefghij";
+    const auto put = this->put("r.txt", data);
+
+    auto [e1, r1] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .range = s3::byte_range::between(2, 5)}, diag));
+    ASSERT_FALSE(e1) << diag.what();
+    EXPECT_EQ(r1.body, "2345");
+    EXPECT_EQ(r1.content_length, 4u);
+    EXPECT_EQ(r1.object_size, 20u);
+    EXPECT_EQ(r1.content_range, "bytes 2-5/20");
+
+    auto [e2, r2] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .range = s3::byte_range::suffix(3)}, diag));
+    ASSERT_FALSE(e2) << diag.what();
+    EXPECT_EQ(r2.body, "hij");
+    auto [e3, r3] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .range = s3::byte_range::from(18)}, diag));
+    ASSERT_FALSE(e3) << diag.what();
+    EXPECT_EQ(r3.body, "ij");
+
+    auto [bad, rb] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .range = s3::byte_range::from(100)}, diag));
+    EXPECT_EQ(bad, s3::errc::invalid_range) << bad.message() << " " << diag.what();
+    EXPECT_EQ(diag.http_status, 416u);
+
+    auto [m1, c1] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .conditions = {.if_match = put.etag}}, diag));
+    EXPECT_FALSE(m1) << diag.what();
+    auto [m2, c2] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .conditions = {.if_match = "\"nope\""}}, diag));
+    EXPECT_EQ(m2, s3::errc::precondition_failed) << m2.message();
+    auto [m3, c3] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .conditions = {.if_none_match = put.etag}}, diag));
+    EXPECT_EQ(m3, s3::errc::not_modified) << m3.message();
+    const auto past = std::chrono::system_clock::now() - 24h * 365;
+    auto [hm, info] = sync(ioc, c.async_head_object({.bucket = b, .key = "r.txt"}, diag));
+    ASSERT_FALSE(hm);
+    // One second past Last-Modified (which is whole seconds while the server may keep
+    // finer times), and not in the future, which servers may ignore.
+    const auto since = info.last_modified + 1s;
+    std::this_thread::sleep_until(since + 100ms);
+    auto [m4, c4] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .conditions = {.if_modified_since = since}}, diag));
+    EXPECT_EQ(m4, s3::errc::not_modified) << m4.message();
+    auto [m5, c5] = sync(ioc, c.async_get_object({.bucket = b, .key = "r.txt", .conditions = {.if_unmodified_since = past}}, diag));
+    EXPECT_EQ(m5, s3::errc::precondition_failed) << m5.message();
+    auto [m6, c6] = sync(ioc, c.async_head_object({.bucket = b, .key = "r.txt", .conditions = {.if_match = "\"nope\""}}, diag));
+    EXPECT_EQ(m6, s3::errc::precondition_failed) << m6.message();
+
+    // Conditional write: If-None-Match: * refuses to overwrite.
+    auto [w1, pw] = sync(ioc, c.async_put_object({.bucket = b, .key = "r.txt", .body = "other", .if_none_match = "*"}, diag));
+    EXPECT_EQ(w1, s3::errc::precondition_failed) << w1.message() << " " << diag.what();
+}
+
+TYPED_TEST(S3, DeleteObjectsInBatchesOf1000) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    constexpr int count = 1003;
+    // Uploads with bounded parallelism through callbacks.
+    int started = 0, finished = 0, failures = 0;
+    std::function<void()> next = [&]() {
+        if (started == count) return;
+        const int i = started++;
+        c.async_put_object({.bucket = b, .key = "batch/" + std::to_string(i), .body = "x"},
+                           [&](error_code ec, s3::put_object_result) {
+                               ++finished;
+                               if (ec) ++failures;
+                               next();
+                           });
+    };
+    for (int i = 0; i < 16; ++i) next();
+    ioc.restart();
+    ioc.run();
+    ASSERT_EQ(finished, count);
+    ASSERT_EQ(failures, 0);
+
+    s3::delete_objects_request dr{.bucket = b, .quiet = true};
+    for (int i = 0; i < count; ++i) dr.objects.push_back({"batch/" + std::to_string(i), {}});
+    auto [de, res] = sync(ioc, c.async_delete_objects(dr, diag));
+    ASSERT_FALSE(de) << de.message() << " " << diag.what();
+    EXPECT_EQ(res.requests, 2u);
+    EXPECT_TRUE(res.errors.empty());
+    auto [le, listed] = sync(ioc, c.async_list_objects({.bucket = b, .prefix = "batch/"}, diag));
+    ASSERT_FALSE(le);
+    EXPECT_TRUE(listed.objects.empty());
+}
+
+TYPED_TEST(S3, CopyAcrossBucketsWithMetadataDirective) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& src = this->bucket_;
+    const std::string dst = this->extra_bucket();
+    auto [pe, put] = sync(ioc, c.async_put_object({.bucket = src, .key = "a b+c.txt", .body = "copy me",
+                                                   .content = {.content_type = "text/plain"},
+                                                   .metadata = {{"origin", "source"}}},
+                                                  diag));
+    ASSERT_FALSE(pe) << diag.what();
+
+    auto [ce, copied] = sync(ioc, c.async_copy_object({.source_bucket = src, .source_key = "a b+c.txt", .bucket = dst,
+                                                       .key = "copy/kept.txt"},
+                                                      diag));
+    ASSERT_FALSE(ce) << ce.message() << " " << diag.what();
+    EXPECT_FALSE(copied.etag.empty());
+    auto [h1, kept] = sync(ioc, c.async_head_object({.bucket = dst, .key = "copy/kept.txt"}, diag));
+    ASSERT_FALSE(h1);
+    EXPECT_EQ(kept.metadata.at("origin"), "source");
+    EXPECT_EQ(kept.content.content_type, "text/plain");
+
+    auto [ce2, replaced] = sync(ioc, c.async_copy_object({.source_bucket = src, .source_key = "a b+c.txt", .bucket = dst,
+                                                          .key = "copy/replaced.txt",
+                                                          .directive = s3::metadata_directive::replace,
+                                                          .content = {.content_type = "application/octet-stream"},
+                                                          .metadata = {{"origin", "replaced"}}},
+                                                         diag));
+    ASSERT_FALSE(ce2) << ce2.message() << " " << diag.what();
+    auto [h2, rep] = sync(ioc, c.async_head_object({.bucket = dst, .key = "copy/replaced.txt"}, diag));
+    ASSERT_FALSE(h2);
+    EXPECT_EQ(rep.metadata.at("origin"), "replaced");
+    EXPECT_EQ(rep.content.content_type, "application/octet-stream");
+    auto [ge, body] = sync(ioc, c.async_get_object({.bucket = dst, .key = "copy/replaced.txt"}, diag));
+    EXPECT_EQ(body.body, "copy me");
+
+    auto [ce3, miss] = sync(ioc, c.async_copy_object({.source_bucket = src, .source_key = "missing", .bucket = dst,
+                                                      .key = "x"},
+                                                     diag));
+    EXPECT_EQ(ce3, s3::errc::no_such_key) << ce3.message();
+    auto [ce4, cond] = sync(ioc, c.async_copy_object({.source_bucket = src, .source_key = "a b+c.txt", .bucket = dst,
+                                                      .key = "y", .source_conditions = {.if_match = "\"nope\""}},
+                                                     diag));
+    if (this->is("moto")) {
+        std::printf("[ note ] moto ignores x-amz-copy-source-if-* conditions\n");
+    } else {
+        EXPECT_EQ(ce4, s3::errc::precondition_failed) << ce4.message();
+    }
+}
+
+TYPED_TEST(S3, RenameByCopyAndDelete) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    static_assert(!TestFixture::client_type::native_rename);
+    this->put("old name.txt", "moving");
+    this->put("taken.txt", "occupied");
+    auto [re, r] = sync(ioc, c.async_rename_object({.bucket = b, .source_key = "old name.txt", .key = "new name.txt"}, diag));
+    ASSERT_FALSE(re) << re.message() << " " << diag.what();
+    EXPECT_FALSE(r.native);
+    EXPECT_EQ(this->get("new name.txt"), "moving");
+    auto [he, gone] = sync(ioc, c.async_head_object({.bucket = b, .key = "old name.txt"}, diag));
+    EXPECT_EQ(he, s3::errc::no_such_key);
+    auto [re2, r2] = sync(ioc, c.async_rename_object({.bucket = b, .source_key = "new name.txt", .key = "taken.txt",
+                                                      .overwrite = false},
+                                                     diag));
+    EXPECT_EQ(re2, s3::errc::precondition_failed);
+    EXPECT_EQ(this->get("taken.txt"), "occupied");
+}
+
+TYPED_TEST(S3, ServerSideEncryption) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    auto [e1, p1] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-s3", .body = "secret",
+                                                  .encryption = s3::server_side_encryption::s3_managed()},
+                                                 diag));
+    if (this->is("versitygw") && e1) {
+        // versitygw's posix backend refuses SSE headers (it stores plain files).
+        EXPECT_TRUE(e1 == s3::errc::not_implemented || e1 == s3::errc::invalid_argument || e1 == s3::errc::invalid_request)
+            << e1.message() << " " << diag.what();
+        GTEST_SKIP() << "versitygw: no server-side encryption (" << diag.service_code << ")";
+    }
+    ASSERT_FALSE(e1) << e1.message() << " " << diag.what();
+    if (this->is("versitygw") && p1.encryption.algorithm.empty())
+        GTEST_SKIP() << "versitygw accepts and ignores SSE-S3/SSE-KMS headers (no encryption, no response header)";
+    EXPECT_EQ(p1.encryption.algorithm, "AES256");
+    auto [h1, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "sse-s3"}, diag));
+    ASSERT_FALSE(h1);
+    EXPECT_EQ(head.encryption.algorithm, "AES256");
+
+    auto [e2, p2] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-kms", .body = "secret",
+                                                  .encryption = s3::server_side_encryption::kms_managed("alias/cirrus")},
+                                                 diag));
+    ASSERT_FALSE(e2) << e2.message() << " " << diag.what();
+    EXPECT_EQ(p2.encryption.algorithm, "aws:kms");
+
+    const std::string key(32, 'K');
+    auto [e3, p3] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-c", .body = "customer secret",
+                                                  .encryption = s3::server_side_encryption::customer_provided(key)},
+                                                 diag));
+    ASSERT_FALSE(e3) << e3.message() << " " << diag.what();
+    auto [g3, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "sse-c", .customer_key = key}, diag));
+    ASSERT_FALSE(g3) << g3.message() << " " << diag.what();
+    EXPECT_EQ(got.body, "customer secret");
+}
+
+// ============================================================================ listing
+
+TYPED_TEST(S3, ListObjectsPaginationDelimiterStartAfter) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    std::set<std::string> keys;
+    for (int i = 0; i < 25; ++i) {
+        char name[32];
+        std::snprintf(name, sizeof name, "flat/%02d", i);
+        keys.insert(name);
+        this->put(name, "x");
+    }
+    for (const char* k : {"dir/a/1", "dir/a/2", "dir/b/1", "dir/top"}) this->put(k, "y");
+
+    auto pages = c.list_objects_pages({.bucket = b, .prefix = "flat/", .max_keys = 10});
+    std::set<std::string> seen;
+    while (!pages.done()) {
+        auto [ec, page] = sync(ioc, pages.async_next_page());
+        ASSERT_FALSE(ec) << ec.message() << " " << pages.last_diagnostics().what();
+        EXPECT_LE(page.objects.size(), 10u);
+        for (const auto& o : page.objects) {
+            seen.insert(o.key);
+            EXPECT_EQ(o.size, 1u);
+            EXPECT_FALSE(o.etag.empty());
+        }
+    }
+    EXPECT_EQ(seen, keys);
+    EXPECT_EQ(pages.pages_fetched(), 3u);
+
+    std::size_t counted = 0;
+    auto [fe] = sync(ioc, c.async_for_each_object({.bucket = b, .prefix = "flat/", .max_keys = 7},
+                                                  [&](const s3::object_summary&) { ++counted; }));
+    ASSERT_FALSE(fe);
+    EXPECT_EQ(counted, 25u);
+
+    auto [de, delim] = sync(ioc, c.async_list_objects({.bucket = b, .prefix = "dir/", .delimiter = "/"}, diag));
+    ASSERT_FALSE(de) << diag.what();
+    EXPECT_EQ(delim.common_prefixes, (std::vector<std::string>{"dir/a/", "dir/b/"}));
+    ASSERT_EQ(delim.objects.size(), 1u);
+    EXPECT_EQ(delim.objects[0].key, "dir/top");
+
+    auto [se, after] = sync(ioc, c.async_list_objects({.bucket = b, .prefix = "flat/", .start_after = "flat/20"}, diag));
+    ASSERT_FALSE(se) << diag.what();
+    ASSERT_EQ(after.objects.size(), 4u);
+    EXPECT_EQ(after.objects[0].key, "flat/21");
+}
+
+TYPED_TEST(S3, CompletionTokens) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    this->put("token.txt", "tokens");
+    // use_awaitable (throws on failure) and as_tuple(use_awaitable).
+    // Requests are named before co_await: GCC 12.2 destroys a braced temporary in a
+    // co_await expression twice (fixed in later compilers; see docs/s3.md).
+    std::string body;
+    error_code missing;
+    asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<void> {
+            const s3::get_object_request token_req{.bucket = this->bucket_, .key = "token.txt"};
+            auto r = co_await c.async_get_object(token_req, asio::use_awaitable);
+            body = r.body;
+            const s3::get_object_request missing_req{.bucket = this->bucket_, .key = "nope"};
+            auto [ec, r2] = co_await c.async_get_object(missing_req, asio::as_tuple(asio::use_awaitable));
+            missing = ec;
+            const s3::head_object_request head_req{.bucket = this->bucket_, .key = "nope"};
+            try {
+                co_await c.async_head_object(head_req, asio::use_awaitable);
+                ADD_FAILURE() << "no exception";
+            } catch (const boost::system::system_error& e) {
+                EXPECT_EQ(e.code(), s3::errc::no_such_key);
+            }
+        },
+        asio::detached);
+    ioc.restart();
+    ioc.run();
+    EXPECT_EQ(body, "tokens");
+    EXPECT_EQ(missing, s3::errc::no_such_key);
+
+    // A plain callback.
+    std::optional<std::string> via_callback;
+    c.async_get_object({.bucket = this->bucket_, .key = "token.txt"},
+                       [&](error_code ec, s3::get_object_result r) { via_callback = ec ? "error" : r.body; });
+    ioc.restart();
+    ioc.run();
+    EXPECT_EQ(via_callback, "tokens");
+
+    // deferred (the default token), started later; the request is owned by the operation.
+    auto op = c.async_get_object({.bucket = this->bucket_, .key = std::string("token") + ".txt"});
+    auto [ec, r] = sync(ioc, std::move(op));
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(r.body, "tokens");
+}
+
+// ============================================================================ bodies and checksums
+
+TYPED_TEST(S3, ChecksumsInHeaderAndTrailer) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const std::string data = random_bytes(200 * 1024 + 7, 7);
+    using alg = s3::checksum_algorithm;
+    int verified = 0;
+    for (alg a : {alg::crc32, alg::crc32c, alg::crc64nvme, alg::sha1, alg::sha256}) {
+        for (s3::checksum_location where : {s3::checksum_location::header, s3::checksum_location::trailer}) {
+            const std::string key = std::string("sum/") + std::string(cirrus::crypto::algorithm_name(a)) +
+                                    (where == s3::checksum_location::header ? "-header" : "-trailer");
+            auto [pe, put] = sync(ioc, c.async_put_object({.bucket = b, .key = key, .body = data,
+                                                           .checksum_algorithm = a, .checksum_at = where},
+                                                          diag));
+            ASSERT_FALSE(pe) << key << ": " << pe.message() << " " << diag.what();
+            auto [ge, got] = sync(ioc, c.async_get_object({.bucket = b, .key = key}, diag));
+            ASSERT_FALSE(ge) << key << ": " << ge.message() << " " << diag.what();
+            EXPECT_EQ(got.body.size(), data.size());
+            EXPECT_TRUE(got.body == data) << key;
+            const auto expected = cirrus::crypto::compute_checksum(a, data);
+            if (got.checksum) {
+                EXPECT_EQ(got.checksum->value, expected.view()) << key;
+                EXPECT_TRUE(got.checksum_verified) << key;
+                ++verified;
+            } else {
+                EXPECT_FALSE(this->is("versitygw")) << key << ": versitygw stores and returns checksums";
+            }
+            if (put.checksum) {
+                EXPECT_EQ(put.checksum->value, expected.view()) << key;
+            }
+        }
+    }
+    std::printf("[ note ] %s returned and the client verified %d of 10 checksums on GET\n", TypeParam::name, verified);
+    // A wrong precomputed checksum is refused by the server.
+    auto [bad, r] = sync(ioc, c.async_put_object({.bucket = b, .key = "sum/bad", .body = data,
+                                                  .checksum_algorithm = alg::crc32c, .checksum_value = "AAAAAA=="},
+                                                 diag));
+    if (this->is("moto")) {
+        std::printf("[ note ] moto does not verify x-amz-checksum-* values\n");
+        // moto stored the wrong value: the download is checked against it and refused.
+        auto [ge, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "sum/bad"}, diag));
+        EXPECT_EQ(ge, cirrus::errc::checksum_mismatch) << ge.message();
+        EXPECT_NE(diag.message.find("x-amz-checksum-crc32c"), std::string::npos) << diag.message;
+        std::size_t handed = 0;
+        auto [ge2, got2] = sync(ioc, c.async_get_object({.bucket = b, .key = "sum/bad",
+                                                         .sink = s3::object_sink::handler([&](std::span<const std::uint8_t> p) {
+                                                             handed += p.size();
+                                                             return error_code{};
+                                                         })},
+                                                        diag));
+        EXPECT_EQ(ge2, cirrus::errc::checksum_mismatch) << ge2.message();
+        EXPECT_GT(handed, 0u); // a handler has had the data by then: the error comes at the end
+        auto [ge3, got3] = sync(ioc, c.async_get_object({.bucket = b, .key = "sum/bad", .checksum_mode = false}, diag));
+        EXPECT_FALSE(ge3);
+    } else {
+        EXPECT_EQ(bad, s3::errc::bad_digest) << bad.message() << " " << diag.what();
+    }
+    // Content-MD5.
+    auto [md, r2] = sync(ioc, c.async_put_object({.bucket = b, .key = "sum/md5", .body = data, .content_md5 = true}, diag));
+    EXPECT_FALSE(md) << md.message() << " " << diag.what();
+}
+
+TYPED_TEST(S3, FilesStreamsAndSinks) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const std::string data = random_bytes(300 * 1024 + 11, 11);
+    const fs::path src = this->temp_file("upload");
+    std::ofstream(src, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));
+
+    // From a file (aws-chunked signed streaming over plain HTTP), with and without a checksum.
+    auto [p1, r1] = sync(ioc, c.async_put_object({.bucket = b, .key = "file/plain", .body = s3::object_body::file(src)}, diag));
+    ASSERT_FALSE(p1) << p1.message() << " " << diag.what();
+    auto [p2, r2] = sync(ioc, c.async_put_object({.bucket = b, .key = "file/crc", .body = s3::object_body::file(src),
+                                                  .checksum_algorithm = s3::checksum_algorithm::crc32c},
+                                                 diag));
+    ASSERT_FALSE(p2) << p2.message() << " " << diag.what();
+    // A content encoding of the object's own beside the transfer's aws-chunked framing.
+    auto [pz, rz] = sync(ioc, c.async_put_object({.bucket = b, .key = "file/gzip", .body = s3::object_body::file(src),
+                                                  .content = {.content_type = "application/octet-stream",
+                                                              .content_encoding = "gzip"}},
+                                                 diag));
+    EXPECT_FALSE(pz) << pz.message() << " " << diag.what();
+    auto [hz, head_z] = sync(ioc, c.async_head_object({.bucket = b, .key = "file/gzip"}, diag));
+    EXPECT_FALSE(hz);
+    EXPECT_EQ(head_z.content.content_encoding, "gzip");
+    EXPECT_EQ(head_z.content_length, data.size());
+    auto [p3, r3] = sync(ioc, c.async_put_object({.bucket = b, .key = "file/slice", .body = s3::object_body::file(src, 100, 1000)}, diag));
+    ASSERT_FALSE(p3) << p3.message() << " " << diag.what();
+    EXPECT_EQ(this->get("file/slice"), data.substr(100, 1000));
+
+    // From a stream of known size (with a trailer checksum) and of unknown size.
+    std::size_t pos = 0;
+    auto fill = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+        const std::size_t n = std::min(out.size(), data.size() - pos);
+        std::memcpy(out.data(), data.data() + pos, n);
+        pos += n;
+        return n;
+    };
+    auto rewind = [&]() {
+        pos = 0;
+        return true;
+    };
+    auto [p4, r4] = sync(ioc, c.async_put_object({.bucket = b, .key = "stream/known",
+                                                  .body = s3::object_body::stream(fill, data.size(), rewind),
+                                                  .checksum_algorithm = s3::checksum_algorithm::crc32},
+                                                 diag));
+    ASSERT_FALSE(p4) << p4.message() << " " << diag.what();
+    EXPECT_EQ(this->get("stream/known"), data);
+    // Into a file (created only on success), a descriptor, a buffer and a handler.
+    const fs::path dst = this->temp_file("download");
+    auto [g1, d1] = sync(ioc, c.async_get_object({.bucket = b, .key = "file/crc", .sink = s3::object_sink::file(dst)}, diag));
+    ASSERT_FALSE(g1) << g1.category().name() << ":" << g1.value() << " " << g1.message() << " " << diag.what();
+    EXPECT_EQ(d1.bytes_received, data.size());
+    EXPECT_TRUE(d1.checksum_verified);
+    {
+        std::ifstream in(dst, std::ios::binary);
+        std::string back((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_TRUE(back == data);
+    }
+    const fs::path untouched = this->temp_file("untouched");
+    auto [g2, d2] = sync(ioc, c.async_get_object({.bucket = b, .key = "missing", .sink = s3::object_sink::file(untouched)}, diag));
+    EXPECT_EQ(g2, s3::errc::no_such_key);
+    EXPECT_FALSE(fs::exists(untouched));
+
+    const fs::path fd_path = this->temp_file("fd");
+    const int fd = ::open(fd_path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+    ASSERT_GE(fd, 0);
+    auto [g3, d3] = sync(ioc, c.async_get_object({.bucket = b, .key = "file/plain", .sink = s3::object_sink::descriptor(fd, 5)}, diag));
+    EXPECT_FALSE(g3) << g3.message();
+    EXPECT_EQ(::lseek(fd, 0, SEEK_END), static_cast<off_t>(data.size() + 5));
+    ::close(fd);
+
+    std::vector<std::uint8_t> buffer(data.size());
+    auto [g4, d4] = sync(ioc, c.async_get_object({.bucket = b, .key = "file/crc", .sink = s3::object_sink::memory(buffer)}, diag));
+    ASSERT_FALSE(g4) << g4.message();
+    EXPECT_TRUE(std::equal(buffer.begin(), buffer.end(), data.begin(), data.end(),
+                           [](std::uint8_t a, char b2) { return a == static_cast<std::uint8_t>(b2); }));
+    std::vector<std::uint8_t> small(10);
+    auto [g5, d5] = sync(ioc, c.async_get_object({.bucket = b, .key = "file/crc", .sink = s3::object_sink::memory(small)}, diag));
+    EXPECT_EQ(g5, cirrus::http::errc::response_too_large);
+
+    std::size_t chunks = 0, bytes = 0;
+    auto [g6, d6] = sync(ioc, c.async_get_object({.bucket = b, .key = "file/crc",
+                                                  .sink = s3::object_sink::handler([&](std::span<const std::uint8_t> piece) {
+                                                      ++chunks;
+                                                      bytes += piece.size();
+                                                      return error_code{};
+                                                  })},
+                                                 diag));
+    ASSERT_FALSE(g6) << g6.message();
+    EXPECT_EQ(bytes, data.size());
+    EXPECT_GT(chunks, 1u);
+    EXPECT_TRUE(d6.checksum_verified);
+
+    // Of unknown size: chunked transfer encoding, which S3 itself refuses (it needs a length).
+    pos = 0;
+    auto [p5, r5] = sync(ioc, c.async_put_object({.bucket = b, .key = "stream/unknown",
+                                                  .body = s3::object_body::stream(fill, std::nullopt, rewind)},
+                                                 diag));
+    if (p5) {
+        // S3 needs a length: servers that refuse chunked transfer say so.
+        EXPECT_TRUE(p5 == s3::errc::missing_content_length || p5 == s3::errc::not_implemented ||
+                    p5 == cirrus::http::aws_errc::client_error)
+            << p5.message() << " " << diag.what();
+        std::printf("[ note ] %s refuses an upload of unknown length: %s\n", TypeParam::name, diag.what().c_str());
+        // versitygw answers before reading the chunked body and keeps the connection
+        // open, so the unread body would be taken for the next request: drop it.
+        c.http_client().close_idle();
+    } else {
+        EXPECT_EQ(this->get("stream/unknown"), data);
+    }
+
+}
+
+// ============================================================================ multipart
+
+TYPED_TEST(S3, MultipartUploadWithPartChecksumsAndPartCopy) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const std::string part1 = random_bytes(5 * 1024 * 1024, 1);
+    const std::string part2 = random_bytes(1234, 2);
+    this->put("copy-source", part1);
+
+    auto [ce, up] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "big/object.bin",
+                                                               .content = {.content_type = "application/x-test"},
+                                                               .metadata = {{"kind", "multipart"}},
+                                                               .checksum_algorithm = s3::checksum_algorithm::crc32c},
+                                                              diag));
+    ASSERT_FALSE(ce) << ce.message() << " " << diag.what();
+    ASSERT_FALSE(up.upload_id.empty());
+
+    auto [le, uploads] = sync(ioc, c.async_list_multipart_uploads({.bucket = b}, diag));
+    ASSERT_FALSE(le) << diag.what();
+    ASSERT_EQ(uploads.uploads.size(), 1u);
+    EXPECT_EQ(uploads.uploads[0].upload_id, up.upload_id);
+    EXPECT_EQ(uploads.uploads[0].key, "big/object.bin");
+
+    auto [u1, p1] = sync(ioc, c.async_upload_part({.bucket = b, .key = "big/object.bin", .upload_id = up.upload_id,
+                                                   .part_number = 1, .body = part1,
+                                                   .checksum_algorithm = s3::checksum_algorithm::crc32c},
+                                                  diag));
+    ASSERT_FALSE(u1) << u1.message() << " " << diag.what();
+    auto [u2, p2] = sync(ioc, c.async_upload_part({.bucket = b, .key = "big/object.bin", .upload_id = up.upload_id,
+                                                   .part_number = 3, .body = part2,
+                                                   .checksum_algorithm = s3::checksum_algorithm::crc32c,
+                                                   .checksum_at = s3::checksum_location::trailer},
+                                                  diag));
+    ASSERT_FALSE(u2) << u2.message() << " " << diag.what();
+    auto [u3, p3] = sync(ioc, c.async_upload_part_copy({.source_bucket = b, .source_key = "copy-source",
+                                                        .source_range = s3::byte_range::between(0, 5 * 1024 * 1024 - 1),
+                                                        .bucket = b, .key = "big/object.bin", .upload_id = up.upload_id,
+                                                        .part_number = 2},
+                                                       diag));
+    ASSERT_FALSE(u3) << u3.message() << " " << diag.what();
+    EXPECT_FALSE(p3.etag.empty());
+
+    auto [lp, parts] = sync(ioc, c.async_list_parts({.bucket = b, .key = "big/object.bin", .upload_id = up.upload_id}, diag));
+    ASSERT_FALSE(lp) << lp.message() << " " << diag.what();
+    ASSERT_EQ(parts.parts.size(), 3u);
+    EXPECT_EQ(parts.parts[0].part_number, 1u);
+    EXPECT_EQ(parts.parts[0].size, part1.size());
+    EXPECT_EQ(parts.parts[2].size, part2.size());
+    auto [lp2, first] = sync(ioc, c.async_list_parts({.bucket = b, .key = "big/object.bin", .upload_id = up.upload_id,
+                                                      .max_parts = 1},
+                                                     diag));
+    ASSERT_FALSE(lp2);
+    EXPECT_EQ(first.parts.size(), 1u);
+    EXPECT_TRUE(first.is_truncated);
+
+    std::vector<s3::completed_part> done = {{.part_number = 3, .etag = p2.etag, .checksum = p2.checksum},
+                                            {.part_number = 1, .etag = p1.etag, .checksum = p1.checksum},
+                                            {.part_number = 2, .etag = p3.etag, .checksum = p3.checksum}};
+    auto [cm, complete] = sync(ioc, c.async_complete_multipart_upload({.bucket = b, .key = "big/object.bin",
+                                                                       .upload_id = up.upload_id, .parts = done},
+                                                                      diag));
+    ASSERT_FALSE(cm) << cm.message() << " " << diag.what();
+    EXPECT_FALSE(complete.etag.empty());
+
+    auto [he, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "big/object.bin"}, diag));
+    ASSERT_FALSE(he);
+    EXPECT_EQ(head.content_length, part1.size() * 2 + part2.size());
+    EXPECT_EQ(head.metadata.at("kind"), "multipart");
+    auto [ge, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "big/object.bin", .range = s3::byte_range::suffix(1234)}, diag));
+    ASSERT_FALSE(ge);
+    EXPECT_TRUE(got.body == part2);
+
+    // An upload that is aborted; its parts are gone.
+    auto [ce2, up2] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "big/aborted"}, diag));
+    ASSERT_FALSE(ce2);
+    auto [ab] = sync(ioc, c.async_abort_multipart_upload({.bucket = b, .key = "big/aborted", .upload_id = up2.upload_id}, diag));
+    EXPECT_FALSE(ab) << diag.what();
+    auto [lp3, none] = sync(ioc, c.async_list_parts({.bucket = b, .key = "big/aborted", .upload_id = up2.upload_id}, diag));
+    EXPECT_EQ(lp3, s3::errc::no_such_upload) << lp3.message();
+    auto [cm2, bad] = sync(ioc, c.async_complete_multipart_upload({.bucket = b, .key = "big/aborted", .upload_id = up2.upload_id,
+                                                                   .parts = {{.part_number = 1, .etag = "\"x\""}}},
+                                                                  diag));
+    // AWS answers NoSuchUpload; versitygw says InvalidPart and moto fails with a 500.
+    if (this->is("versitygw")) {
+        EXPECT_EQ(cm2, s3::errc::invalid_part) << cm2.message();
+    } else {
+        EXPECT_TRUE(cm2 == s3::errc::no_such_upload || cm2 == cirrus::http::aws_errc::service_error) << cm2.message();
+    }
+}
+
+TYPED_TEST(S3, MultipartErrors) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    auto [ce, up] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "small-parts"}, diag));
+    ASSERT_FALSE(ce);
+    auto [u1, p1] = sync(ioc, c.async_upload_part({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
+                                                   .part_number = 1, .body = "tiny"}, diag));
+    ASSERT_FALSE(u1);
+    auto [u2, p2] = sync(ioc, c.async_upload_part({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
+                                                   .part_number = 2, .body = "tiny"}, diag));
+    ASSERT_FALSE(u2);
+    auto [cm, r] = sync(ioc, c.async_complete_multipart_upload({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
+                                                                .parts = {{.part_number = 1, .etag = p1.etag},
+                                                                          {.part_number = 2, .etag = p2.etag}}},
+                                                               diag));
+    EXPECT_EQ(cm, s3::errc::entity_too_small) << cm.message() << " " << diag.what();
+    auto [cm2, r2] = sync(ioc, c.async_complete_multipart_upload({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
+                                                                  .parts = {{.part_number = 1, .etag = "\"0000\""}}},
+                                                                 diag));
+    EXPECT_EQ(cm2, s3::errc::invalid_part) << cm2.message() << " " << diag.what();
+    auto [bad_number, r3] = sync(ioc, c.async_upload_part({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
+                                                           .part_number = 0, .body = "x"}, diag));
+    EXPECT_EQ(bad_number, cirrus::errc::invalid_argument);
+    // TearDown aborts the unfinished upload while emptying the bucket.
+}
+
+// ============================================================================ presigning
+
+TYPED_TEST(S3, PresignedGetAndPutWithCurl) {
+    auto& c = this->client_;
+    const std::string& b = this->bucket_;
+    this->put("shared/file name+1.txt", "presigned content");
+
+    auto get = c.presign_get_object({.bucket = b, .key = "shared/file name+1.txt", .expires = 300s});
+    ASSERT_TRUE(get) << get.error().message();
+    EXPECT_NE(get->url.find("X-Amz-Signature="), std::string::npos);
+    auto [status, body] = run_command("curl -s -f " + shell_quote(get->url));
+    EXPECT_EQ(status, 0) << get->url;
+    EXPECT_EQ(body, "presigned content");
+
+    // A signed header the user agent must send.
+    auto get2 = c.presign_get_object({.bucket = b, .key = "shared/file name+1.txt",
+                                      .headers = {{"x-amz-meta-check", "yes"}},
+                                      .response_content_type = "application/x-cirrus"});
+    ASSERT_TRUE(get2);
+    auto [s2, hdrs] = run_command("curl -s -f -D - -o /dev/null -H 'x-amz-meta-check: yes' " + shell_quote(get2->url));
+    EXPECT_EQ(s2, 0);
+    EXPECT_NE(hdrs.find("application/x-cirrus"), std::string::npos) << hdrs;
+    if (this->is("versitygw")) {
+        // Without the signed header the signature does not match.
+        auto [s3status, err] = run_command("curl -s -o /dev/null -w '%{http_code}' " + shell_quote(get2->url));
+        EXPECT_EQ(err, "403");
+        // A tampered signature.
+        std::string tampered = get->url;
+        tampered[tampered.size() - 1] = tampered.back() == '0' ? '1' : '0';
+        auto [s4, code] = run_command("curl -s -o /dev/null -w '%{http_code}' " + shell_quote(tampered));
+        EXPECT_EQ(code, "403");
+    }
+
+    auto put = c.presign_put_object({.bucket = b, .key = "uploads/via curl.txt", .expires = 300s,
+                                     .content_type = "text/plain", .metadata = {{"source", "curl"}}});
+    ASSERT_TRUE(put) << put.error().message();
+    std::string cmd = "curl -s -f -X PUT --data-binary 'uploaded by curl'";
+    for (const auto& h : put->headers) cmd += " -H " + shell_quote(h.name + ": " + h.value);
+    auto [s5, out5] = run_command(cmd + " " + shell_quote(put->url));
+    EXPECT_EQ(s5, 0) << out5;
+    EXPECT_EQ(this->get("uploads/via curl.txt"), "uploaded by curl");
+    auto [he, head] = sync(this->ioc_, c.async_head_object({.bucket = b, .key = "uploads/via curl.txt"}, this->diag_));
+    ASSERT_FALSE(he);
+    EXPECT_EQ(head.metadata["source"], "curl");
+    EXPECT_EQ(head.content.content_type, "text/plain");
+
+    auto expired = c.presign_get_object({.bucket = b, .key = "k", .expires = 8 * 24h});
+    EXPECT_EQ(expired.error(), cirrus::errc::expiry_out_of_range);
+    auto invalid = c.presign_get_object({.bucket = "Bad_Name", .key = "k"});
+    EXPECT_EQ(invalid.error(), s3::errc::invalid_bucket_name);
+}
+
+TYPED_TEST(S3, PostPolicyFormWithCurl) {
+    auto& c = this->client_;
+    const std::string& b = this->bucket_;
+    auto form = c.presign_post_object({.bucket = b,
+                                       .key = "user/42/",
+                                       .key_starts_with = true,
+                                       .expires = 600s,
+                                       .content_length_range = std::pair<std::uint64_t, std::uint64_t>{1, 1024},
+                                       .content_type = "text/plain"});
+    ASSERT_TRUE(form) << form.error().message();
+    const fs::path file = this->temp_file("post");
+    std::ofstream(file) << "posted through a form";
+
+    auto post = [&](const std::string& key, const fs::path& path) {
+        std::string cmd = "curl -s -o /dev/null -w '%{http_code}'";
+        for (const auto& [name, value] : form->fields) {
+            const std::string v = name == "key" ? key : value;
+            cmd += " -F " + shell_quote(name + "=" + v);
+        }
+        cmd += " -F " + shell_quote("file=@" + path.string());
+        return run_command(cmd + " " + shell_quote(form->url)).second;
+    };
+    const std::string ok = post("user/42/form.txt", file);
+    if (this->is("moto") && ok != "204" && ok != "200" && ok != "201") GTEST_SKIP() << "moto POST object: HTTP " << ok;
+    EXPECT_TRUE(ok == "204" || ok == "200" || ok == "201") << ok;
+    EXPECT_EQ(this->get("user/42/form.txt"), "posted through a form");
+
+    if (this->is("versitygw")) {
+        // Outside the key prefix, and over the size limit: refused.
+        EXPECT_EQ(post("user/43/form.txt", file), "403");
+        const fs::path big = this->temp_file("post-big");
+        std::ofstream(big) << std::string(2048, 'b');
+        const std::string too_big = post("user/42/big.txt", big);
+        EXPECT_TRUE(too_big == "400" || too_big == "403") << too_big;
+    }
+}
+
+// ============================================================================ providers
+
+// Operations a provider lacks do not compile; flags chosen per request are refused before
+// anything is sent.
+template <class P>
+concept can_version = requires(s3::client<P>& c, s3::put_bucket_versioning_request r) { c.async_put_bucket_versioning(r); };
+template <class P>
+concept can_tag = requires(s3::client<P>& c, s3::get_object_tagging_request r) { c.async_get_object_tagging(r); };
+template <class P>
+concept can_post = requires(const s3::client<P>& c, s3::presign_post_request r) { c.presign_post_object(r); };
+static_assert(can_version<provider::aws> && can_tag<provider::aws> && can_post<provider::aws>);
+static_assert(!can_version<provider::r2> && !can_tag<provider::r2> && !can_post<provider::r2>);
+static_assert(s3::client<provider::wasabi>::native_rename && !s3::client<provider::aws>::native_rename);
+
+TEST(S3Providers, UnsupportedRequestFeaturesAreRefusedBeforeSending) {
+    asio::io_context ioc;
+    s3::client<provider::r2> r2(ioc.get_executor(), {.endpoint = cirrus::test::moto_endpoint(),
+                                                     .credentials = cirrus::auth::any_credentials_provider(
+                                                         cirrus::auth::static_provider("testing", "testing"))});
+    diagnostics diag;
+    auto [e1, r1] = sync(ioc, r2.async_put_object({.bucket = "bucket", .key = "k", .body = "x", .tags = {{"a", "b"}}}, diag));
+    EXPECT_EQ(e1, cirrus::errc::unsupported);
+    EXPECT_NE(diag.message.find("tags"), std::string::npos);
+    auto [e2, r2r] = sync(ioc, r2.async_put_object({.bucket = "bucket", .key = "k", .body = "x",
+                                                     .checksum_algorithm = s3::checksum_algorithm::crc64nvme},
+                                                    diag));
+    EXPECT_EQ(e2, cirrus::errc::unsupported);
+    auto [e3, r3] = sync(ioc, r2.async_create_bucket({.bucket = "bucket", .acl = s3::canned_acl::public_read}, diag));
+    EXPECT_EQ(e3, cirrus::errc::unsupported);
+    EXPECT_EQ(r2.http_client().stats().created, 0u);
+
+    // R2 signs with region "auto" and uses path style.
+    EXPECT_FALSE(r2.virtual_hosted());
+    auto url = r2.presign_get_object({.bucket = "bucket", .key = "k"});
+    ASSERT_TRUE(url);
+    EXPECT_NE(url->url.find("%2Fauto%2Fs3%2Faws4_request"), std::string::npos) << url->url;
+
+    // AWS without an override: virtual-hosted, regional endpoint.
+    s3::client<provider::aws> aws(ioc.get_executor(), {.region = "eu-west-1",
+                                                       .credentials = cirrus::auth::any_credentials_provider(
+                                                           cirrus::auth::static_provider("AKID", "secret"))});
+    EXPECT_TRUE(aws.virtual_hosted());
+    auto aws_url = aws.presign_get_object({.bucket = "my-bucket", .key = "a b.txt"});
+    ASSERT_TRUE(aws_url);
+    EXPECT_TRUE(aws_url->url.starts_with("https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b.txt?")) << aws_url->url;
+    // Dotted bucket names over TLS fall back to path style (the certificate would not match).
+    auto dotted = aws.presign_get_object({.bucket = "my.bucket", .key = "k"});
+    ASSERT_TRUE(dotted);
+    EXPECT_TRUE(dotted->url.starts_with("https://s3.eu-west-1.amazonaws.com/my.bucket/k?")) << dotted->url;
+}
