@@ -151,10 +151,8 @@ protected:
     }
 
     void TearDown() override {
-        if (is("moto")) settle_moto();
         for (const auto& b : extra_buckets_) remove_bucket(b);
         remove_bucket(bucket_);
-        if (is("moto")) settle_moto_after();
         for (const auto& p : temp_files_) {
             std::error_code ignored;
             fs::remove(p, ignored);
@@ -165,23 +163,6 @@ protected:
         diagnostics d;
         auto [ec, r] = sync(ioc_, client_.async_delete_bucket({.bucket = name, .empty_first = true}, d));
         if (ec && ec != s3::errc::no_such_bucket) ADD_FAILURE() << "cleanup of " << name << ": " << ec.message() << " " << d.what();
-    }
-
-    // moto 5.2.5 keeps every object it ever stored in its /moto-api/data.json view, and
-    // the first two reads of that view step each object's internal state; a step that
-    // happens after the object's bucket is gone fails the whole view with a 500 (the
-    // health check of scripts/services.sh reads it). Stepping them while the buckets
-    // still exist keeps the view, and the shared server's health, intact.
-    static void settle_moto() {
-        const std::string url = cirrus::test::moto_endpoint() + "/moto-api/data.json";
-        for (int i = 0; i < 2; ++i) (void)run_command("curl -s -o /dev/null -m 60 " + shell_quote(url));
-    }
-    // After buckets are gone: each failing read steps one straggler; a few reads clear them.
-    static void settle_moto_after() {
-        const std::string cmd = "curl -s -o /dev/null -w '%{http_code}' -m 60 " +
-                                shell_quote(cirrus::test::moto_endpoint() + "/moto-api/data.json");
-        for (int i = 0; i < 10 && run_command(cmd).second != "200"; ++i) {
-        }
     }
 
     std::string make_bucket_name() { return std::string("cirrus-s3-") + random_suffix(); }
@@ -329,7 +310,6 @@ TYPED_TEST(S3, BucketNotEmptyThenEmptiedAndDeleted) {
     auto [ec, r] = sync(ioc, c.async_delete_bucket({.bucket = b}, diag));
     EXPECT_EQ(ec, s3::errc::bucket_not_empty) << ec.message() << " " << diag.what();
     EXPECT_EQ(diag.service_code, "BucketNotEmpty");
-    if (this->is("moto")) this->settle_moto();
     auto [ec2, r2] = sync(ioc, c.async_delete_bucket({.bucket = b, .empty_first = true}, diag));
     ASSERT_FALSE(ec2) << ec2.message() << " " << diag.what();
     EXPECT_GE(r2.objects_deleted, 3u);

@@ -136,6 +136,8 @@ TEST(Credentials, Iso8601) {
     EXPECT_FALSE(parse_iso8601("2024-05-01T12:00:00Zjunk"));
     EXPECT_FALSE(parse_iso8601("2024-05-01T12:00:00.Z"));
     EXPECT_FALSE(parse_iso8601("24-05-01T12:00:00Z"));
+    EXPECT_FALSE(parse_iso8601("9999-12-31T23:59:59Z")); // beyond system_clock's range
+    EXPECT_FALSE(parse_iso8601("0001-01-01T00:00:00Z"));
     EXPECT_EQ(auth::detail::format_iso8601(now + 999ms), "2024-05-01T12:00:00Z");
     EXPECT_EQ(auth::detail::format_iso8601(std::chrono::sys_days{std::chrono::year{1970} / 1 / 1}),
               "1970-01-01T00:00:00Z");

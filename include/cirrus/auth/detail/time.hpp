@@ -39,6 +39,8 @@ inline std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::s
         return std::nullopt;
     const year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
     if (!date.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt; // 60: a leap second
+    // system_clock counts nanoseconds in 64 bits: years 1678..2261 are representable.
+    if (y < 1678 || y > 2261) return std::nullopt;
     nanoseconds fraction{0};
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
         ++pos;

@@ -563,8 +563,12 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     if (ec) co_return map_io_error(ec, c.io, true);
 
     auto& msg = parser->get();
+    // A server may answer an error before reading the request body and still keep the
+    // connection open (versitygw's 411 to a chunked upload): the unread body would then
+    // be taken for the next request, so such a connection is not reused.
+    const bool error_after_body = status >= 400 && ar.bytes_sent != 0;
     ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete &&
-                  c.read_buffer.size() == 0;
+                  !error_after_body && c.read_buffer.size() == 0;
     res.headers = std::move(static_cast<fields&>(msg));
     if (status >= 200 && status < 300) co_return error_code{};
 
