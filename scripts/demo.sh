@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, starts the local services, builds the demo programs and runs them against
-# the services: signed S3, STS, IAM and DynamoDB requests, then PostgreSQL over TLS with
+# the services: signed S3, STS, IAM and DynamoDB requests, a directory uploaded to a
+# bucket with the S3 client, then PostgreSQL over TLS with
 # SCRAM (prepared statements, typed rows, a transaction, cancellation).
 # Services started here are stopped at the end; ones that were already running stay.
 set -Eeuo pipefail
@@ -12,7 +13,7 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests postgres_basics
+cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests upload_directory postgres_basics
 
 export CIRRUS_SERVICES_OWNER=demo.sh
 trap './scripts/services.sh stop >/dev/null || true' EXIT
@@ -21,6 +22,11 @@ eval "$(./scripts/services.sh env)"
 
 echo "== Signed AWS requests"
 "$build/examples/signed_requests"
+echo
+echo "== Upload a directory (this repository's docs/) to a bucket, with CRC32C checksums"
+AWS_ACCESS_KEY_ID=$CIRRUS_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CIRRUS_S3_SECRET_KEY AWS_REGION=$CIRRUS_S3_REGION \
+    AWS_SESSION_TOKEN= "$build/examples/upload_directory" docs "cirrus-demo-$(date +%s)" --prefix docs/ \
+    --parallel 4 --endpoint "$CIRRUS_S3_ENDPOINT" --create-bucket --checksum --cleanup
 echo
 echo "== PostgreSQL"
 "$build/examples/postgres_basics"
