@@ -5,6 +5,7 @@
 // headers (when the client is asked to report them) have Authorization and
 // X-Amz-Security-Token replaced.
 
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/http/message.hpp>
 
@@ -49,16 +50,7 @@ using observer = std::function<void(const request_event&)>;
 namespace detail {
 
 inline bool is_secret_query_key(std::string_view key) noexcept {
-    auto iequals = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            char x = a[i], y = b[i];
-            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-            if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-            if (x != y) return false;
-        }
-        return true;
-    };
+    using ascii::iequals;
     return iequals(key, "X-Amz-Signature") || iequals(key, "X-Amz-Security-Token") ||
            iequals(key, "X-Amz-Credential") || iequals(key, "Signature") || iequals(key, "AWSAccessKeyId");
 }
@@ -85,15 +77,7 @@ inline void redact_query(std::string_view query, std::string& out) {
 }
 
 inline bool is_secret_header(std::string_view name) noexcept {
-    auto iequals = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            char x = a[i];
-            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-            if (x != b[i]) return false;
-        }
-        return true;
-    };
+    using ascii::iequals;
     return iequals(name, "authorization") || iequals(name, "x-amz-security-token") ||
            iequals(name, "proxy-authorization") || iequals(name, "cookie");
 }

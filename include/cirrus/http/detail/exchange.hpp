@@ -4,6 +4,7 @@
 // identity, chunked or aws-chunked framing; 100-continue), then read the response into the
 // sink, or, for a failure status, read the error envelope.
 
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/auth/sigv4/chunked.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/crypto/sha256.hpp>
@@ -81,16 +82,7 @@ constexpr bool is_token_char(char c) noexcept {
     return extra.find(c) != std::string_view::npos;
 }
 
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
+using ascii::iequals;
 
 inline bool valid_target_part(std::string_view s) noexcept {
     for (char c : s) {

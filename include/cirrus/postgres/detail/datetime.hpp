@@ -5,6 +5,7 @@
 // PostgreSQL can hold (4713 BC to 294276 AD for timestamps, 5874897 AD for dates) is
 // representable; std::chrono::year stops at 32767.
 
+#include <cirrus/core/ascii.hpp>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -110,16 +111,7 @@ private:
     std::string_view s_;
 };
 
-inline bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
+using ascii::iequals;
 
 // --- parsing ---------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@
 // leading zeros, optional '.' and exactly dscale fraction digits; or NaN, Infinity,
 // -Infinity.
 
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/postgres/detail/datetime.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
 
@@ -36,15 +37,7 @@ inline std::optional<std::string> canonical_numeric(std::string_view s) {
         neg = body.front() == '-';
         body.remove_prefix(1);
     }
-    auto ieq = [](std::string_view a, std::string_view b) {
-        if (a.size() != b.size()) return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            char x = a[i];
-            if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-            if (x != b[i]) return false;
-        }
-        return true;
-    };
+    constexpr auto ieq = ascii::iequals;
     if (ieq(s, "nan")) return std::string("NaN");
     if (ieq(body, "infinity") || ieq(body, "inf")) return std::string(neg ? "-Infinity" : "Infinity");
 

@@ -1,6 +1,7 @@
 #pragma once
 // Small text helpers of the signer: validation, ASCII case, time stamps.
 
+#include <cirrus/core/ascii.hpp>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -29,16 +30,8 @@ constexpr bool is_token(std::string_view s) noexcept {
     return true;
 }
 
-constexpr char to_lower(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (to_lower(a[i]) != to_lower(b[i])) return false;
-    return true;
-}
+using ascii::iequals;
+using ascii::to_lower;
 
 // A header value may hold any byte but the ones that would end or split the header.
 constexpr bool is_safe_header_value(std::string_view v) noexcept {
