@@ -12,6 +12,8 @@
 // script compares it with the peers' output so all implementations sign the same request.
 // The request shapes are documented in benchmarks/README.md.
 
+#include "counting_new.hpp"
+
 #include <cirrus/auth/sigv4.hpp>
 #include <cirrus/core/hex.hpp>
 #include <cirrus/crypto/sha256.hpp>
@@ -35,26 +37,8 @@
 
 namespace {
 
-std::atomic<std::uint64_t> cxx_allocations{0};
+using cirrus::bench::cxx_allocations;
 std::atomic<std::uint64_t> openssl_allocations{0};
-
-void* counted_malloc(std::size_t size) {
-    cxx_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (size == 0) size = 1;
-    return std::malloc(size);
-}
-
-void* counted_aligned_malloc(std::size_t size, std::align_val_t align) {
-    cxx_allocations.fetch_add(1, std::memory_order_relaxed);
-    const auto a = static_cast<std::size_t>(align);
-    size = (size + a - 1) / a * a;
-    if (size == 0) size = a;
-    return std::aligned_alloc(a, size);
-}
-
-// Out of line so that GCC does not see free() paired with an inlined operator new
-// (-Wmismatched-new-delete).
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
 
 void* openssl_malloc(std::size_t size, const char*, int) {
     openssl_allocations.fetch_add(1, std::memory_order_relaxed);
@@ -67,43 +51,6 @@ void* openssl_realloc(void* p, std::size_t size, const char*, int) {
 void openssl_free(void* p, const char*, int) { std::free(p); }
 
 } // namespace
-
-void* operator new(std::size_t size) {
-    if (void* p = counted_malloc(size)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-    if (void* p = counted_malloc(size)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_malloc(size); }
-void* operator new(std::size_t size, std::align_val_t align) {
-    if (void* p = counted_aligned_malloc(size, align)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, std::align_val_t align) {
-    if (void* p = counted_aligned_malloc(size, align)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    return counted_aligned_malloc(size, align);
-}
-void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept {
-    return counted_aligned_malloc(size, align);
-}
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete(void* p, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { release(p); }
 
 // ---------------------------------------------------------------------------------------
 // The two requests (identical in every implementation; see benchmarks/README.md)

@@ -12,6 +12,8 @@
 // read into a caller buffer. Allocations are counted by a replaced operator new over the
 // timed phase only.
 
+#include "../counting_new.hpp"
+
 #include <cirrus/http/client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -32,51 +34,6 @@
 
 #include <unistd.h>
 
-namespace {
-std::atomic<std::uint64_t> allocations{0};
-
-void* counted(std::size_t n) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(n == 0 ? 1 : n);
-}
-void* counted_aligned(std::size_t n, std::align_val_t align) noexcept {
-    allocations.fetch_add(1, std::memory_order_relaxed);
-    const auto a = static_cast<std::size_t>(align);
-    n = (n + a - 1) / a * a;
-    return std::aligned_alloc(a, n == 0 ? a : n);
-}
-// Out of line so that GCC does not pair free() with an inlined operator new.
-[[gnu::noinline]] void release(void* p) noexcept { std::free(p); }
-} // namespace
-
-void* operator new(std::size_t n) {
-    if (void* p = counted(n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-    if (void* p = counted(n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
-void* operator new(std::size_t n, std::align_val_t a) {
-    if (void* p = counted_aligned(n, a)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n, std::align_val_t a) {
-    if (void* p = counted_aligned(n, a)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { release(p); }
-void operator delete[](void* p) noexcept { release(p); }
-void operator delete(void* p, std::size_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t) noexcept { release(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { release(p); }
-void operator delete(void* p, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { release(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { release(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { release(p); }
 
 namespace {
 
@@ -175,12 +132,12 @@ result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double s
                                                std::chrono::duration<double>(seconds));
     for (unsigned i = 0; i < concurrency; ++i)
         asio::co_spawn(ioc, worker(b, until, &h, done, errors), asio::detached);
-    const auto alloc0 = allocations.load();
+    const auto alloc0 = cirrus::bench::cxx_allocations.load();
     const auto t0 = clock_type::now();
     ioc.restart();
     ioc.run();
     const auto elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
-    const auto alloc1 = allocations.load();
+    const auto alloc1 = cirrus::bench::cxx_allocations.load();
     result r;
     r.concurrency = concurrency;
     r.requests = done;
