@@ -194,6 +194,14 @@ inline error_code read_owner(xml_walker& w, owner& out) {
     });
 }
 
+// <EncodingType>url</EncodingType>: keys and markers in the listing are percent-encoded.
+inline error_code read_encoding_type(xml_walker& w, bool& url_encoded) {
+    std::string_view v;
+    if (auto e = w.text(v)) return e;
+    url_encoded = xml_walker::trim(v) == "url";
+    return {};
+}
+
 inline error_code read_common_prefix(xml_walker& w, std::vector<std::string>& out) {
     return w.children([&](std::string_view n) -> error_code {
         if (n == "Prefix") return w.text(out.emplace_back());
@@ -392,12 +400,7 @@ inline error_code parse_list_objects_v2(std::string_view doc, list_objects_resul
         if (n == "IsTruncated") return w.boolean(out.is_truncated);
         if (n == "NextContinuationToken") return w.text(out.next_continuation_token);
         if (n == "KeyCount") return w.number(out.key_count);
-        if (n == "EncodingType") {
-            std::string_view v;
-            if (auto e = w.text(v)) return e;
-            url_encoded = xml_walker::trim(v) == "url";
-            return {};
-        }
+        if (n == "EncodingType") return read_encoding_type(w, url_encoded);
         return w.skip();
     });
     if (ec) return ec;
@@ -432,12 +435,7 @@ inline error_code parse_list_object_versions(std::string_view doc, list_object_v
         if (n == "IsTruncated") return w.boolean(out.is_truncated);
         if (n == "NextKeyMarker") return w.text(out.next_key_marker);
         if (n == "NextVersionIdMarker") return w.text(out.next_version_id_marker);
-        if (n == "EncodingType") {
-            std::string_view v;
-            if (auto e = w.text(v)) return e;
-            url_encoded = xml_walker::trim(v) == "url";
-            return {};
-        }
+        if (n == "EncodingType") return read_encoding_type(w, url_encoded);
         return w.skip();
     });
     if (ec) return ec;
@@ -474,12 +472,7 @@ inline error_code parse_list_multipart_uploads(std::string_view doc, list_multip
         if (n == "IsTruncated") return w.boolean(out.is_truncated);
         if (n == "NextKeyMarker") return w.text(out.next_key_marker);
         if (n == "NextUploadIdMarker") return w.text(out.next_upload_id_marker);
-        if (n == "EncodingType") {
-            std::string_view v;
-            if (auto e = w.text(v)) return e;
-            url_encoded = xml_walker::trim(v) == "url";
-            return {};
-        }
+        if (n == "EncodingType") return read_encoding_type(w, url_encoded);
         return w.skip();
     });
     if (ec) return ec;
