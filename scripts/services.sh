@@ -447,6 +447,24 @@ start_postgres() {
     pg_make_certs "$dir"
     pg_configure "$dir"
     rm -f "$data/postmaster.pid.stale"
+    # A postmaster that was killed (machine stop, kill -9) leaves its pid file behind. The
+    # server copes with that itself, but our wait below reads the file and would take the
+    # dead pid for a server that exited at once, so a pid file without a live postgres goes.
+    local old_pid comm=
+    old_pid=$(head -n1 "$data/postmaster.pid" 2>/dev/null || true)
+    if [[ -n $old_pid ]]; then
+        [[ $old_pid =~ ^[0-9]+$ ]] && alive "$old_pid" && read -r comm <"/proc/$old_pid/comm" 2>/dev/null
+        if [[ $comm != postgres ]]; then
+            log "postgres: removing the pid file of a server that is gone (pid $old_pid)"
+            rm -f "$data/postmaster.pid"
+        fi
+    fi
+    # The same for the Unix socket's lock file (a zombie still answers kill -0 there).
+    local sock_lock=$CIRRUS_PG_SOCKET_DIR/.s.PGSQL.$CIRRUS_PG_PORT.lock
+    old_pid=$(head -n1 "$sock_lock" 2>/dev/null || true)
+    if [[ -n $old_pid ]] && ! { [[ $old_pid =~ ^[0-9]+$ ]] && alive "$old_pid"; }; then
+        rm -f "$sock_lock" "${sock_lock%.lock}"
+    fi
     local log
     log=$(log_file postgres)
     [[ -f $log ]] && mv -f "$log" "$log.1"
