@@ -1108,6 +1108,53 @@ TYPED_TEST(S3, MultipartUploadWithPartChecksumsAndPartCopy) {
     ASSERT_FALSE(lp2);
     EXPECT_EQ(first.parts.size(), 1u);
     EXPECT_TRUE(first.is_truncated);
+    // The same parts one page of one part at a time, through the pager.
+    auto part_pages = c.list_parts_pages({.bucket = b, .key = "big/object.bin", .upload_id = up.upload_id, .max_parts = 1});
+    std::vector<std::uint32_t> numbers;
+    for (int guard = 0;; ++guard) {
+        ASSERT_LT(guard, 10) << "the part listing does not end";
+        auto [pe, part] = sync(ioc, part_pages.async_next());
+        ASSERT_FALSE(pe) << pe.message() << " " << part_pages.last_diagnostics().what();
+        if (!part) break;
+        numbers.push_back(part->part_number);
+    }
+    EXPECT_EQ(numbers, (std::vector<std::uint32_t>{1, 2, 3}));
+    EXPECT_EQ(part_pages.pages_fetched(), 3u);
+    EXPECT_TRUE(part_pages.done());
+
+    // Two more uploads, listed one per page through the pager.
+    auto [ce3, up3] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "big/second"}, diag));
+    ASSERT_FALSE(ce3) << diag.what();
+    auto [ce4, up4] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "big/third"}, diag));
+    ASSERT_FALSE(ce4) << diag.what();
+    auto upload_pages = c.list_multipart_uploads_pages({.bucket = b, .max_uploads = 1});
+    std::vector<std::string> upload_keys;
+    for (int guard = 0;; ++guard) {
+        ASSERT_LT(guard, 10) << "the upload listing does not end";
+        auto [ue, u] = sync(ioc, upload_pages.async_next());
+        if (ue && this->is("versitygw")) {
+            // versitygw 1.7 refuses the upload-id-marker it returned itself ("Invalid
+            // uploadId marker"; boto3 gets the same answer): the range ends with that error.
+            EXPECT_EQ(ue, s3::errc::invalid_argument) << ue.message();
+            std::printf("[ note ] versitygw refuses its own NextUploadIdMarker: %s\n",
+                        upload_pages.last_diagnostics().what().c_str());
+            EXPECT_EQ(upload_keys, std::vector<std::string>{"big/object.bin"});
+            upload_keys.clear();
+            break;
+        }
+        ASSERT_FALSE(ue) << ue.message() << " " << upload_pages.last_diagnostics().what();
+        if (!u) break;
+        upload_keys.push_back(u->key);
+    }
+    if (!upload_keys.empty()) {
+        EXPECT_EQ(upload_keys, (std::vector<std::string>{"big/object.bin", "big/second", "big/third"}));
+    }
+    EXPECT_TRUE(upload_keys.size() == 3 || this->is("versitygw"));
+    for (const auto* u : {&up3, &up4}) {
+        const std::string key = u == &up3 ? "big/second" : "big/third";
+        auto [ae] = sync(ioc, c.async_abort_multipart_upload({.bucket = b, .key = key, .upload_id = u->upload_id}, diag));
+        EXPECT_FALSE(ae) << diag.what();
+    }
 
     std::vector<s3::completed_part> done = {{.part_number = 3, .etag = p2.etag, .checksum = p2.checksum},
                                             {.part_number = 1, .etag = p1.etag, .checksum = p1.checksum},

@@ -150,112 +150,88 @@ struct op_body {
 template <class T>
 concept completion_token_not_diagnostics = !std::same_as<std::remove_cvref_t<T>, diagnostics>;
 
-// ListObjectsV2 as an async range: pages (or objects one at a time) without continuation
-// tokens. Keep the pager alive and call one async_next* at a time.
+// An S3 listing as an async range: pages, or items one at a time, without continuation
+// tokens or markers. Keep the pager alive and call one async_next* at a time. A page
+// that says it is truncated but names no next marker that moves on ends the range
+// with errc::protocol_error instead of asking for the same page again.
 //
 //   auto pages = client.list_objects_pages({.bucket = "logs", .prefix = "2024/"});
 //   while (!pages.done())
 //       for (auto& o : (co_await pages.async_next_page(boost::asio::use_awaitable)).objects) ...
 //   // or
 //   while (auto o = co_await pages.async_next(boost::asio::use_awaitable)) use(*o);
-class list_objects_pager {
+template <class Paging>
+class pager {
 public:
     using default_token = boost::asio::deferred_t;
+    using request_type = typename Paging::request_type;
+    using result_type = typename Paging::result_type;
+    using item_type = typename Paging::item_type;
 
-    list_objects_pager(std::shared_ptr<detail::core> c, list_objects_request req)
-        : core_(std::move(c)), req_(std::move(req)) {}
+    pager(std::shared_ptr<detail::core> c, request_type req) : core_(std::move(c)), req_(std::move(req)) {}
 
     bool done() const noexcept { return done_ && next_ >= buffered_.size(); }
     std::size_t pages_fetched() const noexcept { return pages_; }
 
-    // Completes with void(error_code, list_objects_result); after the last page done() is true.
+    // Completes with void(error_code, result_type); after the last page done() is true.
     template <class Token = default_token>
     auto async_next_page(Token&& token = default_token{}) {
-        return detail::start<list_objects_result>(core_, std::forward<Token>(token), [this]() { return next_page(); });
+        return detail::start<result_type>(core_, std::forward<Token>(token), [this]() { return next_page(); });
     }
 
-    // Completes with void(error_code, std::optional<object_summary>): the next object, or
-    // nullopt after the last one.
+    // Completes with void(error_code, std::optional<item_type>): the next item, or nullopt
+    // after the last one.
     template <class Token = default_token>
     auto async_next(Token&& token = default_token{}) {
-        return detail::start<std::optional<object_summary>>(core_, std::forward<Token>(token),
-                                                            [this]() { return next_object(); });
+        return detail::start<std::optional<item_type>>(core_, std::forward<Token>(token),
+                                                       [this]() { return next_item(); });
     }
 
     const diagnostics& last_diagnostics() const noexcept { return diag_; }
 
 private:
-    boost::asio::awaitable<std::pair<error_code, list_objects_result>> next_page() {
-        list_objects_result page;
-        if (done_) co_return std::pair<error_code, list_objects_result>{error_code{}, std::move(page)};
+    boost::asio::awaitable<std::pair<error_code, result_type>> next_page() {
+        using out_type = std::pair<error_code, result_type>;
+        result_type page;
+        if (done_) co_return out_type{error_code{}, std::move(page)};
         diag_.clear();
-        const error_code ec = co_await detail::ops::list_objects(*core_, req_, page, diag_);
+        error_code ec = co_await Paging::op(*core_, req_, page, diag_);
         if (!ec) {
             ++pages_;
             done_ = !page.is_truncated;
-            req_.continuation_token = page.next_continuation_token;
+            if (!done_ && !Paging::advance(req_, page)) {
+                done_ = true;
+                ec = detail::ops::no_progress(diag_);
+            }
         }
-        co_return std::pair<error_code, list_objects_result>{ec, std::move(page)};
+        co_return out_type{ec, std::move(page)};
     }
 
-    boost::asio::awaitable<std::pair<error_code, std::optional<object_summary>>> next_object() {
-        using out_type = std::pair<error_code, std::optional<object_summary>>;
+    boost::asio::awaitable<std::pair<error_code, std::optional<item_type>>> next_item() {
+        using out_type = std::pair<error_code, std::optional<item_type>>;
         while (next_ >= buffered_.size()) {
             if (done_) co_return out_type{error_code{}, std::nullopt};
             auto [ec, page] = co_await next_page();
             if (ec) co_return out_type{ec, std::nullopt};
-            buffered_ = std::move(page.objects);
+            buffered_ = std::move(Paging::items(page));
             next_ = 0;
         }
         co_return out_type{error_code{}, std::move(buffered_[next_++])};
     }
 
     std::shared_ptr<detail::core> core_;
-    list_objects_request req_;
+    request_type req_;
     bool done_ = false;
     std::size_t pages_ = 0;
-    std::vector<object_summary> buffered_;
+    std::vector<item_type> buffered_;
     std::size_t next_ = 0;
     diagnostics diag_;
 };
 
-// ListObjectVersions as an async range of pages.
-class list_object_versions_pager {
-public:
-    using default_token = boost::asio::deferred_t;
-
-    list_object_versions_pager(std::shared_ptr<detail::core> c, list_object_versions_request req)
-        : core_(std::move(c)), req_(std::move(req)) {}
-
-    bool done() const noexcept { return done_; }
-
-    template <class Token = default_token>
-    auto async_next_page(Token&& token = default_token{}) {
-        return detail::start<list_object_versions_result>(core_, std::forward<Token>(token),
-                                                          [this]() { return next_page(); });
-    }
-
-    const diagnostics& last_diagnostics() const noexcept { return diag_; }
-
-private:
-    boost::asio::awaitable<std::pair<error_code, list_object_versions_result>> next_page() {
-        list_object_versions_result page;
-        if (done_) co_return std::pair<error_code, list_object_versions_result>{error_code{}, std::move(page)};
-        diag_.clear();
-        const error_code ec = co_await detail::ops::list_object_versions(*core_, req_, page, diag_);
-        if (!ec) {
-            done_ = !page.is_truncated;
-            req_.key_marker = page.next_key_marker;
-            req_.version_id_marker = page.next_version_id_marker;
-        }
-        co_return std::pair<error_code, list_object_versions_result>{ec, std::move(page)};
-    }
-
-    std::shared_ptr<detail::core> core_;
-    list_object_versions_request req_;
-    bool done_ = false;
-    diagnostics diag_;
-};
+using list_objects_pager = pager<detail::ops::list_objects_paging>;
+using list_object_versions_pager = pager<detail::ops::list_object_versions_paging>;
+using list_multipart_uploads_pager = pager<detail::ops::list_multipart_uploads_paging>;
+using list_parts_pager = pager<detail::ops::list_parts_paging>;
 
 // Operations the provider lacks (provider::features) do not compile: versioning, tagging,
 // lifecycle and POST forms are constrained by the provider's feature concepts. Features
@@ -477,6 +453,10 @@ public:
     auto async_list_multipart_uploads(list_multipart_uploads_request r, Token&& t = default_token{}) { return run<&detail::ops::list_multipart_uploads>(std::move(r), nullptr, std::forward<Token>(t)); }
     template <class Token = default_token>
     auto async_list_multipart_uploads(list_multipart_uploads_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_multipart_uploads>(std::move(r), &d, std::forward<Token>(t)); }
+    // All in-progress uploads, page by page or one at a time (see pager).
+    list_multipart_uploads_pager list_multipart_uploads_pages(list_multipart_uploads_request r) const {
+        return {core_, std::move(r)};
+    }
 
     // ------------------------------------------------------------------- multipart
     template <completion_token_not_diagnostics Token = default_token>
@@ -508,6 +488,8 @@ public:
     auto async_list_parts(list_parts_request r, Token&& t = default_token{}) { return run<&detail::ops::list_parts>(std::move(r), nullptr, std::forward<Token>(t)); }
     template <class Token = default_token>
     auto async_list_parts(list_parts_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_parts>(std::move(r), &d, std::forward<Token>(t)); }
+    // Every uploaded part of one upload, page by page or one at a time (see pager).
+    list_parts_pager list_parts_pages(list_parts_request r) const { return {core_, std::move(r)}; }
 
     // ------------------------------------------------------------------- presigning
     // No I/O: the URL (and the headers its user must send) for a GET or PUT of the
@@ -574,7 +556,7 @@ private:
                 }
             }
             if (!page.is_truncated) co_return error_code{};
-            r.continuation_token = page.next_continuation_token;
+            if (!detail::ops::list_objects_paging::advance(r, page)) co_return detail::ops::no_progress(diag);
         }
     }
 

@@ -205,6 +205,71 @@ inline task list_parts(core& c, const list_parts_request& r, list_parts_result& 
     co_return error_code{};
 }
 
+// What a pager needs to know about one S3 listing: the operation, where a page keeps its
+// items, and how a page moves the request on to the next one. `advance` returns false when
+// a truncated page carries no marker that moves forward (a server bug that would otherwise
+// make the pager ask for the same page forever).
+struct list_objects_paging {
+    using request_type = list_objects_request;
+    using result_type = list_objects_result;
+    using item_type = object_summary;
+    static constexpr auto op = &list_objects;
+    static std::vector<item_type>& items(result_type& r) noexcept { return r.objects; }
+    static bool advance(request_type& q, const result_type& r) {
+        if (r.next_continuation_token.empty() || r.next_continuation_token == q.continuation_token) return false;
+        q.continuation_token = r.next_continuation_token;
+        return true;
+    }
+};
+struct list_object_versions_paging {
+    using request_type = list_object_versions_request;
+    using result_type = list_object_versions_result;
+    using item_type = object_version;
+    static constexpr auto op = &list_object_versions;
+    static std::vector<item_type>& items(result_type& r) noexcept { return r.versions; }
+    static bool advance(request_type& q, const result_type& r) {
+        if (r.next_key_marker.empty() ||
+            (r.next_key_marker == q.key_marker && r.next_version_id_marker == q.version_id_marker))
+            return false;
+        q.key_marker = r.next_key_marker;
+        q.version_id_marker = r.next_version_id_marker;
+        return true;
+    }
+};
+struct list_multipart_uploads_paging {
+    using request_type = list_multipart_uploads_request;
+    using result_type = list_multipart_uploads_result;
+    using item_type = multipart_upload;
+    static constexpr auto op = &list_multipart_uploads;
+    static std::vector<item_type>& items(result_type& r) noexcept { return r.uploads; }
+    static bool advance(request_type& q, const result_type& r) {
+        if (r.next_key_marker.empty() ||
+            (r.next_key_marker == q.key_marker && r.next_upload_id_marker == q.upload_id_marker))
+            return false;
+        q.key_marker = r.next_key_marker;
+        q.upload_id_marker = r.next_upload_id_marker;
+        return true;
+    }
+};
+struct list_parts_paging {
+    using request_type = list_parts_request;
+    using result_type = list_parts_result;
+    using item_type = part_info;
+    static constexpr auto op = &list_parts;
+    static std::vector<item_type>& items(result_type& r) noexcept { return r.parts; }
+    static bool advance(request_type& q, const result_type& r) {
+        if (!r.next_part_number_marker || r.next_part_number_marker == q.part_number_marker) return false;
+        q.part_number_marker = r.next_part_number_marker;
+        return true;
+    }
+};
+
+// A truncated page whose markers do not move on: stop rather than ask for it again.
+inline error_code no_progress(diagnostics& diag) {
+    diag.message = "a truncated listing page names no next marker that moves on";
+    return make_error_code(cirrus::errc::protocol_error);
+}
+
 // ----------------------------------------------------------------------------- objects
 
 inline void read_put_result(const http::response& res, std::string& etag, std::string& version_id,
@@ -587,8 +652,7 @@ inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, 
                 deleted += dr.objects.size();
             }
             if (!page.is_truncated) break;
-            lr.key_marker = page.next_key_marker;
-            lr.version_id_marker = page.next_version_id_marker;
+            if (!list_object_versions_paging::advance(lr, page)) co_return no_progress(diag);
         }
     }
     list_objects_request lr{.bucket = bucket};
@@ -602,7 +666,7 @@ inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, 
             deleted += dr.objects.size();
         }
         if (!page.is_truncated) break;
-        lr.continuation_token = page.next_continuation_token;
+        if (!list_objects_paging::advance(lr, page)) co_return no_progress(diag);
     }
     list_multipart_uploads_request ur{.bucket = bucket};
     for (;;) {
@@ -617,8 +681,7 @@ inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, 
             if (ec && ec != errc::no_such_upload) co_return ec;
         }
         if (!page.is_truncated) break;
-        ur.key_marker = page.next_key_marker;
-        ur.upload_id_marker = page.next_upload_id_marker;
+        if (!list_multipart_uploads_paging::advance(ur, page)) co_return no_progress(diag);
     }
     co_return error_code{};
 }
