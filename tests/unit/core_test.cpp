@@ -17,6 +17,18 @@ TEST(Hex, EncodesLowerCase) {
     EXPECT_EQ(cirrus::hex::encode(""), "");
 }
 
+TEST(Hex, EveryByteValueRoundTrips) {
+    std::string all;
+    for (int b = 0; b < 256; ++b) all.push_back(static_cast<char>(b));
+    const std::string encoded = cirrus::hex::encode(all);
+    ASSERT_EQ(encoded.size(), 512u);
+    for (int b = 0; b < 256; ++b) {
+        EXPECT_EQ(encoded[2 * b], "0123456789abcdef"[b >> 4]) << b;
+        EXPECT_EQ(encoded[2 * b + 1], "0123456789abcdef"[b & 15]) << b;
+    }
+    EXPECT_EQ(cirrus::hex::decode(encoded), all);
+}
+
 TEST(Hex, DecodesEitherCaseAndRejectsGarbage) {
     EXPECT_EQ(cirrus::hex::decode("0001ABff"), "\x00\x01\xab\xff"s);
     EXPECT_FALSE(cirrus::hex::decode("abc"));

@@ -88,6 +88,47 @@ TEST(Validation, RejectsBadMethodRegionServiceAndCredentials) {
               cirrus::errc::invalid_argument);
 }
 
+TEST(Validation, WordAtATimeScansFindEveryPosition) {
+    // The header-value checks read eight bytes at a time: a bad byte must be found at any
+    // offset, in the word loop and in the tail, and a clean value must pass at any length.
+    for (std::size_t len = 0; len <= 40; ++len) {
+        const std::string clean(len, 'v');
+        EXPECT_TRUE(sigv4::detail::is_safe_header_value(clean)) << len;
+        EXPECT_EQ(sigv4::detail::find_space_or_tab(clean), len);
+        for (std::size_t at = 0; at < len; ++at) {
+            for (char bad : {'\r', '\n', '\0'}) {
+                std::string v = clean;
+                v[at] = bad;
+                EXPECT_FALSE(sigv4::detail::is_safe_header_value(v)) << len << " " << at << " " << int(bad);
+            }
+            for (char space : {' ', '\t'}) {
+                std::string v = clean;
+                v[at] = space;
+                EXPECT_EQ(sigv4::detail::find_space_or_tab(v), at) << len << " " << at;
+            }
+            // Bytes next to the special ones in value (0x1F, 0x21, 0x08, 0x0A...) and
+            // high bytes are not matches.
+            for (char other : {'\x1f', '!', '\x08', '\x0b', '\x80', '\xa0', '\xff'}) {
+                std::string v = clean;
+                v[at] = other;
+                EXPECT_EQ(sigv4::detail::find_space_or_tab(v), len) << len << " " << at << " " << int(other);
+                EXPECT_TRUE(sigv4::detail::is_safe_header_value(v)) << len << " " << at << " " << int(other);
+            }
+        }
+    }
+}
+
+TEST(Validation, PathClassificationAgreesWithBothTests) {
+    using sigv4::detail::path_form;
+    for (std::string_view p : {"/", "/a/b.c-d_e~f", "/a%20b", "/a%2Fb", "/a%2fb", "/a%41", "/a%2", "/a%",
+                               "/a b", "/%E2%82%AC", "/%00", "/a%7E", "/a%25", "/x%20%20y/"}) {
+        const bool plain = sigv4::detail::is_plain_path(p);
+        const bool encoded = sigv4::detail::is_canonically_encoded_path(p);
+        const path_form want = plain ? path_form::plain : encoded ? path_form::encoded : path_form::other;
+        EXPECT_EQ(sigv4::detail::classify_path(p), want) << p;
+    }
+}
+
 TEST(Presign, ExpiryMustBeBetweenOneSecondAndSevenDays) {
     sigv4::header hs[] = {{"host", "example.com"}};
     sigv4::signer s;

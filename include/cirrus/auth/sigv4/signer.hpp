@@ -23,6 +23,8 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,22 +88,48 @@ namespace detail {
 
 // Headers that proxies may rewrite or that are set after signing: never signed.
 inline bool is_unsigned_header(std::string_view lower) noexcept {
-    constexpr std::string_view names[] = {
-        "authorization", "user-agent", "expect", "x-amzn-trace-id", "connection", "keep-alive",
-        "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"};
-    for (auto n : names)
-        if (lower == n) return true;
-    return false;
+    // Dispatch on the length first: most names of a request rule themselves out there.
+    switch (lower.size()) {
+    case 2: return lower == "te";
+    case 6: return lower == "expect";
+    case 7: return lower == "trailer" || lower == "upgrade";
+    case 10: return lower == "user-agent" || lower == "connection" || lower == "keep-alive";
+    case 13: return lower == "authorization";
+    case 15: return lower == "x-amzn-trace-id";
+    case 17: return lower == "transfer-encoding";
+    case 19: return lower == "proxy-authorization";
+    default: return false;
+    }
+}
+
+// Index of the first space or tab in v, or v.size(). Eight bytes at a time: header
+// values are scanned on every signature and rarely contain either.
+inline std::size_t find_space_or_tab(std::string_view v) noexcept {
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= v.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, v.data() + i, 8);
+        if ((bytes_not_equal(w, ' ') & bytes_not_equal(w, '\t')) != highs) break;
+    }
+    for (; i < v.size(); ++i)
+        if (v[i] == ' ' || v[i] == '\t') return i;
+    return v.size();
 }
 
 inline bool valid_payload_hash(std::string_view h) noexcept {
-    if (h == payload::unsigned_payload || h == payload::streaming_signed ||
-        h == payload::streaming_signed_trailer || h == payload::streaming_unsigned_trailer)
-        return true;
-    if (h.size() != 64) return false;
-    for (char c : h)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
+    if (h.size() == 64) { // lower-case hex, the common case
+        static constexpr auto lower_hex = [] {
+            std::array<bool, 256> t{};
+            for (char c : std::string_view("0123456789abcdef")) t[static_cast<unsigned char>(c)] = true;
+            return t;
+        }();
+        bool ok = true;
+        for (char c : h) ok &= lower_hex[static_cast<unsigned char>(c)];
+        return ok;
+    }
+    return h == payload::unsigned_payload || h == payload::streaming_signed ||
+           h == payload::streaming_signed_trailer || h == payload::streaming_unsigned_trailer;
 }
 
 } // namespace detail
@@ -132,7 +160,7 @@ public:
         add_header_entry("x-amz-date", std::string_view(amz_date_.data(), amz_date_.size()));
         if (!token.empty()) add_header_entry("x-amz-security-token", token);
 
-        const signing_key& key = key_for(creds.secret_access_key, params);
+        cache_entry& key = key_for(creds.secret_access_key, params);
         build_canonical_request(req.method);
         compute_signature(key);
 
@@ -161,7 +189,7 @@ public:
                                 std::chrono::seconds expires) {
         if (expires < std::chrono::seconds{1} || expires > max_presign_expiry) return errc::expiry_out_of_range;
         if (auto ec = prepare(req, creds, params, true, expires)) return ec;
-        const signing_key& key = key_for(creds.secret_access_key, params);
+        cache_entry& key = key_for(creds.secret_access_key, params);
         build_canonical_request(req.method);
         compute_signature(key);
 
@@ -179,8 +207,8 @@ public:
 
     // The signing key for (secret, date, region, service), from the cache when it is there.
     const signing_key& derive_key(std::string_view secret, const signing_params& params) {
-        detail::format_amz_date(params.time, amz_date_.data());
-        return key_for(secret, params);
+        set_time(params.time);
+        return key_for(secret, params).key;
     }
 
     // Inspection for tests and debugging: the last canonical request and string to sign.
@@ -191,13 +219,22 @@ public:
     std::string_view last_amz_date() const noexcept { return {amz_date_.data(), amz_date_.size()}; }
 
 private:
+    // X-Amz-Date for t, formatted again only when the second changes.
+    void set_time(std::chrono::system_clock::time_point t) noexcept {
+        const auto second = std::chrono::floor<std::chrono::seconds>(t);
+        if (second == formatted_second_) return;
+        detail::format_amz_date(t, amz_date_.data());
+        formatted_second_ = second;
+    }
+
     // The key for the date already in amz_date_.
-    const signing_key& key_for(std::string_view secret, const signing_params& params) {
+    struct cache_entry;
+    cache_entry& key_for(std::string_view secret, const signing_params& params) {
         const std::string_view date(amz_date_.data(), 8);
         for (auto& e : key_cache_) {
             if (e.valid && e.date == date && e.secret == secret && e.region == params.region &&
                 e.service == params.service)
-                return e.key;
+                return e;
         }
         auto& e = key_cache_[next_slot_];
         next_slot_ = (next_slot_ + 1) % key_cache_.size();
@@ -213,14 +250,20 @@ private:
         k = hmac_.mac(k, params.region);
         k = hmac_.mac(k, params.service);
         e.key = hmac_.mac(k, "aws4_request");
+        OPENSSL_cleanse(k.data(), k.size());
+        if (e.mac)
+            e.mac->rekey(e.key);
+        else
+            e.mac.emplace(e.key);
         e.valid = true;
-        return e.key;
+        return e;
     }
 
     struct cache_entry {
         bool valid = false;
         std::string secret, date, region, service;
         signing_key key{};
+        std::optional<crypto::hmac_sha256_keyed> mac; // HMAC under `key`, pads absorbed
     };
     struct header_entry {
         std::uint32_t name_off, name_len; // lower-case name in names_
@@ -246,7 +289,7 @@ private:
         payload_hash_ = params.payload_hash.empty() ? crypto::empty_sha256_hex : params.payload_hash;
         if (!params.payload_hash.empty() && !detail::valid_payload_hash(payload_hash_)) return errc::invalid_argument;
 
-        detail::format_amz_date(params.time, amz_date_.data());
+        set_time(params.time);
         scope_.clear();
         scope_.append(std::string_view(amz_date_.data(), 8));
         scope_.push_back('/');
@@ -317,8 +360,9 @@ private:
         path_.clear();
         if (path.empty()) path = "/";
         if (path.front() != '/') return errc::invalid_argument;
-        const bool plain = detail::is_plain_path(path);
-        if (!plain && rules == uri_rules::s3 && detail::is_canonically_encoded_path(path)) {
+        const auto form = detail::classify_path(path);
+        const bool plain = form == detail::path_form::plain;
+        if (form == detail::path_form::encoded && rules == uri_rules::s3) {
             path_.append(path);
             return {};
         }
@@ -465,15 +509,13 @@ private:
     // between them whole.
     void append_canonical_value(std::string_view v) {
         v = trim(v);
-        std::size_t start = 0;
-        for (std::size_t i = 0; i < v.size(); ++i) {
-            if (v[i] != ' ' && v[i] != '\t') continue;
-            canonical_.append(v.substr(start, i - start));
+        for (std::size_t i = detail::find_space_or_tab(v); i < v.size(); i = detail::find_space_or_tab(v)) {
+            canonical_.append(v.substr(0, i));
             canonical_.push_back(' ');
             while (v[i + 1] == ' ' || v[i + 1] == '\t') ++i; // trimmed: ends in non-space
-            start = i + 1;
+            v.remove_prefix(i + 1);
         }
-        canonical_.append(v.substr(start));
+        canonical_.append(v);
     }
 
     void build_canonical_request(std::string_view method) {
@@ -503,7 +545,7 @@ private:
         canonical_.append(payload_hash_);
     }
 
-    void compute_signature(const signing_key& key) {
+    void compute_signature(cache_entry& key) {
         hasher_.update(canonical_.view());
         const auto digest = hasher_.finish();
         string_to_sign_.clear();
@@ -514,7 +556,7 @@ private:
         string_to_sign_.append(scope_.view());
         string_to_sign_.push_back('\n');
         hex::encode_to(digest, string_to_sign_.extend(64));
-        const auto mac = hmac_.mac(key, string_to_sign_.view());
+        const auto mac = key.mac->mac(string_to_sign_.view());
         hex::encode_to(mac, signature_.data());
     }
 
@@ -524,6 +566,7 @@ private:
     std::size_t next_slot_ = 0;
     std::string secret_scratch_;
     std::array<char, 16> amz_date_{};
+    std::chrono::sys_seconds formatted_second_{std::chrono::sys_seconds::min()};
     std::array<char, 64> signature_{};
     std::string_view payload_hash_;
     basic_buffer<128> scope_;

@@ -68,10 +68,21 @@ public:
 
     // Returns the digest and leaves the hasher ready for the next message.
     digest_type finish() noexcept {
+        digest_type out = finish_detached();
+        reset();
+        return out;
+    }
+
+    // Continues from the state of `other` (same algorithm): what it has absorbed so far
+    // counts as absorbed here. Replaces reset() for a caller that keeps a prefix state.
+    void copy_state_from(const evp_hasher& other) noexcept { EVP_MD_CTX_copy_ex(ctx_, other.ctx_); }
+
+    // Returns the digest without re-initialising: the next use must begin with reset()
+    // or copy_state_from() (which is why it saves the re-initialisation).
+    digest_type finish_detached() noexcept {
         digest_type out{};
         unsigned int len = 0;
         EVP_DigestFinal_ex(ctx_, out.data(), &len);
-        reset();
         return out;
     }
 

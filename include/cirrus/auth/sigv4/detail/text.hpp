@@ -33,10 +33,26 @@ constexpr bool is_token(std::string_view s) noexcept {
 using ascii::iequals;
 using ascii::to_lower;
 
+// High bit set in each byte of w that differs from c, clear where it equals c (exact).
+constexpr std::uint64_t bytes_not_equal(std::uint64_t w, unsigned char c) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    const std::uint64_t x = w ^ (ones * c);
+    return (((x & ~highs) + ~highs) | x) & highs;
+}
+
 // A header value may hold any byte but the ones that would end or split the header.
-constexpr bool is_safe_header_value(std::string_view v) noexcept {
-    for (char c : v)
-        if (c == '\r' || c == '\n' || c == '\0') return false;
+// Eight bytes at a time: every value of every request is checked.
+inline bool is_safe_header_value(std::string_view v) noexcept {
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= v.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, v.data() + i, 8);
+        if ((bytes_not_equal(w, '\r') & bytes_not_equal(w, '\n') & bytes_not_equal(w, 0)) != highs) return false;
+    }
+    for (; i < v.size(); ++i)
+        if (v[i] == '\r' || v[i] == '\n' || v[i] == '\0') return false;
     return true;
 }
 
@@ -73,6 +89,38 @@ constexpr bool is_canonically_encoded_path(std::string_view p) noexcept {
         i += 2;
     }
     return true;
+}
+
+enum class path_form {
+    plain,   // is_plain_path
+    encoded, // not plain, but is_canonically_encoded_path
+    other,   // needs decoding, validation and encoding
+};
+
+// Both tests above in one pass (the signer asks both of every path).
+constexpr path_form classify_path(std::string_view p) noexcept {
+    constexpr auto unreserved_or_slash = [] {
+        std::array<bool, 256> t{};
+        for (int c = 0; c < 256; ++c)
+            t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                             (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' ||
+                                             c == '.' || c == '~';
+        return t;
+    }();
+    bool plain = true;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        if (unreserved_or_slash[static_cast<unsigned char>(p[i])]) continue;
+        plain = false;
+        if (p[i] != '%' || i + 2 >= p.size()) return path_form::other;
+        auto upper_hex = [](char h) { return (h >= '0' && h <= '9') || (h >= 'A' && h <= 'F'); };
+        if (!upper_hex(p[i + 1]) || !upper_hex(p[i + 2])) return path_form::other;
+        auto digit = [](char h) { return h <= '9' ? h - '0' : h - 'A' + 10; };
+        const int b = digit(p[i + 1]) * 16 + digit(p[i + 2]);
+        if (b >= 0x80 || b == 0 || (b != '/' && unreserved_or_slash[static_cast<std::size_t>(b)]))
+            return path_form::other;
+        i += 2;
+    }
+    return plain ? path_form::plain : path_form::encoded;
 }
 
 // Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
