@@ -129,7 +129,7 @@ def table(rows):
         if i == 0:
             print("  ".join("-" * w for w in widths))
 
-time_goal_met = True
+time_goal = {}
 alloc_goal_met = True
 for clock, title in (("cpu", "CPU time"), ("wall", "wall-clock time")):
     print(f"\nSigV4 header signing, {title} per signature in ns (median of 5 repetitions)")
@@ -137,7 +137,7 @@ for clock, title in (("cpu", "CPU time"), ("wall", "wall-clock time")):
     for req in requests:
         c, r, g = (impls[k][req][clock] for k in ("cirrus", "rust", "go"))
         if clock == "cpu":
-            time_goal_met &= c <= 1000
+            time_goal[req] = c <= 1000
             alloc_goal_met &= cirrus[req]["allocs"] == 0
         rows.append((req, f"{c:.0f}", f"{r:.0f}", f"{g:.0f}", f"{r / c:.2f}x", f"{g / c:.2f}x"))
     table(rows)
@@ -155,7 +155,9 @@ if extra:
           f"{extra['cpu']:.0f} ns CPU, {extra['allocs']:g} allocs/sig, {extra['openssl']:g} openssl allocs/sig")
 print("\nratio = peer / cirrus (above 1: cirrus is faster)")
 print("OpenSSL 3.0 allocates one provider context per digest initialisation (fixed in 3.1):")
-print("  one for the canonical request, two for the HMAC, one more when the body is hashed")
-print("goal <= 1000 ns CPU per signature: " + ("met" if time_goal_met else "NOT met"))
+print("  one for the canonical request, two for the HMAC (copies of the key's pad states),")
+print("  one more when the body is hashed")
+for req in requests:
+    print(f"goal <= 1000 ns CPU per signature, {req}: " + ("met" if time_goal[req] else "NOT met"))
 print("goal 0 operator-new allocations per signature: " + ("met" if alloc_goal_met else "NOT met"))
 EOF
