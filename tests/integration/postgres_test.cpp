@@ -1,14 +1,25 @@
 // PostgreSQL client against the PostgreSQL 15 of scripts/services.sh: authentication
-// methods, sslmodes and certificate checks, connection strings, Unix sockets, timeouts,
-// cancellation; plus scripted misbehaving servers for the protocol-error paths.
+// methods, sslmodes and certificate checks, connection strings, password and service files,
+// SASLprep, Unix sockets, timeouts, cancellation; plus scripted misbehaving servers for the
+// protocol-error paths.
 
 #include "postgres_support.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace pgtest;
 using namespace std::string_literals;
@@ -335,6 +346,259 @@ TEST(PostgresConnect, WorksWithCallbacksAndFutures) {
     c.get();
     work.reset();
     t.join();
+}
+
+// --- password files, connection services, SASLprep ------------------------------------
+
+namespace {
+
+// A private temporary directory, removed with its files.
+struct temp_dir {
+    std::string path;
+    temp_dir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "cirrus-pgtest-XXXXXX").string();
+        if (::mkdtemp(tmpl.data())) path = tmpl;
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, const std::string& text, ::mode_t mode = 0600) const {
+        std::string file = path + "/" + name;
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+        ::chmod(file.c_str(), mode);
+        return file;
+    }
+};
+
+// A password file field with ':' and '\' escaped.
+std::string pgpass_field(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == ':' || c == '\\') out.push_back('\\');
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::string pgpass_line(const std::string& host, std::uint16_t port, const std::string& user, const std::string& password) {
+    return pgpass_field(host) + ":" + std::to_string(port) + ":" + pgpass_field(srv().database) + ":" +
+           pgpass_field(user) + ":" + pgpass_field(password) + "\n";
+}
+
+// Only the given variables, so the process's PG* variables cannot interfere.
+pg::env_lookup only_env(std::map<std::string, std::string> vars = {}) {
+    return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+        auto it = vars.find(std::string(name));
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+pg::connect_params parse(const std::string& conninfo, const pg::env_lookup& env) {
+    pg::connect_params p;
+    pg::diagnostics diag;
+    auto ec = pg::parse_connection_string(conninfo, p, &diag, env);
+    EXPECT_FALSE(ec) << ec.message() << " / " << diag.what();
+    return p;
+}
+
+// Runs SQL (simple protocol) as the main test user, a superuser.
+void admin_sql(const std::string& sql) {
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        pg::results r;
+        pg::diagnostics diag;
+        auto [ec] = co_await conn->async_query(sql, r, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        co_await conn->async_close(tok);
+    });
+}
+
+// A login role with a SCRAM verifier for `password` (the server applies SASLprep when it
+// computes the verifier), dropped at the end of the test.
+struct temp_role {
+    std::string name;
+    temp_role(std::string role, const std::string& password) : name(std::move(role)) {
+        admin_sql("drop role if exists " + name + "; set password_encryption = 'scram-sha-256'; create role " + name +
+                  " login password '" + password + "'");
+    }
+    temp_role(const temp_role&) = delete;
+    temp_role& operator=(const temp_role&) = delete;
+    ~temp_role() { admin_sql("drop role if exists " + name); }
+};
+
+std::string unique_role(std::string_view prefix) {
+    return std::string(prefix) + "_" + std::to_string(::getpid());
+}
+
+} // namespace
+
+TEST(PostgresPassfile, PasswordComesFromTheFile) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("pgpass", "# first matching line wins\n" +
+                                        pgpass_line(srv().host, srv().port, srv().md5_user, "not-this-one") +
+                                        pgpass_line(srv().host, srv().port, srv().user, srv().password) +
+                                        "*:*:*:*:wrong-fallback\n");
+    auto p = scram_params();
+    p.password.clear();
+    p.passfile = file;
+    expect_connects(p, "SCRAM-SHA-256", false, srv().user);
+    p.ssl = pg::ssl_mode::verify_full;
+    expect_connects(p, "SCRAM-SHA-256-PLUS", true, srv().user);
+
+    // From a connection string: the passfile keyword, or PGPASSFILE.
+    auto conninfo = "host=" + srv().host + " port=" + std::to_string(srv().port) + " user=" + srv().user +
+                    " dbname=" + srv().database + " sslmode=disable";
+    expect_connects(parse(conninfo + " passfile=" + file, only_env()), "SCRAM-SHA-256", false, srv().user);
+    expect_connects(parse(conninfo, only_env({{"PGPASSFILE", file}})), "SCRAM-SHA-256", false, srv().user);
+    // The wildcard line answers for any other user; the server refuses that password, and
+    // nothing shows it.
+    auto [ec, diag] = connect_error(parse(conninfo + " user=nobody_here passfile=" + file, only_env()));
+    EXPECT_TRUE(ec == pg::sqlstate_class::invalid_authorization_specification) << ec.message() << " / " << diag.what();
+    EXPECT_EQ(diag.what().find("wrong-fallback"), std::string::npos);
+    // A given password wins over the file.
+    auto given = scram_params();
+    given.passfile = dir.write("wrong-pgpass", "*:*:*:*:wrong\n");
+    expect_connects(given, "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresPassfile, EachHostGetsItsOwnLine) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    // The socket directory's line has a wrong password, the TCP host's the right one: the
+    // first host fails authentication, the second connects.
+    auto file = dir.write("pgpass", pgpass_line(srv().socket_dir, srv().port, srv().user, "wrong-for-socket") +
+                                        pgpass_line(srv().host, srv().port, srv().user, srv().password));
+    auto p = scram_params();
+    p.password.clear();
+    p.passfile = file;
+    p.hosts = {pg::host_spec{srv().socket_dir, srv().port, {}}, pg::host_spec{srv().host, srv().port, {}}};
+    run([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_EQ(co_await scalar(conn, "select coalesce(host(inet_server_addr()), 'socket')"), srv().host);
+    });
+    // The other way round: the socket connects at once.
+    dir.write("pgpass", pgpass_line(srv().socket_dir, srv().port, srv().user, srv().password) +
+                            pgpass_line(srv().host, srv().port, srv().user, "wrong-for-tcp"));
+    p.hosts = {pg::host_spec{srv().host, srv().port, {}}, pg::host_spec{srv().socket_dir, srv().port, {}}};
+    run([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_EQ(co_await scalar(conn, "select coalesce(host(inet_server_addr()), 'socket')"), "socket");
+    });
+}
+
+TEST(PostgresPassfile, FileReadableByOthersIsIgnored) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("pgpass", pgpass_line(srv().host, srv().port, srv().user, srv().password), 0644);
+    auto p = scram_params();
+    p.password.clear();
+    p.passfile = file;
+    run([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        std::vector<pg::notice> notices;
+        conn.set_notice_handler([&](const pg::notice& n) { notices.push_back(n); });
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::password_required) << ec.message() << " / " << diag.what();
+        EXPECT_NE(diag.message.find("password file \"" + file + "\" has group or world access"), std::string::npos)
+            << diag.message;
+        EXPECT_EQ(diag.what().find(srv().password), std::string::npos);
+        PG_CO_REQUIRE(notices.size() == 1);
+        EXPECT_EQ(notices[0].severity, "WARNING");
+        EXPECT_NE(notices[0].message.find("permissions should be u=rw (0600) or less"), std::string::npos);
+        EXPECT_EQ(notices[0].message.find(srv().password), std::string::npos);
+    });
+    ASSERT_EQ(::chmod(file.c_str(), 0600), 0);
+    expect_connects(p, "SCRAM-SHA-256", false, srv().user);
+}
+
+TEST(PostgresService, ConnectThroughAServiceFile) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto pgpass = dir.write("pgpass", pgpass_line(srv().host, srv().port, srv().user, srv().password));
+    auto services = dir.write("pg_service.conf",
+                              "# services for the tests\n"
+                              "[cirrus_tls]\n"
+                              "host=" + srv().host + "\n"
+                              "port=" + std::to_string(srv().port) + "\n"
+                              "dbname=" + srv().database + "\n"
+                              "user=" + srv().user + "\n"
+                              "passfile=" + pgpass + "\n"
+                              "sslmode=verify-full\n"
+                              "sslrootcert=" + srv().ca_file + "\n"
+                              "application_name=from-service\n"
+                              "\n"
+                              "[cirrus_md5]\n"
+                              "host=" + srv().host + "\n"
+                              "port=" + std::to_string(srv().port) + "\n"
+                              "dbname=" + srv().database + "\n"
+                              "user=" + srv().md5_user + "\n"
+                              "password=" + srv().md5_password + "\n"
+                              "sslmode=disable\n",
+                              0644);
+    auto env = only_env({{"PGSERVICEFILE", services}, {"PGAPPNAME", "from-env"}});
+    auto p = parse("service=cirrus_tls", env);
+    EXPECT_TRUE(p.password.empty());
+    expect_connects(p, "SCRAM-SHA-256-PLUS", true, srv().user);
+    run([&]() -> asio::awaitable<void> {
+        // The connection string wins over the service, the service over the environment.
+        auto conn = co_await connect(parse("service=cirrus_tls application_name=from-string", env));
+        PG_CO_REQUIRE(conn);
+        EXPECT_EQ(co_await scalar(*conn, "select current_setting('application_name')"), "from-string");
+        auto conn2 = co_await connect(p);
+        PG_CO_REQUIRE(conn2);
+        EXPECT_EQ(co_await scalar(*conn2, "select current_setting('application_name')"), "from-service");
+    });
+    // PGSERVICE names the service; this one carries its password.
+    auto md5 = parse("", only_env({{"PGSERVICEFILE", services}, {"PGSERVICE", "cirrus_md5"}}));
+    expect_connects(md5, "md5", false, srv().md5_user);
+}
+
+TEST(PostgresService, UnknownServiceFailsTheConnect) {
+    run([]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        auto [ec] = co_await conn.async_connect("service=cirrus_no_such_service_anywhere", diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::service_not_found) << ec.message() << " / " << diag.what();
+        EXPECT_NE(diag.message.find("\"cirrus_no_such_service_anywhere\""), std::string::npos) << diag.message;
+        EXPECT_FALSE(conn.is_open());
+    });
+}
+
+TEST(PostgresSaslprep, NonAsciiPasswordInAnyNormalizationForm) {
+    // Stored as: "caf" U+00E9 (composed), U+00A0 NO-BREAK SPACE, "pass", U+00AD SOFT HYPHEN,
+    // "word". The server prepares it to "caf\u00E9 password" before computing the verifier.
+    const std::string stored = "caf\u00E9\u00A0pass\u00ADword";
+    temp_role role(unique_role("cirrus_saslprep"), stored);
+    for (std::string password : {stored, "cafe\u0301 password"s, "caf\u00E9 password"s, "cafe\u0301\u3000pass\u00ADword"s}) {
+        expect_connects(params(role.name, password), "SCRAM-SHA-256", false, role.name);
+    }
+    expect_connects(params(role.name, "cafe\u0301 password", pg::ssl_mode::verify_full), "SCRAM-SHA-256-PLUS", true,
+                    role.name);
+    auto [ec, diag] = connect_error(params(role.name, "cafe password"));
+    EXPECT_EQ(ec, pg::sqlstate::invalid_password) << ec.message() << " / " << diag.what();
+}
+
+TEST(PostgresSaslprep, RefusedPasswordsUseTheRawBytes) {
+    // U+E000 (private use) is prohibited: server and client both use the raw bytes, so only
+    // the identical byte sequence logs in.
+    const std::string stored = "x\uE000cafe\u0301";
+    temp_role role(unique_role("cirrus_saslprep_raw"), stored);
+    expect_connects(params(role.name, stored), "SCRAM-SHA-256", false, role.name);
+    auto [ec, diag] = connect_error(params(role.name, "x\uE000caf\u00E9"));
+    EXPECT_EQ(ec, pg::sqlstate::invalid_password) << ec.message() << " / " << diag.what();
 }
 
 // --- cancellation and timeouts --------------------------------------------------------

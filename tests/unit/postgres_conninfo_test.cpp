@@ -1,10 +1,19 @@
-// Connection strings (keyword/value and URI), PG* environment variables and defaults.
+// Connection strings (keyword/value and URI), PG* environment variables and defaults,
+// password files and connection service files.
 
 #include <cirrus/postgres/connect_params.hpp>
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace pg = cirrus::postgres;
@@ -202,4 +211,271 @@ TEST(PostgresConninfo, Defaults) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->hosts[0].host, "x");
     EXPECT_FALSE(pg::parse_connection_string("nope", env()));
+}
+
+// --- password file -----------------------------------------------------------------------
+
+namespace {
+
+// A private temporary directory, removed with its files.
+struct temp_dir {
+    std::string path;
+    temp_dir() {
+        std::string tmpl = (std::filesystem::temp_directory_path() / "cirrus-pgpass-XXXXXX").string();
+        if (::mkdtemp(tmpl.data())) path = tmpl;
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+    std::string write(const std::string& name, const std::string& text, ::mode_t mode = 0600) const {
+        std::string file = path + "/" + name;
+        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+        ::chmod(file.c_str(), mode);
+        return file;
+    }
+};
+
+std::optional<std::string> match(std::string_view contents, std::string_view host, std::string_view port = "5432",
+                                 std::string_view db = "db", std::string_view user = "app") {
+    return pg::match_password_file(contents, host, port, db, user);
+}
+
+} // namespace
+
+TEST(PostgresPassfile, FieldsWildcardsCommentsAndFirstMatch) {
+    const std::string file = "# hostname:port:database:username:password\n"
+                             "\n"
+                             "other:5432:db:app:wrong-host\n"
+                             "db.example.com:6000:db:app:wrong-port\n"
+                             "db.example.com:5432:*:app:first\n"
+                             "*:*:*:*:fallback\n";
+    EXPECT_EQ(match(file, "db.example.com"), "first");
+    EXPECT_EQ(match(file, "db.example.com", "6000"), "wrong-port");
+    EXPECT_EQ(match(file, "elsewhere"), "fallback");
+    EXPECT_EQ(match("*:*:*:*:pw", "h", "1", "", "app"), std::nullopt); // no database: no lookup
+    EXPECT_EQ(match("*:*:*:*:pw", "h", "1", "db", ""), std::nullopt);  // no user: no lookup
+    EXPECT_EQ(match("h:5432:db:app:\n", "h"), "");                     // an empty password
+    EXPECT_EQ(match("h:5432:db:app\n", "h"), std::nullopt);            // too few fields
+    EXPECT_EQ(match("#h:5432:db:app:commented\n", "h"), std::nullopt);
+    EXPECT_EQ(match("h:5432:db:app:crlf\r\n", "h"), "crlf");
+    EXPECT_EQ(match("h:5432:db:app:no-newline", "h"), "no-newline");
+    EXPECT_EQ(match("h:5432:db:app:pw:ignored:fields", "h"), "pw");
+    EXPECT_EQ(match(" h:5432:db:app:x\n", "h"), std::nullopt);         // no trimming, as in libpq
+    EXPECT_EQ(match("H:5432:db:app:x\n", "h"), std::nullopt);          // case-sensitive
+    EXPECT_EQ(match("h*:5432:db:app:x\n", "h"), std::nullopt);         // '*' only as a whole field
+    EXPECT_EQ(match("\\*:5432:db:app:star\n", "*"), "star");
+}
+
+TEST(PostgresPassfile, Escapes) {
+    // "\:" and "\\" in the fields and in the password.
+    EXPECT_EQ(match("h:5432:my\\:db:o\\\\brien:p\\:w\\\\d\n", "h", "5432", "my:db", "o\\brien"), "p:w\\d");
+    EXPECT_EQ(match("h:5432:my\\:db:app:x\n", "h", "5432", "my"), std::nullopt);
+    // A backslash before an ordinary character stands for that character.
+    EXPECT_EQ(match("\\h:5432:db:app:\\x\n", "h"), "x");
+    // IPv6 addresses match escaped, and (as in libpq) unescaped too.
+    EXPECT_EQ(match("\\:\\:1:5432:db:app:v6\n", "::1"), "v6");
+    EXPECT_EQ(match("::1:5432:db:app:v6\n", "::1"), "v6");
+    // A trailing backslash escapes nothing.
+    EXPECT_EQ(match("h:5432:db:app:pw\\", "h"), "pw\\");
+}
+
+TEST(PostgresPassfile, HostNameUsedForTheLookup) {
+    EXPECT_EQ(pg::passfile_host({"db.example.com", 5432, {}}), "db.example.com");
+    EXPECT_EQ(pg::passfile_host({"db.example.com", 5432, "10.0.0.1"}), "db.example.com");
+    EXPECT_EQ(pg::passfile_host({"", 5432, "10.0.0.1"}), "10.0.0.1");
+    EXPECT_EQ(pg::passfile_host({"", 5432, {}}), "localhost");
+    // A Unix socket directory matches literally; libpq's default socket directories match
+    // entries for "localhost".
+    EXPECT_EQ(pg::passfile_host({"/srv/pg/sockets", 5432, {}}), "/srv/pg/sockets");
+    EXPECT_EQ(pg::passfile_host({"/var/run/postgresql", 5432, {}}), "localhost");
+    EXPECT_EQ(pg::passfile_host({"/tmp", 5432, {}}), "localhost");
+    EXPECT_EQ(match("/srv/pg/sockets:5432:db:app:sock\n", pg::passfile_host({"/srv/pg/sockets", 5432, {}})), "sock");
+    EXPECT_EQ(match("localhost:5432:db:app:local\n", pg::passfile_host({"/var/run/postgresql", 5432, {}})), "local");
+}
+
+TEST(PostgresPassfile, FilePermissionsAndKinds) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("pgpass", "h:5432:db:app:s3cret-from-file\n", 0600);
+    auto r = pg::read_password_file(file, "h", 5432, "db", "app");
+    EXPECT_EQ(r.status, pg::passfile_status::found);
+    EXPECT_EQ(r.password, "s3cret-from-file");
+    EXPECT_TRUE(r.warning.empty());
+    EXPECT_EQ(pg::read_password_file(file, "h", 5433, "db", "app").status, pg::passfile_status::no_match);
+    EXPECT_EQ(pg::read_password_file(file, "h", 5432, "db", "").status, pg::passfile_status::missing);
+    ASSERT_EQ(::chmod(file.c_str(), 0400), 0);
+    EXPECT_EQ(pg::read_password_file(file, "h", 5432, "db", "app").status, pg::passfile_status::found);
+
+    // Any access for group or others: ignored, with libpq's warning (and never the password).
+    for (::mode_t mode : {0644, 0640, 0604, 0620, 0610, 0601}) {
+        ASSERT_EQ(::chmod(file.c_str(), mode), 0);
+        auto bad = pg::read_password_file(file, "h", 5432, "db", "app");
+        EXPECT_EQ(bad.status, pg::passfile_status::insecure) << std::oct << mode;
+        EXPECT_TRUE(bad.password.empty());
+        EXPECT_NE(bad.warning.find("\"" + file + "\" has group or world access"), std::string::npos) << bad.warning;
+        EXPECT_NE(bad.warning.find("0600"), std::string::npos);
+        EXPECT_EQ(bad.warning.find("s3cret"), std::string::npos);
+    }
+
+    auto not_file = pg::read_password_file(dir.path, "h", 5432, "db", "app");
+    EXPECT_EQ(not_file.status, pg::passfile_status::not_regular_file);
+    EXPECT_NE(not_file.warning.find("not a plain file"), std::string::npos);
+    auto fifo = dir.path + "/fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_EQ(pg::read_password_file(fifo, "h", 5432, "db", "app").status, pg::passfile_status::not_regular_file);
+    EXPECT_EQ(pg::read_password_file(dir.path + "/absent", "h", 5432, "db", "app").status,
+              pg::passfile_status::missing);
+}
+
+TEST(PostgresPassfile, ConnectionStringNamesTheFile) {
+    EXPECT_EQ(parse_ok("passfile=/etc/app/pgpass").passfile, "/etc/app/pgpass");
+    EXPECT_EQ(parse_ok("", env({{"PGPASSFILE", "/env/pgpass"}})).passfile, "/env/pgpass");
+    EXPECT_EQ(parse_ok("passfile=/str", env({{"PGPASSFILE", "/env/pgpass"}})).passfile, "/str");
+    EXPECT_EQ(parse_ok("", env({{"HOME", "/home/someone"}})).passfile, "/home/someone/.pgpass");
+    EXPECT_EQ(parse_ok("postgresql://h/db?passfile=%2Fa%2Fb").passfile, "/a/b");
+    EXPECT_EQ(pg::default_passfile(env({{"HOME", "/h"}})), "/h/.pgpass");
+    EXPECT_FALSE(pg::default_passfile(env()).empty()); // from the password database
+    // The file is read when connecting, not when parsing.
+    auto p = parse_ok("passfile=/nonexistent/pgpass host=h");
+    EXPECT_TRUE(p.password.empty());
+    EXPECT_TRUE(pg::connect_params{}.passfile.empty());
+}
+
+// --- connection service file -------------------------------------------------------------
+
+namespace {
+
+cirrus::error_code parse_code(std::string_view s, const pg::env_lookup& e, std::string& message) {
+    pg::connect_params p;
+    pg::diagnostics diag;
+    auto ec = pg::parse_connection_string(s, p, &diag, e);
+    message = diag.message;
+    return ec;
+}
+
+} // namespace
+
+TEST(PostgresService, SectionsAndPrecedence) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("services.conf",
+                          "# connection services\n"
+                          "[other]\n"
+                          "host=other.example.com\n"
+                          "\n"
+                          "  [reporting]   \n"
+                          "\thost=reports.example.com  \n"
+                          "port=6543\n"
+                          "dbname=reports\n"
+                          "user=reporter\n"
+                          "# a comment inside the section\n"
+                          "sslmode=verify-full\n"
+                          "application_name=a=b c\n"
+                          "port=1111\n" // the first occurrence wins
+                          "[reporting-old]\n"
+                          "host=old.example.com\n"
+                          "[last]\n"
+                          "dbname=last\n");
+    auto e = env({{"PGSERVICEFILE", file}, {"PGUSER", "envuser"}, {"PGDATABASE", "envdb"},
+                  {"PGAPPNAME", "envapp"}, {"PGCONNECT_TIMEOUT", "7"}});
+    auto p = parse_ok("service=reporting", e);
+    ASSERT_EQ(p.hosts.size(), 1u);
+    EXPECT_EQ(p.hosts[0].host, "reports.example.com");
+    EXPECT_EQ(p.hosts[0].port, 6543);
+    EXPECT_EQ(p.database, "reports");           // the service wins over the environment
+    EXPECT_EQ(p.user, "reporter");
+    EXPECT_EQ(p.ssl, pg::ssl_mode::verify_full);
+    EXPECT_EQ(p.application_name, "a=b c");     // the value is everything after the first '='
+    EXPECT_EQ(p.connect_timeout, 7s);           // what the service leaves out: the environment
+
+    // The connection string wins over the service.
+    auto q = parse_ok("service=reporting dbname=mine port=7000", e);
+    EXPECT_EQ(q.database, "mine");
+    EXPECT_EQ(q.hosts[0].port, 7000);
+    EXPECT_EQ(q.hosts[0].host, "reports.example.com");
+    EXPECT_EQ(q.user, "reporter");
+
+    // PGSERVICE names the service when the string does not; URIs take it as a parameter.
+    auto by_env = env({{"PGSERVICEFILE", file}, {"PGSERVICE", "last"}});
+    EXPECT_EQ(parse_ok("user=u", by_env).database, "last");
+    EXPECT_EQ(parse_ok("service=other user=u", by_env).hosts[0].host, "other.example.com");
+    auto uri = parse_ok("postgresql:///?service=reporting&dbname=x", e);
+    EXPECT_EQ(uri.hosts[0].host, "reports.example.com");
+    EXPECT_EQ(uri.database, "x");
+    // "[reporting-old]" is not "[reporting]", nor the other way round.
+    EXPECT_EQ(parse_ok("service=reporting-old", e).hosts[0].host, "old.example.com");
+}
+
+TEST(PostgresService, UserFileThenSystemFile) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    std::filesystem::create_directories(dir.path + "/home");
+    std::filesystem::create_directories(dir.path + "/etc");
+    dir.write("home/.pg_service.conf", "[mine]\nhost=mine.example.com\n[both]\nhost=user-wins\n");
+    dir.write("etc/pg_service.conf", "[shared]\nhost=shared.example.com\n[both]\nhost=system\n", 0644);
+    auto e = env({{"HOME", dir.path + "/home"}, {"PGSYSCONFDIR", dir.path + "/etc"}});
+    EXPECT_EQ(parse_ok("service=mine", e).hosts[0].host, "mine.example.com");
+    EXPECT_EQ(parse_ok("service=shared", e).hosts[0].host, "shared.example.com");
+    EXPECT_EQ(parse_ok("service=both", e).hosts[0].host, "user-wins");
+    // Without ~/.pg_service.conf only the system file is searched.
+    auto no_home = env({{"HOME", dir.path + "/nowhere"}, {"PGSYSCONFDIR", dir.path + "/etc"}});
+    EXPECT_EQ(parse_ok("service=both", no_home).hosts[0].host, "system");
+    // PGSERVICEFILE replaces ~/.pg_service.conf.
+    auto f = dir.write("alt.conf", "[mine]\nhost=alt.example.com\n");
+    auto alt = env({{"HOME", dir.path + "/home"}, {"PGSERVICEFILE", f}, {"PGSYSCONFDIR", dir.path + "/etc"}});
+    EXPECT_EQ(parse_ok("service=mine", alt).hosts[0].host, "alt.example.com");
+    EXPECT_EQ(parse_ok("service=shared", alt).hosts[0].host, "shared.example.com");
+}
+
+TEST(PostgresService, ErrorsAreTypedAndNeverShowValues) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("svc.conf", "[ok]\nhost=h\n"
+                                      "[no-equals]\npassword=hunter2-secret\nhost h\n"
+                                      "[unknown-key]\npassword=hunter2-secret\ncolour=blue\n"
+                                      "[spaced-key]\nhost = h\n"
+                                      "[nested]\nservice=ok\n"
+                                      "[bad-value]\npassword=hunter2-secret\nsslmode=sometimes\n");
+    auto e = env({{"PGSERVICEFILE", file}, {"HOME", dir.path}});
+    std::string msg;
+    EXPECT_EQ(parse_code("service=absent", e, msg), pg::client_errc::service_not_found);
+    EXPECT_NE(msg.find("definition of service \"absent\" not found"), std::string::npos) << msg;
+    EXPECT_EQ(parse_code("", env({{"PGSERVICEFILE", file}, {"PGSERVICE", "absent"}}), msg),
+              pg::client_errc::service_not_found);
+
+    EXPECT_EQ(parse_code("service=no-equals", e, msg), pg::client_errc::invalid_service_file);
+    EXPECT_NE(msg.find("syntax error in service file \"" + file + "\", line 5"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("hunter2"), std::string::npos);
+    EXPECT_EQ(parse_code("service=unknown-key", e, msg), pg::client_errc::invalid_service_file);
+    EXPECT_NE(msg.find("line 8"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("hunter2"), std::string::npos);
+    EXPECT_EQ(parse_code("service=spaced-key", e, msg), pg::client_errc::invalid_service_file);
+    EXPECT_EQ(parse_code("service=nested", e, msg), pg::client_errc::invalid_service_file);
+    EXPECT_NE(msg.find("nested service"), std::string::npos) << msg;
+    EXPECT_EQ(parse_code("service=bad-value", e, msg), pg::client_errc::invalid_connection_string);
+    EXPECT_EQ(msg.find("hunter2"), std::string::npos);
+    // An error in another section does not matter.
+    EXPECT_EQ(parse_ok("service=ok", e).hosts[0].host, "h");
+
+    // A PGSERVICEFILE that does not exist is an error (a missing ~/.pg_service.conf is not).
+    EXPECT_EQ(parse_code("service=ok", env({{"PGSERVICEFILE", dir.path + "/absent.conf"}}), msg),
+              pg::client_errc::invalid_service_file);
+    EXPECT_NE(msg.find("not found"), std::string::npos);
+    EXPECT_EQ(parse_code("service=ok", env({{"HOME", dir.path + "/absent"}}), msg), pg::client_errc::service_not_found);
+}
+
+TEST(PostgresService, PasswordAndPassfileFromTheService) {
+    temp_dir dir;
+    ASSERT_FALSE(dir.path.empty());
+    auto file = dir.write("svc.conf", "[app]\nhost=h\nuser=app\npassword=from-service\n"
+                                      "[nopw]\nhost=h\npassfile=/svc/pgpass\n");
+    auto e = env({{"PGSERVICEFILE", file}, {"PGPASSWORD", "from-env"}});
+    EXPECT_EQ(parse_ok("service=app", e).password, "from-service");
+    EXPECT_EQ(parse_ok("service=app password=from-string", e).password, "from-string");
+    auto nopw = parse_ok("service=nopw", env({{"PGSERVICEFILE", file}}));
+    EXPECT_TRUE(nopw.password.empty());
+    EXPECT_EQ(nopw.passfile, "/svc/pgpass");
 }

@@ -1,5 +1,6 @@
 // Framing, backend message parsers, frontend message writers, the response collector,
-// SCRAM-SHA-256 and md5 auth, and the SQLSTATE error categories, from canned bytes.
+// SCRAM-SHA-256 (with SASLprep) and md5 auth, and the SQLSTATE error categories, from
+// canned bytes.
 
 #include <cirrus/postgres/detail/collector.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
@@ -10,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pg = cirrus::postgres;
@@ -433,6 +436,95 @@ TEST(PostgresScram, RandomNoncesDiffer) {
     auto fa = a.client_first(), fb = b.client_first();
     EXPECT_NE(fa, fb);
     EXPECT_EQ(fa.size(), std::string("n,,n=,r=").size() + 24);
+}
+
+// SASLprep as PostgreSQL's pg_saslprep applies it (RFC 4013 examples, PostgreSQL's
+// deviations, NFKC).
+namespace {
+std::pair<pd::saslprep_status, std::string> prep(std::string_view in) {
+    std::string out;
+    auto st = pd::saslprep(in, out);
+    return {st, out};
+}
+} // namespace
+
+TEST(PostgresSaslprep, Rfc4013Examples) {
+    using st = pd::saslprep_status;
+    EXPECT_EQ(prep("I\u00ADX"), std::pair(st::success, "IX"s));       // SOFT HYPHEN mapped to nothing
+    EXPECT_EQ(prep("user"), std::pair(st::success, "user"s));
+    EXPECT_EQ(prep("USER"), std::pair(st::success, "USER"s));          // case preserved
+    EXPECT_EQ(prep("\u00AA"), std::pair(st::success, "a"s));           // NFKC
+    EXPECT_EQ(prep("\u2168"), std::pair(st::success, "IX"s));          // ROMAN NUMERAL NINE
+    EXPECT_EQ(prep("\u0627\u0031").first, st::prohibited);             // bidi: RandALCat not last
+    // PostgreSQL returns pure ASCII unchanged, so the RFC's prohibited U+0007 passes.
+    EXPECT_EQ(prep("\x07"), std::pair(st::success, "\x07"s));
+    EXPECT_EQ(prep("\u00E9\x07").first, st::prohibited);
+}
+
+TEST(PostgresSaslprep, MappingAndNormalization) {
+    using st = pd::saslprep_status;
+    // U+00A0 NO-BREAK SPACE and U+3000 IDEOGRAPHIC SPACE become U+0020; U+FEFF and U+FE0F
+    // vanish. U+200B ZERO WIDTH SPACE is in both tables; PostgreSQL maps it to a space.
+    EXPECT_EQ(prep("a\u00A0b\u3000c\uFEFFd\uFE0F"), std::pair(st::success, "a b cd"s));
+    EXPECT_EQ(prep("a\u200Bb\u00E9"), std::pair(st::success, "a b\u00E9"s));
+    // Composed and decomposed forms agree.
+    EXPECT_EQ(prep("cafe\u0301"), std::pair(st::success, "caf\u00E9"s));
+    EXPECT_EQ(prep("caf\u00E9"), std::pair(st::success, "caf\u00E9"s));
+    // Canonical reordering before composition: U+0323 (class 220) before U+0302 (230).
+    EXPECT_EQ(prep("a\u0302\u0323"), prep("a\u0323\u0302"));
+    EXPECT_EQ(prep("a\u0323\u0302").second, "\u1EAD");
+    // Compatibility mappings: ligature, full-width, superscript, a long Arabic ligature.
+    EXPECT_EQ(prep("\uFB01x").second, "fix");
+    EXPECT_EQ(prep("\uFF21\uFF42\uFF43").second, "Abc");
+    EXPECT_EQ(prep("x\u00B2").second, "x2");
+    EXPECT_EQ(prep("\uFDFA").second, "\u0635\u0644\u0649 \u0627\u0644\u0644\u0647 \u0639\u0644\u064A\u0647 "
+                                     "\u0648\u0633\u0644\u0645");
+    // Hangul: conjoining jamo compose, syllables stay; compatibility jamo map to conjoining ones.
+    EXPECT_EQ(prep("\u1100\u1161\u11A8").second, "\uAC01");
+    EXPECT_EQ(prep("\uAC00\u11A8").second, "\uAC01");
+    EXPECT_EQ(prep("\u3131\u314F").second, "\uAC00");
+    // Reordering puts U+0301 (class 230) before U+0315 (232), so it composes; across a
+    // starter nothing composes.
+    EXPECT_EQ(prep("e\u0315\u0301").second, "\u00E9\u0315");
+    EXPECT_EQ(prep("eb\u0301").second, "eb\u0301");
+    // Supplementary planes: MATHEMATICAL BOLD CAPITAL A, a CJK compatibility ideograph.
+    EXPECT_EQ(prep("\U0001D400").second, "A");
+    EXPECT_EQ(prep("\U0002F800").second, "\u4E3D");
+}
+
+TEST(PostgresSaslprep, RefusalsFallBackToRawBytes) {
+    using st = pd::saslprep_status;
+    EXPECT_EQ(prep("\xC3").first, st::invalid_utf8);                  // truncated
+    EXPECT_EQ(prep("\xC0\xAF").first, st::invalid_utf8);              // overlong
+    EXPECT_EQ(prep("\xED\xA0\x80").first, st::invalid_utf8);          // surrogate
+    EXPECT_EQ(prep("\xF4\x90\x80\x80").first, st::invalid_utf8);      // above U+10FFFF
+    EXPECT_EQ(prep("a\xFF").first, st::invalid_utf8);
+    EXPECT_EQ(prep("\u00AD\uFEFF").first, st::prohibited);            // nothing left
+    EXPECT_EQ(prep("x\uE000").first, st::prohibited);                 // private use
+    EXPECT_EQ(prep("x\u0221").first, st::prohibited);                 // unassigned in Unicode 3.2
+    EXPECT_EQ(prep("x\U0001F600").first, st::prohibited);             // unassigned in Unicode 3.2
+    EXPECT_EQ(prep("\u200E\u00E9").first, st::prohibited);            // LEFT-TO-RIGHT MARK (C.8)
+    EXPECT_EQ(prep("\u05D0\u00E9\u05D1").first, st::prohibited);      // RandALCat with LCat
+    EXPECT_EQ(prep("\u05D0 1 \u05D1"), std::pair(st::success, "\u05D0 1 \u05D1"s));
+    EXPECT_EQ(prep(std::string(1025, 'a')).first, st::too_long);
+    EXPECT_EQ(prep(std::string(1022, 'a') + "\u00E9").first, st::success);
+    // SCRAM uses the raw bytes of a refused password, and the prepared form otherwise.
+    EXPECT_EQ(pd::scram_password("x\uE000e\u0301"), "x\uE000e\u0301");
+    EXPECT_EQ(pd::scram_password("\xC3"), "\xC3");
+    EXPECT_EQ(pd::scram_password("e\u0301\u00A0"), "\u00E9 ");
+}
+
+TEST(PostgresScram, PasswordGoesThroughSaslprep) {
+    // The expected proof and server signature are those of "caf\u00E9 password"; the client
+    // is given a decomposed "e\u0301", a no-break space and a soft hyphen.
+    pd::scram_client scram("cafe\u0301\u00A0pass\u00ADword", pd::scram_client::binding::none, {}, "user");
+    scram.client_first("rOprNGfwEbeRWgbNEkqO");
+    std::string final_msg;
+    ASSERT_FALSE(scram.server_first(
+        "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096", final_msg));
+    EXPECT_EQ(final_msg, "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+                         "p=y0rJ5smL9SpLgxuZdBPCsf5k9iEwAIzx45tpT/YLKnI=");
+    EXPECT_FALSE(scram.server_final("v=UP7Z7ubpfouPOvDAjnZh85pVI+zKKVYi8b7iHhWy/5w="));
 }
 
 TEST(PostgresMd5, PasswordHash) {

@@ -4,12 +4,22 @@
 //   "postgresql://app:secret@db.example.com:5432/app?sslmode=verify-full&application_name=x"
 //   "postgres://%2Fvar%2Frun%2Fpostgresql/app" (a Unix socket directory as host)
 //   "postgresql://h1:5432,h2:5433/app" (several hosts, tried in order)
-// plus the PG* environment variables for anything the string leaves out, then libpq's
-// defaults. Keywords the client does not implement are errors, not silently ignored.
+//   "service=reporting dbname=other" (the rest from the [reporting] section of a service file)
+// Each setting comes, as in libpq, from the string, else from the connection service
+// (`service` or PGSERVICE; ~/.pg_service.conf or PGSERVICEFILE, then
+// PGSYSCONFDIR/pg_service.conf), else from its PG* environment variable, else from libpq's
+// default. Keywords the client does not implement are errors, not silently ignored.
+//
+// Without a password, the password file (`passfile`, PGPASSFILE, default ~/.pgpass) is
+// searched when connecting, for each host as it is tried (read_password_file below). A
+// password file that group or others can access is ignored, as libpq does; the reason goes
+// to the connection's notice handler and into the diagnostics if the server then asks for
+// a password. Passwords never appear in errors or diagnostics.
 //
 // Differences from libpq: the default host is "localhost" (not the compiled-in socket
-// directory); ~/.pgpass, service files, GSSAPI and Kerberos are not supported;
-// target_session_attrs accepts only "any".
+// directory), and there is no compiled-in system configuration directory (only
+// PGSYSCONFDIR names one); LDAP lookups in service files, GSSAPI and Kerberos are not
+// supported; target_session_attrs accepts only "any".
 
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/hex.hpp>
@@ -17,10 +27,15 @@
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 
+#include <openssl/crypto.h>
+
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -54,6 +69,10 @@ struct connect_params {
     std::vector<host_spec> hosts;  // tried in order; empty means localhost:5432
     std::string user;
     std::string password;
+    // The password file searched per host when `password` is empty (see
+    // read_password_file). Connection strings set it to `passfile`, PGPASSFILE or
+    // ~/.pgpass; hand-built params use none unless it is set here.
+    std::string passfile;
     std::string database;
     std::string application_name;
     std::string options;           // command-line options for the server ("-c x=y")
@@ -291,6 +310,294 @@ inline bool parse_bool_option(std::string_view v, bool& out) {
     return true;
 }
 
+// Every keyword a connection string (or a service file) may hold.
+inline constexpr std::string_view connection_keywords[] = {
+    "host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "connect_timeout",
+    "client_encoding", "options", "application_name", "fallback_application_name",
+    "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+    "tcp_user_timeout", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslsni",
+    "sslnegotiation", "sslcompression", "ssl_min_protocol_version", "channel_binding",
+    "target_session_attrs", "gssencmode", "allow_cleartext_password", "replication"};
+
+inline bool is_connection_keyword(std::string_view k) {
+    return std::find(std::begin(connection_keywords), std::end(connection_keywords), k) != std::end(connection_keywords);
+}
+
+// The home directory as libpq finds it: HOME, else the password database.
+inline std::optional<std::string> home_directory(const env_lookup& env) {
+    if (auto home = env("HOME"); home && !home->empty()) return home;
+    std::vector<char> buf(16384);
+    passwd pw{};
+    passwd* found = nullptr;
+    if (::getpwuid_r(::geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found && found->pw_dir &&
+        found->pw_dir[0] != '\0')
+        return std::string(found->pw_dir);
+    return std::nullopt;
+}
+
+// An open file descriptor, closed on scope exit.
+struct unique_fd {
+    int fd = -1;
+    explicit unique_fd(int f) noexcept : fd(f) {}
+    unique_fd(const unique_fd&) = delete;
+    unique_fd& operator=(const unique_fd&) = delete;
+    ~unique_fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+// Reads the whole file behind fd into out; false on a read error.
+inline bool read_all(int fd, std::string& out) {
+    out.clear();
+    char chunk[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            OPENSSL_cleanse(chunk, sizeof chunk);
+            return false;
+        }
+        if (out.size() + static_cast<std::size_t>(n) > out.capacity()) {
+            // Grow by hand so no copy of the contents is left behind in freed memory.
+            std::string bigger;
+            bigger.reserve(std::max(out.capacity() * 2, out.size() + static_cast<std::size_t>(n)));
+            bigger.assign(out);
+            if (!out.empty()) OPENSSL_cleanse(out.data(), out.size());
+            out.swap(bigger);
+        }
+        out.append(chunk, static_cast<std::size_t>(n));
+    }
+    OPENSSL_cleanse(chunk, sizeof chunk);
+    return true;
+}
+
+// One field of a password file line against the wanted value: "*" matches anything,
+// otherwise the text (with "\:" and "\\" escapes) must equal the value. Returns the
+// position after the field's ':' or npos.
+inline std::size_t passfile_field(std::string_view line, std::size_t pos, std::string_view value) {
+    if (line.substr(pos, 2) == "*:") return pos + 2;
+    std::size_t v = 0;
+    while (pos < line.size()) {
+        bool escaped = line[pos] == '\\';
+        if (escaped && ++pos == line.size()) break;
+        char c = line[pos];
+        if (c == ':' && !escaped && v == value.size()) return pos + 1;
+        // An unescaped ':' may still match a ':' of the value (an IPv6 address), as in libpq.
+        if (v == value.size() || value[v] != c) break;
+        ++v;
+        ++pos;
+    }
+    return std::string_view::npos;
+}
+
+} // namespace detail
+
+// --- password file (libpq's ~/.pgpass) --------------------------------------------------
+
+// The text of a password file, searched for a host (see passfile_host), port, database and
+// user: lines "hostname:port:database:username:password", each of the first four fields
+// "*" or a literal; ':' and '\' inside a field escaped with '\'; lines starting with '#'
+// are comments. The password of the first matching line, or nullopt. As in libpq, nothing
+// is looked up for an empty database or user name.
+inline std::optional<std::string> match_password_file(std::string_view contents, std::string_view host,
+                                                      std::string_view port, std::string_view database,
+                                                      std::string_view user) {
+    if (database.empty() || user.empty()) return std::nullopt;
+    while (!contents.empty()) {
+        auto nl = contents.find('\n');
+        std::string_view line = contents.substr(0, nl);
+        contents = nl == std::string_view::npos ? std::string_view{} : contents.substr(nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+        if (line.empty() || line.front() == '#') continue;
+        std::size_t pos = 0;
+        for (std::string_view want : {host, port, database, user}) {
+            pos = detail::passfile_field(line, pos, want);
+            if (pos == std::string_view::npos) break;
+        }
+        if (pos == std::string_view::npos) continue;
+        // The password: up to the next unescaped ':' (the rest of the line is ignored).
+        std::string password;
+        for (; pos < line.size() && line[pos] != ':'; ++pos) {
+            if (line[pos] == '\\' && pos + 1 < line.size()) ++pos;
+            password.push_back(line[pos]);
+        }
+        return password;
+    }
+    return std::nullopt;
+}
+
+// libpq's compiled-in default socket directory: /tmp upstream, /var/run/postgresql in
+// Debian's and Red Hat's builds (/run/postgresql is the same place). A socket host naming
+// one of them matches password-file entries for "localhost", as in libpq.
+inline constexpr std::string_view default_socket_directories[] = {"/tmp", "/var/run/postgresql",
+                                                                  "/run/postgresql"};
+
+// The host name a password file is searched for when connecting to h, as libpq does: the
+// host, else the host address; "localhost" for a default socket directory.
+inline std::string passfile_host(const host_spec& h) {
+    if (h.host.empty()) return h.hostaddr.empty() ? std::string("localhost") : h.hostaddr;
+    for (auto dir : default_socket_directories)
+        if (h.host == dir) return "localhost";
+    return h.host;
+}
+
+enum class passfile_status {
+    found,            // a line matched; `password` holds its password
+    no_match,         // the file was read and no line matched
+    missing,          // no such file, or it cannot be opened or read (ignored silently, as libpq does)
+    not_regular_file, // ignored: not a plain file (`warning` says so)
+    insecure,         // ignored: group or others have access (`warning` says so)
+};
+
+struct passfile_result {
+    passfile_status status = passfile_status::missing;
+    std::string password;
+    // Why the file was ignored, in libpq's words; names the file, never a password.
+    std::string warning;
+
+    passfile_result() = default;
+    passfile_result(const passfile_result&) = delete;
+    passfile_result& operator=(const passfile_result&) = delete;
+    passfile_result(passfile_result&&) noexcept = default;
+    passfile_result& operator=(passfile_result&&) noexcept = default;
+    ~passfile_result() {
+        if (!password.empty()) OPENSSL_cleanse(password.data(), password.size());
+    }
+};
+
+// Reads the password file at `path` and searches it (match_password_file). On POSIX
+// systems a file that group or others can read, write or execute is ignored (libpq prints
+// a warning; here it is returned in `warning`).
+inline passfile_result read_password_file(const std::string& path, std::string_view host, std::uint16_t port,
+                                          std::string_view database, std::string_view user) {
+    passfile_result r;
+    if (path.empty() || database.empty() || user.empty()) return r;
+    // O_NONBLOCK: a FIFO in the file's place must not block the open.
+    detail::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    if (fd.fd < 0) return r;
+    struct stat st {};
+    if (::fstat(fd.fd, &st) != 0) return r;
+    if (!S_ISREG(st.st_mode)) {
+        r.status = passfile_status::not_regular_file;
+        r.warning = "password file \"" + path + "\" is not a plain file";
+        return r;
+    }
+    if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        r.status = passfile_status::insecure;
+        r.warning = "password file \"" + path +
+                    "\" has group or world access; permissions should be u=rw (0600) or less";
+        return r;
+    }
+    std::string contents;
+    bool ok = detail::read_all(fd.fd, contents);
+    if (ok) {
+        auto found = match_password_file(contents, host, std::to_string(port), database, user);
+        r.status = found ? passfile_status::found : passfile_status::no_match;
+        if (found) {
+            r.password = std::move(*found);
+        }
+    }
+    if (!contents.empty()) OPENSSL_cleanse(contents.data(), contents.size());
+    return r;
+}
+
+// The default password file: $HOME/.pgpass (HOME, else the password database), or "" when
+// no home directory is known.
+inline std::string default_passfile(const env_lookup& env = process_env) {
+    auto home = detail::home_directory(env);
+    return home ? *home + "/.pgpass" : std::string{};
+}
+
+// --- connection service file (libpq's pg_service.conf) ----------------------------------
+
+namespace detail {
+
+// Searches one service file for [service]. Returns an error for an unreadable file or a
+// syntax error; `found` tells whether the section exists. Settings go to `out` unless a
+// key is already there (the first occurrence wins, as in libpq).
+inline error_code parse_service_file(const std::string& path, std::string_view service, option_list& out,
+                                     bool& found, diagnostics* diag) {
+    found = false;
+    auto fail = [&](std::string text) {
+        if (diag) diag->assign_client(text);
+        return make_error_code(client_errc::invalid_service_file);
+    };
+    unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+    struct stat st {};
+    if (fd.fd < 0 || ::fstat(fd.fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return fail("service file \"" + path + "\" not found");
+    std::string contents;
+    if (!read_all(fd.fd, contents)) return fail("could not read service file \"" + path + "\"");
+    struct wipe {
+        std::string& s;
+        ~wipe() {
+            if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+        }
+    } wipe_contents{contents};
+
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+    std::string_view rest = contents;
+    int line_number = 0;
+    while (!rest.empty()) {
+        ++line_number;
+        auto nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+        while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') continue;
+        if (line.front() == '[') {
+            if (found) break; // the end of the wanted section
+            found = line.size() > service.size() + 1 && line.substr(1, service.size()) == service &&
+                    line[service.size() + 1] == ']';
+            continue;
+        }
+        if (!found) continue;
+        auto where = "service file \"" + path + "\", line " + std::to_string(line_number);
+        auto eq = line.find('=');
+        if (eq == std::string_view::npos) return fail("syntax error in " + where);
+        std::string_view key = line.substr(0, eq);
+        if (key == "service") return fail("nested service specifications not supported in " + where);
+        if (!is_connection_keyword(key)) return fail("syntax error in " + where);
+        bool present = std::any_of(out.begin(), out.end(), [&](const auto& kv) { return kv.first == key; });
+        if (!present) out.emplace_back(std::string(key), std::string(line.substr(eq + 1)));
+    }
+    return {};
+}
+
+// The settings of a connection service: PGSERVICEFILE (which must exist) or
+// ~/.pg_service.conf (if it exists), then PGSYSCONFDIR/pg_service.conf.
+inline error_code read_service(std::string_view service, const env_lookup& env, option_list& out,
+                               diagnostics* diag) {
+    out.clear();
+    bool found = false;
+    auto exists = [](const std::string& path) {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0;
+    };
+    std::string user_file;
+    if (auto f = env("PGSERVICEFILE")) {
+        user_file = *f;
+    } else if (auto home = home_directory(env)) {
+        user_file = *home + "/.pg_service.conf";
+        if (!exists(user_file)) user_file.clear();
+    }
+    if (!user_file.empty()) {
+        if (auto ec = parse_service_file(user_file, service, out, found, diag)) return ec;
+        if (found) return {};
+    }
+    if (auto dir = env("PGSYSCONFDIR"); dir && !dir->empty()) {
+        std::string system_file = *dir + "/pg_service.conf";
+        if (exists(system_file)) {
+            if (auto ec = parse_service_file(system_file, service, out, found, diag)) return ec;
+            if (found) return {};
+        }
+    }
+    if (diag) diag->assign_client("definition of service \"" + std::string(service) + "\" not found");
+    return make_error_code(client_errc::service_not_found);
+}
+
 } // namespace detail
 
 // Builds connect_params from keyword/value pairs (as parsed from a string), filling the
@@ -305,23 +612,30 @@ inline error_code make_connect_params(const detail::option_list& options, connec
             if (k == key) v = val;
         return v;
     };
-    static constexpr std::string_view known[] = {
-        "host", "hostaddr", "port", "dbname", "user", "password", "connect_timeout",
-        "client_encoding", "options", "application_name", "fallback_application_name",
-        "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
-        "tcp_user_timeout", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslsni",
-        "sslnegotiation", "sslcompression", "ssl_min_protocol_version", "channel_binding",
-        "target_session_attrs", "gssencmode", "allow_cleartext_password", "replication"};
     for (const auto& [k, v] : options) {
-        bool ok = false;
-        for (auto kk : known) ok = ok || k == kk;
-        if (!ok) {
+        if (!detail::is_connection_keyword(k)) {
             if (diag) diag->assign_client("invalid connection option \"" + k + "\"");
             return make_error_code(client_errc::invalid_connection_string);
         }
     }
+    // A connection service supplies what the string leaves out; the environment comes after
+    // both.
+    detail::option_list service_options;
+    {
+        std::optional<std::string> service = get("service");
+        if (!service || service->empty()) service = env("PGSERVICE");
+        if (service && !service->empty()) {
+            if (auto ec = detail::read_service(*service, env, service_options, diag)) return ec;
+        }
+    }
+    auto get_or_service = [&](std::string_view key) -> std::optional<std::string> {
+        if (auto v = get(key)) return v;
+        for (const auto& [k, val] : service_options)
+            if (k == key) return val;
+        return std::nullopt;
+    };
     auto value = [&](std::string_view key, std::string_view env_name) -> std::optional<std::string> {
-        if (auto v = get(key); v) return v;
+        if (auto v = get_or_service(key); v) return v;
         if (!env_name.empty()) {
             if (auto v = env(env_name); v) return v;
         }
@@ -366,10 +680,12 @@ inline error_code make_connect_params(const detail::option_list& options, connec
     if (auto v = nonempty("user", "PGUSER")) out.user = *v;
     else out.user = detail::os_user_name();
     if (auto v = value("password", "PGPASSWORD")) out.password = *v;
+    if (auto v = nonempty("passfile", "PGPASSFILE")) out.passfile = *v;
+    else out.passfile = default_passfile(env);
     if (auto v = nonempty("dbname", "PGDATABASE")) out.database = *v;
     else out.database = out.user;
     if (auto v = value("application_name", "PGAPPNAME")) out.application_name = *v;
-    else if (auto f = get("fallback_application_name")) out.application_name = *f;
+    else if (auto f = get_or_service("fallback_application_name")) out.application_name = *f;
     if (auto v = value("options", "PGOPTIONS")) out.options = *v;
 
     if (auto v = nonempty("client_encoding", "PGCLIENTENCODING")) {

@@ -51,6 +51,8 @@ enum class client_errc {
     commit_rolled_back,            // COMMIT of a failed transaction rolled it back
     copy_not_supported,            // COPY is not available through this call
     unexpected_message,            // a message that is valid but not expected now
+    service_not_found,             // the connection service is in no service file
+    invalid_service_file,          // a service file cannot be read or has a syntax error
 };
 
 namespace detail {
@@ -86,6 +88,8 @@ public:
         case client_errc::commit_rolled_back: return "COMMIT rolled back the failed transaction";
         case client_errc::copy_not_supported: return "COPY is not supported by this operation";
         case client_errc::unexpected_message: return "unexpected message from the server";
+        case client_errc::service_not_found: return "definition of the connection service not found";
+        case client_errc::invalid_service_file: return "invalid connection service file";
         }
         return "unknown postgres client error";
     }

@@ -196,6 +196,8 @@ public:
         error_code ec = make_error_code(client_errc::not_connected);
         for (const auto& host : p.hosts) {
             if (cancelled) break;
+            host_password password;
+            resolve_password(p, host, password);
             // libpq's attempt order per sslmode: prefer tries TLS then (on a failed
             // handshake or a server error over TLS) plain; allow tries plain then TLS.
             bool unix_socket = p.is_unix_socket(host);
@@ -210,7 +212,7 @@ public:
                 if (cancelled) break;
                 bool retry_possible = i + 1 < attempts.size();
                 bool retry = false;
-                ec = co_await connect_attempt(p, host, attempts[i], diag, retry);
+                ec = co_await connect_attempt(p, host, password, attempts[i], diag, retry);
                 if (!ec) break;
                 if (!retry || !retry_possible) break;
             }
@@ -771,7 +773,50 @@ private:
         co_return error_code{};
     }
 
-    asio::awaitable<error_code> connect_attempt(const connect_params& p, const host_spec& host, bool try_tls,
+    // The password for one host: the given one, else one from the password file.
+    struct host_password {
+        std::string_view password;
+        std::string from_file;    // the password file's password, wiped on destruction
+        std::string file_ignored; // why the password file was ignored (no password in it)
+
+        host_password() = default;
+        host_password(const host_password&) = delete;
+        host_password& operator=(const host_password&) = delete;
+        ~host_password() {
+            if (!from_file.empty()) OPENSSL_cleanse(from_file.data(), from_file.size());
+        }
+    };
+
+    // libpq searches the password file for each host when no password was given. A file
+    // ignored for its permissions is reported to the notice handler (libpq prints a
+    // warning) and later in the diagnostics if the server asks for a password.
+    void resolve_password(const connect_params& p, const host_spec& host, host_password& out) {
+        out.password = p.password;
+        if (!p.password.empty() || p.passfile.empty()) return;
+        auto r = read_password_file(p.passfile, passfile_host(host), host.port, p.database, p.user);
+        if (r.status == passfile_status::found) {
+            out.from_file = std::move(r.password);
+            out.password = out.from_file;
+        } else if (!r.warning.empty()) {
+            out.file_ignored = std::move(r.warning);
+            if (notice_handler_) {
+                notice n;
+                n.severity = "WARNING";
+                n.message = out.file_ignored;
+                notice_handler_(n);
+            }
+        }
+    }
+
+    static error_code no_password(const host_password& pw, diagnostics& diag) {
+        std::string text = "the server requested a password, but none was provided";
+        if (!pw.file_ignored.empty()) text += " (" + pw.file_ignored + ")";
+        diag.assign_client(text);
+        return make_error_code(client_errc::password_required);
+    }
+
+    asio::awaitable<error_code> connect_attempt(const connect_params& p, const host_spec& host,
+                                                const host_password& password, bool try_tls,
                                                 diagnostics& diag, bool& retry) {
         retry = false;
         diag.clear();
@@ -801,7 +846,7 @@ private:
         }
         if (!ec) {
             bool server_error = false;
-            ec = co_await startup(p, host, diag, server_error);
+            ec = co_await startup(p, host, password, diag, server_error);
             // A server error (for example a pg_hba.conf rule) is retried with the other
             // transport: plain after TLS for prefer, TLS after plain for allow.
             if (ec && server_error && ((p.ssl == ssl_mode::prefer && stream_.is_tls()) ||
@@ -821,8 +866,8 @@ private:
         co_return error_code{};
     }
 
-    asio::awaitable<error_code> startup(const connect_params& p, const host_spec& host, diagnostics& diag,
-                                        bool& server_error) {
+    asio::awaitable<error_code> startup(const connect_params& p, const host_spec& host, const host_password& pw,
+                                        diagnostics& diag, bool& server_error) {
         (void)host;
         server_error = false;
         std::vector<std::pair<std::string, std::string>> sp;
@@ -889,11 +934,8 @@ private:
                                            "refused (set allow_cleartext_password to permit it)");
                         co_return make_error_code(client_errc::cleartext_password_not_allowed);
                     }
-                    if (p.password.empty()) {
-                        diag.assign_client("the server requested a password, but none was provided");
-                        co_return make_error_code(client_errc::password_required);
-                    }
-                    if (auto wec = write_password(out_, p.password)) {
+                    if (pw.password.empty()) co_return no_password(pw, diag);
+                    if (auto wec = write_password(out_, pw.password)) {
                         out_.clear();
                         diag.assign_client("the password contains a NUL character");
                         co_return wec;
@@ -906,11 +948,8 @@ private:
                         diag.assign_client("channel binding required, but the server requested MD5 authentication");
                         co_return make_error_code(client_errc::channel_binding_required);
                     }
-                    if (p.password.empty()) {
-                        diag.assign_client("the server requested a password, but none was provided");
-                        co_return make_error_code(client_errc::password_required);
-                    }
-                    auto response = md5_password_response(p.user, p.password, req.data);
+                    if (pw.password.empty()) co_return no_password(pw, diag);
+                    auto response = md5_password_response(p.user, pw.password, req.data);
                     write_password(out_, response);
                     auth_mechanism_ = "md5";
                     if (auto wec = co_await flush()) co_return wec;
@@ -923,10 +962,7 @@ private:
                             plus = plus || mech == "SCRAM-SHA-256-PLUS";
                         }))
                         co_return pec;
-                    if (p.password.empty()) {
-                        diag.assign_client("the server requested a password, but none was provided");
-                        co_return make_error_code(client_errc::password_required);
-                    }
+                    if (pw.password.empty()) co_return no_password(pw, diag);
                     std::string cbind;
                     bool use_plus = false;
                     if (tls && plus && p.channel_binding != channel_binding_mode::disable) {
@@ -951,7 +987,7 @@ private:
                                    : (tls && p.channel_binding != channel_binding_mode::disable)
                                        ? scram_client::binding::unused
                                        : scram_client::binding::none;
-                    scram = std::make_unique<scram_client>(p.password, binding, std::move(cbind));
+                    scram = std::make_unique<scram_client>(pw.password, binding, std::move(cbind));
                     auto first = scram->client_first();
                     write_sasl_initial_response(out_, scram->mechanism(), first);
                     auth_mechanism_ = std::string(scram->mechanism());

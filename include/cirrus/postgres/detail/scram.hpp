@@ -3,8 +3,9 @@
 // tls-server-end-point), as PostgreSQL uses it: the user name in the SCRAM messages is
 // empty (the server takes it from the startup packet). Also the md5 password hash.
 //
-// The password is used only inside this file's computations and never copied into a
-// message, error or diagnostic.
+// The password is prepared with SASLprep (saslprep.hpp) as libpq and the server do, used
+// only inside this file's computations and never copied into a message, error or
+// diagnostic.
 
 #include <cirrus/core/base64.hpp>
 #include <cirrus/core/error.hpp>
@@ -12,6 +13,7 @@
 #include <cirrus/crypto/hmac.hpp>
 #include <cirrus/crypto/md5.hpp>
 #include <cirrus/crypto/sha256.hpp>
+#include <cirrus/postgres/detail/saslprep.hpp>
 #include <cirrus/postgres/error.hpp>
 
 #include <openssl/crypto.h>
@@ -60,9 +62,11 @@ public:
     };
 
     // cbind_data: the tls-server-end-point hash of the server certificate (binding::server_end_point).
+    // The password goes through SASLprep; where SASLprep refuses it (not UTF-8, prohibited
+    // characters) its raw bytes are used, as libpq does.
     scram_client(std::string_view password, binding b, std::string cbind_data = {},
                  std::string_view user = {})
-        : password_(password), binding_(b), cbind_data_(std::move(cbind_data)), user_(user) {}
+        : password_(scram_password(password)), binding_(b), cbind_data_(std::move(cbind_data)), user_(user) {}
 
     scram_client(const scram_client&) = delete;
     scram_client& operator=(const scram_client&) = delete;
