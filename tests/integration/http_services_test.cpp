@@ -452,6 +452,51 @@ TEST_F(VersityGw, TamperedChunkSignatureIsRejected) {
     EXPECT_EQ(send(ioc_, client_, bad, res), http::aws_errc::signature_does_not_match);
 }
 
+TEST_F(VersityGw, ChecksumTrailersSignedAndUnsigned) {
+    using alg = cirrus::crypto::checksum_algorithm;
+    const std::string data = pattern(100 * 1024 + 3, 4);
+    // Signed chunks and a signed trailer, from memory.
+    auto put = s3("PUT", object_path("trailer-signed.bin"), http::request_body::memory(data));
+    put.signing.payload = http::payload_signing::streaming;
+    put.signing.chunk_size = 16 * 1024;
+    put.signing.trailer_checksum = alg::crc32c;
+    http::response res;
+    auto ec = send(ioc_, client_, put, res);
+    ASSERT_FALSE(ec) << ec.message() << " " << res.diag.what();
+    const auto crc32c = cirrus::crypto::compute_checksum(alg::crc32c, data);
+    EXPECT_EQ(res.trailer_checksum, crc32c);
+    const http::header checksum_mode[] = {{"x-amz-checksum-mode", "ENABLED"}};
+    auto get = s3("GET", "/" + bucket_ + "/trailer-signed.bin");
+    get.headers = checksum_mode;
+    ASSERT_FALSE(send(ioc_, client_, get, res)) << res.diag.what();
+    EXPECT_TRUE(res.body == data);
+    EXPECT_EQ(res.header("x-amz-checksum-crc32c"), crc32c.view());
+
+    // Plain chunks and an unsigned trailer, from a generator.
+    std::size_t at = 0;
+    auto gen = http::request_body::generator(
+        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+            const std::size_t n = std::min(out.size(), data.size() - at);
+            std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
+            at += n;
+            return n;
+        },
+        data.size());
+    put = s3("PUT", object_path("trailer-unsigned.bin"), gen);
+    put.signing.payload = http::payload_signing::unsigned_payload;
+    put.signing.trailer_checksum = alg::crc64nvme;
+    ec = send(ioc_, client_, put, res);
+    ASSERT_FALSE(ec) << ec.message() << " " << res.diag.what();
+    const auto crc64 = cirrus::crypto::compute_checksum(alg::crc64nvme, data);
+    EXPECT_EQ(res.trailer_checksum, crc64);
+    get = s3("GET", "/" + bucket_ + "/trailer-unsigned.bin");
+    get.headers = checksum_mode;
+    ASSERT_FALSE(send(ioc_, client_, get, res)) << res.diag.what();
+    EXPECT_TRUE(res.body == data);
+    EXPECT_EQ(res.header("x-amz-checksum-crc64nvme"), crc64.view());
+    expect_no_leaks(client_);
+}
+
 TEST_F(VersityGw, UnsignedPayloadAndLargeUploadWithExpectContinue) {
     const std::string small = "unsigned payload body";
     auto put = s3("PUT", object_path("unsigned.txt"), http::request_body::memory(small));
@@ -596,6 +641,27 @@ TEST_F(MotoAuth, SignedStsIamAndS3RequestsAreVerified) {
     ec = send(ioc_, client_, {.endpoint = ep_, .path = object_path, .signing = s3}, res);
     ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(res.body, "moto body");
+
+    // Signed chunks with a signed checksum trailer: moto checks the request's signature
+    // (the chunk and trailer signatures it skips) and keeps the trailer's checksum when
+    // x-amz-sdk-checksum-algorithm names it (as the S3 client sends).
+    auto trailer_signing = s3;
+    trailer_signing.payload = http::payload_signing::streaming;
+    trailer_signing.trailer_checksum = cirrus::crypto::checksum_algorithm::sha256;
+    const std::string streamed = pattern(70 * 1024, 5);
+    const std::string streamed_path = bucket_path + "/trailer";
+    const http::header sdk_algorithm[] = {{"x-amz-sdk-checksum-algorithm", "SHA256"}};
+    ec = send(ioc_, client_,
+              {.endpoint = ep_, .method = http::verb::put, .path = streamed_path, .headers = sdk_algorithm,
+               .body = http::request_body::memory(streamed), .signing = trailer_signing},
+              res);
+    ASSERT_FALSE(ec) << ec.message() << " " << res.diag.what();
+    const http::header checksum_mode[] = {{"x-amz-checksum-mode", "ENABLED"}};
+    ec = send(ioc_, client_, {.endpoint = ep_, .path = streamed_path, .headers = checksum_mode, .signing = s3}, res);
+    ASSERT_FALSE(ec) << ec.message() << " " << res.diag.what();
+    EXPECT_TRUE(res.body == streamed);
+    EXPECT_EQ(res.header("x-amz-checksum-sha256"),
+              cirrus::crypto::compute_checksum(cirrus::crypto::checksum_algorithm::sha256, streamed).view());
 
     // A wrong secret for a known key, and an unknown key.
     const cirrus::auth::credentials wrong{key.access_key_id, "wrong-secret", "", std::nullopt};

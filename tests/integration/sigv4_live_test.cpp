@@ -283,6 +283,115 @@ TEST_F(Versitygw, AwsChunkedUnsignedPayloadWithCrc32cTrailer) {
     EXPECT_EQ(get("trailer/bad.bin").status, 404u);
 }
 
+// Signed chunks and a signed checksum trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER):
+//   ... 0;chunk-signature=<sig>\r\nx-amz-checksum-<alg>:<base64>\r\nx-amz-trailer-signature:<sig>\r\n\r\n
+// `tamper` may change the body after every signature is made.
+enum class trailer_tamper { none, value, signature };
+
+http_response signed_trailer_upload(signed_sender& s3, const std::string& path, std::string_view query,
+                                    std::string_view data, cirrus::crypto::checksum_algorithm a, std::size_t chunk,
+                                    trailer_tamper tamper = trailer_tamper::none) {
+    const std::string name(cirrus::crypto::checksum_header_name(a));
+    const std::string line = name + ":" + cirrus::crypto::compute_checksum(a, data).str();
+    const auto encoded_length = sigv4::chunked::signed_trailer_encoded_length(data.size(), chunk, line.size());
+    headers_t headers{{"host", s3.ep.host_header()},
+                      {"content-encoding", "aws-chunked"},
+                      {"content-length", std::to_string(encoded_length)},
+                      {"x-amz-decoded-content-length", std::to_string(data.size())},
+                      {"x-amz-trailer", name}};
+    std::vector<sigv4::header> views;
+    for (const auto& [n, v] : headers) views.push_back({n, v});
+    sigv4::signing_params params{.region = s3.region, .service = "s3", .time = std::chrono::system_clock::now(),
+                                 .rules = sigv4::uri_rules::s3,
+                                 .payload_hash = sigv4::payload::streaming_signed_trailer,
+                                 .content_sha256_header = true};
+    sigv4::signature_headers out;
+    EXPECT_FALSE(s3.signer.sign({"PUT", path, query, views}, s3.creds, params, out));
+    headers.emplace_back("x-amz-date", std::string(out.amz_date));
+    headers.emplace_back("x-amz-content-sha256", std::string(out.content_sha256));
+    headers.emplace_back("authorization", std::string(out.authorization));
+    auto chunks = sigv4::make_chunk_signer(s3.signer, s3.creds, params, out.signature);
+    std::string body;
+    for (std::size_t off = 0; off < data.size(); off += chunk) {
+        auto piece = data.substr(off, chunk);
+        sigv4::chunk_signer::append_chunk_header(body, piece.size(), chunks.sign_chunk(piece));
+        body.append(piece);
+        body.append("\r\n");
+    }
+    sigv4::chunk_signer::append_chunk_header(body, 0, chunks.sign_chunk(std::string_view{}));
+    const std::size_t value_at = body.size() + name.size() + 1;
+    body += line + "\r\n";
+    body += "x-amz-trailer-signature:" + std::string(chunks.sign_trailer(line + "\n")) + "\r\n\r\n";
+    EXPECT_EQ(body.size(), encoded_length);
+    if (tamper == trailer_tamper::value) {
+        // A well-formed checksum of other data, in place of the signed one.
+        const auto other = cirrus::crypto::compute_checksum(a, "other data");
+        body.replace(value_at, other.view().size(), other.view());
+    } else if (tamper == trailer_tamper::signature) {
+        const std::size_t sig_at = body.size() - 4 - 64;
+        body[sig_at] = body[sig_at] == '0' ? '1' : '0';
+    }
+    std::string target = path;
+    if (!query.empty()) target += "?" + std::string(query);
+    return cirrus::test::http_exchange(s3.ep, "PUT", target, headers, body);
+}
+
+TEST_F(Versitygw, AwsChunkedSignedTrailerIsVerified) {
+    using alg = cirrus::crypto::checksum_algorithm;
+    const std::string data = make_body(70000);
+    for (alg a : {alg::crc32c, alg::crc64nvme, alg::sha256}) {
+        const std::string key = "signed-trailer/" + std::string(cirrus::crypto::algorithm_name(a));
+        SCOPED_TRACE(key);
+        auto res = signed_trailer_upload(s3, object_path(key), "", data, a, 16384);
+        ASSERT_EQ(res.status, 200u) << res.body;
+        auto got = s3.send("GET", object_path(key), "", {{"x-amz-checksum-mode", "ENABLED"}}, "");
+        ASSERT_EQ(got.status, 200u);
+        EXPECT_EQ(got.body, data);
+        EXPECT_EQ(got.headers[std::string(cirrus::crypto::checksum_header_name(a))],
+                  cirrus::crypto::compute_checksum(a, data).view());
+    }
+
+    // A trailer value changed after signing: the data no longer match it.
+    auto res = signed_trailer_upload(s3, object_path("signed-trailer/bad-value"), "", data, alg::crc32c, 16384,
+                                     trailer_tamper::value);
+    EXPECT_EQ(res.status, 400u) << res.body;
+    EXPECT_EQ(xml_text(res.body, "Code"), "BadDigest") << res.body;
+    EXPECT_EQ(get("signed-trailer/bad-value").status, 404u);
+
+    // The right value under a trailer signature with one character changed.
+    res = signed_trailer_upload(s3, object_path("signed-trailer/bad-signature"), "", data, alg::crc32c, 16384,
+                                trailer_tamper::signature);
+    EXPECT_EQ(res.status, 403u) << res.body;
+    EXPECT_EQ(xml_text(res.body, "Code"), "SignatureDoesNotMatch") << res.body;
+    EXPECT_EQ(get("signed-trailer/bad-signature").status, 404u);
+}
+
+TEST_F(Versitygw, AwsChunkedSignedTrailerOnUploadPart) {
+    using alg = cirrus::crypto::checksum_algorithm;
+    const std::string key = "signed-trailer/multipart.bin";
+    auto created = s3.send("POST", object_path(key), "uploads=", {{"x-amz-checksum-algorithm", "SHA256"}}, "");
+    ASSERT_EQ(created.status, 200u) << created.body;
+    const std::string upload_id = xml_text(created.body, "UploadId");
+    ASSERT_FALSE(upload_id.empty()) << created.body;
+    const std::string query = "partNumber=1&uploadId=" + cirrus::uri::encode(upload_id);
+    const std::string data = make_body(40000);
+
+    auto bad = signed_trailer_upload(s3, object_path(key), query, data, alg::sha256, 8192, trailer_tamper::signature);
+    EXPECT_EQ(bad.status, 403u) << bad.body;
+    EXPECT_EQ(xml_text(bad.body, "Code"), "SignatureDoesNotMatch") << bad.body;
+
+    auto part = signed_trailer_upload(s3, object_path(key), query, data, alg::sha256, 8192);
+    ASSERT_EQ(part.status, 200u) << part.body;
+    const std::string value = cirrus::crypto::compute_checksum(alg::sha256, data).str();
+    EXPECT_EQ(part.headers["x-amz-checksum-sha256"], value);
+    const std::string complete = "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" +
+                                 part.headers["etag"] + "</ETag><ChecksumSHA256>" + value +
+                                 "</ChecksumSHA256></Part></CompleteMultipartUpload>";
+    auto done = s3.send("POST", object_path(key), "uploadId=" + cirrus::uri::encode(upload_id), {}, complete);
+    ASSERT_EQ(done.status, 200u) << done.body;
+    EXPECT_EQ(get(key).body, data);
+}
+
 // ---- moto: signatures recomputed by botocore --------------------------------------------
 
 class Moto : public testing::Test {

@@ -122,6 +122,7 @@ struct recorded_request {
     std::string method;
     std::string target;
     std::map<std::string, std::string> headers; // lower-case names
+    std::vector<std::pair<std::string, std::string>> header_lines; // as received, repeats kept
     std::string body;
     std::size_t connection = 0; // index of the connection it came on
 };
@@ -370,6 +371,7 @@ private:
             std::string name(f.name_string());
             for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
             r.headers[name] = std::string(f.value());
+            r.header_lines.emplace_back(std::move(name), std::string(f.value()));
         }
         r.body = req.body();
         r.connection = index;

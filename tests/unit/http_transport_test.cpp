@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <thread>
@@ -1181,4 +1183,354 @@ TEST(Observer, AttemptsLatencyBytesAndRequestIdWithoutSecrets) {
     EXPECT_NE(wire.headers.at("authorization").find("Signature="), std::string::npos);
     EXPECT_EQ(wire.headers.at("x-amz-security-token"), "session-token-value");
     EXPECT_EQ(res.diag.what().find("super-secret-key"), std::string::npos);
+}
+
+// ---------------------------------------------------------------- aws-chunked trailers
+
+#include <cirrus/crypto/checksum.hpp>
+#include <cirrus/crypto/hmac.hpp>
+
+namespace {
+
+std::string hex_of(const cirrus::crypto::sha256_digest& d) { return cirrus::hex::encode(d); }
+
+// SigV4 worked out here step by step from the specification, to check the transport's
+// signatures without going through its signer.
+struct reference_signature {
+    cirrus::crypto::sha256_digest key{};
+    std::string amz_date, scope;
+
+    reference_signature(std::string_view secret, std::string_view date_time, std::string_view region,
+                        std::string_view service)
+        : amz_date(date_time) {
+        namespace crypto = cirrus::crypto;
+        const std::string day(date_time.substr(0, 8));
+        const auto k_date = crypto::hmac_sha256("AWS4" + std::string(secret), day);
+        const auto k_region = crypto::hmac_sha256(k_date, region);
+        const auto k_service = crypto::hmac_sha256(k_region, service);
+        key = crypto::hmac_sha256(k_service, "aws4_request");
+        scope = day + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+    }
+    std::string sign(std::string_view string_to_sign) const {
+        return hex_of(cirrus::crypto::hmac_sha256(key, string_to_sign));
+    }
+    // The seed: the request's own signature, over the headers it names as signed.
+    std::string seed(const cirrus::test::recorded_request& r, std::string_view path, std::string_view signed_headers) const {
+        std::string canonical = r.method + "\n" + std::string(path) + "\n\n";
+        for (std::string_view rest = signed_headers; !rest.empty();) {
+            const auto semi = rest.find(';');
+            const std::string name(rest.substr(0, semi));
+            rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+            canonical += name + ":" + r.headers.at(name) + "\n";
+        }
+        canonical += "\n" + std::string(signed_headers) + "\n" + r.headers.at("x-amz-content-sha256");
+        return sign("AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + hex_of(cirrus::crypto::sha256(canonical)));
+    }
+    std::string chunk(std::string_view previous, std::string_view data) const {
+        return sign("AWS4-HMAC-SHA256-PAYLOAD\n" + amz_date + "\n" + scope + "\n" + std::string(previous) + "\n" +
+                    std::string(cirrus::crypto::empty_sha256_hex) + "\n" + hex_of(cirrus::crypto::sha256(data)));
+    }
+    std::string trailer(std::string_view previous, std::string_view canonical_trailer) const {
+        return sign("AWS4-HMAC-SHA256-TRAILER\n" + amz_date + "\n" + scope + "\n" + std::string(previous) + "\n" +
+                    hex_of(cirrus::crypto::sha256(canonical_trailer)));
+    }
+};
+
+std::string authorization_part(std::string_view authorization, std::string_view key) {
+    const auto at = authorization.find(key);
+    if (at == std::string_view::npos) return {};
+    const auto from = at + key.size();
+    return std::string(authorization.substr(from, authorization.find(',', from) - from));
+}
+
+std::string hex_size(std::size_t n) {
+    char digits[16];
+    const auto r = std::to_chars(digits, digits + sizeof digits, n, 16);
+    return std::string(digits, r.ptr);
+}
+
+// The unsigned form, byte for byte: <hex>\r\n<data>\r\n ... 0\r\n<name>:<value>\r\n\r\n
+std::string unsigned_trailer_wire(std::string_view data, std::size_t chunk, cirrus::crypto::checksum_algorithm a) {
+    std::string wire;
+    for (std::size_t off = 0; off < data.size(); off += chunk) {
+        const auto piece = data.substr(off, chunk);
+        wire += hex_size(piece.size()) + "\r\n" + std::string(piece) + "\r\n";
+    }
+    wire += "0\r\n" + std::string(cirrus::crypto::checksum_header_name(a)) + ":" +
+            cirrus::crypto::compute_checksum(a, data).str() + "\r\n\r\n";
+    return wire;
+}
+
+// How many times a header line arrived.
+std::size_t header_count(const cirrus::test::recorded_request& r, std::string_view name) {
+    return static_cast<std::size_t>(std::count_if(r.header_lines.begin(), r.header_lines.end(),
+                                                  [&](const auto& h) { return h.first == name; }));
+}
+
+} // namespace
+
+TEST(Trailers, SignedChunksAndSignedTrailerByteForByte) {
+    test_server server;
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    const auto ep = endpoint_of(server);
+    const std::string data = pattern(20000, 5); // chunks of 8192, 8192 and 3616 bytes
+    auto signing = s3_signing();
+    signing.payload = http::payload_signing::streaming;
+    signing.chunk_size = 8192;
+    signing.trailer_checksum = cirrus::crypto::checksum_algorithm::crc32c;
+    const http::header headers[] = {{"Content-Encoding", "gzip"}, {"x-amz-meta-k", "v"}};
+    http::response res;
+    ASSERT_FALSE(send(ioc, c,
+                      {.endpoint = ep, .method = http::verb::put, .path = "/b/k", .headers = headers,
+                       .body = http::request_body::memory(data), .signing = signing},
+                      res));
+    // A second request on the same connection: it is read right only if the first one's
+    // Content-Length covered its body exactly.
+    ASSERT_FALSE(send(ioc, c, {.endpoint = ep, .path = "/after"}, res));
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 2u);
+    EXPECT_EQ(reqs[1].target, "/after");
+    EXPECT_EQ(reqs[1].connection, reqs[0].connection);
+    EXPECT_TRUE(res.connection_reused);
+
+    const auto& r = reqs[0];
+    EXPECT_EQ(r.headers.at("x-amz-content-sha256"), "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+    EXPECT_EQ(r.headers.at("x-amz-trailer"), "x-amz-checksum-crc32c");
+    EXPECT_EQ(r.headers.at("x-amz-decoded-content-length"), "20000");
+    EXPECT_EQ(r.headers.at("content-encoding"), "aws-chunked,gzip");
+    EXPECT_EQ(header_count(r, "content-encoding"), 1u);
+    EXPECT_EQ(r.headers.at("content-length"), std::to_string(r.body.size()));
+    const std::string authorization = r.headers.at("authorization");
+    const std::string signed_headers = authorization_part(authorization, "SignedHeaders=");
+    EXPECT_EQ(signed_headers, "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
+                              "x-amz-meta-k;x-amz-trailer");
+
+    // Every signature, recomputed from the specification.
+    const reference_signature ref("test-secret", r.headers.at("x-amz-date"), "us-east-1", "s3");
+    const std::string seed = ref.seed(r, "/b/k", signed_headers);
+    EXPECT_EQ(authorization_part(authorization, "Signature="), seed);
+    std::string expected, previous = seed;
+    for (std::size_t off = 0; off < data.size(); off += 8192) {
+        const std::string piece = data.substr(off, 8192);
+        previous = ref.chunk(previous, piece);
+        expected += hex_size(piece.size()) + ";chunk-signature=" + previous + "\r\n" + piece + "\r\n";
+    }
+    previous = ref.chunk(previous, "");
+    const std::string value = cirrus::crypto::compute_checksum(cirrus::crypto::checksum_algorithm::crc32c, data).str();
+    const std::string trailer_line = "x-amz-checksum-crc32c:" + value;
+    const std::string tail = "0;chunk-signature=" + previous + "\r\n" + trailer_line + "\r\n" +
+                             "x-amz-trailer-signature:" + ref.trailer(previous, trailer_line + "\n") + "\r\n\r\n";
+    expected += tail;
+    ASSERT_GE(r.body.size(), tail.size());
+    EXPECT_EQ(r.body.substr(r.body.size() - tail.size()), tail);
+    EXPECT_TRUE(r.body == expected);
+    EXPECT_EQ(r.body.size(), expected.size());
+    // The client reports what it sent.
+    ASSERT_FALSE(send(ioc, c,
+                      {.endpoint = ep, .method = http::verb::put, .path = "/b/k", .headers = headers,
+                       .body = http::request_body::memory(data), .signing = signing},
+                      res));
+    EXPECT_EQ(res.trailer_checksum, value);
+    expect_no_leaks(c);
+}
+
+TEST(Trailers, UnsignedChunksAndTrailerFromAFile) {
+    temp_dir dir;
+    const std::string content = pattern(40000, 9);
+    const auto path = dir.write("body.bin", content);
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    test_server server;
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    const auto ep = endpoint_of(server);
+    using alg = cirrus::crypto::checksum_algorithm;
+    for (alg a : {alg::crc64nvme, alg::sha256}) {
+        auto signing = s3_signing();
+        signing.payload = http::payload_signing::unsigned_payload;
+        signing.chunk_size = 16384;
+        signing.trailer_checksum = a;
+        http::response res;
+        ASSERT_FALSE(send(ioc, c,
+                          {.endpoint = ep, .method = http::verb::put, .path = "/b/k",
+                           .body = http::request_body::file(fd, 100, 30000), .signing = signing},
+                          res));
+        const auto r = server.requests().back();
+        const std::string slice = content.substr(100, 30000);
+        EXPECT_EQ(r.headers.at("x-amz-content-sha256"), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        EXPECT_EQ(r.headers.at("x-amz-trailer"), cirrus::crypto::checksum_header_name(a));
+        EXPECT_EQ(r.headers.at("content-encoding"), "aws-chunked");
+        EXPECT_EQ(r.headers.at("x-amz-decoded-content-length"), "30000");
+        const std::string expected = unsigned_trailer_wire(slice, 16384, a);
+        EXPECT_EQ(r.headers.at("content-length"), std::to_string(expected.size()));
+        EXPECT_TRUE(r.body == expected) << r.body.substr(r.body.size() - std::min<std::size_t>(r.body.size(), 100));
+        EXPECT_EQ(res.trailer_checksum, cirrus::crypto::compute_checksum(a, slice));
+        // The seed signature covers the trailer's name and the unsigned payload constant.
+        const std::string signed_headers = authorization_part(r.headers.at("authorization"), "SignedHeaders=");
+        EXPECT_NE(signed_headers.find("x-amz-trailer"), std::string::npos);
+        const reference_signature ref("test-secret", r.headers.at("x-amz-date"), "us-east-1", "s3");
+        EXPECT_EQ(authorization_part(r.headers.at("authorization"), "Signature="), ref.seed(r, "/b/k", signed_headers));
+    }
+    ::close(fd);
+    // Both requests, and this one, on one connection: each body was exactly its Content-Length.
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = ep, .path = "/after"}, res));
+    EXPECT_EQ(server.connections(), 1u);
+    EXPECT_EQ(server.requests().back().target, "/after");
+    expect_no_leaks(c);
+}
+
+TEST(Trailers, AutomaticIsSignedOverPlainHttpAndUnsignedOverTls) {
+    const std::string data = pattern(1000, 2);
+    auto signing = s3_signing();
+    signing.trailer_checksum = cirrus::crypto::checksum_algorithm::crc32;
+    {
+        test_server server;
+        asio::io_context ioc;
+        http::client c(ioc.get_executor(), fast_retries());
+        http::response res;
+        ASSERT_FALSE(send(ioc, c,
+                          {.endpoint = endpoint_of(server), .method = http::verb::put, .path = "/b/k",
+                           .body = http::request_body::memory(data), .signing = signing},
+                          res));
+        const auto r = server.requests().at(0);
+        EXPECT_EQ(r.headers.at("x-amz-content-sha256"), "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+        EXPECT_NE(r.body.find(";chunk-signature="), std::string::npos);
+        EXPECT_NE(r.body.find("\r\nx-amz-trailer-signature:"), std::string::npos);
+    }
+    {
+        const auto pki = cirrus::test::test_pki::make({"IP:127.0.0.1"});
+        temp_dir dir;
+        test_server server(&pki);
+        asio::io_context ioc;
+        auto o = fast_retries();
+        o.tls.ca_file = dir.write("ca.pem", pki.ca_cert_pem);
+        http::client c(ioc.get_executor(), o);
+        http::response res;
+        ASSERT_FALSE(send(ioc, c,
+                          {.endpoint = http::endpoint(http::scheme::https, "127.0.0.1", server.port()),
+                           .method = http::verb::put, .path = "/b/k", .body = http::request_body::memory(data),
+                           .signing = signing},
+                          res));
+        const auto r = server.requests().at(0);
+        EXPECT_EQ(r.headers.at("x-amz-content-sha256"), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+        EXPECT_TRUE(r.body == unsigned_trailer_wire(data, 64 * 1024, cirrus::crypto::checksum_algorithm::crc32));
+    }
+}
+
+TEST(Trailers, RetryRewindsTheGeneratorAndRecomputesTheChecksum) {
+    test_server server;
+    server.push(server_action::s3_error(503, "SlowDown", "slow"));
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    const std::string data = pattern(50000, 4);
+    std::size_t at = 0;
+    int rewinds = 0;
+    auto gen = http::request_body::generator(
+        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+            const std::size_t n = std::min<std::size_t>({out.size(), data.size() - at, 5000});
+            std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
+            at += n;
+            return n;
+        },
+        data.size(),
+        [&] {
+            ++rewinds;
+            at = 0;
+            return true;
+        });
+    auto signing = s3_signing();
+    signing.payload = http::payload_signing::streaming;
+    signing.trailer_checksum = cirrus::crypto::checksum_algorithm::sha1;
+    http::response res;
+    ASSERT_FALSE(send(ioc, c,
+                      {.endpoint = endpoint_of(server), .method = http::verb::put, .path = "/b/k", .body = gen,
+                       .signing = signing},
+                      res));
+    EXPECT_EQ(res.attempts, 2u);
+    EXPECT_EQ(rewinds, 1);
+    const auto expected = cirrus::crypto::compute_checksum(cirrus::crypto::checksum_algorithm::sha1, data);
+    EXPECT_EQ(res.trailer_checksum, expected);
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 2u);
+    for (const auto& r : reqs) {
+        // Each attempt carries the checksum of the whole body, and signatures of its own.
+        EXPECT_NE(r.body.find("\r\nx-amz-checksum-sha1:" + expected.str() + "\r\nx-amz-trailer-signature:"),
+                  std::string::npos);
+        const reference_signature ref("test-secret", r.headers.at("x-amz-date"), "us-east-1", "s3");
+        std::string previous = authorization_part(r.headers.at("authorization"), "Signature=");
+        for (std::size_t off = 0; off < data.size(); off += 64 * 1024) previous = ref.chunk(previous, data.substr(off, 64 * 1024));
+        previous = ref.chunk(previous, "");
+        const std::string line = "x-amz-checksum-sha1:" + expected.str();
+        EXPECT_TRUE(r.body.ends_with("0;chunk-signature=" + previous + "\r\n" + line +
+                                     "\r\nx-amz-trailer-signature:" + ref.trailer(previous, line + "\n") + "\r\n\r\n"));
+        EXPECT_EQ(r.headers.at("content-length"), std::to_string(r.body.size()));
+    }
+    expect_no_leaks(c);
+}
+
+TEST(Trailers, WhatCannotCarryATrailerIsRefusedBeforeSending) {
+    test_server server;
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    const auto ep = endpoint_of(server);
+    auto signing = s3_signing();
+    signing.trailer_checksum = cirrus::crypto::checksum_algorithm::crc32c;
+    http::response res;
+    // A generator of unknown size: the Content-Length would be unknown.
+    auto unknown = http::request_body::generator([](std::span<std::uint8_t>) -> cirrus::result<std::size_t> {
+        return std::size_t{0};
+    });
+    EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = unknown, .signing = signing}, res),
+              cirrus::errc::invalid_argument);
+    // A payload hash over the whole body leaves no room for a trailer.
+    for (auto mode : {http::payload_signing::sha256, http::payload_signing::precomputed}) {
+        auto s = signing;
+        s.payload = mode;
+        s.payload_hash = "UNSIGNED-PAYLOAD";
+        EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = http::request_body::memory("x"),
+                                .signing = s},
+                       res),
+                  cirrus::errc::invalid_argument);
+    }
+    // The framing headers belong to the transport.
+    const http::header own[] = {{"x-amz-trailer", "x-amz-checksum-crc32c"}};
+    EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .headers = own,
+                            .body = http::request_body::memory("x"), .signing = signing},
+                   res),
+              cirrus::errc::invalid_argument);
+    EXPECT_TRUE(server.requests().empty());
+
+    // Without credentials: the unsigned form, still announced in x-amz-content-sha256.
+    http::signing_options anonymous{.content_sha256_header = true,
+                                    .trailer_checksum = cirrus::crypto::checksum_algorithm::crc32c};
+    ASSERT_FALSE(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = http::request_body::memory("abc"),
+                               .signing = anonymous},
+                      res));
+    const auto r = server.requests().at(0);
+    EXPECT_EQ(r.headers.count("authorization"), 0u);
+    EXPECT_EQ(r.headers.at("x-amz-content-sha256"), "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    EXPECT_TRUE(r.body == unsigned_trailer_wire("abc", 64 * 1024, cirrus::crypto::checksum_algorithm::crc32c)) << r.body;
+    expect_no_leaks(c);
+}
+
+TEST(Trailers, ContentEncodingOfTheRequestFollowsAwsChunkedInOneHeader) {
+    test_server server;
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    auto signing = s3_signing();
+    signing.payload = http::payload_signing::streaming; // signed streaming, no trailer
+    const http::header headers[] = {{"content-encoding", "gzip"}, {"Content-Encoding", "aws-chunked, br"}};
+    http::response res;
+    ASSERT_FALSE(send(ioc, c,
+                      {.endpoint = endpoint_of(server), .method = http::verb::put, .path = "/b/k", .headers = headers,
+                       .body = http::request_body::memory("zipped"), .signing = signing},
+                      res));
+    const auto r = server.requests().at(0);
+    EXPECT_EQ(header_count(r, "content-encoding"), 1u);
+    EXPECT_EQ(r.headers.at("content-encoding"), "aws-chunked,gzip,br");
+    const std::string signed_headers = authorization_part(r.headers.at("authorization"), "SignedHeaders=");
+    const reference_signature ref("test-secret", r.headers.at("x-amz-date"), "us-east-1", "s3");
+    EXPECT_EQ(authorization_part(r.headers.at("authorization"), "Signature="), ref.seed(r, "/b/k", signed_headers));
 }

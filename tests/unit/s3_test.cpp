@@ -670,31 +670,3 @@ TEST(S3Response, ObjectInfoFromHeaders) {
     res.headers.set("Content-Length", "x1");
     EXPECT_EQ(sd::read_object_info(res, o), cirrus::errc::protocol_error);
 }
-
-TEST(S3Request, TrailerFraming) {
-    const std::string data(70000, 'z');
-    std::size_t pos = 0;
-    sd::trailer_framer framer(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
-            const std::size_t n = std::min(out.size(), data.size() - pos);
-            std::memcpy(out.data(), data.data() + pos, n);
-            pos += n;
-            return n;
-        },
-        data.size(), 65536, s3::checksum_algorithm::crc32c);
-    std::string wire;
-    std::uint8_t buf[1000];
-    for (;;) {
-        auto r = framer.fill(buf);
-        ASSERT_TRUE(r);
-        if (*r == 0) break;
-        wire.append(reinterpret_cast<const char*>(buf), *r);
-    }
-    EXPECT_EQ(wire.size(), sd::trailer_framer::encoded_length(data.size(), 65536, s3::checksum_algorithm::crc32c));
-    EXPECT_TRUE(wire.starts_with("10000\r\nzzz"));
-    const std::string expected_trailer =
-        "\r\n0\r\nx-amz-checksum-crc32c:" +
-        cirrus::crypto::compute_checksum(s3::checksum_algorithm::crc32c, data).str() + "\r\n\r\n";
-    EXPECT_TRUE(wire.ends_with(expected_trailer)) << wire.substr(wire.size() - 60);
-    EXPECT_NE(wire.find("\r\n1170\r\n"), std::string::npos);
-}

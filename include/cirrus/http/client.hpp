@@ -87,7 +87,22 @@ inline error_code make_plan(const client_state& st, const request& req, request_
     plan.decoded_length = b.type() == request_body::kind::none ? 0 : b.size().value_or(0);
 
     payload_signing mode = req.signing.payload;
-    if (plan.sign && mode == payload_signing::automatic) {
+    if (const auto& trailer = req.signing.trailer_checksum) {
+        // A trailer needs the size up front (Content-Length covers the framing) and an
+        // aws-chunked payload hash; the SDKs' choice for automatic: signed chunks where
+        // nothing else protects the body, none over TLS.
+        if (!known) return make_error_code(cirrus::errc::invalid_argument);
+        if (!plan.sign) mode = payload_signing::unsigned_payload;
+        else if (mode == payload_signing::automatic)
+            mode = req.endpoint.scheme == scheme::https ? payload_signing::unsigned_payload : payload_signing::streaming;
+        if (mode != payload_signing::unsigned_payload && mode != payload_signing::streaming)
+            return make_error_code(cirrus::errc::invalid_argument);
+        plan.trailer = *trailer;
+        plan.frame = framing::aws_chunked;
+        plan.chunk_signatures = mode == payload_signing::streaming;
+        plan.payload_hash = plan.chunk_signatures ? auth::sigv4::payload::streaming_signed_trailer
+                                                  : auth::sigv4::payload::streaming_unsigned_trailer;
+    } else if (plan.sign && mode == payload_signing::automatic) {
         if (b.type() == request_body::kind::none || b.type() == request_body::kind::memory || !is_s3_style(req))
             mode = payload_signing::sha256;
         else if (req.endpoint.scheme == scheme::https || !known)
@@ -95,7 +110,7 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         else
             mode = payload_signing::streaming;
     }
-    if (plan.sign) {
+    if (plan.sign && !plan.trailer) {
         switch (mode) {
         case payload_signing::automatic:
         case payload_signing::sha256: {
@@ -141,6 +156,7 @@ inline error_code make_plan(const client_state& st, const request& req, request_
             if (!known || b.type() == request_body::kind::none) return make_error_code(cirrus::errc::invalid_argument);
             plan.payload_hash = auth::sigv4::payload::streaming_signed;
             plan.frame = framing::aws_chunked;
+            plan.chunk_signatures = true;
             break;
         }
     }
@@ -148,8 +164,36 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         plan.frame = framing::chunked;
 
     if (plan.frame == framing::aws_chunked) {
-        plan.content_length = auth::sigv4::chunked::signed_encoded_length(plan.decoded_length, plan.chunk_size);
+        namespace chunked = auth::sigv4::chunked;
+        if (plan.trailer) {
+            const std::uint64_t line = crypto::checksum_header_name(*plan.trailer).size() + 1 +
+                                       base64::encoded_size(crypto::checksum_size(*plan.trailer));
+            plan.content_length = plan.chunk_signatures
+                                      ? chunked::signed_trailer_encoded_length(plan.decoded_length, plan.chunk_size, line)
+                                      : chunked::unsigned_encoded_length(plan.decoded_length, plan.chunk_size, line);
+        } else {
+            plan.content_length = chunked::signed_encoded_length(plan.decoded_length, plan.chunk_size);
+        }
         plan.has_content_length = true;
+        // The transport frames the body: the headers that describe the framing are its own,
+        // and the request's content codings follow "aws-chunked" in one header.
+        for (const auto& f : req.headers) {
+            if (iequals(f.name, "x-amz-decoded-content-length") || iequals(f.name, "x-amz-trailer"))
+                return make_error_code(cirrus::errc::invalid_argument);
+            if (!iequals(f.name, "content-encoding")) continue;
+            for (std::string_view rest = f.value; !rest.empty();) {
+                const auto comma = rest.find(',');
+                std::string_view coding = rest.substr(0, comma);
+                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+                if (coding.empty() || iequals(coding, "aws-chunked")) continue;
+                if (plan.content_encoding_storage.empty()) plan.content_encoding_storage = "aws-chunked";
+                plan.content_encoding_storage += ',';
+                plan.content_encoding_storage += coding;
+            }
+        }
+        if (!plan.content_encoding_storage.empty()) plan.content_encoding = plan.content_encoding_storage;
         const auto r = std::to_chars(plan.decoded_length_text.data(),
                                      plan.decoded_length_text.data() + plan.decoded_length_text.size(),
                                      plan.decoded_length);
@@ -241,10 +285,15 @@ public:
             headers_.clear();
             headers_.push_back({"Host", plan.host_header});
             for (const auto& f : req_.headers)
-                headers_.push_back({f.name, is_secret_header(f.name) ? redacted : f.value});
+                if (!folded_into_framing(plan, f.name))
+                    headers_.push_back({f.name, is_secret_header(f.name) ? redacted : f.value});
             if (plan.frame == framing::aws_chunked) {
-                headers_.push_back({"Content-Encoding", "aws-chunked"});
+                headers_.push_back({"Content-Encoding", plan.content_encoding});
                 headers_.push_back({"x-amz-decoded-content-length", plan.decoded_length_view});
+                if (plan.trailer)
+                    headers_.push_back({"x-amz-trailer", crypto::checksum_header_name(*plan.trailer)});
+                if (!plan.sign && req_.signing.content_sha256_header)
+                    headers_.push_back({"X-Amz-Content-Sha256", plan.payload_hash});
             }
             if (plan.frame == framing::chunked) {
                 headers_.push_back({"Transfer-Encoding", "chunked"});

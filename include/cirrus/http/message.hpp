@@ -5,6 +5,7 @@
 #include <cirrus/auth/credentials.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/core/diagnostics.hpp>
+#include <cirrus/crypto/checksum.hpp>
 #include <cirrus/http/body.hpp>
 #include <cirrus/http/endpoint.hpp>
 
@@ -14,6 +15,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,7 +26,8 @@ using verb = boost::beast::http::verb;
 using header = auth::sigv4::header; // {name, value}, both views
 using fields = boost::beast::http::fields;
 
-// How the body enters the signature.
+// How the body enters the signature. With signing_options::trailer_checksum set, only
+// automatic, unsigned_payload and streaming apply (see there).
 enum class payload_signing {
     automatic,   // SHA-256 of memory bodies; UNSIGNED-PAYLOAD for file and generator bodies over
                  // TLS; aws-chunked signed streaming for them over plain HTTP (size must be known)
@@ -43,6 +46,14 @@ struct signing_options {
     std::string_view payload_hash = {};      // for payload_signing::precomputed
     bool content_sha256_header = false;      // send and sign x-amz-content-sha256 (S3)
     std::size_t chunk_size = 64 * 1024;      // aws-chunked data bytes per chunk
+    // A checksum of the body, computed while it is sent and sent after it as an aws-chunked
+    // trailer (x-amz-trailer: x-amz-checksum-<alg>). The body's size must be known.
+    //   streaming:        signed chunks and a signed trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER)
+    //   unsigned_payload: plain chunks and an unsigned trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER)
+    //   automatic:        signed over plain HTTP, unsigned over TLS
+    // sha256 and precomputed cannot carry a trailer (errc::invalid_argument). An unsigned
+    // request (no credentials) gets the unsigned form.
+    std::optional<crypto::checksum_algorithm> trailer_checksum = {};
 };
 
 struct request {
@@ -67,6 +78,9 @@ struct response {
     std::uint64_t body_size = 0;     // bytes delivered to the sink by the final attempt
     unsigned attempts = 0;           // attempts made, the final one included
     bool connection_reused = false;  // the final attempt ran on a pooled connection
+    // The trailer checksum the final attempt sent (signing_options::trailer_checksum), as
+    // base64; empty when there was none or the body was not sent in full.
+    crypto::checksum_value trailer_checksum = {};
     diagnostics diag = {};           // on failure, what the server (or the client) said
 
     std::string_view header(std::string_view name) const {
@@ -80,6 +94,7 @@ struct response {
         body_size = 0;
         attempts = 0;
         connection_reused = false;
+        trailer_checksum = {};
         diag.clear();
     }
 };

@@ -5,6 +5,11 @@
 // request is signed with that constant as payload hash, and its signature seeds a chain
 // in which each chunk is signed over the previous signature and the chunk's SHA-256:
 //   <hex size>;chunk-signature=<64 hex>\r\n<data>\r\n   ...   0;chunk-signature=<sig>\r\n\r\n
+// Signed streaming with a trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER): signed
+// chunks as above, then after the final chunk the trailing header and its signature (over
+// the final chunk's signature and the SHA-256 of "x-amz-checksum-crc32c:<base64>\n"):
+//   ...   0;chunk-signature=<sig>\r\nx-amz-checksum-crc32c:<base64>\r\n
+//   x-amz-trailer-signature:<64 hex>\r\n\r\n
 // Unsigned streaming with a trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER): plain chunks,
 // then the trailing checksum header after the final zero-size chunk:
 //   <hex size>\r\n<data>\r\n   ...   0\r\nx-amz-checksum-crc32c:<base64>\r\n\r\n
@@ -38,14 +43,25 @@ constexpr std::uint64_t signed_chunk_length(std::uint64_t size) noexcept {
     return hex_digits(size) + signature_extension.size() + 64 + 2 + size + 2;
 }
 
+inline constexpr std::string_view trailer_signature_name = "x-amz-trailer-signature";
+
 // Content-Length of a signed aws-chunked body: full chunks of `chunk_size`, one partial
-// chunk, the final empty chunk, and (with a trailer) the signed trailer block.
+// chunk and the final empty chunk.
 constexpr std::uint64_t signed_encoded_length(std::uint64_t decoded_length, std::uint64_t chunk_size) noexcept {
     const std::uint64_t full = chunk_size == 0 ? 0 : decoded_length / chunk_size;
     const std::uint64_t rest = chunk_size == 0 ? decoded_length : decoded_length % chunk_size;
     std::uint64_t total = full * signed_chunk_length(chunk_size);
     if (rest != 0) total += signed_chunk_length(rest);
     return total + signed_chunk_length(0);
+}
+
+// Content-Length of a signed aws-chunked body with one trailer header `<name>:<value>\r\n`
+// of the given length (name + ':' + value) and the trailer signature line after it.
+constexpr std::uint64_t signed_trailer_encoded_length(std::uint64_t decoded_length, std::uint64_t chunk_size,
+                                                      std::uint64_t trailer_line_length) noexcept {
+    // The final chunk's closing "\r\n" (counted in signed_encoded_length) ends the trailer block.
+    return signed_encoded_length(decoded_length, chunk_size) + trailer_line_length + 2 +
+           trailer_signature_name.size() + 1 + 64 + 2;
 }
 
 // Content-Length of an unsigned aws-chunked body with one trailer header

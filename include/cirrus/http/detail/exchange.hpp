@@ -1,12 +1,14 @@
 #pragma once
 // One request/response exchange on one connection: sign, write the head and the body
 // (memory gathered with the head; files and generators through a bounded scratch buffer;
-// identity, chunked or aws-chunked framing; 100-continue), then read the response into the
-// sink, or, for a failure status, read the error envelope.
+// identity, chunked or aws-chunked framing, with or without chunk signatures and a checksum
+// trailer; 100-continue), then read the response into the sink, or, for a failure status,
+// read the error envelope.
 
 #include <cirrus/core/ascii.hpp>
 #include <cirrus/auth/sigv4/chunked.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/sha256.hpp>
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/detail/pool.hpp>
@@ -41,6 +43,11 @@ enum class framing { identity, chunked, aws_chunked };
 struct request_plan {
     bool sign = false;
     framing frame = framing::identity;
+    bool chunk_signatures = false;      // aws-chunked: a signature per chunk (and on the trailer)
+    std::optional<crypto::checksum_algorithm> trailer; // aws-chunked: a checksum trailer
+    // aws-chunked: "aws-chunked", then the request's own Content-Encoding values, if any
+    std::string_view content_encoding = "aws-chunked";
+    std::string content_encoding_storage;
     std::string_view payload_hash;      // what the signature covers
     std::array<char, 64> hash_storage{};
     std::uint64_t decoded_length = 0;   // body bytes (known-size bodies)
@@ -64,6 +71,7 @@ struct attempt_result {
     std::uint64_t bytes_received = 0;
     std::chrono::system_clock::time_point signed_at{};
     std::array<char, 16> amz_date{};
+    crypto::checksum_value trailer_checksum; // what the trailer carried, once it was written
 };
 
 // Appends into a fixed array sized for the longest chunk frame.
@@ -83,6 +91,12 @@ constexpr bool is_token_char(char c) noexcept {
 }
 
 using ascii::iequals;
+
+// With aws-chunked framing the request's own Content-Encoding goes out folded into the
+// transport's one ("aws-chunked,gzip"), not as a header of its own.
+inline bool folded_into_framing(const request_plan& plan, std::string_view name) noexcept {
+    return plan.frame == framing::aws_chunked && iequals(name, "content-encoding");
+}
 
 inline bool valid_target_part(std::string_view s) noexcept {
     for (char c : s) {
@@ -128,15 +142,29 @@ inline error_code build_head(buffer& h, const request& req, const request_plan& 
             iequals(f.name, "connection"))
             return make_error_code(cirrus::errc::invalid_argument);
         if (iequals(f.name, "user-agent")) has_user_agent = true;
+        if (folded_into_framing(plan, f.name)) continue;
         h.append(f.name);
         h.append(": ");
         h.append(f.value);
         h.append("\r\n");
     }
     if (plan.frame == framing::aws_chunked) {
-        h.append("Content-Encoding: aws-chunked\r\nx-amz-decoded-content-length: ");
+        h.append("Content-Encoding: ");
+        h.append(plan.content_encoding);
+        h.append("\r\nx-amz-decoded-content-length: ");
         h.append(plan.decoded_length_view);
         h.append("\r\n");
+        if (plan.trailer) {
+            h.append("x-amz-trailer: ");
+            h.append(crypto::checksum_header_name(*plan.trailer));
+            h.append("\r\n");
+        }
+        if (sig.authorization.empty() && req.signing.content_sha256_header) {
+            // An unsigned request still tells the server how the body is framed.
+            h.append("X-Amz-Content-Sha256: ");
+            h.append(plan.payload_hash);
+            h.append("\r\n");
+        }
     }
     if (!sig.authorization.empty()) {
         h.append("X-Amz-Date: ");
@@ -235,8 +263,44 @@ inline void configure_parser(response_parser& p, const request& req, const clien
     if (req.method == verb::head) p.skip(true);
 }
 
+// The end of an aws-chunked body: the final empty chunk (signed when `chunks` is given),
+// then the trailer, if any, and its signature:
+//   0[;chunk-signature=<sig>]\r\n[<name>:<value>\r\n[x-amz-trailer-signature:<sig>\r\n]]\r\n
+// Returns the bytes written at `out`, which must hold 256.
+inline std::size_t write_aws_chunked_end(char* out, auth::sigv4::chunk_signer* chunks,
+                                         std::optional<crypto::checksum_algorithm> trailer,
+                                         const crypto::checksum_value& value) {
+    buffer_ref_writer w{out};
+    w.append("0");
+    if (chunks != nullptr) {
+        w.append(auth::sigv4::chunked::signature_extension);
+        w.append(chunks->sign_chunk(std::span<const std::uint8_t>{}));
+    }
+    w.append("\r\n");
+    if (trailer) {
+        const std::size_t line = w.size;
+        w.append(crypto::checksum_header_name(*trailer));
+        w.append(":");
+        w.append(value.view());
+        if (chunks != nullptr) {
+            // Signed over its canonical form, "<name>:<value>\n".
+            w.append("\n");
+            const auto signature = chunks->sign_trailer(std::string_view(out + line, w.size - line));
+            --w.size;
+            w.append("\r\n");
+            w.append(auth::sigv4::chunked::trailer_signature_name);
+            w.append(":");
+            w.append(signature);
+        }
+        w.append("\r\n");
+    }
+    w.append("\r\n");
+    return w.size;
+}
+
 // Writes the body with the plan's framing. Memory bodies are sent from the caller's memory;
-// files and generators pass through the connection's scratch buffer.
+// files and generators pass through the connection's scratch buffer. A trailer checksum is
+// computed on the way, afresh on every attempt.
 inline asio::awaitable<error_code> write_body(const client_state& st, connection& c, const request& req,
                                               const request_plan& plan, auth::sigv4::chunk_signer* chunks,
                                               attempt_result& ar) {
@@ -255,7 +319,9 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
     std::uint8_t* scratch = b.type() == request_body::kind::memory ? nullptr : c.scratch_buffer(piece);
     const bool known = b.size().has_value();
     std::uint64_t offset = 0;
-    std::array<char, 128> frame{};
+    std::optional<crypto::checksum_hasher> checksum;
+    if (plan.trailer) checksum.emplace(*plan.trailer);
+    std::array<char, 256> frame{};
     static constexpr char crlf[] = "\r\n";
     for (;;) {
         std::span<const std::uint8_t> data;
@@ -287,15 +353,15 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
             if (plan.frame == framing::chunked) {
                 co_await asio::async_write(c.io, asio::buffer("0\r\n\r\n", 5), with_ec(ec));
             } else if (plan.frame == framing::aws_chunked) {
-                const auto signature = chunks->sign_chunk(std::span<const std::uint8_t>{});
-                buffer_ref_writer w{frame.data()};
-                w.append("0;chunk-signature=");
-                w.append(signature);
-                w.append("\r\n\r\n");
-                co_await asio::async_write(c.io, asio::buffer(frame.data(), w.size), with_ec(ec));
+                crypto::checksum_value value;
+                if (checksum) value = checksum->finish();
+                const std::size_t n = write_aws_chunked_end(frame.data(), chunks, plan.trailer, value);
+                co_await asio::async_write(c.io, asio::buffer(frame.data(), n), with_ec(ec));
+                if (!ec) ar.trailer_checksum = value;
             }
             co_return ec;
         }
+        if (checksum) checksum->update(data);
         if (plan.frame == framing::identity) {
             co_await asio::async_write(c.io, asio::buffer(data.data(), data.size()), with_ec(ec));
         } else {
@@ -303,7 +369,7 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
             char digits[16];
             const char* end = auth::sigv4::chunked::write_hex_size(data.size(), digits);
             w.append(std::string_view(digits, static_cast<std::size_t>(end - digits)));
-            if (plan.frame == framing::aws_chunked) {
+            if (chunks != nullptr) {
                 w.append(auth::sigv4::chunked::signature_extension);
                 w.append(chunks->sign_chunk(data));
             }
@@ -444,10 +510,11 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     c.sign_headers.clear();
     c.sign_headers.push_back({"host", plan.host_header});
     for (const auto& f : req.headers)
-        if (!iequals(f.name, "host")) c.sign_headers.push_back(f);
+        if (!iequals(f.name, "host") && !folded_into_framing(plan, f.name)) c.sign_headers.push_back(f);
     if (plan.frame == framing::aws_chunked) {
-        c.sign_headers.push_back({"content-encoding", "aws-chunked"});
+        c.sign_headers.push_back({"content-encoding", plan.content_encoding});
         c.sign_headers.push_back({"x-amz-decoded-content-length", plan.decoded_length_view});
+        if (plan.trailer) c.sign_headers.push_back({"x-amz-trailer", crypto::checksum_header_name(*plan.trailer)});
     }
     auth::sigv4::signature_headers sig{};
     auth::sigv4::signing_params params{};
@@ -466,7 +533,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     }
     if (auto e = build_head(c.head, req, plan, sig, o.user_agent)) co_return e;
     std::optional<auth::sigv4::chunk_signer> chunks;
-    if (plan.frame == framing::aws_chunked)
+    if (plan.chunk_signatures)
         chunks.emplace(auth::sigv4::make_chunk_signer(c.signer, *req.signing.credentials, params, sig.signature));
 
     error_code ec;
@@ -514,7 +581,10 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                 }
             }
         }
-        if (!ec && !final_before_body) ec = co_await write_body(st, c, req, plan, chunks ? &*chunks : nullptr, ar);
+        if (!ec && !final_before_body) {
+            ec = co_await write_body(st, c, req, plan, chunks ? &*chunks : nullptr, ar);
+            res.trailer_checksum = ar.trailer_checksum;
+        }
     }
     bool body_incomplete = false;
     if (ec) {

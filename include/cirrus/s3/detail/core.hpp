@@ -107,6 +107,7 @@ struct exchange {
     http::response_sink sink = {};
     http::payload_signing payload = http::payload_signing::automatic;
     std::string_view payload_hash = {};
+    std::optional<crypto::checksum_algorithm> trailer_checksum = {}; // sent as an aws-chunked trailer
     http::response res;
 
     auth::credentials creds;
@@ -124,8 +125,6 @@ struct upload_source {
     std::uint64_t length = 0;
     bool length_known = true;
     std::span<const std::uint8_t> memory;
-    std::uint64_t position = 0; // for the trailer framer
-    std::optional<trailer_framer> framer;
 };
 
 class core {
@@ -232,7 +231,8 @@ public:
                                             .payload = x.payload,
                                             .payload_hash = x.payload_hash,
                                             .content_sha256_header = true,
-                                            .chunk_size = options.chunk_size}};
+                                            .chunk_size = options.chunk_size,
+                                            .trailer_checksum = x.trailer_checksum}};
         error_code ec;
         co_await http.async_send(req, x.res, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
@@ -363,61 +363,10 @@ public:
         }
 
         if (trailer) {
-            std::function<result<std::size_t>(std::span<std::uint8_t>)> source;
-            upload_source* s = &src;
-            if (body.type() == object_body::kind::memory) {
-                source = [s](std::span<std::uint8_t> out) -> result<std::size_t> {
-                    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), s->memory.size() - s->position));
-                    std::memcpy(out.data(), s->memory.data() + s->position, n);
-                    s->position += n;
-                    return n;
-                };
-            } else if (is_file) {
-                source = [s](std::span<std::uint8_t> out) -> result<std::size_t> {
-                    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), s->length - s->position));
-                    if (n == 0) return std::size_t{0};
-                    for (;;) {
-                        const auto r = ::pread(s->fd, out.data(), n, static_cast<off_t>(s->offset + s->position));
-                        if (r < 0 && errno == EINTR) continue;
-                        if (r <= 0) return make_error_code(http::errc::body_source_failed);
-                        s->position += static_cast<std::uint64_t>(r);
-                        return static_cast<std::size_t>(r);
-                    }
-                };
-            } else {
-                source = body.fill();
-            }
-            const std::size_t chunk = std::max<std::size_t>(options.chunk_size, 8 * 1024);
-            src.framer.emplace(std::move(source), src.length, chunk, *algorithm);
-            const std::uint64_t encoded = trailer_framer::encoded_length(src.length, chunk, *algorithm);
-            http::request_body::rewind_function rewind;
-            if (!is_stream || body.rewind()) {
-                auto user_rewind = is_stream ? body.rewind() : http::request_body::rewind_function{};
-                rewind = [s, user_rewind]() {
-                    if (user_rewind && !user_rewind()) return false;
-                    s->position = 0;
-                    s->framer->reset();
-                    return true;
-                };
-            }
-            x.body = http::request_body::generator(
-                [s](std::span<std::uint8_t> out) { return s->framer->fill(out); }, encoded, std::move(rewind));
-            x.payload = http::payload_signing::precomputed;
-            x.payload_hash = auth::sigv4::payload::streaming_unsigned_trailer;
-            std::string encoding = "aws-chunked";
-            for (auto& [n, v] : x.b.headers) {
-                if (auth::sigv4::detail::iequals(n, "Content-Encoding")) {
-                    encoding += ',';
-                    encoding += v;
-                    n.clear(); // removed below
-                }
-            }
-            std::erase_if(x.b.headers, [](const auto& h) { return h.first.empty(); });
-            x.b.add_header("Content-Encoding", std::move(encoding));
-            x.b.add_header("x-amz-decoded-content-length", std::to_string(src.length));
-            x.b.add_header("x-amz-trailer", std::string(crypto::checksum_header_name(*algorithm)));
+            // The transport frames the body as aws-chunked and computes the checksum while
+            // it sends it (signed chunks and trailer over plain HTTP, unsigned over TLS).
+            x.trailer_checksum = *algorithm;
             x.b.add_header("x-amz-sdk-checksum-algorithm", std::string(crypto::algorithm_name(*algorithm)));
-            return {};
         }
 
         switch (body.type()) {

@@ -16,8 +16,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -534,109 +532,6 @@ inline error_code read_object_info(const http::response& res, object_info& o) {
     }
     return {};
 }
-
-// ----------------------------------------------------------------------------- aws-chunked
-
-// Frames a body as aws-chunked with an unsigned checksum trailer:
-//   <hex>\r\n<data>\r\n ... 0\r\n<x-amz-checksum-alg>:<base64>\r\n\r\n
-// reading the data through `source` and hashing it on the way.
-class trailer_framer {
-public:
-    using source_function = std::function<result<std::size_t>(std::span<std::uint8_t>)>;
-
-    trailer_framer(source_function source, std::uint64_t decoded_length, std::size_t chunk_size,
-                   checksum_algorithm algorithm)
-        : source_(std::move(source)), decoded_length_(decoded_length), remaining_(decoded_length),
-          chunk_size_(chunk_size), hasher_(algorithm),
-          algorithm_(algorithm) {
-        chunk_.resize(chunk_size_);
-    }
-
-    static std::uint64_t encoded_length(std::uint64_t decoded, std::size_t chunk_size, checksum_algorithm a) {
-        const std::size_t value_length = base64::encoded_size(crypto::checksum_size(a));
-        const std::size_t trailer_line = crypto::checksum_header_name(a).size() + 1 + value_length;
-        const std::uint64_t full = decoded / chunk_size;
-        const std::uint64_t rest = decoded % chunk_size;
-        auto chunk = [](std::uint64_t n) {
-            std::uint64_t digits = 1;
-            for (std::uint64_t m = n; m >= 16; m >>= 4) ++digits;
-            return digits + 2 + n + 2;
-        };
-        std::uint64_t total = full * chunk(chunk_size);
-        if (rest != 0) total += chunk(rest);
-        return total + 3 + trailer_line + 2 + 2;
-    }
-
-    // The generator for http::request_body::generator.
-    result<std::size_t> fill(std::span<std::uint8_t> out) {
-        std::size_t written = 0;
-        while (written < out.size()) {
-            if (pending_pos_ < pending_.size()) {
-                const std::size_t n = std::min(out.size() - written, pending_.size() - pending_pos_);
-                std::memcpy(out.data() + written, pending_.data() + pending_pos_, n);
-                pending_pos_ += n;
-                written += n;
-                continue;
-            }
-            if (finished_) break;
-            if (auto ec = next_frame()) return ec;
-        }
-        return written;
-    }
-
-    // Starts the framing over (after the source was rewound), for a retry.
-    void reset() {
-        remaining_ = decoded_length_;
-        hasher_ = crypto::checksum_hasher(algorithm_);
-        pending_.clear();
-        pending_pos_ = 0;
-        finished_ = false;
-    }
-
-private:
-    error_code next_frame() {
-        pending_.clear();
-        pending_pos_ = 0;
-        if (remaining_ == 0) {
-            const auto value = hasher_.finish();
-            pending_ += "0\r\n";
-            pending_ += crypto::checksum_header_name(algorithm_);
-            pending_ += ':';
-            pending_ += value.view();
-            pending_ += "\r\n\r\n";
-            finished_ = true;
-            return {};
-        }
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size_, remaining_));
-        std::size_t got = 0;
-        while (got < want) {
-            auto r = source_(std::span<std::uint8_t>(chunk_.data() + got, want - got));
-            if (!r) return r.error();
-            if (*r == 0) return make_error_code(http::errc::body_source_failed);
-            got += *r;
-        }
-        hasher_.update(chunk_.data(), got);
-        remaining_ -= got;
-        char digits[20];
-        const auto r = std::to_chars(digits, digits + sizeof digits, got, 16);
-        pending_.append(digits, static_cast<std::size_t>(r.ptr - digits));
-        pending_ += "\r\n";
-        pending_.append(reinterpret_cast<const char*>(chunk_.data()), got);
-        pending_ += "\r\n";
-        return {};
-    }
-
-    source_function source_;
-    std::uint64_t decoded_length_;
-    std::uint64_t remaining_;
-    std::size_t chunk_size_;
-    crypto::checksum_hasher hasher_;
-    checksum_algorithm algorithm_;
-    std::vector<std::uint8_t> chunk_;
-    std::string pending_;
-    std::size_t pending_pos_ = 0;
-    bool finished_ = false;
-};
 
 } // namespace detail
 } // namespace cirrus::s3
