@@ -4,6 +4,8 @@
 # non-zero on any failure.
 #
 #   scripts/test.sh                 everything
+#   scripts/test.sh --extended      also Garage, the second S3 server (built from crates.io
+#                                   on first use, 20+ minutes): its S3 tests must pass
 #   CIRRUS_TEST_REGEX=sigv4 scripts/test.sh   only the CTest tests matching a regex
 #   CIRRUS_SKIP_MESON=1 scripts/test.sh       CTest only
 # The build goes to $CIRRUS_BUILD_DIR (default build/); ccache is used when present.
@@ -15,8 +17,16 @@ jobs=${CIRRUS_JOBS:-2}
 start=$(date +%s)
 stamp() { printf 'test.sh: [%4ss] %s\n' "$(( $(date +%s) - start ))" "$*"; }
 
+extended=()
+for arg in "$@"; do
+    case $arg in
+    --extended) extended=(--extended) ;;
+    *) printf 'usage: scripts/test.sh [--extended]\n' >&2; exit 2 ;;
+    esac
+done
+
 stamp "setup"
-./scripts/setup.sh
+./scripts/setup.sh "${extended[@]}"
 
 launcher=()
 if command -v ccache >/dev/null; then
@@ -34,13 +44,15 @@ cmake --build "$build" -j "$jobs"
 export CIRRUS_SERVICES_OWNER=test.sh
 cleanup() {
     stamp "stopping the services this script started"
-    ./scripts/services.sh stop || true
+    ./scripts/services.sh stop "${extended[@]}" || true
 }
 trap cleanup EXIT
 
 stamp "starting services"
-./scripts/services.sh start
+./scripts/services.sh start "${extended[@]}"
 eval "$(./scripts/services.sh env)"
+# The S3 tests run on Garage when it answers and skip it otherwise; here it must answer.
+if [[ ${#extended[@]} -gt 0 ]]; then export CIRRUS_REQUIRE_GARAGE=1; fi
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

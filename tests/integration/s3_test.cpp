@@ -1,7 +1,9 @@
 // The S3 client against real servers: versitygw (provider custom, path style; strict
-// signature checks) and moto (provider aws with an endpoint override). Every test runs on
-// both backends; where a backend lacks an operation the test says so and skips it.
-// Each test uses its own bucket (random suffix) and deletes what it created.
+// signature checks) and moto (provider aws with an endpoint override), and Garage (provider
+// custom, path style) when `scripts/services.sh start --extended` runs it (`scripts/test.sh
+// --extended` requires it: CIRRUS_REQUIRE_GARAGE=1). Every test runs on each backend; where
+// a backend lacks an operation the test says so and skips it. Each test uses its own
+// bucket (random suffix) and deletes what it created.
 
 #include "support/services.hpp"
 
@@ -81,6 +83,39 @@ struct moto {
     }
 };
 
+// What Garage 2.5 offers, found by trying: no versioning, tagging, ACLs, bucket policies
+// or object lock (each answers NotImplemented), and If-None-Match on PutObject is ignored,
+// so none of those is declared; lifecycle (expiration rules), CORS, POST forms, SSE-C and
+// all five checksums work. It verifies a signed checksum trailer over a string to sign
+// that starts "AWS4-HMAC-SHA256-PAYLOAD" where SigV4 says "AWS4-HMAC-SHA256-TRAILER"
+// (garage_api_common 2.5.0, signature/streaming.rs), so it refuses correctly signed
+// trailers ("Invalid payload signature") and gets unsigned ones.
+using garage_provider = provider::custom<provider::features{
+    .acls = false,
+    .native_rename = false,
+    .object_lock = false,
+    .versioning = false,
+    .tagging = false,
+    .lifecycle = true,
+    .presigned_post = true,
+    .conditional_writes = false,
+    .checksums = {s3::checksum_algorithm::crc32, s3::checksum_algorithm::crc32c, s3::checksum_algorithm::crc64nvme,
+                  s3::checksum_algorithm::sha1, s3::checksum_algorithm::sha256},
+    .signed_trailers = false}>;
+
+struct garage {
+    using provider = garage_provider;
+    static constexpr const char* name = "garage";
+    static constexpr bool extended = true; // present only in the extended run
+    static s3::client_options options() {
+        cirrus::test::garage_service svc;
+        return {.region = svc.region,
+                .endpoint = svc.endpoint,
+                .credentials = cirrus::auth::any_credentials_provider(
+                    cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
+    }
+};
+
 } // namespace backend
 
 namespace {
@@ -133,6 +168,19 @@ std::pair<int, std::string> run_command(const std::string& cmd) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// True when something accepts TCP connections at the endpoint's host and port.
+bool reachable(const std::string& endpoint) {
+    const auto http = cirrus::http::endpoint::parse(endpoint);
+    if (!http) return false;
+    asio::io_context ioc;
+    asio::ip::tcp::socket sock(ioc);
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(http->host(), ec);
+    if (ec) return false;
+    sock.connect({address, http->port()}, ec);
+    return !ec;
+}
+
 fs::path temp_path(std::string_view stem) {
     return fs::temp_directory_path() / (std::string(stem) + "-" + std::to_string(::getpid()) + "-" + random_suffix());
 }
@@ -145,6 +193,13 @@ protected:
     using client_type = s3::client<typename Backend::provider>;
 
     void SetUp() override {
+        if constexpr (requires { Backend::extended; }) {
+            if (!reachable(Backend::options().endpoint)) {
+                if (cirrus::test::env_or("CIRRUS_REQUIRE_GARAGE", "0") == "1")
+                    FAIL() << Backend::name << " is required (CIRRUS_REQUIRE_GARAGE=1) but does not answer";
+                GTEST_SKIP() << Backend::name << " is not running (scripts/services.sh start --extended garage)";
+            }
+        }
         bucket_ = make_bucket_name();
         auto [ec, r] = sync(ioc_, client_.async_create_bucket({.bucket = bucket_}, diag_));
         ASSERT_FALSE(ec) << ec.message() << " " << diag_.what();
@@ -152,7 +207,7 @@ protected:
 
     void TearDown() override {
         for (const auto& b : extra_buckets_) remove_bucket(b);
-        remove_bucket(bucket_);
+        if (!bucket_.empty()) remove_bucket(bucket_);
         for (const auto& p : temp_files_) {
             std::error_code ignored;
             fs::remove(p, ignored);
@@ -194,14 +249,6 @@ protected:
 
     bool is(std::string_view backend) const { return std::string_view(Backend::name) == backend; }
 
-    // The Content-Encoding an object sent with aws-chunked framing reads back with, given its
-    // own coding (the request said "aws-chunked,<own>"): S3 and moto remove "aws-chunked";
-    // versitygw 1.7 stores the header as it came.
-    std::string stored_encoding(std::string_view own) const {
-        if (!is("versitygw")) return std::string(own);
-        return own.empty() ? std::string("aws-chunked") : "aws-chunked," + std::string(own);
-    }
-
     asio::io_context ioc_;
     client_type client_{ioc_.get_executor(), Backend::options()};
     std::string bucket_;
@@ -210,7 +257,7 @@ protected:
     diagnostics diag_;
 };
 
-using backends = ::testing::Types<backend::versitygw, backend::moto>;
+using backends = ::testing::Types<backend::versitygw, backend::moto, backend::garage>;
 TYPED_TEST_SUITE(S3, backends);
 
 } // namespace
@@ -241,12 +288,14 @@ TYPED_TEST(S3, BucketCreateHeadListLocationDelete) {
                 (this->is("moto") && !dup_ec))
         << dup_ec.message() << " " << diag.what();
 
-    // A bucket with a canned ACL and object ownership.
+    // A bucket with a canned ACL and object ownership (without them where there are no ACLs).
     const std::string other = this->make_bucket_name();
-    auto [cec, created] = sync(ioc, c.async_create_bucket({.bucket = other,
-                                                           .acl = s3::canned_acl::private_,
-                                                           .ownership = s3::object_ownership::bucket_owner_preferred},
-                                                          diag));
+    constexpr bool acls = provider::supports_acls<typename TypeParam::provider>;
+    const s3::create_bucket_request with_acl{.bucket = other,
+                                             .acl = acls ? s3::canned_acl::private_ : s3::canned_acl::none,
+                                             .ownership = acls ? s3::object_ownership::bucket_owner_preferred
+                                                               : s3::object_ownership::none};
+    auto [cec, created] = sync(ioc, c.async_create_bucket(with_acl, diag));
     ASSERT_FALSE(cec) << cec.message() << " " << diag.what();
     auto [dec, deleted] = sync(ioc, c.async_delete_bucket({.bucket = other}, diag));
     EXPECT_FALSE(dec) << diag.what();
@@ -326,63 +375,67 @@ TYPED_TEST(S3, BucketNotEmptyThenEmptiedAndDeleted) {
 }
 
 TYPED_TEST(S3, VersioningAndVersionListing) {
-    auto& c = this->client_;
-    auto& ioc = this->ioc_;
-    diagnostics diag;
-    const std::string& b = this->bucket_;
+    if constexpr (!provider::supports_versioning<typename TypeParam::provider>) {
+        GTEST_SKIP() << TypeParam::name << " has no bucket versioning";
+    } else {
+        auto& c = this->client_;
+        auto& ioc = this->ioc_;
+        diagnostics diag;
+        const std::string& b = this->bucket_;
 
-    auto [g0, v0] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
-    ASSERT_FALSE(g0) << g0.message() << " " << diag.what();
-    EXPECT_EQ(v0.status, s3::versioning_status::unversioned);
+        auto [g0, v0] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+        ASSERT_FALSE(g0) << g0.message() << " " << diag.what();
+        EXPECT_EQ(v0.status, s3::versioning_status::unversioned);
 
-    auto [p1] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
-    ASSERT_FALSE(p1) << p1.message() << " " << diag.what();
-    auto [g1, v1] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
-    ASSERT_FALSE(g1) << diag.what();
-    EXPECT_EQ(v1.status, s3::versioning_status::enabled);
+        auto [p1] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
+        ASSERT_FALSE(p1) << p1.message() << " " << diag.what();
+        auto [g1, v1] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+        ASSERT_FALSE(g1) << diag.what();
+        EXPECT_EQ(v1.status, s3::versioning_status::enabled);
 
-    const auto first = this->put("doc.txt", "version one");
-    const auto second = this->put("doc.txt", "version two");
-    EXPECT_FALSE(first.version_id.empty());
-    EXPECT_NE(first.version_id, second.version_id);
+        const auto first = this->put("doc.txt", "version one");
+        const auto second = this->put("doc.txt", "version two");
+        EXPECT_FALSE(first.version_id.empty());
+        EXPECT_NE(first.version_id, second.version_id);
 
-    auto [ge, old] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt", .version_id = first.version_id}, diag));
-    ASSERT_FALSE(ge) << diag.what();
-    EXPECT_EQ(old.body, "version one");
+        auto [ge, old] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt", .version_id = first.version_id}, diag));
+        ASSERT_FALSE(ge) << diag.what();
+        EXPECT_EQ(old.body, "version one");
 
-    auto [de, del] = sync(ioc, c.async_delete_object({.bucket = b, .key = "doc.txt"}, diag));
-    ASSERT_FALSE(de) << diag.what();
-    EXPECT_TRUE(del.delete_marker);
+        auto [de, del] = sync(ioc, c.async_delete_object({.bucket = b, .key = "doc.txt"}, diag));
+        ASSERT_FALSE(de) << diag.what();
+        EXPECT_TRUE(del.delete_marker);
 
-    // versitygw starts a page at its marker rather than after it, so one-entry pages
-    // never advance there (the client reports that instead of looping): two per page.
-    auto pages = c.list_object_versions_pages({.bucket = b, .max_keys = 2});
-    std::vector<s3::object_version> all;
-    for (int guard = 0; !pages.done(); ++guard) {
-        ASSERT_LT(guard, 10) << "the version listing does not end";
-        auto [lec, page] = sync(ioc, pages.async_next_page());
-        ASSERT_FALSE(lec) << lec.message() << " " << pages.last_diagnostics().what();
-        for (auto& v : page.versions) all.push_back(v);
+        // versitygw starts a page at its marker rather than after it, so one-entry pages
+        // never advance there (the client reports that instead of looping): two per page.
+        auto pages = c.list_object_versions_pages({.bucket = b, .max_keys = 2});
+        std::vector<s3::object_version> all;
+        for (int guard = 0; !pages.done(); ++guard) {
+            ASSERT_LT(guard, 10) << "the version listing does not end";
+            auto [lec, page] = sync(ioc, pages.async_next_page());
+            ASSERT_FALSE(lec) << lec.message() << " " << pages.last_diagnostics().what();
+            for (auto& v : page.versions) all.push_back(v);
+        }
+        ASSERT_EQ(all.size(), 3u);
+        int markers = 0;
+        for (const auto& v : all) markers += v.is_delete_marker ? 1 : 0;
+        EXPECT_EQ(markers, 1);
+
+        auto [gone, r] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt"}, diag));
+        EXPECT_EQ(gone, s3::errc::no_such_key);
+
+        auto [p2] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::suspended}, diag));
+        ASSERT_FALSE(p2) << diag.what();
+        auto [g2, v2] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
+        EXPECT_EQ(v2.status, s3::versioning_status::suspended);
+        if (this->is("moto")) {
+            // moto 5.2.5 treats a suspended bucket as unversioned and fails (500) to delete a
+            // version of a key that has a delete marker: enable it again for the cleanup.
+            auto [p3] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
+            ASSERT_FALSE(p3);
+        }
+        // TearDown deletes every version and the marker before the bucket.
     }
-    ASSERT_EQ(all.size(), 3u);
-    int markers = 0;
-    for (const auto& v : all) markers += v.is_delete_marker ? 1 : 0;
-    EXPECT_EQ(markers, 1);
-
-    auto [gone, r] = sync(ioc, c.async_get_object({.bucket = b, .key = "doc.txt"}, diag));
-    EXPECT_EQ(gone, s3::errc::no_such_key);
-
-    auto [p2] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::suspended}, diag));
-    ASSERT_FALSE(p2) << diag.what();
-    auto [g2, v2] = sync(ioc, c.async_get_bucket_versioning({.bucket = b}, diag));
-    EXPECT_EQ(v2.status, s3::versioning_status::suspended);
-    if (this->is("moto")) {
-        // moto 5.2.5 treats a suspended bucket as unversioned and fails (500) to delete a
-        // version of a key that has a delete marker: enable it again for the cleanup.
-        auto [p3] = sync(ioc, c.async_put_bucket_versioning({.bucket = b, .status = s3::versioning_status::enabled}, diag));
-        ASSERT_FALSE(p3);
-    }
-    // TearDown deletes every version and the marker before the bucket.
 }
 
 TYPED_TEST(S3, BucketPolicy) {
@@ -391,6 +444,8 @@ TYPED_TEST(S3, BucketPolicy) {
     diagnostics diag;
     const std::string& b = this->bucket_;
     auto [g0, none] = sync(ioc, c.async_get_bucket_policy({.bucket = b}, diag));
+    if (this->is("garage") && g0 == s3::errc::not_implemented)
+        GTEST_SKIP() << "garage has no bucket policies (" << diag.what() << ")";
     EXPECT_EQ(g0, s3::errc::no_such_bucket_policy) << g0.message() << " " << diag.what();
 
     const std::string policy = R"({"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow",)"
@@ -467,6 +522,7 @@ TYPED_TEST(S3, BucketLifecycle) {
 // ============================================================================ objects
 
 TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
+    constexpr bool tagging = provider::supports_tagging<typename TypeParam::provider>;
     auto& c = this->client_;
     auto& ioc = this->ioc_;
     diagnostics diag;
@@ -480,7 +536,8 @@ TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
                                                                .content_language = "en",
                                                                .cache_control = "max-age=60"},
                                                    .metadata = {{"owner", "team-a"}, {"build", "42"}},
-                                                   .tags = {{"project", "cirrus"}, {"stage", "test one"}},
+                                                   .tags = tagging ? s3::tag_set{{"project", "cirrus"}, {"stage", "test one"}}
+                                                                   : s3::tag_set{},
                                                    .storage_class = "STANDARD"},
                                                   diag));
     ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
@@ -506,11 +563,14 @@ TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
     EXPECT_EQ(got.body, "hello from cirrus");
     EXPECT_EQ(got.metadata.at("owner"), "team-a");
 
-    auto [te, tags] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "docs/readme.txt"}, diag));
-    ASSERT_FALSE(te) << te.message() << " " << diag.what();
-    std::set<std::pair<std::string, std::string>> tag_pairs;
-    for (const auto& t : tags.tags) tag_pairs.insert({t.key, t.value});
-    EXPECT_EQ(tag_pairs, (std::set<std::pair<std::string, std::string>>{{"project", "cirrus"}, {"stage", "test one"}}));
+    if constexpr (tagging) {
+        auto [te, tags] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "docs/readme.txt"}, diag));
+        ASSERT_FALSE(te) << te.message() << " " << diag.what();
+        std::set<std::pair<std::string, std::string>> tag_pairs;
+        for (const auto& t : tags.tags) tag_pairs.insert({t.key, t.value});
+        EXPECT_EQ(tag_pairs,
+                  (std::set<std::pair<std::string, std::string>>{{"project", "cirrus"}, {"stage", "test one"}}));
+    }
 
     auto [de, del] = sync(ioc, c.async_delete_object({.bucket = b, .key = "docs/readme.txt"}, diag));
     ASSERT_FALSE(de) << diag.what();
@@ -522,26 +582,30 @@ TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
 }
 
 TYPED_TEST(S3, ObjectTagging) {
-    auto& c = this->client_;
-    auto& ioc = this->ioc_;
-    diagnostics diag;
-    const std::string& b = this->bucket_;
-    this->put("tagged", "data");
-    auto [pe] = sync(ioc, c.async_put_object_tagging({.bucket = b, .key = "tagged",
-                                                       .tags = {{"k1", "v1"}, {"with space", "a+b=c:d/e@f_g.h-i"}}},
-                                                      diag));
-    ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
-    auto [ge, got] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
-    ASSERT_FALSE(ge) << diag.what();
-    ASSERT_EQ(got.tags.size(), 2u);
-    std::set<std::pair<std::string, std::string>> pairs;
-    for (const auto& t : got.tags) pairs.insert({t.key, t.value});
-    EXPECT_TRUE(pairs.contains({"with space", "a+b=c:d/e@f_g.h-i"}));
-    auto [de] = sync(ioc, c.async_delete_object_tagging({.bucket = b, .key = "tagged"}, diag));
-    ASSERT_FALSE(de) << diag.what();
-    auto [ge2, none] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
-    ASSERT_FALSE(ge2) << diag.what();
-    EXPECT_TRUE(none.tags.empty());
+    if constexpr (!provider::supports_tagging<typename TypeParam::provider>) {
+        GTEST_SKIP() << TypeParam::name << " has no object tagging";
+    } else {
+        auto& c = this->client_;
+        auto& ioc = this->ioc_;
+        diagnostics diag;
+        const std::string& b = this->bucket_;
+        this->put("tagged", "data");
+        auto [pe] = sync(ioc, c.async_put_object_tagging({.bucket = b, .key = "tagged",
+                                                           .tags = {{"k1", "v1"}, {"with space", "a+b=c:d/e@f_g.h-i"}}},
+                                                          diag));
+        ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
+        auto [ge, got] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
+        ASSERT_FALSE(ge) << diag.what();
+        ASSERT_EQ(got.tags.size(), 2u);
+        std::set<std::pair<std::string, std::string>> pairs;
+        for (const auto& t : got.tags) pairs.insert({t.key, t.value});
+        EXPECT_TRUE(pairs.contains({"with space", "a+b=c:d/e@f_g.h-i"}));
+        auto [de] = sync(ioc, c.async_delete_object_tagging({.bucket = b, .key = "tagged"}, diag));
+        ASSERT_FALSE(de) << diag.what();
+        auto [ge2, none] = sync(ioc, c.async_get_object_tagging({.bucket = b, .key = "tagged"}, diag));
+        ASSERT_FALSE(ge2) << diag.what();
+        EXPECT_TRUE(none.tags.empty());
+    }
 }
 
 TYPED_TEST(S3, AwkwardKeys) {
@@ -636,9 +700,15 @@ TYPED_TEST(S3, RangesAndConditions) {
     auto [m6, c6] = sync(ioc, c.async_head_object({.bucket = b, .key = "r.txt", .conditions = {.if_match = "\"nope\""}}, diag));
     EXPECT_EQ(m6, s3::errc::precondition_failed) << m6.message();
 
-    // Conditional write: If-None-Match: * refuses to overwrite.
+    // Conditional write: If-None-Match: * refuses to overwrite. A provider without
+    // conditional writes refuses the request before sending it.
     auto [w1, pw] = sync(ioc, c.async_put_object({.bucket = b, .key = "r.txt", .body = "other", .if_none_match = "*"}, diag));
-    EXPECT_EQ(w1, s3::errc::precondition_failed) << w1.message() << " " << diag.what();
+    if constexpr (provider::supports_conditional_writes<typename TypeParam::provider>) {
+        EXPECT_EQ(w1, s3::errc::precondition_failed) << w1.message() << " " << diag.what();
+    } else {
+        EXPECT_EQ(w1, cirrus::errc::unsupported) << w1.message() << " " << diag.what();
+        EXPECT_EQ(this->get("r.txt"), data); // nothing was sent
+    }
 }
 
 TYPED_TEST(S3, DeleteObjectsInBatchesOf1000) {
@@ -764,16 +834,21 @@ TYPED_TEST(S3, ServerSideEncryption) {
     ASSERT_FALSE(e1) << e1.message() << " " << diag.what();
     if (this->is("versitygw") && p1.encryption.algorithm.empty())
         GTEST_SKIP() << "versitygw accepts and ignores SSE-S3/SSE-KMS headers (no encryption, no response header)";
-    EXPECT_EQ(p1.encryption.algorithm, "AES256");
-    auto [h1, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "sse-s3"}, diag));
-    ASSERT_FALSE(h1);
-    EXPECT_EQ(head.encryption.algorithm, "AES256");
+    // Garage also ignores SSE-S3 and SSE-KMS (no response header) but implements SSE-C.
+    const bool managed_keys = !(this->is("garage") && p1.encryption.algorithm.empty());
+    if (!managed_keys) std::printf("[ note ] garage ignores SSE-S3/SSE-KMS headers; SSE-C is tested\n");
+    if (managed_keys) {
+        EXPECT_EQ(p1.encryption.algorithm, "AES256");
+        auto [h1, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "sse-s3"}, diag));
+        ASSERT_FALSE(h1);
+        EXPECT_EQ(head.encryption.algorithm, "AES256");
 
-    auto [e2, p2] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-kms", .body = "secret",
-                                                  .encryption = s3::server_side_encryption::kms_managed("alias/cirrus")},
-                                                 diag));
-    ASSERT_FALSE(e2) << e2.message() << " " << diag.what();
-    EXPECT_EQ(p2.encryption.algorithm, "aws:kms");
+        auto [e2, p2] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-kms", .body = "secret",
+                                                      .encryption = s3::server_side_encryption::kms_managed("alias/cirrus")},
+                                                     diag));
+        ASSERT_FALSE(e2) << e2.message() << " " << diag.what();
+        EXPECT_EQ(p2.encryption.algorithm, "aws:kms");
+    }
 
     const std::string key(32, 'K');
     auto [e3, p3] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-c", .body = "customer secret",
@@ -783,6 +858,12 @@ TYPED_TEST(S3, ServerSideEncryption) {
     auto [g3, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "sse-c", .customer_key = key}, diag));
     ASSERT_FALSE(g3) << g3.message() << " " << diag.what();
     EXPECT_EQ(got.body, "customer secret");
+    if (this->is("garage")) {
+        // Without the key the object cannot be read.
+        auto [g4, denied] = sync(ioc, c.async_get_object({.bucket = b, .key = "sse-c"}, diag));
+        EXPECT_TRUE(g4) << "an SSE-C object was read without its key";
+        EXPECT_NE(denied.body, "customer secret");
+    }
 }
 
 // ============================================================================ listing
@@ -891,8 +972,11 @@ TYPED_TEST(S3, ChecksumsInHeaderAndTrailer) {
     const std::string data = random_bytes(200 * 1024 + 7, 7);
     using alg = s3::checksum_algorithm;
     int verified = 0;
+    int tried = 0;
     for (alg a : {alg::crc32, alg::crc32c, alg::crc64nvme, alg::sha1, alg::sha256}) {
+        if (!TypeParam::provider::features.checksums.contains(a)) continue; // refused client-side
         for (s3::checksum_location where : {s3::checksum_location::header, s3::checksum_location::trailer}) {
+            ++tried;
             const std::string key = std::string("sum/") + std::string(cirrus::crypto::algorithm_name(a)) +
                                     (where == s3::checksum_location::header ? "-header" : "-trailer");
             auto [pe, put] = sync(ioc, c.async_put_object({.bucket = b, .key = key, .body = data,
@@ -916,7 +1000,8 @@ TYPED_TEST(S3, ChecksumsInHeaderAndTrailer) {
             }
         }
     }
-    std::printf("[ note ] %s returned and the client verified %d of 10 checksums on GET\n", TypeParam::name, verified);
+    std::printf("[ note ] %s returned and the client verified %d of %d checksums on GET\n", TypeParam::name, verified,
+                tried);
     // A wrong precomputed checksum is refused by the server.
     auto [bad, r] = sync(ioc, c.async_put_object({.bucket = b, .key = "sum/bad", .body = data,
                                                   .checksum_algorithm = alg::crc32c, .checksum_value = "AAAAAA=="},
@@ -946,9 +1031,13 @@ TYPED_TEST(S3, ChecksumsInHeaderAndTrailer) {
     EXPECT_FALSE(md) << md.message() << " " << diag.what();
 }
 
-// Over plain HTTP a trailer goes out with signed chunks and a signed trailer; the
-// requests are watched through the transport's observer to see which form was sent.
+// Over plain HTTP a trailer goes out with signed chunks and a signed trailer (unsigned
+// where the provider says the server verifies signed ones wrongly); the requests are
+// watched through the transport's observer to see which form was sent.
 TYPED_TEST(S3, SignedTrailerUploadsOfObjectsAndParts) {
+    const std::string trailer_form = TypeParam::provider::features.signed_trailers
+                                         ? "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+                                         : "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     auto& ioc = this->ioc_;
     std::vector<std::pair<std::string, std::string>> sent; // (target path, x-amz-content-sha256)
     auto options = TypeParam::options();
@@ -974,7 +1063,7 @@ TYPED_TEST(S3, SignedTrailerUploadsOfObjectsAndParts) {
                                                   diag));
     ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
     ASSERT_FALSE(sent.empty());
-    EXPECT_EQ(sent.back().second, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+    EXPECT_EQ(sent.back().second, trailer_form);
     const auto expected = cirrus::crypto::compute_checksum(alg::crc64nvme, data);
     if (put.checksum) {
         EXPECT_EQ(put.checksum->value, expected.view());
@@ -982,11 +1071,8 @@ TYPED_TEST(S3, SignedTrailerUploadsOfObjectsAndParts) {
     auto [ge, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "trailer/file"}, diag));
     ASSERT_FALSE(ge) << ge.message() << " " << diag.what();
     EXPECT_TRUE(got.body == data);
-    EXPECT_EQ(got.content.content_encoding, this->stored_encoding("gzip"));
-    if (this->is("versitygw")) {
-        std::printf("[ note ] versitygw keeps aws-chunked in the stored Content-Encoding: \"%s\"\n",
-                    got.content.content_encoding.c_str());
-    }
+    // versitygw stores "aws-chunked,gzip" as sent; the client drops the framing's coding.
+    EXPECT_EQ(got.content.content_encoding, "gzip");
     if (got.checksum) {
         EXPECT_EQ(got.checksum->value, expected.view());
     }
@@ -1003,7 +1089,7 @@ TYPED_TEST(S3, SignedTrailerUploadsOfObjectsAndParts) {
                                                    .checksum_at = s3::checksum_location::trailer},
                                                   diag));
     ASSERT_FALSE(u1) << u1.message() << " " << diag.what();
-    EXPECT_EQ(sent.back().second, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+    EXPECT_EQ(sent.back().second, trailer_form);
     std::size_t pos = 0;
     auto fill = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
         const std::size_t n = std::min(out.size(), data.size() - pos);
@@ -1017,7 +1103,7 @@ TYPED_TEST(S3, SignedTrailerUploadsOfObjectsAndParts) {
                                                    .checksum_algorithm = alg::sha256},
                                                   diag));
     ASSERT_FALSE(u2) << u2.message() << " " << diag.what();
-    EXPECT_EQ(sent.back().second, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER");
+    EXPECT_EQ(sent.back().second, trailer_form);
     if (p1.checksum) {
         EXPECT_EQ(p1.checksum->value, cirrus::crypto::compute_checksum(alg::sha256, part1).view());
     }
@@ -1071,7 +1157,7 @@ TYPED_TEST(S3, FilesStreamsAndSinks) {
     EXPECT_FALSE(pz) << pz.message() << " " << diag.what();
     auto [hz, head_z] = sync(ioc, c.async_head_object({.bucket = b, .key = "file/gzip"}, diag));
     EXPECT_FALSE(hz);
-    EXPECT_EQ(head_z.content.content_encoding, this->stored_encoding("gzip"));
+    EXPECT_EQ(head_z.content.content_encoding, "gzip");
     EXPECT_EQ(head_z.content_length, data.size());
     auto [p3, r3] = sync(ioc, c.async_put_object({.bucket = b, .key = "file/slice", .body = s3::object_body::file(src, 100, 1000)}, diag));
     ASSERT_FALSE(p3) << p3.message() << " " << diag.what();
@@ -1318,11 +1404,22 @@ TYPED_TEST(S3, MultipartErrors) {
                                                                 .parts = {{.part_number = 1, .etag = p1.etag},
                                                                           {.part_number = 2, .etag = p2.etag}}},
                                                                diag));
-    EXPECT_EQ(cm, s3::errc::entity_too_small) << cm.message() << " " << diag.what();
+    if (this->is("garage")) {
+        // Garage does not enforce S3's 5 MiB minimum part size: the upload completes and
+        // is then gone.
+        EXPECT_FALSE(cm) << cm.message() << " " << diag.what();
+        EXPECT_EQ(this->get("small-parts"), "tinytiny");
+    } else {
+        EXPECT_EQ(cm, s3::errc::entity_too_small) << cm.message() << " " << diag.what();
+    }
     auto [cm2, r2] = sync(ioc, c.async_complete_multipart_upload({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
                                                                   .parts = {{.part_number = 1, .etag = "\"0000\""}}},
                                                                  diag));
-    EXPECT_EQ(cm2, s3::errc::invalid_part) << cm2.message() << " " << diag.what();
+    if (this->is("garage")) {
+        EXPECT_EQ(cm2, s3::errc::no_such_upload) << cm2.message() << " " << diag.what();
+    } else {
+        EXPECT_EQ(cm2, s3::errc::invalid_part) << cm2.message() << " " << diag.what();
+    }
     auto [bad_number, r3] = sync(ioc, c.async_upload_part({.bucket = b, .key = "small-parts", .upload_id = up.upload_id,
                                                            .part_number = 0, .body = "x"}, diag));
     EXPECT_EQ(bad_number, cirrus::errc::invalid_argument);
@@ -1351,10 +1448,11 @@ TYPED_TEST(S3, PresignedGetAndPutWithCurl) {
     auto [s2, hdrs] = run_command("curl -s -f -D - -o /dev/null -H 'x-amz-meta-check: yes' " + shell_quote(get2->url));
     EXPECT_EQ(s2, 0);
     EXPECT_NE(hdrs.find("application/x-cirrus"), std::string::npos) << hdrs;
-    if (this->is("versitygw")) {
-        // Without the signed header the signature does not match.
+    if (this->is("versitygw") || this->is("garage")) {
+        // Without the signed header the signature does not match (versitygw answers 403
+        // as S3 does; Garage answers 400 for a signed header that is missing).
         auto [s3status, err] = run_command("curl -s -o /dev/null -w '%{http_code}' " + shell_quote(get2->url));
-        EXPECT_EQ(err, "403");
+        EXPECT_EQ(err, this->is("garage") ? "400" : "403");
         // A tampered signature.
         std::string tampered = get->url;
         tampered[tampered.size() - 1] = tampered.back() == '0' ? '1' : '0';
@@ -1408,9 +1506,9 @@ TYPED_TEST(S3, PostPolicyFormWithCurl) {
     EXPECT_TRUE(ok == "204" || ok == "200" || ok == "201") << ok;
     EXPECT_EQ(this->get("user/42/form.txt"), "posted through a form");
 
-    if (this->is("versitygw")) {
-        // Outside the key prefix, and over the size limit: refused.
-        EXPECT_EQ(post("user/43/form.txt", file), "403");
+    if (this->is("versitygw") || this->is("garage")) {
+        // Outside the key prefix, and over the size limit: refused (Garage answers 400).
+        EXPECT_EQ(post("user/43/form.txt", file), this->is("garage") ? "400" : "403");
         const fs::path big = this->temp_file("post-big");
         std::ofstream(big) << std::string(2048, 'b');
         const std::string too_big = post("user/42/big.txt", big);

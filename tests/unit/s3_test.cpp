@@ -502,6 +502,22 @@ TEST(S3Errors, HeadWithoutBodyMapsByResource) {
 
 // ---------------------------------------------------------------------------- requests
 
+TEST(S3Response, StoredEncodingDropsAwsChunked) {
+    std::string out = "stale";
+    for (auto [header, want] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+             {"", ""},
+             {"gzip", "gzip"},
+             {"aws-chunked", ""},
+             {"aws-chunked,gzip", "gzip"},
+             {"AWS-Chunked , gzip, br", "gzip,br"},
+             {"gzip,aws-chunked", "gzip"},
+             {" , gzip ,", "gzip"},
+             {"aws-chunkedx", "aws-chunkedx"}}) {
+        s3::detail::assign_stored_encoding(header, out);
+        EXPECT_EQ(out, want) << header;
+    }
+}
+
 TEST(S3Request, ObjectPaths) {
     EXPECT_EQ(sd::object_path("b", "a b/c+d%e//f", false), "/b/a%20b/c%2Bd%25e//f");
     EXPECT_EQ(sd::object_path("b", "a b", true), "/a%20b");

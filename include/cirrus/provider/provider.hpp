@@ -65,6 +65,10 @@ struct features {
     bool presigned_post = false;    // browser POST uploads with a signed policy
     bool conditional_writes = false; // If-None-Match / If-Match on PutObject
     checksum_set checksums = {};    // x-amz-checksum-* algorithms accepted
+    // Checksum trailers signed per the SigV4 spec (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER,
+    // what the client sends over plain HTTP). A server that verifies them differently gets
+    // the unsigned trailer form (STREAMING-UNSIGNED-PAYLOAD-TRAILER) instead.
+    bool signed_trailers = true;
     std::uint32_t max_part_count = 10000;
     std::uint64_t min_part_size = 5ull << 20;  // every part but the last
     std::uint64_t max_part_size = 5ull << 30;

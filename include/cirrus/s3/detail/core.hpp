@@ -366,6 +366,7 @@ public:
             // The transport frames the body as aws-chunked and computes the checksum while
             // it sends it (signed chunks and trailer over plain HTTP, unsigned over TLS).
             x.trailer_checksum = *algorithm;
+            if (!features.signed_trailers) x.payload = http::payload_signing::unsigned_payload;
             x.b.add_header("x-amz-sdk-checksum-algorithm", std::string(crypto::algorithm_name(*algorithm)));
         }
 

@@ -3,6 +3,7 @@
 // S3 response headers into results. Pure functions: no I/O, testable on their own.
 
 #include <cirrus/auth/sigv4/detail/text.hpp>
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/core/base64.hpp>
 #include <cirrus/core/uri.hpp>
 #include <cirrus/crypto/checksum.hpp>
@@ -487,6 +488,23 @@ inline void read_encryption(const http::response& res, encryption_info& e) {
 }
 
 // Fills what HEAD and GET report. Malformed numbers are a protocol error.
+// An object's Content-Encoding without the "aws-chunked" coding: that one describes how
+// the upload was framed, and S3 drops it when it stores the object; some servers (versitygw
+// 1.7) store the header as sent, so it is dropped here for every server alike.
+inline void assign_stored_encoding(std::string_view header, std::string& out) {
+    out.clear();
+    while (!header.empty()) {
+        const auto comma = header.find(',');
+        std::string_view coding = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+        while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+        if (coding.empty() || ascii::iequals(coding, "aws-chunked")) continue;
+        if (!out.empty()) out += ',';
+        out += coding;
+    }
+}
+
 inline error_code read_object_info(const http::response& res, object_info& o) {
     if (const auto v = res.header("Content-Length"); !v.empty() && !parse_uint(v, o.content_length))
         return make_error_code(cirrus::errc::protocol_error);
@@ -507,7 +525,7 @@ inline error_code read_object_info(const http::response& res, object_info& o) {
         if (t->time_since_epoch() < limit && t->time_since_epoch() > -limit) o.last_modified = *t;
     }
     o.content.content_type.assign(res.header("Content-Type"));
-    o.content.content_encoding.assign(res.header("Content-Encoding"));
+    assign_stored_encoding(res.header("Content-Encoding"), o.content.content_encoding);
     o.content.content_disposition.assign(res.header("Content-Disposition"));
     o.content.content_language.assign(res.header("Content-Language"));
     o.content.cache_control.assign(res.header("Cache-Control"));
