@@ -3,9 +3,13 @@
 
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/error.hpp>
+#include <cirrus/http/detail/arena.hpp>
 #include <cirrus/http/error_envelope.hpp>
+#include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
 #include <cirrus/xml/writer.hpp>
+
+#include <boost/beast/http/fields.hpp>
 
 #include <gtest/gtest.h>
 
@@ -432,4 +436,55 @@ TEST(Providers, RuntimeEndpointOverrideAndAddressing) {
     EXPECT_EQ(minio.endpoint_for("dynamodb").error(), cirrus::errc::unsupported);
     provider::config<provider::custom<>> custom{.endpoint = "http://10.0.0.5:9000"};
     EXPECT_EQ(custom.endpoint_for("s3").value().host(), "10.0.0.5");
+}
+
+TEST(HeaderMap, CaseInsensitiveLookupRepeatsAndSet) {
+    cirrus::http::header_map h;
+    EXPECT_TRUE(h.empty());
+    EXPECT_EQ(h.get("ETag"), "");
+    h.append("ETag", "\"abc\"");
+    h.append("x-amz-meta-Owner", "me");
+    h.append("Set-Cookie", "a=1");
+    h.append("set-cookie", "b=2");
+    EXPECT_EQ(h.size(), 4u);
+    EXPECT_EQ(h.get("etag"), "\"abc\"");
+    EXPECT_EQ(h.get("SET-COOKIE"), "a=1");
+    EXPECT_EQ(h.count("Set-Cookie"), 2u);
+    EXPECT_TRUE(h.contains("X-AMZ-META-OWNER"));
+    EXPECT_FALSE(h.contains("x-amz-meta"));
+    std::vector<std::string> seen;
+    for (const auto& f : h) seen.push_back(std::string(f.name_string()) + "=" + std::string(f.value()));
+    EXPECT_EQ(seen, (std::vector<std::string>{"ETag=\"abc\"", "x-amz-meta-Owner=me", "Set-Cookie=a=1", "set-cookie=b=2"}));
+    h.set("SET-COOKIE", "c=3");
+    EXPECT_EQ(h.count("set-cookie"), 1u);
+    EXPECT_EQ(h.get("set-cookie"), "c=3");
+    EXPECT_EQ(h.erase("etag"), 1u);
+    EXPECT_EQ(h.find("etag"), h.end());
+    h.clear();
+    EXPECT_TRUE(h.empty());
+    h.append("", "");
+    EXPECT_EQ(h.get(""), "");
+    EXPECT_EQ(h.size(), 1u);
+}
+
+TEST(HeaderArena, BeastFieldsAllocateFromTheArenaAndReuseIt) {
+    using cirrus::http::detail::arena_allocator;
+    cirrus::http::detail::header_arena arena;
+    const std::string big(10000, 'v'); // larger than a block
+    for (int round = 0; round < 3; ++round) {
+        arena.reset();
+        boost::beast::http::basic_fields<arena_allocator<char>> f{arena_allocator<char>(arena)};
+        for (int i = 0; i < 50; ++i) f.insert("x-field-" + std::to_string(i), "value " + std::to_string(i));
+        f.insert("x-big", big);
+        EXPECT_EQ(f["x-field-7"], "value 7");
+        EXPECT_EQ(f["X-BIG"], big);
+        f.erase("x-field-7");
+        EXPECT_EQ(f.count("x-field-7"), 0u);
+    }
+    // Alignment of every allocation is respected.
+    arena.reset();
+    for (std::size_t align : {1u, 2u, 4u, 8u, 16u}) {
+        void* p = arena.allocate(3, align);
+        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % align, 0u) << align;
+    }
 }

@@ -8,6 +8,7 @@
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/http/body.hpp>
 #include <cirrus/http/endpoint.hpp>
+#include <cirrus/http/headers.hpp>
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -73,7 +74,7 @@ struct request {
 
 struct response {
     unsigned status = 0;
-    fields headers = {};
+    header_map headers = {};         // reused: reading into a reused response allocates nothing
     std::string body = {};           // the body, when the request's sink is the default one
     std::uint64_t body_size = 0;     // bytes delivered to the sink by the final attempt
     unsigned attempts = 0;           // attempts made, the final one included
@@ -83,10 +84,7 @@ struct response {
     crypto::checksum_value trailer_checksum = {};
     diagnostics diag = {};           // on failure, what the server (or the client) said
 
-    std::string_view header(std::string_view name) const {
-        const auto it = headers.find(name);
-        return it == headers.end() ? std::string_view{} : std::string_view(it->value());
-    }
+    std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
     void clear() {
         status = 0;
         headers.clear();

@@ -255,12 +255,18 @@ inline error_code map_io_error(error_code ec, const stream& io, bool response_st
     return ec; // malformed messages keep Beast's precise code
 }
 
-using response_parser = bhttp::response_parser<bhttp::buffer_body>;
+// The parser keeps its header fields in the connection's arena (see arena.hpp).
+using response_parser = bhttp::response_parser<bhttp::buffer_body, arena_allocator<char>>;
 
-inline void configure_parser(response_parser& p, const request& req, const client_options& o) {
-    p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(o.max_header_bytes, UINT32_MAX)));
-    p.body_limit(boost::none);
-    if (req.method == verb::head) p.skip(true);
+// (Re)starts the parser for the next response on `c`, reusing the arena's memory.
+inline void start_parser(std::optional<response_parser>& p, connection& c, const request& req,
+                         const client_options& o) {
+    p.reset();
+    c.arena.reset();
+    p.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(arena_allocator<char>(c.arena)));
+    p->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(o.max_header_bytes, UINT32_MAX)));
+    p->body_limit(boost::none);
+    if (req.method == verb::head) p->skip(true);
 }
 
 // The end of an aws-chunked body: the final empty chunk (signed when `chunks` is given),
@@ -538,8 +544,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
 
     error_code ec;
     std::optional<response_parser> parser;
-    parser.emplace();
-    configure_parser(*parser, req, o);
+    start_parser(parser, c, req, o);
     bool header_read = false;
     bool final_before_body = false;
 
@@ -573,8 +578,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                 }
                 ar.response_started = true;
                 if (parser->get().result_int() == 100) {
-                    parser.emplace();
-                    configure_parser(*parser, req, o);
+                    start_parser(parser, c, req, o);
                 } else {
                     header_read = true;
                     final_before_body = true;
@@ -606,8 +610,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
         }
         const unsigned s = parser->get().result_int();
         if (s >= 200 || s == 101) break;
-        parser.emplace();
-        configure_parser(*parser, req, o);
+        start_parser(parser, c, req, o);
         header_read = false;
     }
     ar.response_started = true;
@@ -631,7 +634,12 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     const bool error_after_body = status >= 400 && ar.bytes_sent != 0;
     ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete &&
                   !error_after_body && c.read_buffer.size() == 0;
-    res.headers = std::move(static_cast<fields&>(msg));
+    res.headers.clear();
+    for (const auto& f : msg) {
+        const auto name = f.name_string();
+        const auto value = f.value();
+        res.headers.append(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
+    }
     if (status >= 200 && status < 300) co_return error_code{};
 
     std::string_view request_id = res.header("x-amz-request-id");

@@ -13,6 +13,7 @@
 
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/core/buffer.hpp>
+#include <cirrus/http/detail/arena.hpp>
 #include <cirrus/http/detail/stream.hpp>
 #include <cirrus/http/endpoint.hpp>
 #include <cirrus/http/error.hpp>
@@ -56,6 +57,7 @@ struct connection {
     std::unique_ptr<std::uint8_t[]> scratch;    // file/generator bodies, file/handler sinks
     std::size_t scratch_size = 0;
     std::string error_body;
+    header_arena arena;                         // the header fields of the response being read
     clock::time_point idle_since{};
     std::uint64_t requests = 0; // completed on this connection
 
