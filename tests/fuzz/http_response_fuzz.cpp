@@ -4,7 +4,9 @@
 // its own. Any input must give a classification or an error, never a crash.
 
 #include <cirrus/http/date.hpp>
+#include <cirrus/http/detail/arena.hpp>
 #include <cirrus/http/error_envelope.hpp>
+#include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -53,8 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     namespace http = boost::beast::http;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
 
-    // 1. The input as a whole response on the wire.
-    http::response_parser<http::string_body> parser;
+    // 1. The input as a whole response on the wire, parsed the way the client parses: the
+    // fields in an arena (reused across inputs, as a connection reuses it), then copied
+    // into a header_map.
+    static cirrus::http::detail::header_arena arena;
+    arena.reset();
+    http::response_parser<http::string_body, cirrus::http::detail::arena_allocator<char>> parser(
+        std::piecewise_construct, std::make_tuple(), std::make_tuple(cirrus::http::detail::arena_allocator<char>(arena)));
     parser.header_limit(16 * 1024);
     parser.body_limit(1024 * 1024);
     parser.eager(true);
@@ -76,9 +83,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (cirrus::http::parse_http_date(std::string_view(back.data(), back.size())) != t) std::abort();
             }
         }
+        cirrus::http::header_map headers;
+        for (const auto& f : msg) {
+            const auto name = f.name_string();
+            const auto value = f.value();
+            headers.append(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
+        }
+        std::size_t fields = 0;
+        for (const auto& f : headers) {
+            // Every field reads back as Beast holds it, and the first of each name is found.
+            if (headers.get(f.name()).data() == nullptr && !f.value().empty()) std::abort();
+            ++fields;
+        }
+        if (fields != headers.size()) std::abort();
         auto header = [&](std::string_view name) -> std::string_view {
+            const auto mine = headers.get(name);
             auto it = msg.find(name);
-            return it == msg.end() ? std::string_view{} : std::string_view(it->value());
+            const std::string_view theirs = it == msg.end() ? std::string_view{} : std::string_view(it->value());
+            if (mine != theirs) std::abort();
+            return mine;
         };
         std::string_view request_id = header("x-amz-request-id");
         if (request_id.empty()) request_id = header("x-amzn-RequestId");
