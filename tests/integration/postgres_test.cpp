@@ -3,6 +3,7 @@
 // SASLprep, Unix sockets, timeouts, cancellation; plus scripted misbehaving servers for the
 // protocol-error paths.
 
+#include "support/temp_dir.hpp"
 #include "postgres_support.hpp"
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -352,26 +353,7 @@ TEST(PostgresConnect, WorksWithCallbacksAndFutures) {
 
 namespace {
 
-// A private temporary directory, removed with its files.
-struct temp_dir {
-    std::string path;
-    temp_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "cirrus-pgtest-XXXXXX").string();
-        if (::mkdtemp(tmpl.data())) path = tmpl;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        if (!path.empty()) std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text, ::mode_t mode = 0600) const {
-        std::string file = path + "/" + name;
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-        ::chmod(file.c_str(), mode);
-        return file;
-    }
-};
+using temp_dir = cirrus::test::temp_dir;
 
 // A password file field with ':' and '\' escaped.
 std::string pgpass_field(std::string_view s) {

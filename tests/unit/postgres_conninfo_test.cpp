@@ -1,6 +1,8 @@
 // Connection strings (keyword/value and URI), PG* environment variables and defaults,
 // password files and connection service files.
 
+#include "support/temp_dir.hpp"
+
 #include <cirrus/postgres/connect_params.hpp>
 
 #include <gtest/gtest.h>
@@ -217,26 +219,7 @@ TEST(PostgresConninfo, Defaults) {
 
 namespace {
 
-// A private temporary directory, removed with its files.
-struct temp_dir {
-    std::string path;
-    temp_dir() {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "cirrus-pgpass-XXXXXX").string();
-        if (::mkdtemp(tmpl.data())) path = tmpl;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        if (!path.empty()) std::filesystem::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text, ::mode_t mode = 0600) const {
-        std::string file = path + "/" + name;
-        std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
-        ::chmod(file.c_str(), mode);
-        return file;
-    }
-};
+using temp_dir = cirrus::test::temp_dir;
 
 std::optional<std::string> match(std::string_view contents, std::string_view host, std::string_view port = "5432",
                                  std::string_view db = "db", std::string_view user = "app") {
