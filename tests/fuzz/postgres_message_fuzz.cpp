@@ -62,6 +62,10 @@ void exercise_field(const pg::field_data& f) {
     try_decode<std::vector<pg::numeric>>(f);
     try_decode<std::vector<pg::timestamptz>>(f);
     try_decode<std::vector<pg::bytea>>(f);
+    try_decode<std::vector<std::vector<std::optional<std::int32_t>>>>(f);
+    try_decode<std::vector<std::vector<std::vector<std::string>>>>(f);
+    try_decode<std::vector<std::vector<pg::numeric>>>(f);
+    try_decode<std::vector<std::vector<std::vector<std::vector<std::vector<std::vector<std::optional<double>>>>>>>>(f);
 }
 
 constexpr pg::oid_t fuzz_oids[] = {
@@ -197,7 +201,7 @@ void fuzz_text(std::string_view data) {
     (void)pd::parse_time_text(s, v);
     (void)pd::parse_timestamp_text(s, true, v);
     (void)pd::parse_interval_text(s, mo, d, v);
-    std::vector<std::optional<std::string>> items;
+    pd::text_array items;
     (void)pd::parse_text_array(s, items);
     pg::connect_params p;
     pg::diagnostics diag;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace pgtest;
@@ -682,8 +683,125 @@ TEST(PostgresCodecs, ArraysWithNullsAndEmpty) {
         auto [ec] = co_await conn->async_execute("select array[1, null]::int4[], array[[1,2],[3,4]]", r, diag, tok);
         PG_CO_CHECK(ec, diag);
         EXPECT_EQ(r[0][0][0].try_as<std::vector<std::int32_t>>().error(), pg::client_errc::unexpected_null);
-        EXPECT_EQ(r[0][0][1].try_as<std::vector<std::int32_t>>().error(), pg::client_errc::unsupported_array_dimensions);
+        EXPECT_EQ(r[0][0][1].try_as<std::vector<std::int32_t>>().error(), pg::client_errc::array_dimension_mismatch);
         EXPECT_EQ(r[0][0][1].to_string(), "{{1,2},{3,4}}");
+    });
+}
+
+namespace {
+template <class T>
+using grid = std::vector<std::vector<T>>;
+template <class T>
+using cube = std::vector<std::vector<std::vector<T>>>;
+} // namespace
+
+TEST(PostgresCodecs, MultiDimensionalArrays) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        // Each value goes to the server as a parameter and comes back in binary, and the
+        // literal is read in text (simple protocol) and binary (extended protocol).
+        grid<std::optional<std::int32_t>> ints{{1, 2, 3}, {4, std::nullopt, -2147483647 - 1}};
+        co_await check_codec(*conn, "int4[][]", "array[[1, 2, 3], [4, null, -2147483648]]", ints);
+        grid<std::int32_t> single{{7}};
+        co_await check_codec(*conn, "int4[][]", "array[[7]]", single);
+        grid<std::optional<std::string>> texts{{"a\"b", "c,d", std::nullopt, "{x}"}, {"", "NULL", "back\\slash", " sp "}};
+        co_await check_codec(*conn, "text[][]",
+                             "array[['a\"b', 'c,d', null, '{x}'], ['', 'NULL', 'back\\slash', ' sp ']]", texts);
+        cube<double> floats{{{1.5, -2.25}, {1e300, 0.1}}, {{std::numeric_limits<double>::infinity(), 0}, {-1, 3}}};
+        co_await check_codec(*conn, "float8[][][]",
+                             "array[[[1.5, -2.25], [1e300, 0.1]], [['Infinity', 0], [-1, 3]]]::float8[]", floats);
+        grid<std::optional<pg::numeric>> numerics{{*pg::numeric::parse("1.50"), *pg::numeric::parse("NaN")},
+                                                  {*pg::numeric::parse("-0.001"), std::nullopt},
+                                                  {*pg::numeric::parse("123456789012345678901234567890.5"), *pg::numeric::parse("0")}};
+        co_await check_codec(*conn, "numeric[][]",
+                             "array[[1.50, 'NaN'], [-0.001, null], [123456789012345678901234567890.5, 0]]::numeric[]", numerics);
+        grid<pg::timestamptz> stamps{{pg::timestamptz(sys_days(year{1960} / 1 / 1)),
+                                      pg::timestamptz(sys_days(year{2024} / 2 / 29) + 12h + 34min + 56s + 789012us)},
+                                     {pg::timestamptz::max(), pg::timestamptz(sys_days(year{1969} / 7 / 20) + 20h + 17min + 40s)}};
+        co_await check_codec(*conn, "timestamptz[][]",
+                             "array[['1960-01-01 00:00:00+00', '2024-02-29 12:34:56.789012+00'], "
+                             "['infinity', '1969-07-20 20:17:40+00']]::timestamptz[]",
+                             stamps);
+        cube<std::optional<std::int64_t>> deep{{{std::nullopt}}, {{std::numeric_limits<std::int64_t>::max()}}};
+        co_await check_codec(*conn, "int8[][][]", "array[[[null]], [[9223372036854775807]]]::int8[]", deep);
+        // Nothing in it: the empty array, whatever the nesting.
+        grid<std::int32_t> none{{}, {}};
+        co_await check_codec(*conn, "int4[][]", "'{}'", grid<std::int32_t>{});
+        pg::results r;
+        pg::diagnostics diag;
+        auto [eec] = co_await conn->async_execute(pg::query("select array_ndims($1), cardinality($1), $1 = '{}'", none),
+                                                  r, diag, tok);
+        PG_CO_CHECK(eec, diag);
+        EXPECT_TRUE(r[0][0][0].is_null());
+        EXPECT_EQ(r[0][0][1].as<std::int32_t>(), 0);
+        EXPECT_TRUE(r[0][0][2].as<bool>());
+
+        // The server sends the dimensions: lower bounds other than 1 (a "[0:1][2:3]=" prefix
+        // in text), and depth mismatches in both formats.
+        std::string sql = "select '[0:1][2:3]={{1,2},{3,4}}'::int4[], array[[1,2],[3,4]], array[1,2], "
+                          "'{}'::int4[], array[[[1]]]";
+        for (int text_format = 0; text_format < 2; ++text_format) {
+            SCOPED_TRACE(text_format ? "text" : "binary");
+            pg::results res;
+            cirrus::error_code ec;
+            if (text_format) std::tie(ec) = co_await conn->async_query(sql, res, diag, tok);
+            else std::tie(ec) = co_await conn->async_execute(sql, res, diag, tok);
+            PG_CO_CHECK(ec, diag);
+            auto row = res[0][0];
+            EXPECT_EQ(row[0].format(), text_format ? pg::format::text : pg::format::binary);
+            EXPECT_EQ(row[0].as<grid<std::int32_t>>(), (grid<std::int32_t>{{1, 2}, {3, 4}}));
+            EXPECT_EQ(row[1].as<grid<std::int64_t>>(), (grid<std::int64_t>{{1, 2}, {3, 4}}));
+            EXPECT_EQ(row[1].try_as<std::vector<std::int32_t>>().error(), pg::client_errc::array_dimension_mismatch);
+            EXPECT_EQ(row[1].try_as<cube<std::int32_t>>().error(), pg::client_errc::array_dimension_mismatch);
+            EXPECT_EQ(row[2].try_as<grid<std::int32_t>>().error(), pg::client_errc::array_dimension_mismatch);
+            EXPECT_TRUE(row[3].as<cube<std::int32_t>>().empty());
+            EXPECT_EQ(row[4].as<cube<std::int32_t>>(), (cube<std::int32_t>{{{1}}}));
+            EXPECT_EQ(row[1].try_as<grid<std::string>>().value(), (grid<std::string>{{"1", "2"}, {"3", "4"}}));
+        }
+    });
+}
+
+TEST(PostgresCodecs, RaggedArrayParametersAreRefusedBeforeSending) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        co_await simple(*conn, "create temp table grids(g int4[])");
+        co_await simple(*conn, "begin");
+        auto prepared_before = co_await scalar<std::int64_t>(*conn, "select count(*) from pg_prepared_statements");
+        pg::results r;
+        pg::diagnostics diag;
+        grid<std::int32_t> ragged{{1, 2}, {3}};
+        auto [ec] = co_await conn->async_execute(pg::query("insert into grids values ($2) returning $1::int", 1, ragged), r, diag,
+                                                 tok);
+        EXPECT_EQ(ec, pg::client_errc::non_rectangular_array);
+        EXPECT_FALSE(diag.is_server_error);
+        EXPECT_NE(diag.message.find("parameter 2"), std::string::npos) << diag.message;
+        EXPECT_TRUE(r.empty());
+        // Nothing reached the server: no statement was parsed, and the open transaction is
+        // not failed (a server-side error would have aborted it).
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::in_transaction);
+        EXPECT_EQ(co_await scalar<std::int64_t>(*conn, "select count(*) from pg_prepared_statements"), prepared_before);
+        // The same through a prepared statement, and as an optional.
+        auto [pec, stmt] = co_await conn->async_prepare("insert into grids values ($1)", diag, tok);
+        PG_CO_CHECK(pec, diag);
+        std::optional<grid<std::int32_t>> maybe = grid<std::int32_t>{{2}, {3, 4}};
+        auto [sec] = co_await conn->async_execute(stmt.bind(maybe), r, diag, tok);
+        EXPECT_EQ(sec, pg::client_errc::non_rectangular_array);
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::in_transaction);
+        // Rectangular and empty shapes go through; "{{},{}}" is stored as '{}'.
+        grid<std::int32_t> square{{1, 2}, {3, 4}}, empty{{}, {}};
+        auto [i1] = co_await conn->async_execute(stmt.bind(square), r, diag, tok);
+        PG_CO_CHECK(i1, diag);
+        auto [i2] = co_await conn->async_execute(stmt.bind(empty), r, diag, tok);
+        PG_CO_CHECK(i2, diag);
+        co_await simple(*conn, "commit");
+        std::vector<grid<std::int32_t>> stored;
+        auto [sel] = co_await conn->async_execute(pg::query("select g from grids order by cardinality(g) desc"), stored, diag, tok);
+        PG_CO_CHECK(sel, diag);
+        EXPECT_EQ(stored, (std::vector<grid<std::int32_t>>{{{1, 2}, {3, 4}}, {}}));
+        EXPECT_EQ(co_await scalar<std::string>(*conn, "select string_agg(g::text, ';' order by cardinality(g) desc) from grids"),
+                  "{{1,2},{3,4}};{}");
     });
 }
 
@@ -783,6 +901,40 @@ TEST(PostgresTypedRows, DescribedAggregatesTuplesScalars) {
         PG_CO_CHECK(e10, diag);
         EXPECT_EQ(one.size(), 1u);
         EXPECT_EQ(one[0].name, "bob");
+    });
+}
+
+namespace {
+struct heatmap {
+    std::int64_t id;
+    grid<std::optional<double>> cells;
+    std::optional<cube<std::string>> labels;
+};
+BOOST_DESCRIBE_STRUCT(heatmap, (), (id, cells, labels))
+} // namespace
+
+TEST(PostgresTypedRows, NestedVectorMembers) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        co_await simple(*conn, "create temp table heatmaps(id bigint, cells float8[], labels text[]); "
+                               "insert into heatmaps values (1, '{{0.5,NULL},{2,3}}', '{{{a,\"b c\"}}}'), "
+                               "(2, '{}', null)");
+        pg::diagnostics diag;
+        for (int text_format = 0; text_format < 2; ++text_format) {
+            SCOPED_TRACE(text_format ? "text" : "binary");
+            std::vector<heatmap> maps;
+            std::string sql = "select * from heatmaps order by id";
+            cirrus::error_code ec;
+            if (text_format) std::tie(ec) = co_await conn->async_query(sql, maps, diag, tok);
+            else std::tie(ec) = co_await conn->async_execute(pg::query(sql), maps, diag, tok);
+            PG_CO_CHECK(ec, diag);
+            PG_CO_REQUIRE(maps.size() == 2);
+            EXPECT_EQ(maps[0].cells, (grid<std::optional<double>>{{0.5, std::nullopt}, {2.0, 3.0}}));
+            EXPECT_EQ(maps[0].labels, (cube<std::string>{{{"a", "b c"}}}));
+            EXPECT_TRUE(maps[1].cells.empty());
+            EXPECT_FALSE(maps[1].labels);
+        }
     });
 }
 

@@ -307,7 +307,7 @@ TEST(PostgresCodec, ArraysBinary) {
     auto two_d = "\0\0\0\x02\0\0\0\0\0\0\0\x17\0\0\0\x01\0\0\0\x01\0\0\0\x02\0\0\0\x01"s + "\0\0\0\x04\0\0\0\x01"s +
                  "\0\0\0\x04\0\0\0\x02"s;
     EXPECT_EQ(decode_error<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::binary, two_d),
-              pg::client_errc::unsupported_array_dimensions);
+              pg::client_errc::array_dimension_mismatch);
     std::string text;
     ASSERT_FALSE(pd::render_text({pg::oids::int4_array, pg::format::binary, false, two_d}, text));
     EXPECT_EQ(text, "{{1,2}}");
@@ -323,7 +323,7 @@ TEST(PostgresCodec, ArraysText) {
     EXPECT_EQ(decode<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{ 1 , 2 }"),
               (std::vector<std::int32_t>{1, 2}));
     EXPECT_EQ(decode_error<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{{1,2},{3,4}}"),
-              pg::client_errc::unsupported_array_dimensions);
+              pg::client_errc::array_dimension_mismatch);
     EXPECT_EQ(decode_error<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{1,2"),
               pg::client_errc::invalid_field_value);
     EXPECT_EQ(decode_error<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{1,,2}"),
@@ -336,6 +336,231 @@ TEST(PostgresCodec, ArraysText) {
                                   encode(strings{"a", "b c", std::nullopt, "NULL", "q\"x", ""})},
                                  text));
     EXPECT_EQ(text, R"({a,"b c",NULL,"NULL","q\"x",""})");
+}
+
+namespace {
+
+// Big-endian pieces of a binary array.
+std::string be32(std::int64_t v) {
+    std::string s;
+    pd::put_u32(s, static_cast<std::uint32_t>(v));
+    return s;
+}
+
+std::string array_header(std::int64_t ndim, pg::oid_t elem, std::vector<std::int64_t> dims, bool has_null = false) {
+    std::string s = be32(ndim) + be32(has_null ? 1 : 0) + be32(elem);
+    for (auto d : dims) s += be32(d) + be32(1);
+    return s;
+}
+
+std::string int4_elements(std::vector<std::optional<std::int32_t>> v) {
+    std::string s;
+    for (auto e : v) s += e ? be32(4) + be32(*e) : be32(-1);
+    return s;
+}
+
+using grid = std::vector<std::vector<std::int32_t>>;
+using opt_grid = std::vector<std::vector<std::optional<std::int32_t>>>;
+template <class T>
+using cube = std::vector<std::vector<std::vector<T>>>;
+
+} // namespace
+
+TEST(PostgresCodec, TextArrayOfViewsPointsIntoTheField) {
+    // Views must outlive the decode: they point into the field's own bytes.
+    const std::string literal = R"({{abc,"d e"},{NULL,""}})";
+    const pg::field_data f{pg::oids::text_array, pg::format::text, false, literal};
+    std::vector<std::vector<std::optional<std::string_view>>> views;
+    ASSERT_FALSE(pg::decode_field(f, views));
+    ASSERT_EQ(views.size(), 2u);
+    EXPECT_EQ(views[0][0], "abc");
+    EXPECT_EQ(views[0][1], "d e");
+    EXPECT_FALSE(views[1][0].has_value());
+    EXPECT_EQ(views[1][1], "");
+    for (const auto& v : {*views[0][0], *views[0][1]}) {
+        EXPECT_GE(v.data(), literal.data());
+        EXPECT_LE(v.data() + v.size(), literal.data() + literal.size());
+    }
+    // An element that exists only unescaped cannot be viewed: a typed error, not a
+    // dangling view.
+    const std::string escaped = R"({"q\"x"})";
+    std::vector<std::string_view> one;
+    EXPECT_EQ(pg::decode_field(pg::field_data{pg::oids::text_array, pg::format::text, false, escaped}, one),
+              pg::client_errc::incompatible_type);
+}
+
+TEST(PostgresCodec, MultiDimensionalArraysBinary) {
+    // Dimensions outermost first, lower bounds 1, row-major elements.
+    grid g{{1, 2, 3}, {4, 5, 6}};
+    auto bin = encode(g);
+    EXPECT_EQ(bin, array_header(2, pg::oids::int4, {2, 3}) + int4_elements({1, 2, 3, 4, 5, 6}));
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::binary, bin), g);
+    std::string text;
+    ASSERT_FALSE(pd::render_text({pg::oids::int4_array, pg::format::binary, false, bin}, text));
+    EXPECT_EQ(text, "{{1,2,3},{4,5,6}}");
+    EXPECT_EQ(pg::type_traits<grid>::type_oid, pg::oids::int4_array);
+    EXPECT_EQ(pg::type_traits<grid>::dimensions, 2u);
+    EXPECT_TRUE(pg::type_traits<grid>::accepts(pg::oids::int4_array));
+    EXPECT_TRUE(pg::type_traits<grid>::accepts(pg::oids::int8_array));
+    EXPECT_FALSE(pg::type_traits<grid>::accepts(pg::oids::int4));
+    EXPECT_FALSE(pg::type_traits<grid>::accepts(pg::oids::text_array));
+
+    // NULL elements set the flag; a NULL into a non-optional element is unexpected_null.
+    opt_grid with_nulls{{1, std::nullopt}, {std::nullopt, 4}};
+    auto nulls = encode(with_nulls);
+    EXPECT_EQ(nulls, array_header(2, pg::oids::int4, {2, 2}, true) + int4_elements({1, std::nullopt, std::nullopt, 4}));
+    round_trip(with_nulls, pg::oids::int4_array);
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::binary, nulls), pg::client_errc::unexpected_null);
+
+    // Three dimensions and other element types, through binary and the server's text form.
+    cube<std::optional<std::int64_t>> c{{{1, std::nullopt, 3}, {4, 5, 6}}, {{7, 8, 9}, {10, 11, std::nullopt}}};
+    EXPECT_EQ(encode(c).substr(0, 12 + 24), array_header(3, pg::oids::int8, {2, 2, 3}, true));
+    round_trip(c, pg::oids::int8_array);
+    round_trip(std::vector<std::vector<std::optional<std::string>>>{{"a\"b", "c,d", "{x}"}, {std::nullopt, "", "NULL"}},
+               pg::oids::text_array);
+    round_trip(cube<double>{{{1.5, -0.0}}, {{std::numeric_limits<double>::infinity(), 1e300}}}, pg::oids::float8_array);
+    round_trip(std::vector<std::vector<pg::numeric>>{{*pg::numeric::parse("1.50"), *pg::numeric::parse("-0.001")},
+                                                     {*pg::numeric::parse("NaN"), *pg::numeric::parse("123456789012345678901234567890")}},
+               pg::oids::numeric_array);
+    round_trip(std::vector<std::vector<pg::timestamptz>>{{pg::timestamptz(sys_days(year{1960} / 1 / 1))},
+                                                         {pg::timestamptz::max()}},
+               pg::oids::timestamptz_array);
+    round_trip(std::vector<std::vector<bool>>{{true, false}, {false, true}}, pg::oids::bool_array);
+    // bytea is an element, not a level.
+    std::vector<std::vector<pg::bytea>> blobs{{{std::byte{1}}, {}}, {{std::byte{2}, std::byte{3}}, {std::byte{0}}}};
+    EXPECT_EQ(pg::type_traits<decltype(blobs)>::dimensions, 2u);
+    round_trip(blobs, pg::oids::bytea_array);
+    using six = std::vector<std::vector<std::vector<std::vector<std::vector<std::vector<std::int32_t>>>>>>;
+    six deep{{{{{{1, 2}}}}}, {{{{{3, 4}}}}}};
+    EXPECT_EQ(encode(deep).substr(0, 4), be32(6));
+    round_trip(deep, pg::oids::int4_array);
+
+    // No elements: the empty array, at any depth and from any empty shape.
+    auto empty = array_header(0, pg::oids::int4, {});
+    EXPECT_EQ(encode(grid{}), empty);
+    EXPECT_EQ(encode(grid{{}, {}}), empty);
+    EXPECT_EQ(encode(cube<std::int32_t>{{{}, {}}, {}}), empty);
+    EXPECT_FALSE(pg::type_traits<grid>::check(grid{{}, {}}));
+    EXPECT_FALSE(pg::type_traits<cube<std::int32_t>>::check(cube<std::int32_t>{{{}, {}}, {}}));
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::binary, empty), grid{});
+    EXPECT_EQ(decode<cube<std::int32_t>>(pg::oids::int4_array, pg::format::binary, empty), cube<std::int32_t>{});
+    // A zero extent (never sent by the server) is read as empty without sizing anything
+    // from the other extents; an extent before it is still bounded by the bytes left.
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::binary, array_header(2, pg::oids::int4, {0, 0x7fffffff})), grid{});
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::binary, array_header(2, pg::oids::int4, {0x7fffffff, 0})),
+              pg::client_errc::invalid_field_value);
+
+    // Ragged vectors cannot be arrays: check() refuses them and encode never writes a
+    // malformed array.
+    grid ragged{{1, 2}, {3}};
+    EXPECT_EQ(pg::type_traits<grid>::check(ragged), pg::client_errc::non_rectangular_array);
+    EXPECT_EQ(pg::type_traits<grid>::check(grid{{}, {1}}), pg::client_errc::non_rectangular_array);
+    EXPECT_EQ(pg::type_traits<cube<std::int32_t>>::check(cube<std::int32_t>{{{1}, {2}}, {{3}}}),
+              pg::client_errc::non_rectangular_array);
+    EXPECT_EQ(pg::type_traits<cube<std::int32_t>>::check(cube<std::int32_t>{{{1}, {2}}, {{3}, {}}}),
+              pg::client_errc::non_rectangular_array);
+    EXPECT_FALSE(pg::type_traits<grid>::check(g));
+    EXPECT_FALSE(pg::type_traits<std::vector<std::int32_t>>::check({}));
+    EXPECT_EQ(encode(ragged), empty);
+    EXPECT_EQ(pg::type_traits<std::optional<grid>>::check(ragged), pg::client_errc::non_rectangular_array);
+    EXPECT_FALSE(pg::type_traits<std::optional<grid>>::check(std::nullopt));
+
+    // The vector's depth must be the array's number of dimensions.
+    auto one_d = encode(std::vector<std::int32_t>{1, 2});
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::binary, one_d), pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(decode_error<cube<std::int32_t>>(pg::oids::int4_array, pg::format::binary, bin),
+              pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(decode_error<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::binary, bin),
+              pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(pg::make_error_code(pg::client_errc::unsupported_array_dimensions),
+              pg::make_error_code(pg::client_errc::array_dimension_mismatch));
+    EXPECT_FALSE(pg::make_error_code(pg::client_errc::array_dimension_mismatch).message().empty());
+    EXPECT_EQ(pg::make_error_code(pg::client_errc::non_rectangular_array).message(),
+              "the sub-arrays of a multi-dimensional array differ in length");
+
+    // Hostile headers and bodies.
+    auto bad = [](std::string_view bytes) {
+        return decode_error<opt_grid>(pg::oids::int4_array, pg::format::binary, bytes);
+    };
+    const auto invalid = pg::client_errc::invalid_field_value;
+    auto body = int4_elements({1, 2, 3, 4});
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {-1, 2}) + body), invalid);          // negative extent
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, -2}) + body), invalid);
+    EXPECT_EQ(bad(array_header(-1, pg::oids::int4, {}) + body), invalid);              // negative ndim
+    EXPECT_EQ(bad(array_header(7, pg::oids::int4, {1, 1, 1, 1, 1, 1, 1}) + body), invalid); // beyond MAXDIM
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {0x7fffffff, 0x7fffffff}) + body), invalid); // product overflows
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {65536, 65536}) + body), invalid);   // 2^32 elements
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {0x10000, 0x10001}) + body), invalid);
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, 3}) + body), invalid);           // fewer elements than dims
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, 2}) + body + be32(4)), invalid); // bytes left over
+    EXPECT_EQ(bad((array_header(2, pg::oids::int4, {2, 2}) + body).substr(0, 12 + 16 + 31)), invalid); // truncated
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, 2}).substr(0, 20)), invalid);    // truncated header
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, 2}) + be32(-2) + int4_elements({2, 3, 4})), invalid);
+    EXPECT_EQ(bad(array_header(2, pg::oids::int4, {2, 2}) + be32(0x7fffffff) + int4_elements({2, 3, 4})), invalid);
+    EXPECT_EQ(bad(array_header(2, pg::oids::int8, {2, 2}) + body), invalid);           // element type differs
+    EXPECT_EQ(bad(be32(2) + be32(2) + be32(pg::oids::int4) + be32(2) + be32(1) + be32(2) + be32(1) + body), invalid); // flags
+    EXPECT_EQ(bad(array_header(0, pg::oids::int4, {}) + be32(0)), invalid);            // empty with trailing bytes
+    EXPECT_FALSE(bad(array_header(2, pg::oids::int4, {2, 2}) + body));
+}
+
+TEST(PostgresCodec, MultiDimensionalArraysText) {
+    EXPECT_EQ(decode<opt_grid>(pg::oids::int4_array, pg::format::text, "{{1,2},{3,NULL}}"),
+              (opt_grid{{1, 2}, {3, std::nullopt}}));
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::text, "{{1,2},{3,NULL}}"), pg::client_errc::unexpected_null);
+    using strings = std::vector<std::vector<std::optional<std::string>>>;
+    EXPECT_EQ(decode<strings>(pg::oids::text_array, pg::format::text, R"({{"a\"b","c,d",NULL},{"",null,"NULL"}})"),
+              (strings{{"a\"b", "c,d", std::nullopt}, {"", std::nullopt, "NULL"}}));
+    EXPECT_EQ(decode<strings>(pg::oids::text_array, pg::format::text, R"({{a\,b,"{}"},{ x y ,"\\"}})"),
+              (strings{{"a,b", "{}"}, {"x y", "\\"}}));
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::text, " { { 1 , 2 } ,\n{ 3 , 4 } } "), (grid{{1, 2}, {3, 4}}));
+    EXPECT_EQ(decode<cube<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{{{1,2},{3,4}},{{5,6},{7,8}}}"),
+              (cube<std::int32_t>{{{1, 2}, {3, 4}}, {{5, 6}, {7, 8}}}));
+    EXPECT_EQ(decode<std::vector<std::vector<pg::numeric>>>(pg::oids::numeric_array, pg::format::text, "{{1.50,NaN}}"),
+              (std::vector<std::vector<pg::numeric>>{{*pg::numeric::parse("1.50"), *pg::numeric::parse("NaN")}}));
+
+    // Bounds prefixes (the server prints them when a lower bound is not 1); they must
+    // agree with the braces.
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::text, "[0:1][2:3]={{1,2},{3,4}}"), (grid{{1, 2}, {3, 4}}));
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::text, "[-5:-4][1:1]={{1},{2}}"), (grid{{1}, {2}}));
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::text, " [2] [1:1] = {{1},{2}}"), (grid{{1}, {2}}));
+    EXPECT_EQ(decode<std::vector<std::int32_t>>(pg::oids::int4_array, pg::format::text, " [1:2] = {1,2}"),
+              (std::vector<std::int32_t>{1, 2}));
+    const auto invalid = pg::client_errc::invalid_field_value;
+    for (std::string_view bad : {"[1:2][1:3]={{1,2},{3,4}}", "[1:2]={{1,2},{3,4}}", "[1:2][1:2][1:1]={{1,2},{3,4}}",
+                                 "[2:1]={}", "[1:1]={}", "[1:2]{1,2}", "[1:2][1:2]", "[a:b]={1}", "[1:99999999999]={1}",
+                                 "[1:2=]{1,2}", "[1:1][1:1][1:1][1:1][1:1][1:1][1:1]={{{{{{{1}}}}}}}"}) {
+        EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::text, bad), invalid) << bad;
+    }
+
+    // Not rectangular, mixed levels, empty sub-arrays (the server refuses "{{},{}}" too),
+    // unbalanced braces, too deep.
+    for (std::string_view bad : {"{{1,2},{3}}", "{{1},{2,3}}", "{{1,2},3}", "{1,{2}}", "{{1},{{2}}}", "{{{1}},{2}}",
+                                 "{{},{}}", "{{1},{}}", "{{}}", "{{1,2}", "{{1,2}}}", "{{1,2}}x", "{{1,2},}",
+                                 "{{1,2}{3,4}}", "{{1,2},,{3,4}}", "{{1,\"2},{3,4}}", "{{1,2},{3,4}", "{{{{{{{1}}}}}}}", "{{",
+                                 "}", ""}) {
+        EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::text, bad), invalid) << bad;
+        EXPECT_EQ(decode_error<cube<std::int32_t>>(pg::oids::int4_array, pg::format::text, bad), invalid) << bad;
+    }
+    // Depth mismatches; no elements is empty at any depth.
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::text, "{1,2}"), pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(decode_error<grid>(pg::oids::int4_array, pg::format::text, "{{{1}}}"), pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(decode_error<cube<std::int32_t>>(pg::oids::int4_array, pg::format::text, "{{1}}"),
+              pg::client_errc::array_dimension_mismatch);
+    EXPECT_EQ(decode<grid>(pg::oids::int4_array, pg::format::text, "{}"), grid{});
+    EXPECT_EQ(decode<cube<std::int32_t>>(pg::oids::int4_array, pg::format::text, " { } "), cube<std::int32_t>{});
+    using six = std::vector<std::vector<std::vector<std::vector<std::vector<std::vector<std::int32_t>>>>>>;
+    EXPECT_EQ(decode<six>(pg::oids::int4_array, pg::format::text, "{{{{{{1}}}}},{{{{{2}}}}}}"), (six{{{{{{1}}}}}, {{{{{2}}}}}}));
+
+    // The parser's view: dimensions and row-major items.
+    pd::text_array a;
+    ASSERT_FALSE(pd::parse_text_array("{{a,NULL,c},{d,e,\"f\"}}", a));
+    EXPECT_EQ(a.dims, (std::vector<std::size_t>{2, 3}));
+    ASSERT_EQ(a.items.size(), 6u);
+    EXPECT_FALSE(a.items[1]);
+    EXPECT_EQ(a.items[5], "f");
+    ASSERT_FALSE(pd::parse_text_array("{}", a));
+    EXPECT_TRUE(a.dims.empty());
+    EXPECT_TRUE(a.items.empty());
 }
 
 TEST(PostgresCodec, Parameters) {
@@ -353,6 +578,24 @@ TEST(PostgresCodec, Parameters) {
     EXPECT_EQ(q.params[4].type, pg::oids::int8_array);
     EXPECT_EQ(pg::query("x", 1LL).params[0].type, pg::oids::int8);
     EXPECT_EQ(pg::query("x", std::nullopt).params[0].is_null, true);
+    EXPECT_FALSE(q.params.error());
+
+    // Nested vectors are arrays of their innermost element type; a ragged one is refused
+    // when bound, so the statement fails before anything is sent.
+    using grid = std::vector<std::vector<std::int64_t>>;
+    grid ragged{{1, 2}, {3}};
+    auto arrays = pg::query("x", grid{{1}, {2}}, std::vector<std::vector<std::optional<std::string>>>{{"a"}},
+                            ragged, std::optional<grid>{}, std::optional<grid>{ragged});
+    EXPECT_EQ(arrays.params[0].type, pg::oids::int8_array);
+    EXPECT_EQ(arrays.params[0].fmt, pg::format::binary);
+    EXPECT_EQ(arrays.params[1].type, pg::oids::text_array);
+    EXPECT_EQ(arrays.params.bytes(arrays.params[0]).substr(0, 4), "\0\0\0\x02"s);
+    EXPECT_EQ(arrays.params.error(), pg::client_errc::non_rectangular_array);
+    EXPECT_EQ(arrays.params.error_index(), 2u);
+    EXPECT_EQ(arrays.params.size(), 5u);
+    EXPECT_TRUE(arrays.params.bytes(arrays.params[2]).empty());
+    EXPECT_TRUE(arrays.params[3].is_null);
+    EXPECT_FALSE(pg::query("x", std::optional<grid>{}, grid{{}, {}}).params.error());
 }
 
 // --- typed rows ------------------------------------------------------------------------
@@ -383,6 +626,25 @@ static_assert(!pg::row_type<no_codec_field>);
 static_assert(pg::decodable<std::vector<std::optional<pg::uuid>>>);
 static_assert(!pg::decodable<std::vector<std::FILE*>>);
 static_assert(!pg::decodable<std::optional<std::FILE*>>);
+
+// Nested vectors of decodable elements are arrays of as many dimensions (up to six).
+struct matrix_row {
+    std::int64_t id;
+    std::vector<std::vector<std::optional<double>>> cells;
+    std::optional<std::vector<std::vector<std::vector<std::string>>>> labels;
+};
+BOOST_DESCRIBE_STRUCT(matrix_row, (), (id, cells, labels))
+template <class T>
+using nest6 = std::vector<std::vector<std::vector<std::vector<std::vector<std::vector<T>>>>>>;
+static_assert(pg::row_type<matrix_row>);
+static_assert(pg::row_type<std::tuple<std::vector<std::vector<std::int32_t>>, std::vector<std::vector<pg::bytea>>>>);
+static_assert(pg::row_type<std::vector<std::vector<pg::timestamptz>>>);
+static_assert(pg::decodable<nest6<std::optional<pg::numeric>>> && pg::encodable<nest6<std::optional<pg::numeric>>>);
+static_assert(!pg::decodable<std::vector<nest6<std::int32_t>>> && !pg::encodable<std::vector<nest6<std::int32_t>>>);
+static_assert(!pg::decodable<std::vector<std::vector<std::FILE*>>>);
+static_assert(!pg::decodable<std::vector<std::optional<std::vector<std::int32_t>>>>);
+static_assert(!pg::encodable<std::vector<std::optional<std::vector<std::int32_t>>>>);
+static_assert(pg::decodable<std::vector<std::optional<pg::bytea>>>);
 
 pg::resultset make_resultset(std::vector<std::pair<std::string, pg::oid_t>> cols,
                              const std::vector<std::vector<std::optional<std::string>>>& rows) {
@@ -452,6 +714,22 @@ TEST(PostgresTypedRows, AggregatesTuplesAndScalarsMatchByPosition) {
     EXPECT_EQ(pg::read_rows(rs, wrong), pg::client_errc::field_count_mismatch);
     std::vector<std::tuple<bool, std::string>> incompatible;
     EXPECT_EQ(pg::read_rows(rs, incompatible), pg::client_errc::incompatible_type);
+}
+
+TEST(PostgresTypedRows, NestedVectorFields) {
+    auto rs = make_resultset({{"id", pg::oids::int8}, {"cells", pg::oids::float8_array}, {"labels", pg::oids::text_array}},
+                             {{"1", "{{1.5,NULL},{-2,3}}", "{{{a,b}},{{c,\"d e\"}}}"}, {"2", "{}", std::nullopt}});
+    std::vector<matrix_row> rows;
+    ASSERT_FALSE(pg::read_rows(rs, rows));
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].cells, (std::vector<std::vector<std::optional<double>>>{{1.5, std::nullopt}, {-2.0, 3.0}}));
+    EXPECT_EQ(rows[0].labels, (std::vector<std::vector<std::vector<std::string>>>{{{"a", "b"}}, {{"c", "d e"}}}));
+    EXPECT_TRUE(rows[1].cells.empty());
+    EXPECT_FALSE(rows[1].labels);
+    auto flat = make_resultset({{"id", pg::oids::int8}, {"cells", pg::oids::float8_array}, {"labels", pg::oids::text_array}},
+                               {{"1", "{1.5}", std::nullopt}});
+    rows.clear();
+    EXPECT_EQ(pg::read_rows(flat, rows), pg::client_errc::array_dimension_mismatch);
 }
 
 TEST(PostgresTypedRows, FieldViewAccess) {

@@ -13,7 +13,10 @@
 //     static void encode(const T&, std::string& out); // appends the binary form
 //     optional: static constexpr oid_t param_oid;  (default type_oid; 0 lets the server
 //               infer the type, like a literal), static constexpr format param_format
-//               (default binary), static bool is_null(const T&).
+//               (default binary), static bool is_null(const T&),
+//               static error_code check(const T&): a value that cannot be sent (a ragged
+//               nested vector); the statement then fails with that error before anything
+//               is sent, and encode is not called for it.
 // Users add codecs for their own types the same way.
 
 #include <cirrus/core/error.hpp>
@@ -660,6 +663,11 @@ struct type_traits<std::optional<T>> {
     static constexpr oid_t type_oid = detail::type_oid_of<T>();
     static constexpr oid_t array_oid = detail::array_oid_of<T>();
     static bool is_null(const std::optional<T>& v) noexcept { return !v.has_value(); }
+    static error_code check(const std::optional<T>& v)
+        requires requires(const T& x) { type_traits<T>::check(x); }
+    {
+        return v ? type_traits<T>::check(*v) : error_code{};
+    }
     static void encode(const std::optional<T>& v, std::string& out)
         requires encodable<T>
     {
@@ -715,91 +723,219 @@ error_code type_traits<std::optional<T>>::decode(const field_data& f, std::optio
 }
 
 // --- arrays -----------------------------------------------------------------------------
+//
+// std::vector<T> is a one-dimensional array, std::vector<std::vector<T>> a two-dimensional
+// one, and so on up to PostgreSQL's six dimensions. The innermost T is the element type
+// (std::optional<U> where elements may be NULL); bytea (std::vector<std::byte>) is an
+// element, not a level. PostgreSQL arrays are rectangular and have no empty sub-arrays: an
+// array without elements is "{}" whatever its dimensions.
 
 namespace detail {
 
-// Elements of a one-dimensional array literal ("{1,NULL,\"a b\"}", optionally preceded
-// by bounds "[0:2]="). Nested braces are a multi-dimensional array.
-inline error_code parse_text_array(std::string_view s, std::vector<std::optional<std::string>>& out) {
-    out.clear();
-    if (!s.empty() && s[0] == '[') {
-        auto eq = s.find('=');
-        if (eq == std::string_view::npos) return bad_value();
-        if (s.substr(0, eq).find("][") != std::string_view::npos)
-            return make_error_code(client_errc::unsupported_array_dimensions);
-        s.remove_prefix(eq + 1);
+inline constexpr std::size_t max_array_dimensions = 6; // PostgreSQL's MAXDIM
+
+template <class T>
+struct array_nesting {
+    static constexpr std::size_t depth = 0;
+    using element = T;
+};
+template <class T>
+    requires(!std::is_same_v<T, std::byte>)
+struct array_nesting<std::vector<T>> {
+    static constexpr std::size_t depth = 1 + array_nesting<T>::depth;
+    using element = typename array_nesting<T>::element;
+};
+
+// Vector nesting depth of T (0 for a non-vector) and the innermost element type.
+template <class T>
+inline constexpr std::size_t array_depth = array_nesting<T>::depth;
+template <class T>
+using array_element_t = typename array_nesting<T>::element;
+
+// Sub-arrays are never NULL, so std::vector<std::optional<std::vector<T>>> has no codec.
+template <class T>
+struct is_optional_array : std::false_type {};
+template <class T>
+struct is_optional_array<std::optional<T>> : std::bool_constant<(array_depth<T> > 0)> {};
+
+template <class T>
+error_code check_value(const T& v) {
+    if constexpr (requires { type_traits<T>::check(v); }) return type_traits<T>::check(v);
+    else return {};
+}
+
+// --- text form
+
+// An array literal: its dimensions (empty for an array without elements) and its
+// elements in row-major order, NULL as nullopt.
+struct text_array {
+    std::vector<std::size_t> dims;
+    std::vector<std::optional<std::string>> items;
+};
+
+// Parses "{{1,NULL},{\"a b\",4}}", optionally preceded by bounds "[0:1][1:2]=", with
+// whitespace around tokens as the server accepts it. Sub-arrays must agree in length at
+// each level and elements must all be at the same depth; an empty sub-array ("{{},{}}") is
+// malformed, as for the server.
+class text_array_parser {
+public:
+    text_array_parser(std::string_view s, text_array& out) noexcept : s_(s), out_(out) {}
+
+    error_code parse() {
+        out_.dims.clear();
+        out_.items.clear();
+        std::size_t declared[max_array_dimensions];
+        std::size_t ndeclared = 0;
+        skip_space();
+        while (more() && s_[i_] == '[') {
+            if (ndeclared == max_array_dimensions) return bad_value();
+            ++i_;
+            std::int32_t lower = 1, upper = 0;
+            if (!read_bound(upper)) return bad_value();
+            if (more() && s_[i_] == ':') {
+                ++i_;
+                lower = upper;
+                if (!read_bound(upper)) return bad_value();
+            }
+            if (!more() || s_[i_] != ']' || upper < lower) return bad_value();
+            ++i_;
+            declared[ndeclared++] = static_cast<std::size_t>(std::int64_t{upper} - lower + 1);
+            skip_space();
+        }
+        if (ndeclared != 0) {
+            if (!more() || s_[i_] != '=') return bad_value();
+            ++i_;
+            skip_space();
+        }
+        if (!more() || s_[i_] != '{') return bad_value();
+        std::size_t open = i_++;
+        skip_space();
+        if (more() && s_[i_] == '}') {
+            ++i_; // "{}": no elements, no dimensions
+        } else {
+            i_ = open;
+            if (auto ec = parse_level(0)) return ec;
+        }
+        skip_space();
+        if (more()) return bad_value();
+        if (ndeclared != 0) {
+            if (ndeclared != out_.dims.size()) return bad_value();
+            for (std::size_t d = 0; d < ndeclared; ++d)
+                if (declared[d] != out_.dims[d]) return bad_value();
+        }
+        return {};
     }
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
-    std::size_t i = 0;
-    auto skip = [&] {
-        while (i < s.size() && is_space(s[i])) ++i;
-    };
-    skip();
-    if (i >= s.size() || s[i] != '{') return bad_value();
-    ++i;
-    skip();
-    if (i < s.size() && s[i] == '{') return make_error_code(client_errc::unsupported_array_dimensions);
-    if (i < s.size() && s[i] == '}') {
-        ++i;
-        skip();
-        return i == s.size() ? error_code{} : bad_value();
+
+private:
+    static bool is_space(char c) noexcept {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
     }
-    for (;;) {
-        skip();
-        if (i >= s.size()) return bad_value();
+    bool more() const noexcept { return i_ < s_.size(); }
+    void skip_space() noexcept {
+        while (more() && is_space(s_[i_])) ++i_;
+    }
+    bool read_bound(std::int32_t& v) noexcept {
+        auto r = std::from_chars(s_.data() + i_, s_.data() + s_.size(), v);
+        if (r.ec != std::errc()) return false;
+        i_ = static_cast<std::size_t>(r.ptr - s_.data());
+        return true;
+    }
+
+    // One brace-enclosed level at s_[i_] == '{'; `level` braces are already open.
+    // Recursion is bounded by max_array_dimensions.
+    error_code parse_level(std::size_t level) {
+        if (level == max_array_dimensions) return bad_value();
+        ++i_;
+        skip_space();
+        bool holds_arrays = more() && s_[i_] == '{';
+        // Elements all sit at the depth of the first one.
+        if (holds_arrays) {
+            if (ndim_ != 0 && level + 1 >= ndim_) return bad_value();
+        } else if (ndim_ == 0) {
+            ndim_ = level + 1;
+        } else if (ndim_ != level + 1) {
+            return bad_value();
+        }
+        if (out_.dims.size() == level) out_.dims.push_back(0);
+        std::size_t n = 0;
+        for (;;) {
+            skip_space();
+            if (!more()) return bad_value();
+            if (holds_arrays) {
+                if (s_[i_] != '{') return bad_value();
+                if (auto ec = parse_level(level + 1)) return ec;
+            } else if (auto ec = parse_element()) {
+                return ec;
+            }
+            ++n;
+            skip_space();
+            if (!more()) return bad_value();
+            if (s_[i_] == ',') {
+                ++i_;
+                continue;
+            }
+            if (s_[i_] != '}') return bad_value();
+            ++i_;
+            break;
+        }
+        // Every sub-array of a level has the length of the first one.
+        if (out_.dims[level] == 0) out_.dims[level] = n;
+        else if (out_.dims[level] != n) return bad_value();
+        return {};
+    }
+
+    error_code parse_element() {
         std::string elem;
-        bool quoted = false;
-        if (s[i] == '"') {
-            quoted = true;
-            ++i;
+        if (s_[i_] == '"') {
+            ++i_;
             for (;;) {
-                if (i >= s.size()) return bad_value();
-                char c = s[i++];
+                if (!more()) return bad_value();
+                char c = s_[i_++];
                 if (c == '"') break;
                 if (c == '\\') {
-                    if (i >= s.size()) return bad_value();
-                    c = s[i++];
+                    if (!more()) return bad_value();
+                    c = s_[i_++];
                 }
                 elem.push_back(c);
             }
-            skip();
-        } else {
-            std::size_t trailing_ws_from = std::string::npos;
-            while (i < s.size() && s[i] != ',' && s[i] != '}') {
-                char c = s[i++];
-                if (c == '{' || c == '"') return bad_value();
-                if (c == '\\') {
-                    if (i >= s.size()) return bad_value();
-                    c = s[i++];
-                    elem.push_back(c);
-                    trailing_ws_from = std::string::npos;
-                    continue;
-                }
-                if (is_space(c)) {
-                    if (trailing_ws_from == std::string::npos) trailing_ws_from = elem.size();
-                } else {
-                    trailing_ws_from = std::string::npos;
-                }
-                elem.push_back(c);
+            out_.items.emplace_back(std::move(elem));
+            return {};
+        }
+        std::size_t trailing_space_from = std::string::npos;
+        while (more() && s_[i_] != ',' && s_[i_] != '}') {
+            char c = s_[i_++];
+            if (c == '{' || c == '"') return bad_value();
+            if (c == '\\') {
+                if (!more()) return bad_value();
+                elem.push_back(s_[i_++]);
+                trailing_space_from = std::string::npos;
+                continue;
             }
-            if (trailing_ws_from != std::string::npos) elem.resize(trailing_ws_from);
-            if (elem.empty()) return bad_value();
+            if (is_space(c)) {
+                if (trailing_space_from == std::string::npos) trailing_space_from = elem.size();
+            } else {
+                trailing_space_from = std::string::npos;
+            }
+            elem.push_back(c);
         }
-        if (!quoted && elem.size() == 4 && iequals(elem, "null")) out.emplace_back(std::nullopt);
-        else out.emplace_back(std::move(elem));
-        if (i >= s.size()) return bad_value();
-        if (s[i] == ',') {
-            ++i;
-            continue;
-        }
-        if (s[i] == '}') {
-            ++i;
-            skip();
-            return i == s.size() ? error_code{} : bad_value();
-        }
-        return bad_value();
+        if (trailing_space_from != std::string::npos) elem.resize(trailing_space_from);
+        if (elem.empty()) return bad_value();
+        if (elem.size() == 4 && iequals(elem, "null")) out_.items.emplace_back(std::nullopt);
+        else out_.items.emplace_back(std::move(elem));
+        return {};
     }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+    text_array& out_;
+    std::size_t ndim_ = 0; // depth of the elements, 0 until the first one
+};
+
+inline error_code parse_text_array(std::string_view s, text_array& out) {
+    return text_array_parser(s, out).parse();
 }
+
+// --- binary form
 
 struct binary_array_header {
     std::int32_t ndim = 0;
@@ -808,12 +944,15 @@ struct binary_array_header {
     std::size_t count = 0;
 };
 
-// Reads the header of a binary array and leaves r at the first element.
+// Reads the header of a binary array and leaves r at the first element. The element
+// count is bounded by the bytes left (each element has at least its 4-byte length), so
+// the product of the dimensions cannot overflow and nothing is sized from a lie.
 inline error_code read_array_header(body_reader& r, binary_array_header& h) {
     h.ndim = r.i32();
     std::int32_t flags = r.i32();
     h.element_type = r.u32();
-    if (!r.ok() || h.ndim < 0 || h.ndim > 6 || (flags != 0 && flags != 1)) return bad_value();
+    if (!r.ok() || h.ndim < 0 || h.ndim > static_cast<std::int32_t>(max_array_dimensions) || (flags != 0 && flags != 1))
+        return bad_value();
     h.dims.clear();
     h.count = h.ndim == 0 ? 0 : 1;
     for (std::int32_t d = 0; d < h.ndim; ++d) {
@@ -824,7 +963,6 @@ inline error_code read_array_header(body_reader& r, binary_array_header& h) {
         if (n != 0 && h.count > (r.remaining() / 4) / static_cast<std::size_t>(n)) return bad_value();
         h.count *= static_cast<std::size_t>(n);
     }
-    // Every element needs at least its 4-byte length.
     if (h.count > r.remaining() / 4) return bad_value();
     return {};
 }
@@ -848,81 +986,228 @@ inline void append_array_element_text(std::string& out, std::string_view v) {
     out.push_back('"');
 }
 
-} // namespace detail
+// --- nested vectors
 
-template <class T>
-    requires(!std::is_same_v<T, std::byte> && (decodable<T> || encodable<T>))
-struct type_traits<std::vector<T>> {
-    static constexpr oid_t type_oid = detail::array_oid_of<T>();
-    static constexpr oid_t array_oid = 0;
-
-    static bool accepts(oid_t t) noexcept
-        requires decodable<T>
-    {
-        oid_t e = array_element_oid(t);
-        return e != 0 && type_traits<T>::accepts(e);
-    }
-
-    static void encode(const std::vector<T>& v, std::string& out)
-        requires encodable<T>
-    {
-        bool has_null = false;
-        for (const auto& e : v) has_null = has_null || detail::is_null_value(e);
-        detail::put_u32(out, v.empty() ? 0 : 1);
-        detail::put_u32(out, has_null ? 1 : 0);
-        detail::put_u32(out, type_traits<T>::type_oid);
-        if (!v.empty()) {
-            detail::put_u32(out, static_cast<std::uint32_t>(v.size()));
-            detail::put_u32(out, 1);
+// Fills a nested vector of extents dims[0] x dims[1] x ... with the elements `next`
+// produces in row-major order. Every extent is at most the element count, which the
+// caller bounded by the input size.
+template <class Vec, class Next>
+error_code fill_array(Vec& out, const std::size_t* dims, Next& next) {
+    out.clear();
+    out.reserve(dims[0]);
+    for (std::size_t k = 0; k < dims[0]; ++k) {
+        if constexpr (array_depth<Vec> == 1) {
+            field_data ef;
+            if (auto ec = next(ef)) return ec;
+            typename Vec::value_type v{};
+            if (auto ec = decode_field(ef, v)) return ec;
+            out.push_back(std::move(v));
+        } else {
+            out.emplace_back();
+            if (auto ec = fill_array(out.back(), dims + 1, next)) return ec;
         }
-        for (const auto& e : v) {
-            if (detail::is_null_value(e)) {
-                detail::put_u32(out, 0xFFFFFFFFu);
+    }
+    return {};
+}
+
+template <class Vec>
+error_code decode_array(const field_data& f, Vec& out) {
+    constexpr std::size_t depth = array_depth<Vec>;
+    out.clear();
+    oid_t elem = array_element_oid(f.type);
+    std::size_t dims[max_array_dimensions] = {};
+    if (f.format == format::binary) {
+        body_reader r(f.bytes);
+        binary_array_header h;
+        if (auto ec = read_array_header(r, h)) return ec;
+        if (h.element_type != elem) return bad_value();
+        // No elements: the empty array at any depth (the server sends it with no
+        // dimensions; a zero extent is read the same way rather than sized).
+        if (h.count == 0) return r.at_end() ? error_code{} : bad_value();
+        if (static_cast<std::size_t>(h.ndim) != depth) return make_error_code(client_errc::array_dimension_mismatch);
+        for (std::size_t d = 0; d < depth; ++d) dims[d] = static_cast<std::size_t>(h.dims[d]);
+        auto next = [&](field_data& ef) -> error_code {
+            std::int32_t len = r.i32();
+            if (!r.ok() || len < -1) return bad_value();
+            ef = field_data{elem, format::binary, len == -1, {}};
+            if (len >= 0) {
+                ef.bytes = r.bytes(static_cast<std::size_t>(len));
+                if (!r.ok()) return bad_value();
+            }
+            return {};
+        };
+        if (auto ec = fill_array(out, dims, next)) return ec;
+        return r.at_end() ? error_code{} : bad_value();
+    }
+    text_array a;
+    if (auto ec = parse_text_array(f.bytes, a)) return ec;
+    if (a.items.empty()) return {};
+    if (a.dims.size() != depth) return make_error_code(client_errc::array_dimension_mismatch);
+    for (std::size_t d = 0; d < depth; ++d) dims[d] = a.dims[d];
+    std::size_t at = 0;
+    // Elements read as std::string_view must view the field's own bytes, which outlive this
+    // call, not the unescaped copies the parser made: each is found in the literal, in
+    // order. An element that only exists unescaped (it had backslashes) cannot be a view.
+    using element_type = array_element_t<Vec>;
+    constexpr bool views = std::is_same_v<element_type, std::string_view> ||
+                           std::is_same_v<element_type, std::optional<std::string_view>>;
+    std::size_t cursor = 0;
+    auto next = [&](field_data& ef) -> error_code {
+        if (at == a.items.size()) return bad_value();
+        const auto& item = a.items[at++];
+        std::string_view bytes = item ? std::string_view(*item) : std::string_view{};
+        if constexpr (views) {
+            if (item && !item->empty()) {
+                const auto pos = f.bytes.find(*item, cursor);
+                if (pos == std::string_view::npos) return make_error_code(client_errc::incompatible_type);
+                bytes = f.bytes.substr(pos, item->size());
+                cursor = pos + item->size();
+            }
+        }
+        ef = field_data{elem, format::text, !item.has_value(), bytes};
+        return {};
+    };
+    return fill_array(out, dims, next);
+}
+
+template <class Vec>
+void first_extents(const Vec& v, std::size_t* dims) {
+    dims[0] = v.size();
+    if constexpr (array_depth<Vec> > 1) {
+        if (!v.empty()) first_extents(v.front(), dims + 1);
+        else for (std::size_t d = 1; d < array_depth<Vec>; ++d) dims[d] = 0;
+    }
+}
+
+template <class Vec>
+bool has_extents(const Vec& v, const std::size_t* dims) {
+    if (v.size() != dims[0]) return false;
+    if constexpr (array_depth<Vec> > 1)
+        for (const auto& sub : v)
+            if (!has_extents(sub, dims + 1)) return false;
+    return true;
+}
+
+template <class Vec>
+bool has_no_elements(const Vec& v) {
+    if constexpr (array_depth<Vec> == 1) {
+        return v.empty();
+    } else {
+        for (const auto& sub : v)
+            if (!has_no_elements(sub)) return false;
+        return true;
+    }
+}
+
+// The dimensions of a nested vector as an array parameter: ndim 0 for the empty array
+// (a vector with no elements at any depth, as "{{},{}}" is "{}" to the server);
+// non_rectangular_array if sub-vectors of one level differ in length and hold elements.
+template <class Vec>
+error_code array_shape(const Vec& v, std::size_t (&dims)[max_array_dimensions], std::size_t& ndim) {
+    constexpr std::size_t depth = array_depth<Vec>;
+    ndim = 0;
+    first_extents(v, dims);
+    if (!has_extents(v, dims))
+        return has_no_elements(v) ? error_code{} : make_error_code(client_errc::non_rectangular_array);
+    for (std::size_t d = 0; d < depth; ++d) {
+        if (dims[d] == 0) return {};
+        if (dims[d] > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) return out_of_range();
+    }
+    ndim = depth;
+    return {};
+}
+
+template <class Vec>
+error_code check_elements(const Vec& v) {
+    for (const auto& e : v) {
+        if constexpr (array_depth<Vec> == 1) {
+            if (auto ec = check_value<typename Vec::value_type>(e)) return ec;
+        } else if (auto ec = check_elements(e)) {
+            return ec;
+        }
+    }
+    return {};
+}
+
+template <class Vec>
+void encode_elements(const Vec& v, std::string& out, bool& has_null) {
+    for (const auto& e : v) {
+        if constexpr (array_depth<Vec> == 1) {
+            using E = typename Vec::value_type;
+            if (is_null_value<E>(e)) {
+                has_null = true;
+                put_u32(out, 0xFFFFFFFFu);
                 continue;
             }
             std::size_t at = out.size();
             out.append(4, '\0');
-            type_traits<T>::encode(e, out);
-            detail::store_u32(out.data() + at, static_cast<std::uint32_t>(out.size() - at - 4));
+            type_traits<E>::encode(e, out);
+            store_u32(out.data() + at, static_cast<std::uint32_t>(out.size() - at - 4));
+        } else {
+            encode_elements(e, out, has_null);
         }
     }
+}
 
-    static error_code decode(const field_data& f, std::vector<T>& out)
-        requires decodable<T>
+} // namespace detail
+
+template <class T>
+    requires(!std::is_same_v<T, std::byte> && (decodable<T> || encodable<T>) &&
+             detail::array_depth<T> < detail::max_array_dimensions &&
+             !detail::is_optional_array<detail::array_element_t<T>>::value)
+struct type_traits<std::vector<T>> {
+    using element_type = detail::array_element_t<T>;
+    static constexpr std::size_t dimensions = 1 + detail::array_depth<T>;
+    static constexpr oid_t type_oid = detail::array_oid_of<element_type>();
+    static constexpr oid_t array_oid = 0;
+
+    static bool accepts(oid_t t) noexcept
+        requires decodable<element_type>
     {
-        out.clear();
-        oid_t elem = array_element_oid(f.type);
-        if (f.format == format::binary) {
-            detail::body_reader r(f.bytes);
-            detail::binary_array_header h;
-            if (auto ec = detail::read_array_header(r, h)) return ec;
-            if (h.ndim > 1) return make_error_code(client_errc::unsupported_array_dimensions);
-            if (h.element_type != elem) return detail::bad_value();
-            out.reserve(h.count);
-            for (std::size_t i = 0; i < h.count; ++i) {
-                std::int32_t len = r.i32();
-                if (!r.ok() || len < -1) return detail::bad_value();
-                field_data ef{elem, format::binary, len == -1, {}};
-                if (len >= 0) {
-                    ef.bytes = r.bytes(static_cast<std::size_t>(len));
-                    if (!r.ok()) return detail::bad_value();
-                }
-                T v{};
-                if (auto ec = decode_field(ef, v)) return ec;
-                out.push_back(std::move(v));
-            }
-            return r.at_end() ? error_code{} : detail::bad_value();
+        oid_t e = array_element_oid(t);
+        return e != 0 && type_traits<element_type>::accepts(e);
+    }
+
+    // Refuses what encode could not send as it is: sub-vectors of different lengths
+    // (non_rectangular_array), or an extent beyond the wire's 32 bits.
+    static error_code check(const std::vector<T>& v)
+        requires encodable<element_type>
+    {
+        std::size_t dims[detail::max_array_dimensions];
+        std::size_t ndim = 0;
+        if (auto ec = detail::array_shape(v, dims, ndim)) return ec;
+        return detail::check_elements(v);
+    }
+
+    // Parameters go through check() first; a value it refuses is written as the empty
+    // array here, never as a malformed one.
+    static void encode(const std::vector<T>& v, std::string& out)
+        requires encodable<element_type>
+    {
+        std::size_t dims[detail::max_array_dimensions];
+        std::size_t ndim = 0;
+        if (detail::array_shape(v, dims, ndim)) ndim = 0;
+        detail::put_u32(out, static_cast<std::uint32_t>(ndim));
+        std::size_t flags_at = out.size();
+        detail::put_u32(out, 0);
+        detail::put_u32(out, type_traits<element_type>::type_oid);
+        for (std::size_t d = 0; d < ndim; ++d) {
+            detail::put_u32(out, static_cast<std::uint32_t>(dims[d]));
+            detail::put_u32(out, 1); // lower bound
         }
-        std::vector<std::optional<std::string>> items;
-        if (auto ec = detail::parse_text_array(f.bytes, items)) return ec;
-        out.reserve(items.size());
-        for (const auto& item : items) {
-            field_data ef{elem, format::text, !item.has_value(), item ? std::string_view(*item) : std::string_view{}};
-            T v{};
-            if (auto ec = decode_field(ef, v)) return ec;
-            out.push_back(std::move(v));
-        }
-        return {};
+        if (ndim == 0) return;
+        bool has_null = false;
+        detail::encode_elements(v, out, has_null);
+        if (has_null) detail::store_u32(out.data() + flags_at, 1);
+    }
+
+    // The array must have as many dimensions as the vector has levels
+    // (array_dimension_mismatch otherwise); an array without elements reads as an empty
+    // vector at any depth.
+    static error_code decode(const field_data& f, std::vector<T>& out)
+        requires decodable<element_type>
+    {
+        return detail::decode_array(f, out);
     }
 };
 

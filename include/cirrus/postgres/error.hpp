@@ -41,7 +41,7 @@ enum class client_errc {
     incompatible_type,             // no codec maps this column type to the requested type
     invalid_field_value,           // a field's bytes are not a valid value of its type
     value_out_of_range,            // a value does not fit the requested C++ type
-    unsupported_array_dimensions,  // multi-dimensional array read into a one-level vector
+    array_dimension_mismatch,      // an array's dimensions differ from the vector nesting depth
     field_count_mismatch,          // a row type's field count differs from the columns
     column_not_found,              // a described row field has no column of that name
     parameter_count_mismatch,      // bound parameters differ from the statement's count
@@ -53,6 +53,9 @@ enum class client_errc {
     unexpected_message,            // a message that is valid but not expected now
     service_not_found,             // the connection service is in no service file
     invalid_service_file,          // a service file cannot be read or has a syntax error
+    non_rectangular_array,         // an array parameter whose sub-arrays differ in length
+
+    unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
 
 namespace detail {
@@ -78,7 +81,7 @@ public:
         case client_errc::incompatible_type: return "incompatible column type";
         case client_errc::invalid_field_value: return "invalid field value";
         case client_errc::value_out_of_range: return "value out of range";
-        case client_errc::unsupported_array_dimensions: return "unsupported array dimensions";
+        case client_errc::array_dimension_mismatch: return "the array's number of dimensions differs from the nesting depth of the vector";
         case client_errc::field_count_mismatch: return "field count mismatch";
         case client_errc::column_not_found: return "column not found";
         case client_errc::parameter_count_mismatch: return "parameter count mismatch";
@@ -90,6 +93,7 @@ public:
         case client_errc::unexpected_message: return "unexpected message from the server";
         case client_errc::service_not_found: return "definition of the connection service not found";
         case client_errc::invalid_service_file: return "invalid connection service file";
+        case client_errc::non_rectangular_array: return "the sub-arrays of a multi-dimensional array differ in length";
         }
         return "unknown postgres client error";
     }

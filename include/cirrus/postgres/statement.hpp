@@ -6,7 +6,9 @@
 //   auto stmt = co_await conn.async_prepare("insert into t values ($1, $2)", diag, token);
 //   co_await conn.async_execute(stmt.bind(1, "one"), res, diag, token);
 //
-// Arguments are encoded when query()/bind() is called, so they need not outlive it.
+// Arguments are encoded when query()/bind() is called, so they need not outlive it. A
+// value its codec refuses (a ragged nested vector) makes the execution fail with that
+// error before anything is sent.
 
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
@@ -48,7 +50,17 @@ public:
             p.fmt = param_format_of<D>();
             p.is_null = is_null_value<D>(v);
             p.offset = data_.size();
-            if (!p.is_null) type_traits<D>::encode(v, data_);
+            if (!p.is_null) {
+                if (auto ec = check_value<D>(v)) {
+                    // Not encoded; the statement fails with this error before sending.
+                    if (!error_) {
+                        error_ = ec;
+                        error_index_ = items_.size();
+                    }
+                } else {
+                    type_traits<D>::encode(v, data_);
+                }
+            }
             p.size = data_.size() - p.offset;
             items_.push_back(p);
         } else {
@@ -58,6 +70,10 @@ public:
             add(std::string_view(v));
         }
     }
+
+    // The first parameter its codec refused (a ragged nested vector ...), and its index.
+    const error_code& error() const noexcept { return error_; }
+    std::size_t error_index() const noexcept { return error_index_; }
 
     std::size_t size() const noexcept { return items_.size(); }
     bool empty() const noexcept { return items_.empty(); }
@@ -75,6 +91,8 @@ public:
 private:
     std::vector<param_value> items_;
     std::string data_;
+    error_code error_;
+    std::size_t error_index_ = 0;
 };
 
 } // namespace detail

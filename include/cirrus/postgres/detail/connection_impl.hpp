@@ -250,7 +250,8 @@ public:
                                               diagnostics& diag, std::shared_ptr<op_signal> sig) {
         out.clear();
         if (auto ec = begin_op(diag, sig)) co_return ec;
-        auto ec = co_await execute_cached(sql, params, out, diag);
+        auto ec = refused_parameter(params, diag);
+        if (!ec) ec = co_await execute_cached(sql, params, out, diag);
         co_return co_await end_op(ec, diag);
     }
 
@@ -263,7 +264,8 @@ public:
             diag.assign_client("the statement was prepared on another connection or session");
             ec = make_error_code(client_errc::statement_not_owned);
         } else {
-            ec = co_await bind_execute(stmt.name(), stmt.param_types(), stmt.columns(), params, out, diag);
+            ec = refused_parameter(params, diag);
+            if (!ec) ec = co_await bind_execute(stmt.name(), stmt.param_types(), stmt.columns(), params, out, diag);
         }
         co_return co_await end_op(ec, diag);
     }
@@ -581,6 +583,15 @@ private:
         desc.param_types = std::move(c.param_types);
         desc.columns = with_result_formats(std::move(c.row_description));
         co_return error_code{};
+    }
+
+    // A parameter its codec refused (a ragged nested vector): the operation fails before
+    // anything is sent.
+    static error_code refused_parameter(const param_list& params, diagnostics& diag) {
+        if (!params.error()) return {};
+        diag.assign_client("parameter " + std::to_string(params.error_index() + 1) +
+                           " cannot be sent: " + params.error().message());
+        return params.error();
     }
 
     asio::awaitable<error_code> bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
