@@ -124,11 +124,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         pos = eol + 1;
         const auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0) continue;
-        try {
-            res.headers.insert(line.substr(0, colon), line.substr(colon + 1));
-        } catch (const std::exception&) {
-            continue; // names Beast refuses never reach the reader
-        }
+        // Names the parser would refuse never reach the reader.
+        if (!cirrus::auth::sigv4::detail::is_token(line.substr(0, colon))) continue;
+        res.headers.append(line.substr(0, colon), line.substr(colon + 1));
     }
     s3::object_info info;
     (void)sd::read_object_info(res, info);
