@@ -2,7 +2,7 @@
 #   cirrus_http_tests: pure logic, plus the transport against servers the tests run
 #                      in-process on 127.0.0.1 (scripted fault server, TLS server)
 cirrus_add_tests(cirrus_http_tests AREA http
-    SOURCES unit/http_test.cpp unit/http_transport_test.cpp
+    SOURCES unit/http_test.cpp unit/http_transport_test.cpp support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp>
         <simdjson.h> <gtest/gtest.h>)
 

@@ -3,6 +3,7 @@
 // SASLprep, Unix sockets, timeouts, cancellation; plus scripted misbehaving servers for the
 // protocol-error paths.
 
+#include "support/slow_lookup.hpp"
 #include "support/temp_dir.hpp"
 #include "postgres_support.hpp"
 
@@ -303,6 +304,26 @@ TEST(PostgresConnect, ConnectTimeoutAgainstASilentServer) {
         EXPECT_EQ(ec, boost::asio::error::timed_out) << ec.message();
         EXPECT_NE(diag.message.find("timeout"), std::string::npos);
         EXPECT_LT(elapsed, 3s);
+        EXPECT_FALSE(conn.is_open());
+    });
+}
+
+TEST(PostgresConnect, ConnectTimeoutBoundsASlowNameLookup) {
+    run([]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto p = scram_params();
+        // Its getaddrinfo() sleeps for 2 s (tests/support/slow_lookup.cpp).
+        p.hosts = {pg::host_spec{cirrus::test::slow_lookup_name, srv().port, {}}};
+        p.connect_timeout = 300ms;
+        pg::connection conn(ex);
+        pg::diagnostics diag;
+        auto start = std::chrono::steady_clock::now();
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        auto elapsed = std::chrono::steady_clock::now() - start;
+        EXPECT_EQ(ec, boost::asio::error::timed_out) << ec.message() << ": " << diag.message;
+        EXPECT_NE(diag.message.find("timeout"), std::string::npos) << diag.message;
+        EXPECT_GE(elapsed, 300ms);
+        EXPECT_LT(elapsed, 1500ms);
         EXPECT_FALSE(conn.is_open());
     });
 }

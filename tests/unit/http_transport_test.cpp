@@ -2,6 +2,7 @@
 // scripted to answer with errors, throttling, truncated bodies, resets and delays.
 
 #include "http_test_server.hpp"
+#include "support/slow_lookup.hpp"
 
 #include <cirrus/http/client.hpp>
 
@@ -649,6 +650,65 @@ TEST(Pool, DnsResultsAreCachedWithTtl) {
     ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
     EXPECT_EQ(c.stats().dns_lookups, 2u);
     expect_no_leaks(c);
+}
+
+// A lookup that hangs (slow_lookup_name takes 2 s in getaddrinfo) ends the attempt at the
+// connect timeout, the total deadline or a cancellation, without waiting for the system
+// resolver. The io_context still runs until the abandoned lookup returns, so the time is
+// taken when the completion handler runs.
+struct slow_lookup_result {
+    std::optional<cirrus::error_code> ec;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+slow_lookup_result send_to_slow_name(const http::client_options& o,
+                                     std::optional<std::chrono::milliseconds> cancel_after) {
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), o);
+    const auto ep = http::endpoint(http::scheme::http, cirrus::test::slow_lookup_name, 80);
+    asio::cancellation_signal cancel;
+    http::response res;
+    slow_lookup_result r;
+    const auto t0 = std::chrono::steady_clock::now();
+    c.async_send({.endpoint = ep}, res, asio::bind_cancellation_slot(cancel.slot(), [&](cirrus::error_code ec) {
+                     r.ec = ec;
+                     r.elapsed = std::chrono::steady_clock::now() - t0;
+                 }));
+    asio::steady_timer t(ioc, cancel_after.value_or(0ms));
+    if (cancel_after) t.async_wait([&](cirrus::error_code) { cancel.emit(asio::cancellation_type::terminal); });
+    ioc.run();
+    EXPECT_EQ(res.attempts, 1u);
+    EXPECT_EQ(c.stats().dns_lookups, 1u);
+    expect_no_leaks(c);
+    EXPECT_EQ(c.stats().created, 0u);
+    return r;
+}
+
+TEST(Pool, ASlowNameLookupEndsAtTheConnectTimeout) {
+    auto o = fast_retries();
+    o.timeouts.connect = 200ms;
+    o.retry.max_attempts = 1;
+    const auto r = send_to_slow_name(o, std::nullopt);
+    ASSERT_TRUE(r.ec);
+    EXPECT_EQ(*r.ec, http::errc::connect_timeout) << r.ec->message();
+    EXPECT_GE(r.elapsed, 200ms);
+    EXPECT_LT(r.elapsed, 1500ms);
+}
+
+TEST(Pool, ASlowNameLookupEndsAtTheTotalDeadline) {
+    auto o = fast_retries();
+    o.timeouts.total = 250ms; // the connect timeout stays at its 10 s default
+    const auto r = send_to_slow_name(o, std::nullopt);
+    ASSERT_TRUE(r.ec);
+    EXPECT_EQ(*r.ec, http::errc::total_timeout) << r.ec->message();
+    EXPECT_LT(r.elapsed, 1500ms);
+}
+
+TEST(Pool, ASlowNameLookupEndsOnCancellation) {
+    const auto r = send_to_slow_name(fast_retries(), 100ms);
+    ASSERT_TRUE(r.ec);
+    EXPECT_EQ(*r.ec, asio::error::operation_aborted) << r.ec->message();
+    EXPECT_LT(r.elapsed, 1500ms);
 }
 
 TEST(Pool, DestroyingTheClientWithRequestsInFlight) {

@@ -13,7 +13,7 @@
 namespace cirrus::http {
 
 struct timeout_options {
-    std::chrono::milliseconds connect{10'000};    // DNS cache miss excluded: TCP connect and TLS handshake
+    std::chrono::milliseconds connect{10'000};    // each of: name lookup, TCP connect, TLS handshake
     std::chrono::milliseconds inactivity{30'000}; // longest wait for any single read or write to progress
     std::chrono::milliseconds total{0};           // whole request, retries and delays included; 0 = none
 };

@@ -13,6 +13,7 @@
 
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/core/buffer.hpp>
+#include <cirrus/core/detail/resolver.hpp>
 #include <cirrus/http/detail/arena.hpp>
 #include <cirrus/http/detail/stream.hpp>
 #include <cirrus/http/endpoint.hpp>
@@ -321,6 +322,14 @@ inline bool cancelled(const asio::cancellation_state& cs) noexcept {
     return cs.cancelled() != asio::cancellation_type::none;
 }
 
+// The connect timeout bounds the name lookup too (as Go's net.Dialer does), and the
+// request's deadline bounds both.
+inline clock::time_point resolve_limit(std::chrono::milliseconds timeout, clock::time_point deadline) {
+    if (timeout.count() <= 0) return deadline;
+    const auto now = clock::now();
+    return deadline - now > timeout ? now + timeout : deadline;
+}
+
 // Resolves (through the cache), connects and, for https, shakes hands. The caller has
 // reserved a connecting slot; it is given back here on failure.
 inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state> st, host_pool& h,
@@ -344,13 +353,15 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
         results = cached->results;
         ++st->counters.dns_cache_hits;
     } else {
-        ec = {};
-        tcp::resolver resolver(st->executor);
         ++st->counters.dns_lookups;
-        results = co_await resolver.async_resolve(h.host, std::to_string(h.port), with_ec(ec));
+        cirrus::detail::name_resolver resolver(st->executor);
+        ec = co_await resolver.resolve(h.host, std::to_string(h.port),
+                                       resolve_limit(st->options.timeouts.connect, deadline), results);
         if (ec) {
             st->connect_failed(h);
-            co_return ec;
+            co_return ec == asio::error::timed_out
+                       ? make_error_code(clock::now() >= deadline ? errc::total_timeout : errc::connect_timeout)
+                       : ec;
         }
         st->remember_resolution(h, results);
     }

@@ -9,6 +9,7 @@
 // connect, cancellation closes the socket at once.
 
 #include <cirrus/core/buffer.hpp>
+#include <cirrus/core/detail/resolver.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/connect_params.hpp>
@@ -726,7 +727,10 @@ private:
             co_return error_code{};
         }
         const std::string& name = host.hostaddr.empty() ? host.host : host.hostaddr;
-        auto [rec, endpoints] = co_await resolver_.async_resolve(name, std::to_string(host.port), as_tuple_awaitable);
+        // Bounded by connect_timeout through abort_io(), which ends the wait at once.
+        asio::ip::tcp::resolver::results_type endpoints;
+        const auto rec = co_await resolver_.resolve(name, std::to_string(host.port),
+                                                    cirrus::detail::name_resolver::clock::time_point::max(), endpoints);
         if (rec) {
             diag.assign_client("could not resolve host \"" + name + "\": " + rec.message());
             co_return rec;
@@ -1064,7 +1068,7 @@ private:
     asio::any_io_executor ex_;
     connection_options opts_;
     pg_stream stream_;
-    asio::ip::tcp::resolver resolver_;
+    cirrus::detail::name_resolver resolver_;
     asio::steady_timer connect_timer_;
     asio::steady_timer query_timer_;
     asio::steady_timer grace_timer_;
