@@ -322,14 +322,6 @@ inline bool cancelled(const asio::cancellation_state& cs) noexcept {
     return cs.cancelled() != asio::cancellation_type::none;
 }
 
-// The connect timeout bounds the name lookup too (as Go's net.Dialer does), and the
-// request's deadline bounds both.
-inline clock::time_point resolve_limit(std::chrono::milliseconds timeout, clock::time_point deadline) {
-    if (timeout.count() <= 0) return deadline;
-    const auto now = clock::now();
-    return deadline - now > timeout ? now + timeout : deadline;
-}
-
 // Resolves (through the cache), connects and, for https, shakes hands. The caller has
 // reserved a connecting slot; it is given back here on failure.
 inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state> st, host_pool& h,
@@ -345,6 +337,11 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     }
     auto c = std::make_unique<connection>(st->executor, tls);
 
+    // A timeout while connecting: the request's deadline, or the connect timeout.
+    auto timed_out = [&] {
+        return make_error_code(clock::now() >= deadline ? errc::total_timeout : errc::connect_timeout);
+    };
+
     tcp::resolver::results_type results;
     const auto address = asio::ip::make_address(h.host, ec);
     if (!ec) {
@@ -355,13 +352,12 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     } else {
         ++st->counters.dns_lookups;
         cirrus::detail::name_resolver resolver(st->executor);
+        // The connect timeout bounds the name lookup too (as Go's net.Dialer does).
         ec = co_await resolver.resolve(h.host, std::to_string(h.port),
-                                       resolve_limit(st->options.timeouts.connect, deadline), results);
+                                       limit_end(st->options.timeouts.connect, deadline), results);
         if (ec) {
             st->connect_failed(h);
-            co_return ec == asio::error::timed_out
-                       ? make_error_code(clock::now() >= deadline ? errc::total_timeout : errc::connect_timeout)
-                       : ec;
+            co_return ec == asio::error::timed_out ? timed_out() : ec;
         }
         st->remember_resolution(h, results);
     }
@@ -370,11 +366,7 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     io.set_limits(std::chrono::milliseconds{0}, deadline);
     io.arm(st->options.timeouts.connect);
     co_await io.tcp().async_connect(results, with_ec(ec));
-    auto map_timeout = [&](error_code e) {
-        if (e == beast::error::timeout)
-            return make_error_code(clock::now() >= deadline ? errc::total_timeout : errc::connect_timeout);
-        return e;
-    };
+    auto map_timeout = [&](error_code e) { return e == beast::error::timeout ? timed_out() : e; };
     if (ec) {
         st->forget_resolution(h);
         st->connect_failed(h);

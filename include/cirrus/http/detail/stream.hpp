@@ -23,6 +23,14 @@ namespace cirrus::http::detail {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 
+// The end of an operation that may take up to `limit` (zero: no limit of its own) and
+// must not outlast `deadline`.
+inline std::chrono::steady_clock::time_point limit_end(std::chrono::milliseconds limit,
+                                                       std::chrono::steady_clock::time_point deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    return limit.count() > 0 && now + limit < deadline ? now + limit : deadline;
+}
+
 class stream {
 public:
     using executor_type = asio::any_io_executor;
@@ -49,9 +57,7 @@ public:
     // Arms the timer for an operation that may take up to `limit` (and never past the
     // deadline).
     void arm(std::chrono::milliseconds limit) {
-        const auto now = clock::now();
-        auto until = deadline_;
-        if (limit.count() > 0 && now + limit < until) until = now + limit;
+        const auto until = limit_end(limit, deadline_);
         if (until == clock::time_point::max()) tcp().expires_never();
         else tcp().expires_at(until);
     }
