@@ -1,21 +1,22 @@
-// Fuzzes the response paths the transport owns: the status line and headers as the
-// client reads them (Beast's parser with our limits), the headers we interpret (Date,
-// request ids, error type), the error envelopes (XML and JSON), and the XML reader on
-// its own. Any input must give a classification or an error, never a crash.
+// Fuzzes the response paths the transport owns: the status line, headers and body as the
+// client reads them (cirrus' response_parser, checked against Beast's own parser), the
+// headers we interpret (Date, request ids, error type), the error envelopes (XML and
+// JSON), and the XML reader on its own. Any input must give a classification or an
+// error, never a crash.
 
 #include <cirrus/http/date.hpp>
-#include <cirrus/http/detail/arena.hpp>
+#include <cirrus/http/detail/response_parser.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
 
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -55,57 +56,55 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     namespace http = boost::beast::http;
     const std::string_view input(reinterpret_cast<const char*>(data), size);
 
-    // 1. The input as a whole response on the wire, parsed the way the client parses: the
-    // fields in an arena (reused across inputs, as a connection reuses it), then copied
-    // into a header_map.
-    static cirrus::http::detail::header_arena arena;
-    arena.reset();
-    http::response_parser<http::string_body, cirrus::http::detail::arena_allocator<char>> parser(
-        std::piecewise_construct, std::make_tuple(), std::make_tuple(cirrus::http::detail::arena_allocator<char>(arena)));
-    parser.header_limit(16 * 1024);
-    parser.body_limit(1024 * 1024);
-    parser.eager(true);
-    boost::beast::error_code ec;
-    std::size_t used = 0;
-    while (used < input.size() && !parser.is_done()) {
-        const std::size_t n = parser.put(boost::asio::const_buffer(input.data() + used, input.size() - used), ec);
-        if (ec == http::error::need_more) break;
-        if (ec) break;
-        if (n == 0) break;
-        used += n;
+    // 1. The input as a whole response on the wire, parsed the way the client parses it
+    // (cirrus' response_parser: fields into a header_map, the body into small pieces),
+    // and by Beast's own string_body parser: both must agree on everything.
+    static cirrus::http::header_map headers; // reused across inputs, as a response is
+    cirrus::http::detail::response_parser mine(headers);
+    http::response_parser<http::string_body> theirs;
+    for (auto* p : {static_cast<http::basic_parser<false>*>(&mine), static_cast<http::basic_parser<false>*>(&theirs)}) {
+        p->header_limit(16 * 1024);
+        p->body_limit(1024 * 1024);
     }
-    if (parser.is_header_done()) {
-        const auto& msg = parser.get();
-        const unsigned status = msg.result_int();
-        if (auto d = msg.find(http::field::date); d != msg.end()) {
-            if (auto t = cirrus::http::parse_http_date(d->value())) {
-                const auto back = cirrus::http::format_http_date(*t);
-                if (cirrus::http::parse_http_date(std::string_view(back.data(), back.size())) != t) std::abort();
-            }
-        }
-        cirrus::http::header_map headers;
-        for (const auto& f : msg) {
-            const auto name = f.name_string();
-            const auto value = f.value();
-            headers.append(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
-        }
+    boost::beast::error_code ec_mine, ec_theirs;
+    std::string body;
+    char piece[7];
+    for (std::string_view rest = input; !rest.empty() && !mine.is_done();) {
+        mine.body_buffer(piece, sizeof piece);
+        const std::size_t n = mine.put(boost::asio::const_buffer(rest.data(), rest.size()), ec_mine);
+        body.append(piece, sizeof piece - mine.body_space());
+        rest.remove_prefix(n);
+        if (ec_mine == http::error::need_buffer) ec_mine = {};
+        if (ec_mine || (n == 0 && mine.body_space() == sizeof piece)) break;
+    }
+    for (std::string_view rest = input; !rest.empty() && !theirs.is_done();) {
+        const std::size_t n = theirs.put(boost::asio::const_buffer(rest.data(), rest.size()), ec_theirs);
+        rest.remove_prefix(n);
+        if (ec_theirs || n == 0) break;
+    }
+    if (mine.is_header_done() != theirs.is_header_done()) std::abort();
+    if (mine.is_header_done()) {
+        const auto& msg = theirs.get();
+        const unsigned status = mine.status();
+        if (status != msg.result_int() || mine.keep_alive() != theirs.keep_alive()) std::abort();
         std::size_t fields = 0;
-        for (const auto& f : headers) {
-            // Every field reads back as Beast holds it, and the first of each name is found.
-            if (headers.get(f.name()).data() == nullptr && !f.value().empty()) std::abort();
+        for (const auto& f : msg) {
+            if (fields >= headers.size()) std::abort();
+            const auto field = *std::next(headers.begin(), static_cast<std::ptrdiff_t>(fields));
+            if (field.name() != std::string_view(f.name_string()) || field.value() != std::string_view(f.value()))
+                std::abort();
             ++fields;
         }
         if (fields != headers.size()) std::abort();
-        auto header = [&](std::string_view name) -> std::string_view {
-            const auto mine = headers.get(name);
-            auto it = msg.find(name);
-            const std::string_view theirs = it == msg.end() ? std::string_view{} : std::string_view(it->value());
-            if (mine != theirs) std::abort();
-            return mine;
-        };
-        std::string_view request_id = header("x-amz-request-id");
-        if (request_id.empty()) request_id = header("x-amzn-RequestId");
-        check_envelope(status < 300 ? 500 : status, msg.body(), request_id, header("x-amzn-ErrorType"));
+        if (mine.is_done() != theirs.is_done()) std::abort();
+        if (mine.is_done() && body != msg.body()) std::abort();
+        if (auto t = cirrus::http::parse_http_date(headers.get("Date"))) {
+            const auto back = cirrus::http::format_http_date(*t);
+            if (cirrus::http::parse_http_date(std::string_view(back.data(), back.size())) != t) std::abort();
+        }
+        std::string_view request_id = headers.get("x-amz-request-id");
+        if (request_id.empty()) request_id = headers.get("x-amzn-RequestId");
+        check_envelope(status < 300 ? 500 : status, body, request_id, headers.get("x-amzn-ErrorType"));
     }
 
     // 2. The input as an error body and as an XML document of its own.

@@ -3,7 +3,7 @@
 
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/error.hpp>
-#include <cirrus/http/detail/arena.hpp>
+#include <cirrus/http/detail/response_parser.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
@@ -467,24 +467,85 @@ TEST(HeaderMap, CaseInsensitiveLookupRepeatsAndSet) {
     EXPECT_EQ(h.size(), 1u);
 }
 
-TEST(HeaderArena, BeastFieldsAllocateFromTheArenaAndReuseIt) {
-    using cirrus::http::detail::arena_allocator;
-    cirrus::http::detail::header_arena arena;
-    const std::string big(10000, 'v'); // larger than a block
-    for (int round = 0; round < 3; ++round) {
-        arena.reset();
-        boost::beast::http::basic_fields<arena_allocator<char>> f{arena_allocator<char>(arena)};
-        for (int i = 0; i < 50; ++i) f.insert("x-field-" + std::to_string(i), "value " + std::to_string(i));
-        f.insert("x-big", big);
-        EXPECT_EQ(f["x-field-7"], "value 7");
-        EXPECT_EQ(f["X-BIG"], big);
-        f.erase("x-field-7");
-        EXPECT_EQ(f.count("x-field-7"), 0u);
+namespace {
+
+// Feeds `wire` to a response_parser the way the transport does: whatever is buffered,
+// with the body going into pieces of `piece` bytes.
+struct parsed {
+    cirrus::error_code ec;
+    unsigned status = 0;
+    std::string body;
+    bool done = false;
+    bool keep_alive = false;
+};
+parsed parse_response(std::string_view wire, cirrus::http::header_map& headers, std::size_t piece,
+                      std::size_t header_limit = 8192) {
+    namespace bhttp = boost::beast::http;
+    cirrus::http::detail::response_parser p(headers);
+    p.header_limit(static_cast<std::uint32_t>(header_limit));
+    p.body_limit(boost::none);
+    parsed out;
+    std::string chunk(piece, '\0');
+    while (!wire.empty() && !p.is_done()) {
+        p.body_buffer(chunk.data(), chunk.size());
+        const std::size_t used = p.put(boost::asio::buffer(wire.data(), wire.size()), out.ec);
+        wire.remove_prefix(used);
+        out.body.append(chunk.data(), chunk.size() - p.body_space());
+        if (out.ec == bhttp::error::need_buffer) out.ec = {};
+        if (out.ec) break;
+        if (used == 0 && p.body_space() == chunk.size()) break;
     }
-    // Alignment of every allocation is respected.
-    arena.reset();
-    for (std::size_t align : {1u, 2u, 4u, 8u, 16u}) {
-        void* p = arena.allocate(3, align);
-        EXPECT_EQ(reinterpret_cast<std::uintptr_t>(p) % align, 0u) << align;
+    out.status = p.status();
+    out.done = p.is_done();
+    out.keep_alive = p.is_header_done() && p.keep_alive();
+    return out;
+}
+
+} // namespace
+
+TEST(ResponseParser, FieldsGoToTheHeaderMapAndTheBodyIntoTheCallersPieces) {
+    cirrus::http::header_map h;
+    h.append("stale", "from the last response");
+    const std::string wire = "HTTP/1.1 200 OK\r\nx-amz-request-id: R1\r\nContent-Length: 11\r\n"
+                             "ETag: \"abc\"\r\nx-amz-meta-a: 1\r\nx-amz-meta-a: 2\r\n\r\nhello world";
+    for (std::size_t piece : {1u, 3u, 11u, 64u}) {
+        const auto r = parse_response(wire, h, piece);
+        ASSERT_FALSE(r.ec) << r.ec.message();
+        EXPECT_TRUE(r.done);
+        EXPECT_TRUE(r.keep_alive);
+        EXPECT_EQ(r.status, 200u);
+        EXPECT_EQ(r.body, "hello world") << piece;
+        EXPECT_EQ(h.size(), 5u);
+        EXPECT_FALSE(h.contains("stale"));
+        EXPECT_EQ(h.get("X-AMZ-REQUEST-ID"), "R1");
+        EXPECT_EQ(h.get("etag"), "\"abc\"");
+        EXPECT_EQ(h.count("x-amz-meta-a"), 2u);
     }
+}
+
+TEST(ResponseParser, ChunkedBodiesAreDecodedAcrossSmallPieces) {
+    cirrus::http::header_map h;
+    const std::string wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                             "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nx-trailer: t\r\n\r\n";
+    for (std::size_t piece : {1u, 2u, 7u, 100u}) {
+        const auto r = parse_response(wire, h, piece);
+        ASSERT_FALSE(r.ec) << r.ec.message();
+        EXPECT_TRUE(r.done);
+        EXPECT_FALSE(r.keep_alive);
+        EXPECT_EQ(r.body, "hello world") << piece;
+    }
+}
+
+TEST(ResponseParser, MalformedHeadsAndOversizedHeadersAreErrors) {
+    namespace bhttp = boost::beast::http;
+    cirrus::http::header_map h;
+    EXPECT_TRUE(parse_response("HTTP/1.1 2x0 OK\r\n\r\n", h, 16).ec);
+    EXPECT_TRUE(parse_response("HTTP/1.1 200 OK\r\nbad header\r\n\r\n", h, 16).ec);
+    EXPECT_TRUE(parse_response("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", h, 16).ec);
+    const std::string big = "HTTP/1.1 200 OK\r\nx-big: " + std::string(9000, 'v') + "\r\n\r\n";
+    EXPECT_EQ(parse_response(big, h, 16).ec, bhttp::error::header_limit);
+    // Incomplete: the head is not done, and nothing was delivered.
+    const auto partial = parse_response("HTTP/1.1 200 OK\r\nContent-Le", h, 16);
+    EXPECT_FALSE(partial.done);
+    EXPECT_TRUE(partial.body.empty());
 }

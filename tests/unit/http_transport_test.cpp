@@ -429,6 +429,26 @@ TEST(Pool, DeadKeptAliveConnectionIsReplacedWithoutFailing) {
     expect_no_leaks(c);
 }
 
+TEST(Pool, DeadKeptAliveConnectionIsFoundByTheProbe) {
+    test_server server;
+    server.push({.what = server_action::kind::respond_then_close, .body = "first"});
+    server.push(server_action::ok("second"));
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.pool.probe_idle_after = std::chrono::milliseconds{0}; // probe every reuse
+    http::client c(ioc.get_executor(), o);
+    const auto ep = endpoint_of(server);
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
+    ASSERT_TRUE(server.wait_all_closed());
+    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
+    EXPECT_EQ(res.body, "second");
+    EXPECT_FALSE(res.connection_reused); // found dead before use: the request went out on a new one
+    EXPECT_EQ(c.stats().stale, 1u);
+    EXPECT_EQ(c.stats().created, 2u);
+    expect_no_leaks(c);
+}
+
 TEST(Pool, ConnectionClosedAfterReuseWithoutAnswerIsReplaced) {
     test_server server;
     server.push(server_action::ok("first"));
@@ -785,6 +805,35 @@ TEST(Tls, VerifiesChainAndHostNameAndSendsSni) {
     EXPECT_EQ(names[1], "localhost"); // SNI for a name
     EXPECT_EQ(server.requests().at(2).headers.at("host"), "localhost:" + std::to_string(server.port()));
     expect_no_leaks(c);
+}
+
+// A TLS connection the server closed right after answering is replaced on its next use,
+// whether the pool probes it first (idle for probe_idle_after) or finds it dead when the
+// request goes out (a fresh connection is not probed).
+TEST(Tls, DeadKeptAliveConnectionIsReplacedWithOrWithoutAProbe) {
+    const auto pki = cirrus::test::test_pki::make({"IP:127.0.0.1"});
+    temp_dir dir;
+    for (const auto probe_after : {std::chrono::milliseconds{0}, std::chrono::milliseconds{60'000}}) {
+        test_server server(&pki);
+        server.push({.what = server_action::kind::respond_then_close, .body = "first"});
+        server.push(server_action::ok("second"));
+        asio::io_context ioc;
+        auto o = fast_retries();
+        o.tls.ca_file = dir.write("ca.pem", pki.ca_cert_pem);
+        o.pool.probe_idle_after = probe_after;
+        http::client c(ioc.get_executor(), o);
+        const http::endpoint ep(http::scheme::https, "127.0.0.1", server.port());
+        http::response res;
+        ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
+        ASSERT_TRUE(server.wait_all_closed());
+        const auto ec = send(ioc, c, {.endpoint = ep}, res);
+        ASSERT_FALSE(ec) << ec.message() << " (probe after " << probe_after.count() << " ms)";
+        EXPECT_EQ(res.body, "second");
+        EXPECT_EQ(res.attempts, 1u);
+        EXPECT_EQ(c.stats().stale, 1u);
+        EXPECT_EQ(c.stats().created, 2u);
+        expect_no_leaks(c);
+    }
 }
 
 TEST(Tls, WrongHostNameIsRejected) {

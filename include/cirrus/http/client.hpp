@@ -218,7 +218,7 @@ inline asio::awaitable<error_code> run_attempt(std::shared_ptr<client_state> st,
                                                clock::time_point deadline) {
     for (int replaced = 0;; ++replaced) {
         lease conn;
-        if (auto ec = co_await acquire(st, req.endpoint, deadline, conn)) co_return ec;
+        if (auto ec = co_await acquire(st, req.endpoint, deadline, !req.body.replayable(), conn)) co_return ec;
         res.connection_reused = conn.reused();
         ar = attempt_result{};
         const error_code ec = co_await exchange(*st, *conn, req, plan, res, ar, deadline);

@@ -22,6 +22,11 @@ struct pool_options {
     std::size_t max_connections_per_host = 64; // per (scheme, host, port); requests beyond wait
     std::chrono::milliseconds idle_timeout{50'000}; // idle connections older than this are closed
     std::chrono::milliseconds dns_ttl{30'000};      // how long resolved addresses are reused
+    // A pooled connection idle at least this long is probed (a non-blocking peek) before it
+    // is reused; a younger one is used at once and, should it turn out closed before any
+    // response byte, replaced without counting an attempt. Requests whose body cannot be
+    // sent twice always probe. Zero probes every reuse.
+    std::chrono::milliseconds probe_idle_after{1'000};
 };
 
 struct client_options {

@@ -12,14 +12,13 @@
 #include <cirrus/crypto/sha256.hpp>
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/detail/pool.hpp>
+#include <cirrus/http/detail/response_parser.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/message.hpp>
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
 #include <unistd.h>
@@ -244,26 +243,24 @@ inline error_code fill_from_generator(const request_body& b, std::uint8_t* out, 
 
 // Maps what the socket or parser said into the transport's vocabulary.
 inline error_code map_io_error(error_code ec, const stream& io, bool response_started) {
-    if (ec == beast::error::timeout)
+    if (io.timed_out())
         return make_error_code(clock::now() >= io.deadline() ? errc::total_timeout : errc::inactivity_timeout);
     if (ec == bhttp::error::partial_message) return make_error_code(cirrus::errc::truncated);
-    if (!response_started && (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
-                              ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+    // A TLS peer that closes without close_notify reads as stream_truncated.
+    const bool closed = ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+                        ec == asio::ssl::error::stream_truncated;
+    if (!response_started && (closed || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
                               ec == asio::error::connection_aborted))
         return make_error_code(errc::connection_closed);
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof) return make_error_code(cirrus::errc::truncated);
+    if (closed) return make_error_code(cirrus::errc::truncated);
     return ec; // malformed messages keep Beast's precise code
 }
 
-// The parser keeps its header fields in the connection's arena (see arena.hpp).
-using response_parser = bhttp::response_parser<bhttp::buffer_body, arena_allocator<char>>;
-
-// (Re)starts the parser for the next response on `c`, reusing the arena's memory.
-inline void start_parser(std::optional<response_parser>& p, connection& c, const request& req,
+// (Re)starts the parser for the next response, its fields going to res.headers.
+inline void start_parser(std::optional<response_parser>& p, const request& req, response& res,
                          const client_options& o) {
     p.reset();
-    c.arena.reset();
-    p.emplace(std::piecewise_construct, std::make_tuple(), std::make_tuple(arena_allocator<char>(c.arena)));
+    p.emplace(res.headers);
     p->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(o.max_header_bytes, UINT32_MAX)));
     p->body_limit(boost::none);
     if (req.method == verb::head) p->skip(true);
@@ -392,11 +389,114 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
     }
 }
 
+// Space for the next read into the connection's buffer: what is free, and at least 16 KiB,
+// so that a small response arrives in one read.
+inline asio::mutable_buffer prepare_read(beast::flat_buffer& b) {
+    constexpr std::size_t minimum = 16 * 1024;
+    const std::size_t free = b.capacity() - b.size();
+    return b.prepare(std::max(free, minimum));
+}
+
+// Reads the response head, parsing what the connection's buffer holds before reading
+// more. The parser sees the whole buffered head at once (Beast parses a head only when
+// all of it is there, and enforces the header limit).
+inline asio::awaitable<error_code> read_head(connection& c, response_parser& p) {
+    error_code ec;
+    for (;;) {
+        if (c.read_buffer.size() != 0) {
+            const std::size_t used = p.put(c.read_buffer.data(), ec);
+            c.read_buffer.consume(used);
+            if (p.is_header_done()) co_return error_code{};
+            if (ec && ec != bhttp::error::need_more) co_return ec;
+            ec = {};
+        }
+        const std::size_t n = co_await c.io.async_read_some(prepare_read(c.read_buffer), with_ec(ec));
+        c.read_buffer.commit(n);
+        if (ec == asio::error::eof) {
+            if (c.read_buffer.size() != 0) continue; // parse what came with the close first
+            if (!p.got_some()) co_return make_error_code(bhttp::error::end_of_stream);
+            p.put_eof(ec);
+            co_return ec ? ec : make_error_code(bhttp::error::partial_message);
+        }
+        if (ec) co_return ec;
+    }
+}
+
+// Reads a response body piece by piece into memory the caller names. A body with a
+// Content-Length and no transfer coding goes from the socket straight into that memory
+// (after the bytes that arrived with the head); chunked bodies, and bodies that end with
+// the connection, go through the parser.
+class body_reader {
+public:
+    body_reader(connection& c, response_parser& p) : c_(c), p_(p) {
+        done_ = p.is_done();
+        if (!done_ && !p.chunked() && p.content_length()) {
+            direct_ = true;
+            remaining_ = *p.content_length();
+        }
+    }
+
+    bool done() const noexcept { return done_; }
+
+    // Stores up to `cap` body bytes at `dst`; `n` says how many.
+    asio::awaitable<error_code> read(std::uint8_t* dst, std::size_t cap, std::size_t& n) {
+        n = 0;
+        if (done_ || cap == 0) co_return error_code{};
+        error_code ec;
+        if (direct_) {
+            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(cap, remaining_));
+            if (const std::size_t buffered = c_.read_buffer.size(); buffered != 0) {
+                n = std::min(want, buffered);
+                std::memcpy(dst, c_.read_buffer.data().data(), n);
+                c_.read_buffer.consume(n);
+            } else {
+                n = co_await c_.io.async_read_some(asio::buffer(dst, want), with_ec(ec));
+                if (ec == asio::error::eof) ec = bhttp::error::partial_message;
+            }
+            remaining_ -= n;
+            done_ = remaining_ == 0;
+            co_return ec;
+        }
+        p_.body_buffer(dst, cap);
+        for (;;) {
+            if (c_.read_buffer.size() != 0) {
+                const std::size_t used = p_.put(c_.read_buffer.data(), ec);
+                c_.read_buffer.consume(used);
+                if (ec == bhttp::error::need_buffer) ec = {}; // `dst` is full
+                if (ec == bhttp::error::need_more) ec = {};
+                n = cap - p_.body_space();
+                done_ = p_.is_done();
+                if (ec || done_ || n != 0) co_return ec;
+                if (used != 0) continue; // chunk framing only: parse on
+            }
+            const std::size_t got = co_await c_.io.async_read_some(prepare_read(c_.read_buffer), with_ec(ec));
+            c_.read_buffer.commit(got);
+            if (ec == asio::error::eof) {
+                if (c_.read_buffer.size() != 0) {
+                    ec = {};
+                    continue;
+                }
+                p_.put_eof(ec); // ends a body delimited by the close, else partial_message
+                done_ = !ec && p_.is_done();
+                co_return ec;
+            }
+            if (ec) co_return ec;
+        }
+    }
+
+private:
+    connection& c_;
+    response_parser& p_;
+    bool direct_ = false;
+    bool done_ = false;
+    std::uint64_t remaining_ = 0;
+};
+
 // Reads a success body into the request's sink.
-inline asio::awaitable<error_code> read_success_body(const client_state& st, connection& c, response_parser& p,
-                                                     const request& req, response& res, attempt_result& ar) {
+inline asio::awaitable<error_code> read_success_body(const client_state& st, connection& c, body_reader& br,
+                                                     boost::optional<std::uint64_t> content_length, const request& req,
+                                                     response& res, attempt_result& ar) {
     const response_sink& sink = req.sink;
-    const auto content_length = p.content_length();
     error_code ec;
     std::uint64_t total = 0;
     if (sink.type() == response_sink::kind::memory && content_length && *content_length > sink.memory_out().size())
@@ -407,7 +507,7 @@ inline asio::awaitable<error_code> read_success_body(const client_state& st, con
         res.body.clear();
     }
     std::uint8_t overflow[1];
-    while (!p.is_done()) {
+    while (!br.done()) {
         std::uint8_t* dst = nullptr;
         std::size_t cap = 0;
         bool into_overflow = false;
@@ -446,11 +546,8 @@ inline asio::awaitable<error_code> read_success_body(const client_state& st, con
             cap = c.scratch_size;
             break;
         }
-        p.get().body().data = dst;
-        p.get().body().size = cap;
-        co_await bhttp::async_read(c.io, c.read_buffer, p, with_ec(ec));
-        if (ec == bhttp::error::need_buffer) ec = {};
-        const std::size_t n = cap - p.get().body().size;
+        std::size_t n = 0;
+        ec = co_await br.read(dst, cap, n);
         if (into_overflow && n != 0) {
             ec = make_error_code(errc::response_too_large);
             break;
@@ -480,26 +577,24 @@ inline asio::awaitable<error_code> read_success_body(const client_state& st, con
 }
 
 // Reads (the first max_error_body bytes of) a failure body into the connection's buffer.
-inline asio::awaitable<error_code> read_error_body(const client_state& st, connection& c, response_parser& p,
+inline asio::awaitable<error_code> read_error_body(const client_state& st, connection& c, body_reader& br,
                                                    bool& complete) {
     error_code ec;
     c.error_body.clear();
     const std::size_t limit = st.options.max_error_body;
-    while (!p.is_done()) {
+    while (!br.done()) {
         const std::size_t have = c.error_body.size();
         if (have >= limit) {
             complete = false;
             co_return ec;
         }
         c.error_body.resize(std::min(limit, have + 4096));
-        p.get().body().data = c.error_body.data() + have;
-        p.get().body().size = c.error_body.size() - have;
-        co_await bhttp::async_read(c.io, c.read_buffer, p, with_ec(ec));
-        if (ec == bhttp::error::need_buffer) ec = {};
-        c.error_body.resize(c.error_body.size() - p.get().body().size);
+        std::size_t n = 0;
+        ec = co_await br.read(reinterpret_cast<std::uint8_t*>(c.error_body.data()) + have, c.error_body.size() - have, n);
+        c.error_body.resize(have + n);
         if (ec) break;
     }
-    complete = !ec && p.is_done();
+    complete = !ec && br.done();
     co_return ec;
 }
 
@@ -509,6 +604,10 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                                             const request_plan& plan, response& res, attempt_result& ar,
                                             clock::time_point deadline) {
     const client_options& o = st.options;
+    struct disarm_at_exit {
+        stream& s;
+        ~disarm_at_exit() { s.disarm(); }
+    } disarm{c.io};
     c.io.set_limits(o.timeouts.inactivity, deadline);
     c.read_buffer.clear();
 
@@ -544,7 +643,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
 
     error_code ec;
     std::optional<response_parser> parser;
-    start_parser(parser, c, req, o);
+    start_parser(parser, req, res, o);
     bool header_read = false;
     bool final_before_body = false;
 
@@ -577,8 +676,8 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                     co_return map_io_error(read_ec, c.io, ar.response_started);
                 }
                 ar.response_started = true;
-                if (parser->get().result_int() == 100) {
-                    start_parser(parser, c, req, o);
+                if (parser->status() == 100) {
+                    start_parser(parser, req, res, o);
                 } else {
                     header_read = true;
                     final_before_body = true;
@@ -603,43 +702,37 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     // The response head; interim 1xx responses are skipped.
     for (;;) {
         if (!header_read) {
-            co_await bhttp::async_read_header(c.io, c.read_buffer, *parser, with_ec(ec));
+            ec = co_await read_head(c, *parser);
             ar.response_started = ar.response_started || parser->got_some() || c.read_buffer.size() != 0;
             if (ec) co_return map_io_error(ec, c.io, ar.response_started);
             header_read = true;
         }
-        const unsigned s = parser->get().result_int();
+        const unsigned s = parser->status();
         if (s >= 200 || s == 101) break;
-        start_parser(parser, c, req, o);
+        start_parser(parser, req, res, o);
         header_read = false;
     }
     ar.response_started = true;
-    const unsigned status = parser->get().result_int();
+    const unsigned status = parser->status();
     res.status = status;
 
     bool complete = false;
+    body_reader body(c, *parser);
     if (status >= 200 && status < 300) {
-        ec = co_await read_success_body(st, c, *parser, req, res, ar);
-        complete = !ec && parser->is_done();
+        ec = co_await read_success_body(st, c, body, parser->content_length(), req, res, ar);
+        complete = !ec && body.done();
     } else {
-        ec = co_await read_error_body(st, c, *parser, complete);
+        ec = co_await read_error_body(st, c, body, complete);
         ar.bytes_received = c.error_body.size();
     }
     if (ec) co_return map_io_error(ec, c.io, true);
 
-    auto& msg = parser->get();
     // A server may answer an error before reading the request body and still keep the
     // connection open (versitygw's 411 to a chunked upload): the unread body would then
     // be taken for the next request, so such a connection is not reused.
     const bool error_after_body = status >= 400 && ar.bytes_sent != 0;
     ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete &&
                   !error_after_body && c.read_buffer.size() == 0;
-    res.headers.clear();
-    for (const auto& f : msg) {
-        const auto name = f.name_string();
-        const auto value = f.value();
-        res.headers.append(std::string_view(name.data(), name.size()), std::string_view(value.data(), value.size()));
-    }
     if (status >= 200 && status < 300) co_return error_code{};
 
     std::string_view request_id = res.header("x-amz-request-id");

@@ -14,13 +14,13 @@
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/core/buffer.hpp>
 #include <cirrus/core/detail/resolver.hpp>
-#include <cirrus/http/detail/arena.hpp>
 #include <cirrus/http/detail/stream.hpp>
 #include <cirrus/http/endpoint.hpp>
 #include <cirrus/http/error.hpp>
 #include <cirrus/http/options.hpp>
 #include <cirrus/http/tls.hpp>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -58,7 +58,6 @@ struct connection {
     std::unique_ptr<std::uint8_t[]> scratch;    // file/generator bodies, file/handler sinks
     std::size_t scratch_size = 0;
     std::string error_body;
-    header_arena arena;                         // the header fields of the response being read
     clock::time_point idle_since{};
     std::uint64_t requests = 0; // completed on this connection
 
@@ -220,10 +219,10 @@ public:
         grant_slot(h);
     }
 
-    void expire_idle(host_pool& h) {
+    void expire_idle(host_pool& h, clock::time_point now) {
         const auto limit = options.pool.idle_timeout;
         if (limit.count() <= 0 || h.idle.empty()) return;
-        const auto oldest_allowed = clock::now() - limit;
+        const auto oldest_allowed = now - limit;
         // The front holds the least recently used connections.
         std::size_t n = 0;
         while (n < h.idle.size() && h.idle[n]->idle_since < oldest_allowed) ++n;
@@ -363,17 +362,21 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     }
 
     auto& io = c->io;
+    struct disarm_at_exit {
+        stream& s;
+        ~disarm_at_exit() { s.disarm(); }
+    } disarm{io};
+    auto map_timeout = [&](error_code e) { return io.timed_out() ? timed_out() : e; };
     io.set_limits(std::chrono::milliseconds{0}, deadline);
     io.arm(st->options.timeouts.connect);
-    co_await io.tcp().async_connect(results, with_ec(ec));
-    auto map_timeout = [&](error_code e) { return e == beast::error::timeout ? timed_out() : e; };
+    co_await asio::async_connect(io.socket(), results, with_ec(ec));
     if (ec) {
         st->forget_resolution(h);
         st->connect_failed(h);
         co_return map_timeout(ec);
     }
     error_code ignored;
-    io.tcp().socket().set_option(tcp::no_delay(true), ignored);
+    io.socket().set_option(tcp::no_delay(true), ignored);
     if (tls != nullptr) {
         ec = prepare_tls_session(io.tls().native_handle(), h.host, st->options.tls.verify);
         if (!ec) {
@@ -381,9 +384,10 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
             co_await io.tls().async_handshake(asio::ssl::stream_base::client, with_ec(ec));
         }
         if (ec) {
+            ec = map_timeout(ec);
             io.close();
             st->connect_failed(h);
-            co_return map_timeout(ec);
+            co_return ec;
         }
     }
     --h.connecting;
@@ -394,18 +398,21 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
 }
 
 // Takes a live pooled connection or opens one, waiting (until the deadline) while the
-// endpoint is at its connection limit.
+// endpoint is at its connection limit. Connections idle for less than probe_idle_after
+// are not probed unless `always_probe` (a body that cannot be sent twice).
 inline asio::awaitable<error_code> acquire(std::shared_ptr<client_state> st, const endpoint_view& ep,
-                                           clock::time_point deadline, lease& out) {
+                                           clock::time_point deadline, bool always_probe, lease& out) {
     host_pool& h = st->host_for(ep);
     for (;;) {
         if (st->closed) co_return make_error_code(errc::client_closed);
-        st->expire_idle(h);
+        const auto now = clock::now();
+        st->expire_idle(h, now);
+        const auto probe_before = now - st->options.pool.probe_idle_after;
         while (!h.idle.empty()) {
             std::unique_ptr<connection> c = std::move(h.idle.back());
             h.idle.pop_back();
             ++h.in_use;
-            if (!c->io.looks_alive()) {
+            if ((always_probe || c->idle_since <= probe_before) && !c->io.looks_alive()) {
                 ++st->counters.stale;
                 st->close_in_use(h, std::move(c));
                 continue;
