@@ -12,12 +12,16 @@
 #   CIRRUS_BUILD_DIR        build directory (default: <repo>/build-bench)
 #   CIRRUS_BENCH_JOBS       parallel build jobs (default: 2)
 #   CIRRUS_BENCH_DURATION   seconds per level and client (default: 5)
+#   CIRRUS_BENCH_ROUNDS     rounds (default: 3); each round runs every client once, the
+#                           clients in a rotated order, and the table shows each client's
+#                           median round
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${CIRRUS_BUILD_DIR:-$repo/build-bench}
 jobs=${CIRRUS_BENCH_JOBS:-2}
 duration=${CIRRUS_BENCH_DURATION:-5}
+rounds=${CIRRUS_BENCH_ROUNDS:-3}
 extended=0
 [[ ${1:-} == --extended ]] && extended=1
 
@@ -66,20 +70,32 @@ rust_peer=$build_dir/rust-s3get/release/rust-s3get-bench
 # ------------------------------------------------------------------------------ run
 results=$build_dir/http-results.jsonl
 : >"$results"
+tag() { sed "s/^{/{\"server\":\"$1\",\"round\":$2,/" >>"$results"; }
+run_client() { # client label round endpoint access secret region bucket
+    local label=$2 round=$3 endpoint=$4 bucket=$8
+    export CIRRUS_S3_ACCESS_KEY=$5 CIRRUS_S3_SECRET_KEY=$6 CIRRUS_S3_REGION=$7
+    case $1 in
+    cirrus)
+        log "$label round $round: cirrus"
+        CIRRUS_S3_ENDPOINT=$endpoint "$bench" --bucket "$bucket" --keep --json --duration "$duration" | tag "$label" "$round" ;;
+    go)
+        log "$label round $round: aws-sdk-go-v2"
+        "$build_dir/go-s3get" -endpoint "$endpoint" -bucket "$bucket" -duration "$duration" | tag "$label" "$round" ;;
+    rust)
+        log "$label round $round: aws-sdk-s3 (Rust)"
+        "$rust_peer" --endpoint "$endpoint" --bucket "$bucket" --duration "$duration" | tag "$label" "$round" ;;
+    esac
+}
 run_server() { # label endpoint access secret region
-    local label=$1 bucket
+    local label=$1 bucket round i
     bucket=cirrus-bench-$$-$label
-    log "$label: cirrus"
-    CIRRUS_S3_ENDPOINT=$2 CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
-        "$bench" --bucket "$bucket" --keep --json --duration "$duration" | sed "s/^{/{\"server\":\"$label\",/" >>"$results"
-    log "$label: aws-sdk-go-v2"
-    CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
-        "$build_dir/go-s3get" -endpoint "$2" -bucket "$bucket" -duration "$duration" |
-        sed "s/^{/{\"server\":\"$label\",/" >>"$results"
-    log "$label: aws-sdk-s3 (Rust)"
-    CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
-        "$rust_peer" --endpoint "$2" --bucket "$bucket" --duration "$duration" |
-        sed "s/^{/{\"server\":\"$label\",/" >>"$results"
+    local clients=(cirrus go rust)
+    for ((round = 1; round <= rounds; round++)); do
+        # Rotate the order so that no client always runs first (or last) in a round.
+        for ((i = 0; i < ${#clients[@]}; i++)); do
+            run_client "${clients[(i + round - 1) % ${#clients[@]}]}" "$label" "$round" "$2" "$3" "$4" "$5" "$bucket"
+        done
+    done
     CIRRUS_S3_ENDPOINT=$2 CIRRUS_S3_ACCESS_KEY=$3 CIRRUS_S3_SECRET_KEY=$4 CIRRUS_S3_REGION=$5 \
         "$bench" --bucket "$bucket" --cleanup
 }
@@ -91,18 +107,34 @@ fi
 python3 - "$results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+
+def median_run(runs):
+    ordered = sorted(runs, key=lambda r: r["rps"])
+    return ordered[(len(ordered) - 1) // 2]
+
 for server in dict.fromkeys(r["server"] for r in rows):
-    print(f"\n{server}: 4 KiB GET")
+    mine = [r for r in rows if r["server"] == server]
+    rounds = sorted({r["round"] for r in mine})
+    print(f"\n{server}: 4 KiB GET, median of {len(rounds)} round(s) per client")
     print(f"{'client':<22}{'in flight':>10}{'req/s':>11}{'p50 us':>9}{'p99 us':>9}{'allocs/req':>12}{'errors':>8}")
-    levels = sorted({r["concurrency"] for r in rows if r["server"] == server})
-    for c in levels:
-        group = [r for r in rows if r["server"] == server and r["concurrency"] == c]
-        for r in group:
-            allocs = f"{r['allocs_per_request']:.1f}" if "allocs_per_request" in r else "-"
-            print(f"{r['client']:<22}{c:>10}{r['rps']:>11.0f}{r['p50_us']:>9.0f}{r['p99_us']:>9.0f}{allocs:>12}{r['errors']:>8}")
-        ours = [r for r in group if r["client"] == "cirrus"]
-        peers = [r for r in group if r["client"] != "cirrus"]
-        if ours and peers:
-            best = max(peers, key=lambda r: r["rps"])
-            print(f"{'':<22}{'':>10}  cirrus / best peer ({best['client']}): {ours[0]['rps'] / best['rps']:.2f}x")
+    for c in sorted({r["concurrency"] for r in mine}):
+        level = [r for r in mine if r["concurrency"] == c]
+        medians = {}
+        for client in dict.fromkeys(r["client"] for r in level):
+            runs = [r for r in level if r["client"] == client]
+            m = medians[client] = median_run(runs)
+            allocs = f"{m['allocs_per_request']:.1f}" if "allocs_per_request" in m else "-"
+            errors = sum(r["errors"] for r in runs)
+            print(f"{client:<22}{c:>10}{m['rps']:>11.0f}{m['p50_us']:>9.0f}{m['p99_us']:>9.0f}{allocs:>12}{errors:>8}")
+        peers = [k for k in medians if k != "cirrus"]
+        if "cirrus" in medians and peers:
+            best = max(peers, key=lambda k: medians[k]["rps"])
+            each = []
+            for rnd in rounds:
+                ours = [r for r in level if r["client"] == "cirrus" and r["round"] == rnd]
+                theirs = [r for r in level if r["client"] != "cirrus" and r["round"] == rnd]
+                if ours and theirs:
+                    each.append(f"{ours[0]['rps'] / max(r['rps'] for r in theirs):.2f}")
+            print(f"{'':<22}{'':>10}  cirrus / best peer ({best}): {medians['cirrus']['rps'] / medians[best]['rps']:.2f}x"
+                  f"  (each round: {' '.join(each)})")
 PY
