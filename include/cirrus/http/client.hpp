@@ -114,6 +114,11 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         switch (mode) {
         case payload_signing::automatic:
         case payload_signing::sha256: {
+            if (b.type() == request_body::kind::none ||
+                (b.type() == request_body::kind::memory && b.memory_bytes().empty())) {
+                plan.payload_hash = crypto::empty_sha256_hex; // most requests: no hasher to set up
+                break;
+            }
             crypto::sha256_hasher hasher;
             switch (b.type()) {
             case request_body::kind::none: break;
