@@ -135,6 +135,7 @@ struct server_action {
         truncate,             // announce the full body, send truncate_at bytes, close
         respond_then_close,   // answer with keep-alive, then close the connection anyway
         answer_before_body,   // answer without reading the body (and ignore Expect)
+        raw_then_close,       // send `body` as the whole answer, bytes as they are, then close
     };
     kind what = kind::respond;
     unsigned status = 200;
@@ -326,6 +327,9 @@ private:
                 boost::asio::write(s, boost::asio::buffer(head), ec);
                 return;
             }
+            case server_action::kind::raw_then_close:
+                boost::asio::write(s, boost::asio::buffer(a.body), ec);
+                return;
             case server_action::kind::respond_then_close:
                 respond(s, a, false, head);
                 return;

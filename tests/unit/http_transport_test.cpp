@@ -410,6 +410,31 @@ TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
     EXPECT_EQ(res.attempts, 2u);
 }
 
+// A connection that closes in the middle of a head or of a chunked body ends the request
+// as truncated, at once (the total timeout is only there so that a hang fails the test).
+TEST(Faults, CloseInsideTheHeadOrAChunkedBodyIsTruncated) {
+    const std::string cuts[] = {
+        "HTTP/1.1 200 OK\r\nContent-Le",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n3",
+    };
+    for (const auto& cut : cuts) {
+        test_server server;
+        server.push({.what = server_action::kind::raw_then_close, .body = cut});
+        asio::io_context ioc;
+        auto o = fast_retries();
+        o.retry.max_attempts = 1;
+        o.timeouts.total = 2s;
+        http::client c(ioc.get_executor(), o);
+        http::response res;
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), cirrus::errc::truncated) << cut;
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << cut;
+        expect_no_leaks(c);
+    }
+}
+
 TEST(Pool, DeadKeptAliveConnectionIsReplacedWithoutFailing) {
     test_server server;
     server.push({.what = server_action::kind::respond_then_close, .body = "first"});

@@ -413,7 +413,7 @@ inline asio::awaitable<error_code> read_head(connection& c, response_parser& p) 
         const std::size_t n = co_await c.io.async_read_some(prepare_read(c.read_buffer), with_ec(ec));
         c.read_buffer.commit(n);
         if (ec == asio::error::eof) {
-            if (c.read_buffer.size() != 0) continue; // parse what came with the close first
+            // What arrived before the close has been parsed already: the head is cut short.
             if (!p.got_some()) co_return make_error_code(bhttp::error::end_of_stream);
             p.put_eof(ec);
             co_return ec ? ec : make_error_code(bhttp::error::partial_message);
@@ -472,10 +472,7 @@ public:
             const std::size_t got = co_await c_.io.async_read_some(prepare_read(c_.read_buffer), with_ec(ec));
             c_.read_buffer.commit(got);
             if (ec == asio::error::eof) {
-                if (c_.read_buffer.size() != 0) {
-                    ec = {};
-                    continue;
-                }
+                // Whatever is still buffered was put already and is not enough.
                 p_.put_eof(ec); // ends a body delimited by the close, else partial_message
                 done_ = !ec && p_.is_done();
                 co_return ec;
