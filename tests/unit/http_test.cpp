@@ -501,6 +501,15 @@ parsed parse_response(std::string_view wire, cirrus::http::header_map& headers, 
     return out;
 }
 
+// A 200 answer whose body, "hello world", arrived whole in pieces of `piece` bytes.
+void expect_hello_world(const parsed& r, bool keep_alive, std::size_t piece) {
+    ASSERT_FALSE(r.ec) << r.ec.message() << " (pieces of " << piece << ")";
+    EXPECT_TRUE(r.done) << piece;
+    EXPECT_EQ(r.keep_alive, keep_alive) << piece;
+    EXPECT_EQ(r.status, 200u) << piece;
+    EXPECT_EQ(r.body, "hello world") << piece;
+}
+
 } // namespace
 
 TEST(ResponseParser, FieldsGoToTheHeaderMapAndTheBodyIntoTheCallersPieces) {
@@ -509,12 +518,7 @@ TEST(ResponseParser, FieldsGoToTheHeaderMapAndTheBodyIntoTheCallersPieces) {
     const std::string wire = "HTTP/1.1 200 OK\r\nx-amz-request-id: R1\r\nContent-Length: 11\r\n"
                              "ETag: \"abc\"\r\nx-amz-meta-a: 1\r\nx-amz-meta-a: 2\r\n\r\nhello world";
     for (std::size_t piece : {1u, 3u, 11u, 64u}) {
-        const auto r = parse_response(wire, h, piece);
-        ASSERT_FALSE(r.ec) << r.ec.message();
-        EXPECT_TRUE(r.done);
-        EXPECT_TRUE(r.keep_alive);
-        EXPECT_EQ(r.status, 200u);
-        EXPECT_EQ(r.body, "hello world") << piece;
+        expect_hello_world(parse_response(wire, h, piece), true, piece);
         EXPECT_EQ(h.size(), 5u);
         EXPECT_FALSE(h.contains("stale"));
         EXPECT_EQ(h.get("X-AMZ-REQUEST-ID"), "R1");
@@ -528,11 +532,7 @@ TEST(ResponseParser, ChunkedBodiesAreDecodedAcrossSmallPieces) {
     const std::string wire = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                              "5;ext=1\r\nhello\r\n1\r\n \r\n5\r\nworld\r\n0\r\nx-trailer: t\r\n\r\n";
     for (std::size_t piece : {1u, 2u, 7u, 100u}) {
-        const auto r = parse_response(wire, h, piece);
-        ASSERT_FALSE(r.ec) << r.ec.message();
-        EXPECT_TRUE(r.done);
-        EXPECT_FALSE(r.keep_alive);
-        EXPECT_EQ(r.body, "hello world") << piece;
+        expect_hello_world(parse_response(wire, h, piece), false, piece);
     }
 }
 

@@ -601,10 +601,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                                             const request_plan& plan, response& res, attempt_result& ar,
                                             clock::time_point deadline) {
     const client_options& o = st.options;
-    struct disarm_at_exit {
-        stream& s;
-        ~disarm_at_exit() { s.disarm(); }
-    } disarm{c.io};
+    const stream::disarm_guard disarm(c.io);
     c.io.set_limits(o.timeouts.inactivity, deadline);
     c.read_buffer.clear();
 

@@ -362,10 +362,7 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     }
 
     auto& io = c->io;
-    struct disarm_at_exit {
-        stream& s;
-        ~disarm_at_exit() { s.disarm(); }
-    } disarm{io};
+    const stream::disarm_guard disarm(io);
     auto map_timeout = [&](error_code e) { return io.timed_out() ? timed_out() : e; };
     io.set_limits(std::chrono::milliseconds{0}, deadline);
     io.arm(st->options.timeouts.connect);

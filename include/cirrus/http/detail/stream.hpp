@@ -44,11 +44,11 @@ class watchdog : public std::enable_shared_from_this<watchdog> {
 public:
     using clock = std::chrono::steady_clock;
 
-    explicit watchdog(const asio::any_io_executor& ex) : timer_(ex) {}
+    // `sock` is the socket closed when an operation outlasts its end.
+    watchdog(const asio::any_io_executor& ex, asio::ip::tcp::socket& sock) : timer_(ex), sock_(&sock) {}
 
     // The operation about to start must end by `end` (time_point::max(): no limit).
-    void watch(clock::time_point end, asio::ip::tcp::socket& sock) {
-        sock_ = &sock;
+    void watch(clock::time_point end) {
         until_ = end;
         active_ = true;
         if (end == clock::time_point::max()) return; // a running wait finds nothing due and stops
@@ -108,9 +108,10 @@ public:
     using clock = std::chrono::steady_clock;
     using socket_type = asio::ip::tcp::socket;
 
-    stream(const executor_type& ex, asio::ssl::context* tls) : watch_(std::make_shared<watchdog>(ex)) {
+    stream(const executor_type& ex, asio::ssl::context* tls) {
         if (tls != nullptr) tls_.emplace(ex, *tls);
         else plain_.emplace(ex);
+        watch_ = std::make_shared<watchdog>(ex, socket());
     }
     stream(const stream&) = delete;
     stream& operator=(const stream&) = delete;
@@ -131,11 +132,23 @@ public:
 
     // Watches an operation about to start that may take up to `limit` (and never past the
     // deadline).
-    void arm(std::chrono::milliseconds limit) { watch_->watch(limit_end(limit, deadline_), socket()); }
+    void arm(std::chrono::milliseconds limit) { watch_->watch(limit_end(limit, deadline_)); }
 
     // Stops watching: no operation is pending. Without it a running wait would keep the
     // executor's work count up until it expired.
     void disarm() noexcept { watch_->stop(); }
+
+    // Disarms the stream when the scope that used it ends, however it ends.
+    class disarm_guard {
+    public:
+        explicit disarm_guard(stream& s) noexcept : s_(s) {}
+        disarm_guard(const disarm_guard&) = delete;
+        disarm_guard& operator=(const disarm_guard&) = delete;
+        ~disarm_guard() { s_.disarm(); }
+
+    private:
+        stream& s_;
+    };
 
     // True once an operation outlasted its limit (the socket was closed to end it).
     bool timed_out() const noexcept { return watch_->fired(); }
