@@ -5,6 +5,7 @@
 // a backend lacks an operation the test says so and skips it. Each test uses its own
 // bucket (random suffix) and deletes what it created.
 
+#include "support/error_tuple.hpp"
 #include "support/services.hpp"
 
 #include <cirrus/provider/all.hpp>
@@ -135,7 +136,8 @@ std::string random_bytes(std::size_t n, unsigned seed) {
     return s;
 }
 
-// Runs a deferred operation to completion on `ioc`; returns its (error_code, ...) tuple.
+// Runs a deferred operation to completion on `ioc`; returns its (error_code, ...) tuple (a
+// with_diagnostics exception, the default token's, comes back as its error_code).
 template <class Deferred>
 auto sync(asio::io_context& ioc, Deferred&& op) {
     auto fut = asio::co_spawn(
@@ -143,7 +145,7 @@ auto sync(asio::io_context& ioc, Deferred&& op) {
         asio::use_future);
     ioc.restart();
     ioc.run();
-    return fut.get();
+    return cirrus::test::error_tuple(fut.get());
 }
 
 std::string shell_quote(std::string_view s) {

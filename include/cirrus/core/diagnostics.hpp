@@ -2,7 +2,13 @@
 // What a server said about a failure, beside the error_code that classifies it.
 // Messages carry the service's own words, never credentials or signatures.
 
+#include <cirrus/core/error.hpp>
+
+#include <boost/system/system_error.hpp>
+
+#include <exception>
 #include <string>
+#include <utility>
 
 namespace cirrus {
 
@@ -51,5 +57,29 @@ public:
         return out;
     }
 };
+
+// The exception a with_diagnostics token throws: the error_code, and what the server said.
+// what() reads "NoSuchKey: The specified key does not exist. (HTTP 404, request id X):
+// no such key".
+class error_with_diagnostics : public boost::system::system_error {
+public:
+    error_with_diagnostics(error_code ec, const diagnostics& diag) : error_with_diagnostics(ec, diag.what(), diag) {}
+
+    const diagnostics& get_diagnostics() const noexcept { return diag_; }
+
+protected:
+    // For clients whose diagnostics describe themselves at greater length.
+    error_with_diagnostics(error_code ec, const std::string& text, const diagnostics& diag)
+        : system_error(text.empty() ? system_error(ec) : system_error(ec, text)), diag_(diag) {}
+
+private:
+    diagnostics diag_;
+};
+
+// The exception for a failure with these diagnostics (found by argument-dependent lookup,
+// so a client with richer diagnostics throws a richer exception).
+inline std::exception_ptr make_exception_ptr_for(error_code ec, const diagnostics& diag) {
+    return std::make_exception_ptr(error_with_diagnostics(ec, diag));
+}
 
 } // namespace cirrus

@@ -28,6 +28,7 @@ enum class errc {
     message_too_large,         // a message exceeds the configured ceiling
     checksum_mismatch,         // data did not match the checksum the peer announced
     unsupported,               // a feature the peer or provider does not offer
+    unexpected_exception,      // a callback or the library threw; the text is in the diagnostics
 };
 
 namespace detail {
@@ -53,6 +54,7 @@ public:
         case errc::message_too_large: return "message too large";
         case errc::checksum_mismatch: return "checksum mismatch";
         case errc::unsupported: return "unsupported";
+        case errc::unexpected_exception: return "an operation ended with an exception";
         }
         return "unknown cirrus error";
     }

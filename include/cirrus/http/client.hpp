@@ -1,409 +1,49 @@
 #pragma once
 // An asynchronous HTTP/1.1 client for AWS-protocol services.
 //
-//   cirrus::http::client http(ioc.get_executor());
+//   cirrus::http::client http(co_await asio::this_coro::executor);
 //   cirrus::http::response res;
 //   co_await http.async_send({.endpoint = ep, .method = verb::get, .path = "/bucket/key",
 //                             .signing = {.credentials = &creds, .region = "us-east-1",
 //                                         .service = "s3", .content_sha256_header = true}},
-//                            res, asio::use_awaitable);
+//                            res);
 //
 // Every request is signed (SigV4) just before it goes out on a pooled connection, after
 // any retry delay; failures come back as an error_code (aws_errc for what the service
-// answered, http::errc for the transport) with response::diag filled. async_send takes any
-// completion token (use_awaitable, deferred, a callback, use_future ...); the request,
-// the response and the memory, files and callables they name must stay alive until it
-// completes. A terminal cancellation through the handler's cancellation slot stops the
-// request, closes the connection it was using and leaves the pool consistent.
+// answered, http::errc for the transport) with response::diag filled. async_send starts
+// like every cirrus operation (core/async_op.hpp, docs/async.md): any completion token,
+// cirrus::default_token when none is given. The request is a set of views: what it names
+// (strings, headers, the response, body memory, files and callables) must stay alive until
+// the operation completes. A terminal cancellation through the handler's cancellation slot
+// stops the request, closes the connection it was using and leaves the pool consistent.
 //
 // The client is used from its executor: one thread, or a strand for a multi-threaded
 // io_context.
 
-#include <cirrus/http/detail/exchange.hpp>
-#include <cirrus/http/detail/pool.hpp>
-#include <cirrus/http/error.hpp>
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/http/detail/request_loop.hpp>
 #include <cirrus/http/message.hpp>
-#include <cirrus/http/observer.hpp>
 #include <cirrus/http/options.hpp>
-#include <cirrus/http/retry.hpp>
 
-#include <boost/asio/associator.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/system/system_error.hpp>
-
-#include <exception>
+#include <chrono>
 #include <memory>
-#include <new>
-#include <string>
 #include <utility>
-#include <vector>
 
 namespace cirrus::http {
 
 namespace detail {
 
-// Adapts co_spawn's (exception_ptr, error_code) completion to (error_code), keeping the
-// wrapped handler's executor, allocator and cancellation slot.
-template <class Handler>
-struct spawn_completion {
-    Handler handler;
+struct send_op {
+    using result_type = void;
+    using diagnostics_type = cirrus::diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
 
-    void operator()(std::exception_ptr e, error_code ec) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const boost::system::system_error& se) {
-                ec = se.code();
-            } catch (const std::bad_alloc&) {
-                ec = make_error_code(boost::system::errc::not_enough_memory);
-            } catch (...) {
-                ec = make_error_code(boost::system::errc::state_not_recoverable);
-            }
-        }
-        std::move(handler)(ec);
-    }
+    std::shared_ptr<client_state> state;
+    request req;
+    response* res;
+
+    asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req, *res, &diag); }
 };
-
-inline bool is_s3_style(const request& req) noexcept { return req.signing.content_sha256_header; }
-
-// Works out framing, lengths and the payload hash once per request.
-inline error_code make_plan(const client_state& st, const request& req, request_plan& plan) {
-    const client_options& o = st.options;
-    const request_body& b = req.body;
-    if (req.endpoint.host.empty()) return make_error_code(errc::invalid_endpoint);
-    if (req.endpoint.host_header.empty()) {
-        plan.host_header_storage = endpoint(req.endpoint.scheme, std::string(req.endpoint.host), req.endpoint.port)
-                                       .host_header();
-        plan.host_header = plan.host_header_storage;
-    } else {
-        plan.host_header = req.endpoint.host_header;
-    }
-    plan.replayable = b.replayable();
-    plan.sign = req.signing.credentials != nullptr;
-    plan.chunk_size = std::max<std::size_t>(req.signing.chunk_size, 8 * 1024);
-    const bool known = b.size().has_value();
-    plan.decoded_length = b.type() == request_body::kind::none ? 0 : b.size().value_or(0);
-
-    payload_signing mode = req.signing.payload;
-    if (const auto& trailer = req.signing.trailer_checksum) {
-        // A trailer needs the size up front (Content-Length covers the framing) and an
-        // aws-chunked payload hash; the SDKs' choice for automatic: signed chunks where
-        // nothing else protects the body, none over TLS.
-        if (!known) return make_error_code(cirrus::errc::invalid_argument);
-        if (!plan.sign) mode = payload_signing::unsigned_payload;
-        else if (mode == payload_signing::automatic)
-            mode = req.endpoint.scheme == scheme::https ? payload_signing::unsigned_payload : payload_signing::streaming;
-        if (mode != payload_signing::unsigned_payload && mode != payload_signing::streaming)
-            return make_error_code(cirrus::errc::invalid_argument);
-        plan.trailer = *trailer;
-        plan.frame = framing::aws_chunked;
-        plan.chunk_signatures = mode == payload_signing::streaming;
-        plan.payload_hash = plan.chunk_signatures ? auth::sigv4::payload::streaming_signed_trailer
-                                                  : auth::sigv4::payload::streaming_unsigned_trailer;
-    } else if (plan.sign && mode == payload_signing::automatic) {
-        if (b.type() == request_body::kind::none || b.type() == request_body::kind::memory || !is_s3_style(req))
-            mode = payload_signing::sha256;
-        else if (req.endpoint.scheme == scheme::https || !known)
-            mode = payload_signing::unsigned_payload;
-        else
-            mode = payload_signing::streaming;
-    }
-    if (plan.sign && !plan.trailer) {
-        switch (mode) {
-        case payload_signing::automatic:
-        case payload_signing::sha256: {
-            if (b.type() == request_body::kind::none ||
-                (b.type() == request_body::kind::memory && b.memory_bytes().empty())) {
-                plan.payload_hash = crypto::empty_sha256_hex; // most requests: no hasher to set up
-                break;
-            }
-            crypto::sha256_hasher hasher;
-            switch (b.type()) {
-            case request_body::kind::none: break;
-            case request_body::kind::memory: hasher.update(b.memory_bytes()); break;
-            case request_body::kind::file: {
-                std::vector<std::uint8_t> tmp(std::min<std::uint64_t>(plan.decoded_length, o.io_buffer_size) + 1);
-                for (std::uint64_t done = 0; done < plan.decoded_length;) {
-                    const auto n = static_cast<std::size_t>(
-                        std::min<std::uint64_t>(tmp.size(), plan.decoded_length - done));
-                    if (auto e = pread_full(b.fd(), tmp.data(), n, b.file_offset() + done)) return e;
-                    hasher.update(tmp.data(), n);
-                    done += n;
-                }
-                break;
-            }
-            case request_body::kind::generator: {
-                if (!b.replayable()) return make_error_code(errc::body_not_replayable);
-                std::vector<std::uint8_t> tmp(o.io_buffer_size);
-                for (;;) {
-                    std::size_t got = 0;
-                    if (auto e = fill_from_generator(b, tmp.data(), tmp.size(), got)) return e;
-                    if (got == 0) break;
-                    hasher.update(tmp.data(), got);
-                }
-                if (!b.rewind()()) return make_error_code(errc::body_not_replayable);
-                break;
-            }
-            }
-            const auto digest = hasher.finish();
-            hex::encode_to(digest, plan.hash_storage.data());
-            plan.payload_hash = std::string_view(plan.hash_storage.data(), plan.hash_storage.size());
-            break;
-        }
-        case payload_signing::unsigned_payload: plan.payload_hash = auth::sigv4::payload::unsigned_payload; break;
-        case payload_signing::precomputed:
-            if (req.signing.payload_hash.empty()) return make_error_code(cirrus::errc::invalid_argument);
-            plan.payload_hash = req.signing.payload_hash;
-            break;
-        case payload_signing::streaming:
-            if (!known || b.type() == request_body::kind::none) return make_error_code(cirrus::errc::invalid_argument);
-            plan.payload_hash = auth::sigv4::payload::streaming_signed;
-            plan.frame = framing::aws_chunked;
-            plan.chunk_signatures = true;
-            break;
-        }
-    }
-    if (plan.frame != framing::aws_chunked && b.type() == request_body::kind::generator && !known)
-        plan.frame = framing::chunked;
-
-    if (plan.frame == framing::aws_chunked) {
-        namespace chunked = auth::sigv4::chunked;
-        if (plan.trailer) {
-            const std::uint64_t line = crypto::checksum_header_name(*plan.trailer).size() + 1 +
-                                       base64::encoded_size(crypto::checksum_size(*plan.trailer));
-            plan.content_length = plan.chunk_signatures
-                                      ? chunked::signed_trailer_encoded_length(plan.decoded_length, plan.chunk_size, line)
-                                      : chunked::unsigned_encoded_length(plan.decoded_length, plan.chunk_size, line);
-        } else {
-            plan.content_length = chunked::signed_encoded_length(plan.decoded_length, plan.chunk_size);
-        }
-        plan.has_content_length = true;
-        // The transport frames the body: the headers that describe the framing are its own,
-        // and the request's content codings follow "aws-chunked" in one header.
-        for (const auto& f : req.headers) {
-            if (iequals(f.name, "x-amz-decoded-content-length") || iequals(f.name, "x-amz-trailer"))
-                return make_error_code(cirrus::errc::invalid_argument);
-            if (!iequals(f.name, "content-encoding")) continue;
-            for (std::string_view rest = f.value; !rest.empty();) {
-                const auto comma = rest.find(',');
-                std::string_view coding = rest.substr(0, comma);
-                rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-                while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
-                while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
-                if (coding.empty() || iequals(coding, "aws-chunked")) continue;
-                if (plan.content_encoding_storage.empty()) plan.content_encoding_storage = "aws-chunked";
-                plan.content_encoding_storage += ',';
-                plan.content_encoding_storage += coding;
-            }
-        }
-        if (!plan.content_encoding_storage.empty()) plan.content_encoding = plan.content_encoding_storage;
-        const auto r = std::to_chars(plan.decoded_length_text.data(),
-                                     plan.decoded_length_text.data() + plan.decoded_length_text.size(),
-                                     plan.decoded_length);
-        plan.decoded_length_view = std::string_view(plan.decoded_length_text.data(),
-                                                    static_cast<std::size_t>(r.ptr - plan.decoded_length_text.data()));
-    } else if (plan.frame == framing::identity) {
-        plan.content_length = plan.decoded_length;
-        plan.has_content_length = b.type() != request_body::kind::none || req.method == verb::post ||
-                                  req.method == verb::put || req.method == verb::patch;
-    }
-    const bool has_body = b.type() != request_body::kind::none && (!known || plan.decoded_length != 0);
-    plan.expect_continue = has_body && (req.expect_continue || (o.expect_continue_threshold != 0 && known &&
-                                                                plan.decoded_length >= o.expect_continue_threshold));
-    return {};
-}
-
-// One attempt: a connection from the pool and one exchange on it. A pooled connection
-// that turns out dead before any response byte is replaced, without counting as an
-// attempt, when the body can be sent again.
-inline asio::awaitable<error_code> run_attempt(std::shared_ptr<client_state> st, const request& req,
-                                               const request_plan& plan, response& res, attempt_result& ar,
-                                               clock::time_point deadline) {
-    for (int replaced = 0;; ++replaced) {
-        lease conn;
-        if (auto ec = co_await acquire(st, req.endpoint, deadline, !req.body.replayable(), conn)) co_return ec;
-        res.connection_reused = conn.reused();
-        ar = attempt_result{};
-        const error_code ec = co_await exchange(*st, *conn, req, plan, res, ar, deadline);
-        const bool answered = !ec || ec.category() == aws_category();
-        if (answered) {
-            conn.release(ar.reusable);
-            co_return ec;
-        }
-        conn.drop();
-        const bool stale_symptom = ec == errc::connection_closed;
-        if (!conn.reused() || ar.response_started || !stale_symptom || replaced >= 2 ||
-            cancelled(co_await asio::this_coro::cancellation_state))
-            co_return ec;
-        if (ar.body_consumed && req.body.type() == request_body::kind::generator) {
-            if (!req.body.rewind() || !req.body.rewind()()) co_return ec;
-        }
-        ++st->counters.stale;
-    }
-}
-
-// Clock skew: when the server says the request time is off (or rejects the signature
-// while its Date is far from ours), adopt the server's clock.
-inline bool correct_clock_skew(client_state& st, const response& res, const attempt_result& ar) {
-    const std::string_view code = res.diag.service_code;
-    if (!is_possible_clock_skew_code(code)) return false;
-    const auto server = parse_http_date(res.header("Date"));
-    if (!server) return false;
-    const auto skew = std::chrono::duration_cast<std::chrono::seconds>(*server - ar.signed_at);
-    const bool says_skewed = make_error_code(classify(res.status, code)) == aws_errc::request_time_too_skewed;
-    const auto threshold = says_skewed ? std::chrono::seconds{30} : std::chrono::seconds{240};
-    if (std::chrono::abs(skew) < threshold) return false;
-    st.clock_offset = *server - std::chrono::system_clock::now();
-    return true;
-}
-
-class event_builder {
-public:
-    event_builder(const client_state& st, const request& req) : st_(st), req_(req) {
-        if (!st.options.on_event) return;
-        redact_query(req.query, query_);
-    }
-
-    void emit(event_phase phase, const response& res, const error_code& ec, unsigned attempt,
-              std::chrono::nanoseconds latency, std::uint64_t sent, std::uint64_t received, const request_plan& plan,
-              const attempt_result& ar) {
-        if (!st_.options.on_event) return;
-        request_event ev;
-        ev.phase = phase;
-        ev.method = req_.method;
-        ev.host = req_.endpoint.host;
-        ev.path = req_.path;
-        ev.query = query_;
-        ev.status = res.status;
-        ev.error = ec;
-        ev.service_code = res.diag.service_code;
-        ev.request_id = res.diag.request_id.empty() ? res.header("x-amz-request-id") : res.diag.request_id;
-        if (ev.request_id.empty()) ev.request_id = res.header("x-amzn-RequestId");
-        ev.attempt = attempt;
-        ev.latency = latency;
-        ev.bytes_sent = sent;
-        ev.bytes_received = received;
-        ev.connection_reused = res.connection_reused;
-        if (st_.options.observe_headers) {
-            headers_.clear();
-            headers_.push_back({"Host", plan.host_header});
-            for (const auto& f : req_.headers)
-                if (!folded_into_framing(plan, f.name))
-                    headers_.push_back({f.name, is_secret_header(f.name) ? redacted : f.value});
-            if (plan.frame == framing::aws_chunked) {
-                headers_.push_back({"Content-Encoding", plan.content_encoding});
-                headers_.push_back({"x-amz-decoded-content-length", plan.decoded_length_view});
-                if (plan.trailer)
-                    headers_.push_back({"x-amz-trailer", crypto::checksum_header_name(*plan.trailer)});
-                if (!plan.sign && req_.signing.content_sha256_header)
-                    headers_.push_back({"X-Amz-Content-Sha256", plan.payload_hash});
-            }
-            if (plan.frame == framing::chunked) {
-                headers_.push_back({"Transfer-Encoding", "chunked"});
-            } else if (plan.has_content_length) {
-                length_ = std::to_string(plan.content_length);
-                headers_.push_back({"Content-Length", length_});
-            }
-            if (plan.expect_continue) headers_.push_back({"Expect", "100-continue"});
-            if (plan.sign) {
-                headers_.push_back({"X-Amz-Date", std::string_view(ar.amz_date.data(), 16)});
-                if (req_.signing.content_sha256_header) headers_.push_back({"X-Amz-Content-Sha256", plan.payload_hash});
-                if (!req_.signing.credentials->session_token.empty())
-                    headers_.push_back({"X-Amz-Security-Token", redacted});
-                headers_.push_back({"Authorization", redacted});
-            }
-            ev.headers = headers_;
-        }
-        st_.options.on_event(ev);
-    }
-
-private:
-    const client_state& st_;
-    const request& req_;
-    std::string query_;
-    std::string length_;
-    std::vector<header> headers_;
-};
-
-inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, request req, response& res) {
-    co_await asio::this_coro::throw_if_cancelled(false);
-    res.clear();
-    const auto start = clock::now();
-    const auto total = req.total_timeout.count() > 0 ? req.total_timeout : st->options.timeouts.total;
-    const auto deadline = total.count() > 0 ? start + total : clock::time_point::max();
-    event_builder events(*st, req);
-
-    request_plan plan;
-    attempt_result ar;
-    error_code ec = make_plan(*st, req, plan);
-    if (ec) {
-        events.emit(event_phase::complete, res, ec, 0, clock::now() - start, 0, 0, plan, ar);
-        co_return ec;
-    }
-
-    const retry_options& ro = st->options.retry;
-    unsigned attempt = 0;  // attempts made
-    unsigned counted = 0;  // attempts that count against max_attempts
-    unsigned last_cost = 0;
-    bool skew_corrected = false;
-    std::uint64_t sent = 0, received = 0;
-    for (;;) {
-        ++attempt;
-        ++counted;
-        if (attempt > 1) {
-            if (req.sink.type() == response_sink::kind::handler && res.body_size != 0) req.sink.restart()();
-            if (ar.body_consumed && req.body.type() == request_body::kind::generator && !req.body.rewind()()) break;
-            const auto kept = attempt;
-            res.clear();
-            res.attempts = kept;
-        }
-        const auto t0 = clock::now();
-        ec = co_await run_attempt(st, req, plan, res, ar, deadline);
-        res.attempts = attempt;
-        sent += ar.bytes_sent;
-        received += ar.bytes_received;
-        events.emit(event_phase::attempt, res, ec, attempt, clock::now() - t0, ar.bytes_sent, ar.bytes_received, plan,
-                    ar);
-        if (!ec) {
-            st->quota.on_success(last_cost);
-            break;
-        }
-        if (cancelled(co_await asio::this_coro::cancellation_state)) {
-            ec = make_error_code(asio::error::operation_aborted);
-            break;
-        }
-        if (!skew_corrected && plan.sign && ec.category() == aws_category() && correct_clock_skew(*st, res, ar)) {
-            skew_corrected = true;
-            --counted;
-            continue;
-        }
-        const retry_class kind = classify_retry(ec, res.status);
-        if (kind == retry_class::none || counted >= ro.max_attempts) break;
-        if (!plan.replayable && ar.body_consumed) break;
-        if (!req.sink.restartable() && res.body_size != 0) break;
-        const unsigned cost = st->quota.acquire(kind);
-        if (cost == 0) break; // the quota is spent: give up with this attempt's error
-        last_cost = cost;
-        const auto delay = backoff_delay(ro, counted, st->uniform01());
-        if (deadline != clock::time_point::max() && clock::now() + delay >= deadline) {
-            ec = make_error_code(errc::total_timeout);
-            break;
-        }
-        asio::steady_timer timer(st->executor, delay);
-        error_code wait_ec;
-        co_await timer.async_wait(with_ec(wait_ec));
-        if (wait_ec || cancelled(co_await asio::this_coro::cancellation_state)) {
-            ec = make_error_code(asio::error::operation_aborted);
-            break;
-        }
-    }
-    res.attempts = attempt;
-    if (ec && res.diag.http_status == 0 && res.diag.message.empty()) res.diag.message = ec.message();
-    events.emit(event_phase::complete, res, ec, attempt, clock::now() - start, sent, received, plan, ar);
-    co_return ec;
-}
 
 } // namespace detail
 
@@ -411,7 +51,8 @@ class client {
 public:
     using executor_type = boost::asio::any_io_executor;
 
-    explicit client(executor_type ex, client_options options = {})
+    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
+    client(executor_type ex, client_options options)
         : state_(std::make_shared<detail::client_state>(std::move(ex), std::move(options))) {}
 
     client(const client&) = delete;
@@ -428,19 +69,16 @@ public:
     executor_type get_executor() const noexcept { return state_->executor; }
     const client_options& options() const noexcept { return state_->options; }
 
-    // Sends `req` and fills `res`. Completion signature: void(error_code).
-    template <class CompletionToken = boost::asio::default_completion_token_t<executor_type>>
-    auto async_send(const request& req, response& res,
-                    CompletionToken&& token = boost::asio::default_completion_token_t<executor_type>()) {
-        return boost::asio::async_initiate<CompletionToken, void(error_code)>(
-            [](auto handler, std::shared_ptr<detail::client_state> st, const request* rq, response* rs) {
-                using handler_type = std::decay_t<decltype(handler)>;
-                auto ex = st->executor;
-                boost::asio::co_spawn(std::move(ex), detail::run_request(std::move(st), *rq, *rs),
-                               detail::spawn_completion<handler_type>{std::move(handler)});
-            },
-            token, state_, &req, &res);
+    // Sends `req` and fills `res` (res.diag tells what went wrong). Completion signature:
+    // void(error_code).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_send(const request& req, response& res, Token&& token = {}) {
+        return cirrus::detail::async_op(state_->executor, std::forward<Token>(token),
+                                        detail::send_op{state_, req, &res}, nullptr, &state_->last_diagnostics);
     }
+
+    // What the server (or the client) said about the last failed request.
+    const diagnostics& last_diagnostics() const noexcept { return state_->last_diagnostics; }
 
     pool_stats stats() const { return state_->stats(); }
     // Closes every idle connection now (they are otherwise closed when next looked at
@@ -455,21 +93,13 @@ public:
     std::chrono::system_clock::duration clock_offset() const noexcept { return state_->clock_offset; }
     void set_clock_offset(std::chrono::system_clock::duration d) noexcept { state_->clock_offset = d; }
 
+    // For the service clients built on this one, which run requests inside their own
+    // operations (detail::run_request).
+    const std::shared_ptr<detail::client_state>& state() const noexcept { return state_; }
+
 private:
     std::shared_ptr<detail::client_state> state_;
 };
 
 } // namespace cirrus::http
 
-template <template <class, class> class Associator, class Handler, class DefaultCandidate>
-struct boost::asio::associator<Associator, cirrus::http::detail::spawn_completion<Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const cirrus::http::detail::spawn_completion<Handler>& h) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler);
-    }
-    static auto get(const cirrus::http::detail::spawn_completion<Handler>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c)) {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};

@@ -27,12 +27,8 @@
 #include <cirrus/postgres/statement.hpp>
 #include <cirrus/postgres/typed_row.hpp>
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
+#include <cirrus/core/async_op.hpp>
+
 #include <boost/asio/io_context.hpp>
 
 #include <exception>
@@ -51,61 +47,32 @@ class transaction;
 
 namespace detail {
 
-template <class R>
-struct op_result;
-template <>
-struct op_result<error_code> {
-    using signature = void(error_code);
-    template <class Handler>
-    static void complete(Handler& h, error_code r) {
-        std::move(h)(r);
+// A connection operation for core/async_op.hpp: `body` runs on the connection with the
+// operation's diagnostics, its result (when R is not void) and its cancellation signal.
+// Cancellation is in notify mode: a request sends a CancelRequest to the server and the
+// operation reads on to the end of the answer, so the connection stays usable.
+template <class R, class Body>
+struct connection_op {
+    using result_type = R;
+    using diagnostics_type = postgres::diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::notify;
+
+    std::shared_ptr<connection_impl> impl; // the session outlives its operations
+    Body body;
+
+    asio::awaitable<error_code> start(diagnostics& d, cirrus::detail::result_storage_t<R>& out,
+                                      const std::shared_ptr<op_signal>& sig) {
+        if constexpr (std::is_void_v<R>) return body(impl.get(), d, sig);
+        else return body(impl.get(), d, out, sig);
     }
 };
+
+// Moves the value of an operation that returns (error_code, T) into `out`.
 template <class T>
-struct op_result<std::pair<error_code, T>> {
-    using signature = void(error_code, T);
-    template <class Handler>
-    static void complete(Handler& h, std::pair<error_code, T> r) {
-        std::move(h)(r.first, std::move(r.second));
-    }
-};
-
-template <class Handler, class R>
-struct op_completion {
-    Handler handler;
-    asio::cancellation_slot slot;
-    std::shared_ptr<connection_impl> keep_alive; // the session outlives its operations
-
-    void operator()(std::exception_ptr e, R r) {
-        if (slot.is_connected()) slot.clear();
-        if (e) std::rethrow_exception(e);
-        op_result<R>::complete(handler, std::move(r));
-    }
-};
-
-// Starts `make(signal)` (returning asio::awaitable<R>) on the connection's executor and
-// completes the caller's token with R. Cancellation requests on the token's slot reach
-// the operation through `signal` instead of aborting its I/O.
-template <class Token, class Make>
-auto start_op(const std::shared_ptr<connection_impl>& impl, Token&& token, Make make) {
-    using R = typename std::invoke_result_t<Make, std::shared_ptr<op_signal>>::value_type;
-    using Sig = typename op_result<R>::signature;
-    return asio::async_initiate<Token, Sig>(
-        [impl](auto handler, Make make) {
-            auto ex = impl->executor();
-            auto slot = asio::get_associated_cancellation_slot(handler);
-            auto sig = std::make_shared<op_signal>();
-            if (slot.is_connected()) {
-                slot.assign([sig, ex](asio::cancellation_type_t t) {
-                    asio::dispatch(ex, [sig, t] { sig->emit(t); });
-                });
-            }
-            auto handler_ex = asio::get_associated_executor(handler, ex);
-            using H = std::decay_t<decltype(handler)>;
-            asio::co_spawn(ex, make(sig),
-                           asio::bind_executor(handler_ex, op_completion<H, R>{std::move(handler), slot, impl}));
-        },
-        token, std::move(make));
+asio::awaitable<error_code> into(asio::awaitable<std::pair<error_code, T>> a, T& out) {
+    auto r = co_await std::move(a);
+    out = std::move(r.second);
+    co_return r.first;
 }
 
 } // namespace detail
@@ -114,10 +81,11 @@ class connection {
 public:
     using executor_type = asio::any_io_executor;
 
-    explicit connection(executor_type ex, connection_options opts = {})
+    explicit connection(executor_type ex) : connection(std::move(ex), connection_options{}) {}
+    connection(executor_type ex, connection_options opts)
         : impl_(std::make_shared<detail::connection_impl>(std::move(ex), opts)) {}
-    explicit connection(asio::io_context& ctx, connection_options opts = {})
-        : connection(ctx.get_executor(), opts) {}
+    explicit connection(asio::io_context& ctx) : connection(ctx.get_executor(), connection_options{}) {}
+    connection(asio::io_context& ctx, connection_options opts) : connection(ctx.get_executor(), opts) {}
 
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;
@@ -146,130 +114,172 @@ public:
     void set_notice_handler(std::function<void(const notice&)> handler) {
         impl_->set_notice_handler(std::move(handler));
     }
+    // What the server (or the client) said about the last failed operation started without
+    // a diagnostics argument.
+    const diagnostics& last_diagnostics() const noexcept { return impl_->last_diagnostics; }
+
+    // Every operation comes in two forms: with a diagnostics& that receives the server's
+    // ErrorResponse fields, and without one (see last_diagnostics, and with_diagnostics
+    // tokens, the default). The token defaults to cirrus::default_token.
 
     // Connects and authenticates; tries each host in turn.  Signature: void(error_code).
-    template <class Token>
-    auto async_connect(const connect_params& params, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), params, &diag](std::shared_ptr<detail::op_signal> sig) {
-                                    return impl->connect(params, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_connect(const connect_params& params, Token&& token = {}) {
+        return connect_op(params, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_connect(const connect_params& params, diagnostics& diag, Token&& token = {}) {
+        return connect_op(params, &diag, std::forward<Token>(token));
     }
 
     // Parses a connection string or URI (see connect_params.hpp), then connects.
-    template <class Token>
-    auto async_connect(std::string_view conninfo, diagnostics& diag, Token&& token) {
-        connect_params params;
-        diagnostics parse_diag;
-        auto parse_ec = parse_connection_string(conninfo, params, &parse_diag);
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), params = std::move(params), parse_ec,
-                                 parse_diag = std::move(parse_diag), &diag](auto sig) {
-                                    return connect_parsed(impl, params, parse_ec, parse_diag, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_connect(std::string_view conninfo, Token&& token = {}) {
+        return connect_string_op(conninfo, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_connect(std::string_view conninfo, diagnostics& diag, Token&& token = {}) {
+        return connect_string_op(conninfo, &diag, std::forward<Token>(token));
+    }
+    // (a string literal would otherwise be ambiguous between the two forms above)
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_connect(const char* conninfo, Token&& token = {}) {
+        return connect_string_op(conninfo, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_connect(const char* conninfo, diagnostics& diag, Token&& token = {}) {
+        return connect_string_op(conninfo, &diag, std::forward<Token>(token));
     }
 
     // Simple query protocol: any number of statements separated by ';', one result set
     // each, all values in text format. No parameters.  Signature: void(error_code).
-    template <class Token>
-    auto async_query(std::string_view sql, results& out, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(sql), &out, &diag](auto sig) {
-                                    return impl->simple_query(sql, out, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_query(std::string_view sql, results& out, Token&& token = {}) {
+        return query_op(sql, out, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_query(std::string_view sql, results& out, diagnostics& diag, Token&& token = {}) {
+        return query_op(sql, out, &diag, std::forward<Token>(token));
     }
 
     // Extended protocol with parameters, through the statement cache; binary results
     // where a codec exists.  Signature: void(error_code).
-    template <class Token>
-    auto async_execute(const bound_query& q, results& out, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(q.sql), params = q.params, &out,
-                                 &diag](auto sig) {
-                                    return impl->execute_query(sql, params, out, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const bound_query& q, results& out, Token&& token = {}) {
+        return execute_op(q, out, nullptr, std::forward<Token>(token));
     }
-    template <class Token>
-    auto async_execute(std::string_view sql, results& out, diagnostics& diag, Token&& token) {
-        return async_execute(bound_query{sql, {}}, out, diag, std::forward<Token>(token));
+    template <class Token = default_token>
+    auto async_execute(const bound_query& q, results& out, diagnostics& diag, Token&& token = {}) {
+        return execute_op(q, out, &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_execute(std::string_view sql, results& out, Token&& token = {}) {
+        return execute_op(bound_query{sql, {}}, out, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_execute(std::string_view sql, results& out, diagnostics& diag, Token&& token = {}) {
+        return execute_op(bound_query{sql, {}}, out, &diag, std::forward<Token>(token));
     }
     // A prepared statement with its arguments.  Signature: void(error_code).
-    template <class Token>
-    auto async_execute(const bound_statement& s, results& out, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), stmt = s.statement(), params = s.params(), &out,
-                                 &diag](auto sig) {
-                                    return impl->execute_statement(stmt, params, out, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const bound_statement& s, results& out, Token&& token = {}) {
+        return execute_statement_op(s, out, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_execute(const bound_statement& s, results& out, diagnostics& diag, Token&& token = {}) {
+        return execute_statement_op(s, out, &diag, std::forward<Token>(token));
     }
 
     // Typed rows: the first result set read into Row (see typed_row.hpp). Rows are
     // appended to `rows`.  Signature: void(error_code).
-    template <class Row, class Token>
-    auto async_query(std::string_view sql, std::vector<Row>& rows, diagnostics& diag, Token&& token) {
-        static_assert(detail::check_row_codecs<Row>());
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(sql), &rows, &diag](auto sig) {
-                                    return typed_query(impl, sql, rows, diag, std::move(sig));
-                                });
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_query(std::string_view sql, std::vector<Row>& rows, Token&& token = {}) {
+        return typed_query_op(sql, rows, nullptr, std::forward<Token>(token));
     }
-    template <class Row, class Token>
-    auto async_execute(const bound_query& q, std::vector<Row>& rows, diagnostics& diag, Token&& token) {
-        static_assert(detail::check_row_codecs<Row>());
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(q.sql), params = q.params, &rows,
-                                 &diag](auto sig) { return typed_execute(impl, sql, params, rows, diag, std::move(sig)); });
+    template <class Row, class Token = default_token>
+    auto async_query(std::string_view sql, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
+        return typed_query_op(sql, rows, &diag, std::forward<Token>(token));
     }
-    template <class Row, class Token>
-    auto async_execute(const bound_statement& s, std::vector<Row>& rows, diagnostics& diag, Token&& token) {
-        static_assert(detail::check_row_codecs<Row>());
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), stmt = s.statement(), params = s.params(), &rows,
-                                 &diag](auto sig) {
-                                    return typed_execute_statement(impl, stmt, params, rows, diag, std::move(sig));
-                                });
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const bound_query& q, std::vector<Row>& rows, Token&& token = {}) {
+        return typed_execute_op(q, rows, nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_execute(const bound_query& q, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
+        return typed_execute_op(q, rows, &diag, std::forward<Token>(token));
+    }
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const bound_statement& s, std::vector<Row>& rows, Token&& token = {}) {
+        return typed_statement_op(s, rows, nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_execute(const bound_statement& s, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
+        return typed_statement_op(s, rows, &diag, std::forward<Token>(token));
     }
 
     // Prepares a named statement.  Signature: void(error_code, statement).
-    template <class Token>
-    auto async_prepare(std::string_view sql, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(sql), &diag](auto sig) {
-                                    return impl->prepare(sql, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_prepare(std::string_view sql, Token&& token = {}) {
+        return prepare_op(sql, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_prepare(std::string_view sql, diagnostics& diag, Token&& token = {}) {
+        return prepare_op(sql, &diag, std::forward<Token>(token));
     }
 
     // Signature: void(error_code).
-    template <class Token>
-    auto async_close_statement(const statement& stmt, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), stmt, &diag](auto sig) {
-                                    return impl->close_statement(stmt, diag, std::move(sig));
-                                });
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_close_statement(const statement& stmt, Token&& token = {}) {
+        return close_statement_op(stmt, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_close_statement(const statement& stmt, diagnostics& diag, Token&& token = {}) {
+        return close_statement_op(stmt, &diag, std::forward<Token>(token));
     }
 
-    // BEGIN; the returned transaction rolls back when dropped uncommitted (see
-    // transaction).  Signature: void(error_code, transaction).
-    template <class Token>
-    auto async_begin(diagnostics& diag, Token&& token);
-    template <class Token>
-    auto async_begin(std::string_view begin_sql, diagnostics& diag, Token&& token);
+    // BEGIN (or `begin_sql`, e.g. "BEGIN ISOLATION LEVEL SERIALIZABLE"); the returned
+    // transaction rolls back when dropped uncommitted (see transaction).
+    // Signature: void(error_code, transaction).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_begin(Token&& token = {}) {
+        return begin_op("BEGIN", nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_begin(diagnostics& diag, Token&& token = {}) {
+        return begin_op("BEGIN", &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_begin(std::string_view begin_sql, Token&& token = {}) {
+        return begin_op(begin_sql, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_begin(std::string_view begin_sql, diagnostics& diag, Token&& token = {}) {
+        return begin_op(begin_sql, &diag, std::forward<Token>(token));
+    }
 
     // COMMIT / ROLLBACK of the current transaction.  Signature: void(error_code).
-    template <class Token>
-    auto async_commit(diagnostics& diag, Token&& token) {
-        return transaction_command("COMMIT", diag, std::forward<Token>(token));
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_commit(Token&& token = {}) {
+        return transaction_command("COMMIT", nullptr, std::forward<Token>(token));
     }
-    template <class Token>
-    auto async_rollback(diagnostics& diag, Token&& token) {
-        return transaction_command("ROLLBACK", diag, std::forward<Token>(token));
+    template <class Token = default_token>
+    auto async_commit(diagnostics& diag, Token&& token = {}) {
+        return transaction_command("COMMIT", &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_rollback(Token&& token = {}) {
+        return transaction_command("ROLLBACK", nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_rollback(diagnostics& diag, Token&& token = {}) {
+        return transaction_command("ROLLBACK", &diag, std::forward<Token>(token));
     }
 
     // Sends Terminate and closes the socket.  Signature: void(error_code).
-    template <class Token>
-    auto async_close(Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get()](auto) { return impl->terminate(); });
+    template <class Token = default_token>
+    auto async_close(Token&& token = {}) {
+        return start<void>(nullptr, std::forward<Token>(token),
+                           [](detail::connection_impl* impl, diagnostics&, const auto&) { return impl->terminate(); });
     }
 
     // Closes the socket at once.
@@ -278,45 +288,145 @@ public:
 private:
     friend class transaction;
 
-    // Coroutine bodies take everything by value or by caller-owned reference: the
-    // lambdas that start them are gone once the coroutine runs.
-    static asio::awaitable<error_code> connect_parsed(detail::connection_impl* impl, connect_params params,
-                                                      error_code parse_ec, diagnostics parse_diag,
+    template <class R, class Token, class Body>
+    auto start(diagnostics* diag, Token&& token, Body body) {
+        return cirrus::detail::async_op(impl_->executor(), std::forward<Token>(token),
+                                        detail::connection_op<R, Body>{impl_, std::move(body)}, diag,
+                                        &impl_->last_diagnostics);
+    }
+
+    template <class Token>
+    auto connect_op(const connect_params& params, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [params](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return impl->connect(params, d, sig);
+                           });
+    }
+    template <class Token>
+    auto connect_string_op(std::string_view conninfo, diagnostics* diag, Token&& token) {
+        connect_params params;
+        diagnostics parse_diag;
+        auto parse_ec = parse_connection_string(conninfo, params, &parse_diag);
+        return start<void>(diag, std::forward<Token>(token),
+                           [params = std::move(params), parse_ec, parse_diag = std::move(parse_diag)](
+                               detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return connect_parsed(impl, params, parse_ec, parse_diag, d, sig);
+                           });
+    }
+    template <class Token>
+    auto query_op(std::string_view sql, results& out, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(sql), &out](detail::connection_impl* impl, diagnostics& d,
+                                                          const auto& sig) {
+                               return impl->simple_query(sql, out, d, sig);
+                           });
+    }
+    template <class Token>
+    auto execute_op(const bound_query& q, results& out, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(q.sql), params = q.params, &out](detail::connection_impl* impl,
+                                                                                diagnostics& d, const auto& sig) {
+                               return impl->execute_query(sql, params, out, d, sig);
+                           });
+    }
+    template <class Token>
+    auto execute_statement_op(const bound_statement& s, results& out, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [stmt = s.statement(), params = s.params(), &out](detail::connection_impl* impl,
+                                                                             diagnostics& d, const auto& sig) {
+                               return impl->execute_statement(stmt, params, out, d, sig);
+                           });
+    }
+    template <class Row, class Token>
+    auto typed_query_op(std::string_view sql, std::vector<Row>& rows, diagnostics* diag, Token&& token) {
+        static_assert(detail::check_row_codecs<Row>());
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(sql), &rows](detail::connection_impl* impl, diagnostics& d,
+                                                           const auto& sig) {
+                               return typed_query(impl, sql, rows, d, sig);
+                           });
+    }
+    template <class Row, class Token>
+    auto typed_execute_op(const bound_query& q, std::vector<Row>& rows, diagnostics* diag, Token&& token) {
+        static_assert(detail::check_row_codecs<Row>());
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(q.sql), params = q.params, &rows](detail::connection_impl* impl,
+                                                                                 diagnostics& d, const auto& sig) {
+                               return typed_execute(impl, sql, params, rows, d, sig);
+                           });
+    }
+    template <class Row, class Token>
+    auto typed_statement_op(const bound_statement& s, std::vector<Row>& rows, diagnostics* diag, Token&& token) {
+        static_assert(detail::check_row_codecs<Row>());
+        return start<void>(diag, std::forward<Token>(token),
+                           [stmt = s.statement(), params = s.params(), &rows](detail::connection_impl* impl,
+                                                                              diagnostics& d, const auto& sig) {
+                               return typed_execute_statement(impl, stmt, params, rows, d, sig);
+                           });
+    }
+    template <class Token>
+    auto prepare_op(std::string_view sql, diagnostics* diag, Token&& token) {
+        return start<statement>(diag, std::forward<Token>(token),
+                                [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d,
+                                                         statement& out, const auto& sig) {
+                                    return detail::into(impl->prepare(sql, d, sig), out);
+                                });
+    }
+    template <class Token>
+    auto close_statement_op(const statement& stmt, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [stmt](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return impl->close_statement(stmt, d, sig);
+                           });
+    }
+    template <class Token>
+    auto begin_op(std::string_view begin_sql, diagnostics* diag, Token&& token);
+    template <class Token>
+    auto transaction_command(const char* sql, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return impl->transaction_command(sql, d, sig);
+                           });
+    }
+
+    // Coroutine bodies take everything by value or by caller-owned reference.
+    static asio::awaitable<error_code> connect_parsed(detail::connection_impl* impl, const connect_params& params,
+                                                      error_code parse_ec, const diagnostics& parse_diag,
                                                       diagnostics& diag, std::shared_ptr<detail::op_signal> sig) {
         if (parse_ec) {
-            diag = std::move(parse_diag);
+            diag = parse_diag;
             co_return parse_ec;
         }
-        co_return co_await impl->connect(std::move(params), diag, std::move(sig));
+        co_return co_await impl->connect(params, diag, std::move(sig));
     }
     template <class Row>
-    static asio::awaitable<error_code> typed_query(detail::connection_impl* impl, std::string sql,
+    static asio::awaitable<error_code> typed_query(detail::connection_impl* impl, const std::string& sql,
                                                    std::vector<Row>& rows, diagnostics& diag,
                                                    std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->simple_query(std::move(sql), r, diag, std::move(sig));
+        auto ec = co_await impl->simple_query(sql, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     template <class Row>
-    static asio::awaitable<error_code> typed_execute(detail::connection_impl* impl, std::string sql,
-                                                     detail::param_list params, std::vector<Row>& rows,
+    static asio::awaitable<error_code> typed_execute(detail::connection_impl* impl, const std::string& sql,
+                                                     const detail::param_list& params, std::vector<Row>& rows,
                                                      diagnostics& diag, std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->execute_query(std::move(sql), std::move(params), r, diag, std::move(sig));
+        auto ec = co_await impl->execute_query(sql, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     template <class Row>
-    static asio::awaitable<error_code> typed_execute_statement(detail::connection_impl* impl, statement stmt,
-                                                               detail::param_list params, std::vector<Row>& rows,
-                                                               diagnostics& diag,
+    static asio::awaitable<error_code> typed_execute_statement(detail::connection_impl* impl, const statement& stmt,
+                                                               const detail::param_list& params,
+                                                               std::vector<Row>& rows, diagnostics& diag,
                                                                std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->execute_statement(std::move(stmt), std::move(params), r, diag, std::move(sig));
+        auto ec = co_await impl->execute_statement(stmt, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
-    static asio::awaitable<std::pair<error_code, transaction>> begin_transaction(
-        std::shared_ptr<detail::connection_impl> impl, std::string sql, diagnostics& diag,
-        std::shared_ptr<detail::op_signal> sig);
+    static asio::awaitable<error_code> begin_transaction(std::shared_ptr<detail::connection_impl> impl,
+                                                         const std::string& sql, diagnostics& diag,
+                                                         transaction& out, std::shared_ptr<detail::op_signal> sig);
 
     template <class Row>
     static error_code read_typed(const results& r, std::vector<Row>& rows, diagnostics& diag) {
@@ -329,14 +439,6 @@ private:
             return ec;
         }
         return {};
-    }
-
-    template <class Token>
-    auto transaction_command(const char* sql, diagnostics& diag, Token&& token) {
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), sql = std::string(sql), &diag](auto sig) {
-                                    return impl->transaction_command(sql, diag, std::move(sig));
-                                });
     }
 
     std::shared_ptr<detail::connection_impl> impl_;
@@ -369,13 +471,21 @@ public:
 
     // Precondition: the transaction came from connection::async_begin. The transaction
     // is finished whatever the outcome.  Signature: void(error_code).
-    template <class Token>
-    auto async_commit(diagnostics& diag, Token&& token) {
-        return finish("COMMIT", diag, std::forward<Token>(token));
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_commit(Token&& token = {}) {
+        return finish("COMMIT", nullptr, std::forward<Token>(token));
     }
-    template <class Token>
-    auto async_rollback(diagnostics& diag, Token&& token) {
-        return finish("ROLLBACK", diag, std::forward<Token>(token));
+    template <class Token = default_token>
+    auto async_commit(diagnostics& diag, Token&& token = {}) {
+        return finish("COMMIT", &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_rollback(Token&& token = {}) {
+        return finish("ROLLBACK", nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_rollback(diagnostics& diag, Token&& token = {}) {
+        return finish("ROLLBACK", &diag, std::forward<Token>(token));
     }
 
 private:
@@ -389,23 +499,25 @@ private:
     }
 
     static asio::awaitable<error_code> finish_body(detail::connection_impl* impl, bool was_active,
-                                                   std::uint64_t session, std::string sql, diagnostics& diag,
+                                                   std::uint64_t session, const std::string& sql, diagnostics& diag,
                                                    std::shared_ptr<detail::op_signal> sig) {
         if (!was_active || session != impl->session()) {
             diag.assign_client("the transaction is no longer active");
             co_return make_error_code(errc::invalid_argument);
         }
-        co_return co_await impl->transaction_command(std::move(sql), diag, std::move(sig));
+        co_return co_await impl->transaction_command(sql, diag, std::move(sig));
     }
 
     template <class Token>
-    auto finish(const char* sql, diagnostics& diag, Token&& token) {
+    auto finish(const char* sql, diagnostics* diag, Token&& token) {
         bool was_active = std::exchange(active_, false);
-        return detail::start_op(impl_, std::forward<Token>(token),
-                                [impl = impl_.get(), was_active, session = session_, sql = std::string(sql),
-                                 &diag](auto sig) {
-                                    return finish_body(impl, was_active, session, sql, diag, std::move(sig));
-                                });
+        auto body = [was_active, session = session_, sql = std::string(sql)](detail::connection_impl* impl,
+                                                                             diagnostics& d, const auto& sig) {
+            return finish_body(impl, was_active, session, sql, d, sig);
+        };
+        return cirrus::detail::async_op(impl_->executor(), std::forward<Token>(token),
+                                        detail::connection_op<void, decltype(body)>{impl_, std::move(body)}, diag,
+                                        &impl_->last_diagnostics);
     }
 
     std::shared_ptr<detail::connection_impl> impl_;
@@ -413,25 +525,22 @@ private:
     bool active_ = false;
 };
 
-inline asio::awaitable<std::pair<error_code, transaction>> connection::begin_transaction(
-    std::shared_ptr<detail::connection_impl> impl, std::string sql, diagnostics& diag,
-    std::shared_ptr<detail::op_signal> sig) {
-    auto ec = co_await impl->transaction_command(std::move(sql), diag, std::move(sig));
-    if (ec) co_return std::pair<error_code, transaction>{ec, transaction{}};
-    co_return std::pair<error_code, transaction>{error_code{}, transaction(std::move(impl))};
+inline asio::awaitable<error_code> connection::begin_transaction(std::shared_ptr<detail::connection_impl> impl,
+                                                                 const std::string& sql, diagnostics& diag,
+                                                                 transaction& out,
+                                                                 std::shared_ptr<detail::op_signal> sig) {
+    auto ec = co_await impl->transaction_command(sql, diag, std::move(sig));
+    if (!ec) out = transaction(std::move(impl));
+    co_return ec;
 }
 
 template <class Token>
-auto connection::async_begin(diagnostics& diag, Token&& token) {
-    return async_begin("BEGIN", diag, std::forward<Token>(token));
-}
-
-template <class Token>
-auto connection::async_begin(std::string_view begin_sql, diagnostics& diag, Token&& token) {
-    return detail::start_op(impl_, std::forward<Token>(token),
-                            [impl = impl_, sql = std::string(begin_sql), &diag](auto sig) {
-                                return begin_transaction(impl, sql, diag, std::move(sig));
-                            });
+auto connection::begin_op(std::string_view begin_sql, diagnostics* diag, Token&& token) {
+    return start<transaction>(diag, std::forward<Token>(token),
+                              [keep = impl_, sql = std::string(begin_sql)](detail::connection_impl*, diagnostics& d,
+                                                                           transaction& out, const auto& sig) {
+                                  return begin_transaction(keep, sql, d, out, sig);
+                              });
 }
 
 } // namespace cirrus::postgres

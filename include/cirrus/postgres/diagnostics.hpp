@@ -158,4 +158,21 @@ public:
     }
 };
 
+// What a with_diagnostics token (the default) throws for a failed PostgreSQL operation:
+// error_with_diagnostics with every ErrorResponse field.
+class error_with_diagnostics : public cirrus::error_with_diagnostics {
+public:
+    error_with_diagnostics(error_code ec, const diagnostics& diag)
+        : cirrus::error_with_diagnostics(ec, diag.what(), diag), pg_diag_(diag) {}
+
+    const diagnostics& get_diagnostics() const noexcept { return pg_diag_; }
+
+private:
+    diagnostics pg_diag_;
+};
+
+inline std::exception_ptr make_exception_ptr_for(error_code ec, const diagnostics& diag) {
+    return std::make_exception_ptr(error_with_diagnostics(ec, diag));
+}
+
 } // namespace cirrus::postgres

@@ -4,151 +4,61 @@
 //   namespace s3 = cirrus::s3;
 //   s3::client<cirrus::provider::aws> client(ioc.get_executor(), {.region = "eu-west-1"});
 //   co_await client.async_put_object({.bucket = "photos", .key = "cat.jpg",
-//                                     .body = s3::object_body::file("cat.jpg")}, asio::use_awaitable);
-//   auto got = co_await client.async_get_object({.bucket = "photos", .key = "cat.jpg"},
-//                                               asio::use_awaitable);
+//                                     .body = s3::object_body::file("cat.jpg")});
+//   auto got = co_await client.async_get_object({.bucket = "photos", .key = "cat.jpg"});
 //
-// Every operation is async_<name>(request, [diagnostics&,] token) and completes with
-// void(error_code, <name>_result) (void(error_code) for operations that return nothing).
-// Any Asio completion token works: use_awaitable, deferred (the default), callbacks,
-// use_future, as_tuple(...). With the diagnostics overload the server's code, message,
-// request id and host id are written there on failure; the diagnostics object must stay
-// alive until the operation completes.
+// Every operation is async_<name>(request, [diagnostics&,] [token]) (or
+// async_execute(request, ...)) and completes with void(error_code, <name>_result)
+// (void(error_code) for operations that return nothing). Operations start the way every
+// cirrus operation does (core/async_op.hpp, docs/async.md): any Asio completion token, and
+// cirrus::default_token when none is given, which throws error_with_diagnostics when
+// co_awaited. With the diagnostics overload the server's code, message, request id and
+// host id are written there on failure; the diagnostics object must stay alive until the
+// operation completes.
 //
-// Requests are taken by value. Bodies and sinks that name the caller's memory, file
-// descriptors or callables, and pagers, must stay alive until their operation completes.
+// Requests are moved into the operation. Bodies and sinks that name the caller's memory,
+// file descriptors or callables, and pagers, must stay alive until their operation
+// completes.
 // The client's operations run on its executor; use a strand for a multi-threaded
 // io_context.
 
+#include <cirrus/core/async_op.hpp>
 #include <cirrus/provider/aws.hpp>
+#include <cirrus/provider/custom.hpp>
 #include <cirrus/provider/provider.hpp>
-#include <cirrus/s3/impl/operations.hpp>
+#include <cirrus/s3/detail/operation_traits.hpp>
 
-#include <boost/asio/associator.hpp>
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/system/system_error.hpp>
-
-#include <concepts>
-#include <exception>
 #include <memory>
-#include <new>
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace cirrus::s3 {
 
 namespace detail {
 
-inline error_code exception_to_error(std::exception_ptr e) noexcept {
-    try {
-        std::rethrow_exception(e);
-    } catch (const boost::system::system_error& se) {
-        return se.code();
-    } catch (const std::bad_alloc&) {
-        return make_error_code(boost::system::errc::not_enough_memory);
-    } catch (...) {
-        return make_error_code(boost::system::errc::state_not_recoverable);
-    }
-}
-
-// Adapts co_spawn's completion to the operation's, keeping the handler's associated
-// executor, allocator and cancellation slot.
-template <class Result, class Handler>
-struct op_completion {
-    Handler handler;
-    void operator()(std::exception_ptr e, std::pair<error_code, Result> r) {
-        if (e) r.first = exception_to_error(e);
-        std::move(handler)(r.first, std::move(r.second));
-    }
-};
-
-template <class Handler>
-struct void_completion {
-    Handler handler;
-    void operator()(std::exception_ptr e, error_code ec) {
-        if (e) ec = exception_to_error(e);
-        std::move(handler)(ec);
-    }
-};
-
-// The request and result types of an operation function.
-template <class F>
-struct op_fn_traits;
-template <class Request, class Result>
-struct op_fn_traits<task (*)(core&, const Request&, Result&, diagnostics&)> {
-    using request_type = Request;
-    using result_type = Result;
-    static constexpr bool has_result = true;
-};
+// The operation of one request, for core/async_op.hpp: the request lives here until the
+// operation completes.
 template <class Request>
-struct op_fn_traits<task (*)(core&, const Request&, diagnostics&)> {
-    using request_type = Request;
-    using result_type = void;
-    static constexpr bool has_result = false;
-};
-template <auto Op>
-struct op_traits : op_fn_traits<decltype(Op)> {};
+struct request_op {
+    using result_type = typename operation<Request>::result_type;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
 
-template <auto Op, class Request>
-asio::awaitable<std::pair<error_code, typename op_traits<Op>::result_type>>
-run_with_result(std::shared_ptr<core> c, Request req, diagnostics* d) {
-    diagnostics local;
-    diagnostics& diag = d != nullptr ? *d : local;
-    diag.clear();
-    typename op_traits<Op>::result_type out{};
-    const error_code ec = co_await Op(*c, req, out, diag);
-    co_return std::pair<error_code, typename op_traits<Op>::result_type>{ec, std::move(out)};
-}
-
-template <auto Op, class Request>
-asio::awaitable<error_code> run_without_result(std::shared_ptr<core> c, Request req, diagnostics* d) {
-    diagnostics local;
-    diagnostics& diag = d != nullptr ? *d : local;
-    diag.clear();
-    co_return co_await Op(*c, req, diag);
-}
-
-// Starts coroutine `body` (an awaitable<pair<error_code, Result>> or awaitable<error_code>)
-// on the client's executor and completes `token` with its outcome.
-template <class Result, class Token, class Body>
-auto start(const std::shared_ptr<core>& c, Token&& token, Body body) {
-    if constexpr (std::is_void_v<Result>) {
-        return asio::async_initiate<Token, void(error_code)>(
-            [](auto handler, asio::any_io_executor ex, Body b) {
-                using handler_type = std::decay_t<decltype(handler)>;
-                asio::co_spawn(ex, std::move(b), void_completion<handler_type>{std::move(handler)});
-            },
-            token, c->executor, std::move(body));
-    } else {
-        return asio::async_initiate<Token, void(error_code, Result)>(
-            [](auto handler, asio::any_io_executor ex, Body b) {
-                using handler_type = std::decay_t<decltype(handler)>;
-                asio::co_spawn(ex, std::move(b), op_completion<Result, handler_type>{std::move(handler)});
-            },
-            token, c->executor, std::move(body));
-    }
-}
-
-// The coroutine is created when the operation is initiated (deferred tokens included),
-// so the request is moved into a lazily-started function object.
-template <auto Op>
-struct op_body {
     std::shared_ptr<core> c;
-    typename op_traits<Op>::request_type req;
-    diagnostics* diag;
-    auto operator()() {
-        if constexpr (op_traits<Op>::has_result) return run_with_result<Op>(std::move(c), std::move(req), diag);
-        else return run_without_result<Op>(std::move(c), std::move(req), diag);
+    Request request;
+
+    task start(diagnostics& d) {
+        cirrus::detail::no_result none;
+        return operation<Request>::run(*c, request, none, d);
+    }
+    task start(diagnostics& d, cirrus::detail::result_storage_t<result_type>& out) {
+        return operation<Request>::run(*c, request, out, d);
     }
 };
 
 } // namespace detail
-
-template <class T>
-concept completion_token_not_diagnostics = !std::same_as<std::remove_cvref_t<T>, diagnostics>;
 
 // An S3 listing as an async range: pages, or items one at a time, without continuation
 // tokens or markers. Keep the pager alive and call one async_next* at a time. A page
@@ -157,13 +67,12 @@ concept completion_token_not_diagnostics = !std::same_as<std::remove_cvref_t<T>,
 //
 //   auto pages = client.list_objects_pages({.bucket = "logs", .prefix = "2024/"});
 //   while (!pages.done())
-//       for (auto& o : (co_await pages.async_next_page(boost::asio::use_awaitable)).objects) ...
+//       for (auto& o : (co_await pages.async_next_page()).objects) ...
 //   // or
-//   while (auto o = co_await pages.async_next(boost::asio::use_awaitable)) use(*o);
+//   while (auto o = co_await pages.async_next()) use(*o);
 template <class Paging>
 class pager {
 public:
-    using default_token = boost::asio::deferred_t;
     using request_type = typename Paging::request_type;
     using result_type = typename Paging::result_type;
     using item_type = typename Paging::item_type;
@@ -174,49 +83,69 @@ public:
     std::size_t pages_fetched() const noexcept { return pages_; }
 
     // Completes with void(error_code, result_type); after the last page done() is true.
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_next_page(Token&& token = {}) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), page_op{this}, nullptr, &diag_);
+    }
     template <class Token = default_token>
-    auto async_next_page(Token&& token = default_token{}) {
-        return detail::start<result_type>(core_, std::forward<Token>(token), [this]() { return next_page(); });
+    auto async_next_page(diagnostics& diag, Token&& token = {}) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), page_op{this}, &diag, &diag_);
     }
 
     // Completes with void(error_code, std::optional<item_type>): the next item, or nullopt
     // after the last one.
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_next(Token&& token = {}) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), item_op{this}, nullptr, &diag_);
+    }
     template <class Token = default_token>
-    auto async_next(Token&& token = default_token{}) {
-        return detail::start<std::optional<item_type>>(core_, std::forward<Token>(token),
-                                                       [this]() { return next_item(); });
+    auto async_next(diagnostics& diag, Token&& token = {}) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), item_op{this}, &diag, &diag_);
     }
 
+    // What the server said about the last failed page.
     const diagnostics& last_diagnostics() const noexcept { return diag_; }
 
 private:
-    boost::asio::awaitable<std::pair<error_code, result_type>> next_page() {
-        using out_type = std::pair<error_code, result_type>;
-        result_type page;
-        if (done_) co_return out_type{error_code{}, std::move(page)};
-        diag_.clear();
-        error_code ec = co_await Paging::op(*core_, req_, page, diag_);
+    struct page_op {
+        using result_type = typename Paging::result_type;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        pager* self;
+        detail::task start(diagnostics& d, result_type& out) { return self->next_page(d, out); }
+    };
+    struct item_op {
+        using result_type = std::optional<item_type>;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        pager* self;
+        detail::task start(diagnostics& d, result_type& out) { return self->next_item(d, out); }
+    };
+
+    detail::task next_page(diagnostics& diag, result_type& page) {
+        if (done_) co_return error_code{};
+        error_code ec = co_await Paging::op(*core_, req_, page, diag);
         if (!ec) {
             ++pages_;
             done_ = !page.is_truncated;
             if (!done_ && !Paging::advance(req_, page)) {
                 done_ = true;
-                ec = detail::ops::no_progress(diag_);
+                ec = detail::ops::no_progress(diag);
             }
         }
-        co_return out_type{ec, std::move(page)};
+        co_return ec;
     }
 
-    boost::asio::awaitable<std::pair<error_code, std::optional<item_type>>> next_item() {
-        using out_type = std::pair<error_code, std::optional<item_type>>;
+    detail::task next_item(diagnostics& diag, std::optional<item_type>& out) {
         while (next_ >= buffered_.size()) {
-            if (done_) co_return out_type{error_code{}, std::nullopt};
-            auto [ec, page] = co_await next_page();
-            if (ec) co_return out_type{ec, std::nullopt};
+            if (done_) co_return error_code{};
+            result_type page;
+            if (auto ec = co_await next_page(diag, page)) co_return ec;
             buffered_ = std::move(Paging::items(page));
             next_ = 0;
         }
-        co_return out_type{error_code{}, std::move(buffered_[next_++])};
+        out = std::move(buffered_[next_++]);
+        co_return error_code{};
     }
 
     std::shared_ptr<detail::core> core_;
@@ -242,11 +171,11 @@ class client {
 public:
     using executor_type = boost::asio::any_io_executor;
     using provider_type = Provider;
-    using default_token = boost::asio::deferred_t;
 
     // The endpoint comes from options.endpoint, or from the provider for options.region.
     // A malformed endpoint is reported by every operation (http::errc::invalid_endpoint).
-    explicit client(executor_type ex, client_options options = {}) : core_(make_core(std::move(ex), std::move(options))) {}
+    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
+    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
 
     // With fixed credentials.
     client(executor_type ex, client_options options, auth::credentials credentials)
@@ -257,239 +186,214 @@ public:
     const http::endpoint& endpoint() const noexcept { return core_->endpoint; }
     bool virtual_hosted() const noexcept { return core_->virtual_hosted; }
     http::client& http_client() noexcept { return core_->http; }
+    // What the server (or the client) said about the last failed operation started
+    // without a diagnostics argument.
+    const diagnostics& last_diagnostics() const noexcept { return core_->last_diagnostics; }
 
     // True when rename_object is one request on this provider.
     static constexpr bool native_rename = provider::supports_native_rename<Provider>;
 
-    // ------------------------------------------------------------------- buckets
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_create_bucket(create_bucket_request r, Token&& t = default_token{}) { return run<&detail::ops::create_bucket>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_create_bucket(create_bucket_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::create_bucket>(std::move(r), &d, std::forward<Token>(t)); }
+    // Runs the operation of a request type: async_execute(get_object_request{...}) is
+    // async_get_object({...}). Completion signature void(error_code, <name>_result), or
+    // void(error_code) for operations that return nothing.
+    template <detail::s3_request Request, cirrus::detail::completion_token Token = default_token>
+        requires detail::provider_allows<Provider, Request>
+    auto async_execute(Request r, Token&& token = {}) {
+        return start(std::move(r), nullptr, std::forward<Token>(token));
+    }
+    template <detail::s3_request Request, class Token = default_token>
+        requires detail::provider_allows<Provider, Request>
+    auto async_execute(Request r, diagnostics& diag, Token&& token = {}) {
+        return start(std::move(r), &diag, std::forward<Token>(token));
+    }
 
+    // The named operations: async_<name>(request, [diagnostics&,] [token]).
+    // ------------------------------------------------------------------- buckets
+    template <class... Args>
+    auto async_create_bucket(create_bucket_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
     // With empty_first, deletes the objects (all versions by default) and unfinished
     // multipart uploads first.
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_delete_bucket(delete_bucket_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_delete_bucket(delete_bucket_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_head_bucket(head_bucket_request r, Token&& t = default_token{}) { return run<&detail::ops::head_bucket>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_head_bucket(head_bucket_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::head_bucket>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_list_buckets(list_buckets_request r, Token&& t = default_token{}) { return run<&detail::ops::list_buckets>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_list_buckets(list_buckets_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_buckets>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_get_bucket_location(get_bucket_location_request r, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_location>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_get_bucket_location(get_bucket_location_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_location>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
+    template <class... Args>
+    auto async_delete_bucket(delete_bucket_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_head_bucket(head_bucket_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_list_buckets(list_buckets_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_get_bucket_location(get_bucket_location_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
         requires provider::supports_versioning<Provider>
-    auto async_put_bucket_versioning(put_bucket_versioning_request r, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_versioning>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
+    auto async_put_bucket_versioning(put_bucket_versioning_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
         requires provider::supports_versioning<Provider>
-    auto async_put_bucket_versioning(put_bucket_versioning_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_versioning>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_versioning<Provider>
-    auto async_get_bucket_versioning(get_bucket_versioning_request r, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_versioning>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_versioning<Provider>
-    auto async_get_bucket_versioning(get_bucket_versioning_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_versioning>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_put_bucket_policy(put_bucket_policy_request r, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_policy>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_put_bucket_policy(put_bucket_policy_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_policy>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_get_bucket_policy(get_bucket_policy_request r, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_policy>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_get_bucket_policy(get_bucket_policy_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_policy>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_delete_bucket_policy(delete_bucket_policy_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_policy>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_delete_bucket_policy(delete_bucket_policy_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_policy>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_put_bucket_cors(put_bucket_cors_request r, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_cors>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_put_bucket_cors(put_bucket_cors_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_cors>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_get_bucket_cors(get_bucket_cors_request r, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_cors>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_get_bucket_cors(get_bucket_cors_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_cors>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_delete_bucket_cors(delete_bucket_cors_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_cors>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_delete_bucket_cors(delete_bucket_cors_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_cors>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
+    auto async_get_bucket_versioning(get_bucket_versioning_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_put_bucket_policy(put_bucket_policy_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_get_bucket_policy(get_bucket_policy_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_bucket_policy(delete_bucket_policy_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_put_bucket_cors(put_bucket_cors_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_get_bucket_cors(get_bucket_cors_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_bucket_cors(delete_bucket_cors_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
         requires provider::supports_lifecycle<Provider>
-    auto async_put_bucket_lifecycle(put_bucket_lifecycle_request r, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_lifecycle>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
+    auto async_put_bucket_lifecycle(put_bucket_lifecycle_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
         requires provider::supports_lifecycle<Provider>
-    auto async_put_bucket_lifecycle(put_bucket_lifecycle_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_bucket_lifecycle>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
+    auto async_get_bucket_lifecycle(get_bucket_lifecycle_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
         requires provider::supports_lifecycle<Provider>
-    auto async_get_bucket_lifecycle(get_bucket_lifecycle_request r, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_lifecycle>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_lifecycle<Provider>
-    auto async_get_bucket_lifecycle(get_bucket_lifecycle_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_bucket_lifecycle>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_lifecycle<Provider>
-    auto async_delete_bucket_lifecycle(delete_bucket_lifecycle_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_lifecycle>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_lifecycle<Provider>
-    auto async_delete_bucket_lifecycle(delete_bucket_lifecycle_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_bucket_lifecycle>(std::move(r), &d, std::forward<Token>(t)); }
+    auto async_delete_bucket_lifecycle(delete_bucket_lifecycle_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
 
     // ------------------------------------------------------------------- objects
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_put_object(put_object_request r, Token&& t = default_token{}) { return run<&detail::ops::put_object>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_put_object(put_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_object>(std::move(r), &d, std::forward<Token>(t)); }
+    template <class... Args>
+    auto async_put_object(put_object_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_get_object(get_object_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_head_object(head_object_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_object(delete_object_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_objects(delete_objects_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_copy_object(copy_object_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_tagging<Provider>
+    auto async_put_object_tagging(put_object_tagging_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_tagging<Provider>
+    auto async_get_object_tagging(get_object_tagging_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_tagging<Provider>
+    auto async_delete_object_tagging(delete_object_tagging_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
 
-    // Whole object, a byte range or a part, into memory (the default), a buffer, a file or
-    // a handler; a full-object checksum the server returns is verified
-    // (cirrus::errc::checksum_mismatch when the data does not match it).
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_get_object(get_object_request r, Token&& t = default_token{}) { return run<&detail::ops::get_object>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_get_object(get_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_object>(std::move(r), &d, std::forward<Token>(t)); }
+    // ------------------------------------------------------------------- listing (one page; the *_pages ranges below fetch them all)
+    template <class... Args>
+    auto async_list_objects(list_objects_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_versioning<Provider>
+    auto async_list_object_versions(list_object_versions_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_list_multipart_uploads(list_multipart_uploads_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_list_parts(list_parts_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
 
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_head_object(head_object_request r, Token&& t = default_token{}) { return run<&detail::ops::head_object>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_head_object(head_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::head_object>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_delete_object(delete_object_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_object>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_delete_object(delete_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_object>(std::move(r), &d, std::forward<Token>(t)); }
-
-    // Any number of keys, 1,000 per request; per-key failures are in the result's errors.
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_delete_objects(delete_objects_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_objects>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_delete_objects(delete_objects_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_objects>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_copy_object(copy_object_request r, Token&& t = default_token{}) { return run<&detail::ops::copy_object>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_copy_object(copy_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::copy_object>(std::move(r), &d, std::forward<Token>(t)); }
+    // ------------------------------------------------------------------- multipart
+    template <class... Args>
+    auto async_create_multipart_upload(create_multipart_upload_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_upload_part(upload_part_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_upload_part_copy(upload_part_copy_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_complete_multipart_upload(complete_multipart_upload_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_abort_multipart_upload(abort_multipart_upload_request r, Args&&... args) {
+        return async_execute(std::move(r), std::forward<Args>(args)...);
+    }
 
     // One native request where the provider has it (client::native_rename), else a copy
     // within the bucket followed by a delete of the source.
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_rename_object(rename_object_request r, Token&& t = default_token{}) { return run<&client::rename_op>(std::move(r), nullptr, std::forward<Token>(t)); }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_rename_object(rename_object_request r, Token&& token = {}) {
+        return rename(std::move(r), nullptr, std::forward<Token>(token));
+    }
     template <class Token = default_token>
-    auto async_rename_object(rename_object_request r, diagnostics& d, Token&& t = default_token{}) { return run<&client::rename_op>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_put_object_tagging(put_object_tagging_request r, Token&& t = default_token{}) { return run<&detail::ops::put_object_tagging>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_put_object_tagging(put_object_tagging_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::put_object_tagging>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_get_object_tagging(get_object_tagging_request r, Token&& t = default_token{}) { return run<&detail::ops::get_object_tagging>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_get_object_tagging(get_object_tagging_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::get_object_tagging>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_delete_object_tagging(delete_object_tagging_request r, Token&& t = default_token{}) { return run<&detail::ops::delete_object_tagging>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_tagging<Provider>
-    auto async_delete_object_tagging(delete_object_tagging_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::delete_object_tagging>(std::move(r), &d, std::forward<Token>(t)); }
-
-    // ------------------------------------------------------------------- listing
-    // One page; see list_objects_pages and async_for_each_object for all of them.
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_list_objects(list_objects_request r, Token&& t = default_token{}) { return run<&detail::ops::list_objects>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_list_objects(list_objects_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_objects>(std::move(r), &d, std::forward<Token>(t)); }
-
-    list_objects_pager list_objects_pages(list_objects_request r) const { return {core_, std::move(r)}; }
-
-    // Calls fn(const object_summary&) for every object of every page; fn may return bool
-    // (false stops early). Completes with void(error_code).
-    template <class Fn, completion_token_not_diagnostics Token = default_token>
-    auto async_for_each_object(list_objects_request r, Fn fn, Token&& t = default_token{}) {
-        return detail::start<void>(core_, std::forward<Token>(t),
-                                   [c = core_, r = std::move(r), fn = std::move(fn)]() mutable {
-                                       return for_each_object(std::move(c), std::move(r), std::move(fn));
-                                   });
+    auto async_rename_object(rename_object_request r, diagnostics& diag, Token&& token = {}) {
+        return rename(std::move(r), &diag, std::forward<Token>(token));
     }
 
-    template <completion_token_not_diagnostics Token = default_token>
-        requires provider::supports_versioning<Provider>
-    auto async_list_object_versions(list_object_versions_request r, Token&& t = default_token{}) { return run<&detail::ops::list_object_versions>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-        requires provider::supports_versioning<Provider>
-    auto async_list_object_versions(list_object_versions_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_object_versions>(std::move(r), &d, std::forward<Token>(t)); }
-
+    // Every page of a listing as an async range (see pager).
+    list_objects_pager list_objects_pages(list_objects_request r) const { return {core_, std::move(r)}; }
     list_object_versions_pager list_object_versions_pages(list_object_versions_request r) const
         requires provider::supports_versioning<Provider>
     {
         return {core_, std::move(r)};
     }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_list_multipart_uploads(list_multipart_uploads_request r, Token&& t = default_token{}) { return run<&detail::ops::list_multipart_uploads>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_list_multipart_uploads(list_multipart_uploads_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_multipart_uploads>(std::move(r), &d, std::forward<Token>(t)); }
-    // All in-progress uploads, page by page or one at a time (see pager).
     list_multipart_uploads_pager list_multipart_uploads_pages(list_multipart_uploads_request r) const {
         return {core_, std::move(r)};
     }
-
-    // ------------------------------------------------------------------- multipart
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_create_multipart_upload(create_multipart_upload_request r, Token&& t = default_token{}) { return run<&detail::ops::create_multipart_upload>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_create_multipart_upload(create_multipart_upload_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::create_multipart_upload>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_upload_part(upload_part_request r, Token&& t = default_token{}) { return run<&detail::ops::upload_part>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_upload_part(upload_part_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::upload_part>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_upload_part_copy(upload_part_copy_request r, Token&& t = default_token{}) { return run<&detail::ops::upload_part_copy>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_upload_part_copy(upload_part_copy_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::upload_part_copy>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_complete_multipart_upload(complete_multipart_upload_request r, Token&& t = default_token{}) { return run<&detail::ops::complete_multipart_upload>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_complete_multipart_upload(complete_multipart_upload_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::complete_multipart_upload>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_abort_multipart_upload(abort_multipart_upload_request r, Token&& t = default_token{}) { return run<&detail::ops::abort_multipart_upload>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_abort_multipart_upload(abort_multipart_upload_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::abort_multipart_upload>(std::move(r), &d, std::forward<Token>(t)); }
-
-    template <completion_token_not_diagnostics Token = default_token>
-    auto async_list_parts(list_parts_request r, Token&& t = default_token{}) { return run<&detail::ops::list_parts>(std::move(r), nullptr, std::forward<Token>(t)); }
-    template <class Token = default_token>
-    auto async_list_parts(list_parts_request r, diagnostics& d, Token&& t = default_token{}) { return run<&detail::ops::list_parts>(std::move(r), &d, std::forward<Token>(t)); }
-    // Every uploaded part of one upload, page by page or one at a time (see pager).
     list_parts_pager list_parts_pages(list_parts_request r) const { return {core_, std::move(r)}; }
+
+    // Calls fn(const object_summary&) for every object of every page; fn may return bool
+    // (false stops early). Completes with void(error_code).
+    template <class Fn, cirrus::detail::completion_token Token = default_token>
+    auto async_for_each_object(list_objects_request r, Fn fn, Token&& token = {}) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        for_each_op<Fn>{core_, std::move(r), std::move(fn)}, nullptr,
+                                        &core_->last_diagnostics);
+    }
 
     // ------------------------------------------------------------------- presigning
     // No I/O: the URL (and the headers its user must send) for a GET or PUT of the
@@ -522,12 +426,38 @@ public:
     }
 
 private:
-    template <auto Op, class Request, class Token>
-    auto run(Request r, diagnostics* d, Token&& token) {
-        using result_type = typename detail::op_traits<Op>::result_type;
-        return detail::start<result_type>(core_, std::forward<Token>(token),
-                                          detail::op_body<Op>{core_, std::move(r), d});
+    template <class Request, class Token>
+    auto start(Request&& r, diagnostics* diag, Token&& token) {
+        using request_type = std::decay_t<Request>;
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        detail::request_op<request_type>{core_, std::forward<Request>(r)}, diag,
+                                        &core_->last_diagnostics);
     }
+
+    struct rename_op_type {
+        using result_type = rename_object_result;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        std::shared_ptr<detail::core> c;
+        rename_object_request request;
+        detail::task start(diagnostics& d, rename_object_result& out) { return rename_op(*c, request, out, d); }
+    };
+    template <class Token>
+    auto rename(rename_object_request r, diagnostics* diag, Token&& token) {
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        rename_op_type{core_, std::move(r)}, diag, &core_->last_diagnostics);
+    }
+
+    template <class Fn>
+    struct for_each_op {
+        using result_type = void;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        std::shared_ptr<detail::core> c;
+        list_objects_request request;
+        Fn fn;
+        detail::task start(diagnostics& d) { return for_each_object(*c, request, fn, d); }
+    };
 
     static detail::ops::task rename_op(detail::core& c, const rename_object_request& r, rename_object_result& out,
                                        diagnostics& diag) {
@@ -543,11 +473,12 @@ private:
     }
 
     template <class Fn>
-    static boost::asio::awaitable<error_code> for_each_object(std::shared_ptr<detail::core> c, list_objects_request r, Fn fn) {
-        diagnostics diag;
+    static detail::task for_each_object(detail::core& c, const list_objects_request& request, Fn& fn,
+                                        diagnostics& diag) {
+        list_objects_request r = request;
         for (;;) {
             list_objects_result page;
-            if (auto ec = co_await detail::ops::list_objects(*c, r, page, diag)) co_return ec;
+            if (auto ec = co_await detail::ops::list_objects(c, r, page, diag)) co_return ec;
             for (const auto& o : page.objects) {
                 if constexpr (std::is_same_v<std::invoke_result_t<Fn&, const object_summary&>, bool>) {
                     if (!fn(o)) co_return error_code{};
@@ -582,29 +513,3 @@ private:
 };
 
 } // namespace cirrus::s3
-
-template <template <class, class> class Associator, class Result, class Handler, class DefaultCandidate>
-struct boost::asio::associator<Associator, cirrus::s3::detail::op_completion<Result, Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const cirrus::s3::detail::op_completion<Result, Handler>& h) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler);
-    }
-    static auto get(const cirrus::s3::detail::op_completion<Result, Handler>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c)) {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};
-
-template <template <class, class> class Associator, class Handler, class DefaultCandidate>
-struct boost::asio::associator<Associator, cirrus::s3::detail::void_completion<Handler>, DefaultCandidate>
-    : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const cirrus::s3::detail::void_completion<Handler>& h) noexcept {
-        return Associator<Handler, DefaultCandidate>::get(h.handler);
-    }
-    static auto get(const cirrus::s3::detail::void_completion<Handler>& h, const DefaultCandidate& c) noexcept
-        -> decltype(Associator<Handler, DefaultCandidate>::get(h.handler, c)) {
-        return Associator<Handler, DefaultCandidate>::get(h.handler, c);
-    }
-};

@@ -132,6 +132,7 @@ public:
     std::chrono::system_clock::duration clock_offset{0};
     pool_stats counters; // monotonic counters; gauges are computed in stats()
     bool closed = false;
+    diagnostics last_diagnostics; // of the last failed async_send without its own
 
     std::unique_ptr<asio::ssl::context> tls_context;
     error_code tls_context_error;

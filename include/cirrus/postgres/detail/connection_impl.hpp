@@ -8,6 +8,7 @@
 // if the server does not answer within cancel_timeout is the socket closed. During
 // connect, cancellation closes the socket at once.
 
+#include <cirrus/core/async_op.hpp>
 #include <cirrus/core/buffer.hpp>
 #include <cirrus/core/detail/resolver.hpp>
 #include <cirrus/core/error.hpp>
@@ -69,14 +70,7 @@ struct connection_options {
 namespace detail {
 
 // Cancellation requests of one operation, forwarded from its completion handler's slot.
-struct op_signal {
-    std::function<void(asio::cancellation_type_t)> on_cancel;
-    bool requested = false;
-    void emit(asio::cancellation_type_t t) {
-        requested = true;
-        if (on_cancel) on_cancel(t);
-    }
-};
+using op_signal = cirrus::detail::cancel_signal;
 
 // One CancelRequest in flight, shared with the detached coroutine that sends it.
 struct cancel_flight {
@@ -172,6 +166,9 @@ public:
     }
     std::uint64_t session() const noexcept { return session_; }
     std::size_t cached_statements() const noexcept { return cache_.size(); }
+
+    // Of the last failed operation started without the caller's diagnostics.
+    diagnostics last_diagnostics;
 
     // Closes the socket immediately (no Terminate).
     void close_now() {

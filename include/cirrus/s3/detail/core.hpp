@@ -144,6 +144,7 @@ public:
     std::string signing_region;
     provider::features features;
     auth::any_credentials_provider credentials;
+    diagnostics last_diagnostics; // of the last failed operation started without its own
 
     // Request fields that need a provider feature, checked before anything is sent.
     struct feature_use {
@@ -233,8 +234,7 @@ public:
                                             .content_sha256_header = true,
                                             .chunk_size = options.chunk_size,
                                             .trailer_checksum = x.trailer_checksum}};
-        error_code ec;
-        co_await http.async_send(req, x.res, asio::redirect_error(asio::use_awaitable, ec));
+        const error_code ec = co_await http::detail::run_request(http.state(), req, x.res);
         if (ec) {
             diag = x.res.diag;
             if (diag.http_status == 0) diag.http_status = x.res.status;

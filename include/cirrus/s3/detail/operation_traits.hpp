@@ -1,0 +1,123 @@
+#pragma once
+// Which coroutine runs each S3 request, what it returns, and which provider feature it
+// needs: the table behind s3::client::async_execute.
+
+#include <cirrus/provider/provider.hpp>
+#include <cirrus/s3/impl/operations.hpp>
+
+namespace cirrus::s3::detail {
+
+template <auto Op>
+struct operation_fn;
+template <class Request, class Result, task (*Op)(core&, const Request&, Result&, diagnostics&)>
+struct operation_fn<Op> {
+    using result_type = Result;
+    static task run(core& c, const Request& r, Result& out, diagnostics& d) { return Op(c, r, out, d); }
+};
+template <class Request, task (*Op)(core&, const Request&, diagnostics&)>
+struct operation_fn<Op> {
+    using result_type = void;
+    static task run(core& c, const Request& r, cirrus::detail::no_result&, diagnostics& d) { return Op(c, r, d); }
+};
+
+// operation<Request>: result_type, run(core&, const Request&, result&, diagnostics&), and
+// for some, required_feature (a member of provider::features that must be true).
+template <class Request>
+struct operation;
+
+template <>
+struct operation<create_bucket_request> : operation_fn<&ops::create_bucket> {};
+template <>
+struct operation<delete_bucket_request> : operation_fn<&ops::delete_bucket> {};
+template <>
+struct operation<head_bucket_request> : operation_fn<&ops::head_bucket> {};
+template <>
+struct operation<list_buckets_request> : operation_fn<&ops::list_buckets> {};
+template <>
+struct operation<get_bucket_location_request> : operation_fn<&ops::get_bucket_location> {};
+template <>
+struct operation<put_bucket_versioning_request> : operation_fn<&ops::put_bucket_versioning> {
+    static constexpr bool provider::features::*required_feature = &provider::features::versioning;
+};
+template <>
+struct operation<get_bucket_versioning_request> : operation_fn<&ops::get_bucket_versioning> {
+    static constexpr bool provider::features::*required_feature = &provider::features::versioning;
+};
+template <>
+struct operation<put_bucket_policy_request> : operation_fn<&ops::put_bucket_policy> {};
+template <>
+struct operation<get_bucket_policy_request> : operation_fn<&ops::get_bucket_policy> {};
+template <>
+struct operation<delete_bucket_policy_request> : operation_fn<&ops::delete_bucket_policy> {};
+template <>
+struct operation<put_bucket_cors_request> : operation_fn<&ops::put_bucket_cors> {};
+template <>
+struct operation<get_bucket_cors_request> : operation_fn<&ops::get_bucket_cors> {};
+template <>
+struct operation<delete_bucket_cors_request> : operation_fn<&ops::delete_bucket_cors> {};
+template <>
+struct operation<put_bucket_lifecycle_request> : operation_fn<&ops::put_bucket_lifecycle> {
+    static constexpr bool provider::features::*required_feature = &provider::features::lifecycle;
+};
+template <>
+struct operation<get_bucket_lifecycle_request> : operation_fn<&ops::get_bucket_lifecycle> {
+    static constexpr bool provider::features::*required_feature = &provider::features::lifecycle;
+};
+template <>
+struct operation<delete_bucket_lifecycle_request> : operation_fn<&ops::delete_bucket_lifecycle> {
+    static constexpr bool provider::features::*required_feature = &provider::features::lifecycle;
+};
+template <>
+struct operation<put_object_request> : operation_fn<&ops::put_object> {};
+template <>
+struct operation<get_object_request> : operation_fn<&ops::get_object> {};
+template <>
+struct operation<head_object_request> : operation_fn<&ops::head_object> {};
+template <>
+struct operation<delete_object_request> : operation_fn<&ops::delete_object> {};
+template <>
+struct operation<delete_objects_request> : operation_fn<&ops::delete_objects> {};
+template <>
+struct operation<copy_object_request> : operation_fn<&ops::copy_object> {};
+template <>
+struct operation<put_object_tagging_request> : operation_fn<&ops::put_object_tagging> {
+    static constexpr bool provider::features::*required_feature = &provider::features::tagging;
+};
+template <>
+struct operation<get_object_tagging_request> : operation_fn<&ops::get_object_tagging> {
+    static constexpr bool provider::features::*required_feature = &provider::features::tagging;
+};
+template <>
+struct operation<delete_object_tagging_request> : operation_fn<&ops::delete_object_tagging> {
+    static constexpr bool provider::features::*required_feature = &provider::features::tagging;
+};
+template <>
+struct operation<list_objects_request> : operation_fn<&ops::list_objects> {};
+template <>
+struct operation<list_object_versions_request> : operation_fn<&ops::list_object_versions> {
+    static constexpr bool provider::features::*required_feature = &provider::features::versioning;
+};
+template <>
+struct operation<list_multipart_uploads_request> : operation_fn<&ops::list_multipart_uploads> {};
+template <>
+struct operation<create_multipart_upload_request> : operation_fn<&ops::create_multipart_upload> {};
+template <>
+struct operation<upload_part_request> : operation_fn<&ops::upload_part> {};
+template <>
+struct operation<upload_part_copy_request> : operation_fn<&ops::upload_part_copy> {};
+template <>
+struct operation<complete_multipart_upload_request> : operation_fn<&ops::complete_multipart_upload> {};
+template <>
+struct operation<abort_multipart_upload_request> : operation_fn<&ops::abort_multipart_upload> {};
+template <>
+struct operation<list_parts_request> : operation_fn<&ops::list_parts> {};
+
+template <class Request>
+concept s3_request = requires { typename operation<Request>::result_type; };
+
+// True when provider P offers what the request needs.
+template <class P, class Request>
+concept provider_allows = !requires { operation<Request>::required_feature; } ||
+                          (P::features.*operation<Request>::required_feature);
+
+} // namespace cirrus::s3::detail
