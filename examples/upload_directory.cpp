@@ -155,8 +155,9 @@ asio::awaitable<int> run(s3::client<>& client, const options& o) {
     int status = st.failed == 0 && !list_ec && listed >= st.uploaded ? 0 : 1;
 
     if (o.cleanup) {
-        s3::delete_objects_request remove{.bucket = o.bucket};
-        for (const auto& f : st.files) remove.objects.push_back({f.key, {}});
+        std::vector<s3::object_identifier> keys;
+        for (const auto& f : st.files) keys.push_back({f.key, {}});
+        const s3::delete_objects_request remove{.bucket = o.bucket, .objects = keys};
         auto [del_ec, deleted] = co_await client.async_delete_objects(remove, diag, asio::as_tuple(asio::use_awaitable));
         if (del_ec || !deleted.errors.empty()) {
             std::fprintf(stderr, "cleanup failed: %s\n", diag.what().c_str());

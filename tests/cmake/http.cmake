@@ -2,7 +2,7 @@
 #   cirrus_http_tests: pure logic, plus the transport against servers the tests run
 #                      in-process on 127.0.0.1 (scripted fault server, TLS server)
 cirrus_add_tests(cirrus_http_tests AREA http
-    SOURCES unit/http_test.cpp unit/http_transport_test.cpp support/slow_lookup.cpp
+    SOURCES unit/http_test.cpp unit/http_transport_test.cpp unit/http_async_test.cpp support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp>
         <simdjson.h> <gtest/gtest.h>)
 
@@ -14,14 +14,3 @@ cirrus_add_tests(cirrus_http_integration_tests AREA http
         <simdjson.h> <gtest/gtest.h>
     FIXTURES versitygw moto toxiproxy
     LOCKS moto-auth)
-
-# A client templated on a provider that lacks a feature rejects the call at compile time,
-# naming the feature's concept; the same calls compile with a provider that has it.
-add_test(NAME http.compile_fail.provider_feature
-    COMMAND ${CMAKE_COMMAND}
-        -DCXX=${CMAKE_CXX_COMPILER}
-        -DSOURCE=${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/provider_feature.cpp
-        -DINCLUDES=${PROJECT_SOURCE_DIR}/include
-        -DEXPECT=supports_acls
-        -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/check.cmake)
-set_tests_properties(http.compile_fail.provider_feature PROPERTIES LABELS "http;compile_fail" TIMEOUT 300)

@@ -427,13 +427,13 @@ TEST_F(VersityGw, TamperedChunkSignatureIsRejected) {
     // verifies chunks (and that our signatures are what makes the upload pass).
     const std::string data = pattern(100 * 1024, 2);
     std::size_t at = 0;
-    auto gen = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_2 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             const std::size_t n = std::min(out.size(), data.size() - at);
             std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
             at += n;
             return n;
-        },
+        };
+    auto gen = http::request_body::generator(fill_2,
         data.size());
     auto req = s3("PUT", object_path("generated.bin"), gen);
     req.signing.payload = http::payload_signing::streaming;
@@ -474,13 +474,13 @@ TEST_F(VersityGw, ChecksumTrailersSignedAndUnsigned) {
 
     // Plain chunks and an unsigned trailer, from a generator.
     std::size_t at = 0;
-    auto gen = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_3 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             const std::size_t n = std::min(out.size(), data.size() - at);
             std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
             at += n;
             return n;
-        },
+        };
+    auto gen = http::request_body::generator(fill_3,
         data.size());
     put = s3("PUT", object_path("trailer-unsigned.bin"), gen);
     put.signing.payload = http::payload_signing::unsigned_payload;

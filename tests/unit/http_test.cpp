@@ -393,13 +393,13 @@ static_assert(!provider::supports_versioning<provider::custom<>>);
 static_assert(provider::custom<provider::features{}, provider::addressing::virtual_hosted>::virtual_hosted_style);
 
 TEST(Providers, EndpointTemplatesPerServiceAndRegion) {
-    EXPECT_EQ(provider::aws::s3_endpoint("eu-west-1"), "https://s3.eu-west-1.amazonaws.com");
+    EXPECT_EQ(provider::aws::endpoint("s3", "eu-west-1"), "https://s3.eu-west-1.amazonaws.com");
     EXPECT_EQ(provider::aws::endpoint("dynamodb", "us-east-2"), "https://dynamodb.us-east-2.amazonaws.com");
     EXPECT_EQ(provider::aws::endpoint("sts", "cn-north-1"), "https://sts.cn-north-1.amazonaws.com.cn");
     EXPECT_EQ(provider::aws::endpoint("iam", "eu-west-1"), "https://iam.amazonaws.com");
-    EXPECT_EQ(provider::wasabi::s3_endpoint("eu-central-1"), "https://s3.eu-central-1.wasabisys.com");
-    EXPECT_EQ(provider::digitalocean::s3_endpoint("fra1"), "https://fra1.digitaloceanspaces.com");
-    EXPECT_EQ(provider::gcs::s3_endpoint("auto"), "https://storage.googleapis.com");
+    EXPECT_EQ(provider::wasabi::endpoint("s3", "eu-central-1"), "https://s3.eu-central-1.wasabisys.com");
+    EXPECT_EQ(provider::digitalocean::endpoint("s3", "fra1"), "https://fra1.digitaloceanspaces.com");
+    EXPECT_EQ(provider::gcs::endpoint("s3", "auto"), "https://storage.googleapis.com");
     EXPECT_EQ(provider::r2::account_endpoint("abc123"), "https://abc123.r2.cloudflarestorage.com");
     EXPECT_EQ(provider::r2::account_endpoint("abc123", "eu"), "https://abc123.eu.r2.cloudflarestorage.com");
 }

@@ -270,11 +270,12 @@ TEST(Retries, ChunkHandlerWithoutRestartIsNotRetriedAfterData) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     std::size_t seen = 0;
-    const http::request req{.endpoint = ep,
-                            .sink = http::response_sink::handler([&](std::span<const std::uint8_t> chunk) {
+    auto on_chunk = [&](std::span<const std::uint8_t> chunk) {
                                 seen += chunk.size();
                                 return cirrus::error_code{};
-                            })};
+                            };
+    const http::request req{.endpoint = ep,
+                            .sink = http::response_sink::handler(on_chunk)};
     http::response res;
     EXPECT_EQ(send(ioc, c, req, res), cirrus::errc::truncated);
     EXPECT_EQ(res.attempts, 1u);
@@ -285,16 +286,16 @@ TEST(Retries, ChunkHandlerWithoutRestartIsNotRetriedAfterData) {
     server.push(server_action::ok(std::string(1000, 'z')));
     std::string got;
     int restarts = 0;
-    const http::request again{.endpoint = ep,
-                              .sink = http::response_sink::handler(
-                                  [&](std::span<const std::uint8_t> chunk) {
+    auto on_chunk_2 = [&](std::span<const std::uint8_t> chunk) {
                                       got.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
                                       return cirrus::error_code{};
-                                  },
-                                  [&] {
+                                  };
+    auto restart_2 = [&] {
                                       got.clear();
                                       ++restarts;
-                                  })};
+                                  };
+    const http::request again{.endpoint = ep,
+                              .sink = http::response_sink::handler(on_chunk_2, restart_2)};
     ASSERT_FALSE(send(ioc, c, again, res));
     EXPECT_EQ(restarts, 1);
     EXPECT_EQ(got, std::string(1000, 'z'));
@@ -343,12 +344,12 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     int calls = 0;
-    auto once = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             if (calls++ > 0) return std::size_t{0};
             out[0] = 'g';
             return std::size_t{1};
-        },
+        };
+    auto once = http::request_body::generator(fill,
         1);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = once}, res),
@@ -359,17 +360,18 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
     server.push(server_action::ok());
     int position = 0;
     const std::string text = "rewindable body";
-    auto rewindable = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_2 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             const std::size_t n = std::min(out.size(), text.size() - static_cast<std::size_t>(position));
             std::copy_n(text.begin() + position, n, out.begin());
             position += static_cast<int>(n);
             return n;
-        },
-        text.size(), [&] {
+        };
+    auto rewind = [&] {
             position = 0;
             return true;
-        });
+        };
+    auto rewindable = http::request_body::generator(fill_2,
+        text.size(), rewind);
     ASSERT_FALSE(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = rewindable}, res));
     EXPECT_EQ(res.attempts, 2u);
     const auto reqs = server.requests();
@@ -1040,12 +1042,13 @@ TEST(Bodies, GeneratorOfUnknownSizeUsesChunkedTransferEncoding) {
     const auto ep = endpoint_of(server);
     const std::string content = pattern(100000, 3);
     std::size_t at = 0;
-    auto gen = http::request_body::generator([&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_3 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
         const std::size_t n = std::min<std::size_t>({out.size(), content.size() - at, 7000});
         std::copy_n(content.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
         at += n;
         return n;
-    });
+    };
+    auto gen = http::request_body::generator(fill_3);
     http::response res;
     ASSERT_FALSE(send(ioc, c, {.endpoint = ep, .method = http::verb::post, .body = gen}, res));
     const auto r = server.requests().at(0);
@@ -1060,12 +1063,12 @@ TEST(Bodies, GeneratorShorterThanItsDeclaredSizeFails) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     int calls = 0;
-    auto gen = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_4 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             if (calls++ > 0) return std::size_t{0};
             std::fill_n(out.begin(), 10, std::uint8_t{'x'});
             return std::size_t{10};
-        },
+        };
+    auto gen = http::request_body::generator(fill_4,
         100);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = gen}, res),
@@ -1214,11 +1217,11 @@ TEST(Continue, EarlyFinalAnswerSkipsTheBody) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     std::size_t generated = 0;
-    auto gen = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_5 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             generated += out.size();
             return out.size();
-        },
+        };
+    auto gen = http::request_body::generator(fill_5,
         std::uint64_t{1} << 30);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = gen, .expect_continue = true}, res),
@@ -1561,19 +1564,19 @@ TEST(Trailers, RetryRewindsTheGeneratorAndRecomputesTheChecksum) {
     const std::string data = pattern(50000, 4);
     std::size_t at = 0;
     int rewinds = 0;
-    auto gen = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+    auto fill_6 = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
             const std::size_t n = std::min<std::size_t>({out.size(), data.size() - at, 5000});
             std::copy_n(data.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
             at += n;
             return n;
-        },
-        data.size(),
-        [&] {
+        };
+    auto rewind_2 = [&] {
             ++rewinds;
             at = 0;
             return true;
-        });
+        };
+    auto gen = http::request_body::generator(fill_6,
+        data.size(), rewind_2);
     auto signing = s3_signing();
     signing.payload = http::payload_signing::streaming;
     signing.trailer_checksum = cirrus::crypto::checksum_algorithm::sha1;
@@ -1613,9 +1616,10 @@ TEST(Trailers, WhatCannotCarryATrailerIsRefusedBeforeSending) {
     signing.trailer_checksum = cirrus::crypto::checksum_algorithm::crc32c;
     http::response res;
     // A generator of unknown size: the Content-Length would be unknown.
-    auto unknown = http::request_body::generator([](std::span<std::uint8_t>) -> cirrus::result<std::size_t> {
+    auto fill_7 = [](std::span<std::uint8_t>) -> cirrus::result<std::size_t> {
         return std::size_t{0};
-    });
+    };
+    auto unknown = http::request_body::generator(fill_7);
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = unknown, .signing = signing}, res),
               cirrus::errc::invalid_argument);
     // A payload hash over the whole body leaves no room for a trailer.

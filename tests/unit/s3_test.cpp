@@ -2,6 +2,8 @@
 // shapes of the S3 API reference and of real servers), request document builders, bucket
 // name and key rules, request building and response header reading.
 
+#include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/provider/all.hpp>
 #include <cirrus/s3/detail/request.hpp>
 #include <cirrus/s3/detail/xml_build.hpp>
 #include <cirrus/s3/detail/xml_parse.hpp>
@@ -10,6 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -295,7 +300,7 @@ TEST(S3Xml, CorsRoundTrip) {
                                         .expose_headers = {"ETag"},
                                         .max_age_seconds = 3000},
                                        {.allowed_methods = {"HEAD"}, .allowed_origins = {"*"}}}};
-    const std::string doc = sd::build_cors(c);
+    const std::string doc = sd::build_cors(c.rules);
     s3::cors_configuration back;
     ASSERT_FALSE(sd::parse_cors(doc, back));
     ASSERT_EQ(back.rules.size(), 2u);
@@ -323,7 +328,7 @@ TEST(S3Xml, LifecycleRoundTrip) {
          .noncurrent_version_expiration_days = 10,
          .newer_noncurrent_versions = 2},
         {.id = "markers", .expired_object_delete_marker = true}}};
-    const std::string doc = sd::build_lifecycle(c);
+    const std::string doc = sd::build_lifecycle(c.rules);
     EXPECT_NE(doc.find("<Filter><And><Prefix>tmp/</Prefix><Tag>"), std::string::npos);
     EXPECT_NE(doc.find("<Filter><Prefix></Prefix></Filter>"), std::string::npos);
     s3::lifecycle_configuration back;
@@ -527,11 +532,13 @@ TEST(S3Request, ObjectPaths) {
 }
 
 TEST(S3Request, PutObjectHeaders) {
+    const s3::metadata_map metadata{{"owner", "me"}, {"trace", "1 2"}};
+    const s3::tag_set tags{{"a b", "c+d"}, {"x", "y"}};
     s3::put_object_request r{.bucket = "b",
                              .key = "k",
                              .content = {.content_type = "text/plain", .cache_control = "no-cache"},
-                             .metadata = {{"owner", "me"}, {"trace", "1 2"}},
-                             .tags = {{"a b", "c+d"}, {"x", "y"}},
+                             .metadata = metadata,
+                             .tags = tags,
                              .storage_class = "STANDARD_IA",
                              .acl = s3::canned_acl::public_read,
                              .encryption = s3::server_side_encryption::kms_managed("key-1"),
@@ -552,7 +559,8 @@ TEST(S3Request, PutObjectHeaders) {
     EXPECT_EQ(b.header("Content-Encoding"), "");
 
     sd::request_builder bad;
-    r.metadata = {{"bad name", "x"}};
+    const s3::metadata_map bad_metadata{{"bad name", "x"}};
+    r.metadata = bad_metadata;
     EXPECT_EQ(sd::build_put_object(r, bad), cirrus::errc::invalid_header_name);
 }
 
@@ -593,6 +601,8 @@ TEST(S3Request, GetObjectRangeAndConditions) {
 }
 
 TEST(S3Request, CopyObjectHeaders) {
+    const s3::metadata_map metadata{{"m", "1"}};
+    const s3::tag_set tags{{"t", "v"}};
     s3::copy_object_request r{.source_bucket = "src",
                               .source_key = "dir/a b+c",
                               .source_version_id = "v/1",
@@ -600,9 +610,9 @@ TEST(S3Request, CopyObjectHeaders) {
                               .key = "copy",
                               .directive = s3::metadata_directive::replace,
                               .content = {.content_type = "application/json"},
-                              .metadata = {{"m", "1"}},
+                              .metadata = metadata,
                               .tagging = s3::tagging_directive::replace,
-                              .tags = {{"t", "v"}},
+                              .tags = tags,
                               .source_conditions = {.if_none_match = "\"old\""}};
     sd::request_builder b;
     ASSERT_FALSE(sd::build_copy_object(r, b));
@@ -685,4 +695,114 @@ TEST(S3Response, ObjectInfoFromHeaders) {
 
     res.headers.set("Content-Length", "x1");
     EXPECT_EQ(sd::read_object_info(res, o), cirrus::errc::protocol_error);
+}
+
+// ============================================================================ requests are views
+
+namespace cirrus_requests_are_views {
+// Every S3 request can be a braced temporary inside co_await on g++ 12 (docs/async.md).
+static_assert(std::is_trivially_destructible_v<s3::put_object_request>);
+static_assert(std::is_trivially_destructible_v<s3::get_object_request>);
+static_assert(std::is_trivially_destructible_v<s3::complete_multipart_upload_request>);
+static_assert(std::is_trivially_destructible_v<s3::put_bucket_lifecycle_request>);
+} // namespace cirrus_requests_are_views
+
+TEST(S3Requests, TheOperationsCopyIsIndependentOfTheCallersStrings) {
+    std::string bucket = "bucket-name", key(100, 'k');
+    const s3::tag_set tags{{"t1", std::string(50, 'v')}, {"t2", "v2"}};
+    s3::metadata_map metadata{{"owner", "me"}, {"long", std::string(40, 'y')}};
+    std::string seen;
+    int calls = 0;
+    auto on_chunk = [&](std::span<const std::uint8_t> c) -> cirrus::error_code {
+        seen.append(reinterpret_cast<const char*>(c.data()), c.size());
+        ++calls;
+        return {};
+    };
+    std::optional<cirrus::detail::owned_copy<s3::put_object_request>> copy;
+    std::optional<cirrus::detail::owned_copy<s3::get_object_request>> get_copy;
+    {
+        const std::string path = "/tmp/some/file-name.bin";
+        const s3::put_object_request r{.bucket = bucket,
+                                       .key = key,
+                                       .body = s3::object_body::file(path),
+                                       .content = {.content_type = "text/plain"},
+                                       .metadata = metadata,
+                                       .tags = tags,
+                                       .if_none_match = "*"};
+        copy.emplace(r);
+        const s3::get_object_request g{.bucket = bucket, .key = "k", .sink = s3::object_sink::handler(on_chunk)};
+        get_copy.emplace(g);
+    }
+    bucket.assign(bucket.size(), 'X');
+    key.assign(key.size(), 'X');
+    metadata["owner"] = "someone else";
+    const auto& c = copy->get();
+    EXPECT_EQ(c.bucket, "bucket-name");
+    EXPECT_EQ(c.key, std::string(100, 'k'));
+    EXPECT_EQ(c.body.type(), s3::object_body::kind::path);
+    EXPECT_EQ(c.body.path(), "/tmp/some/file-name.bin");
+    EXPECT_EQ(c.content.content_type, "text/plain");
+    ASSERT_EQ(c.tags.size(), 2u);
+    EXPECT_EQ(c.tags[0].value, std::string(50, 'v'));
+    std::map<std::string, std::string> md;
+    c.metadata.for_each([&](std::string_view n, std::string_view v) { md.emplace(n, v); });
+    EXPECT_EQ(md.at("owner"), "me");
+    EXPECT_EQ(md.at("long"), std::string(40, 'y'));
+    EXPECT_EQ(c.if_none_match, "*");
+    // The sink's callable is an owning copy: it still calls the caller's function.
+    const std::uint8_t bytes[] = {'a', 'b'};
+    EXPECT_FALSE(get_copy->get().sink.on_chunk()(std::span<const std::uint8_t>(bytes)));
+    EXPECT_EQ(seen, "ab");
+    EXPECT_EQ(calls, 1);
+}
+
+namespace {
+// Sets environment variables for one test and restores them afterwards.
+class scoped_env {
+public:
+    scoped_env(std::initializer_list<std::pair<const char*, const char*>> vars) {
+        for (auto [name, value] : vars) {
+            const char* old = std::getenv(name);
+            saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+            if (value) ::setenv(name, value, 1);
+            else ::unsetenv(name);
+        }
+    }
+    ~scoped_env() {
+        for (auto& [name, value] : saved_) {
+            if (value) ::setenv(name.c_str(), value->c_str(), 1);
+            else ::unsetenv(name.c_str());
+        }
+    }
+
+private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+} // namespace
+
+TEST(S3Providers, RegionAndEndpointFromTheEnvironmentLikeTheSdks) {
+    namespace provider = cirrus::provider;
+    {
+        scoped_env env{{"AWS_REGION", "eu-central-1"}, {"AWS_DEFAULT_REGION", "us-west-2"},
+                       {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:7070"}, {"AWS_ENDPOINT_URL", "http://127.0.0.1:9999"},
+                       {"AWS_ENDPOINT_URL_DYNAMODB", nullptr}, {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", nullptr},
+                       {"AWS_CONFIG_FILE", "/nonexistent/config"}};
+        const provider::config<provider::aws> cfg;
+        EXPECT_EQ(cfg.resolved_region(), "eu-central-1");
+        EXPECT_EQ(cfg.endpoint_url("s3"), "http://127.0.0.1:7070");
+        EXPECT_EQ(cfg.endpoint_url("dynamodb"), "http://127.0.0.1:9999"); // the general variable
+        EXPECT_EQ(cfg.signing_region("iam"), "us-east-1");
+        const provider::config<provider::aws> explicit_cfg{.region = "ap-south-1", .endpoint = "http://10.1.1.1:1"};
+        EXPECT_EQ(explicit_cfg.resolved_region(), "ap-south-1");
+        EXPECT_EQ(explicit_cfg.endpoint_url("s3"), "http://10.1.1.1:1");
+    }
+    {
+        scoped_env env{{"AWS_REGION", nullptr}, {"AWS_DEFAULT_REGION", "us-west-2"},
+                       {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:7070"}, {"AWS_ENDPOINT_URL", nullptr},
+                       {"AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"}, {"AWS_CONFIG_FILE", "/nonexistent/config"}};
+        const provider::config<provider::aws> cfg;
+        EXPECT_EQ(cfg.resolved_region(), "us-west-2");
+        EXPECT_EQ(cfg.endpoint_url("s3"), "https://s3.us-west-2.amazonaws.com");
+        EXPECT_EQ(provider::config<provider::versitygw>{}.endpoint_url("s3"), "http://127.0.0.1:7070");
+    }
 }

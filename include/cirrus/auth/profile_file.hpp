@@ -20,7 +20,7 @@
 // - A malformed line is an errc::invalid_config error naming the file and the line, never
 //   the line's text, which may hold a secret.
 
-#include <cirrus/auth/detail/environment.hpp>
+#include <cirrus/core/detail/environment.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
@@ -315,9 +315,9 @@ struct profile_file_locations {
 
     static profile_file_locations from_environment() {
         profile_file_locations l;
-        l.config_file = detail::getenv_nonempty("AWS_CONFIG_FILE").value_or("~/.aws/config");
-        l.credentials_file = detail::getenv_nonempty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials");
-        l.profile_name = detail::getenv_nonempty("AWS_PROFILE").value_or("default");
+        l.config_file = cirrus::detail::getenv_nonempty("AWS_CONFIG_FILE").value_or("~/.aws/config");
+        l.credentials_file = cirrus::detail::getenv_nonempty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials");
+        l.profile_name = cirrus::detail::getenv_nonempty("AWS_PROFILE").value_or("default");
         return l;
     }
 };
@@ -332,7 +332,7 @@ inline result<profile_set> load_profile_files(const profile_file_locations& loca
     std::string text;
     for (const auto& [path, kind] : files) {
         if (path->empty()) continue;
-        const std::optional<std::string> expanded = detail::expand_home(*path);
+        const std::optional<std::string> expanded = cirrus::detail::expand_home(*path);
         if (!expanded) continue; // "~" without a home directory: there is no such file
         bool missing = false;
         if (error_code ec = detail::read_profile_file(*expanded, text, missing, diag)) return ec;
@@ -380,8 +380,8 @@ inline result<profile_config> load_profile_config(diagnostics& diag) {
 // The region the SDKs would pick: $AWS_REGION, then $AWS_DEFAULT_REGION, then the
 // profile's "region"; nullopt when none is set.
 inline result<std::optional<std::string>> default_region(diagnostics& diag) {
-    if (auto r = detail::getenv_nonempty("AWS_REGION")) return std::optional<std::string>(std::move(r));
-    if (auto r = detail::getenv_nonempty("AWS_DEFAULT_REGION")) return std::optional<std::string>(std::move(r));
+    if (auto r = cirrus::detail::getenv_nonempty("AWS_REGION")) return std::optional<std::string>(std::move(r));
+    if (auto r = cirrus::detail::getenv_nonempty("AWS_DEFAULT_REGION")) return std::optional<std::string>(std::move(r));
     auto config = load_profile_config(diag);
     if (!config) return config.error();
     if (auto r = config->region()) return std::optional<std::string>(std::string(*r));

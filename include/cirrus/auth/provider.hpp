@@ -15,7 +15,7 @@
 // service (IMDS, ECS, STS) are asynchronous and live beside their clients.
 
 #include <cirrus/auth/credentials.hpp>
-#include <cirrus/auth/detail/environment.hpp>
+#include <cirrus/core/detail/environment.hpp>
 #include <cirrus/auth/profile_file.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
@@ -110,7 +110,7 @@ public:
         c.access_key_id = std::move(*id);
         c.secret_access_key = std::move(*secret);
         c.session_token = lookup("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN").value_or(std::string());
-        if (auto expiration = detail::getenv_nonempty("AWS_CREDENTIAL_EXPIRATION")) {
+        if (auto expiration = cirrus::detail::getenv_nonempty("AWS_CREDENTIAL_EXPIRATION")) {
             c.expiration = detail::parse_iso8601(*expiration);
             if (!c.expiration)
                 return detail::credentials_error(diag, errc::invalid_config,
@@ -128,8 +128,8 @@ public:
 
 private:
     static std::optional<std::string> lookup(const char* name, const char* legacy) {
-        if (auto v = detail::getenv_nonempty(name)) return v;
-        return detail::getenv_nonempty(legacy);
+        if (auto v = cirrus::detail::getenv_nonempty(name)) return v;
+        return cirrus::detail::getenv_nonempty(legacy);
     }
 };
 

@@ -12,15 +12,16 @@
 // any retry delay; failures come back as an error_code (aws_errc for what the service
 // answered, http::errc for the transport) with response::diag filled. async_send starts
 // like every cirrus operation (core/async_op.hpp, docs/async.md): any completion token,
-// cirrus::default_token when none is given. The request is a set of views: what it names
-// (strings, headers, the response, body memory, files and callables) must stay alive until
-// the operation completes. A terminal cancellation through the handler's cancellation slot
+// cirrus::default_token when none is given. The request is a set of views, copied into the
+// operation when it starts (strings, headers, callables); the response, body memory and
+// descriptors are used in place and must stay alive until the operation completes. A terminal cancellation through the handler's cancellation slot
 // stops the request, closes the connection it was using and leaves the pool consistent.
 //
 // The client is used from its executor: one thread, or a strand for a multi-threaded
 // io_context.
 
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/http/detail/request_loop.hpp>
 #include <cirrus/http/message.hpp>
 #include <cirrus/http/options.hpp>
@@ -39,10 +40,10 @@ struct send_op {
     static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
 
     std::shared_ptr<client_state> state;
-    request req;
+    cirrus::detail::owned_copy<request> req;
     response* res;
 
-    asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req, *res, &diag); }
+    asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req.get(), *res, &diag); }
 };
 
 } // namespace detail
@@ -74,7 +75,8 @@ public:
     template <cirrus::detail::completion_token Token = default_token>
     auto async_send(const request& req, response& res, Token&& token = {}) {
         return cirrus::detail::async_op(state_->executor, std::forward<Token>(token),
-                                        detail::send_op{state_, req, &res}, nullptr, &state_->last_diagnostics);
+                                        detail::send_op{state_, cirrus::detail::owned_copy<request>(req), &res},
+                                        nullptr, &state_->last_diagnostics);
     }
 
     // What the server (or the client) said about the last failed request.

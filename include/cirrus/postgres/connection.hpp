@@ -62,8 +62,21 @@ struct connection_op {
 
     asio::awaitable<error_code> start(diagnostics& d, cirrus::detail::result_storage_t<R>& out,
                                       const std::shared_ptr<op_signal>& sig) {
-        if constexpr (std::is_void_v<R>) return body(impl.get(), d, sig);
-        else return body(impl.get(), d, out, sig);
+        if constexpr (std::is_void_v<R>) return closing_on_exception(impl, body(impl.get(), d, sig));
+        else return closing_on_exception(impl, body(impl.get(), d, out, sig));
+    }
+
+    // An exception (a callback of the caller's that throws, std::bad_alloc) leaves the
+    // session at an unknown point of the protocol: close it, so it is never reused; the
+    // operation then completes with an error code (core/async_op.hpp).
+    static asio::awaitable<error_code> closing_on_exception(std::shared_ptr<connection_impl> impl,
+                                                            asio::awaitable<error_code> op) {
+        try {
+            co_return co_await std::move(op);
+        } catch (...) {
+            impl->close_now();
+            throw;
+        }
     }
 };
 

@@ -6,12 +6,10 @@
 
 namespace cirrus::provider {
 
-struct aws {
+struct aws : defaults {
     static constexpr std::string_view name = "aws";
-    static constexpr std::string_view default_region = "us-east-1";
     static constexpr bool virtual_hosted_style = true;
-    // RenameObject exists only for S3 Express directory buckets.
-    static constexpr bool native_rename = false;
+    // RenameObject exists only for S3 Express directory buckets (features.native_rename).
     static constexpr provider::features features{
         .acls = true,
         .native_rename = false,
@@ -41,9 +39,7 @@ struct aws {
         }
         return detail::expand("https://{service}.{region}.", service, region) + suffix;
     }
-    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
-    static std::string signing_region(std::string_view region) { return std::string(region); }
-    static std::string service_signing_region(std::string_view service, std::string_view region) {
+    static std::string signing_region(std::string_view service, std::string_view region) {
         if (service == "iam") {
             if (detail::starts_with(region, "cn-")) return "cn-north-1";
             if (detail::starts_with(region, "us-gov-")) return "us-gov-west-1";

@@ -6,11 +6,8 @@
 
 namespace cirrus::provider {
 
-struct ceph {
+struct ceph : defaults {
     static constexpr std::string_view name = "ceph";
-    static constexpr std::string_view default_region = "us-east-1";
-    static constexpr bool virtual_hosted_style = false;
-    static constexpr bool native_rename = false;
     static constexpr provider::features features{
         .acls = true,
         .native_rename = false,
@@ -28,9 +25,6 @@ struct ceph {
         return service == "s3" || service == "sts" || service == "iam";
     }
     static std::string endpoint(std::string_view, std::string_view) { return "http://127.0.0.1:7480"; }
-    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
-    static std::string signing_region(std::string_view region) { return std::string(region); }
-    static std::string service_signing_region(std::string_view, std::string_view region) { return std::string(region); }
 };
 
 } // namespace cirrus::provider

@@ -6,11 +6,10 @@
 
 namespace cirrus::provider {
 
-struct gcs {
+struct gcs : defaults {
     static constexpr std::string_view name = "gcs";
     static constexpr std::string_view default_region = "auto";
     static constexpr bool virtual_hosted_style = true;
-    static constexpr bool native_rename = false;
     static constexpr provider::features features{
         .acls = true,
         .native_rename = false,
@@ -23,11 +22,8 @@ struct gcs {
         .checksums = {},
     };
 
-    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
     static std::string endpoint(std::string_view, std::string_view) { return "https://storage.googleapis.com"; }
-    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
-    static std::string signing_region(std::string_view) { return "auto"; }
-    static std::string service_signing_region(std::string_view, std::string_view) { return "auto"; }
+    static std::string signing_region(std::string_view, std::string_view) { return "auto"; }
 };
 
 } // namespace cirrus::provider

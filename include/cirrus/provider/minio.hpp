@@ -6,11 +6,8 @@
 
 namespace cirrus::provider {
 
-struct minio {
+struct minio : defaults {
     static constexpr std::string_view name = "minio";
-    static constexpr std::string_view default_region = "us-east-1";
-    static constexpr bool virtual_hosted_style = false;
-    static constexpr bool native_rename = false;
     static constexpr provider::features features{
         .acls = false,
         .native_rename = false,
@@ -24,12 +21,8 @@ struct minio {
                       crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
     };
 
-    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
     // The server's default local address; real deployments override it.
     static std::string endpoint(std::string_view, std::string_view) { return "http://127.0.0.1:9000"; }
-    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
-    static std::string signing_region(std::string_view region) { return std::string(region); }
-    static std::string service_signing_region(std::string_view, std::string_view region) { return std::string(region); }
 };
 
 } // namespace cirrus::provider

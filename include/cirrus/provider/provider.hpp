@@ -6,19 +6,21 @@
 // Clients are templated on one (s3::client<provider::r2>), so an operation the provider
 // lacks is rejected at compile time by a named concept:
 //
-//   template <provider::Provider P> struct client {
-//       auto async_put_object_acl(...) requires provider::supports_acls<P>;
-//   };
-//   client<provider::r2> c;  c.async_put_object_acl(...);
-//   // error: ... constraints not satisfied ... 'provider::supports_acls<cirrus::provider::r2>'
+//   s3::client<provider::r2> c(ex);
+//   c.async_put_object_tagging(...);
+//   // error: ... constraints not satisfied ... 'provider::supports_tagging<cirrus::provider::r2>'
 //
-// Every provider's endpoint can be overridden at run time (provider::config::endpoint),
-// which is how tests reach http://127.0.0.1:PORT.
+// Every provider's endpoint can be overridden at run time (provider::config::endpoint, or
+// the SDKs' AWS_ENDPOINT_URL variables), which is how tests reach http://127.0.0.1:PORT.
 
+#include <cirrus/auth/profile_file.hpp>
+#include <cirrus/core/detail/environment.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/http/endpoint.hpp>
+#include <cirrus/http/error.hpp>
 
+#include <cctype>
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -77,18 +79,32 @@ struct features {
     friend constexpr bool operator==(const features&, const features&) noexcept = default;
 };
 
+// What a provider does not say itself: a provider derives from defaults and declares what
+// differs (its name always, usually its features and endpoint).
+struct defaults {
+    static constexpr std::string_view default_region = "us-east-1";
+    static constexpr bool virtual_hosted_style = false; // path style
+    static constexpr provider::features features{};
+    // The services it runs (S3 unless it says more).
+    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
+    // Its URL for a service in a region; empty when it has none of its own (then the
+    // configuration must name one).
+    static std::string endpoint(std::string_view /*service*/, std::string_view /*region*/) { return {}; }
+    // The region the SigV4 credential scope names for a service.
+    static std::string signing_region(std::string_view /*service*/, std::string_view region) {
+        return std::string(region);
+    }
+};
+
 template <class P>
 concept Provider = requires(std::string_view service, std::string_view region) {
     { P::name } -> std::convertible_to<std::string_view>;
     { P::default_region } -> std::convertible_to<std::string_view>;
     { P::virtual_hosted_style } -> std::convertible_to<bool>;
-    { P::native_rename } -> std::convertible_to<bool>;
     { P::features } -> std::convertible_to<features>;
-    { P::endpoint(service, region) } -> std::convertible_to<std::string>;
-    { P::s3_endpoint(region) } -> std::convertible_to<std::string>;
-    { P::signing_region(region) } -> std::convertible_to<std::string>;
     { P::supports_service(service) } -> std::convertible_to<bool>;
-    { P::service_signing_region(service, region) } -> std::convertible_to<std::string>;
+    { P::endpoint(service, region) } -> std::convertible_to<std::string>;
+    { P::signing_region(service, region) } -> std::convertible_to<std::string>;
 };
 
 // Feature concepts: named so that a rejected call says which feature is missing.
@@ -139,31 +155,70 @@ constexpr bool starts_with(std::string_view s, std::string_view p) noexcept { re
 
 } // namespace detail
 
+// The SDKs' name of a service's endpoint variable: AWS_ENDPOINT_URL_<SERVICE ID>, the
+// service id upper-cased with spaces as underscores ("s3" -> AWS_ENDPOINT_URL_S3).
+inline std::string endpoint_variable(std::string_view service) {
+    std::string name = "AWS_ENDPOINT_URL_";
+    for (char c : service) name.push_back(c == ' ' || c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    return name;
+}
+
 // Run-time settings of a client for provider P: region, an endpoint override, addressing.
+// Every client resolves them here, the way the AWS SDKs do.
 template <Provider P>
 struct config {
-    std::string region = std::string(P::default_region);
-    std::string endpoint = {}; // overrides the provider's endpoint, e.g. "http://127.0.0.1:7070"
+    // Empty: $AWS_REGION, $AWS_DEFAULT_REGION, the shared config profile's region, then
+    // the provider's default.
+    std::string region = {};
+    // Overrides the provider's endpoint, e.g. "http://127.0.0.1:7070". Empty:
+    // $AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_S3 ...), then $AWS_ENDPOINT_URL, then the
+    // provider's own, unless $AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is "true".
+    std::string endpoint = {};
     std::optional<addressing> addressing_style = {}; // the provider's style unless set
 
-    // The endpoint for `service`: the override when set, the provider's template otherwise.
+    std::string resolved_region() const {
+        if (!region.empty()) return region;
+        diagnostics ignored; // a malformed config file is reported by the credential chain
+        if (auto r = auth::default_region(ignored); r && *r) return **r;
+        return std::string(P::default_region);
+    }
+
+    // The endpoint URL for `service`: the override, the environment, or the provider's
+    // template for the resolved region (empty when there is none).
+    std::string endpoint_url(std::string_view service) const {
+        if (!endpoint.empty()) return endpoint;
+        if (!ignore_configured_endpoints()) {
+            if (auto v = cirrus::detail::getenv_nonempty(endpoint_variable(service).c_str())) return *v;
+            if (auto v = cirrus::detail::getenv_nonempty("AWS_ENDPOINT_URL")) return *v;
+        }
+        if (!P::supports_service(service)) return {};
+        return std::string(P::endpoint(service, resolved_region()));
+    }
+
     result<http::endpoint> endpoint_for(std::string_view service) const {
-        if (!endpoint.empty()) return http::endpoint::parse(endpoint);
-        if (!P::supports_service(service)) return make_error_code(errc::unsupported);
-        const std::string url = service == "s3" ? std::string(P::s3_endpoint(region))
-                                                : std::string(P::endpoint(service, region));
+        const bool overridden = !endpoint.empty();
+        if (!overridden && !P::supports_service(service) && endpoint_url(service).empty())
+            return make_error_code(errc::unsupported);
+        const std::string url = endpoint_url(service);
         if (url.empty()) return make_error_code(http::errc::invalid_endpoint);
         return http::endpoint::parse(url);
     }
-    // The region the SigV4 scope names: for S3 the provider's rule (R2 and GCS: "auto"),
-    // for other services theirs (IAM signs in us-east-1 whatever the client's region).
+
+    // The region the SigV4 scope names: the provider's rule for the service (R2 and GCS:
+    // "auto"; IAM signs in us-east-1 whatever the client's region).
     std::string signing_region(std::string_view service = "s3") const {
-        return service == "s3" ? std::string(P::signing_region(region))
-                               : std::string(P::service_signing_region(service, region));
+        return std::string(P::signing_region(service, resolved_region()));
     }
+
     addressing style() const {
         if (addressing_style) return *addressing_style;
         return P::virtual_hosted_style ? addressing::virtual_hosted : addressing::path;
+    }
+
+private:
+    static bool ignore_configured_endpoints() {
+        auto v = cirrus::detail::getenv_nonempty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+        return v && (*v == "true" || *v == "TRUE" || *v == "1");
     }
 };
 

@@ -7,11 +7,9 @@
 
 namespace cirrus::provider {
 
-struct r2 {
+struct r2 : defaults {
     static constexpr std::string_view name = "r2";
     static constexpr std::string_view default_region = "auto";
-    static constexpr bool virtual_hosted_style = false;
-    static constexpr bool native_rename = false;
     static constexpr provider::features features{
         .acls = false,
         .native_rename = false,
@@ -35,12 +33,9 @@ struct r2 {
         return "https://" + host + ".r2.cloudflarestorage.com";
     }
 
-    static constexpr bool supports_service(std::string_view service) noexcept { return service == "s3"; }
     // No endpoint without an account id: empty, so that config::endpoint_for reports it.
     static std::string endpoint(std::string_view, std::string_view) { return {}; }
-    static std::string s3_endpoint(std::string_view region) { return endpoint("s3", region); }
-    static std::string signing_region(std::string_view) { return "auto"; }
-    static std::string service_signing_region(std::string_view, std::string_view) { return "auto"; }
+    static std::string signing_region(std::string_view, std::string_view) { return "auto"; }
 };
 
 } // namespace cirrus::provider

@@ -23,6 +23,7 @@
 // io_context.
 
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/provider/aws.hpp>
 #include <cirrus/provider/custom.hpp>
 #include <cirrus/provider/provider.hpp>
@@ -38,8 +39,8 @@ namespace cirrus::s3 {
 
 namespace detail {
 
-// The operation of one request, for core/async_op.hpp: the request lives here until the
-// operation completes.
+// The operation of one request, for core/async_op.hpp: a copy of the request, with
+// everything it names, lives here until the operation completes.
 template <class Request>
 struct request_op {
     using result_type = typename operation<Request>::result_type;
@@ -47,14 +48,12 @@ struct request_op {
     static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
 
     std::shared_ptr<core> c;
-    Request request;
+    cirrus::detail::owned_copy<Request> request;
+    cirrus::detail::no_result none = {};
 
-    task start(diagnostics& d) {
-        cirrus::detail::no_result none;
-        return operation<Request>::run(*c, request, none, d);
-    }
+    task start(diagnostics& d) { return operation<Request>::run(*c, request.get(), none, d); }
     task start(diagnostics& d, cirrus::detail::result_storage_t<result_type>& out) {
-        return operation<Request>::run(*c, request, out, d);
+        return operation<Request>::run(*c, request.get(), out, d);
     }
 };
 
@@ -77,7 +76,8 @@ public:
     using result_type = typename Paging::result_type;
     using item_type = typename Paging::item_type;
 
-    pager(std::shared_ptr<detail::core> c, request_type req) : core_(std::move(c)), req_(std::move(req)) {}
+    pager(std::shared_ptr<detail::core> c, const request_type& req)
+        : core_(std::move(c)), req_(req), pagination_(Paging::start(req_.get())) {}
 
     bool done() const noexcept { return done_ && next_ >= buffered_.size(); }
     std::size_t pages_fetched() const noexcept { return pages_; }
@@ -124,11 +124,11 @@ private:
 
     detail::task next_page(diagnostics& diag, result_type& page) {
         if (done_) co_return error_code{};
-        error_code ec = co_await Paging::op(*core_, req_, page, diag);
+        error_code ec = co_await Paging::op(*core_, req_.get(), page, diag);
         if (!ec) {
             ++pages_;
             done_ = !page.is_truncated;
-            if (!done_ && !Paging::advance(req_, page)) {
+            if (!done_ && !Paging::advance(req_.get(), page, pagination_)) {
                 done_ = true;
                 ec = detail::ops::no_progress(diag);
             }
@@ -149,7 +149,8 @@ private:
     }
 
     std::shared_ptr<detail::core> core_;
-    request_type req_;
+    cirrus::detail::owned_copy<request_type> req_;
+    detail::ops::pagination pagination_;
     bool done_ = false;
     std::size_t pages_ = 0;
     std::vector<item_type> buffered_;
@@ -198,201 +199,202 @@ public:
     // void(error_code) for operations that return nothing.
     template <detail::s3_request Request, cirrus::detail::completion_token Token = default_token>
         requires detail::provider_allows<Provider, Request>
-    auto async_execute(Request r, Token&& token = {}) {
-        return start(std::move(r), nullptr, std::forward<Token>(token));
+    auto async_execute(const Request& r, Token&& token = {}) {
+        return start(r, nullptr, std::forward<Token>(token));
     }
     template <detail::s3_request Request, class Token = default_token>
         requires detail::provider_allows<Provider, Request>
-    auto async_execute(Request r, diagnostics& diag, Token&& token = {}) {
-        return start(std::move(r), &diag, std::forward<Token>(token));
+    auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
+        return start(r, &diag, std::forward<Token>(token));
     }
 
     // The named operations: async_<name>(request, [diagnostics&,] [token]).
     // ------------------------------------------------------------------- buckets
     template <class... Args>
-    auto async_create_bucket(create_bucket_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_create_bucket(const create_bucket_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     // With empty_first, deletes the objects (all versions by default) and unfinished
     // multipart uploads first.
     template <class... Args>
-    auto async_delete_bucket(delete_bucket_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_delete_bucket(const delete_bucket_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_head_bucket(head_bucket_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_head_bucket(const head_bucket_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_list_buckets(list_buckets_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_list_buckets(const list_buckets_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_get_bucket_location(get_bucket_location_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
-    }
-    template <class... Args>
-        requires provider::supports_versioning<Provider>
-    auto async_put_bucket_versioning(put_bucket_versioning_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_get_bucket_location(const get_bucket_location_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
         requires provider::supports_versioning<Provider>
-    auto async_get_bucket_versioning(get_bucket_versioning_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_bucket_versioning(const put_bucket_versioning_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_put_bucket_policy(put_bucket_policy_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+        requires provider::supports_versioning<Provider>
+    auto async_get_bucket_versioning(const get_bucket_versioning_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_get_bucket_policy(get_bucket_policy_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_bucket_policy(const put_bucket_policy_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_delete_bucket_policy(delete_bucket_policy_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_get_bucket_policy(const get_bucket_policy_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_put_bucket_cors(put_bucket_cors_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_delete_bucket_policy(const delete_bucket_policy_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_get_bucket_cors(get_bucket_cors_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_bucket_cors(const put_bucket_cors_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_delete_bucket_cors(delete_bucket_cors_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_get_bucket_cors(const get_bucket_cors_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-        requires provider::supports_lifecycle<Provider>
-    auto async_put_bucket_lifecycle(put_bucket_lifecycle_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
-    }
-    template <class... Args>
-        requires provider::supports_lifecycle<Provider>
-    auto async_get_bucket_lifecycle(get_bucket_lifecycle_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_delete_bucket_cors(const delete_bucket_cors_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
         requires provider::supports_lifecycle<Provider>
-    auto async_delete_bucket_lifecycle(delete_bucket_lifecycle_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_bucket_lifecycle(const put_bucket_lifecycle_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_lifecycle<Provider>
+    auto async_get_bucket_lifecycle(const get_bucket_lifecycle_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_lifecycle<Provider>
+    auto async_delete_bucket_lifecycle(const delete_bucket_lifecycle_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
 
     // ------------------------------------------------------------------- objects
     template <class... Args>
-    auto async_put_object(put_object_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_object(const put_object_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_get_object(get_object_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_get_object(const get_object_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_head_object(head_object_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_head_object(const head_object_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_delete_object(delete_object_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_delete_object(const delete_object_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_delete_objects(delete_objects_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_delete_objects(const delete_objects_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_copy_object(copy_object_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
-    }
-    template <class... Args>
-        requires provider::supports_tagging<Provider>
-    auto async_put_object_tagging(put_object_tagging_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_copy_object(const copy_object_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
         requires provider::supports_tagging<Provider>
-    auto async_get_object_tagging(get_object_tagging_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_put_object_tagging(const put_object_tagging_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
         requires provider::supports_tagging<Provider>
-    auto async_delete_object_tagging(delete_object_tagging_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_get_object_tagging(const get_object_tagging_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+        requires provider::supports_tagging<Provider>
+    auto async_delete_object_tagging(const delete_object_tagging_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
 
     // ------------------------------------------------------------------- listing (one page; the *_pages ranges below fetch them all)
     template <class... Args>
-    auto async_list_objects(list_objects_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_list_objects(const list_objects_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
         requires provider::supports_versioning<Provider>
-    auto async_list_object_versions(list_object_versions_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_list_object_versions(const list_object_versions_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_list_multipart_uploads(list_multipart_uploads_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_list_multipart_uploads(const list_multipart_uploads_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_list_parts(list_parts_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_list_parts(const list_parts_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
 
     // ------------------------------------------------------------------- multipart
     template <class... Args>
-    auto async_create_multipart_upload(create_multipart_upload_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_create_multipart_upload(const create_multipart_upload_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_upload_part(upload_part_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_upload_part(const upload_part_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_upload_part_copy(upload_part_copy_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_upload_part_copy(const upload_part_copy_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_complete_multipart_upload(complete_multipart_upload_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_complete_multipart_upload(const complete_multipart_upload_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
-    auto async_abort_multipart_upload(abort_multipart_upload_request r, Args&&... args) {
-        return async_execute(std::move(r), std::forward<Args>(args)...);
+    auto async_abort_multipart_upload(const abort_multipart_upload_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
     }
 
     // One native request where the provider has it (client::native_rename), else a copy
     // within the bucket followed by a delete of the source.
     template <cirrus::detail::completion_token Token = default_token>
-    auto async_rename_object(rename_object_request r, Token&& token = {}) {
-        return rename(std::move(r), nullptr, std::forward<Token>(token));
+    auto async_rename_object(const rename_object_request& r, Token&& token = {}) {
+        return rename(r, nullptr, std::forward<Token>(token));
     }
     template <class Token = default_token>
-    auto async_rename_object(rename_object_request r, diagnostics& diag, Token&& token = {}) {
-        return rename(std::move(r), &diag, std::forward<Token>(token));
+    auto async_rename_object(const rename_object_request& r, diagnostics& diag, Token&& token = {}) {
+        return rename(r, &diag, std::forward<Token>(token));
     }
 
     // Every page of a listing as an async range (see pager).
-    list_objects_pager list_objects_pages(list_objects_request r) const { return {core_, std::move(r)}; }
-    list_object_versions_pager list_object_versions_pages(list_object_versions_request r) const
+    list_objects_pager list_objects_pages(const list_objects_request& r) const { return {core_, r}; }
+    list_object_versions_pager list_object_versions_pages(const list_object_versions_request& r) const
         requires provider::supports_versioning<Provider>
     {
-        return {core_, std::move(r)};
+        return {core_, r};
     }
-    list_multipart_uploads_pager list_multipart_uploads_pages(list_multipart_uploads_request r) const {
-        return {core_, std::move(r)};
+    list_multipart_uploads_pager list_multipart_uploads_pages(const list_multipart_uploads_request& r) const {
+        return {core_, r};
     }
-    list_parts_pager list_parts_pages(list_parts_request r) const { return {core_, std::move(r)}; }
+    list_parts_pager list_parts_pages(const list_parts_request& r) const { return {core_, r}; }
 
     // Calls fn(const object_summary&) for every object of every page; fn may return bool
     // (false stops early). Completes with void(error_code).
     template <class Fn, cirrus::detail::completion_token Token = default_token>
-    auto async_for_each_object(list_objects_request r, Fn fn, Token&& token = {}) {
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        for_each_op<Fn>{core_, std::move(r), std::move(fn)}, nullptr,
-                                        &core_->last_diagnostics);
+    auto async_for_each_object(const list_objects_request& r, Fn fn, Token&& token = {}) {
+        return cirrus::detail::async_op(
+            core_->executor, std::forward<Token>(token),
+            for_each_op<Fn>{core_, cirrus::detail::owned_copy<list_objects_request>(r), std::move(fn)}, nullptr,
+            &core_->last_diagnostics);
     }
 
     // ------------------------------------------------------------------- presigning
@@ -427,11 +429,13 @@ public:
 
 private:
     template <class Request, class Token>
-    auto start(Request&& r, diagnostics* diag, Token&& token) {
-        using request_type = std::decay_t<Request>;
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        detail::request_op<request_type>{core_, std::forward<Request>(r)}, diag,
-                                        &core_->last_diagnostics);
+    auto start(const Request& r, diagnostics* diag, Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
+        return cirrus::detail::async_op(
+            core_->executor, std::forward<Token>(token),
+            detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)}, diag,
+            &core_->last_diagnostics);
     }
 
     struct rename_op_type {
@@ -439,13 +443,14 @@ private:
         using diagnostics_type = diagnostics;
         static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
         std::shared_ptr<detail::core> c;
-        rename_object_request request;
-        detail::task start(diagnostics& d, rename_object_result& out) { return rename_op(*c, request, out, d); }
+        cirrus::detail::owned_copy<rename_object_request> request;
+        detail::task start(diagnostics& d, rename_object_result& out) { return rename_op(*c, request.get(), out, d); }
     };
     template <class Token>
-    auto rename(rename_object_request r, diagnostics* diag, Token&& token) {
+    auto rename(const rename_object_request& r, diagnostics* diag, Token&& token) {
         return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        rename_op_type{core_, std::move(r)}, diag, &core_->last_diagnostics);
+                                        rename_op_type{core_, cirrus::detail::owned_copy<rename_object_request>(r)},
+                                        diag, &core_->last_diagnostics);
     }
 
     template <class Fn>
@@ -454,9 +459,9 @@ private:
         using diagnostics_type = diagnostics;
         static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
         std::shared_ptr<detail::core> c;
-        list_objects_request request;
+        cirrus::detail::owned_copy<list_objects_request> request;
         Fn fn;
-        detail::task start(diagnostics& d) { return for_each_object(*c, request, fn, d); }
+        detail::task start(diagnostics& d) { return for_each_object(*c, request.get(), fn, d); }
     };
 
     static detail::ops::task rename_op(detail::core& c, const rename_object_request& r, rename_object_result& out,
@@ -476,6 +481,7 @@ private:
     static detail::task for_each_object(detail::core& c, const list_objects_request& request, Fn& fn,
                                         diagnostics& diag) {
         list_objects_request r = request;
+        auto pages = detail::ops::list_objects_paging::start(r);
         for (;;) {
             list_objects_result page;
             if (auto ec = co_await detail::ops::list_objects(c, r, page, diag)) co_return ec;
@@ -487,7 +493,7 @@ private:
                 }
             }
             if (!page.is_truncated) co_return error_code{};
-            if (!detail::ops::list_objects_paging::advance(r, page)) co_return detail::ops::no_progress(diag);
+            if (!detail::ops::list_objects_paging::advance(r, page, pages)) co_return detail::ops::no_progress(diag);
         }
     }
 
@@ -497,16 +503,16 @@ private:
     }
 
     static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
-        if (o.region.empty()) o.region = std::string(Provider::default_region);
-        const std::string url = o.endpoint.empty() ? std::string(Provider::s3_endpoint(o.region)) : o.endpoint;
+        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+        if (o.path_style) cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
+        o.region = cfg.resolved_region();
+        cfg.region = o.region;
         http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
-        if (auto parsed = http::endpoint::parse(url)) ep = std::move(*parsed);
-        bool virtual_hosted = Provider::virtual_hosted_style;
-        if (o.path_style) virtual_hosted = !*o.path_style;
-        else if (detail::is_address_like(ep.host())) virtual_hosted = false;
-        std::string signing_region(Provider::signing_region(o.region));
+        if (auto parsed = cfg.endpoint_for("s3")) ep = std::move(*parsed);
+        bool virtual_hosted = cfg.style() == provider::addressing::virtual_hosted;
+        if (!o.path_style && detail::is_address_like(ep.host())) virtual_hosted = false;
         return std::make_shared<detail::core>(std::move(ex), std::move(o), std::move(ep), virtual_hosted,
-                                              std::move(signing_region), Provider::features);
+                                              cfg.signing_region("s3"), Provider::features);
     }
 
     std::shared_ptr<detail::core> core_;

@@ -327,11 +327,16 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
     std::array<char, 256> frame{};
     static constexpr char crlf[] = "\r\n";
     for (;;) {
+        // A cancellation that arrives between two writes (each may complete at once on a
+        // socket with room) must still stop the body.
+        if (cancelled(co_await asio::this_coro::cancellation_state))
+            co_return make_error_code(asio::error::operation_aborted);
         std::span<const std::uint8_t> data;
         const std::uint64_t remaining = known ? plan.decoded_length - offset : piece;
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(piece, remaining));
         switch (b.type()) {
-        case request_body::kind::none: break;
+        case request_body::kind::none:
+        case request_body::kind::path: break; // refused by make_plan
         case request_body::kind::memory: data = b.memory_bytes().subspan(offset, want); break;
         case request_body::kind::file:
             ar.body_consumed = true;
@@ -541,6 +546,10 @@ inline asio::awaitable<error_code> read_success_body(const client_state& st, con
         default:
             dst = c.scratch_buffer(st.options.io_buffer_size);
             cap = c.scratch_size;
+            break;
+        }
+        if (cancelled(co_await asio::this_coro::cancellation_state)) {
+            ec = make_error_code(asio::error::operation_aborted);
             break;
         }
         std::size_t n = 0;

@@ -29,6 +29,10 @@ inline error_code make_plan(const client_state& st, const request& req, request_
     const client_options& o = st.options;
     const request_body& b = req.body;
     if (req.endpoint.host.empty()) return make_error_code(errc::invalid_endpoint);
+    // Files by name are opened by the service clients (S3); the transport sends descriptors.
+    if (b.type() == request_body::kind::path || (b.type() == request_body::kind::file && !b.size()) ||
+        req.sink.type() == response_sink::kind::path)
+        return make_error_code(cirrus::errc::invalid_argument);
     if (req.endpoint.host_header.empty()) {
         plan.host_header_storage = endpoint(req.endpoint.scheme, std::string(req.endpoint.host), req.endpoint.port)
                                        .host_header();
@@ -77,7 +81,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
             }
             crypto::sha256_hasher hasher;
             switch (b.type()) {
-            case request_body::kind::none: break;
+            case request_body::kind::none:
+            case request_body::kind::path: break; // refused above
             case request_body::kind::memory: hasher.update(b.memory_bytes()); break;
             case request_body::kind::file: {
                 std::vector<std::uint8_t> tmp(std::min<std::uint64_t>(plan.decoded_length, o.io_buffer_size) + 1);

@@ -15,6 +15,7 @@
 #include <cirrus/s3/detail/request.hpp>
 #include <cirrus/s3/errors.hpp>
 #include <cirrus/s3/model.hpp>
+#include <cirrus/s3/options.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -34,25 +35,6 @@
 #include <vector>
 
 namespace cirrus::s3 {
-
-struct client_options {
-    std::string region = {}; // empty: the provider's default region
-    // Overrides the provider's endpoint, e.g. "http://127.0.0.1:7070".
-    std::string endpoint = {};
-    // Forces path-style (true) or virtual-hosted (false) addressing; by default the
-    // provider's style, and path style for endpoints that are IP addresses or localhost.
-    std::optional<bool> path_style = {};
-    // Where credentials come from; by default the environment, then the shared files.
-    std::optional<auth::any_credentials_provider> credentials = {};
-    http::client_options http = {};
-    // Check bucket names against the S3 rules before sending (off: only non-empty, no
-    // '/', UTF-8, for legacy buckets and providers with looser rules).
-    bool strict_bucket_names = true;
-    // The checksum of uploads that do not choose one (none: no checksum).
-    std::optional<crypto::checksum_algorithm> upload_checksum = {};
-    // Data bytes per aws-chunked chunk when a checksum goes in a trailer.
-    std::size_t chunk_size = 64 * 1024;
-};
 
 namespace detail {
 
@@ -267,37 +249,37 @@ public:
         switch (body.type()) {
         case object_body::kind::none: src.length = 0; break;
         case object_body::kind::memory:
-            src.memory = body.bytes();
+            src.memory = body.memory_bytes();
             src.length = src.memory.size();
             break;
         case object_body::kind::path: {
-            src.owned.reset(::open(body.path().c_str(), O_RDONLY | O_CLOEXEC));
+            src.owned.reset(::open(std::string(body.path()).c_str(), O_RDONLY | O_CLOEXEC));
             if (!src.owned) return errno_error(diag, "cannot open the file to upload");
             src.fd = src.owned.get();
             [[fallthrough]];
         }
-        case object_body::kind::descriptor: {
+        case object_body::kind::file: {
             if (src.fd < 0) src.fd = body.fd();
-            src.offset = body.offset();
-            if (body.length() == object_body::npos) {
+            src.offset = body.file_offset();
+            if (!body.size()) {
                 struct stat st {};
                 if (::fstat(src.fd, &st) != 0) return errno_error(diag, "cannot stat the file to upload");
                 const auto size = static_cast<std::uint64_t>(st.st_size);
                 if (src.offset > size) return make_error_code(cirrus::errc::invalid_argument);
                 src.length = size - src.offset;
             } else {
-                src.length = body.length();
+                src.length = *body.size();
             }
             break;
         }
-        case object_body::kind::stream:
-            src.length_known = body.length() != object_body::npos;
-            src.length = src.length_known ? body.length() : 0;
+        case object_body::kind::generator:
+            src.length_known = body.size().has_value();
+            src.length = body.size().value_or(0);
             break;
         }
 
-        const bool is_stream = body.type() == object_body::kind::stream;
-        const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::descriptor;
+        const bool is_stream = body.type() == object_body::kind::generator;
+        const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::file;
         const bool want_checksum = algorithm.has_value() && precomputed.empty();
         bool trailer = want_checksum && (where == checksum_location::trailer ||
                                          (where == checksum_location::automatic && is_stream));
@@ -374,8 +356,8 @@ public:
         case object_body::kind::none: x.body = http::request_body::memory(std::string_view{}); break;
         case object_body::kind::memory: x.body = http::request_body::memory(src.memory); break;
         case object_body::kind::path:
-        case object_body::kind::descriptor: x.body = http::request_body::file(src.fd, src.offset, src.length); break;
-        case object_body::kind::stream:
+        case object_body::kind::file: x.body = http::request_body::file(src.fd, src.offset, src.length); break;
+        case object_body::kind::generator:
             x.body = http::request_body::generator(body.fill(),
                                                    src.length_known ? std::optional<std::uint64_t>(src.length)
                                                                     : std::nullopt,
@@ -410,71 +392,127 @@ struct crc_set {
     }
 };
 
-// What a download writes through, kept in the operation's frame.
+// What a download writes through, kept in the operation's frame (the transport's sink
+// views the callables below, so the target never moves).
+//
+// A file named by path is written to a temporary file in the same directory, created at
+// the first byte of a successful response, and renamed over the name only by commit()
+// (after the whole body arrived and its checksum matched). A failure, a not-modified
+// answer or a cancellation removes the temporary file and leaves an existing file alone.
 struct download_target {
-    unique_fd owned;          // a file the client opened (object_sink::file)
-    std::filesystem::path path;
+    download_target() = default;
+    download_target(const download_target&) = delete;
+    download_target& operator=(const download_target&) = delete;
+    ~download_target() { discard(); }
+
+    unique_fd owned;          // the temporary file (object_sink::file(path))
+    std::string path;         // the name it becomes
+    std::string temp_path;    // while it is written
     std::uint64_t written = 0;
-    error_code open_error;
+    error_code io_error;      // creating, writing or truncating the file failed
     std::optional<crc_set> crcs; // handler sinks
+    object_sink::chunk_function user_chunk;
+    object_sink::restart_function user_restart;
+
+    error_code open_temporary() {
+        if (owned) return {};
+        std::string name = path + ".cirrus-XXXXXX";
+        const int fd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd < 0) return io_error = error_code(errno, boost::system::generic_category());
+        owned.reset(fd);
+        temp_path = std::move(name);
+        ::fchmod(fd, 0644 & ~current_umask());
+        return {};
+    }
+
+    // Moves the finished temporary file over `path`.
+    error_code commit() {
+        if (auto ec = open_temporary()) return ec; // an empty object is an empty file
+        if (::rename(temp_path.c_str(), path.c_str()) != 0)
+            return io_error = error_code(errno, boost::system::generic_category());
+        temp_path.clear();
+        return {};
+    }
+
+    void discard() noexcept {
+        owned.reset();
+        if (!temp_path.empty()) ::unlink(temp_path.c_str());
+        temp_path.clear();
+    }
+
+    error_code write_file(std::span<const std::uint8_t> chunk) {
+        if (auto ec = open_temporary()) return ec;
+        std::size_t done = 0;
+        while (done < chunk.size()) {
+            const auto n = ::pwrite(owned.get(), chunk.data() + done, chunk.size() - done,
+                                    static_cast<off_t>(written + done));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return io_error = error_code(errno, boost::system::generic_category());
+            done += static_cast<std::size_t>(n);
+        }
+        written += chunk.size();
+        return {};
+    }
+    void restart_file() {
+        if (owned && ::ftruncate(owned.get(), 0) != 0) io_error = error_code(errno, boost::system::generic_category());
+        written = 0;
+    }
+    error_code forward_chunk(std::span<const std::uint8_t> chunk) {
+        crcs->update(chunk);
+        written += chunk.size();
+        return user_chunk(chunk);
+    }
+    void forward_restart() {
+        crcs->reset();
+        written = 0;
+        user_restart();
+    }
+
+    // The callables the transport's sink refers to.
+    struct file_writer {
+        download_target* t;
+        error_code operator()(std::span<const std::uint8_t> chunk) const {
+            if (t->io_error) return t->io_error;
+            return t->write_file(chunk);
+        }
+    } file_chunk{this};
+    struct file_restarter {
+        download_target* t;
+        void operator()() const { t->restart_file(); }
+    } file_restart{this};
+    struct forwarder {
+        download_target* t;
+        error_code operator()(std::span<const std::uint8_t> chunk) const { return t->forward_chunk(chunk); }
+    } handler_chunk{this};
+    struct restarter {
+        download_target* t;
+        void operator()() const { t->forward_restart(); }
+    } handler_restart{this};
+
+private:
+    static mode_t current_umask() noexcept {
+        const mode_t m = ::umask(0);
+        ::umask(m);
+        return m;
+    }
 };
 
-inline error_code open_download(download_target& t) {
-    if (t.owned) return {};
-    t.owned.reset(::open(t.path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (!t.owned) return t.open_error = error_code(errno, boost::system::generic_category());
-    return {};
-}
-
-// The HTTP sink for an object sink. Files named by path are created only once the
-// response is a success, so a failed or not-modified GET leaves an existing file alone.
+// The HTTP sink for an object sink.
 inline http::response_sink make_sink(const object_sink& s, download_target& t, std::span<std::uint8_t>& memory_out) {
-    download_target* tp = &t;
     switch (s.type()) {
     case object_sink::kind::collect: return {};
-    case object_sink::kind::memory: memory_out = s.memory_out(); return http::response_sink::memory(s.memory_out());
-    case object_sink::kind::descriptor: return http::response_sink::file(s.fd(), s.offset());
+    case object_sink::kind::discard: return http::response_sink::discard();
+    case object_sink::kind::memory: memory_out = s.memory_out(); return s;
+    case object_sink::kind::file: return s;
     case object_sink::kind::path:
-        t.path = s.path();
-        return http::response_sink::handler(
-            [tp](std::span<const std::uint8_t> chunk) -> error_code {
-                if (auto ec = open_download(*tp)) return ec;
-                std::size_t done = 0;
-                while (done < chunk.size()) {
-                    const auto n = ::pwrite(tp->owned.get(), chunk.data() + done, chunk.size() - done,
-                                            static_cast<off_t>(tp->written + done));
-                    if (n < 0 && errno == EINTR) continue;
-                    if (n < 0) return error_code(errno, boost::system::generic_category());
-                    done += static_cast<std::size_t>(n);
-                }
-                tp->written += chunk.size();
-                return {};
-            },
-            [tp]() {
-                if (tp->owned && ::ftruncate(tp->owned.get(), 0) != 0) {
-                }
-                tp->written = 0;
-            });
-    case object_sink::kind::handler: {
+        t.path = std::string(s.path());
+        return http::response_sink::handler(t.file_chunk, t.file_restart);
+    case object_sink::kind::handler:
         t.crcs.emplace();
-        auto on_chunk = s.on_chunk();
-        http::response_sink::restart_function restart;
-        if (s.restart()) {
-            auto user_restart = s.restart();
-            restart = [tp, user_restart]() {
-                tp->crcs->reset();
-                tp->written = 0;
-                user_restart();
-            };
-        }
-        return http::response_sink::handler(
-            [tp, on_chunk](std::span<const std::uint8_t> chunk) -> error_code {
-                tp->crcs->update(chunk);
-                tp->written += chunk.size();
-                return on_chunk(chunk);
-            },
-            std::move(restart));
-    }
+        t.user_chunk = s.on_chunk();
+        t.user_restart = s.restart();
+        if (s.restart()) return http::response_sink::handler(t.handler_chunk, t.handler_restart);
+        return http::response_sink::handler(t.handler_chunk);
     }
     return {};
 }

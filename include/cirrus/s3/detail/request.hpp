@@ -126,7 +126,10 @@ struct request_builder {
         uri::encode_to(value, query);
     }
     void add_query_number(std::string_view name, std::uint64_t n) { add_query(name, std::to_string(n)); }
-    void add_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+    template <class Value>
+    void add_header(std::string name, Value&& value) {
+        headers.emplace_back(std::move(name), std::string(std::forward<Value>(value)));
+    }
     void add_header_if(std::string_view name, std::string_view value) {
         if (!value.empty()) headers.emplace_back(std::string(name), std::string(value));
     }
@@ -182,7 +185,7 @@ inline std::string_view ownership_value(object_ownership o) noexcept {
 
 inline void add_acl(request_builder& b, canned_acl a) { b.add_header_if("x-amz-acl", acl_value(a)); }
 
-inline void add_content_headers(request_builder& b, const content_headers& c) {
+inline void add_content_headers(request_builder& b, const content_headers_view& c) {
     b.add_header_if("Content-Type", c.content_type);
     b.add_header_if("Content-Encoding", c.content_encoding);
     b.add_header_if("Content-Disposition", c.content_disposition);
@@ -191,18 +194,23 @@ inline void add_content_headers(request_builder& b, const content_headers& c) {
     b.add_header_if("Expires", c.expires);
 }
 
-inline error_code add_metadata(request_builder& b, const metadata_map& m) {
-    for (const auto& [name, value] : m) {
-        if (name.empty() || !auth::sigv4::detail::is_token(name)) return make_error_code(cirrus::errc::invalid_header_name);
+inline error_code add_metadata(request_builder& b, const pairs_view& m) {
+    error_code ec;
+    m.for_each([&](std::string_view name, std::string_view value) {
+        if (ec) return;
+        if (name.empty() || !auth::sigv4::detail::is_token(name)) {
+            ec = make_error_code(cirrus::errc::invalid_header_name);
+            return;
+        }
         std::string header = "x-amz-meta-";
         header += name;
         b.add_header(std::move(header), value);
-    }
-    return {};
+    });
+    return ec;
 }
 
 // "k1=v1&k2=v2", encoded as a query string.
-inline std::string encode_tags(const tag_set& tags) {
+inline std::string encode_tags(list_view<tag> tags) {
     std::string out;
     for (const auto& t : tags) {
         if (!out.empty()) out += '&';
@@ -213,7 +221,7 @@ inline std::string encode_tags(const tag_set& tags) {
     return out;
 }
 
-inline void add_tags(request_builder& b, const tag_set& tags) {
+inline void add_tags(request_builder& b, list_view<tag> tags) {
     if (!tags.empty()) b.add_header("x-amz-tagging", encode_tags(tags));
 }
 
@@ -298,8 +306,8 @@ inline std::string copy_source(std::string_view bucket, std::string_view key, st
 }
 
 // The headers shared by PutObject, CreateMultipartUpload and CopyObject (replace).
-inline error_code add_object_attributes(request_builder& b, const content_headers& content,
-                                        const metadata_map& metadata, const tag_set& tags,
+inline error_code add_object_attributes(request_builder& b, const content_headers_view& content,
+                                        const pairs_view& metadata, list_view<tag> tags,
                                         std::string_view storage_class, canned_acl acl,
                                         const server_side_encryption& sse) {
     add_content_headers(b, content);

@@ -117,10 +117,10 @@ inline std::string build_versioning(versioning_status status) {
     return out;
 }
 
-inline std::string build_cors(const cors_configuration& c) {
+inline std::string build_cors(list_view<cors_rule> rules) {
     std::string out;
     open_root(out, "CORSConfiguration");
-    for (const auto& r : c.rules) {
+    for (const auto& r : rules) {
         open_element(out, "CORSRule");
         if (!r.id.empty()) xml::append_element(out, "ID", r.id);
         for (const auto& v : r.allowed_headers) xml::append_element(out, "AllowedHeader", v);
@@ -147,10 +147,10 @@ inline void append_lifecycle_filter(std::string& out, const lifecycle_rule& r) {
     close_element(out, "Filter");
 }
 
-inline std::string build_lifecycle(const lifecycle_configuration& c) {
+inline std::string build_lifecycle(list_view<lifecycle_rule> rules) {
     std::string out;
     open_root(out, "LifecycleConfiguration");
-    for (const auto& r : c.rules) {
+    for (const auto& r : rules) {
         open_element(out, "Rule");
         if (!r.id.empty()) xml::append_element(out, "ID", r.id);
         append_lifecycle_filter(out, r);

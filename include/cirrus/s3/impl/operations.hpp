@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace cirrus::s3::detail::ops {
@@ -108,7 +109,8 @@ inline task get_bucket_versioning(core& c, const get_bucket_versioning_request& 
 }
 
 inline task put_bucket_policy(core& c, const put_bucket_policy_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "policy", r.policy, true, nullptr, diag);
+    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "policy", std::string(r.policy), true,
+                                          nullptr, diag);
 }
 
 inline task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_bucket_policy_result& out,
@@ -125,7 +127,7 @@ inline task delete_bucket_policy(core& c, const delete_bucket_policy_request& r,
 }
 
 inline task put_bucket_cors(core& c, const put_bucket_cors_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "cors", build_cors(r.configuration), true,
+    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "cors", build_cors(r.rules), true,
                                           nullptr, diag);
 }
 
@@ -142,7 +144,7 @@ inline task delete_bucket_cors(core& c, const delete_bucket_cors_request& r, dia
 }
 
 inline task put_bucket_lifecycle(core& c, const put_bucket_lifecycle_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.configuration),
+    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.rules),
                                           true, nullptr, diag);
 }
 
@@ -205,20 +207,58 @@ inline task list_parts(core& c, const list_parts_request& r, list_parts_result& 
     co_return error_code{};
 }
 
+// The markers of one listing, page after page. The request views the current markers,
+// which live here; every marker seen is remembered (as a 64-bit hash), so a server that
+// returns to an earlier marker (A, B, A ...) ends the listing instead of looping forever.
+class pagination {
+public:
+    // The request's own starting markers count as seen.
+    explicit pagination(std::string_view first = {}, std::string_view second = {}) {
+        if (!first.empty()) seen_.insert(hash(first, second));
+    }
+
+    // Moves the request on to the markers of the page just read; false when they are
+    // missing or were seen before.
+    bool advance(std::string_view next_first, std::string_view next_second, std::string_view& first,
+                 std::string_view& second) {
+        if (next_first.empty() || !seen_.insert(hash(next_first, next_second)).second) return false;
+        first_.assign(next_first);
+        second_.assign(next_second);
+        first = first_;
+        second = second_;
+        return true;
+    }
+
+private:
+    static std::uint64_t hash(std::string_view a, std::string_view b) noexcept {
+        std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a over a, a separator, b
+        auto mix = [&](std::string_view s) {
+            for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+        };
+        mix(a);
+        h = (h ^ 0xffu) * 0x100000001b3ull;
+        mix(b);
+        return h;
+    }
+
+    std::string first_, second_;
+    std::unordered_set<std::uint64_t> seen_;
+};
+
 // What a pager needs to know about one S3 listing: the operation, where a page keeps its
 // items, and how a page moves the request on to the next one. `advance` returns false when
 // a truncated page carries no marker that moves forward (a server bug that would otherwise
-// make the pager ask for the same page forever).
+// make the pager ask for the same pages forever).
 struct list_objects_paging {
     using request_type = list_objects_request;
     using result_type = list_objects_result;
     using item_type = object_summary;
     static constexpr auto op = &list_objects;
     static std::vector<item_type>& items(result_type& r) noexcept { return r.objects; }
-    static bool advance(request_type& q, const result_type& r) {
-        if (r.next_continuation_token.empty() || r.next_continuation_token == q.continuation_token) return false;
-        q.continuation_token = r.next_continuation_token;
-        return true;
+    static pagination start(const request_type& q) { return pagination(q.continuation_token); }
+    static bool advance(request_type& q, const result_type& r, pagination& p) {
+        std::string_view unused;
+        return p.advance(r.next_continuation_token, {}, q.continuation_token, unused);
     }
 };
 struct list_object_versions_paging {
@@ -227,13 +267,9 @@ struct list_object_versions_paging {
     using item_type = object_version;
     static constexpr auto op = &list_object_versions;
     static std::vector<item_type>& items(result_type& r) noexcept { return r.versions; }
-    static bool advance(request_type& q, const result_type& r) {
-        if (r.next_key_marker.empty() ||
-            (r.next_key_marker == q.key_marker && r.next_version_id_marker == q.version_id_marker))
-            return false;
-        q.key_marker = r.next_key_marker;
-        q.version_id_marker = r.next_version_id_marker;
-        return true;
+    static pagination start(const request_type& q) { return pagination(q.key_marker, q.version_id_marker); }
+    static bool advance(request_type& q, const result_type& r, pagination& p) {
+        return p.advance(r.next_key_marker, r.next_version_id_marker, q.key_marker, q.version_id_marker);
     }
 };
 struct list_multipart_uploads_paging {
@@ -242,13 +278,9 @@ struct list_multipart_uploads_paging {
     using item_type = multipart_upload;
     static constexpr auto op = &list_multipart_uploads;
     static std::vector<item_type>& items(result_type& r) noexcept { return r.uploads; }
-    static bool advance(request_type& q, const result_type& r) {
-        if (r.next_key_marker.empty() ||
-            (r.next_key_marker == q.key_marker && r.next_upload_id_marker == q.upload_id_marker))
-            return false;
-        q.key_marker = r.next_key_marker;
-        q.upload_id_marker = r.next_upload_id_marker;
-        return true;
+    static pagination start(const request_type& q) { return pagination(q.key_marker, q.upload_id_marker); }
+    static bool advance(request_type& q, const result_type& r, pagination& p) {
+        return p.advance(r.next_key_marker, r.next_upload_id_marker, q.key_marker, q.upload_id_marker);
     }
 };
 struct list_parts_paging {
@@ -257,8 +289,14 @@ struct list_parts_paging {
     using item_type = part_info;
     static constexpr auto op = &list_parts;
     static std::vector<item_type>& items(result_type& r) noexcept { return r.parts; }
-    static bool advance(request_type& q, const result_type& r) {
-        if (!r.next_part_number_marker || r.next_part_number_marker == q.part_number_marker) return false;
+    static pagination start(const request_type& q) {
+        return q.part_number_marker ? pagination(std::to_string(*q.part_number_marker)) : pagination();
+    }
+    static bool advance(request_type& q, const result_type& r, pagination& p) {
+        if (!r.next_part_number_marker) return false;
+        const std::string next = std::to_string(*r.next_part_number_marker);
+        std::string_view first, second;
+        if (!p.advance(next, {}, first, second)) return false;
         q.part_number_marker = r.next_part_number_marker;
         return true;
     }
@@ -302,8 +340,7 @@ inline task refine_not_found(core& c, std::string_view bucket, error_code ec, di
     if (ec != errc::no_such_key || !diag.service_code.empty()) co_return ec;
     diagnostics bucket_diag;
     head_bucket_result ignored;
-    // Named, not temporary: GCC 12 mishandles temporaries with destructors in co_await.
-    const head_bucket_request probe{.bucket = std::string(bucket)};
+    const head_bucket_request probe{.bucket = bucket};
     const error_code b = co_await head_bucket(c, probe, ignored, bucket_diag);
     if (b == errc::no_such_bucket) {
         diag.message = "the bucket does not exist";
@@ -326,18 +363,18 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
     exchange x;
     if (auto ec = build_get_object(r, x.b)) co_return ec;
     x.sink = make_sink(r.sink, target, memory_out);
+    auto file_error = [&](std::string_view what) {
+        diag.clear();
+        diag.message = std::string(what) + " " + target.path + ": " + target.io_error.message();
+        return target.io_error;
+    };
     if (auto ec = co_await c.send(x, diag, resource::object)) {
-        if (target.open_error) {
-            diag.message = "cannot create the download file: " + target.open_error.message();
-            co_return target.open_error;
-        }
+        if (target.io_error) co_return file_error("cannot write the download file");
         co_return co_await refine_not_found(c, r.bucket, ec, diag);
     }
+    if (target.io_error) co_return file_error("cannot write the download file");
     if (read_object_info(x.res, out)) co_return parse_error(diag, "GetObject");
     out.bytes_received = x.res.body_size;
-    if (r.sink.type() == object_sink::kind::path && !target.owned) {
-        if (auto ec = open_download(target)) co_return ec; // an empty object is an empty file
-    }
 
     const bool verify = r.checksum_mode && !r.range && !r.part_number && out.checksum &&
                         is_full_object_checksum(*out.checksum);
@@ -353,15 +390,20 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
             got = crypto::compute_checksum(alg, memory_out.first(static_cast<std::size_t>(x.res.body_size)));
             break;
         case object_sink::kind::path:
-        case object_sink::kind::descriptor: {
-            const int fd = r.sink.type() == object_sink::kind::path ? target.owned.get() : r.sink.fd();
-            const std::uint64_t offset = r.sink.type() == object_sink::kind::path ? 0 : r.sink.offset();
+        case object_sink::kind::file: {
+            const bool by_path = r.sink.type() == object_sink::kind::path;
+            if (by_path && !target.owned) {
+                if (target.open_temporary()) co_return file_error("cannot create the download file");
+            }
+            const int fd = by_path ? target.owned.get() : r.sink.fd();
+            const std::uint64_t offset = by_path ? 0 : r.sink.offset();
             auto sum = checksum_of_file(fd, offset, x.res.body_size, alg);
             if (!sum) co_return sum.error();
             got = *sum;
             break;
         }
         case object_sink::kind::handler: got = target.crcs->finish(alg); break;
+        case object_sink::kind::discard: break;
         }
         if (got) {
             if (*got != out.checksum->value) {
@@ -372,6 +414,9 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
             }
             out.checksum_verified = true;
         }
+    }
+    if (r.sink.type() == object_sink::kind::path) {
+        if (target.commit()) co_return file_error("cannot move the download into place at");
     }
     if (r.sink.type() == object_sink::kind::collect) out.body = std::move(x.res.body);
     co_return error_code{};
@@ -627,7 +672,7 @@ inline task delete_batch(core& c, const delete_objects_request& dr, diagnostics&
 
 // Deletes every object (with all_versions: every version and delete marker) and aborts
 // every unfinished multipart upload.
-inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, std::uint64_t& deleted,
+inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, std::uint64_t& deleted,
                          diagnostics& diag) {
     bool versions = all_versions && c.features.versioning;
     if (versions) {
@@ -639,36 +684,43 @@ inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, 
     }
     if (versions) {
         list_object_versions_request lr{.bucket = bucket};
+        pagination pages;
         for (;;) {
             list_object_versions_result page;
             if (auto ec = co_await list_object_versions(c, lr, page, diag)) {
                 if (ec == errc::not_implemented || ec == errc::method_not_allowed) break; // no versioning support
                 co_return ec;
             }
-            delete_objects_request dr{.bucket = bucket};
-            for (auto& v : page.versions) dr.objects.push_back({std::move(v.key), std::move(v.version_id)});
+            std::vector<object_identifier> ids;
+            ids.reserve(page.versions.size());
+            for (const auto& v : page.versions) ids.push_back({v.key, v.version_id});
+            const delete_objects_request dr{.bucket = bucket, .objects = ids};
             if (!dr.objects.empty()) {
                 if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
                 deleted += dr.objects.size();
             }
             if (!page.is_truncated) break;
-            if (!list_object_versions_paging::advance(lr, page)) co_return no_progress(diag);
+            if (!list_object_versions_paging::advance(lr, page, pages)) co_return no_progress(diag);
         }
     }
     list_objects_request lr{.bucket = bucket};
+    pagination pages;
     for (;;) {
         list_objects_result page;
         if (auto ec = co_await list_objects(c, lr, page, diag)) co_return ec;
-        delete_objects_request dr{.bucket = bucket};
-        for (auto& o : page.objects) dr.objects.push_back({std::move(o.key), {}});
+        std::vector<object_identifier> ids;
+        ids.reserve(page.objects.size());
+        for (const auto& o : page.objects) ids.push_back({o.key, {}});
+        const delete_objects_request dr{.bucket = bucket, .objects = ids};
         if (!dr.objects.empty()) {
             if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
             deleted += dr.objects.size();
         }
         if (!page.is_truncated) break;
-        if (!list_objects_paging::advance(lr, page)) co_return no_progress(diag);
+        if (!list_objects_paging::advance(lr, page, pages)) co_return no_progress(diag);
     }
     list_multipart_uploads_request ur{.bucket = bucket};
+    pagination upload_pages;
     for (;;) {
         list_multipart_uploads_result page;
         if (auto ec = co_await list_multipart_uploads(c, ur, page, diag)) {
@@ -681,7 +733,7 @@ inline task empty_bucket(core& c, const std::string& bucket, bool all_versions, 
             if (ec && ec != errc::no_such_upload) co_return ec;
         }
         if (!page.is_truncated) break;
-        if (!list_multipart_uploads_paging::advance(ur, page)) co_return no_progress(diag);
+        if (!list_multipart_uploads_paging::advance(ur, page, upload_pages)) co_return no_progress(diag);
     }
     co_return error_code{};
 }

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace cirrus::auth::detail {
+namespace cirrus::detail {
 
 // The value of an environment variable; unset and empty are the same (as in the SDKs).
 inline std::optional<std::string> getenv_nonempty(const char* name) {
@@ -36,4 +36,4 @@ inline std::optional<std::string> expand_home(std::string_view path) {
     return out;
 }
 
-} // namespace cirrus::auth::detail
+} // namespace cirrus::detail
