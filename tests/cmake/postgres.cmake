@@ -1,10 +1,12 @@
 # PostgreSQL client.
-#   cirrus_postgres_unit_tests: framing, message parsers, SCRAM, codecs, typed rows and the
-#                               connection-string parser (no Asio, no server)
+#   cirrus_postgres_unit_tests: framing, message parsers, SCRAM, the authentication rules,
+#                               codecs, typed rows and the connection-string parser, plus
+#                               the client against scripted servers on loopback
+#                               (support/pg_script_server.hpp); no real server
 cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
     SOURCES unit/postgres_protocol_test.cpp unit/postgres_codec_test.cpp
-            unit/postgres_conninfo_test.cpp
-    PCH <gtest/gtest.h> <boost/describe.hpp> <boost/pfr.hpp>)
+            unit/postgres_conninfo_test.cpp unit/postgres_scripted_test.cpp
+    PCH <gtest/gtest.h> <boost/describe.hpp> <boost/pfr.hpp> <boost/asio.hpp> <boost/asio/ssl.hpp>)
 
 #   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh
 cirrus_add_tests(cirrus_postgres_tests AREA postgres

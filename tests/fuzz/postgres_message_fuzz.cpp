@@ -1,7 +1,9 @@
 // libFuzzer target: bytes a PostgreSQL server (or a hostile one) could send, fed to the
-// client's framing, the response collector (result sets, errors, COPY refusal, describe),
-// the startup-phase message parsers, every codec in both formats, the text parsers and the
-// receive buffer. The first byte selects the path; the rest is the input.
+// client's framing, the response collector (result sets, errors, COPY refusal, describe,
+// the byte limit), the startup-phase message parsers (with SCRAM's server messages and the
+// bounded ParameterStatus table), every codec in both formats, the text parsers (with
+// connection strings) and the receive buffer. The first byte selects the path; the rest
+// is the input.
 //
 //   clang++-14 build: cmake -DCIRRUS_BUILD_FUZZERS=ON -DCMAKE_CXX_COMPILER=clang++-14
 //   ./tests/fuzz/cirrus_fuzz_postgres_message -max_total_time=300 ../tests/fuzz/corpus/postgres_message
@@ -10,6 +12,8 @@
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
+#include <cirrus/postgres/detail/scram.hpp>
+#include <cirrus/postgres/detail/server_parameters.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/types.hpp>
 
@@ -89,6 +93,7 @@ void fuzz_collector(std::string_view data, std::uint8_t flags) {
     c.out = &res;
     c.describing = (flags & 1) != 0;
     if (flags & 2) c.portal_columns = &portal;
+    if (flags & 8) c.max_bytes = 256; // past it, results are dropped and the rest only read
     cirrus::buffer reply;
     while (!data.empty()) {
         auto r = pd::parse_frame(data, max_body);
@@ -112,6 +117,7 @@ void fuzz_collector(std::string_view data, std::uint8_t flags) {
 
 // Messages of the startup phase, parsed one by one.
 void fuzz_startup(std::string_view data) {
+    pd::server_parameters params;
     while (!data.empty()) {
         auto r = pd::parse_frame(data, max_body);
         if (r.status != pd::frame_status::complete) break;
@@ -120,8 +126,18 @@ void fuzz_startup(std::string_view data) {
         switch (m.type) {
         case 'R': {
             pd::auth_request req;
-            if (!pd::parse_authentication(m.body, req) && req.code == 10)
-                (void)pd::for_each_sasl_mechanism(req.data, [](std::string_view) {});
+            if (pd::parse_authentication(m.body, req)) break;
+            if (req.code == 10) (void)pd::for_each_sasl_mechanism(req.data, [](std::string_view) {});
+            // SCRAM's server-first and server-final messages, against a client whose
+            // nonce is "fuzz" and whose iteration limit keeps PBKDF2 cheap.
+            if (req.code == 11 || req.code == 12) {
+                pd::scram_client scram("pw", pd::scram_client::binding::none);
+                scram.limit_iterations(64);
+                scram.client_first("fuzz");
+                std::string final_msg;
+                if (req.code == 11) (void)scram.server_first(req.data, final_msg);
+                else if (!scram.server_first("r=fuzzS,s=c2FsdA==,i=1", final_msg)) (void)scram.server_final(req.data);
+            }
             break;
         }
         case 'K': {
@@ -131,7 +147,7 @@ void fuzz_startup(std::string_view data) {
         }
         case 'S': {
             std::string_view n, v;
-            (void)pd::parse_parameter_status(m.body, n, v);
+            if (!pd::parse_parameter_status(m.body, n, v)) params.set(n, v);
             break;
         }
         case 'E': case 'N': {

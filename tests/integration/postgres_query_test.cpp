@@ -315,6 +315,34 @@ TEST(PostgresQuery, MessageLargerThanTheLimitClosesTheConnection) {
     });
 }
 
+TEST(PostgresQuery, ResultLimitCancelsTheQueryAndKeepsTheConnection) {
+    run([]() -> asio::awaitable<void> {
+        pg::connection_options opts;
+        opts.max_result_bytes = 1 << 20;
+        auto conn = co_await connect(scram_params(), opts);
+        PG_CO_REQUIRE(conn);
+        pg::results r;
+        pg::diagnostics diag;
+        // About 100 MB of rows against a 1 MiB limit, in both protocols.
+        const auto start = std::chrono::steady_clock::now();
+        auto [ec] = co_await conn->async_query("select repeat('x', 1000) from generate_series(1, 100000)", r, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::result_too_large) << ec.message() << " / " << diag.what();
+        EXPECT_NE(diag.message.find("max_result_bytes"), std::string::npos) << diag.message;
+        EXPECT_TRUE(r.empty());
+        auto [eec] = co_await conn->async_execute(pg::query("select repeat('y', 1000) from generate_series(1, $1)", 100000),
+                                                  r, diag, tok);
+        EXPECT_EQ(eec, pg::client_errc::result_too_large) << eec.message() << " / " << diag.what();
+        EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(conn->transaction_status(), pg::transaction_status::idle);
+        EXPECT_EQ(co_await scalar<std::int32_t>(*conn, "select 7"), 7);
+        // Under the limit nothing changes.
+        auto [ok] = co_await conn->async_query("select repeat('x', 1000) from generate_series(1, 500)", r, diag, tok);
+        PG_CO_CHECK(ok, diag);
+        EXPECT_EQ(r.front().size(), 500u);
+    });
+}
+
 // --- extended protocol, statements ---------------------------------------------------------
 
 TEST(PostgresExtended, ParametersAreSentOutOfBand) {

@@ -1,10 +1,11 @@
 #pragma once
 // Shared helpers of the PostgreSQL integration tests: the server contract of
-// scripts/services.sh (CIRRUS_PG_* with the script's defaults) and a way to run a test
-// body as a coroutine with a time limit.
+// scripts/services.sh (CIRRUS_PG_* with the script's defaults), a way to run a test body
+// as a coroutine with a time limit, and the PG_CO_* checks of support/pg_coro.hpp.
 
 #include <cirrus/postgres/postgres.hpp>
 
+#include <support/pg_coro.hpp>
 #include <support/services.hpp>
 
 #include <boost/asio.hpp>
@@ -12,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <exception>
 #include <string>
+#include <utility>
 
 namespace pgtest {
 
@@ -63,21 +64,10 @@ inline pg::connect_params scram_params(pg::ssl_mode mode = pg::ssl_mode::disable
     return params(srv().user, srv().password, mode);
 }
 
-// Runs a coroutine test body on a fresh io_context; fails if it does not finish in time
-// and rethrows what it threw.
+// Runs a coroutine test body with a time limit (support/pg_coro.hpp).
 template <class F>
 void run(F body, std::chrono::seconds limit = std::chrono::seconds(60)) {
-    asio::io_context ioc;
-    std::exception_ptr error;
-    bool done = false;
-    asio::co_spawn(ioc, body(), [&](std::exception_ptr e) {
-        error = e;
-        done = true;
-        ioc.stop(); // helpers the body left running (fake servers) end with the context
-    });
-    ioc.run_for(limit);
-    ASSERT_TRUE(done) << "the test coroutine did not finish within " << limit.count() << " s";
-    if (error) std::rethrow_exception(error);
+    cirrus::test::run_coroutine(std::move(body), limit);
 }
 
 // A connected session for the main user (fails the test and returns nullopt otherwise).
@@ -94,20 +84,3 @@ inline asio::awaitable<std::optional<pg::connection>> connect(pg::connect_params
 }
 
 } // namespace pgtest
-
-// Fatal checks inside coroutines (gtest's ASSERT_* would `return`).
-#define PG_CO_CHECK(ec, diag)                                                                  \
-    do {                                                                                       \
-        if (auto pg_ec_ = (ec)) {                                                              \
-            ADD_FAILURE() << #ec << ": " << pg_ec_.message() << " / " << (diag).what();       \
-            co_return;                                                                         \
-        }                                                                                      \
-    } while (0)
-
-#define PG_CO_REQUIRE(cond)                                                                    \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            ADD_FAILURE() << "required: " #cond;                                               \
-            co_return;                                                                         \
-        }                                                                                      \
-    } while (0)

@@ -134,6 +134,80 @@ TEST(PostgresAuth, CleartextPasswordWithoutTlsIsRefusedUnlessAllowed) {
     expect_connects(p, "password", false, srv().plain_user);
 }
 
+TEST(PostgresAuth, CleartextPasswordOverUnverifiedTlsIsRefusedUnlessAllowed) {
+    // sslmode=require with no root certificate: encrypted, but to whoever answers.
+    auto p = params(srv().plain_user, srv().plain_password, pg::ssl_mode::require);
+    p.ssl_root_cert = "/nonexistent/root.crt";
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::cleartext_password_not_allowed) << ec.message() << " / " << diag.what();
+    EXPECT_NE(diag.message.find("not verified"), std::string::npos) << diag.message;
+    p.allow_cleartext_password = true;
+    expect_connects(p, "password", true, srv().plain_user);
+    // With the root certificate present, require verifies the chain as libpq does: sent.
+    expect_connects(params(srv().plain_user, srv().plain_password, pg::ssl_mode::require), "password", true,
+                    srv().plain_user);
+}
+
+TEST(PostgresAuth, RequireAuthAgainstEachMethod) {
+    const auto scram = scram_params(pg::ssl_mode::verify_full);
+    const auto md5 = params(srv().md5_user, srv().md5_password, pg::ssl_mode::verify_full);
+    const auto plain = params(srv().plain_user, srv().plain_password, pg::ssl_mode::verify_full);
+    auto with = [](pg::connect_params p, std::string require_auth) {
+        p.require_auth = std::move(require_auth);
+        return p;
+    };
+    expect_connects(with(scram, "scram-sha-256"), "SCRAM-SHA-256-PLUS", true, srv().user);
+    expect_connects(with(md5, "md5"), "md5", true, srv().md5_user);
+    expect_connects(with(plain, "password"), "password", true, srv().plain_user);
+    expect_connects(with(md5, "!password,!none"), "md5", true, srv().md5_user);
+    expect_connects(with(scram, "md5,scram-sha-256"), "SCRAM-SHA-256-PLUS", true, srv().user);
+
+    struct refusal {
+        pg::connect_params p;
+        std::string reason;
+    };
+    const std::vector<refusal> refusals{
+        {with(md5, "scram-sha-256"), "server requested a hashed password"},
+        {with(plain, "scram-sha-256"), "server requested a cleartext password"},
+        {with(plain, "md5,scram-sha-256"), "server requested a cleartext password"},
+        {with(scram, "none"), "server requested SASL authentication"},
+        {with(scram, "!scram-sha-256"), "server requested SASL authentication"},
+        {with(md5, "!md5"), "server requested a hashed password"},
+    };
+    for (const auto& r : refusals) {
+        auto [ec, diag] = connect_error(r.p);
+        EXPECT_EQ(ec, pg::client_errc::auth_method_not_allowed) << r.p.require_auth << ": " << ec.message();
+        EXPECT_EQ(diag.message, "authentication method requirement \"" + r.p.require_auth + "\" failed: " + r.reason);
+    }
+}
+
+TEST(PostgresAuth, RequireAuthAndChannelBindingInConnectionStrings) {
+    run([]() -> asio::awaitable<void> {
+        const auto base = "postgresql://" + srv().user + ":" + srv().password + "@" + srv().host + ":" +
+                          std::to_string(srv().port) + "/" + srv().database + "?sslrootcert=" + srv().ca_file;
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        const auto uri = base + "&sslmode=require&require_auth=scram-sha-256&channel_binding=require";
+        auto [ec] = co_await conn.async_connect(uri, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_EQ(conn.auth_mechanism(), "SCRAM-SHA-256-PLUS");
+        conn.close();
+
+        const auto md5_only = "host=" + srv().host + " port=" + std::to_string(srv().port) + " user=" + srv().user +
+                              " password=" + srv().password + " dbname=" + srv().database +
+                              " sslmode=disable require_auth=md5";
+        auto [mec] = co_await conn.async_connect(md5_only, diag, tok);
+        EXPECT_EQ(mec, pg::client_errc::auth_method_not_allowed) << mec.message();
+        EXPECT_NE(diag.message.find("server requested SASL authentication"), std::string::npos) << diag.message;
+
+        const auto no_binding = base + "&sslmode=disable&channel_binding=disable&require_auth=!md5";
+        auto [nec] = co_await conn.async_connect(no_binding, diag, tok);
+        PG_CO_CHECK(nec, diag);
+        EXPECT_EQ(conn.auth_mechanism(), "SCRAM-SHA-256");
+        conn.close();
+    });
+}
+
 TEST(PostgresAuth, WrongPasswordLeaksNothing) {
     const std::string secret = "Wr0ng-Passw0rd-7d1e";
     for (auto [user, mode] : {std::pair{srv().user, pg::ssl_mode::disable}, std::pair{srv().user, pg::ssl_mode::verify_full},
@@ -231,6 +305,30 @@ TEST(PostgresTls, SslModeVerifyFullNeedsRootCertificate) {
     auto [ec, diag] = connect_error(p);
     EXPECT_EQ(ec, pg::client_errc::invalid_connection_string);
     EXPECT_NE(diag.message.find("does not exist"), std::string::npos);
+}
+
+TEST(PostgresTls, SslModeVerifyFullWithOnlyHostaddrIsRefused) {
+    // No host name to check the certificate against: refused as libpq does, before any
+    // TLS, rather than checking nothing.
+    auto p = params(srv().tls_user, srv().tls_password, pg::ssl_mode::verify_full);
+    p.hosts = {pg::host_spec{"", srv().port, srv().host}};
+    auto [ec, diag] = connect_error(p);
+    EXPECT_EQ(ec, pg::client_errc::invalid_connection_string) << ec.message();
+    EXPECT_EQ(diag.message, "host name must be specified for a verified SSL connection");
+    // The same in a connection string; verify-ca (no name check) still connects.
+    run([]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics d;
+        const auto conninfo = "hostaddr=" + srv().host + " port=" + std::to_string(srv().port) + " user=" +
+                              srv().tls_user + " password=" + srv().tls_password + " dbname=" + srv().database +
+                              " sslrootcert=" + srv().ca_file;
+        auto [fec] = co_await conn.async_connect(conninfo + " sslmode=verify-full", d, tok);
+        EXPECT_EQ(fec, pg::client_errc::invalid_connection_string);
+        auto [cec] = co_await conn.async_connect(conninfo + " sslmode=verify-ca", d, tok);
+        PG_CO_CHECK(cec, d);
+        EXPECT_TRUE(conn.uses_tls());
+        conn.close();
+    });
 }
 
 TEST(PostgresTls, TlsOnlyUserIsRejectedWithoutTls) {

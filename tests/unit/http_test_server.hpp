@@ -5,6 +5,9 @@
 // and certificate made at test time through OpenSSL's API). Blocking Beast I/O on its own
 // threads, so it shares nothing with the client under test.
 
+#include "support/test_pki.hpp"
+#include "support/threaded_listener.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
@@ -37,86 +40,6 @@
 #include <vector>
 
 namespace cirrus::test {
-
-// A CA and a server certificate signed by it, as PEM, made with OpenSSL's API.
-struct test_pki {
-    std::string ca_cert_pem;
-    std::string server_cert_pem;
-    std::string server_key_pem;
-
-    // SAN entries like "DNS:localhost", "IP:127.0.0.1".
-    static test_pki make(const std::vector<std::string>& subject_alt_names, const std::string& ca_name = "cirrus test CA") {
-        test_pki out;
-        EVP_PKEY* ca_key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-        EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-        if (ca_key == nullptr || key == nullptr) throw std::runtime_error("keygen failed");
-        X509* ca = make_cert(ca_key, ca_key, nullptr, ca_name, true, {});
-        X509* cert = make_cert(key, ca_key, ca, "cirrus test server", false, subject_alt_names);
-        out.ca_cert_pem = to_pem(ca);
-        out.server_cert_pem = to_pem(cert);
-        BIO* bio = BIO_new(BIO_s_mem());
-        PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-        out.server_key_pem = bio_string(bio);
-        BIO_free(bio);
-        X509_free(ca);
-        X509_free(cert);
-        EVP_PKEY_free(ca_key);
-        EVP_PKEY_free(key);
-        return out;
-    }
-
-private:
-    static std::string bio_string(BIO* bio) {
-        char* data = nullptr;
-        const long n = BIO_get_mem_data(bio, &data);
-        return std::string(data, static_cast<std::size_t>(n));
-    }
-    static std::string to_pem(X509* x) {
-        BIO* bio = BIO_new(BIO_s_mem());
-        PEM_write_bio_X509(bio, x);
-        std::string s = bio_string(bio);
-        BIO_free(bio);
-        return s;
-    }
-    static void add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
-        X509V3_CTX ctx;
-        X509V3_set_ctx_nodb(&ctx);
-        X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-        X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
-        if (ext == nullptr) throw std::runtime_error("bad extension " + value);
-        X509_add_ext(cert, ext, -1);
-        X509_EXTENSION_free(ext);
-    }
-    static X509* make_cert(EVP_PKEY* key, EVP_PKEY* signer, X509* issuer, const std::string& cn, bool is_ca,
-                           const std::vector<std::string>& sans) {
-        static std::atomic<long> serial{1000};
-        X509* x = X509_new();
-        X509_set_version(x, 2);
-        ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-        X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-        X509_gmtime_adj(X509_getm_notAfter(x), 24 * 3600);
-        X509_set_pubkey(x, key);
-        X509_NAME* name = X509_get_subject_name(x);
-        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()), -1,
-                                   -1, 0);
-        X509_set_issuer_name(x, issuer != nullptr ? X509_get_subject_name(issuer) : name);
-        X509* iss = issuer != nullptr ? issuer : x;
-        if (is_ca) {
-            add_ext(x, iss, NID_basic_constraints, "critical,CA:TRUE");
-            add_ext(x, iss, NID_key_usage, "critical,keyCertSign,cRLSign");
-        } else {
-            add_ext(x, iss, NID_basic_constraints, "critical,CA:FALSE");
-            add_ext(x, iss, NID_ext_key_usage, "serverAuth");
-            if (!sans.empty()) {
-                std::string joined;
-                for (const auto& s : sans) joined += (joined.empty() ? "" : ",") + s;
-                add_ext(x, iss, NID_subject_alt_name, joined);
-            }
-        }
-        X509_sign(x, signer, EVP_sha256());
-        return x;
-    }
-};
 
 struct recorded_request {
     std::string method;
@@ -161,44 +84,17 @@ struct server_action {
 class test_server {
 public:
     // Plain HTTP when `pki` is null.
-    explicit test_server(const test_pki* pki = nullptr) : acceptor_(ioc_) {
-        namespace asio = boost::asio;
-        if (pki != nullptr) {
-            tls_.emplace(asio::ssl::context::tls_server);
-            tls_->use_certificate_chain(asio::buffer(pki->server_cert_pem));
-            tls_->use_private_key(asio::buffer(pki->server_key_pem), asio::ssl::context::pem);
-        }
-        const asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-        acceptor_.open(ep.protocol());
-        acceptor_.set_option(asio::socket_base::reuse_address(true));
-        acceptor_.bind(ep);
-        acceptor_.listen();
-        port_ = acceptor_.local_endpoint().port();
-        accept_thread_ = std::thread([this] { accept_loop(); });
+    explicit test_server(const test_pki* pki = nullptr) {
+        if (pki != nullptr) tls_.emplace(pki->server_context());
+        listener_.start([this](tcp::socket& sock, std::size_t index) { serve(sock, index); });
     }
 
     ~test_server() { stop(); }
 
-    void stop() {
-        if (stopped_.exchange(true)) return;
-        boost::system::error_code ignored;
-        ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
-        acceptor_.close(ignored);
-        {
-            std::lock_guard lock(mutex_);
-            for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-        }
-        if (accept_thread_.joinable()) accept_thread_.join();
-        std::vector<std::thread> threads;
-        {
-            std::lock_guard lock(mutex_);
-            threads.swap(connection_threads_);
-        }
-        for (auto& t : threads) t.join();
-    }
+    void stop() { listener_.stop(); }
 
-    std::uint16_t port() const noexcept { return port_; }
-    std::string url() const { return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_); }
+    std::uint16_t port() const noexcept { return listener_.port(); }
+    std::string url() const { return std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port()); }
 
     // Actions are used in order; when none is queued, the default answers.
     void push(server_action a) {
@@ -213,17 +109,14 @@ public:
         std::lock_guard lock(mutex_);
         return requests_;
     }
-    std::size_t connections() const noexcept { return accepted_.load(); }
+    std::size_t connections() const noexcept { return listener_.accepted(); }
     // The SNI host name of each TLS connection ("" when none was sent).
     std::vector<std::string> server_names() const {
         std::lock_guard lock(mutex_);
         return server_names_;
     }
     // Connections currently open on the server side.
-    std::size_t open_connections() const {
-        std::lock_guard lock(mutex_);
-        return open_fds_.size();
-    }
+    std::size_t open_connections() const { return listener_.open_connections(); }
     // Waits until the server side has no connection open (the client closed them all).
     bool wait_all_closed(std::chrono::milliseconds limit = std::chrono::milliseconds(3000)) const {
         const auto until = std::chrono::steady_clock::now() + limit;
@@ -237,20 +130,6 @@ public:
 private:
     using tcp = boost::asio::ip::tcp;
 
-    void accept_loop() {
-        for (;;) {
-            tcp::socket sock(ioc_);
-            boost::system::error_code ec;
-            acceptor_.accept(sock, ec);
-            if (ec || stopped_) return;
-            const std::size_t index = accepted_++;
-            std::lock_guard lock(mutex_);
-            open_fds_.push_back(sock.native_handle());
-            connection_threads_.emplace_back(
-                [this, s = std::make_shared<tcp::socket>(std::move(sock)), index]() mutable { serve(s, index); });
-        }
-    }
-
     server_action next_action() {
         std::lock_guard lock(mutex_);
         if (script_.empty()) return default_;
@@ -259,30 +138,22 @@ private:
         return a;
     }
 
-    void serve(std::shared_ptr<tcp::socket> sock, std::size_t index) {
-        const int fd = sock->native_handle();
-        try {
-            if (tls_) {
-                boost::asio::ssl::stream<tcp::socket&> s(*sock, *tls_);
-                boost::system::error_code ec;
-                s.handshake(boost::asio::ssl::stream_base::server, ec);
-                if (!ec) {
-                    const char* sni = SSL_get_servername(s.native_handle(), TLSEXT_NAMETYPE_host_name);
-                    {
-                        std::lock_guard lock(mutex_);
-                        server_names_.push_back(sni != nullptr ? sni : "");
-                    }
-                    serve_stream(s, *sock, index);
+    void serve(tcp::socket& sock, std::size_t index) {
+        if (tls_) {
+            boost::asio::ssl::stream<tcp::socket&> s(sock, *tls_);
+            boost::system::error_code ec;
+            s.handshake(boost::asio::ssl::stream_base::server, ec);
+            if (!ec) {
+                const char* sni = SSL_get_servername(s.native_handle(), TLSEXT_NAMETYPE_host_name);
+                {
+                    std::lock_guard lock(mutex_);
+                    server_names_.push_back(sni != nullptr ? sni : "");
                 }
-            } else {
-                serve_stream(*sock, *sock, index);
+                serve_stream(s, sock, index);
             }
-        } catch (...) {
+        } else {
+            serve_stream(sock, sock, index);
         }
-        std::lock_guard lock(mutex_);
-        std::erase(open_fds_, fd);
-        boost::system::error_code ignored;
-        sock->close(ignored);
     }
 
     template <class Stream>
@@ -383,20 +254,13 @@ private:
         requests_.push_back(std::move(r));
     }
 
-    boost::asio::io_context ioc_;
-    tcp::acceptor acceptor_;
     std::optional<boost::asio::ssl::context> tls_;
-    std::uint16_t port_ = 0;
-    std::thread accept_thread_;
-    std::atomic<bool> stopped_{false};
-    std::atomic<std::size_t> accepted_{0};
     mutable std::mutex mutex_;
-    std::vector<std::thread> connection_threads_;
-    std::vector<int> open_fds_;
     std::deque<server_action> script_;
     server_action default_ = server_action::ok();
     std::vector<recorded_request> requests_;
     std::vector<std::string> server_names_;
+    threaded_listener listener_; // last: its threads stop before the state above goes
 };
 
 } // namespace cirrus::test

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pg = cirrus::postgres;
 using namespace std::chrono_literals;
@@ -152,6 +153,89 @@ TEST(PostgresConninfo, UriPercentDecodingAndParameters) {
     EXPECT_EQ(msg.find("topsecret"), std::string::npos);
 }
 
+TEST(PostgresConninfo, PasswordFragmentsNeverInErrors) {
+    struct leak {
+        std::string conninfo;
+        std::vector<std::string> fragments; // must not be in the message
+        std::string hint;                   // must be
+    };
+    const std::vector<leak> leaks{
+        // An unencoded '/' in the URI password: libpq reads "s3cr" as the port.
+        {"postgresql://app:s3cr/et@db/app", {"s3cr", "et@db"}, "percent-encode"},
+        // An unencoded '?' cuts the password the same way.
+        {"postgresql://app:s3cr?et@db/app", {"s3cr", "et@db"}, "percent-encoded"},
+        // A password with a space, unquoted: "secret" is read as a keyword.
+        {"password=my secret=part", {"secret", "part"}, "quoted"},
+        {"postgresql://db/app?password=my&secret=part", {"secret", "part"}, "quoted"},
+    };
+    for (const auto& l : leaks) {
+        auto message = parse_error(l.conninfo);
+        for (const auto& f : l.fragments) EXPECT_EQ(message.find(f), std::string::npos) << l.conninfo << ": " << message;
+        EXPECT_NE(message.find(l.hint), std::string::npos) << l.conninfo << ": " << message;
+    }
+    // Other unknown keywords are still named, and a good URI port still works.
+    EXPECT_NE(parse_error("password=x user=y colour=blue").find("colour"), std::string::npos);
+    EXPECT_NE(parse_error("postgresql://db:54x32/app").find("port"), std::string::npos);
+    EXPECT_EQ(parse_ok("postgresql://app:p%2Fw%3F@db:6543/app").password, "p/w?");
+    EXPECT_EQ(parse_ok("postgresql://app:p%2Fw%3F@db:6543/app").hosts[0].port, 6543);
+}
+
+TEST(PostgresConninfo, RequireAuthInEveryForm) {
+    EXPECT_EQ(parse_ok("require_auth=scram-sha-256").require_auth, "scram-sha-256");
+    EXPECT_EQ(parse_ok("postgresql://db/app?require_auth=md5,scram-sha-256").require_auth, "md5,scram-sha-256");
+    EXPECT_EQ(parse_ok("postgresql://db/app?require_auth=%21password%2C%21md5").require_auth, "!password,!md5");
+    EXPECT_EQ(parse_ok("", env({{"PGREQUIREAUTH", "!none"}})).require_auth, "!none");
+    EXPECT_EQ(parse_ok("require_auth=none", env({{"PGREQUIREAUTH", "md5"}})).require_auth, "none");
+    parse_ok("require_auth=password,md5,scram-sha-256,gss,sspi,none");
+
+    // libpq 16's refusals, in its words.
+    EXPECT_EQ(parse_error("require_auth=kerberos"), "invalid require_auth method: \"kerberos\"");
+    EXPECT_EQ(parse_error("require_auth=md5,"), "invalid require_auth method: \"\"");
+    EXPECT_EQ(parse_error("require_auth=md5,!password"),
+              "negative require_auth method \"!password\" cannot be mixed with non-negative methods");
+    EXPECT_EQ(parse_error("require_auth=!md5,password"),
+              "require_auth method \"password\" cannot be mixed with negative methods");
+    EXPECT_EQ(parse_error("require_auth=md5,md5"), "require_auth method \"md5\" is specified more than once");
+    parse_error("", env({{"PGREQUIREAUTH", "bogus"}}));
+    // channel_binding=require is SCRAM-SHA-256-PLUS: a require_auth without SCRAM never connects.
+    EXPECT_NE(parse_error("channel_binding=require require_auth=md5").find("scram-sha-256"), std::string::npos);
+    EXPECT_FALSE(parse_ok("channel_binding=require require_auth=scram-sha-256").require_auth.empty());
+    parse_error("channel_binding=require require_auth=!scram-sha-256");
+
+    unsigned allowed = 0;
+    std::string why;
+    ASSERT_TRUE(pg::detail::parse_require_auth("!password,!md5", allowed, why));
+    EXPECT_EQ(allowed, pg::detail::auth_methods::all & ~(pg::detail::auth_methods::password | pg::detail::auth_methods::md5));
+    ASSERT_TRUE(pg::detail::parse_require_auth("", allowed, why));
+    EXPECT_EQ(allowed, pg::detail::auth_methods::all);
+}
+
+TEST(PostgresConninfo, ChannelBindingInEveryForm) {
+    EXPECT_EQ(parse_ok("").channel_binding, pg::channel_binding_mode::prefer);
+    EXPECT_EQ(parse_ok("channel_binding=require").channel_binding, pg::channel_binding_mode::require);
+    EXPECT_EQ(parse_ok("channel_binding=disable").channel_binding, pg::channel_binding_mode::disable);
+    EXPECT_EQ(parse_ok("postgresql://db/app?channel_binding=require").channel_binding,
+              pg::channel_binding_mode::require);
+    EXPECT_EQ(parse_ok("", env({{"PGCHANNELBINDING", "disable"}})).channel_binding, pg::channel_binding_mode::disable);
+    EXPECT_EQ(parse_ok("channel_binding=prefer", env({{"PGCHANNELBINDING", "require"}})).channel_binding,
+              pg::channel_binding_mode::prefer);
+    parse_error("channel_binding=always");
+    parse_error("postgresql://db/app?sslmode=disable&channel_binding=require");
+}
+
+TEST(PostgresConninfo, ScramIterationLimitAndConnectTimeout) {
+    EXPECT_EQ(parse_ok("scram_max_iterations=600000").scram_max_iterations, 600'000u);
+    EXPECT_EQ(parse_ok("postgresql://db/app?scram_max_iterations=4096").scram_max_iterations, 4096u);
+    parse_error("scram_max_iterations=0");
+    parse_error("scram_max_iterations=-1");
+    parse_error("scram_max_iterations=99999999999");
+    // A bounded connect by default; libpq's explicit 0 still waits forever.
+    EXPECT_EQ(pg::connect_params{}.connect_timeout, 30s);
+    EXPECT_EQ(parse_ok("host=x").connect_timeout, 30s);
+    EXPECT_EQ(parse_ok("connect_timeout=0").connect_timeout, 0s);
+    EXPECT_EQ(parse_ok("", env({{"PGCONNECT_TIMEOUT", "0"}})).connect_timeout, 0s);
+}
+
 TEST(PostgresConninfo, MultipleHostsKeywordForm) {
     auto p = parse_ok("host=a,b,/sock port=1,2,3");
     ASSERT_EQ(p.hosts.size(), 3u);
@@ -204,8 +288,10 @@ TEST(PostgresConninfo, Defaults) {
     EXPECT_EQ(p.database, p.user);
     EXPECT_EQ(p.ssl, pg::ssl_mode::prefer);
     EXPECT_EQ(p.channel_binding, pg::channel_binding_mode::prefer);
-    EXPECT_EQ(p.connect_timeout, 0s);
+    EXPECT_EQ(p.connect_timeout, 30s);
     EXPECT_FALSE(p.allow_cleartext_password);
+    EXPECT_TRUE(p.require_auth.empty());
+    EXPECT_EQ(p.scram_max_iterations, 100'000u);
     EXPECT_EQ(parse_ok("connect_timeout=1").connect_timeout, 2s); // libpq's minimum
     EXPECT_TRUE(parse_ok("allow_cleartext_password=1").allow_cleartext_password);
     EXPECT_EQ(parse_ok("sslmode=allow").ssl, pg::ssl_mode::allow);

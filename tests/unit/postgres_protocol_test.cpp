@@ -1,15 +1,19 @@
-// Framing, backend message parsers, frontend message writers, the response collector,
-// SCRAM-SHA-256 (with SASLprep) and md5 auth, and the SQLSTATE error categories, from
-// canned bytes.
+// Framing, backend message parsers, frontend message writers, the response collector and
+// its byte limit, the kept ParameterStatus values, SCRAM-SHA-256 (with SASLprep) and md5
+// auth, what the client answers to each authentication request, and the SQLSTATE error
+// categories, from canned bytes.
 
+#include <cirrus/postgres/detail/auth.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
 #include <cirrus/postgres/detail/scram.hpp>
+#include <cirrus/postgres/detail/server_parameters.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -384,6 +388,82 @@ TEST(PostgresCollector, RejectsOutOfPlaceMessages) {
     }
 }
 
+TEST(PostgresCollector, StopsKeepingResultsPastMaxBytes) {
+    // Two result sets of 10 rows of 100 bytes each, against a limit that fits the first.
+    std::string batch;
+    for (int set = 0; set < 2; ++set) {
+        batch += row_description({{"v", 25}});
+        for (int i = 0; i < 10; ++i) batch += data_row({std::string(100, 'x')});
+        batch += command_complete("SELECT 10");
+    }
+    cirrus::buffer reply;
+    {
+        pg::results res;
+        pd::response_collector c;
+        c.out = &res;
+        c.max_bytes = 1500;
+        ASSERT_FALSE(feed(c, batch, reply));
+        EXPECT_TRUE(c.limit_exceeded);
+        EXPECT_TRUE(res.empty()); // what was kept is dropped, not left half-filled
+        // The rest of the answer is still read to the end.
+        ASSERT_FALSE(feed(c, message('E', "SERROR\0C57014\0Mcanceling statement due to user request\0\0"s) + ready('I'),
+                          reply));
+        EXPECT_TRUE(c.done);
+        EXPECT_EQ(c.result_code(), pg::client_errc::result_too_large);
+    }
+    {
+        // 0: no limit; the collector counts all the same.
+        pg::results res;
+        pd::response_collector c;
+        c.out = &res;
+        ASSERT_FALSE(feed(c, batch + ready('I'), reply));
+        EXPECT_FALSE(c.limit_exceeded);
+        ASSERT_EQ(res.size(), 2u);
+        EXPECT_EQ(res[1].size(), 10u);
+        EXPECT_GT(c.collected_bytes, 2000u);
+        EXPECT_FALSE(c.result_code());
+    }
+    {
+        // Empty result sets cost too: a flood of CommandComplete cannot grow the results
+        // without bound.
+        pg::results res;
+        pd::response_collector c;
+        c.out = &res;
+        c.max_bytes = 64 * 1024;
+        std::string flood;
+        for (int i = 0; i < 5000; ++i) flood += command_complete("SELECT 0");
+        ASSERT_FALSE(feed(c, flood + ready('I'), reply));
+        EXPECT_TRUE(c.limit_exceeded);
+        EXPECT_TRUE(res.empty());
+    }
+}
+
+TEST(PostgresServerParameters, NamesAndBytesAreBounded) {
+    pd::server_parameters params;
+    params.set("server_version", "15.4");
+    for (int i = 0; i < 10'000; ++i) params.set("p" + std::to_string(i), "v");
+    EXPECT_EQ(params.size(), pd::server_parameters::max_names);
+    EXPECT_EQ(params.find("server_version"), "15.4");
+    EXPECT_EQ(params.find("p0"), "v");
+    EXPECT_FALSE(params.find("p9999"));
+    // A known name is still updated once the table is full.
+    params.set("server_version", "16.1");
+    EXPECT_EQ(params.find("server_version"), "16.1");
+
+    pd::server_parameters big;
+    const std::string value(64 * 1024, 'x');
+    for (int i = 0; i < 100; ++i) big.set("n" + std::to_string(i), value);
+    EXPECT_LE(big.bytes(), pd::server_parameters::max_bytes);
+    EXPECT_TRUE(big.find("n0"));
+    EXPECT_FALSE(big.find("n99"));
+    // A value that no longer fits is forgotten rather than left stale.
+    big.set("n0", std::string(pd::server_parameters::max_bytes, 'y'));
+    EXPECT_FALSE(big.find("n0"));
+    EXPECT_LE(big.bytes(), pd::server_parameters::max_bytes);
+    big.clear();
+    EXPECT_EQ(big.bytes(), 0u);
+}
+
 TEST(PostgresScram, Rfc7677Vector) {
     pd::scram_client scram("pencil", pd::scram_client::binding::none, {}, "user");
     EXPECT_EQ(scram.client_first("rOprNGfwEbeRWgbNEkqO"), "n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
@@ -415,6 +495,28 @@ TEST(PostgresScram, RejectsForgedServerSignatureAndBadMessages) {
     EXPECT_EQ(other.server_first("m=ext,r=abcdef,s=c2FsdA==,i=1", final_msg), pg::client_errc::scram_invalid_server_message);
 }
 
+TEST(PostgresScram, IterationCountIsCapped) {
+    pd::scram_client scram("pw", pd::scram_client::binding::none);
+    scram.client_first("abc");
+    std::string final_msg;
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(scram.server_first("r=abcdef,s=c2FsdA==,i=10000000", final_msg),
+              pg::client_errc::scram_too_many_iterations);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100)); // refused, not computed
+    EXPECT_EQ(scram.requested_iterations(), 10'000'000u);
+    EXPECT_TRUE(final_msg.empty());
+
+    pd::scram_client lowered("pw", pd::scram_client::binding::none);
+    lowered.limit_iterations(4096);
+    lowered.client_first("abc");
+    EXPECT_EQ(lowered.server_first("r=abcdef,s=c2FsdA==,i=4097", final_msg), pg::client_errc::scram_too_many_iterations);
+    pd::scram_client at_limit("pw", pd::scram_client::binding::none);
+    at_limit.limit_iterations(4096);
+    at_limit.client_first("abc");
+    EXPECT_FALSE(at_limit.server_first("r=abcdef,s=c2FsdA==,i=4096", final_msg));
+    EXPECT_EQ(pg::connect_params{}.scram_max_iterations, 100'000u);
+}
+
 TEST(PostgresScram, ChannelBindingHeaders) {
     pd::scram_client plus("pw", pd::scram_client::binding::server_end_point, std::string(32, '\x11'));
     EXPECT_EQ(plus.mechanism(), "SCRAM-SHA-256-PLUS");
@@ -436,6 +538,152 @@ TEST(PostgresScram, RandomNoncesDiffer) {
     auto fa = a.client_first(), fb = b.client_first();
     EXPECT_NE(fa, fb);
     EXPECT_EQ(fa.size(), std::string("n,,n=,r=").size() + 24);
+}
+
+// What the client answers to each authentication request, by connection and settings.
+namespace {
+
+struct auth_answer {
+    cirrus::error_code ec;
+    std::string reply; // the message sent back, if any
+    std::string message;
+};
+
+pd::auth_channel plain_channel() { return {}; }
+pd::auth_channel tls_channel(bool verified) {
+    pd::auth_channel ch;
+    ch.tls = true;
+    ch.verified = verified;
+    return ch;
+}
+pd::auth_channel after_failed_handshake() {
+    pd::auth_channel ch;
+    ch.after_failed_tls = true;
+    return ch;
+}
+
+// Runs the requests in order through one authenticator; the outcome of the last one.
+auth_answer authenticate(const pg::connect_params& p, pd::auth_channel ch,
+                         const std::vector<std::pair<std::uint32_t, std::string>>& requests) {
+    pd::authenticator auth(p, "pw", "", std::move(ch));
+    auth_answer out;
+    for (const auto& [code, data] : requests) {
+        cirrus::buffer reply;
+        pg::diagnostics diag;
+        pd::auth_request req{static_cast<std::int32_t>(code), data};
+        out.ec = auth.on_request(req, reply, diag);
+        out.reply.assign(reply.data(), reply.size());
+        out.message = diag.message;
+        if (out.ec) break;
+    }
+    return out;
+}
+
+pg::connect_params app_params(std::string require_auth = {}) {
+    pg::connect_params p;
+    p.user = "app";
+    p.require_auth = std::move(require_auth);
+    return p;
+}
+
+const std::pair<std::uint32_t, std::string> ok_request{0, ""}, cleartext_request{3, ""}, md5_request{5, "s4lt"},
+    sasl_request{10, "SCRAM-SHA-256\0\0"s};
+
+} // namespace
+
+TEST(PostgresAuthPolicy, CleartextPasswordOnlyToAVerifiedServer) {
+    auto p = app_params();
+    auto plain = authenticate(p, plain_channel(), {cleartext_request});
+    EXPECT_EQ(plain.ec, pg::client_errc::cleartext_password_not_allowed);
+    EXPECT_TRUE(plain.reply.empty());
+    EXPECT_NE(plain.message.find("without TLS"), std::string::npos) << plain.message;
+
+    auto unverified = authenticate(p, tls_channel(false), {cleartext_request});
+    EXPECT_EQ(unverified.ec, pg::client_errc::cleartext_password_not_allowed);
+    EXPECT_TRUE(unverified.reply.empty());
+    EXPECT_NE(unverified.message.find("certificate was not verified"), std::string::npos) << unverified.message;
+    EXPECT_NE(unverified.message.find("allow_cleartext_password"), std::string::npos);
+
+    auto verified = authenticate(p, tls_channel(true), {cleartext_request, ok_request});
+    EXPECT_FALSE(verified.ec) << verified.message;
+
+    p.allow_cleartext_password = true;
+    EXPECT_FALSE(authenticate(p, plain_channel(), {cleartext_request, ok_request}).ec);
+    EXPECT_FALSE(authenticate(p, tls_channel(false), {cleartext_request, ok_request}).ec);
+}
+
+TEST(PostgresAuthPolicy, NoMd5OnThePlainRetryAfterAFailedHandshake) {
+    auto p = app_params();
+    auto refused = authenticate(p, after_failed_handshake(), {md5_request});
+    EXPECT_EQ(refused.ec, pg::client_errc::auth_method_not_allowed);
+    EXPECT_TRUE(refused.reply.empty());
+    EXPECT_NE(refused.message.find("TLS handshake failed"), std::string::npos) << refused.message;
+    // SCRAM proves the password without revealing anything a chosen salt could crack
+    // cheaply; it goes on.
+    auto scram = authenticate(p, after_failed_handshake(), {sasl_request});
+    EXPECT_FALSE(scram.ec) << scram.message;
+    EXPECT_EQ(scram.reply.front(), 'p');
+    // A server without TLS ('N' to the SSLRequest, or sslmode=disable) gets MD5 as from libpq.
+    auto md5 = authenticate(p, plain_channel(), {md5_request, ok_request});
+    EXPECT_FALSE(md5.ec) << md5.message;
+    p.allow_cleartext_password = true;
+    EXPECT_FALSE(authenticate(p, after_failed_handshake(), {md5_request, ok_request}).ec);
+}
+
+TEST(PostgresAuthPolicy, RequireAuthNarrowsTheMethods) {
+    auto scram_only = app_params("scram-sha-256");
+    auto md5 = authenticate(scram_only, tls_channel(true), {md5_request});
+    EXPECT_EQ(md5.ec, pg::client_errc::auth_method_not_allowed);
+    EXPECT_EQ(md5.message, "authentication method requirement \"scram-sha-256\" failed: server requested a hashed password");
+    EXPECT_TRUE(md5.reply.empty());
+    EXPECT_EQ(authenticate(scram_only, tls_channel(true), {cleartext_request}).message,
+              "authentication method requirement \"scram-sha-256\" failed: server requested a cleartext password");
+    EXPECT_EQ(authenticate(scram_only, tls_channel(true), {ok_request}).message,
+              "authentication method requirement \"scram-sha-256\" failed: server did not complete authentication");
+    EXPECT_FALSE(authenticate(scram_only, plain_channel(), {sasl_request}).ec);
+
+    auto md5_or_trust = app_params("md5,none");
+    EXPECT_FALSE(authenticate(md5_or_trust, plain_channel(), {ok_request}).ec);
+    EXPECT_FALSE(authenticate(md5_or_trust, plain_channel(), {md5_request, ok_request}).ec);
+    EXPECT_EQ(authenticate(md5_or_trust, plain_channel(), {sasl_request}).message,
+              "authentication method requirement \"md5,none\" failed: server requested SASL authentication");
+
+    // Negated: anything but these. require_auth never widens: allow_cleartext_password
+    // does not override "!password".
+    auto no_password = app_params("!password");
+    no_password.allow_cleartext_password = true;
+    EXPECT_EQ(authenticate(no_password, tls_channel(true), {cleartext_request}).ec, pg::client_errc::auth_method_not_allowed);
+    EXPECT_FALSE(authenticate(no_password, plain_channel(), {md5_request, ok_request}).ec);
+    auto some_auth = app_params("!none");
+    EXPECT_EQ(authenticate(some_auth, plain_channel(), {ok_request}).ec, pg::client_errc::auth_method_not_allowed);
+    EXPECT_FALSE(authenticate(some_auth, plain_channel(), {md5_request, ok_request}).ec);
+    // Naming password does not allow it to an unverified server either.
+    EXPECT_EQ(authenticate(app_params("password"), tls_channel(false), {cleartext_request}).ec,
+              pg::client_errc::cleartext_password_not_allowed);
+    EXPECT_FALSE(authenticate(app_params("password"), tls_channel(true), {cleartext_request, ok_request}).ec);
+    // GSSAPI is refused by require_auth first, as in libpq, then as unsupported.
+    EXPECT_EQ(authenticate(scram_only, plain_channel(), {{7, ""}}).ec, pg::client_errc::auth_method_not_allowed);
+    EXPECT_EQ(authenticate(app_params(), plain_channel(), {{7, ""}}).ec, pg::client_errc::unsupported_auth_method);
+}
+
+TEST(PostgresAuthPolicy, ChannelBindingRequiredRefusesEverythingButScramPlus) {
+    auto p = app_params();
+    p.channel_binding = pg::channel_binding_mode::require;
+    for (const auto& request : {ok_request, cleartext_request, md5_request}) {
+        auto a = authenticate(p, tls_channel(true), {request});
+        EXPECT_EQ(a.ec, pg::client_errc::channel_binding_required) << request.first;
+        EXPECT_TRUE(a.reply.empty());
+    }
+    // SCRAM-SHA-256 offered without -PLUS over TLS: nothing is sent.
+    auto no_plus = authenticate(p, tls_channel(true), {sasl_request});
+    EXPECT_EQ(no_plus.ec, pg::client_errc::channel_binding_required);
+    EXPECT_TRUE(no_plus.reply.empty());
+}
+
+TEST(PostgresAuthPolicy, AuthenticationAfterOkIsUnexpected) {
+    auto a = authenticate(app_params(), plain_channel(), {ok_request, md5_request});
+    EXPECT_EQ(a.ec, pg::client_errc::unexpected_message);
+    EXPECT_TRUE(a.reply.empty());
 }
 
 // SASLprep as PostgreSQL's pg_saslprep applies it (RFC 4013 examples, PostgreSQL's

@@ -19,7 +19,11 @@
 // Differences from libpq: the default host is "localhost" (not the compiled-in socket
 // directory), and there is no compiled-in system configuration directory (only
 // PGSYSCONFDIR names one); LDAP lookups in service files, GSSAPI and Kerberos are not
-// supported; target_session_attrs accepts only "any".
+// supported; target_session_attrs accepts only "any"; connect_timeout defaults to 30 s
+// (libpq: none); a cleartext password goes only to a server whose certificate was
+// verified unless allow_cleartext_password is set; the server's SCRAM iteration count is
+// capped (scram_max_iterations). Errors never repeat what may be part of a password: a
+// URI with an '@' after the host (an unencoded '/' in the password) is refused.
 
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/hex.hpp>
@@ -85,11 +89,30 @@ struct connect_params {
     bool ssl_sni = true;
     channel_binding_mode channel_binding = channel_binding_mode::prefer;
 
-    // Cleartext password authentication over a connection without TLS sends the password
-    // in the clear; it is refused unless allowed here.
+    // libpq 16's require_auth: the authentication methods the server may use, as a comma
+    // list of password, md5, scram-sha-256, gss, sspi and none ("none": the server may let
+    // the client in without asking for anything), or a list of the ones it may not use,
+    // each negated with '!'. Empty allows every method. It only narrows what the client
+    // does; it never allows what the rules below refuse.
+    std::string require_auth;
+
+    // A cleartext password goes only to a server whose certificate chain was verified
+    // (sslmode verify-ca or verify-full, or require/prefer with a root certificate
+    // present); anyone else could be an attacker who asks for it. This allows it on any
+    // connection, with or without TLS.
     bool allow_cleartext_password = false;
 
-    std::chrono::milliseconds connect_timeout{0}; // per host; 0 waits forever
+    // The most PBKDF2 iterations a server may ask for in SCRAM. The computation runs on the
+    // connection's executor (about 0.25 ms per 1,000 iterations on a current x86 core),
+    // so a hostile server asking for millions would stall it for seconds. Servers use
+    // 4,096 unless scram_iterations was raised.
+    std::uint32_t scram_max_iterations = default_scram_max_iterations;
+    static constexpr std::uint32_t default_scram_max_iterations = 100'000;
+
+    // Per host, covering the name lookup, TCP, TLS and authentication. 0 waits forever
+    // (libpq's default; connection strings can still ask for it with connect_timeout=0).
+    std::chrono::milliseconds connect_timeout = default_connect_timeout;
+    static constexpr std::chrono::milliseconds default_connect_timeout{30'000};
     bool keepalives = true;
 
     bool is_unix_socket(const host_spec& h) const noexcept { return !h.host.empty() && h.host[0] == '/'; }
@@ -213,6 +236,12 @@ inline error_code parse_uri(std::string_view s, option_list& out, diagnostics* d
         authority = rest.substr(0, slash);
         path = rest.substr(slash + 1);
     }
+    // An unencoded '/' in the password ends the authority early: in "app:s3cr/et@db/app"
+    // the start of the password would be read as a port and its end as the database
+    // name (libpq does so, and echoes it in its error). Refused, and nothing is repeated.
+    if (authority.find('@') == std::string_view::npos && path.find('@') != std::string_view::npos)
+        return conninfo_error(diag, "the URI has an '@' after the host: percent-encode '/', '?' and '@' in the "
+                                    "user name and password (%2F, %3F, %40)");
     if (auto at = authority.rfind('@'); at != std::string_view::npos) {
         auto userinfo = authority.substr(0, at);
         authority = authority.substr(at + 1);
@@ -256,6 +285,13 @@ inline error_code parse_uri(std::string_view s, option_list& out, diagnostics* d
             }
             if (i < authority.size() && authority[i] != ',')
                 return conninfo_error(diag, "unexpected character in the URI host list");
+            // Checked here, not with the other ports: what stands after a ':' of the
+            // authority may be a password cut short by an unencoded '?' or '/', so it is
+            // never repeated in the message.
+            std::uint16_t port_number = 0;
+            if (!port.empty() && !parse_port(port, port_number))
+                return conninfo_error(diag, "invalid port number in the URI host list (a '/', '?' or '@' in a "
+                                            "password must be percent-encoded)");
             auto dhost = percent_decode(host);
             if (!dhost) return conninfo_error(diag, "invalid percent-encoding in the URI host");
             if (!first) {
@@ -303,6 +339,49 @@ inline std::string os_user_name() {
     return {};
 }
 
+// require_auth's methods, as bits of a set.
+namespace auth_methods {
+inline constexpr unsigned none = 1, password = 2, md5 = 4, scram_sha_256 = 8, gss = 16, sspi = 32;
+inline constexpr unsigned all = none | password | md5 | scram_sha_256 | gss | sspi;
+} // namespace auth_methods
+
+// Parses require_auth (see connect_params) into the set of methods the server may use,
+// with libpq 16's rules and messages: every method is negated or none is, none twice.
+inline bool parse_require_auth(std::string_view text, unsigned& allowed, std::string& why) {
+    allowed = auth_methods::all;
+    if (text.empty()) return true;
+    unsigned named = 0;
+    bool negated = text.front() == '!';
+    for (const auto& item : split_commas(text)) {
+        std::string_view method = item;
+        bool negative = method.starts_with('!');
+        if (negative) method.remove_prefix(1);
+        unsigned bit = method == "none"            ? auth_methods::none
+                       : method == "password"      ? auth_methods::password
+                       : method == "md5"           ? auth_methods::md5
+                       : method == "scram-sha-256" ? auth_methods::scram_sha_256
+                       : method == "gss"           ? auth_methods::gss
+                       : method == "sspi"          ? auth_methods::sspi
+                                                   : 0u;
+        if (bit == 0) {
+            why = "invalid require_auth method: \"" + item + "\"";
+            return false;
+        }
+        if (negative != negated) {
+            why = negative ? "negative require_auth method \"" + item + "\" cannot be mixed with non-negative methods"
+                           : "require_auth method \"" + item + "\" cannot be mixed with negative methods";
+            return false;
+        }
+        if ((named & bit) != 0) {
+            why = "require_auth method \"" + std::string(method) + "\" is specified more than once";
+            return false;
+        }
+        named |= bit;
+    }
+    allowed = negated ? auth_methods::all & ~named : named;
+    return true;
+}
+
 inline bool parse_bool_option(std::string_view v, bool& out) {
     if (v == "1" || v == "true" || v == "on" || v == "yes") out = true;
     else if (v == "0" || v == "false" || v == "off" || v == "no") out = false;
@@ -317,7 +396,8 @@ inline constexpr std::string_view connection_keywords[] = {
     "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
     "tcp_user_timeout", "sslmode", "sslrootcert", "sslcert", "sslkey", "sslsni",
     "sslnegotiation", "sslcompression", "ssl_min_protocol_version", "channel_binding",
-    "target_session_attrs", "gssencmode", "allow_cleartext_password", "replication"};
+    "target_session_attrs", "gssencmode", "require_auth", "allow_cleartext_password", "scram_max_iterations",
+    "replication"};
 
 inline bool is_connection_keyword(std::string_view k) {
     return std::find(std::begin(connection_keywords), std::end(connection_keywords), k) != std::end(connection_keywords);
@@ -600,6 +680,25 @@ inline error_code read_service(std::string_view service, const env_lookup& env, 
 
 } // namespace detail
 
+namespace detail {
+
+// The combinations of sslmode, channel_binding and require_auth that can never connect;
+// checked when a string is parsed and again when hand-built params are used.
+inline error_code check_auth_settings(const connect_params& p, diagnostics* diag) {
+    unsigned allowed = 0;
+    std::string why;
+    if (!parse_require_auth(p.require_auth, allowed, why)) return conninfo_error(diag, why);
+    if (p.channel_binding == channel_binding_mode::require) {
+        if (p.ssl == ssl_mode::disable) return conninfo_error(diag, "channel_binding=require needs SSL");
+        if ((allowed & auth_methods::scram_sha_256) == 0)
+            return conninfo_error(diag, "channel_binding=require cannot be used with require_auth=\"" +
+                                            p.require_auth + "\", which does not allow scram-sha-256");
+    }
+    return {};
+}
+
+} // namespace detail
+
 // Builds connect_params from keyword/value pairs (as parsed from a string), filling the
 // rest from the environment and the defaults.
 inline error_code make_connect_params(const detail::option_list& options, connect_params& out,
@@ -612,11 +711,14 @@ inline error_code make_connect_params(const detail::option_list& options, connec
             if (k == key) v = val;
         return v;
     };
-    for (const auto& [k, v] : options) {
-        if (!detail::is_connection_keyword(k)) {
-            if (diag) diag->assign_client("invalid connection option \"" + k + "\"");
-            return make_error_code(client_errc::invalid_connection_string);
-        }
+    for (std::size_t i = 0; i < options.size(); ++i) {
+        if (detail::is_connection_keyword(options[i].first)) continue;
+        // "password=my secret=part" reads "secret" as a keyword: a word right after a
+        // password may be the rest of it, so it is not repeated.
+        if (i > 0 && options[i - 1].first == "password")
+            return detail::conninfo_error(diag, "invalid connection option after \"password\" (a password with "
+                                                "spaces must be quoted: password='...')");
+        return detail::conninfo_error(diag, "invalid connection option \"" + options[i].first + "\"");
     }
     // A connection service supplies what the string leaves out; the environment comes after
     // both.
@@ -744,13 +846,21 @@ inline error_code make_connect_params(const detail::option_list& options, connec
         if (!detail::parse_bool_option(*v, repl) || repl)
             return detail::conninfo_error(diag, "replication connections are not supported");
     }
+    if (auto v = nonempty("require_auth", "PGREQUIREAUTH")) out.require_auth = *v;
     if (auto v = nonempty("allow_cleartext_password", "")) {
         if (!detail::parse_bool_option(*v, out.allow_cleartext_password))
             return detail::conninfo_error(diag, "invalid allow_cleartext_password value");
     }
-    if (out.ssl == ssl_mode::disable && out.channel_binding == channel_binding_mode::require)
-        return detail::conninfo_error(diag, "channel_binding=require needs SSL");
-    return {};
+    if (auto v = nonempty("scram_max_iterations", "")) {
+        std::uint64_t n = 0;
+        for (char c : *v) {
+            if (c < '0' || c > '9' || n > 0xffffffffu) return detail::conninfo_error(diag, "invalid scram_max_iterations value");
+            n = n * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (n == 0 || n > 0xffffffffu) return detail::conninfo_error(diag, "invalid scram_max_iterations value");
+        out.scram_max_iterations = static_cast<std::uint32_t>(n);
+    }
+    return detail::check_auth_settings(out, diag);
 }
 
 // Parses a keyword/value connection string or a postgresql:// / postgres:// URI. On

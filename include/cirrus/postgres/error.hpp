@@ -31,7 +31,7 @@ enum class client_errc {
     invalid_connection_string,     // a malformed conninfo string or URI
     ssl_not_supported,             // sslmode requires TLS and the server answered 'N'
     unsupported_auth_method,       // the server asked for an auth method we do not implement
-    cleartext_password_not_allowed,// password auth over a connection without TLS
+    cleartext_password_not_allowed,// cleartext password to a server whose certificate was not verified
     password_required,             // the server asked for a password and none was given
     scram_invalid_server_message,  // a malformed SCRAM server-first/final message
     scram_server_signature_mismatch, // the server could not prove it knows the password
@@ -54,6 +54,9 @@ enum class client_errc {
     service_not_found,             // the connection service is in no service file
     invalid_service_file,          // a service file cannot be read or has a syntax error
     non_rectangular_array,         // an array parameter whose sub-arrays differ in length
+    auth_method_not_allowed,       // require_auth, or a plain retry after a failed TLS handshake, refused it
+    result_too_large,              // an operation's results exceeded connection_options::max_result_bytes
+    scram_too_many_iterations,     // the server asked for more SCRAM iterations than scram_max_iterations
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -71,7 +74,7 @@ public:
         case client_errc::invalid_connection_string: return "invalid connection string";
         case client_errc::ssl_not_supported: return "the server does not support SSL, but SSL was required";
         case client_errc::unsupported_auth_method: return "the server requested an unsupported authentication method";
-        case client_errc::cleartext_password_not_allowed: return "cleartext password authentication over a connection without TLS is not allowed";
+        case client_errc::cleartext_password_not_allowed: return "cleartext password authentication to a server whose certificate was not verified is not allowed";
         case client_errc::password_required: return "the server requested a password, but none was provided";
         case client_errc::scram_invalid_server_message: return "invalid SCRAM message from the server";
         case client_errc::scram_server_signature_mismatch: return "SCRAM server signature mismatch";
@@ -94,6 +97,9 @@ public:
         case client_errc::service_not_found: return "definition of the connection service not found";
         case client_errc::invalid_service_file: return "invalid connection service file";
         case client_errc::non_rectangular_array: return "the sub-arrays of a multi-dimensional array differ in length";
+        case client_errc::auth_method_not_allowed: return "the server's authentication method is not allowed";
+        case client_errc::result_too_large: return "the results exceeded the client's limit (max_result_bytes)";
+        case client_errc::scram_too_many_iterations: return "the server asked for more SCRAM iterations than allowed";
         }
         return "unknown postgres client error";
     }

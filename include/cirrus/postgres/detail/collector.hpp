@@ -39,6 +39,14 @@ public:
     bool copy_refused = false;
     std::size_t complete_count = 0; // CommandComplete / EmptyQueryResponse seen
 
+    // The most bytes of results kept (rows, column descriptions, command tags, with a
+    // small overhead per field and per result set); 0 keeps everything. Past it the
+    // results are dropped, the rest of the answer is only read, and limit_exceeded tells
+    // the connection to cancel the query.
+    std::size_t max_bytes = 0;
+    std::size_t collected_bytes = 0;
+    bool limit_exceeded = false;
+
     // Handles one message. A returned error is a protocol violation: the connection must
     // be closed. Messages to send back (CopyFail) are appended to `reply`.
     error_code on_message(const message_view& m, cirrus::buffer& reply) {
@@ -49,24 +57,31 @@ public:
                 if (auto ec = parse_row_description(m.body, row_description)) return ec;
                 return {};
             }
+            if (limit_exceeded) return {};
             std::vector<column> cols;
             if (auto ec = parse_row_description(m.body, cols)) return ec;
             if (!out) return protocol_error();
+            if (!charge(m.body.size() + sizeof(resultset))) return {};
             current_ = &out->add();
             current_->set_columns(std::move(cols));
             return {};
         }
         case msg::data_row: {
+            if (limit_exceeded) return {};
             if (!current_) {
                 if (!out || !portal_columns) return protocol_error();
+                if (!charge(sizeof(resultset))) return {};
                 current_ = &out->add();
                 current_->set_columns(*portal_columns);
             }
+            if (!charge(m.body.size() + current_->columns().size() * bytes_per_field)) return {};
             return current_->append_data_row(m.body);
         }
         case msg::command_complete: {
             std::string_view tag;
             if (auto ec = parse_command_complete(m.body, tag)) return ec;
+            if (limit_exceeded) return {};
+            if (!charge(tag.size() + (current_ ? 0 : sizeof(resultset)))) return {};
             if (!current_ && out) {
                 current_ = &out->add();
                 if (portal_columns) current_->set_columns(*portal_columns);
@@ -137,14 +152,29 @@ public:
         }
     }
 
-    // The error_code of the batch once done: the server's SQLSTATE, or copy_not_supported.
+    // The error_code of the batch once done: result_too_large, copy_not_supported, or the
+    // server's SQLSTATE.
     error_code result_code() const noexcept {
+        if (limit_exceeded) return make_error_code(client_errc::result_too_large);
         if (copy_refused) return make_error_code(client_errc::copy_not_supported);
         if (has_server_error) return sqlstate_error(error.sqlstate);
         return {};
     }
 
 private:
+    // What the index of one field costs beside its bytes (resultset's offset and length).
+    static constexpr std::size_t bytes_per_field = 16;
+
+    // Counts n more bytes; false (and the results dropped) once past max_bytes.
+    bool charge(std::size_t n) {
+        collected_bytes += n;
+        if (max_bytes == 0 || collected_bytes <= max_bytes) return true;
+        limit_exceeded = true;
+        current_ = nullptr;
+        if (out) out->clear();
+        return false;
+    }
+
     resultset* current_ = nullptr;
     bool in_copy_out_ = false;
 };

@@ -14,9 +14,10 @@
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/connect_params.hpp>
+#include <cirrus/postgres/detail/auth.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
-#include <cirrus/postgres/detail/scram.hpp>
+#include <cirrus/postgres/detail/server_parameters.hpp>
 #include <cirrus/postgres/detail/stream.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
@@ -59,8 +60,16 @@ struct connection_options {
     std::size_t max_message_size = detail::default_max_message_size;
     // Prepared statements kept per connection for query(); 0 uses the unnamed statement.
     std::size_t statement_cache_capacity = 256;
+    // The most bytes of results one operation keeps: its rows and result sets, counted as
+    // their bytes on the wire plus 16 per field and about 120 per result set. Past it the
+    // query is canceled and the operation fails with client_errc::result_too_large (the
+    // connection stays usable). 0 means no limit. Each row is also a message, so
+    // max_message_size bounds it on its own.
+    std::size_t max_result_bytes = std::size_t{1} << 30;
     // Client-side limit per query/execute; on expiry the query is canceled
-    // (client_errc::query_timeout). 0 means none.
+    // (client_errc::query_timeout). 0 means none: a query may rightly run for hours, and
+    // only the caller knows how long is too long (the server's statement_timeout is the
+    // other way to bound it).
     std::chrono::milliseconds query_timeout{0};
     // After a cancel request, how long to wait for the server to end the query before
     // closing the connection.
@@ -154,9 +163,7 @@ public:
     bool uses_tls() const noexcept { return stream_.is_tls(); }
     const std::string& auth_mechanism() const noexcept { return auth_mechanism_; }
     std::optional<std::string_view> server_parameter(std::string_view name) const {
-        auto it = server_params_.find(name);
-        if (it == server_params_.end()) return std::nullopt;
-        return std::string_view(it->second);
+        return server_params_.find(name);
     }
     void set_notice_handler(std::function<void(const notice&)> h) { notice_handler_ = std::move(h); }
     // A transaction object of `session` was dropped while open; a transaction of an
@@ -182,6 +189,7 @@ public:
         diag.clear();
         if (state_ == state::busy || state_ == state::connecting)
             co_return make_error_code(client_errc::operation_in_progress);
+        if (auto ec = check_auth_settings(p, &diag)) co_return ec;
         if (state_ == state::ready) fail_connection();
         state_ = state::connecting;
         bool cancelled = false;
@@ -206,13 +214,17 @@ public:
             case ssl_mode::prefer: attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{true, false}; break;
             default: attempts = {true}; break;
             }
+            bool after_failed_tls = false;
             for (std::size_t i = 0; i < attempts.size(); ++i) {
                 if (cancelled) break;
                 bool retry_possible = i + 1 < attempts.size();
                 bool retry = false;
-                ec = co_await connect_attempt(p, host, password, attempts[i], diag, retry);
+                bool handshake_failed = false;
+                ec = co_await connect_attempt(p, host, password, attempts[i], after_failed_tls, diag, retry,
+                                              handshake_failed);
                 if (!ec) break;
                 if (!retry || !retry_possible) break;
+                after_failed_tls = handshake_failed;
             }
             if (!ec) break;
         }
@@ -322,7 +334,7 @@ public:
 
 private:
     enum class state { closed, connecting, ready, busy };
-    enum class cancel_reason { none, user, timeout };
+    enum class cancel_reason { none, user, timeout, result_limit };
 
     // ---------------------------------------------------------------------------------
     // I/O primitives
@@ -384,7 +396,7 @@ private:
         case msg::parameter_status: {
             std::string_view name, value;
             ec = parse_parameter_status(m.body, name, value);
-            if (!ec) server_params_[std::string(name)] = std::string(value);
+            if (!ec) server_params_.set(name, value);
             return true;
         }
         case msg::notification_response: {
@@ -411,6 +423,8 @@ private:
             auto ec = co_await read_message(m);
             bool io_error = static_cast<bool>(ec);
             if (!ec && !handle_async(m, ec)) ec = c.on_message(m, reply);
+            // Stops the server's work too; the rest of the answer is read and dropped.
+            if (c.limit_exceeded) request_cancel(cancel_reason::result_limit);
             if (ec) {
                 if (io_error && c.has_server_error) {
                     // A FATAL error (administrator shutdown, terminated backend ...) is
@@ -489,7 +503,12 @@ private:
         flight_.reset();
         // A buffer that grew for a large row is released once the operation is over.
         reader_.shrink_if_idle(1024 * 1024);
-        if (cancel_reason_ != cancel_reason::none) {
+        if (cancel_reason_ == cancel_reason::result_limit) {
+            diag.assign_client("the results exceeded connection_options::max_result_bytes (" +
+                               std::to_string(opts_.max_result_bytes) +
+                               " bytes); the query was canceled and the rows dropped");
+            ec = make_error_code(client_errc::result_too_large);
+        } else if (cancel_reason_ != cancel_reason::none) {
             bool canceled_by_server = ec == sqlstate::query_canceled;
             if (cancel_reason_ == cancel_reason::timeout && (canceled_by_server || state_ != state::busy)) {
                 diag.assign_client("query timeout: the query was canceled");
@@ -534,6 +553,7 @@ private:
         }
         response_collector c;
         c.out = out;
+        c.max_bytes = opts_.max_result_bytes;
         auto ec = co_await exchange(c, diag);
         if (!ec && out) {
             // DISCARD ALL / DEALLOCATE ALL drop every prepared statement on the server.
@@ -638,6 +658,7 @@ private:
         response_collector c;
         c.out = &out;
         c.portal_columns = &columns;
+        c.max_bytes = opts_.max_result_bytes;
         co_return co_await exchange(c, diag);
     }
 
@@ -750,8 +771,9 @@ private:
     asio::awaitable<error_code> negotiate_tls(const connect_params& p, const host_spec& host, bool plain_ok,
                                               diagnostics& diag, bool& handshake_failed) {
         handshake_failed = false;
+        tls_verified_ = false;
         tls_plan plan;
-        if (auto ec = plan_tls(p, plan, diag)) co_return ec;
+        if (auto ec = plan_tls(p, host, plan, diag)) co_return ec;
         write_ssl_request(out_);
         if (auto ec = co_await flush()) co_return ec;
         // Exactly one byte, read straight from the socket: anything the server sent
@@ -782,6 +804,7 @@ private:
             co_return hec;
         }
         stream_.tls_established();
+        tls_verified_ = plan.verify_chain;
         co_return error_code{};
     }
 
@@ -820,17 +843,12 @@ private:
         }
     }
 
-    static error_code no_password(const host_password& pw, diagnostics& diag) {
-        std::string text = "the server requested a password, but none was provided";
-        if (!pw.file_ignored.empty()) text += " (" + pw.file_ignored + ")";
-        diag.assign_client(text);
-        return make_error_code(client_errc::password_required);
-    }
-
+    // after_failed_tls: a plain attempt after a failed TLS handshake (sslmode=prefer).
     asio::awaitable<error_code> connect_attempt(const connect_params& p, const host_spec& host,
-                                                const host_password& password, bool try_tls,
-                                                diagnostics& diag, bool& retry) {
+                                                const host_password& password, bool try_tls, bool after_failed_tls,
+                                                diagnostics& diag, bool& retry, bool& handshake_failed) {
         retry = false;
+        handshake_failed = false;
         diag.clear();
         auth_mechanism_.clear();
         server_params_.clear();
@@ -849,7 +867,6 @@ private:
         }
         auto ec = co_await open_transport(p, host, diag);
         if (!ec && try_tls) {
-            bool handshake_failed = false;
             ec = co_await negotiate_tls(p, host, p.ssl != ssl_mode::require && p.ssl != ssl_mode::verify_ca &&
                                                      p.ssl != ssl_mode::verify_full,
                                         diag, handshake_failed);
@@ -858,7 +875,7 @@ private:
         }
         if (!ec) {
             bool server_error = false;
-            ec = co_await startup(p, host, password, diag, server_error);
+            ec = co_await startup(p, password, after_failed_tls, diag, server_error);
             // A server error (for example a pg_hba.conf rule) is retried with the other
             // transport: plain after TLS for prefer, TLS after plain for allow.
             if (ec && server_error && ((p.ssl == ssl_mode::prefer && stream_.is_tls()) ||
@@ -878,9 +895,8 @@ private:
         co_return error_code{};
     }
 
-    asio::awaitable<error_code> startup(const connect_params& p, const host_spec& host, const host_password& pw,
+    asio::awaitable<error_code> startup(const connect_params& p, const host_password& pw, bool after_failed_tls,
                                         diagnostics& diag, bool& server_error) {
-        (void)host;
         server_error = false;
         std::vector<std::pair<std::string, std::string>> sp;
         sp.emplace_back("user", p.user);
@@ -897,9 +913,12 @@ private:
         }
         if (auto ec = co_await flush()) co_return ec;
 
-        std::unique_ptr<scram_client> scram;
-        bool scram_verified = false;
-        bool tls = stream_.is_tls();
+        auth_channel channel;
+        channel.tls = stream_.is_tls();
+        channel.verified = channel.tls && tls_verified_;
+        channel.after_failed_tls = after_failed_tls;
+        if (channel.tls) channel.end_point_error = tls_server_end_point(stream_.ssl_handle(), channel.end_point);
+        authenticator auth(p, pw.password, pw.file_ignored, std::move(channel));
         for (;;) {
             message_view m;
             if (auto ec = co_await read_message(m)) {
@@ -923,119 +942,14 @@ private:
             case msg::authentication: {
                 auth_request req;
                 if (auto pec = parse_authentication(m.body, req)) co_return pec;
-                switch (req.code) {
-                case 0: // AuthenticationOk
-                    if (scram && !scram_verified) {
-                        diag.assign_client("the server did not complete SCRAM authentication");
-                        co_return make_error_code(client_errc::scram_server_signature_mismatch);
-                    }
-                    if (p.channel_binding == channel_binding_mode::require &&
-                        auth_mechanism_ != "SCRAM-SHA-256-PLUS") {
-                        diag.assign_client("channel binding required, but the server authenticated the client without channel binding");
-                        co_return make_error_code(client_errc::channel_binding_required);
-                    }
-                    if (auth_mechanism_.empty()) auth_mechanism_ = "trust";
-                    break;
-                case 3: // cleartext password
-                    if (p.channel_binding == channel_binding_mode::require) {
-                        diag.assign_client("channel binding required, but the server requested a cleartext password");
-                        co_return make_error_code(client_errc::channel_binding_required);
-                    }
-                    if (!tls && !p.allow_cleartext_password) {
-                        diag.assign_client("the server requested a cleartext password over a connection without TLS; "
-                                           "refused (set allow_cleartext_password to permit it)");
-                        co_return make_error_code(client_errc::cleartext_password_not_allowed);
-                    }
-                    if (pw.password.empty()) co_return no_password(pw, diag);
-                    if (auto wec = write_password(out_, pw.password)) {
-                        out_.clear();
-                        diag.assign_client("the password contains a NUL character");
-                        co_return wec;
-                    }
-                    auth_mechanism_ = "password";
-                    if (auto wec = co_await flush()) co_return wec;
-                    break;
-                case 5: { // MD5
-                    if (p.channel_binding == channel_binding_mode::require) {
-                        diag.assign_client("channel binding required, but the server requested MD5 authentication");
-                        co_return make_error_code(client_errc::channel_binding_required);
-                    }
-                    if (pw.password.empty()) co_return no_password(pw, diag);
-                    auto response = md5_password_response(p.user, pw.password, req.data);
-                    write_password(out_, response);
-                    auth_mechanism_ = "md5";
-                    if (auto wec = co_await flush()) co_return wec;
-                    break;
+                auto aec = auth.on_request(req, out_, diag);
+                auth_mechanism_ = auth.mechanism();
+                if (aec) {
+                    out_.clear();
+                    co_return aec;
                 }
-                case 10: { // SASL
-                    bool plain = false, plus = false;
-                    if (auto pec = for_each_sasl_mechanism(req.data, [&](std::string_view mech) {
-                            plain = plain || mech == "SCRAM-SHA-256";
-                            plus = plus || mech == "SCRAM-SHA-256-PLUS";
-                        }))
-                        co_return pec;
-                    if (pw.password.empty()) co_return no_password(pw, diag);
-                    std::string cbind;
-                    bool use_plus = false;
-                    if (tls && plus && p.channel_binding != channel_binding_mode::disable) {
-                        auto cbec = tls_server_end_point(stream_.ssl_handle(), cbind);
-                        if (!cbec) use_plus = true;
-                        else if (p.channel_binding == channel_binding_mode::require) {
-                            diag.assign_client("channel binding is not possible with the server's certificate");
-                            co_return cbec;
-                        }
-                    }
-                    if (!use_plus && p.channel_binding == channel_binding_mode::require) {
-                        diag.assign_client("channel binding required, but the server did not offer SCRAM-SHA-256-PLUS over TLS");
-                        co_return make_error_code(client_errc::channel_binding_required);
-                    }
-                    if (!use_plus && !plain) {
-                        diag.assign_client("none of the server's SASL authentication mechanisms are supported");
-                        co_return make_error_code(client_errc::unsupported_auth_method);
-                    }
-                    // "y": we could bind but the server did not offer it over TLS (a
-                    // downgrade the server can detect); "n": no TLS or binding disabled.
-                    auto binding = use_plus ? scram_client::binding::server_end_point
-                                   : (tls && p.channel_binding != channel_binding_mode::disable)
-                                       ? scram_client::binding::unused
-                                       : scram_client::binding::none;
-                    scram = std::make_unique<scram_client>(pw.password, binding, std::move(cbind));
-                    auto first = scram->client_first();
-                    write_sasl_initial_response(out_, scram->mechanism(), first);
-                    auth_mechanism_ = std::string(scram->mechanism());
+                if (!out_.empty()) {
                     if (auto wec = co_await flush()) co_return wec;
-                    break;
-                }
-                case 11: { // SASL continue
-                    if (!scram) co_return make_error_code(client_errc::unexpected_message);
-                    std::string final_msg;
-                    if (auto sec = scram->server_first(req.data, final_msg)) {
-                        diag.assign_client("invalid SCRAM server-first-message");
-                        co_return sec;
-                    }
-                    write_sasl_response(out_, final_msg);
-                    if (auto wec = co_await flush()) co_return wec;
-                    break;
-                }
-                case 12: // SASL final
-                    if (!scram) co_return make_error_code(client_errc::unexpected_message);
-                    if (auto sec = scram->server_final(req.data)) {
-                        diag.assign_client("the server's SCRAM signature is invalid");
-                        co_return sec;
-                    }
-                    scram_verified = true;
-                    break;
-                case 2: case 6: case 7: case 8: case 9: {
-                    const char* what = req.code == 2 ? "Kerberos V5" : req.code == 6 ? "SCM credentials"
-                                     : req.code == 9 ? "SSPI" : "GSSAPI";
-                    diag.assign_client(std::string("the server requested ") + what +
-                                       " authentication, which is not supported");
-                    co_return make_error_code(client_errc::unsupported_auth_method);
-                }
-                default:
-                    diag.assign_client("the server requested an unknown authentication method (" +
-                                       std::to_string(req.code) + ")");
-                    co_return make_error_code(client_errc::unsupported_auth_method);
                 }
                 break;
             }
@@ -1049,6 +963,10 @@ private:
             }
             case msg::ready_for_query:
                 if (auto pec = parse_ready_for_query(m.body, txn_)) co_return pec;
+                if (!auth.authenticated()) {
+                    diag.assign_client("the server ended the startup without authenticating the client");
+                    co_return make_error_code(client_errc::unexpected_message);
+                }
                 co_return error_code{};
             default:
                 diag.assign_client("unexpected message during startup");
@@ -1074,7 +992,7 @@ private:
     state state_ = state::closed;
     transaction_status txn_ = transaction_status::idle;
     cancel_target target_;
-    std::map<std::string, std::string, std::less<>> server_params_;
+    server_parameters server_params_;
     std::string auth_mechanism_;
     std::function<void(const notice&)> notice_handler_;
     std::unordered_map<std::string, cache_entry> cache_;
@@ -1085,6 +1003,7 @@ private:
     std::uint64_t op_id_ = 0;
     std::uint64_t attempt_id_ = 0;
     bool connect_timed_out_ = false;
+    bool tls_verified_ = false; // the TLS session's certificate chain was verified
     bool rollback_pending_ = false;
     cancel_reason cancel_reason_ = cancel_reason::none;
     std::shared_ptr<cancel_flight> flight_;

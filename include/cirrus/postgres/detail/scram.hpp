@@ -13,6 +13,7 @@
 #include <cirrus/crypto/hmac.hpp>
 #include <cirrus/crypto/md5.hpp>
 #include <cirrus/crypto/sha256.hpp>
+#include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/detail/saslprep.hpp>
 #include <cirrus/postgres/error.hpp>
 
@@ -41,8 +42,6 @@ inline std::string md5_password_response(std::string_view user, std::string_view
     auto second = hex::encode(crypto::md5(first));
     return "md5" + second;
 }
-
-inline constexpr std::uint32_t scram_max_iterations = 10'000'000; // refuse absurd server demands
 
 // PBKDF2-HMAC-SHA-256 with one 32-byte block: SCRAM's Hi().
 inline bool scram_hi(std::string_view password, std::string_view salt, std::uint32_t iterations,
@@ -74,6 +73,11 @@ public:
         OPENSSL_cleanse(salted_.data(), salted_.size());
         if (!password_.empty()) OPENSSL_cleanse(password_.data(), password_.size());
     }
+
+    // The most iterations server_first accepts (connect_params::scram_max_iterations).
+    void limit_iterations(std::uint32_t n) noexcept { max_iterations_ = n; }
+    // What the server asked for in its server-first-message (0 before it).
+    std::uint32_t requested_iterations() const noexcept { return requested_iterations_; }
 
     std::string_view mechanism() const noexcept {
         return binding_ == binding::server_end_point ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256";
@@ -109,7 +113,9 @@ public:
             if (c < '0' || c > '9') return bad_message();
             iterations = iterations * 10 + static_cast<std::uint32_t>(c - '0');
         }
-        if (iterations == 0 || iterations > scram_max_iterations) return bad_message();
+        if (iterations == 0) return bad_message();
+        requested_iterations_ = iterations;
+        if (iterations > max_iterations_) return make_error_code(client_errc::scram_too_many_iterations);
         for (char c : nonce) {
             if (c < 0x21 || c > 0x7e || c == ',') return bad_message();
         }
@@ -198,6 +204,8 @@ private:
     std::string nonce_;
     std::string first_bare_;
     std::string auth_message_;
+    std::uint32_t max_iterations_ = connect_params::default_scram_max_iterations;
+    std::uint32_t requested_iterations_ = 0;
     crypto::sha256_digest salted_{};
 };
 

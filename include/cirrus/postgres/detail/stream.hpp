@@ -133,8 +133,14 @@ struct tls_plan {
     std::string root_cert; // empty, "system", or a file
 };
 
-inline error_code plan_tls(const connect_params& p, tls_plan& plan, diagnostics& diag) {
+inline error_code plan_tls(const connect_params& p, const host_spec& host, tls_plan& plan, diagnostics& diag) {
     plan = tls_plan{};
+    // With only hostaddr there is no name to check the certificate against; OpenSSL
+    // would take an empty expected name as "check nothing". libpq refuses this too.
+    if (p.ssl == ssl_mode::verify_full && host.host.empty()) {
+        diag.assign_client("host name must be specified for a verified SSL connection");
+        return make_error_code(client_errc::invalid_connection_string);
+    }
     std::string root = p.ssl_root_cert.empty() ? home_file("root.crt") : p.ssl_root_cert;
     bool verify_mode = p.ssl == ssl_mode::verify_ca || p.ssl == ssl_mode::verify_full;
     if (root == "system") {

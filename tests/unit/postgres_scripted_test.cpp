@@ -1,0 +1,310 @@
+// The PostgreSQL client against scripted servers (support/pg_script_server.hpp) that do
+// what a real server will not: a certificate for another name, a cleartext password asked
+// for over unverified TLS, a broken TLS handshake followed by an MD5 request, a startup
+// that skips authentication, a ParameterStatus flood, ten million SCRAM iterations, rows
+// without end.
+
+#include "support/pg_coro.hpp"
+#include "support/pg_script_server.hpp"
+#include "support/temp_dir.hpp"
+
+#include <cirrus/core/base64.hpp>
+#include <cirrus/postgres/postgres.hpp>
+
+#include <boost/asio.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace pg = cirrus::postgres;
+namespace wire = cirrus::test::pg_wire;
+using cirrus::test::pg_script_server;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+
+namespace {
+
+constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+using ssl_answer = pg_script_server::ssl_answer;
+
+const std::string startup_done = wire::auth_ok() + wire::backend_key() + wire::ready();
+
+// A test PKI with its CA in a file, for sslrootcert.
+struct tls_setup {
+    cirrus::test::test_pki pki;
+    cirrus::test::temp_dir dir{"cirrus-pg-tls"};
+    std::string ca_file;
+    explicit tls_setup(std::vector<std::string> names) : pki(cirrus::test::test_pki::make(names)) {
+        ca_file = dir.write("ca.crt", pki.ca_cert_pem);
+    }
+};
+
+pg::connect_params params_for(const pg_script_server& server, pg::ssl_mode mode = pg::ssl_mode::disable) {
+    pg::connect_params p;
+    p.hosts = {pg::host_spec{"127.0.0.1", server.port(), {}}};
+    p.user = "app";
+    p.password = "Sup3r-Secret-Pw";
+    p.database = "app";
+    p.ssl = mode;
+    p.ssl_root_cert = "/nonexistent/root.crt"; // no chain verification unless a test sets one
+    p.connect_timeout = 10s;
+    return p;
+}
+
+struct connect_outcome {
+    cirrus::error_code ec;
+    pg::diagnostics diag;
+    bool open = false;
+    bool tls = false;
+    std::chrono::steady_clock::duration elapsed{};
+};
+
+connect_outcome connect_to(const pg::connect_params& p) {
+    connect_outcome out;
+    cirrus::test::run_coroutine([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        const auto start = std::chrono::steady_clock::now();
+        auto [ec] = co_await conn.async_connect(p, out.diag, tok);
+        out.elapsed = std::chrono::steady_clock::now() - start;
+        out.ec = ec;
+        out.open = conn.is_open();
+        out.tls = conn.uses_tls();
+        conn.close();
+    }, 30s);
+    return out;
+}
+
+// Whether the client sent a password message ('p') on any connection.
+bool password_sent(const pg_script_server& server) {
+    for (const auto& c : server.connections())
+        for (const auto& m : c.messages)
+            if (m.type == 'p') return true;
+    return false;
+}
+
+} // namespace
+
+// --- issue 12, item 1: verify-full needs a host name ------------------------------------
+
+TEST(PostgresScripted, VerifyFullWithOnlyHostaddrIsRefused) {
+    // A certificate for another name, signed by the CA the client trusts: with no host
+    // name to check, OpenSSL would accept it.
+    tls_setup tls({"DNS:wrong.example"});
+    pg_script_server server(&tls.pki);
+    server.add(pg_script_server::script{}.on_ssl_request(ssl_answer::accept).send(startup_done));
+    auto p = params_for(server, pg::ssl_mode::verify_full);
+    p.ssl_root_cert = tls.ca_file;
+    p.hosts = {pg::host_spec{"", server.port(), "127.0.0.1"}};
+    auto r = connect_to(p);
+    EXPECT_EQ(r.ec, pg::client_errc::invalid_connection_string) << r.ec.message();
+    EXPECT_EQ(r.diag.message, "host name must be specified for a verified SSL connection");
+    EXPECT_FALSE(r.open);
+    // Named, the same certificate is checked and refused.
+    p.hosts = {pg::host_spec{"db.example", server.port(), "127.0.0.1"}};
+    server.add(pg_script_server::script{}.on_ssl_request(ssl_answer::accept).send(startup_done));
+    auto named = connect_to(p);
+    EXPECT_TRUE(named.ec);
+    EXPECT_NE(named.diag.message.find("hostname mismatch"), std::string::npos) << named.diag.message;
+}
+
+// --- item 2: no password to a server that may be an attacker ----------------------------
+
+TEST(PostgresScripted, CleartextPasswordIsNotSentOverUnverifiedTls) {
+    tls_setup tls({"DNS:localhost", "IP:127.0.0.1"});
+    pg_script_server server(&tls.pki);
+    auto asks_cleartext = [] {
+        return pg_script_server::script{}
+            .on_ssl_request(ssl_answer::accept)
+            .send(wire::auth_cleartext())
+            .expect('p')
+            .send(startup_done);
+    };
+    // sslmode=require without a root certificate: TLS, but anyone's certificate.
+    server.add(asks_cleartext());
+    auto r = connect_to(params_for(server, pg::ssl_mode::require));
+    EXPECT_EQ(r.ec, pg::client_errc::cleartext_password_not_allowed) << r.ec.message() << " / " << r.diag.message;
+    EXPECT_NE(r.diag.message.find("not verified"), std::string::npos) << r.diag.message;
+    ASSERT_EQ(server.connections().size(), 1u);
+    EXPECT_TRUE(server.connections()[0].tls);
+    EXPECT_FALSE(password_sent(server));
+    // prefer is the same.
+    server.add(asks_cleartext());
+    EXPECT_EQ(connect_to(params_for(server, pg::ssl_mode::prefer)).ec, pg::client_errc::cleartext_password_not_allowed);
+    EXPECT_FALSE(password_sent(server));
+
+    // Verified (verify-full, or require with a root certificate): sent.
+    server.add(asks_cleartext());
+    auto verified = params_for(server, pg::ssl_mode::verify_full);
+    verified.ssl_root_cert = tls.ca_file;
+    auto ok = connect_to(verified);
+    EXPECT_FALSE(ok.ec) << ok.ec.message() << " / " << ok.diag.message;
+    ASSERT_EQ(server.connections().size(), 3u);
+    ASSERT_FALSE(server.connections()[2].messages.empty());
+    EXPECT_EQ(server.connections()[2].messages[0].body, "Sup3r-Secret-Pw"s + '\0');
+
+    // Or when the caller says so.
+    server.add(asks_cleartext());
+    auto allowed = params_for(server, pg::ssl_mode::require);
+    allowed.allow_cleartext_password = true;
+    EXPECT_FALSE(connect_to(allowed).ec);
+}
+
+TEST(PostgresScripted, PreferSendsNoMd5AfterAFailedHandshake) {
+    tls_setup tls({"DNS:localhost"});
+    pg_script_server server(&tls.pki);
+    // An attacker in the path breaks the handshake; prefer retries without TLS, where
+    // the same attacker asks for MD5 with a salt of their choosing.
+    server.add(pg_script_server::script{}.on_ssl_request(ssl_answer::break_handshake));
+    server.add(pg_script_server::script{}.send(wire::auth_md5("s4lt")).expect('p').send(startup_done));
+    auto r = connect_to(params_for(server, pg::ssl_mode::prefer));
+    EXPECT_EQ(r.ec, pg::client_errc::auth_method_not_allowed) << r.ec.message() << " / " << r.diag.message;
+    EXPECT_NE(r.diag.message.find("TLS handshake failed"), std::string::npos) << r.diag.message;
+    ASSERT_EQ(server.connections().size(), 2u);
+    EXPECT_TRUE(server.connections()[0].ssl_requested);
+    EXPECT_FALSE(server.connections()[1].ssl_requested);
+    EXPECT_FALSE(password_sent(server));
+
+    // A server that answers 'N' (no TLS configured) still gets MD5, as from libpq.
+    server.add(pg_script_server::script{}.on_ssl_request(ssl_answer::refuse).send(wire::auth_md5()).expect('p').send(
+        startup_done));
+    auto no_tls = connect_to(params_for(server, pg::ssl_mode::prefer));
+    EXPECT_FALSE(no_tls.ec) << no_tls.ec.message() << " / " << no_tls.diag.message;
+    EXPECT_FALSE(no_tls.tls);
+    EXPECT_TRUE(password_sent(server));
+}
+
+TEST(PostgresScripted, StartupWithoutAuthenticationIsRefused) {
+    // ReadyForQuery with no AuthenticationOk at all would bypass channel_binding=require,
+    // require_auth and the SCRAM server proof.
+    pg_script_server server;
+    server.add(pg_script_server::script{}.send(wire::backend_key() + wire::ready()));
+    auto p = params_for(server, pg::ssl_mode::disable);
+    auto r = connect_to(p);
+    EXPECT_EQ(r.ec, pg::client_errc::unexpected_message) << r.ec.message();
+    EXPECT_FALSE(r.open);
+}
+
+TEST(PostgresScripted, RequireAuthRefusesAServerThatSkipsAuthentication) {
+    pg_script_server server;
+    server.add(pg_script_server::script{}.send(startup_done));
+    auto p = params_for(server);
+    p.require_auth = "scram-sha-256";
+    auto r = connect_to(p);
+    EXPECT_EQ(r.ec, pg::client_errc::auth_method_not_allowed) << r.ec.message();
+    EXPECT_EQ(r.diag.message, "authentication method requirement \"scram-sha-256\" failed: server did not complete "
+                              "authentication");
+    // Hand-built params are checked like parsed ones.
+    p.require_auth = "scram-sha-256,bogus";
+    EXPECT_EQ(connect_to(p).ec, pg::client_errc::invalid_connection_string);
+}
+
+// --- item 9: what a server can make the client keep or compute --------------------------
+
+TEST(PostgresScripted, ParameterStatusFloodIsCapped) {
+    pg_script_server server;
+    std::string flood = wire::auth_ok() + wire::parameter_status("server_version", "15.4");
+    for (int i = 0; i < 20'000; ++i) flood += wire::parameter_status("flood_" + std::to_string(i), "v");
+    server.add(pg_script_server::script{}.send(flood + wire::backend_key() + wire::ready()));
+    cirrus::test::run_coroutine([&]() -> asio::awaitable<void> {
+        pg::connection conn(co_await asio::this_coro::executor);
+        pg::diagnostics diag;
+        const auto p = params_for(server);
+        auto [ec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        EXPECT_EQ(conn.server_parameter("server_version"), "15.4");
+        EXPECT_EQ(conn.server_parameter("flood_0"), "v");
+        EXPECT_FALSE(conn.server_parameter("flood_19999")); // not kept
+        conn.close();
+    }, 30s);
+}
+
+namespace {
+
+// AuthenticationSASL, then a server-first-message asking for `iterations`; the
+// client-final-message, if the client sends one, is recorded.
+pg_script_server::script scram_asking_for(std::uint32_t iterations) {
+    return pg_script_server::script{}
+        .send(wire::auth_sasl({"SCRAM-SHA-256"}))
+        .answer('p',
+                [iterations](const cirrus::test::pg_client_message& m) {
+                    // SASLInitialResponse: mechanism\0, int32 length, client-first-message.
+                    auto first = m.body.substr(m.body.find('\0') + 5);
+                    auto nonce = wire::scram_attribute(first.substr(3), 'r'); // after "n,,"
+                    return wire::sasl_continue("r=" + nonce + "server,s=" + cirrus::base64::encode("salty") +
+                                               ",i=" + std::to_string(iterations));
+                })
+        .expect('p')
+        .close();
+}
+
+std::size_t sasl_messages(const pg_script_server& server, std::size_t connection) {
+    const auto log = server.connections().at(connection);
+    std::size_t n = 0;
+    for (const auto& m : log.messages) n += m.type == 'p';
+    return n;
+}
+
+} // namespace
+
+TEST(PostgresScripted, ScramIterationCountIsCapped) {
+    pg_script_server server;
+    server.add(scram_asking_for(10'000'000));
+    auto r = connect_to(params_for(server));
+    EXPECT_EQ(r.ec, pg::client_errc::scram_too_many_iterations) << r.ec.message() << " / " << r.diag.message;
+    EXPECT_NE(r.diag.message.find("10000000"), std::string::npos) << r.diag.message;
+    EXPECT_NE(r.diag.message.find("scram_max_iterations (100000)"), std::string::npos) << r.diag.message;
+    // Refused before any PBKDF2: ten million iterations take seconds.
+    EXPECT_LT(r.elapsed, 1s);
+    EXPECT_EQ(sasl_messages(server, 0), 1u); // no client-final-message
+
+    // Raised by the caller, a count above the default is computed and answered.
+    server.add(scram_asking_for(150'000));
+    auto p = params_for(server);
+    p.scram_max_iterations = 200'000;
+    auto raised = connect_to(p);
+    EXPECT_NE(raised.ec, pg::client_errc::scram_too_many_iterations);
+    EXPECT_EQ(sasl_messages(server, 1), 2u);
+}
+
+TEST(PostgresScripted, ResultBytesAreCappedAndTheQueryCanceled) {
+    pg_script_server server;
+    std::string rows;
+    for (int i = 0; i < 16; ++i) rows += wire::data_row({std::string(64 * 1024, 'x')});
+    server.add(pg_script_server::script{}
+                   .send(startup_done)
+                   .expect('Q')
+                   .send(wire::row_description({"payload"}))
+                   // A real server stops at the CancelRequest; this one also stops at 256 MiB.
+                   .stream_until_cancel(rows, 256u << 20,
+                                        wire::error_response("57014", "canceling statement due to user request") +
+                                            wire::ready(),
+                                        wire::command_complete("SELECT 4096") + wire::ready())
+                   .expect('Q')
+                   .send(wire::row_description({"one"}) + wire::data_row({"1"}) + wire::command_complete("SELECT 1") +
+                         wire::ready()));
+    cirrus::test::run_coroutine([&]() -> asio::awaitable<void> {
+        pg::connection_options opts;
+        opts.max_result_bytes = 4u << 20;
+        pg::connection conn(co_await asio::this_coro::executor, opts);
+        pg::diagnostics diag;
+        const auto p = params_for(server);
+        auto [cec] = co_await conn.async_connect(p, diag, tok);
+        PG_CO_CHECK(cec, diag);
+        pg::results res;
+        auto [ec] = co_await conn.async_query("select payload from huge", res, diag, tok);
+        EXPECT_EQ(ec, pg::client_errc::result_too_large) << ec.message() << " / " << diag.what();
+        EXPECT_NE(diag.message.find("max_result_bytes (4194304 bytes)"), std::string::npos) << diag.message;
+        EXPECT_TRUE(res.empty());
+        EXPECT_EQ(server.cancel_requests(), 1u);
+        // The connection read on to ReadyForQuery and is usable.
+        EXPECT_TRUE(conn.is_open());
+        auto [ec2] = co_await conn.async_query("select 1", res, diag, tok);
+        PG_CO_CHECK(ec2, diag);
+        EXPECT_EQ(res.front()[0][0].as<std::string>(), "1");
+        conn.close();
+    }, 60s);
+}
