@@ -1,13 +1,20 @@
 // Uploads a directory tree to an S3 bucket, a bounded number of files at a time.
 //
 //   upload_directory <directory> <bucket> [options]
-//     --prefix P        key prefix (default: none); keys are P + the path relative to <directory>
-//     --parallel N      files in flight at once (default 8)
-//     --endpoint URL    an S3-compatible endpoint, e.g. http://127.0.0.1:7070 (default: AWS)
-//     --region R        region (default: $AWS_REGION, else us-east-1)
-//     --create-bucket   create the bucket when it does not exist
-//     --checksum        send a CRC32C checksum with every file (verified by the server)
-//     --cleanup         delete the uploaded objects (and a bucket this run created) at the end
+//     --prefix P          key prefix (default: none); keys are P + the path relative to <directory>
+//     --parallel N        files in flight at once (default 8)
+//     --endpoint URL      an S3-compatible endpoint, e.g. http://127.0.0.1:7070 (default: AWS)
+//     --region R          region (default: $AWS_REGION, else us-east-1)
+//     --create-bucket     create the bucket when it does not exist
+//     --checksum          send a CRC32C checksum with every file (verified by the server)
+//     --follow-symlinks   upload the file a symbolic link points to, under the link's own name
+//     --list              print every key under the prefix, with its size, after the upload
+//     --cleanup           delete the uploaded objects (and a bucket this run created) at the end
+//
+// Keys are the paths as found under <directory>, never resolved: a symbolic link is
+// skipped (and reported) unless --follow-symlinks, links to directories are never
+// descended into, and no key gets a "." or ".." segment, which some servers resolve
+// into another key or refuse.
 //
 // Credentials come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_SESSION_TOKEN) or the shared credentials file. Each file is streamed from disk
@@ -28,6 +35,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -45,6 +53,8 @@ struct options {
     std::string region;
     bool create_bucket = false;
     bool checksum = false;
+    bool follow_symlinks = false;
+    bool list = false;
     bool cleanup = false;
 };
 
@@ -65,13 +75,63 @@ struct run_state {
 int usage() {
     std::fprintf(stderr,
                  "usage: upload_directory <directory> <bucket> [--prefix P] [--parallel N] [--endpoint URL]\n"
-                 "                        [--region R] [--create-bucket] [--checksum] [--cleanup]\n");
+                 "                        [--region R] [--create-bucket] [--checksum] [--follow-symlinks]\n"
+                 "                        [--list] [--cleanup]\n");
     return 2;
 }
 
-// Keys use '/' whatever the platform, relative to the uploaded directory.
+// S3 keys are opaque strings, but a server or proxy that normalises URL paths turns a "."
+// or ".." segment into another key, possibly outside the prefix.
+bool has_dot_segment(std::string_view key) {
+    for (;;) {
+        const auto slash = key.find('/');
+        const auto segment = key.substr(0, slash);
+        if (segment == "." || segment == "..") return true;
+        if (slash == std::string_view::npos) return false;
+        key.remove_prefix(slash + 1);
+    }
+}
+
+// Keys use '/' whatever the platform. The path is taken relative to the uploaded
+// directory as spelled (fs::relative would resolve symbolic links, so a link to a file
+// elsewhere would become a key with "../" segments).
 std::string key_for(const options& o, const fs::path& file) {
-    return o.prefix + fs::relative(file, o.directory).generic_string();
+    return o.prefix + file.lexically_relative(o.directory).generic_string();
+}
+
+// The files to upload, or false when the directory cannot be read.
+bool collect_files(const options& o, run_state& st) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(o.directory, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        const fs::path& path = it->path();
+        // A dangling link or a file removed meanwhile concerns that entry only.
+        std::error_code entry_ec;
+        if (it->is_symlink(entry_ec)) {
+            const bool to_file = it->is_regular_file(entry_ec);
+            if (!to_file || !o.follow_symlinks) {
+                std::fprintf(stderr, "skipped symbolic link %s%s\n", path.c_str(),
+                             to_file ? " (--follow-symlinks uploads its target)" : "");
+                continue;
+            }
+        } else if (!it->is_regular_file(entry_ec)) {
+            continue;
+        }
+        std::string key = key_for(o, path);
+        if (has_dot_segment(key)) {
+            std::fprintf(stderr, "skipped %s: its key \"%s\" would have a \".\" or \"..\" segment\n", path.c_str(),
+                         key.c_str());
+            continue;
+        }
+        const std::uint64_t size = it->file_size(entry_ec);
+        if (entry_ec) {
+            std::fprintf(stderr, "skipped %s: %s\n", path.c_str(), entry_ec.message().c_str());
+            continue;
+        }
+        st.files.push_back({path, std::move(key), size});
+    }
+    if (ec) std::fprintf(stderr, "cannot read %s: %s\n", o.directory.c_str(), ec.message().c_str());
+    return !ec;
 }
 
 // One worker: takes the next file until none is left. `parallel` workers run at once.
@@ -99,16 +159,7 @@ asio::awaitable<void> upload_worker(s3::client<>& client, const options& o, run_
 
 asio::awaitable<int> run(s3::client<>& client, const options& o) {
     run_state st;
-    std::error_code fs_ec;
-    for (auto it = fs::recursive_directory_iterator(o.directory, fs_ec); !fs_ec && it != fs::recursive_directory_iterator();
-         it.increment(fs_ec)) {
-        if (!it->is_regular_file()) continue;
-        st.files.push_back({it->path(), key_for(o, it->path()), it->file_size()});
-    }
-    if (fs_ec) {
-        std::fprintf(stderr, "cannot read %s: %s\n", o.directory.c_str(), fs_ec.message().c_str());
-        co_return 1;
-    }
+    if (!collect_files(o, st)) co_return 1;
 
     bool created = false;
     cirrus::diagnostics diag;
@@ -149,7 +200,12 @@ asio::awaitable<int> run(s3::client<>& client, const options& o) {
     std::size_t listed = 0;
     s3::list_objects_request list{.bucket = o.bucket, .prefix = o.prefix};
     auto [list_ec] = co_await client.async_for_each_object(
-        list, [&](const s3::object_summary&) { ++listed; }, asio::as_tuple(asio::use_awaitable));
+        list,
+        [&](const s3::object_summary& object) {
+            ++listed;
+            if (o.list) std::printf("  %s %llu\n", object.key.c_str(), static_cast<unsigned long long>(object.size));
+        },
+        asio::as_tuple(asio::use_awaitable));
     if (list_ec) std::fprintf(stderr, "listing failed: %s\n", list_ec.message().c_str());
     std::printf("the bucket holds %zu objects under \"%s\"\n", listed, o.prefix.c_str());
     int status = st.failed == 0 && !list_ec && listed >= st.uploaded ? 0 : 1;
@@ -189,6 +245,8 @@ int main(int argc, char** argv) {
         else if (a == "--region") o.region = value();
         else if (a == "--create-bucket") o.create_bucket = true;
         else if (a == "--checksum") o.checksum = true;
+        else if (a == "--follow-symlinks") o.follow_symlinks = true;
+        else if (a == "--list") o.list = true;
         else if (a == "--cleanup") o.cleanup = true;
         else if (a.starts_with("--")) return usage();
         else positional.push_back(a);
@@ -196,6 +254,11 @@ int main(int argc, char** argv) {
     if (positional.size() != 2) return usage();
     o.directory = positional[0];
     o.bucket = positional[1];
+    // Only the segments the prefix completes: "a/.." + "b" is the key "a/..b".
+    if (has_dot_segment(std::string_view(o.prefix).substr(0, o.prefix.rfind('/') + 1))) {
+        std::fprintf(stderr, "--prefix %s: a key must not have a \".\" or \"..\" segment\n", o.prefix.c_str());
+        return 2;
+    }
     if (o.region.empty()) {
         const char* r = std::getenv("AWS_REGION");
         o.region = r != nullptr && *r != '\0' ? r : "us-east-1";

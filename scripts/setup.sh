@@ -28,7 +28,7 @@ GARAGE_VERSION=2.5.0
 # Debian 12 packages (versions are the distribution's: Boost 1.81, clang 14, PostgreSQL 15).
 # Debian's plain libboost-all-dev is Boost 1.74 and must not be installed beside 1.81.
 BUILD_PACKAGES=(
-    cmake ninja-build g++ ccache clang-14 libclang-rt-14-dev meson pkg-config
+    cmake ninja-build g++ ccache clang-14 libclang-rt-14-dev clang-format-14 meson pkg-config
     libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
     libssl-dev libsimdjson-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
     openssl curl

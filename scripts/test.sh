@@ -32,6 +32,8 @@ launcher=()
 if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
     export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+    # Without these, ccache refuses every compilation that uses a precompiled header.
+    export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-pch_defines,time_macros}
 fi
 
 stamp "configure and build (CMake, -j$jobs, ASan+UBSan)"
@@ -63,14 +65,29 @@ if [[ -n ${CIRRUS_TEST_REGEX:-} ]]; then ctest_args+=(-R "$CIRRUS_TEST_REGEX"); 
 status=0
 ctest "${ctest_args[@]}" || status=$?
 
+# Meson and ninja print errors, the compiler's included, on stdout: the log keeps them
+# out of a passing run and shows them when a step fails.
+meson_quietly() {
+    local log=$mbuild/test.sh.log
+    mkdir -p "$mbuild"
+    if "$@" >"$log" 2>&1; then return 0; fi
+    cat "$log" >&2
+    stamp "failed: $* (output above, also in $log)"
+    return 1
+}
+
 if [[ -z ${CIRRUS_SKIP_MESON:-} && -z ${CIRRUS_TEST_REGEX:-} ]]; then
     stamp "meson build and test"
     mbuild=${CIRRUS_MESON_BUILD_DIR:-$root/build-meson}
-    if [[ ! -d $mbuild ]]; then
-        meson setup "$mbuild" --buildtype=debug -Doptimization=1 >/dev/null
+    # A directory left by a setup that failed has no coredata yet: set it up again.
+    # (--buildtype=debug would override -Doptimization=1 and build at -O0.)
+    if { [[ -f $mbuild/meson-private/coredata.dat ]] ||
+        meson_quietly meson setup "$mbuild" -Doptimization=1 -Ddebug=true; } &&
+        meson_quietly meson compile -C "$mbuild" -j "$jobs"; then
+        meson test -C "$mbuild" --num-processes "$jobs" --print-errorlogs || status=$?
+    else
+        status=1
     fi
-    meson compile -C "$mbuild" -j "$jobs" >/dev/null
-    meson test -C "$mbuild" --num-processes "$jobs" --print-errorlogs || status=$?
 fi
 
 stamp "done (exit $status)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints the test executables declared in tests/cmake/*.cmake and the fuzz targets in
 tests/fuzz/, one per line, for meson.build, so CMake and Meson build the same tests from
-one list:  kind|target|area|source,source|serial
+one list:  kind|target|area|source,source|serial|data,data
+(data: the paths under tests/data/ that the executable reads, its DATA)
 """
 import pathlib
 import re
@@ -22,8 +23,9 @@ for cmake in sorted((tests / "cmake").glob("*.cmake")):
         area = args["AREA"][0]
         sources = ",".join("tests/" + s for s in args["SOURCES"])
         serial = "1" if args.get("LOCKS") else "0"
-        print(f"gtest|{target}|{area}|{sources}|{serial}")
+        data = ",".join(args.get("DATA", []))
+        print(f"gtest|{target}|{area}|{sources}|{serial}|{data}")
 for fuzz in sorted((tests / "fuzz").glob("*_fuzz.cpp")):
     name = fuzz.stem[: -len("_fuzz")]
     area = name.split("_", 1)[0]
-    print(f"fuzz|{name}|{area}|tests/fuzz/{fuzz.name},tests/fuzz/driver.cpp|0")
+    print(f"fuzz|{name}|{area}|tests/fuzz/{fuzz.name},tests/fuzz/driver.cpp|0|")

@@ -2,13 +2,18 @@
 cirrus_add_example(upload_directory upload_directory.cpp)
 
 if(CIRRUS_BUILD_TESTS)
-    # Uploads the fuzz seed corpora (a small tree of files) to versitygw, lists them back,
-    # then removes them and the bucket.
+    # Both run the example against the versitygw of the environment (CIRRUS_S3_*) through
+    # scripts/upload_directory_test.cmake. examples.upload_directory uploads the fuzz seed
+    # corpora (a small tree of files), lists them back, then removes them and the bucket;
+    # examples.upload_directory_symlinks checks that links are skipped and keys never leave
+    # the prefix.
     cirrus_service_fixture(versitygw)
-    add_test(NAME examples.upload_directory
-        COMMAND upload_directory ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus cirrus-example-upload-directory
-                --prefix run/ --parallel 4 --endpoint http://127.0.0.1:7070 --create-bucket --checksum --cleanup)
-    set_tests_properties(examples.upload_directory PROPERTIES LABELS "examples;s3" TIMEOUT 300
-        FIXTURES_REQUIRED service.versitygw
-        ENVIRONMENT "AWS_ACCESS_KEY_ID=cirrusadmin;AWS_SECRET_ACCESS_KEY=cirrus-versity-secret-0123456789;AWS_REGION=us-east-1;AWS_SESSION_TOKEN=")
+    foreach(name upload_directory upload_directory_symlinks)
+        add_test(NAME examples.${name}
+            COMMAND ${CMAKE_COMMAND} -DEXAMPLE=$<TARGET_FILE:upload_directory> -DCASE=${name}
+                -DDIRECTORY=${PROJECT_SOURCE_DIR}/tests/fuzz/corpus -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/${name}
+                -P ${CMAKE_CURRENT_LIST_DIR}/scripts/upload_directory_test.cmake)
+        set_tests_properties(examples.${name} PROPERTIES LABELS "examples;s3" TIMEOUT 300
+            FIXTURES_REQUIRED service.versitygw)
+    endforeach()
 endif()

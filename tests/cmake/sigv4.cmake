@@ -1,5 +1,7 @@
+# The AWS SigV4 test suite and the S3 documentation examples are read at run time.
 cirrus_add_tests(cirrus_sigv4_tests AREA sigv4
-    SOURCES unit/sigv4_suite_test.cpp unit/sigv4_test.cpp)
+    SOURCES unit/sigv4_suite_test.cpp unit/sigv4_test.cpp
+    DATA sigv4/v4 sigv4/s3-examples.json)
 
 # The signer against versitygw, moto and DynamoDB Local.
 cirrus_add_tests(cirrus_sigv4_live_tests AREA sigv4
