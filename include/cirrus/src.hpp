@@ -1,0 +1,17 @@
+#pragma once
+// The non-template definitions of cirrus, for a program built with
+// CIRRUS_SEPARATE_COMPILATION: include this header in exactly one of the program's source
+// files (and define CIRRUS_SEPARATE_COMPILATION for every file, this one included).
+//
+//   // cirrus.cpp
+//   #include <cirrus/src.hpp>
+//
+// Every other translation unit then compiles declarations only (see core/config.hpp).
+
+#include <cirrus/core/config.hpp>
+
+#if CIRRUS_HEADER_ONLY
+#error "<cirrus/src.hpp> is for CIRRUS_SEPARATE_COMPILATION builds: define it for every source file"
+#endif
+
+#include <cirrus/core/impl/async_op.ipp>
