@@ -15,3 +15,4 @@
 #endif
 
 #include <cirrus/core/impl/async_op.ipp>
+#include <cirrus/postgres/impl/session.ipp>

@@ -20,7 +20,8 @@
 // client_errc::operation_in_progress. The connection must outlive its operations.
 
 #include <cirrus/postgres/connect_params.hpp>
-#include <cirrus/postgres/detail/connection_impl.hpp>
+#include <cirrus/postgres/detail/session.hpp>
+#include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 #include <cirrus/postgres/results.hpp>
@@ -74,19 +75,11 @@ struct connection_op {
         try {
             co_return co_await std::move(op);
         } catch (...) {
-            impl->close_now();
+            close_now(*impl);
             throw;
         }
     }
 };
-
-// Moves the value of an operation that returns (error_code, T) into `out`.
-template <class T>
-asio::awaitable<error_code> into(asio::awaitable<std::pair<error_code, T>> a, T& out) {
-    auto r = co_await std::move(a);
-    out = std::move(r.second);
-    co_return r.first;
-}
 
 } // namespace detail
 
@@ -96,40 +89,40 @@ public:
 
     explicit connection(executor_type ex) : connection(std::move(ex), connection_options{}) {}
     connection(executor_type ex, connection_options opts)
-        : impl_(std::make_shared<detail::connection_impl>(std::move(ex), opts)) {}
+        : impl_(detail::make_session(ex, opts)), executor_(std::move(ex)) {}
     explicit connection(asio::io_context& ctx) : connection(ctx.get_executor(), connection_options{}) {}
     connection(asio::io_context& ctx, connection_options opts) : connection(ctx.get_executor(), opts) {}
 
     connection(connection&&) noexcept = default;
     connection& operator=(connection&&) noexcept = default;
     ~connection() {
-        if (impl_) impl_->close_now();
+        if (impl_) detail::close_now(*impl_);
     }
 
-    executor_type get_executor() const { return impl_->executor(); }
-    const connection_options& options() const noexcept { return impl_->options(); }
+    executor_type get_executor() const { return executor_; }
+    const connection_options& options() const noexcept { return detail::options(*impl_); }
 
-    bool is_open() const noexcept { return impl_->is_open(); }
+    bool is_open() const noexcept { return detail::is_open(*impl_); }
     // From the last ReadyForQuery.
-    postgres::transaction_status transaction_status() const noexcept { return impl_->txn_status(); }
-    std::int32_t backend_pid() const noexcept { return impl_->backend_pid(); }
-    bool uses_tls() const noexcept { return impl_->uses_tls(); }
+    postgres::transaction_status transaction_status() const noexcept { return detail::txn_status(*impl_); }
+    std::int32_t backend_pid() const noexcept { return detail::backend_pid(*impl_); }
+    bool uses_tls() const noexcept { return detail::uses_tls(*impl_); }
     // "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", "md5", "password" or "trust".
-    const std::string& auth_mechanism() const noexcept { return impl_->auth_mechanism(); }
+    const std::string& auth_mechanism() const noexcept { return detail::auth_mechanism(*impl_); }
     // A ParameterStatus value: server_version, TimeZone, client_encoding ...
     std::optional<std::string_view> server_parameter(std::string_view name) const {
-        return impl_->server_parameter(name);
+        return detail::server_parameter(*impl_, name);
     }
     // Prepared statements currently held by the statement cache.
-    std::size_t cached_statements() const noexcept { return impl_->cached_statements(); }
+    std::size_t cached_statements() const noexcept { return detail::cached_statements(*impl_); }
     // Called for every NoticeResponse (warnings, RAISE NOTICE ...), on the connection's
     // executor, during whichever operation receives it.
     void set_notice_handler(std::function<void(const notice&)> handler) {
-        impl_->set_notice_handler(std::move(handler));
+        detail::set_notice_handler(*impl_, std::move(handler));
     }
     // What the server (or the client) said about the last failed operation started without
     // a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return impl_->last_diagnostics; }
+    const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics(*impl_); }
 
     // Every operation comes in two forms: with a diagnostics& that receives the server's
     // ErrorResponse fields, and without one (see last_diagnostics, and with_diagnostics
@@ -292,27 +285,27 @@ public:
     template <class Token = default_token>
     auto async_close(Token&& token = {}) {
         return start<void>(nullptr, std::forward<Token>(token),
-                           [](detail::connection_impl* impl, diagnostics&, const auto&) { return impl->terminate(); });
+                           [](detail::connection_impl* impl, diagnostics&, const auto&) { return detail::run_terminate(*impl); });
     }
 
     // Closes the socket at once.
-    void close() { impl_->close_now(); }
+    void close() { detail::close_now(*impl_); }
 
 private:
     friend class transaction;
 
     template <class R, class Token, class Body>
     auto start(diagnostics* diag, Token&& token, Body body) {
-        return cirrus::detail::async_op(impl_->executor(), std::forward<Token>(token),
+        return cirrus::detail::async_op(executor_, std::forward<Token>(token),
                                         detail::connection_op<R, Body>{impl_, std::move(body)}, diag,
-                                        &impl_->last_diagnostics);
+                                        &detail::last_diagnostics(*impl_));
     }
 
     template <class Token>
     auto connect_op(const connect_params& params, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),
                            [params](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
-                               return impl->connect(params, d, sig);
+                               return detail::run_connect(*impl, params, d, sig);
                            });
     }
     template <class Token>
@@ -331,7 +324,7 @@ private:
         return start<void>(diag, std::forward<Token>(token),
                            [sql = std::string(sql), &out](detail::connection_impl* impl, diagnostics& d,
                                                           const auto& sig) {
-                               return impl->simple_query(sql, out, d, sig);
+                               return detail::run_simple_query(*impl, sql, out, d, sig);
                            });
     }
     template <class Token>
@@ -339,7 +332,7 @@ private:
         return start<void>(diag, std::forward<Token>(token),
                            [sql = std::string(q.sql), params = q.params, &out](detail::connection_impl* impl,
                                                                                 diagnostics& d, const auto& sig) {
-                               return impl->execute_query(sql, params, out, d, sig);
+                               return detail::run_execute_query(*impl, sql, params, out, d, sig);
                            });
     }
     template <class Token>
@@ -347,7 +340,7 @@ private:
         return start<void>(diag, std::forward<Token>(token),
                            [stmt = s.statement(), params = s.params(), &out](detail::connection_impl* impl,
                                                                              diagnostics& d, const auto& sig) {
-                               return impl->execute_statement(stmt, params, out, d, sig);
+                               return detail::run_execute_statement(*impl, stmt, params, out, d, sig);
                            });
     }
     template <class Row, class Token>
@@ -382,14 +375,14 @@ private:
         return start<statement>(diag, std::forward<Token>(token),
                                 [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d,
                                                          statement& out, const auto& sig) {
-                                    return detail::into(impl->prepare(sql, d, sig), out);
+                                    return detail::run_prepare(*impl, sql, out, d, sig);
                                 });
     }
     template <class Token>
     auto close_statement_op(const statement& stmt, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),
                            [stmt](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
-                               return impl->close_statement(stmt, d, sig);
+                               return detail::run_close_statement(*impl, stmt, d, sig);
                            });
     }
     template <class Token>
@@ -398,7 +391,7 @@ private:
     auto transaction_command(const char* sql, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),
                            [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
-                               return impl->transaction_command(sql, d, sig);
+                               return detail::run_transaction_command(*impl, sql, d, sig);
                            });
     }
 
@@ -410,14 +403,14 @@ private:
             diag = parse_diag;
             co_return parse_ec;
         }
-        co_return co_await impl->connect(params, diag, std::move(sig));
+        co_return co_await detail::run_connect(*impl, params, diag, std::move(sig));
     }
     template <class Row>
     static asio::awaitable<error_code> typed_query(detail::connection_impl* impl, const std::string& sql,
                                                    std::vector<Row>& rows, diagnostics& diag,
                                                    std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->simple_query(sql, r, diag, std::move(sig));
+        auto ec = co_await detail::run_simple_query(*impl, sql, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     template <class Row>
@@ -425,7 +418,7 @@ private:
                                                      const detail::param_list& params, std::vector<Row>& rows,
                                                      diagnostics& diag, std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->execute_query(sql, params, r, diag, std::move(sig));
+        auto ec = co_await detail::run_execute_query(*impl, sql, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     template <class Row>
@@ -434,7 +427,7 @@ private:
                                                                std::vector<Row>& rows, diagnostics& diag,
                                                                std::shared_ptr<detail::op_signal> sig) {
         results r;
-        auto ec = co_await impl->execute_statement(stmt, params, r, diag, std::move(sig));
+        auto ec = co_await detail::run_execute_statement(*impl, stmt, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     static asio::awaitable<error_code> begin_transaction(std::shared_ptr<detail::connection_impl> impl,
@@ -455,6 +448,7 @@ private:
     }
 
     std::shared_ptr<detail::connection_impl> impl_;
+    executor_type executor_;
 };
 
 // A transaction begun with connection::async_begin. Commit or roll back explicitly; if
@@ -504,21 +498,21 @@ public:
 private:
     friend class connection;
     explicit transaction(std::shared_ptr<detail::connection_impl> impl) noexcept
-        : impl_(std::move(impl)), session_(impl_->session()), active_(true) {}
+        : impl_(std::move(impl)), session_(detail::session_id(*impl_)), active_(true) {}
 
     void abandon() noexcept {
-        if (active_ && impl_) impl_->schedule_rollback(session_);
+        if (active_ && impl_) detail::schedule_rollback(*impl_, session_);
         active_ = false;
     }
 
     static asio::awaitable<error_code> finish_body(detail::connection_impl* impl, bool was_active,
                                                    std::uint64_t session, const std::string& sql, diagnostics& diag,
                                                    std::shared_ptr<detail::op_signal> sig) {
-        if (!was_active || session != impl->session()) {
+        if (!was_active || session != detail::session_id(*impl)) {
             diag.assign_client("the transaction is no longer active");
             co_return make_error_code(errc::invalid_argument);
         }
-        co_return co_await impl->transaction_command(sql, diag, std::move(sig));
+        co_return co_await detail::run_transaction_command(*impl, sql, diag, std::move(sig));
     }
 
     template <class Token>
@@ -528,9 +522,9 @@ private:
                                                                              diagnostics& d, const auto& sig) {
             return finish_body(impl, was_active, session, sql, d, sig);
         };
-        return cirrus::detail::async_op(impl_->executor(), std::forward<Token>(token),
+        return cirrus::detail::async_op(detail::session_executor(*impl_), std::forward<Token>(token),
                                         detail::connection_op<void, decltype(body)>{impl_, std::move(body)}, diag,
-                                        &impl_->last_diagnostics);
+                                        &detail::last_diagnostics(*impl_));
     }
 
     std::shared_ptr<detail::connection_impl> impl_;
@@ -542,7 +536,7 @@ inline asio::awaitable<error_code> connection::begin_transaction(std::shared_ptr
                                                                  const std::string& sql, diagnostics& diag,
                                                                  transaction& out,
                                                                  std::shared_ptr<detail::op_signal> sig) {
-    auto ec = co_await impl->transaction_command(sql, diag, std::move(sig));
+    auto ec = co_await detail::run_transaction_command(*impl, sql, diag, std::move(sig));
     if (!ec) out = transaction(std::move(impl));
     co_return ec;
 }

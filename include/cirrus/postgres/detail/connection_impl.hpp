@@ -21,6 +21,7 @@
 #include <cirrus/postgres/detail/stream.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 
@@ -54,27 +55,6 @@
 
 namespace cirrus::postgres {
 
-struct connection_options {
-    // Largest backend message accepted (a DataRow holds one whole row). Larger ones are a
-    // protocol error and close the connection.
-    std::size_t max_message_size = detail::default_max_message_size;
-    // Prepared statements kept per connection for query(); 0 uses the unnamed statement.
-    std::size_t statement_cache_capacity = 256;
-    // The most bytes of results one operation keeps: its rows and result sets, counted as
-    // their bytes on the wire plus 16 per field and about 120 per result set. Past it the
-    // query is canceled and the operation fails with client_errc::result_too_large (the
-    // connection stays usable). 0 means no limit. Each row is also a message, so
-    // max_message_size bounds it on its own.
-    std::size_t max_result_bytes = std::size_t{1} << 30;
-    // Client-side limit per query/execute; on expiry the query is canceled
-    // (client_errc::query_timeout). 0 means none: a query may rightly run for hours, and
-    // only the caller knows how long is too long (the server's statement_timeout is the
-    // other way to bound it).
-    std::chrono::milliseconds query_timeout{0};
-    // After a cancel request, how long to wait for the server to end the query before
-    // closing the connection.
-    std::chrono::milliseconds cancel_timeout{10'000};
-};
 
 namespace detail {
 

@@ -11,6 +11,7 @@
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/options.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -227,7 +228,6 @@ constexpr bool is_backend_message_type(char t) noexcept {
     }
 }
 
-inline constexpr std::size_t default_max_message_size = 64u * 1024u * 1024u;
 inline constexpr std::size_t header_size = 5;
 
 enum class frame_status { complete, need_more, error };

@@ -1,0 +1,37 @@
+#pragma once
+// Settings of a PostgreSQL connection (what a connection string cannot say; see
+// connect_params.hpp for what it can).
+
+#include <chrono>
+#include <cstddef>
+
+namespace cirrus::postgres {
+
+namespace detail {
+// Larger backend messages are refused unless connection_options says otherwise.
+inline constexpr std::size_t default_max_message_size = std::size_t{64} << 20;
+} // namespace detail
+
+struct connection_options {
+    // Largest backend message accepted (a DataRow holds one whole row). Larger ones are a
+    // protocol error and close the connection.
+    std::size_t max_message_size = detail::default_max_message_size;
+    // Prepared statements kept per connection for query(); 0 uses the unnamed statement.
+    std::size_t statement_cache_capacity = 256;
+    // The most bytes of results one operation keeps: its rows and result sets, counted as
+    // their bytes on the wire plus 16 per field and about 120 per result set. Past it the
+    // query is canceled and the operation fails with client_errc::result_too_large (the
+    // connection stays usable). 0 means no limit. Each row is also a message, so
+    // max_message_size bounds it on its own.
+    std::size_t max_result_bytes = std::size_t{1} << 30;
+    // Client-side limit per query/execute; on expiry the query is canceled
+    // (client_errc::query_timeout). 0 means none: a query may rightly run for hours, and
+    // only the caller knows how long is too long (the server's statement_timeout is the
+    // other way to bound it).
+    std::chrono::milliseconds query_timeout{0};
+    // After a cancel request, how long to wait for the server to end the query before
+    // closing the connection.
+    std::chrono::milliseconds cancel_timeout{10'000};
+};
+
+} // namespace cirrus::postgres
