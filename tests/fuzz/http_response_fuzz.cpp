@@ -2,10 +2,11 @@
 // client reads them (cirrus' response_parser, checked against Beast's own parser), the
 // headers we interpret (Date, request ids, error type), the error envelopes (XML and
 // JSON), and the XML reader on its own. Any input must give a classification or an
-// error, never a crash.
+// error, never a crash, and no secret value in a kept message.
 
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/detail/response_parser.hpp>
+#include <cirrus/http/detail/secrets.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
@@ -51,6 +52,16 @@ void check_envelope(unsigned status, std::string_view body, std::string_view req
     if (diag.message.size() > cirrus::http::max_diagnostic_message) std::abort();
     for (char c : diag.message)
         if (static_cast<unsigned char>(c) < 0x20) std::abort();
+    // Every secret name the message still carries is followed by the redaction (or as much
+    // of it as the length cap left), never by a value.
+    const std::string_view message = diag.message;
+    const std::string_view redacted = cirrus::http::detail::redacted_value;
+    for (auto at = cirrus::http::detail::next_secret_value(message, 0); at != std::string_view::npos;
+         at = cirrus::http::detail::next_secret_value(message, at)) {
+        while (at < message.size() && message[at] == ' ') ++at;
+        const std::string_view value = message.substr(at);
+        if (!(value.size() < redacted.size() ? redacted.starts_with(value) : value.starts_with(redacted))) std::abort();
+    }
     (void)diag.what();
 }
 

@@ -6,6 +6,7 @@
 #include <cirrus/http/detail/response_parser.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
+#include <cirrus/http/observer.hpp>
 #include <cirrus/xml/reader.hpp>
 #include <cirrus/xml/writer.hpp>
 
@@ -228,6 +229,62 @@ TEST(ErrorEnvelope, MessagesAreCappedAndCleaned) {
     EXPECT_EQ(diag.message.size(), http::max_diagnostic_message);
     EXPECT_EQ(diag.message.find('\n'), std::string::npos);
     EXPECT_EQ(diag.message.find('\x01'), std::string::npos);
+}
+
+// AWS quotes the canonical request back in InvalidSignatureException and
+// SignatureDoesNotMatch messages, session token included; none of it may reach
+// diagnostics, in the JSON protocols or in the XML ones.
+TEST(ErrorEnvelope, SecretsQuotedBackByTheServiceAreNotKept) {
+    const std::string token = "IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=";
+    const std::string quoted =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String "
+        "for this request should have been\n'POST\n/\n\ncontent-type:application/x-amz-json-1.0\n"
+        "host:dynamodb.us-east-1.amazonaws.com\nx-amz-date:20261205T010203Z\nx-amz-security-token:" +
+        token +
+        "\nx-amz-target:DynamoDB_20120810.ListTables\n\ncontent-type;host;x-amz-date;x-amz-security-token;"
+        "x-amz-target\n44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'\n\nThe String-to-Sign "
+        "should have been\n'AWS4-HMAC-SHA256\n20261205T010203Z\n20261205/us-east-1/dynamodb/aws4_request\n"
+        "6fd9a6a3c7bbe1e3a4c2ad1fd4f6b5d0f7a4fc8e1f2dd8e2b0a3c5c8c1e1f0a1'\n";
+    auto check = [&](const cirrus::diagnostics& diag, const char* protocol) {
+        EXPECT_EQ(diag.message.find(token), std::string::npos) << protocol << ": " << diag.message;
+        EXPECT_EQ(diag.what().find(token), std::string::npos) << protocol;
+        EXPECT_EQ(diag.message.find("x-amz-security-token"), std::string::npos) << protocol;
+        EXPECT_EQ(diag.message,
+                  "The request signature we calculated does not match the signature you provided. Check your AWS "
+                  "Secret Access Key and signing method. Consult the service documentation for details.")
+            << protocol;
+    };
+    cirrus::diagnostics diag;
+    std::string json = R"({"__type":"com.amazon.coral.service#InvalidSignatureException","message":")";
+    for (char ch : quoted) json += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+    json += "\"}";
+    EXPECT_EQ(http::parse_error_response({.status = 400, .body = json}, diag),
+              http::aws_errc::signature_does_not_match);
+    check(diag, "json");
+
+    std::string xml_message;
+    for (char ch : quoted) xml_message += ch == '\n' ? std::string("&#10;") : ch == '\'' ? "&apos;" : std::string(1, ch);
+    const std::string query = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>" +
+                              xml_message + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    EXPECT_EQ(http::parse_error_response({.status = 403, .body = query}, diag),
+              http::aws_errc::signature_does_not_match);
+    check(diag, "awsQuery");
+    const std::string s3 = "<Error><Code>SignatureDoesNotMatch</Code><Message>" + xml_message + "</Message></Error>";
+    (void)http::parse_error_response({.status = 403, .body = s3}, diag);
+    check(diag, "S3");
+
+    // A secret named outside a quoted request keeps its name and loses its value.
+    (void)http::parse_error_response(
+        {.status = 400,
+         .body = "<Error><Code>InvalidArgument</Code><Message>Bad header x-amz-security-token: " + token +
+                 "&#10;and Authorization=AWS4-HMAC-SHA256 Credential=AKID/x, Signature=f00d&#10;and "
+                 "X-Amz-Server-Side-Encryption-Customer-Key:c2VjcmV0a2V5&#10;MD5 "
+                 "x-amz-server-side-encryption-customer-key-MD5:ZGlnZXN0</Message></Error>"},
+        diag);
+    EXPECT_EQ(diag.message, "Bad header x-amz-security-token: [redacted] and Authorization=[redacted] and "
+                            "X-Amz-Server-Side-Encryption-Customer-Key:[redacted] MD5 "
+                            "x-amz-server-side-encryption-customer-key-MD5:ZGlnZXN0");
 }
 
 TEST(ErrorEnvelope, ErrorDocumentWithSuccessStatus) {
@@ -548,4 +605,18 @@ TEST(ResponseParser, MalformedHeadsAndOversizedHeadersAreErrors) {
     const auto partial = parse_response("HTTP/1.1 200 OK\r\nContent-Le", h, 16);
     EXPECT_FALSE(partial.done);
     EXPECT_TRUE(partial.body.empty());
+}
+
+// The SSE-C key headers carry the customer's key itself: an observer never sees it. The
+// MD5 of the key is not the key, and stays visible.
+TEST(Observer, SseCustomerKeysAreSecretTheirDigestsAreNot) {
+    using http::detail::is_secret_header;
+    EXPECT_TRUE(is_secret_header("x-amz-server-side-encryption-customer-key"));
+    EXPECT_TRUE(is_secret_header("X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"));
+    EXPECT_TRUE(is_secret_header("Authorization"));
+    EXPECT_TRUE(is_secret_header("x-amz-security-token"));
+    EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-key-MD5"));
+    EXPECT_FALSE(is_secret_header("x-amz-copy-source-server-side-encryption-customer-key-md5"));
+    EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-algorithm"));
+    EXPECT_FALSE(is_secret_header("x-amz-meta-authorization"));
 }

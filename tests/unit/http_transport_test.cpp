@@ -1276,7 +1276,10 @@ TEST(Observer, AttemptsLatencyBytesAndRequestIdWithoutSecrets) {
     const cirrus::auth::credentials creds{"AKIDOBSERVED", "super-secret-key", "session-token-value", std::nullopt};
     auto signing = s3_signing();
     signing.credentials = &creds;
-    const http::header headers[] = {{"x-amz-meta-color", "blue"}};
+    const http::header headers[] = {{"x-amz-meta-color", "blue"},
+                                    {"x-amz-server-side-encryption-customer-algorithm", "AES256"},
+                                    {"x-amz-server-side-encryption-customer-key", "c3NlLWMta2V5LXZhbHVl"},
+                                    {"x-amz-server-side-encryption-customer-key-MD5", "a2V5LWRpZ2VzdA=="}};
     http::response res;
     ASSERT_FALSE(send(ioc, c,
                       {.endpoint = ep, .method = http::verb::put, .path = "/b/k",
@@ -1311,6 +1314,10 @@ TEST(Observer, AttemptsLatencyBytesAndRequestIdWithoutSecrets) {
         EXPECT_NE(text.find("Authorization: [redacted]"), std::string::npos) << text;
         EXPECT_NE(text.find("X-Amz-Security-Token: [redacted]"), std::string::npos) << text;
         EXPECT_NE(text.find("x-amz-meta-color: blue"), std::string::npos) << text;
+        EXPECT_EQ(text.find("c3NlLWMta2V5LXZhbHVl"), std::string::npos) << text;
+        EXPECT_NE(text.find("x-amz-server-side-encryption-customer-key: [redacted]"), std::string::npos) << text;
+        EXPECT_NE(text.find("x-amz-server-side-encryption-customer-key-MD5: a2V5LWRpZ2VzdA=="), std::string::npos)
+            << text;
     }
     // What went on the wire did carry the signature and the token.
     const auto wire = server.requests().at(1);
