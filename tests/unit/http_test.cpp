@@ -317,6 +317,17 @@ TEST(HttpDate, ParsesAllThreeForms) {
         EXPECT_FALSE(http::parse_http_date(bad)) << bad;
 }
 
+// Years whose seconds do not fit system_clock's nanoseconds (past 2262) overflowed when the
+// client compared such a Date with its own clock; no server clock is that far off.
+TEST(HttpDate, YearsOutsideTheRepresentableRangeAreRejected) {
+    for (auto bad : {"Fri, 31 Dec 9999 23:59:59 GMT", "Sat, 01 Jan 2300 00:00:00 GMT", "Sun Nov  6 08:49:37 9999",
+                     "Mon, 01 Jan 0001 00:00:00 GMT", "Sat, 31 Dec 1600 00:00:00 GMT"})
+        EXPECT_FALSE(http::parse_http_date(bad)) << bad;
+    EXPECT_TRUE(http::parse_http_date("Sat, 01 Jan 2050 00:00:00 GMT"));
+    EXPECT_TRUE(http::parse_http_date("Fri, 31 Dec 2199 23:59:59 GMT"));
+    EXPECT_TRUE(http::parse_http_date("Mon, 01 Jan 1900 00:00:00 GMT"));
+}
+
 TEST(HttpDate, FormatsImfFixdate) {
     const auto t = std::chrono::sys_seconds{std::chrono::seconds{784111777}};
     const auto s = http::format_http_date(t);

@@ -136,6 +136,7 @@ struct server_action {
         respond_then_close,   // answer with keep-alive, then close the connection anyway
         answer_before_body,   // answer without reading the body (and ignore Expect)
         raw_then_close,       // send `body` as the whole answer, bytes as they are, then close
+        trickle,              // like raw_then_close, one byte every `byte_interval`
     };
     kind what = kind::respond;
     unsigned status = 200;
@@ -145,6 +146,7 @@ struct server_action {
     std::size_t truncate_at = 0;
     std::chrono::milliseconds delay{0}; // before answering
     bool send_continue = true;          // answer "Expect: 100-continue" with 100
+    std::chrono::milliseconds byte_interval{0}; // trickle
 
     static server_action ok(std::string body = "ok") { return {.body = std::move(body)}; }
     static server_action s3_error(unsigned status, std::string code, std::string message = "message",
@@ -329,6 +331,12 @@ private:
             }
             case server_action::kind::raw_then_close:
                 boost::asio::write(s, boost::asio::buffer(a.body), ec);
+                return;
+            case server_action::kind::trickle:
+                for (std::size_t i = 0; i < a.body.size() && !ec && !stopped_; ++i) {
+                    boost::asio::write(s, boost::asio::buffer(a.body.data() + i, 1), ec);
+                    std::this_thread::sleep_for(a.byte_interval);
+                }
                 return;
             case server_action::kind::respond_then_close:
                 respond(s, a, false, head);

@@ -410,6 +410,70 @@ TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
     EXPECT_EQ(res.attempts, 2u);
 }
 
+// A server Date further than max_clock_correction (a day) from our clock is not adopted:
+// before, a Date in 2050 moved every later request of the client by decades, and one in
+// 9999 overflowed the comparison (UBSan).
+TEST(Retries, ClockSkewBeyondADayIsNotAdopted) {
+    for (const char* date : {"Sat, 01 Jan 2050 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+        test_server server;
+        auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
+        skewed.headers.emplace_back("Date", date);
+        server.set_default(skewed);
+        asio::io_context ioc;
+        http::client c(ioc.get_executor(), fast_retries());
+        http::response res;
+        EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server), .signing = s3_signing()}, res),
+                  http::aws_errc::request_time_too_skewed)
+            << date;
+        EXPECT_EQ(res.attempts, 1u) << date;
+        EXPECT_EQ(c.clock_offset().count(), 0) << date;
+    }
+    // Within the bound (here two hours back), the correction works as before.
+    test_server server;
+    const auto behind = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 2h;
+    const auto text = http::format_http_date(behind);
+    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
+    skewed.headers.emplace_back("Date", std::string(text.data(), text.size()));
+    server.push(skewed);
+    server.push(server_action::ok());
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server), .signing = s3_signing()}, res));
+    EXPECT_NEAR(std::chrono::duration<double>(c.clock_offset()).count(), -7200.0, 5.0);
+}
+
+// The skew retry obeys the same rule as every retry: a generator body that was read and
+// cannot be rewound is not sent again. Before, the retry called its empty rewind function.
+TEST(Retries, ClockSkewRetryNeedsAReplayableBody) {
+    test_server server;
+    const auto ahead = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 1h;
+    const auto text = http::format_http_date(ahead);
+    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
+    skewed.headers.emplace_back("Date", std::string(text.data(), text.size()));
+    server.push(skewed);
+    server.push(server_action::ok());
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    int calls = 0;
+    auto once = http::request_body::generator(
+        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+            if (calls++ > 0) return std::size_t{0};
+            out[0] = 'g';
+            return std::size_t{1};
+        },
+        1);
+    http::response res;
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server), .method = http::verb::put, .body = once,
+                            .signing = s3_signing()},
+                   res),
+              http::aws_errc::request_time_too_skewed);
+    EXPECT_EQ(res.attempts, 1u);
+    EXPECT_EQ(server.requests().size(), 1u);
+    // The server's clock is still adopted for the requests that follow.
+    EXPECT_NEAR(std::chrono::duration<double>(c.clock_offset()).count(), 3600.0, 5.0);
+}
+
 // A connection that closes in the middle of a head or of a chunked body ends the request
 // as truncated, at once (the total timeout is only there so that a hang fails the test).
 TEST(Faults, CloseInsideTheHeadOrAChunkedBodyIsTruncated) {
@@ -433,6 +497,67 @@ TEST(Faults, CloseInsideTheHeadOrAChunkedBodyIsTruncated) {
         EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << cut;
         expect_no_leaks(c);
     }
+}
+
+// A chunk-size line (with an extension) or a trailer line that never ends: the bytes the
+// parser must hold are capped at max_header_bytes, and the answer is malformed, not
+// retried. Before, the client buffered all of it and then retried on the close.
+TEST(Faults, ChunkLinesWithoutEndAreCappedAndNotRetried) {
+    const std::string endless(1024 * 1024, 'a');
+    const std::string answers[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=" + endless,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nx-trailer: " + endless,
+        "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n" + endless,
+    };
+    for (const auto& answer : answers) {
+        test_server server;
+        server.set_default({.what = server_action::kind::raw_then_close, .body = answer});
+        asio::io_context ioc;
+        auto o = fast_retries();
+        o.max_header_bytes = 8 * 1024;
+        o.timeouts.total = 5s;
+        http::client c(ioc.get_executor(), o);
+        http::response res;
+        EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), boost::beast::http::error::header_limit)
+            << answer.substr(0, 60);
+        EXPECT_EQ(res.attempts, 1u);
+        EXPECT_EQ(server.requests().size(), 1u);
+        expect_no_leaks(c);
+    }
+    // Extensions and trailers within the limit are read as before.
+    test_server server;
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=\"" + std::string(1000, 'v') +
+                         "\"\r\nhello\r\n0\r\nx-trailer: " + std::string(3000, 't') + "\r\n\r\n"});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.max_header_bytes = 8 * 1024;
+    http::client c(ioc.get_executor(), o);
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server)}, res));
+    EXPECT_EQ(res.body, "hello");
+}
+
+// Interim responses are skipped, up to max_interim_responses; before, any number was read.
+TEST(Faults, InterimResponsesAreCapped) {
+    std::string many;
+    for (int i = 0; i < 1000; ++i) many += "HTTP/1.1 102 Processing\r\n\r\n";
+    test_server server;
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = many + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"});
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"});
+    asio::io_context ioc;
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.max_interim_responses, 5u);
+    http::client c(ioc.get_executor(), fast_retries());
+    http::response res;
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), http::errc::too_many_interim_responses);
+    EXPECT_EQ(res.attempts, 1u);
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server)}, res));
+    EXPECT_EQ(res.body, "final");
+    expect_no_leaks(c);
 }
 
 TEST(Pool, DeadKeptAliveConnectionIsReplacedWithoutFailing) {
@@ -540,6 +665,40 @@ TEST(Timeouts, TotalTimeoutCoversRetriesAndDelays) {
     expect_no_leaks(c);
 }
 
+// A server that trickles its answer, each byte well inside the inactivity timeout, is
+// ended by the attempt timeout (15 minutes by default; before, nothing bounded it), and
+// that is retried like the other timeouts.
+TEST(Timeouts, AttemptTimeoutEndsATricklingServer) {
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.timeouts.attempt, 15min);
+    EXPECT_EQ(defaults.timeouts.total, 0ms);
+    test_server server;
+    server.set_default({.what = server_action::kind::trickle,
+                        .body = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'),
+                        .byte_interval = 20ms});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.timeouts.inactivity = 200ms;
+    o.timeouts.attempt = 300ms;
+    o.retry.max_attempts = 2;
+    http::client c(ioc.get_executor(), o);
+    http::response res;
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), http::errc::attempt_timeout);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(res.attempts, 2u);
+    EXPECT_GE(took, 600ms);
+    EXPECT_LT(took, 2s);
+    EXPECT_EQ(c.retry_tokens(), 490u); // a timeout retry costs 10
+    expect_no_leaks(c);
+
+    // A request's own total deadline, when nearer, still reports as the total timeout.
+    o.timeouts.total = 150ms;
+    http::client bounded(ioc.get_executor(), o);
+    EXPECT_EQ(send(ioc, bounded, {.endpoint = endpoint_of(server)}, res), http::errc::total_timeout);
+    expect_no_leaks(bounded);
+}
+
 TEST(Timeouts, ConnectTimeoutCoversTheTlsHandshake) {
     // A peer that accepts TCP connections and then says nothing: the TLS handshake never
     // completes, and the connect timeout (TCP connect plus handshake) ends the attempt.
@@ -627,6 +786,40 @@ TEST(Cancellation, CancelledWhileWaitingForAPoolSlot) {
     EXPECT_FALSE(*e1);
     EXPECT_EQ(r1.body, "first");
     EXPECT_EQ(*e2, asio::error::operation_aborted);
+    EXPECT_EQ(server.requests().size(), 1u);
+    expect_no_leaks(c);
+}
+
+// A request waits for a connection slot no longer than pool.acquire_timeout (10 s by
+// default; before, until the request's deadline, by default forever), and that is not
+// retried.
+TEST(Pool, TheWaitForASlotIsBounded) {
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.pool.acquire_timeout, 10s);
+    test_server server;
+    server.push({.body = "first", .delay = 600ms});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.pool.max_connections_per_host = 1;
+    o.pool.acquire_timeout = 100ms;
+    http::client c(ioc.get_executor(), o);
+    const auto ep = endpoint_of(server);
+    http::response r1, r2;
+    std::optional<cirrus::error_code> e1, e2;
+    std::chrono::steady_clock::duration waited{};
+    const auto t0 = std::chrono::steady_clock::now();
+    c.async_send({.endpoint = ep}, r1, [&](cirrus::error_code ec) { e1 = ec; });
+    c.async_send({.endpoint = ep}, r2, [&](cirrus::error_code ec) {
+        e2 = ec;
+        waited = std::chrono::steady_clock::now() - t0;
+    });
+    ioc.run();
+    ASSERT_TRUE(e1 && e2);
+    EXPECT_FALSE(*e1);
+    EXPECT_EQ(*e2, http::errc::pool_timeout);
+    EXPECT_EQ(r2.attempts, 1u);
+    EXPECT_GE(waited, 100ms);
+    EXPECT_LT(waited, 500ms);
     EXPECT_EQ(server.requests().size(), 1u);
     expect_no_leaks(c);
 }
