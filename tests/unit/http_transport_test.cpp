@@ -165,6 +165,32 @@ http::signing_options s3_signing() {
             .rules = cirrus::auth::sigv4::uri_rules::s3,
             .content_sha256_header = true};
 }
+
+// A body of one byte that a generator without a rewind gives once; `calls` counts its calls.
+http::request_body one_byte_without_rewind(int& calls) {
+    return http::request_body::generator(
+        [&calls](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
+            if (calls++ > 0) return std::size_t{0};
+            out[0] = 'g';
+            return std::size_t{1};
+        },
+        1);
+}
+
+// A RequestTimeTooSkewed answer whose Date is `server_date` (an HTTP date).
+server_action too_skewed_at(std::string server_date) {
+    auto a = server_action::s3_error(403, "RequestTimeTooSkewed",
+                                     "The difference between the request time and the current time is too large.");
+    a.headers.emplace_back("Date", std::move(server_date));
+    return a;
+}
+
+// A RequestTimeTooSkewed answer from a server whose clock is `offset` from ours.
+server_action too_skewed_by(std::chrono::seconds offset) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto date = http::format_http_date(now + offset);
+    return too_skewed_at(std::string(date.data(), date.size()));
+}
 } // namespace
 
 TEST(Retries, SlowDownThenSuccess) {
@@ -343,13 +369,7 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     int calls = 0;
-    auto once = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
-            if (calls++ > 0) return std::size_t{0};
-            out[0] = 'g';
-            return std::size_t{1};
-        },
-        1);
+    auto once = one_byte_without_rewind(calls);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = once}, res),
               http::aws_errc::throttling);
@@ -380,11 +400,7 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
 
 TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
     test_server server;
-    const auto server_time = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 1h;
-    const auto date = http::format_http_date(server_time);
-    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed",
-                                          "The difference between the request time and the current time is too large.");
-    skewed.headers.emplace_back("Date", std::string(date.data(), date.size()));
+    const auto skewed = too_skewed_by(1h);
     server.push(skewed);
     server.push(server_action::ok("in time"));
     asio::io_context ioc;
@@ -416,9 +432,7 @@ TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
 TEST(Retries, ClockSkewBeyondADayIsNotAdopted) {
     for (const char* date : {"Sat, 01 Jan 2050 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
         test_server server;
-        auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
-        skewed.headers.emplace_back("Date", date);
-        server.set_default(skewed);
+        server.set_default(too_skewed_at(date));
         asio::io_context ioc;
         http::client c(ioc.get_executor(), fast_retries());
         http::response res;
@@ -430,11 +444,7 @@ TEST(Retries, ClockSkewBeyondADayIsNotAdopted) {
     }
     // Within the bound (here two hours back), the correction works as before.
     test_server server;
-    const auto behind = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - 2h;
-    const auto text = http::format_http_date(behind);
-    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
-    skewed.headers.emplace_back("Date", std::string(text.data(), text.size()));
-    server.push(skewed);
+    server.push(too_skewed_by(-2h));
     server.push(server_action::ok());
     asio::io_context ioc;
     http::client c(ioc.get_executor(), fast_retries());
@@ -447,22 +457,12 @@ TEST(Retries, ClockSkewBeyondADayIsNotAdopted) {
 // cannot be rewound is not sent again. Before, the retry called its empty rewind function.
 TEST(Retries, ClockSkewRetryNeedsAReplayableBody) {
     test_server server;
-    const auto ahead = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 1h;
-    const auto text = http::format_http_date(ahead);
-    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed", "too skewed");
-    skewed.headers.emplace_back("Date", std::string(text.data(), text.size()));
-    server.push(skewed);
+    server.push(too_skewed_by(1h));
     server.push(server_action::ok());
     asio::io_context ioc;
     http::client c(ioc.get_executor(), fast_retries());
     int calls = 0;
-    auto once = http::request_body::generator(
-        [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
-            if (calls++ > 0) return std::size_t{0};
-            out[0] = 'g';
-            return std::size_t{1};
-        },
-        1);
+    auto once = one_byte_without_rewind(calls);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server), .method = http::verb::put, .body = once,
                             .signing = s3_signing()},
