@@ -45,8 +45,9 @@ struct client_options {
     // sent after the interim response, or after continue_timeout without one.
     std::uint64_t expect_continue_threshold = 1024 * 1024;
     std::chrono::milliseconds continue_timeout{1000};
-    // Response status line and headers; also what a chunk-size line or the trailer of a
-    // chunked body may hold before it ends.
+    // Response status line and headers (what is buffered unparsed, and the sum of the
+    // fields kept); also what a chunk-size line or the trailer of a chunked body may hold
+    // before it ends.
     std::size_t max_header_bytes = 64 * 1024;
     std::size_t max_interim_responses = 5;             // 1xx heads skipped before the final one
     // A server clock (Date of a RequestTimeTooSkewed answer) further than this from ours is
