@@ -2,10 +2,11 @@
 // client reads them (cirrus' response_parser, checked against Beast's own parser), the
 // headers we interpret (Date, request ids, error type), the error envelopes (XML and
 // JSON), and the XML reader on its own. Any input must give a classification or an
-// error, never a crash.
+// error, never a crash, and no secret value in a kept message.
 
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/detail/response_parser.hpp>
+#include <cirrus/http/detail/secrets.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
 #include <cirrus/xml/reader.hpp>
@@ -51,6 +52,16 @@ void check_envelope(unsigned status, std::string_view body, std::string_view req
     if (diag.message.size() > cirrus::http::max_diagnostic_message) std::abort();
     for (char c : diag.message)
         if (static_cast<unsigned char>(c) < 0x20) std::abort();
+    // Every secret name the message still carries is followed by the redaction (or as much
+    // of it as the length cap left), never by a value.
+    const std::string_view message = diag.message;
+    const std::string_view redacted = cirrus::http::detail::redacted_value;
+    for (auto at = cirrus::http::detail::next_secret_value(message, 0); at != std::string_view::npos;
+         at = cirrus::http::detail::next_secret_value(message, at)) {
+        while (at < message.size() && message[at] == ' ') ++at;
+        const std::string_view value = message.substr(at);
+        if (!(value.size() < redacted.size() ? redacted.starts_with(value) : value.starts_with(redacted))) std::abort();
+    }
     (void)diag.what();
 }
 
@@ -66,10 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static cirrus::http::header_map headers; // reused across inputs, as a response is
     cirrus::http::detail::response_parser mine(headers);
     http::response_parser<http::string_body> theirs;
-    for (auto* p : {static_cast<http::basic_parser<false>*>(&mine), static_cast<http::basic_parser<false>*>(&theirs)}) {
-        p->header_limit(16 * 1024);
+    mine.header_limit(16 * 1024); // cirrus' own: it also bounds the sum of the fields
+    theirs.header_limit(16 * 1024);
+    for (auto* p : {static_cast<http::basic_parser<false>*>(&mine), static_cast<http::basic_parser<false>*>(&theirs)})
         p->body_limit(1024 * 1024);
-    }
     boost::beast::error_code ec_mine, ec_theirs;
     std::string body;
     char piece[7];

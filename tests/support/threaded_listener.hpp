@@ -65,6 +65,8 @@ public:
         for (auto& t : threads) t.join();
     }
 
+    // True once stop() began: long-running answers (a trickle) end early.
+    bool stopped() const noexcept { return stopped_; }
     std::uint16_t port() const noexcept { return port_; }
     std::size_t accepted() const noexcept { return accepted_.load(); }
     // Connections currently open on the server side.

@@ -6,6 +6,7 @@
 #include <cirrus/http/detail/response_parser.hpp>
 #include <cirrus/http/error_envelope.hpp>
 #include <cirrus/http/headers.hpp>
+#include <cirrus/http/observer.hpp>
 #include <cirrus/xml/reader.hpp>
 #include <cirrus/xml/writer.hpp>
 
@@ -230,6 +231,62 @@ TEST(ErrorEnvelope, MessagesAreCappedAndCleaned) {
     EXPECT_EQ(diag.message.find('\x01'), std::string::npos);
 }
 
+// AWS quotes the canonical request back in InvalidSignatureException and
+// SignatureDoesNotMatch messages, session token included; none of it may reach
+// diagnostics, in the JSON protocols or in the XML ones.
+TEST(ErrorEnvelope, SecretsQuotedBackByTheServiceAreNotKept) {
+    const std::string token = "IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=";
+    const std::string quoted =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret "
+        "Access Key and signing method. Consult the service documentation for details.\n\nThe Canonical String "
+        "for this request should have been\n'POST\n/\n\ncontent-type:application/x-amz-json-1.0\n"
+        "host:dynamodb.us-east-1.amazonaws.com\nx-amz-date:20261205T010203Z\nx-amz-security-token:" +
+        token +
+        "\nx-amz-target:DynamoDB_20120810.ListTables\n\ncontent-type;host;x-amz-date;x-amz-security-token;"
+        "x-amz-target\n44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a'\n\nThe String-to-Sign "
+        "should have been\n'AWS4-HMAC-SHA256\n20261205T010203Z\n20261205/us-east-1/dynamodb/aws4_request\n"
+        "6fd9a6a3c7bbe1e3a4c2ad1fd4f6b5d0f7a4fc8e1f2dd8e2b0a3c5c8c1e1f0a1'\n";
+    auto check = [&](const cirrus::diagnostics& diag, const char* protocol) {
+        EXPECT_EQ(diag.message.find(token), std::string::npos) << protocol << ": " << diag.message;
+        EXPECT_EQ(diag.what().find(token), std::string::npos) << protocol;
+        EXPECT_EQ(diag.message.find("x-amz-security-token"), std::string::npos) << protocol;
+        EXPECT_EQ(diag.message,
+                  "The request signature we calculated does not match the signature you provided. Check your AWS "
+                  "Secret Access Key and signing method. Consult the service documentation for details.")
+            << protocol;
+    };
+    cirrus::diagnostics diag;
+    std::string json = R"({"__type":"com.amazon.coral.service#InvalidSignatureException","message":")";
+    for (char ch : quoted) json += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+    json += "\"}";
+    EXPECT_EQ(http::parse_error_response({.status = 400, .body = json}, diag),
+              http::aws_errc::signature_does_not_match);
+    check(diag, "json");
+
+    std::string xml_message;
+    for (char ch : quoted) xml_message += ch == '\n' ? std::string("&#10;") : ch == '\'' ? "&apos;" : std::string(1, ch);
+    const std::string query = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>" +
+                              xml_message + "</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    EXPECT_EQ(http::parse_error_response({.status = 403, .body = query}, diag),
+              http::aws_errc::signature_does_not_match);
+    check(diag, "awsQuery");
+    const std::string s3 = "<Error><Code>SignatureDoesNotMatch</Code><Message>" + xml_message + "</Message></Error>";
+    (void)http::parse_error_response({.status = 403, .body = s3}, diag);
+    check(diag, "S3");
+
+    // A secret named outside a quoted request keeps its name and loses its value.
+    (void)http::parse_error_response(
+        {.status = 400,
+         .body = "<Error><Code>InvalidArgument</Code><Message>Bad header x-amz-security-token: " + token +
+                 "&#10;and Authorization=AWS4-HMAC-SHA256 Credential=AKID/x, Signature=f00d&#10;and "
+                 "X-Amz-Server-Side-Encryption-Customer-Key:c2VjcmV0a2V5&#10;MD5 "
+                 "x-amz-server-side-encryption-customer-key-MD5:ZGlnZXN0</Message></Error>"},
+        diag);
+    EXPECT_EQ(diag.message, "Bad header x-amz-security-token: [redacted] and Authorization=[redacted] and "
+                            "X-Amz-Server-Side-Encryption-Customer-Key:[redacted] MD5 "
+                            "x-amz-server-side-encryption-customer-key-MD5:ZGlnZXN0");
+}
+
 TEST(ErrorEnvelope, ErrorDocumentWithSuccessStatus) {
     EXPECT_TRUE(http::is_error_document("<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code></Error>"));
     EXPECT_FALSE(http::is_error_document("<CompleteMultipartUploadResult/>"));
@@ -258,6 +315,17 @@ TEST(HttpDate, ParsesAllThreeForms) {
     for (auto bad : {"", "Sun, 06 Nov 1994 08:49:37", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 6 Nov 94 08:49:37 GMT",
                      "Sun, 06 Nov 1994 25:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 GMT x"})
         EXPECT_FALSE(http::parse_http_date(bad)) << bad;
+}
+
+// Years whose seconds do not fit system_clock's nanoseconds (past 2262) overflowed when the
+// client compared such a Date with its own clock; no server clock is that far off.
+TEST(HttpDate, YearsOutsideTheRepresentableRangeAreRejected) {
+    for (auto bad : {"Fri, 31 Dec 9999 23:59:59 GMT", "Sat, 01 Jan 2300 00:00:00 GMT", "Sun Nov  6 08:49:37 9999",
+                     "Mon, 01 Jan 0001 00:00:00 GMT", "Sat, 31 Dec 1600 00:00:00 GMT"})
+        EXPECT_FALSE(http::parse_http_date(bad)) << bad;
+    EXPECT_TRUE(http::parse_http_date("Sat, 01 Jan 2050 00:00:00 GMT"));
+    EXPECT_TRUE(http::parse_http_date("Fri, 31 Dec 2199 23:59:59 GMT"));
+    EXPECT_TRUE(http::parse_http_date("Mon, 01 Jan 1900 00:00:00 GMT"));
 }
 
 TEST(HttpDate, FormatsImfFixdate) {
@@ -548,4 +616,48 @@ TEST(ResponseParser, MalformedHeadsAndOversizedHeadersAreErrors) {
     const auto partial = parse_response("HTTP/1.1 200 OK\r\nContent-Le", h, 16);
     EXPECT_FALSE(partial.done);
     EXPECT_TRUE(partial.body.empty());
+}
+
+// The SSE-C key headers carry the customer's key itself: an observer never sees it. The
+// MD5 of the key is not the key, and stays visible.
+TEST(Observer, SseCustomerKeysAreSecretTheirDigestsAreNot) {
+    using http::detail::is_secret_header;
+    EXPECT_TRUE(is_secret_header("x-amz-server-side-encryption-customer-key"));
+    EXPECT_TRUE(is_secret_header("X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"));
+    EXPECT_TRUE(is_secret_header("Authorization"));
+    EXPECT_TRUE(is_secret_header("x-amz-security-token"));
+    EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-key-MD5"));
+    EXPECT_FALSE(is_secret_header("x-amz-copy-source-server-side-encryption-customer-key-md5"));
+    EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-algorithm"));
+    EXPECT_FALSE(is_secret_header("x-amz-meta-authorization"));
+}
+
+// Beast applies its header limit to what one put() leaves unconsumed, and consumes the
+// complete fields of the first put at once: a head of a first piece and then nearly a
+// limit's worth more passed (found by the http_stream fuzz target). The sum of the fields
+// kept is bounded too.
+TEST(ResponseParser, TheHeaderLimitBoundsAHeadFedInPieces) {
+    namespace bhttp = boost::beast::http;
+    cirrus::http::header_map h;
+    // A field is complete once the next line's first byte shows it is not folded.
+    const std::string first = "HTTP/1.1 200 OK\r\nx-first: " + std::string(200, 'a') + "\r\nx";
+    const std::string rest = "-second: " + std::string(900, 'b') + "\r\nContent-Length: 2\r\n\r\nok";
+    cirrus::http::detail::response_parser p(h);
+    p.header_limit(1024);
+    cirrus::error_code ec;
+    std::string buffered = first; // what the transport does: put all that is buffered, keep the rest
+    std::size_t used = p.put(boost::asio::buffer(buffered), ec);
+    buffered.erase(0, used);
+    if (ec == bhttp::error::need_more) ec = {};
+    ASSERT_FALSE(ec) << ec.message();
+    buffered += rest;
+    used = p.put(boost::asio::buffer(buffered), ec);
+    EXPECT_EQ(ec, bhttp::error::header_limit);
+    EXPECT_FALSE(p.is_header_done());
+    std::size_t kept = 0;
+    for (const auto& f : h) kept += f.name().size() + f.value().size() + 3;
+    EXPECT_LE(kept, 1024u);
+    // Within the limit, the same head in pieces is read as before.
+    EXPECT_FALSE(parse_response(first + rest, h, 16, 8192).ec);
+    EXPECT_EQ(h.get("x-second").size(), 900u);
 }

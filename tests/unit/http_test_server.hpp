@@ -59,6 +59,8 @@ struct server_action {
         respond_then_close,   // answer with keep-alive, then close the connection anyway
         answer_before_body,   // answer without reading the body (and ignore Expect)
         raw_then_close,       // send `body` as the whole answer, bytes as they are, then close
+        trickle,              // like raw_then_close, one byte every `byte_interval`
+        raw_paused,           // like raw_then_close, with a pause of `byte_interval` after `pause_at` bytes
     };
     kind what = kind::respond;
     unsigned status = 200;
@@ -68,6 +70,8 @@ struct server_action {
     std::size_t truncate_at = 0;
     std::chrono::milliseconds delay{0}; // before answering
     bool send_continue = true;          // answer "Expect: 100-continue" with 100
+    std::chrono::milliseconds byte_interval{0}; // trickle, raw_paused
+    std::size_t pause_at = 0;                   // raw_paused
 
     static server_action ok(std::string body = "ok") { return {.body = std::move(body)}; }
     static server_action s3_error(unsigned status, std::string code, std::string message = "message",
@@ -200,6 +204,17 @@ private:
             }
             case server_action::kind::raw_then_close:
                 boost::asio::write(s, boost::asio::buffer(a.body), ec);
+                return;
+            case server_action::kind::trickle:
+                for (std::size_t i = 0; i < a.body.size() && !ec && !listener_.stopped(); ++i) {
+                    boost::asio::write(s, boost::asio::buffer(a.body.data() + i, 1), ec);
+                    std::this_thread::sleep_for(a.byte_interval);
+                }
+                return;
+            case server_action::kind::raw_paused:
+                boost::asio::write(s, boost::asio::buffer(a.body.data(), a.pause_at), ec);
+                std::this_thread::sleep_for(a.byte_interval);
+                if (!ec) boost::asio::write(s, boost::asio::buffer(a.body.data() + a.pause_at, a.body.size() - a.pause_at), ec);
                 return;
             case server_action::kind::respond_then_close:
                 respond(s, a, false, head);

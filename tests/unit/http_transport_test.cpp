@@ -165,6 +165,32 @@ http::signing_options s3_signing() {
             .rules = cirrus::auth::sigv4::uri_rules::s3,
             .content_sha256_header = true};
 }
+
+// A generator of one byte without a rewind, so its body cannot be sent twice; `calls`
+// counts its calls.
+struct one_byte_without_rewind {
+    int* calls;
+    cirrus::result<std::size_t> operator()(std::span<std::uint8_t> out) const {
+        if ((*calls)++ > 0) return std::size_t{0};
+        out[0] = 'g';
+        return std::size_t{1};
+    }
+};
+
+// A RequestTimeTooSkewed answer whose Date is `server_date` (an HTTP date).
+server_action too_skewed_at(std::string server_date) {
+    auto a = server_action::s3_error(403, "RequestTimeTooSkewed",
+                                     "The difference between the request time and the current time is too large.");
+    a.headers.emplace_back("Date", std::move(server_date));
+    return a;
+}
+
+// A RequestTimeTooSkewed answer from a server whose clock is `offset` from ours.
+server_action too_skewed_by(std::chrono::seconds offset) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto date = http::format_http_date(now + offset);
+    return too_skewed_at(std::string(date.data(), date.size()));
+}
 } // namespace
 
 TEST(Retries, SlowDownThenSuccess) {
@@ -344,13 +370,8 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
     http::client c(ioc.get_executor(), fast_retries());
     const auto ep = endpoint_of(server);
     int calls = 0;
-    auto fill = [&](std::span<std::uint8_t> out) -> cirrus::result<std::size_t> {
-            if (calls++ > 0) return std::size_t{0};
-            out[0] = 'g';
-            return std::size_t{1};
-        };
-    auto once = http::request_body::generator(fill,
-        1);
+    const one_byte_without_rewind fill{&calls};
+    auto once = http::request_body::generator(fill, 1);
     http::response res;
     EXPECT_EQ(send(ioc, c, {.endpoint = ep, .method = http::verb::put, .body = once}, res),
               http::aws_errc::throttling);
@@ -382,11 +403,7 @@ TEST(Retries, OnlyReplayableBodiesAreRetried) {
 
 TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
     test_server server;
-    const auto server_time = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 1h;
-    const auto date = http::format_http_date(server_time);
-    auto skewed = server_action::s3_error(403, "RequestTimeTooSkewed",
-                                          "The difference between the request time and the current time is too large.");
-    skewed.headers.emplace_back("Date", std::string(date.data(), date.size()));
+    const auto skewed = too_skewed_by(1h);
     server.push(skewed);
     server.push(server_action::ok("in time"));
     asio::io_context ioc;
@@ -412,6 +429,55 @@ TEST(Retries, ClockSkewIsCorrectedOnceFromTheServerDate) {
     EXPECT_EQ(res.attempts, 2u);
 }
 
+// A server Date further than max_clock_correction (a day) from our clock is not adopted:
+// before, a Date in 2050 moved every later request of the client by decades, and one in
+// 9999 overflowed the comparison (UBSan).
+TEST(Retries, ClockSkewBeyondADayIsNotAdopted) {
+    for (const char* date : {"Sat, 01 Jan 2050 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+        test_server server;
+        server.set_default(too_skewed_at(date));
+        asio::io_context ioc;
+        http::client c(ioc.get_executor(), fast_retries());
+        http::response res;
+        EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server), .signing = s3_signing()}, res),
+                  http::aws_errc::request_time_too_skewed)
+            << date;
+        EXPECT_EQ(res.attempts, 1u) << date;
+        EXPECT_EQ(c.clock_offset().count(), 0) << date;
+    }
+    // Within the bound (here two hours back), the correction works as before.
+    test_server server;
+    server.push(too_skewed_by(-2h));
+    server.push(server_action::ok());
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server), .signing = s3_signing()}, res));
+    EXPECT_NEAR(std::chrono::duration<double>(c.clock_offset()).count(), -7200.0, 5.0);
+}
+
+// The skew retry obeys the same rule as every retry: a generator body that was read and
+// cannot be rewound is not sent again. Before, the retry called its empty rewind function.
+TEST(Retries, ClockSkewRetryNeedsAReplayableBody) {
+    test_server server;
+    server.push(too_skewed_by(1h));
+    server.push(server_action::ok());
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    int calls = 0;
+    const one_byte_without_rewind fill{&calls};
+    auto once = http::request_body::generator(fill, 1);
+    http::response res;
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server), .method = http::verb::put, .body = once,
+                            .signing = s3_signing()},
+                   res),
+              http::aws_errc::request_time_too_skewed);
+    EXPECT_EQ(res.attempts, 1u);
+    EXPECT_EQ(server.requests().size(), 1u);
+    // The server's clock is still adopted for the requests that follow.
+    EXPECT_NEAR(std::chrono::duration<double>(c.clock_offset()).count(), 3600.0, 5.0);
+}
+
 // A connection that closes in the middle of a head or of a chunked body ends the request
 // as truncated, at once (the total timeout is only there so that a hang fails the test).
 TEST(Faults, CloseInsideTheHeadOrAChunkedBodyIsTruncated) {
@@ -435,6 +501,93 @@ TEST(Faults, CloseInsideTheHeadOrAChunkedBodyIsTruncated) {
         EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s) << cut;
         expect_no_leaks(c);
     }
+}
+
+// A chunk-size line (with an extension) or a trailer line that never ends: the bytes the
+// parser must hold are capped at max_header_bytes, and the answer is malformed, not
+// retried. Before, the client buffered all of it and then retried on the close.
+TEST(Faults, ChunkLinesWithoutEndAreCappedAndNotRetried) {
+    const std::string endless(1024 * 1024, 'a');
+    const std::string answers[] = {
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;x=" + endless,
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nx-trailer: " + endless,
+        "HTTP/1.1 500 Oops\r\nTransfer-Encoding: chunked\r\n\r\n" + endless,
+    };
+    for (const auto& answer : answers) {
+        test_server server;
+        server.set_default({.what = server_action::kind::raw_then_close, .body = answer});
+        asio::io_context ioc;
+        auto o = fast_retries();
+        o.max_header_bytes = 8 * 1024;
+        o.timeouts.total = 5s;
+        http::client c(ioc.get_executor(), o);
+        http::response res;
+        EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), boost::beast::http::error::header_limit)
+            << answer.substr(0, 60);
+        EXPECT_EQ(res.attempts, 1u);
+        EXPECT_EQ(server.requests().size(), 1u);
+        expect_no_leaks(c);
+    }
+    // Extensions and trailers within the limit are read as before.
+    test_server server;
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=\"" + std::string(1000, 'v') +
+                         "\"\r\nhello\r\n0\r\nx-trailer: " + std::string(3000, 't') + "\r\n\r\n"});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.max_header_bytes = 8 * 1024;
+    http::client c(ioc.get_executor(), o);
+    http::response res;
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server)}, res));
+    EXPECT_EQ(res.body, "hello");
+}
+
+// Beast's header limit applies to what one parse leaves unconsumed, and the first read's
+// complete fields are consumed at once: a head that came in a first read of 16 KB and then
+// 60 KB more passed the 64 KiB limit (found by the http_stream fuzz target). The sum of
+// the fields kept is bounded too now.
+TEST(Faults, AHeadBeyondTheLimitIsRefusedWhateverTheReads) {
+    const std::string line = "x-filler: " + std::string(90, 'f') + "\r\n"; // 102 bytes
+    std::string first = "HTTP/1.1 200 OK\r\n";
+    while (first.size() + line.size() <= 16000) first += line;
+    std::string rest;
+    while (rest.size() < 60 * 1024) rest += line;
+    test_server server;
+    server.set_default({.what = server_action::kind::raw_paused,
+                        .body = first + rest + "Content-Length: 2\r\n\r\nok",
+                        .byte_interval = 100ms,
+                        .pause_at = first.size()});
+    asio::io_context ioc;
+    http::client c(ioc.get_executor(), fast_retries());
+    http::response res;
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), boost::beast::http::error::header_limit);
+    EXPECT_EQ(res.attempts, 1u);
+    std::size_t kept = 0;
+    for (const auto& f : res.headers) kept += f.name().size() + f.value().size() + 3;
+    EXPECT_LE(kept, http::client_options{}.max_header_bytes);
+    expect_no_leaks(c);
+}
+
+// Interim responses are skipped, up to max_interim_responses; before, any number was read.
+TEST(Faults, InterimResponsesAreCapped) {
+    std::string many;
+    for (int i = 0; i < 1000; ++i) many += "HTTP/1.1 102 Processing\r\n\r\n";
+    test_server server;
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = many + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"});
+    server.push({.what = server_action::kind::raw_then_close,
+                 .body = "HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                         "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfinal"});
+    asio::io_context ioc;
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.max_interim_responses, 5u);
+    http::client c(ioc.get_executor(), fast_retries());
+    http::response res;
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), http::errc::too_many_interim_responses);
+    EXPECT_EQ(res.attempts, 1u);
+    ASSERT_FALSE(send(ioc, c, {.endpoint = endpoint_of(server)}, res));
+    EXPECT_EQ(res.body, "final");
+    expect_no_leaks(c);
 }
 
 TEST(Pool, DeadKeptAliveConnectionIsReplacedWithoutFailing) {
@@ -542,6 +695,40 @@ TEST(Timeouts, TotalTimeoutCoversRetriesAndDelays) {
     expect_no_leaks(c);
 }
 
+// A server that trickles its answer, each byte well inside the inactivity timeout, is
+// ended by the attempt timeout (15 minutes by default; before, nothing bounded it), and
+// that is retried like the other timeouts.
+TEST(Timeouts, AttemptTimeoutEndsATricklingServer) {
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.timeouts.attempt, 15min);
+    EXPECT_EQ(defaults.timeouts.total, 0ms);
+    test_server server;
+    server.set_default({.what = server_action::kind::trickle,
+                        .body = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'x'),
+                        .byte_interval = 20ms});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.timeouts.inactivity = 200ms;
+    o.timeouts.attempt = 300ms;
+    o.retry.max_attempts = 2;
+    http::client c(ioc.get_executor(), o);
+    http::response res;
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(send(ioc, c, {.endpoint = endpoint_of(server)}, res), http::errc::attempt_timeout);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(res.attempts, 2u);
+    EXPECT_GE(took, 600ms);
+    EXPECT_LT(took, 2s);
+    EXPECT_EQ(c.retry_tokens(), 490u); // a timeout retry costs 10
+    expect_no_leaks(c);
+
+    // A request's own total deadline, when nearer, still reports as the total timeout.
+    o.timeouts.total = 150ms;
+    http::client bounded(ioc.get_executor(), o);
+    EXPECT_EQ(send(ioc, bounded, {.endpoint = endpoint_of(server)}, res), http::errc::total_timeout);
+    expect_no_leaks(bounded);
+}
+
 TEST(Timeouts, ConnectTimeoutCoversTheTlsHandshake) {
     // A peer that accepts TCP connections and then says nothing: the TLS handshake never
     // completes, and the connect timeout (TCP connect plus handshake) ends the attempt.
@@ -629,6 +816,40 @@ TEST(Cancellation, CancelledWhileWaitingForAPoolSlot) {
     EXPECT_FALSE(*e1);
     EXPECT_EQ(r1.body, "first");
     EXPECT_EQ(*e2, asio::error::operation_aborted);
+    EXPECT_EQ(server.requests().size(), 1u);
+    expect_no_leaks(c);
+}
+
+// A request waits for a connection slot no longer than pool.acquire_timeout (10 s by
+// default; before, until the request's deadline, by default forever), and that is not
+// retried.
+TEST(Pool, TheWaitForASlotIsBounded) {
+    const http::client_options defaults;
+    EXPECT_EQ(defaults.pool.acquire_timeout, 10s);
+    test_server server;
+    server.push({.body = "first", .delay = 600ms});
+    asio::io_context ioc;
+    auto o = fast_retries();
+    o.pool.max_connections_per_host = 1;
+    o.pool.acquire_timeout = 100ms;
+    http::client c(ioc.get_executor(), o);
+    const auto ep = endpoint_of(server);
+    http::response r1, r2;
+    std::optional<cirrus::error_code> e1, e2;
+    std::chrono::steady_clock::duration waited{};
+    const auto t0 = std::chrono::steady_clock::now();
+    c.async_send({.endpoint = ep}, r1, [&](cirrus::error_code ec) { e1 = ec; });
+    c.async_send({.endpoint = ep}, r2, [&](cirrus::error_code ec) {
+        e2 = ec;
+        waited = std::chrono::steady_clock::now() - t0;
+    });
+    ioc.run();
+    ASSERT_TRUE(e1 && e2);
+    EXPECT_FALSE(*e1);
+    EXPECT_EQ(*e2, http::errc::pool_timeout);
+    EXPECT_EQ(r2.attempts, 1u);
+    EXPECT_GE(waited, 100ms);
+    EXPECT_LT(waited, 500ms);
     EXPECT_EQ(server.requests().size(), 1u);
     expect_no_leaks(c);
 }
@@ -1279,7 +1500,10 @@ TEST(Observer, AttemptsLatencyBytesAndRequestIdWithoutSecrets) {
     const cirrus::auth::credentials creds{"AKIDOBSERVED", "super-secret-key", "session-token-value", std::nullopt};
     auto signing = s3_signing();
     signing.credentials = &creds;
-    const http::header headers[] = {{"x-amz-meta-color", "blue"}};
+    const http::header headers[] = {{"x-amz-meta-color", "blue"},
+                                    {"x-amz-server-side-encryption-customer-algorithm", "AES256"},
+                                    {"x-amz-server-side-encryption-customer-key", "c3NlLWMta2V5LXZhbHVl"},
+                                    {"x-amz-server-side-encryption-customer-key-MD5", "a2V5LWRpZ2VzdA=="}};
     http::response res;
     ASSERT_FALSE(send(ioc, c,
                       {.endpoint = ep, .method = http::verb::put, .path = "/b/k",
@@ -1314,6 +1538,10 @@ TEST(Observer, AttemptsLatencyBytesAndRequestIdWithoutSecrets) {
         EXPECT_NE(text.find("Authorization: [redacted]"), std::string::npos) << text;
         EXPECT_NE(text.find("X-Amz-Security-Token: [redacted]"), std::string::npos) << text;
         EXPECT_NE(text.find("x-amz-meta-color: blue"), std::string::npos) << text;
+        EXPECT_EQ(text.find("c3NlLWMta2V5LXZhbHVl"), std::string::npos) << text;
+        EXPECT_NE(text.find("x-amz-server-side-encryption-customer-key: [redacted]"), std::string::npos) << text;
+        EXPECT_NE(text.find("x-amz-server-side-encryption-customer-key-MD5: a2V5LWRpZ2VzdA=="), std::string::npos)
+            << text;
     }
     // What went on the wire did carry the signature and the token.
     const auto wire = server.requests().at(1);

@@ -64,8 +64,14 @@ private:
     std::size_t i_ = 0;
 };
 
+// The years a Date may name: no real clock is outside them, and within them the time
+// minus a system_clock::time_point (nanoseconds, which end in 2262) cannot overflow.
+inline constexpr int earliest_http_year = 1900;
+inline constexpr int latest_http_year = 2199;
+
 constexpr std::optional<std::chrono::sys_seconds> make_time(int year, int month, int day, int h, int m,
                                                             int s) noexcept {
+    if (year < earliest_http_year || year > latest_http_year) return std::nullopt;
     if (month < 1 || month > 12 || day < 1 || day > 31 || h > 23 || m > 59 || s > 60) return std::nullopt;
     const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
     return std::chrono::sys_seconds{std::chrono::seconds{days * 86400 + h * 3600 + m * 60 + s}};
@@ -74,7 +80,7 @@ constexpr std::optional<std::chrono::sys_seconds> make_time(int year, int month,
 } // namespace detail
 
 // Parses "Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT" and
-// "Sun Nov  6 08:49:37 1994". nullopt for anything else.
+// "Sun Nov  6 08:49:37 1994". nullopt for anything else, and for a year outside 1900-2199.
 constexpr std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view s) noexcept {
     detail::date_cursor c(s);
     const std::string_view weekday = c.word();

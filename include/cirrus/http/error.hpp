@@ -46,6 +46,9 @@ enum class errc {
     retry_quota_exceeded,      // a retryable failure, but the retry token bucket is empty
     body_source_failed,        // a request body generator or file read reported an error
     body_sink_failed,          // a response sink (file, handler) reported an error
+    attempt_timeout,           // one attempt outlasted timeouts.attempt (it may be retried)
+    pool_timeout,              // no connection slot came free within pool.acquire_timeout
+    too_many_interim_responses, // more 1xx interim responses than max_interim_responses
 };
 
 namespace detail {
@@ -94,6 +97,9 @@ public:
         case errc::retry_quota_exceeded: return "retry quota exceeded";
         case errc::body_source_failed: return "request body source failed";
         case errc::body_sink_failed: return "response body sink failed";
+        case errc::attempt_timeout: return "attempt timed out";
+        case errc::pool_timeout: return "no connection became free within the pool's acquire timeout";
+        case errc::too_many_interim_responses: return "too many interim (1xx) responses";
         }
         return "unknown HTTP error";
     }

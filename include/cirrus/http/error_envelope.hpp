@@ -7,8 +7,13 @@
 //                     x-amzn-RequestId and x-amzn-ErrorType headers
 // Malformed bodies are never an error of their own: the status code still classifies
 // the failure and the diagnostics keep whatever could be read.
+// A service message never brings a secret into diagnostics: it is cut where it starts
+// quoting the request back (the canonical request, the string to sign), and the value of
+// any secret header it still names (x-amz-security-token:..., Authorization=...) is
+// replaced.
 
 #include <cirrus/core/diagnostics.hpp>
+#include <cirrus/http/detail/secrets.hpp>
 #include <cirrus/http/error.hpp>
 #include <cirrus/xml/reader.hpp>
 
@@ -62,6 +67,13 @@ inline void assign_clean(std::string& out, std::string_view in, std::size_t limi
     }
 }
 
+// The service's message, as diagnostics keep it.
+inline void assign_message(std::string& out, std::string_view in) {
+    std::string kept(without_quoted_request(in));
+    scrub_secret_values(kept);
+    assign_clean(out, kept, max_diagnostic_message);
+}
+
 inline void parse_xml_envelope(std::string_view body, diagnostics& diag, std::string& code) {
     xml::reader r(body);
     std::array<std::string_view, 8> path{}; // local names of the open elements
@@ -79,14 +91,15 @@ inline void parse_xml_envelope(std::string_view body, diagnostics& diag, std::st
         if (depth <= path.size()) path[depth - 1] = name;
         const std::string_view parent = depth >= 2 && depth - 1 <= path.size() ? path[depth - 2] : std::string_view{};
         std::string* target = nullptr;
-        std::size_t limit = 256;
         if (name == "Code" && parent == "Error" && !have_code) {
             target = &code;
             have_code = true;
         } else if (name == "Message" && parent == "Error" && !have_message) {
-            target = &diag.message;
-            limit = max_diagnostic_message;
+            const auto text = r.read_text(scratch);
+            if (!text) return;
+            assign_message(diag.message, *text);
             have_message = true;
+            continue;
         } else if ((name == "RequestId" || name == "RequestID") && !have_request_id) {
             target = &diag.request_id;
             have_request_id = true;
@@ -97,7 +110,7 @@ inline void parse_xml_envelope(std::string_view body, diagnostics& diag, std::st
         if (target == nullptr) continue;
         const auto text = r.read_text(scratch);
         if (!text) return;
-        assign_clean(*target, *text, limit);
+        assign_clean(*target, *text, 256);
     }
 }
 
@@ -122,7 +135,7 @@ inline void parse_json_envelope(std::string_view body, diagnostics& diag, std::s
     }
     for (std::string_view key : {"message", "Message", "errorMessage"}) {
         if (const auto v = string_field(key); !v.empty()) {
-            assign_clean(diag.message, v, max_diagnostic_message);
+            assign_message(diag.message, v);
             break;
         }
     }

@@ -2,11 +2,14 @@
 // A hook for metrics and logs. The transport calls it after every attempt and once when
 // a request completes. Events carry no secrets: the query has the values of
 // X-Amz-Signature, X-Amz-Security-Token and X-Amz-Credential replaced, and the request
-// headers (when the client is asked to report them) have Authorization and
-// X-Amz-Security-Token replaced.
+// headers (when the client is asked to report them) have the values of the names in
+// detail/secrets.hpp replaced: Authorization, X-Amz-Security-Token, the SSE-C keys
+// (x-amz-server-side-encryption-customer-key and its copy-source twin; their -MD5 digests
+// stay visible), Proxy-Authorization and Cookie.
 
 #include <cirrus/core/ascii.hpp>
 #include <cirrus/core/error.hpp>
+#include <cirrus/http/detail/secrets.hpp>
 #include <cirrus/http/message.hpp>
 
 #include <chrono>
@@ -18,7 +21,7 @@
 
 namespace cirrus::http {
 
-inline constexpr std::string_view redacted = "[redacted]";
+inline constexpr std::string_view redacted = detail::redacted_value;
 
 enum class event_phase {
     attempt,  // one attempt ended (its status or error)
@@ -74,12 +77,6 @@ inline void redact_query(std::string_view query, std::string& out) {
         if (amp == std::string_view::npos) break;
         query.remove_prefix(amp + 1);
     }
-}
-
-inline bool is_secret_header(std::string_view name) noexcept {
-    using ascii::iequals;
-    return iequals(name, "authorization") || iequals(name, "x-amz-security-token") ||
-           iequals(name, "proxy-authorization") || iequals(name, "cookie");
 }
 
 } // namespace detail

@@ -12,9 +12,13 @@
 
 namespace cirrus::http {
 
+// The defaults and why they are what they are: docs/http.md, "Limits and defaults".
 struct timeout_options {
     std::chrono::milliseconds connect{10'000};    // each of: name lookup, TCP connect, TLS handshake
     std::chrono::milliseconds inactivity{30'000}; // longest wait for any single read or write to progress
+    // One attempt, from the wait for a connection to the last body byte; 0 = none. Ends a
+    // server that trickles a byte just inside the inactivity timeout; retried like one.
+    std::chrono::milliseconds attempt{15 * 60'000};
     std::chrono::milliseconds total{0};           // whole request, retries and delays included; 0 = none
 };
 
@@ -27,6 +31,9 @@ struct pool_options {
     // response byte, replaced without counting an attempt. Requests whose body cannot be
     // sent twice always probe. Zero probes every reuse.
     std::chrono::milliseconds probe_idle_after{1'000};
+    // Longest wait for a connection when the endpoint is at max_connections_per_host
+    // (errc::pool_timeout, not retried); 0 = until the attempt's deadline.
+    std::chrono::milliseconds acquire_timeout{10'000};
 };
 
 struct client_options {
@@ -38,7 +45,14 @@ struct client_options {
     // sent after the interim response, or after continue_timeout without one.
     std::uint64_t expect_continue_threshold = 1024 * 1024;
     std::chrono::milliseconds continue_timeout{1000};
-    std::size_t max_header_bytes = 64 * 1024;          // response status line and headers
+    // Response status line and headers (what is buffered unparsed, and the sum of the
+    // fields kept); also what a chunk-size line or the trailer of a chunked body may hold
+    // before it ends.
+    std::size_t max_header_bytes = 64 * 1024;
+    std::size_t max_interim_responses = 5;             // 1xx heads skipped before the final one
+    // A server clock (Date of a RequestTimeTooSkewed answer) further than this from ours is
+    // not adopted: the error is returned as it is.
+    std::chrono::seconds max_clock_correction{24 * 3600};
     std::size_t max_error_body = 64 * 1024;            // error bodies kept for their envelope
     std::uint64_t max_collected_body = 64 * 1024 * 1024; // default sink (response::body)
     std::size_t io_buffer_size = 64 * 1024;            // per connection, for file/generator I/O

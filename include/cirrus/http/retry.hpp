@@ -3,7 +3,7 @@
 //
 // - At most max_attempts attempts (3), the first included.
 // - Retried: transient network failures (connection refused, reset or closed early,
-//   truncated responses, connect and inactivity timeouts), HTTP 500/502/503/504, 429, the
+//   truncated responses, connect, inactivity and attempt timeouts), HTTP 500/502/503/504, 429, the
 //   throttling codes (Throttling, ThrottlingException, SlowDown, RequestLimitExceeded,
 //   ProvisionedThroughputExceededException, TooManyRequestsException, ...) and the
 //   transient codes (RequestTimeout, RequestTimeoutException, PriorRequestNotComplete).
@@ -65,7 +65,8 @@ inline retry_class classify_retry(const error_code& ec, unsigned status = 0) noe
     if (ec.category() == http_category()) {
         switch (static_cast<errc>(ec.value())) {
         case errc::connect_timeout:
-        case errc::inactivity_timeout: return retry_class::timeout;
+        case errc::inactivity_timeout:
+        case errc::attempt_timeout: return retry_class::timeout;
         case errc::connection_closed: return retry_class::transient;
         default: return retry_class::none;
         }

@@ -404,8 +404,10 @@ inline asio::mutable_buffer prepare_read(beast::flat_buffer& b) {
 
 // Reads the response head, parsing what the connection's buffer holds before reading
 // more. The parser sees the whole buffered head at once (Beast parses a head only when
-// all of it is there, and enforces the header limit).
-inline asio::awaitable<error_code> read_head(connection& c, response_parser& p) {
+// all of it is there, and enforces the header limit). `Connection` is the pool's
+// connection, or anything with its `io` (async_read_some) and `read_buffer`.
+template <class Connection>
+asio::awaitable<error_code> read_head(Connection& c, response_parser& p) {
     error_code ec;
     for (;;) {
         if (c.read_buffer.size() != 0) {
@@ -427,13 +429,40 @@ inline asio::awaitable<error_code> read_head(connection& c, response_parser& p) 
     }
 }
 
+// Reads heads until a final one (a status of 200 or more, or 101). Interim 1xx heads are
+// skipped, `restart` giving back a fresh parser for the next one, but no more than
+// `max_interim` in all (`interim` counts them, a 100 Continue seen before the body
+// included): each one restarts the inactivity timer, so a server could otherwise send
+// them without end. `head_read`: the parser holds a head already.
+template <class Connection, class RestartParser>
+asio::awaitable<error_code> read_final_head(Connection& c, std::optional<response_parser>& parser, bool head_read,
+                                            std::size_t& interim, std::size_t max_interim, RestartParser restart) {
+    for (;;) {
+        if (!head_read) {
+            if (auto ec = co_await read_head(c, *parser)) co_return ec;
+        }
+        head_read = false;
+        const unsigned status = parser->status();
+        if (status >= 200 || status == 101) co_return error_code{};
+        if (++interim > max_interim) co_return make_error_code(errc::too_many_interim_responses);
+        restart();
+    }
+}
+
 // Reads a response body piece by piece into memory the caller names. A body with a
 // Content-Length and no transfer coding goes from the socket straight into that memory
 // (after the bytes that arrived with the head); chunked bodies, and bodies that end with
 // the connection, go through the parser.
-class body_reader {
+//
+// The parser consumes nothing of a chunk-size line (with its extensions) or of the trailer
+// until the line ends, and those bytes stay buffered: at `max_unparsed` of them the body
+// is malformed (Beast's header_limit, not retried), else a line without end would grow the
+// buffer without bound.
+template <class Connection>
+class basic_body_reader {
 public:
-    body_reader(connection& c, response_parser& p) : c_(c), p_(p) {
+    basic_body_reader(Connection& c, response_parser& p, std::size_t max_unparsed)
+        : c_(c), p_(p), max_unparsed_(max_unparsed) {
         done_ = p.is_done();
         if (!done_ && !p.chunked() && p.content_length()) {
             direct_ = true;
@@ -473,6 +502,7 @@ public:
                 done_ = p_.is_done();
                 if (ec || done_ || n != 0) co_return ec;
                 if (used != 0) continue; // chunk framing only: parse on
+                if (c_.read_buffer.size() >= max_unparsed_) co_return make_error_code(bhttp::error::header_limit);
             }
             const std::size_t got = co_await c_.io.async_read_some(prepare_read(c_.read_buffer), with_ec(ec));
             c_.read_buffer.commit(got);
@@ -487,12 +517,15 @@ public:
     }
 
 private:
-    connection& c_;
+    Connection& c_;
     response_parser& p_;
+    std::size_t max_unparsed_;
     bool direct_ = false;
     bool done_ = false;
     std::uint64_t remaining_ = 0;
 };
+
+using body_reader = basic_body_reader<connection>;
 
 // Reads a success body into the request's sink.
 inline asio::awaitable<error_code> read_success_body(const client_state& st, connection& c, body_reader& br,
@@ -649,6 +682,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     start_parser(parser, req, res, o);
     bool header_read = false;
     bool final_before_body = false;
+    std::size_t interim = 0;
 
     const bool gather = plan.frame == framing::identity && !plan.expect_continue &&
                         req.body.type() == request_body::kind::memory;
@@ -680,6 +714,7 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                 }
                 ar.response_started = true;
                 if (parser->status() == 100) {
+                    ++interim;
                     start_parser(parser, req, res, o);
                 } else {
                     header_read = true;
@@ -702,25 +737,16 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
         body_incomplete = true;
     }
 
-    // The response head; interim 1xx responses are skipped.
-    for (;;) {
-        if (!header_read) {
-            ec = co_await read_head(c, *parser);
-            ar.response_started = ar.response_started || parser->got_some() || c.read_buffer.size() != 0;
-            if (ec) co_return map_io_error(ec, c.io, ar.response_started);
-            header_read = true;
-        }
-        const unsigned s = parser->status();
-        if (s >= 200 || s == 101) break;
-        start_parser(parser, req, res, o);
-        header_read = false;
-    }
+    ec = co_await read_final_head(c, parser, header_read, interim, o.max_interim_responses,
+                                  [&] { start_parser(parser, req, res, o); });
+    ar.response_started = ar.response_started || interim != 0 || parser->got_some() || c.read_buffer.size() != 0;
+    if (ec) co_return map_io_error(ec, c.io, ar.response_started);
     ar.response_started = true;
     const unsigned status = parser->status();
     res.status = status;
 
     bool complete = false;
-    body_reader body(c, *parser);
+    body_reader body(c, *parser, o.max_header_bytes);
     if (status >= 200 && status < 300) {
         ec = co_await read_success_body(st, c, body, parser->content_length(), req, res, ar);
         complete = !ec && body.done();

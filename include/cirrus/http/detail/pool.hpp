@@ -395,12 +395,15 @@ inline asio::awaitable<error_code> open_connection(std::shared_ptr<client_state>
     co_return error_code{};
 }
 
-// Takes a live pooled connection or opens one, waiting (until the deadline) while the
-// endpoint is at its connection limit. Connections idle for less than probe_idle_after
-// are not probed unless `always_probe` (a body that cannot be sent twice).
+// Takes a live pooled connection or opens one, waiting while the endpoint is at its
+// connection limit: until pool.acquire_timeout has passed (errc::pool_timeout) or the
+// deadline (errc::total_timeout), whichever is first. Connections idle for less than
+// probe_idle_after are not probed unless `always_probe` (a body that cannot be sent twice).
 inline asio::awaitable<error_code> acquire(std::shared_ptr<client_state> st, const endpoint_view& ep,
                                            clock::time_point deadline, bool always_probe, lease& out) {
     host_pool& h = st->host_for(ep);
+    const auto wait_limit = st->options.pool.acquire_timeout;
+    const clock::time_point wait_end = limit_end(wait_limit, deadline);
     for (;;) {
         if (st->closed) co_return make_error_code(errc::client_closed);
         const auto now = clock::now();
@@ -425,7 +428,7 @@ inline asio::awaitable<error_code> acquire(std::shared_ptr<client_state> st, con
         }
 
         pool_waiter w(st->executor, h);
-        w.timer.expires_at(deadline);
+        w.timer.expires_at(wait_end);
         error_code ec;
         co_await w.timer.async_wait(with_ec(ec));
         std::erase(h.waiters, &w);
@@ -448,7 +451,7 @@ inline asio::awaitable<error_code> acquire(std::shared_ptr<client_state> st, con
             co_return co_await open_connection(st, h, deadline, out);
         }
         if (was_cancelled) co_return make_error_code(asio::error::operation_aborted);
-        if (!ec) co_return make_error_code(errc::total_timeout);
+        if (!ec) co_return make_error_code(wait_end < deadline ? errc::pool_timeout : errc::total_timeout);
         // Woken without a connection (the pool is closing): look again.
     }
 }

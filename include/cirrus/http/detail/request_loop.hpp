@@ -206,17 +206,21 @@ inline asio::awaitable<error_code> run_attempt(std::shared_ptr<client_state> st,
 }
 
 // Clock skew: when the server says the request time is off (or rejects the signature
-// while its Date is far from ours), adopt the server's clock.
+// while its Date is far from ours), adopt the server's clock, but only within
+// max_clock_correction of ours: every later request of the client is signed with the
+// offset, and a server (or anyone on a plain-HTTP path) must not move it by years.
 inline bool correct_clock_skew(client_state& st, const response& res, const attempt_result& ar) {
     const std::string_view code = res.diag.service_code;
     if (!is_possible_clock_skew_code(code)) return false;
-    const auto server = parse_http_date(res.header("Date"));
+    const auto server = parse_http_date(res.header("Date")); // years 1900-2199: no overflow below
     if (!server) return false;
     const auto skew = std::chrono::duration_cast<std::chrono::seconds>(*server - ar.signed_at);
     const bool says_skewed = make_error_code(classify(res.status, code)) == aws_errc::request_time_too_skewed;
     const auto threshold = says_skewed ? std::chrono::seconds{30} : std::chrono::seconds{240};
     if (std::chrono::abs(skew) < threshold) return false;
-    st.clock_offset = *server - std::chrono::system_clock::now();
+    const auto offset = *server - std::chrono::system_clock::now();
+    if (std::chrono::abs(offset) > st.options.max_clock_correction) return false;
+    st.clock_offset = std::chrono::duration_cast<std::chrono::system_clock::duration>(offset);
     return true;
 }
 
@@ -297,6 +301,7 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
     const auto start = clock::now();
     const auto total = req.total_timeout.count() > 0 ? req.total_timeout : st->options.timeouts.total;
     const auto deadline = total.count() > 0 ? start + total : clock::time_point::max();
+    const auto attempt_limit = st->options.timeouts.attempt;
     event_builder events(*st, req);
 
     request_plan plan;
@@ -315,6 +320,11 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
     unsigned last_cost = 0;
     bool skew_corrected = false;
     std::uint64_t sent = 0, received = 0;
+    // Whether the attempt that just failed can be made again: a body read for it can be
+    // read afresh, and a sink that was given data can start over.
+    auto can_repeat = [&] {
+        return (plan.replayable || !ar.body_consumed) && (req.sink.restartable() || res.body_size == 0);
+    };
     for (;;) {
         ++attempt;
         ++counted;
@@ -326,7 +336,9 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
             res.attempts = kept;
         }
         const auto t0 = clock::now();
-        ec = co_await run_attempt(st, req, plan, res, ar, deadline);
+        const auto attempt_deadline = attempt_limit.count() > 0 ? std::min(deadline, t0 + attempt_limit) : deadline;
+        ec = co_await run_attempt(st, req, plan, res, ar, attempt_deadline);
+        if (ec == errc::total_timeout && clock::now() < deadline) ec = make_error_code(errc::attempt_timeout);
         res.attempts = attempt;
         sent += ar.bytes_sent;
         received += ar.bytes_received;
@@ -341,14 +353,14 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
             break;
         }
         if (!skew_corrected && plan.sign && ec.category() == aws_category() && correct_clock_skew(*st, res, ar)) {
-            skew_corrected = true;
-            --counted;
-            continue;
+            skew_corrected = true; // later requests are signed with the server's clock either way
+            if (can_repeat()) {
+                --counted;
+                continue;
+            }
         }
         const retry_class kind = classify_retry(ec, res.status);
-        if (kind == retry_class::none || counted >= ro.max_attempts) break;
-        if (!plan.replayable && ar.body_consumed) break;
-        if (!req.sink.restartable() && res.body_size != 0) break;
+        if (kind == retry_class::none || counted >= ro.max_attempts || !can_repeat()) break;
         const unsigned cost = st->quota.acquire(kind);
         if (cost == 0) break; // the quota is spent: give up with this attempt's error
         last_cost = cost;
