@@ -15,4 +15,6 @@
 #endif
 
 #include <cirrus/core/impl/async_op.ipp>
+#include <cirrus/http/impl/transport.ipp>
 #include <cirrus/postgres/impl/session.ipp>
+#include <cirrus/s3/impl/operations.ipp>

@@ -4,7 +4,9 @@
 #include "http_test_server.hpp"
 #include "support/slow_lookup.hpp"
 
+#include <cirrus/auth/sigv4/chunked.hpp>
 #include <cirrus/http/client.hpp>
+#include <cirrus/http/date.hpp>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>

@@ -22,7 +22,7 @@
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
-#include <cirrus/http/detail/request_loop.hpp>
+#include <cirrus/http/detail/transport.hpp>
 #include <cirrus/http/message.hpp>
 #include <cirrus/http/options.hpp>
 
@@ -43,7 +43,7 @@ struct send_op {
     cirrus::detail::owned_copy<request> req;
     response* res;
 
-    asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req.get(), *res, &diag); }
+    boost::asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req.get(), *res, &diag); }
 };
 
 } // namespace detail
@@ -54,7 +54,7 @@ public:
 
     explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
     client(executor_type ex, client_options options)
-        : state_(std::make_shared<detail::client_state>(std::move(ex), std::move(options))) {}
+        : state_(detail::make_client_state(ex, std::move(options))), executor_(std::move(ex)) {}
 
     client(const client&) = delete;
     client& operator=(const client&) = delete;
@@ -64,36 +64,36 @@ public:
     // Closes the idle connections; requests still running finish, and their connections
     // are closed instead of pooled.
     ~client() {
-        if (state_) state_->shutdown();
+        if (state_) detail::shutdown(*state_);
     }
 
-    executor_type get_executor() const noexcept { return state_->executor; }
-    const client_options& options() const noexcept { return state_->options; }
+    executor_type get_executor() const noexcept { return executor_; }
+    const client_options& options() const noexcept { return detail::options(*state_); }
 
     // Sends `req` and fills `res` (res.diag tells what went wrong). Completion signature:
     // void(error_code).
     template <cirrus::detail::completion_token Token = default_token>
     auto async_send(const request& req, response& res, Token&& token = {}) {
-        return cirrus::detail::async_op(state_->executor, std::forward<Token>(token),
+        return cirrus::detail::async_op(executor_, std::forward<Token>(token),
                                         detail::send_op{state_, cirrus::detail::owned_copy<request>(req), &res},
-                                        nullptr, &state_->last_diagnostics);
+                                        nullptr, &detail::last_diagnostics(*state_));
     }
 
     // What the server (or the client) said about the last failed request.
-    const diagnostics& last_diagnostics() const noexcept { return state_->last_diagnostics; }
+    const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics(*state_); }
 
-    pool_stats stats() const { return state_->stats(); }
+    pool_stats stats() const { return detail::stats(*state_); }
     // Closes every idle connection now (they are otherwise closed when next looked at
     // after idle_timeout).
-    void close_idle() { state_->close_idle(); }
+    void close_idle() { detail::close_idle(*state_); }
 
     // Retry tokens left in the bucket.
-    unsigned retry_tokens() const noexcept { return state_->quota.available(); }
+    unsigned retry_tokens() const noexcept { return detail::retry_tokens(*state_); }
 
     // The correction added to the local clock when signing, learnt from servers that
     // reported clock skew (or set by hand).
-    std::chrono::system_clock::duration clock_offset() const noexcept { return state_->clock_offset; }
-    void set_clock_offset(std::chrono::system_clock::duration d) noexcept { state_->clock_offset = d; }
+    std::chrono::system_clock::duration clock_offset() const noexcept { return detail::clock_offset(*state_); }
+    void set_clock_offset(std::chrono::system_clock::duration d) noexcept { detail::set_clock_offset(*state_, d); }
 
     // For the service clients built on this one, which run requests inside their own
     // operations (detail::run_request).
@@ -101,6 +101,7 @@ public:
 
 private:
     std::shared_ptr<detail::client_state> state_;
+    executor_type executor_;
 };
 
 } // namespace cirrus::http

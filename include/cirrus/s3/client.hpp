@@ -27,6 +27,7 @@
 #include <cirrus/provider/aws.hpp>
 #include <cirrus/provider/custom.hpp>
 #include <cirrus/provider/provider.hpp>
+#include <cirrus/s3/detail/core.hpp>
 #include <cirrus/s3/detail/operation_traits.hpp>
 
 #include <memory>

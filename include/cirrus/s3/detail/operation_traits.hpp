@@ -3,7 +3,7 @@
 // needs: the table behind s3::client::async_execute.
 
 #include <cirrus/provider/provider.hpp>
-#include <cirrus/s3/impl/operations.hpp>
+#include <cirrus/s3/detail/operations.hpp>
 
 namespace cirrus::s3::detail {
 

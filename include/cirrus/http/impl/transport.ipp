@@ -1,9 +1,10 @@
 #pragma once
-// What http::client::async_send runs: the plan of a request (framing, lengths, payload
+// Definitions for http/detail/transport.hpp: what http::client::async_send runs: the plan of a request (framing, lengths, payload
 // hash), its attempts on pooled connections, retries with backoff, clock-skew correction,
 // and the observer's events.
 
 #include <cirrus/http/detail/exchange.hpp>
+#include <cirrus/http/detail/transport.hpp>
 #include <cirrus/http/detail/pool.hpp>
 #include <cirrus/http/error.hpp>
 #include <cirrus/http/message.hpp>
@@ -292,10 +293,18 @@ private:
     std::vector<header> headers_;
 };
 
+// Whether the attempt that just failed can be made again: a body read for it can be read
+// afresh, and a sink that was given data can start over. (A function, not a lambda in the
+// coroutine: its frame type has external linkage in a separately compiled build.)
+inline bool can_repeat(const request& req, const request_plan& plan, const response& res,
+                       const attempt_result& ar) noexcept {
+    return (plan.replayable || !ar.body_consumed) && (req.sink.restartable() || res.body_size == 0);
+}
+
 // The request loop: plan, attempts, retries with backoff, clock-skew correction, events.
 // `req` and `res` live in the operation that runs it.
-inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, const request& req, response& res,
-                                               diagnostics* diag = nullptr) {
+CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, const request& req,
+                                                    response& res, diagnostics* diag) {
     co_await asio::this_coro::throw_if_cancelled(false);
     res.clear();
     const auto start = clock::now();
@@ -320,11 +329,6 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
     unsigned last_cost = 0;
     bool skew_corrected = false;
     std::uint64_t sent = 0, received = 0;
-    // Whether the attempt that just failed can be made again: a body read for it can be
-    // read afresh, and a sink that was given data can start over.
-    auto can_repeat = [&] {
-        return (plan.replayable || !ar.body_consumed) && (req.sink.restartable() || res.body_size == 0);
-    };
     for (;;) {
         ++attempt;
         ++counted;
@@ -354,13 +358,13 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
         }
         if (!skew_corrected && plan.sign && ec.category() == aws_category() && correct_clock_skew(*st, res, ar)) {
             skew_corrected = true; // later requests are signed with the server's clock either way
-            if (can_repeat()) {
+            if (can_repeat(req, plan, res, ar)) {
                 --counted;
                 continue;
             }
         }
         const retry_class kind = classify_retry(ec, res.status);
-        if (kind == retry_class::none || counted >= ro.max_attempts || !can_repeat()) break;
+        if (kind == retry_class::none || counted >= ro.max_attempts || !can_repeat(req, plan, res, ar)) break;
         const unsigned cost = st->quota.acquire(kind);
         if (cost == 0) break; // the quota is spent: give up with this attempt's error
         last_cost = cost;
@@ -385,4 +389,22 @@ inline asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st,
 }
 
 } // namespace detail
+namespace detail {
+
+CIRRUS_DECL std::shared_ptr<client_state> make_client_state(const asio::any_io_executor& ex, client_options options) {
+    return std::make_shared<client_state>(ex, std::move(options));
+}
+CIRRUS_DECL void shutdown(client_state& st) noexcept { st.shutdown(); }
+CIRRUS_DECL const client_options& options(const client_state& st) noexcept { return st.options; }
+CIRRUS_DECL diagnostics& last_diagnostics(client_state& st) noexcept { return st.last_diagnostics; }
+CIRRUS_DECL pool_stats stats(const client_state& st) { return st.stats(); }
+CIRRUS_DECL void close_idle(client_state& st) { st.close_idle(); }
+CIRRUS_DECL unsigned retry_tokens(const client_state& st) noexcept { return st.quota.available(); }
+CIRRUS_DECL std::chrono::system_clock::duration clock_offset(const client_state& st) noexcept { return st.clock_offset; }
+CIRRUS_DECL void set_clock_offset(client_state& st, std::chrono::system_clock::duration d) noexcept {
+    st.clock_offset = d;
+}
+
+} // namespace detail
+
 } // namespace cirrus::http

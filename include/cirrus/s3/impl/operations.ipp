@@ -1,9 +1,10 @@
 #pragma once
-// The S3 operations as coroutines over detail::core. The client's async_* functions run
-// them with the caller's completion token.
+// Definitions for s3/detail/operations.hpp: the S3 operations as coroutines over
+// detail::core.
 
 #include <cirrus/auth/sigv4/post_policy.hpp>
 #include <cirrus/s3/detail/core.hpp>
+#include <cirrus/s3/detail/operations.hpp>
 #include <cirrus/s3/detail/xml_build.hpp>
 #include <cirrus/s3/detail/xml_parse.hpp>
 
@@ -31,7 +32,7 @@ inline error_code parse_error(diagnostics& diag, std::string_view what) {
 
 // ----------------------------------------------------------------------------- buckets
 
-inline task create_bucket(core& c, const create_bucket_request& r, create_bucket_result& out, diagnostics& diag) {
+CIRRUS_DECL task create_bucket(core& c, const create_bucket_request& r, create_bucket_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl, .object_lock = r.object_lock}, diag)) co_return ec;
     exchange x;
     x.b.method = http::verb::put;
@@ -45,7 +46,7 @@ inline task create_bucket(core& c, const create_bucket_request& r, create_bucket
     co_return ec;
 }
 
-inline task head_bucket(core& c, const head_bucket_request& r, head_bucket_result& out, diagnostics& diag) {
+CIRRUS_DECL task head_bucket(core& c, const head_bucket_request& r, head_bucket_result& out, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::head;
     x.b.bucket = r.bucket;
@@ -54,7 +55,7 @@ inline task head_bucket(core& c, const head_bucket_request& r, head_bucket_resul
     co_return ec;
 }
 
-inline task list_buckets(core& c, const list_buckets_request& r, list_buckets_result& out, diagnostics& diag) {
+CIRRUS_DECL task list_buckets(core& c, const list_buckets_request& r, list_buckets_result& out, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::get;
     if (!r.prefix.empty()) x.b.add_query("prefix", r.prefix);
@@ -65,7 +66,7 @@ inline task list_buckets(core& c, const list_buckets_request& r, list_buckets_re
     co_return error_code{};
 }
 
-inline task get_bucket_location(core& c, const get_bucket_location_request& r, get_bucket_location_result& out,
+CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request& r, get_bucket_location_result& out,
                                 diagnostics& diag) {
     exchange x;
     x.b.bucket = r.bucket;
@@ -90,7 +91,7 @@ inline task bucket_subresource(core& c, http::verb method, std::string_view buck
     co_return ec;
 }
 
-inline task put_bucket_versioning(core& c, const put_bucket_versioning_request& r, diagnostics& diag) {
+CIRRUS_DECL task put_bucket_versioning(core& c, const put_bucket_versioning_request& r, diagnostics& diag) {
     if (r.status == versioning_status::unversioned) {
         diag.message = "a bucket can be versioned or suspended, not unversioned again";
         co_return make_error_code(cirrus::errc::invalid_argument);
@@ -99,7 +100,7 @@ inline task put_bucket_versioning(core& c, const put_bucket_versioning_request& 
                                           nullptr, diag);
 }
 
-inline task get_bucket_versioning(core& c, const get_bucket_versioning_request& r, get_bucket_versioning_result& out,
+CIRRUS_DECL task get_bucket_versioning(core& c, const get_bucket_versioning_request& r, get_bucket_versioning_result& out,
                                   diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "versioning", {}, false, &res, diag))
@@ -108,12 +109,12 @@ inline task get_bucket_versioning(core& c, const get_bucket_versioning_request& 
     co_return error_code{};
 }
 
-inline task put_bucket_policy(core& c, const put_bucket_policy_request& r, diagnostics& diag) {
+CIRRUS_DECL task put_bucket_policy(core& c, const put_bucket_policy_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "policy", std::string(r.policy), true,
                                           nullptr, diag);
 }
 
-inline task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_bucket_policy_result& out,
+CIRRUS_DECL task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_bucket_policy_result& out,
                               diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "policy", {}, false, &res, diag))
@@ -122,16 +123,16 @@ inline task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_b
     co_return error_code{};
 }
 
-inline task delete_bucket_policy(core& c, const delete_bucket_policy_request& r, diagnostics& diag) {
+CIRRUS_DECL task delete_bucket_policy(core& c, const delete_bucket_policy_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "policy", {}, false, nullptr, diag);
 }
 
-inline task put_bucket_cors(core& c, const put_bucket_cors_request& r, diagnostics& diag) {
+CIRRUS_DECL task put_bucket_cors(core& c, const put_bucket_cors_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "cors", build_cors(r.rules), true,
                                           nullptr, diag);
 }
 
-inline task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_configuration& out, diagnostics& diag) {
+CIRRUS_DECL task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_configuration& out, diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "cors", {}, false, &res, diag))
         co_return ec;
@@ -139,16 +140,16 @@ inline task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_conf
     co_return error_code{};
 }
 
-inline task delete_bucket_cors(core& c, const delete_bucket_cors_request& r, diagnostics& diag) {
+CIRRUS_DECL task delete_bucket_cors(core& c, const delete_bucket_cors_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "cors", {}, false, nullptr, diag);
 }
 
-inline task put_bucket_lifecycle(core& c, const put_bucket_lifecycle_request& r, diagnostics& diag) {
+CIRRUS_DECL task put_bucket_lifecycle(core& c, const put_bucket_lifecycle_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.rules),
                                           true, nullptr, diag);
 }
 
-inline task get_bucket_lifecycle(core& c, const get_bucket_lifecycle_request& r, lifecycle_configuration& out,
+CIRRUS_DECL task get_bucket_lifecycle(core& c, const get_bucket_lifecycle_request& r, lifecycle_configuration& out,
                                  diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "lifecycle", {}, false, &res, diag))
@@ -157,13 +158,13 @@ inline task get_bucket_lifecycle(core& c, const get_bucket_lifecycle_request& r,
     co_return error_code{};
 }
 
-inline task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_request& r, diagnostics& diag) {
+CIRRUS_DECL task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_request& r, diagnostics& diag) {
     co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "lifecycle", {}, false, nullptr, diag);
 }
 
 // ----------------------------------------------------------------------------- listings
 
-inline task list_objects(core& c, const list_objects_request& r, list_objects_result& out, diagnostics& diag) {
+CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objects_result& out, diagnostics& diag) {
     exchange x;
     build_list_objects(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
@@ -172,7 +173,7 @@ inline task list_objects(core& c, const list_objects_request& r, list_objects_re
     co_return error_code{};
 }
 
-inline task list_object_versions(core& c, const list_object_versions_request& r, list_object_versions_result& out,
+CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_request& r, list_object_versions_result& out,
                                  diagnostics& diag) {
     exchange x;
     build_list_object_versions(r, x.b);
@@ -190,7 +191,7 @@ inline task list_object_versions(core& c, const list_object_versions_request& r,
     co_return error_code{};
 }
 
-inline task list_multipart_uploads(core& c, const list_multipart_uploads_request& r,
+CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_request& r,
                                    list_multipart_uploads_result& out, diagnostics& diag) {
     exchange x;
     build_list_multipart_uploads(r, x.b);
@@ -199,7 +200,7 @@ inline task list_multipart_uploads(core& c, const list_multipart_uploads_request
     co_return error_code{};
 }
 
-inline task list_parts(core& c, const list_parts_request& r, list_parts_result& out, diagnostics& diag) {
+CIRRUS_DECL task list_parts(core& c, const list_parts_request& r, list_parts_result& out, diagnostics& diag) {
     exchange x;
     build_list_parts(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
@@ -207,103 +208,8 @@ inline task list_parts(core& c, const list_parts_request& r, list_parts_result& 
     co_return error_code{};
 }
 
-// The markers of one listing, page after page. The request views the current markers,
-// which live here; every marker seen is remembered (as a 64-bit hash), so a server that
-// returns to an earlier marker (A, B, A ...) ends the listing instead of looping forever.
-class pagination {
-public:
-    // The request's own starting markers count as seen.
-    explicit pagination(std::string_view first = {}, std::string_view second = {}) {
-        if (!first.empty()) seen_.insert(hash(first, second));
-    }
-
-    // Moves the request on to the markers of the page just read; false when they are
-    // missing or were seen before.
-    bool advance(std::string_view next_first, std::string_view next_second, std::string_view& first,
-                 std::string_view& second) {
-        if (next_first.empty() || !seen_.insert(hash(next_first, next_second)).second) return false;
-        first_.assign(next_first);
-        second_.assign(next_second);
-        first = first_;
-        second = second_;
-        return true;
-    }
-
-private:
-    static std::uint64_t hash(std::string_view a, std::string_view b) noexcept {
-        std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a over a, a separator, b
-        auto mix = [&](std::string_view s) {
-            for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-        };
-        mix(a);
-        h = (h ^ 0xffu) * 0x100000001b3ull;
-        mix(b);
-        return h;
-    }
-
-    std::string first_, second_;
-    std::unordered_set<std::uint64_t> seen_;
-};
-
-// What a pager needs to know about one S3 listing: the operation, where a page keeps its
-// items, and how a page moves the request on to the next one. `advance` returns false when
-// a truncated page carries no marker that moves forward (a server bug that would otherwise
-// make the pager ask for the same pages forever).
-struct list_objects_paging {
-    using request_type = list_objects_request;
-    using result_type = list_objects_result;
-    using item_type = object_summary;
-    static constexpr auto op = &list_objects;
-    static std::vector<item_type>& items(result_type& r) noexcept { return r.objects; }
-    static pagination start(const request_type& q) { return pagination(q.continuation_token); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        std::string_view unused;
-        return p.advance(r.next_continuation_token, {}, q.continuation_token, unused);
-    }
-};
-struct list_object_versions_paging {
-    using request_type = list_object_versions_request;
-    using result_type = list_object_versions_result;
-    using item_type = object_version;
-    static constexpr auto op = &list_object_versions;
-    static std::vector<item_type>& items(result_type& r) noexcept { return r.versions; }
-    static pagination start(const request_type& q) { return pagination(q.key_marker, q.version_id_marker); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        return p.advance(r.next_key_marker, r.next_version_id_marker, q.key_marker, q.version_id_marker);
-    }
-};
-struct list_multipart_uploads_paging {
-    using request_type = list_multipart_uploads_request;
-    using result_type = list_multipart_uploads_result;
-    using item_type = multipart_upload;
-    static constexpr auto op = &list_multipart_uploads;
-    static std::vector<item_type>& items(result_type& r) noexcept { return r.uploads; }
-    static pagination start(const request_type& q) { return pagination(q.key_marker, q.upload_id_marker); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        return p.advance(r.next_key_marker, r.next_upload_id_marker, q.key_marker, q.upload_id_marker);
-    }
-};
-struct list_parts_paging {
-    using request_type = list_parts_request;
-    using result_type = list_parts_result;
-    using item_type = part_info;
-    static constexpr auto op = &list_parts;
-    static std::vector<item_type>& items(result_type& r) noexcept { return r.parts; }
-    static pagination start(const request_type& q) {
-        return q.part_number_marker ? pagination(std::to_string(*q.part_number_marker)) : pagination();
-    }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        if (!r.next_part_number_marker) return false;
-        const std::string next = std::to_string(*r.next_part_number_marker);
-        std::string_view first, second;
-        if (!p.advance(next, {}, first, second)) return false;
-        q.part_number_marker = r.next_part_number_marker;
-        return true;
-    }
-};
-
 // A truncated page whose markers do not move on: stop rather than ask for it again.
-inline error_code no_progress(diagnostics& diag) {
+CIRRUS_DECL error_code no_progress(diagnostics& diag) {
     diag.message = "a truncated listing page names no next marker that moves on";
     return make_error_code(cirrus::errc::protocol_error);
 }
@@ -317,7 +223,7 @@ inline void read_put_result(const http::response& res, std::string& etag, std::s
     sum = read_checksum_headers(res);
 }
 
-inline task put_object(core& c, const put_object_request& r, put_object_result& out, diagnostics& diag) {
+CIRRUS_DECL task put_object(core& c, const put_object_request& r, put_object_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl,
                                     .tags = !r.tags.empty(),
                                     .conditional_write = !r.if_match.empty() || !r.if_none_match.empty()},
@@ -335,6 +241,17 @@ inline task put_object(core& c, const put_object_request& r, put_object_result& 
     co_return error_code{};
 }
 
+// The download file could not be written, created or moved into place.
+inline error_code download_error(const download_target& target, diagnostics& diag, std::string_view what) {
+    diag.clear();
+    diag.message = std::string(what) + " " + target.path + ": " + target.io_error.message();
+    return target.io_error;
+}
+
+inline std::span<const std::uint8_t> as_bytes(std::string_view s) noexcept {
+    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
 // A 404 without a body does not say whether the key or the bucket is missing: ask.
 inline task refine_not_found(core& c, std::string_view bucket, error_code ec, diagnostics& diag) {
     if (ec != errc::no_such_key || !diag.service_code.empty()) co_return ec;
@@ -349,7 +266,7 @@ inline task refine_not_found(core& c, std::string_view bucket, error_code ec, di
     co_return ec;
 }
 
-inline task head_object(core& c, const head_object_request& r, object_info& out, diagnostics& diag) {
+CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info& out, diagnostics& diag) {
     exchange x;
     if (auto ec = build_head_object(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return co_await refine_not_found(c, r.bucket, ec, diag);
@@ -357,22 +274,17 @@ inline task head_object(core& c, const head_object_request& r, object_info& out,
     co_return error_code{};
 }
 
-inline task get_object(core& c, const get_object_request& r, get_object_result& out, diagnostics& diag) {
+CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_result& out, diagnostics& diag) {
     download_target target;
     std::span<std::uint8_t> memory_out;
     exchange x;
     if (auto ec = build_get_object(r, x.b)) co_return ec;
     x.sink = make_sink(r.sink, target, memory_out);
-    auto file_error = [&](std::string_view what) {
-        diag.clear();
-        diag.message = std::string(what) + " " + target.path + ": " + target.io_error.message();
-        return target.io_error;
-    };
     if (auto ec = co_await c.send(x, diag, resource::object)) {
-        if (target.io_error) co_return file_error("cannot write the download file");
+        if (target.io_error) co_return download_error(target, diag, "cannot write the download file");
         co_return co_await refine_not_found(c, r.bucket, ec, diag);
     }
-    if (target.io_error) co_return file_error("cannot write the download file");
+    if (target.io_error) co_return download_error(target, diag, "cannot write the download file");
     if (read_object_info(x.res, out)) co_return parse_error(diag, "GetObject");
     out.bytes_received = x.res.body_size;
 
@@ -381,9 +293,6 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
     if (verify) {
         std::optional<crypto::checksum_value> got;
         const auto alg = out.checksum->algorithm;
-        auto as_bytes = [](std::string_view s) {
-            return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-        };
         switch (r.sink.type()) {
         case object_sink::kind::collect: got = crypto::compute_checksum(alg, as_bytes(x.res.body)); break;
         case object_sink::kind::memory:
@@ -393,7 +302,7 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
         case object_sink::kind::file: {
             const bool by_path = r.sink.type() == object_sink::kind::path;
             if (by_path && !target.owned) {
-                if (target.open_temporary()) co_return file_error("cannot create the download file");
+                if (target.open_temporary()) co_return download_error(target, diag, "cannot create the download file");
             }
             const int fd = by_path ? target.owned.get() : r.sink.fd();
             const std::uint64_t offset = by_path ? 0 : r.sink.offset();
@@ -416,13 +325,13 @@ inline task get_object(core& c, const get_object_request& r, get_object_result& 
         }
     }
     if (r.sink.type() == object_sink::kind::path) {
-        if (target.commit()) co_return file_error("cannot move the download into place at");
+        if (target.commit()) co_return download_error(target, diag, "cannot move the download into place at");
     }
     if (r.sink.type() == object_sink::kind::collect) out.body = std::move(x.res.body);
     co_return error_code{};
 }
 
-inline task delete_object(core& c, const delete_object_request& r, delete_object_result& out, diagnostics& diag) {
+CIRRUS_DECL task delete_object(core& c, const delete_object_request& r, delete_object_result& out, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
@@ -435,7 +344,7 @@ inline task delete_object(core& c, const delete_object_request& r, delete_object
     co_return error_code{};
 }
 
-inline task delete_objects(core& c, const delete_objects_request& r, delete_objects_result& out, diagnostics& diag) {
+CIRRUS_DECL task delete_objects(core& c, const delete_objects_request& r, delete_objects_result& out, diagnostics& diag) {
     for (const auto& o : r.objects) {
         if (auto ec = check_key(o.key, diag)) co_return ec;
     }
@@ -457,7 +366,7 @@ inline task delete_objects(core& c, const delete_objects_request& r, delete_obje
     co_return error_code{};
 }
 
-inline task copy_object(core& c, const copy_object_request& r, copy_object_result& out, diagnostics& diag) {
+CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_result& out, diagnostics& diag) {
     if (!r.source_bucket.empty()) {
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
     }
@@ -482,7 +391,7 @@ inline task copy_object(core& c, const copy_object_request& r, copy_object_resul
 }
 
 // Wasabi's MOVE: one request, the object keeps its versions and metadata.
-inline task rename_native(core& c, const rename_object_request& r, diagnostics& diag) {
+CIRRUS_DECL task rename_native(core& c, const rename_object_request& r, diagnostics& diag) {
     if (auto ec = check_key(r.key, diag)) co_return ec;
     exchange x;
     x.b.method = http::verb::move;
@@ -494,7 +403,7 @@ inline task rename_native(core& c, const rename_object_request& r, diagnostics& 
 }
 
 // Copy (metadata, tags and content headers kept) then delete the source.
-inline task rename_by_copy(core& c, const rename_object_request& r, diagnostics& diag) {
+CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnostics& diag) {
     if (auto ec = check_key(r.key, diag)) co_return ec;
     if (r.key == r.source_key) co_return error_code{};
     if (!r.overwrite) {
@@ -520,7 +429,7 @@ inline task rename_by_copy(core& c, const rename_object_request& r, diagnostics&
     co_return co_await delete_object(c, source, deleted, diag);
 }
 
-inline task put_object_tagging(core& c, const put_object_tagging_request& r, diagnostics& diag) {
+CIRRUS_DECL task put_object_tagging(core& c, const put_object_tagging_request& r, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
@@ -532,7 +441,7 @@ inline task put_object_tagging(core& c, const put_object_tagging_request& r, dia
     co_return co_await c.send(x, diag, resource::object);
 }
 
-inline task get_object_tagging(core& c, const get_object_tagging_request& r, object_tagging_result& out,
+CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r, object_tagging_result& out,
                                diagnostics& diag) {
     exchange x;
     x.b.bucket = r.bucket;
@@ -545,7 +454,7 @@ inline task get_object_tagging(core& c, const get_object_tagging_request& r, obj
     co_return error_code{};
 }
 
-inline task delete_object_tagging(core& c, const delete_object_tagging_request& r, diagnostics& diag) {
+CIRRUS_DECL task delete_object_tagging(core& c, const delete_object_tagging_request& r, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
@@ -557,7 +466,7 @@ inline task delete_object_tagging(core& c, const delete_object_tagging_request& 
 
 // ----------------------------------------------------------------------------- multipart
 
-inline task create_multipart_upload(core& c, const create_multipart_upload_request& r,
+CIRRUS_DECL task create_multipart_upload(core& c, const create_multipart_upload_request& r,
                                     create_multipart_upload_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl, .tags = !r.tags.empty(), .checksum = r.checksum_algorithm}, diag))
         co_return ec;
@@ -571,7 +480,7 @@ inline task create_multipart_upload(core& c, const create_multipart_upload_reque
     co_return error_code{};
 }
 
-inline task upload_part(core& c, const upload_part_request& r, upload_part_result& out, diagnostics& diag) {
+CIRRUS_DECL task upload_part(core& c, const upload_part_request& r, upload_part_result& out, diagnostics& diag) {
     if (r.part_number < 1 || r.part_number > 10000) {
         diag.message = "part numbers run from 1 to 10,000";
         co_return make_error_code(cirrus::errc::invalid_argument);
@@ -592,7 +501,7 @@ inline task upload_part(core& c, const upload_part_request& r, upload_part_resul
     co_return error_code{};
 }
 
-inline task upload_part_copy(core& c, const upload_part_copy_request& r, upload_part_copy_result& out,
+CIRRUS_DECL task upload_part_copy(core& c, const upload_part_copy_request& r, upload_part_copy_result& out,
                              diagnostics& diag) {
     if (!r.source_bucket.empty()) {
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
@@ -610,7 +519,7 @@ inline task upload_part_copy(core& c, const upload_part_copy_request& r, upload_
     co_return error_code{};
 }
 
-inline task complete_multipart_upload(core& c, const complete_multipart_upload_request& r,
+CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upload_request& r,
                                       complete_multipart_upload_result& out, diagnostics& diag) {
     if (r.parts.empty()) {
         diag.message = "a multipart upload needs at least one part";
@@ -632,7 +541,7 @@ inline task complete_multipart_upload(core& c, const complete_multipart_upload_r
     co_return error_code{};
 }
 
-inline task abort_multipart_upload(core& c, const abort_multipart_upload_request& r, diagnostics& diag) {
+CIRRUS_DECL task abort_multipart_upload(core& c, const abort_multipart_upload_request& r, diagnostics& diag) {
     exchange x;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
@@ -738,7 +647,7 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
     co_return error_code{};
 }
 
-inline task delete_bucket(core& c, const delete_bucket_request& r, delete_bucket_result& out, diagnostics& diag) {
+CIRRUS_DECL task delete_bucket(core& c, const delete_bucket_request& r, delete_bucket_result& out, diagnostics& diag) {
     if (auto ec = check_bucket(r.bucket, c.options.strict_bucket_names, diag)) co_return ec;
     if (r.empty_first) {
         if (auto ec = co_await empty_bucket(c, r.bucket, r.all_versions, out.objects_deleted, diag)) co_return ec;
@@ -784,7 +693,7 @@ inline result<presigned_request> presign(const core& c, std::string_view method,
     return out;
 }
 
-inline result<presigned_request> presign_get(const core& c, const presign_get_request& r, diagnostics& diag) {
+CIRRUS_DECL result<presigned_request> presign_get(const core& c, const presign_get_request& r, diagnostics& diag) {
     request_builder b;
     if (!r.version_id.empty()) b.add_query("versionId", r.version_id);
     if (!r.response_content_type.empty()) b.add_query("response-content-type", r.response_content_type);
@@ -793,7 +702,7 @@ inline result<presigned_request> presign_get(const core& c, const presign_get_re
     return presign(c, "GET", r.bucket, r.key, std::move(b.query), r.headers, r.expires, diag);
 }
 
-inline result<presigned_request> presign_put(const core& c, const presign_put_request& r, diagnostics& diag) {
+CIRRUS_DECL result<presigned_request> presign_put(const core& c, const presign_put_request& r, diagnostics& diag) {
     std::vector<presign_header> headers = r.headers;
     if (!r.content_type.empty()) headers.push_back({"Content-Type", r.content_type});
     for (const auto& [name, value] : r.metadata) {
@@ -803,7 +712,7 @@ inline result<presigned_request> presign_put(const core& c, const presign_put_re
     return presign(c, "PUT", r.bucket, r.key, {}, headers, r.expires, diag);
 }
 
-inline result<presigned_post> presign_post(const core& c, const presign_post_request& r, diagnostics& diag) {
+CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_post_request& r, diagnostics& diag) {
     if (auto ec = check_bucket(r.bucket, c.options.strict_bucket_names, diag)) return ec;
     if (!r.key_starts_with) {
         if (auto ec = check_key(r.key, diag)) return ec;
