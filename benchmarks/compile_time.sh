@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Compile time and peak memory of translation units that use cirrus, header-only and
+# separately compiled (CIRRUS_SEPARATE_COMPILATION; the library's own code then compiles
+# once, from <cirrus/src.hpp>, reported on its own row).
+#
+#   benchmarks/compile_time.sh [rounds]        (default 3; the median is reported)
+#
+# Each unit is compiled alone with `g++ -std=c++20 -O2 -c`, no precompiled header and no
+# ccache, so the numbers are what a user's build pays per file. Run it on a quiet machine:
+# the seconds are wall-clock time of one compiler process.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+rounds=${1:-3}
+cxx=${CXX:-g++}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+printf '#include <cirrus/cirrus.hpp>\nint main() { return 0; }\n' >"$out/umbrella.cpp"
+printf '#include <cirrus/src.hpp>\n' >"$out/src.cpp"
+
+# name|source|mode
+units=(
+    "S3 (examples/upload_directory.cpp)|examples/upload_directory.cpp|header-only"
+    "S3 (examples/upload_directory.cpp)|examples/upload_directory.cpp|separate"
+    "PostgreSQL (examples/postgres_basics.cpp)|examples/postgres_basics.cpp|header-only"
+    "PostgreSQL (examples/postgres_basics.cpp)|examples/postgres_basics.cpp|separate"
+    "umbrella <cirrus/cirrus.hpp>|$out/umbrella.cpp|header-only"
+    "umbrella <cirrus/cirrus.hpp>|$out/umbrella.cpp|separate"
+    "the library once (<cirrus/src.hpp>)|$out/src.cpp|separate"
+)
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+printf '| translation unit | mode | seconds (median of %s) | peak memory (MB) |\n|---|---|---:|---:|\n' "$rounds"
+for unit in "${units[@]}"; do
+    IFS='|' read -r name source mode <<<"$unit"
+    flags=(-std=c++20 -O2 -Iinclude -c "$source" -o "$out/unit.o")
+    [[ $mode == separate ]] && flags+=(-DCIRRUS_SEPARATE_COMPILATION)
+    secs=() mems=()
+    for ((r = 0; r < rounds; r++)); do
+        /usr/bin/time -f '%e %M' -o "$out/time" "$cxx" "${flags[@]}"
+        read -r s m <"$out/time"
+        secs+=("$s")
+        mems+=("$m")
+    done
+    s=$(printf '%s\n' "${secs[@]}" | median)
+    m=$(printf '%s\n' "${mems[@]}" | median)
+    printf '| %s | %s | %.1f | %d |\n' "$name" "$mode" "$s" "$((m / 1024))"
+done
