@@ -1,8 +1,10 @@
-// Small GETs against an S3 endpoint through cirrus::http::client: requests/s, p50/p99
-// latency and heap allocations per request, at 1, 16 and 64 requests in flight.
+// Small GETs against an S3 endpoint: requests/s, p50/p99 latency and heap allocations per
+// request, at 1, 16 and 64 requests in flight; through cirrus::http::client (the raw
+// transport, "cirrus-http") or the way a user calls S3, s3::client<P>::async_get_object
+// into a caller buffer ("cirrus", --via s3, the default).
 //
-//   http_bench [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64] [--size BYTES]
-//              [--bucket NAME] [--keep] [--cleanup] [--json]
+//   http_bench [--via s3|http] [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64]
+//              [--size BYTES] [--bucket NAME] [--keep] [--cleanup] [--json]
 //
 // The bucket and its object are created first and removed at the end, unless --keep
 // (for peers to read the same object; --cleanup alone removes them later).
@@ -15,6 +17,8 @@
 #include "../counting_new.hpp"
 
 #include <cirrus/http/client.hpp>
+#include <cirrus/provider/versitygw.hpp>
+#include <cirrus/s3/client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -29,6 +33,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,13 +87,18 @@ struct result {
     std::uint64_t errors = 0;
 };
 
+using s3_client = cirrus::s3::client<cirrus::provider::versitygw>;
+
 struct bench {
     http::client& client;
+    s3_client* s3 = nullptr; // set: the GETs go through the S3 client
     http::endpoint endpoint;
     cirrus::auth::credentials creds;
     std::string region;
     std::string object_path;
     std::size_t size;
+    std::string bucket = {};
+    std::string key = {};
 
     http::request get(std::span<std::uint8_t> out) const {
         return {.endpoint = endpoint,
@@ -109,8 +119,15 @@ asio::awaitable<void> worker(const bench& b, clock_type::time_point until, histo
     http::response res;
     while (clock_type::now() < until) {
         const auto t0 = clock_type::now();
-        auto [ec] = co_await b.client.async_send(b.get(buffer), res, asio::as_tuple(asio::use_awaitable));
-        if (ec || res.body_size != b.size) ++errors;
+        if (b.s3 != nullptr) {
+            auto [ec, got] = co_await b.s3->async_get_object(
+                {.bucket = b.bucket, .key = b.key, .sink = cirrus::s3::object_sink::memory(buffer)},
+                asio::as_tuple(asio::use_awaitable));
+            if (ec || got.bytes_received != b.size) ++errors;
+        } else {
+            auto [ec] = co_await b.client.async_send(b.get(buffer), res, asio::as_tuple(asio::use_awaitable));
+            if (ec || res.body_size != b.size) ++errors;
+        }
         if (h != nullptr) h->add(clock_type::now() - t0);
         ++done;
     }
@@ -167,11 +184,13 @@ int main(int argc, char** argv) {
     bool json = false;
     bool keep = false;
     bool cleanup_only = false;
+    bool via_s3 = true;
     std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-        if (a == "--endpoint") url = next();
+        if (a == "--via") via_s3 = next() != "http";
+        else if (a == "--endpoint") url = next();
         else if (a == "--duration") seconds = std::stod(next());
         else if (a == "--size") size = std::stoul(next());
         else if (a == "--json") json = true;
@@ -188,7 +207,7 @@ int main(int argc, char** argv) {
             }
         } else {
             std::fprintf(stderr,
-                         "usage: %s [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
+                         "usage: %s [--via s3|http] [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
                          "[--bucket NAME] [--keep] [--cleanup] [--json]\n",
                          argv[0]);
             return 2;
@@ -206,12 +225,23 @@ int main(int argc, char** argv) {
     options.retry.max_attempts = 1;
     http::client client(ioc.get_executor(), options);
     bench b{client,
+            nullptr,
             *ep,
             {env_or("CIRRUS_S3_ACCESS_KEY", "cirrusadmin"), env_or("CIRRUS_S3_SECRET_KEY", "cirrus-versity-secret-0123456789"),
              "", std::nullopt},
             env_or("CIRRUS_S3_REGION", "us-east-1"),
             "/" + bucket + "/object-4k",
-            size};
+            size,
+            bucket,
+            "object-4k"};
+    std::optional<s3_client> s3;
+    if (via_s3) {
+        cirrus::s3::client_options s3_options{.region = b.region, .endpoint = url, .path_style = true};
+        s3_options.credentials = cirrus::auth::any_credentials_provider(cirrus::auth::static_provider(b.creds));
+        s3_options.http = options;
+        s3.emplace(ioc.get_executor(), std::move(s3_options));
+        b.s3 = &*s3;
+    }
     const std::string bucket_path = "/" + bucket;
     const http::signing_options signing{.credentials = &b.creds,
                                         .region = b.region,
@@ -251,9 +281,10 @@ int main(int argc, char** argv) {
     for (const auto& r : results) {
         const double rps = static_cast<double>(r.requests) / r.seconds;
         if (json)
-            std::printf("{\"client\":\"cirrus\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,\"p50_us\":%.0f,"
+            std::printf("{\"client\":\"%s\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,\"p50_us\":%.0f,"
                         "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"errors\":%llu}\n",
-                        r.concurrency, static_cast<unsigned long long>(r.requests), rps, r.p50_us, r.p99_us,
+                        via_s3 ? "cirrus" : "cirrus-http", r.concurrency, static_cast<unsigned long long>(r.requests),
+                        rps, r.p50_us, r.p99_us,
                         r.allocations_per_request, static_cast<unsigned long long>(r.errors));
         else
             std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request  %llu errors\n",
