@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Small GETs (4 KiB objects) through cirrus::http against the same server as the Go
+# Small GETs (4 KiB objects) through cirrus (s3::client, as users call it, and the raw
+# http::client transport) against the same server as the Go
 # aws-sdk-go-v2 S3 client and the Rust aws-sdk-s3 client, in one run: requests/s, p50 and
 # p99 latency at 1, 16 and 64 requests in flight, cirrus allocations per request, and the
 # ratio of cirrus to the best peer.
@@ -76,8 +77,11 @@ run_client() { # client label round endpoint access secret region bucket
     export CIRRUS_S3_ACCESS_KEY=$5 CIRRUS_S3_SECRET_KEY=$6 CIRRUS_S3_REGION=$7
     case $1 in
     cirrus)
-        log "$label round $round: cirrus"
-        CIRRUS_S3_ENDPOINT=$endpoint "$bench" --bucket "$bucket" --keep --json --duration "$duration" | tag "$label" "$round" ;;
+        log "$label round $round: cirrus (s3::client)"
+        CIRRUS_S3_ENDPOINT=$endpoint "$bench" --via s3 --bucket "$bucket" --keep --json --duration "$duration" | tag "$label" "$round" ;;
+    cirrus-http)
+        log "$label round $round: cirrus (http::client, the raw transport)"
+        CIRRUS_S3_ENDPOINT=$endpoint "$bench" --via http --bucket "$bucket" --keep --json --duration "$duration" | tag "$label" "$round" ;;
     go)
         log "$label round $round: aws-sdk-go-v2"
         "$build_dir/go-s3get" -endpoint "$endpoint" -bucket "$bucket" -duration "$duration" | tag "$label" "$round" ;;
@@ -89,7 +93,7 @@ run_client() { # client label round endpoint access secret region bucket
 run_server() { # label endpoint access secret region
     local label=$1 bucket round i
     bucket=cirrus-bench-$$-$label
-    local clients=(cirrus go rust)
+    local clients=(cirrus cirrus-http go rust)
     for ((round = 1; round <= rounds; round++)); do
         # Rotate the order so that no client always runs first (or last) in a round.
         for ((i = 0; i < ${#clients[@]}; i++)); do
@@ -126,15 +130,16 @@ for server in dict.fromkeys(r["server"] for r in rows):
             allocs = f"{m['allocs_per_request']:.1f}" if "allocs_per_request" in m else "-"
             errors = sum(r["errors"] for r in runs)
             print(f"{client:<22}{c:>10}{m['rps']:>11.0f}{m['p50_us']:>9.0f}{m['p99_us']:>9.0f}{allocs:>12}{errors:>8}")
-        peers = [k for k in medians if k != "cirrus"]
+        peers = [k for k in medians if not k.startswith("cirrus")]
         if "cirrus" in medians and peers:
             best = max(peers, key=lambda k: medians[k]["rps"])
             each = []
             for rnd in rounds:
                 ours = [r for r in level if r["client"] == "cirrus" and r["round"] == rnd]
-                theirs = [r for r in level if r["client"] != "cirrus" and r["round"] == rnd]
+                theirs = [r for r in level if not r["client"].startswith("cirrus") and r["round"] == rnd]
                 if ours and theirs:
                     each.append(f"{ours[0]['rps'] / max(r['rps'] for r in theirs):.2f}")
             print(f"{'':<22}{'':>10}  cirrus / best peer ({best}): {medians['cirrus']['rps'] / medians[best]['rps']:.2f}x"
-                  f"  (each round: {' '.join(each)})")
+                  f"  (each round: {' '.join(each)});"
+                  f"  p99 cirrus {medians['cirrus']['p99_us']:.0f} us vs best peer's {min(medians[k]['p99_us'] for k in peers):.0f} us")
 PY
