@@ -572,6 +572,59 @@ TYPED_TEST(S3, PutGetHeadDeleteWithAttributes) {
     EXPECT_FALSE(de2) << de2.message();
 }
 
+// A result the caller reuses: every field comes from the latest response (nothing left over
+// from the previous object), and the same buffer and result serve many requests.
+TYPED_TEST(S3, GetAndHeadIntoAReusedResult) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    diagnostics diag;
+    const std::string& b = this->bucket_;
+    const s3::metadata_map meta{{"owner", "team-a"}};
+    auto [p1, r1] = sync(ioc, c.async_put_object({.bucket = b,
+                                                  .key = "with-meta",
+                                                  .body = "the first object",
+                                                  .content = {.content_type = "text/plain"},
+                                                  .metadata = meta},
+                                                 diag));
+    ASSERT_FALSE(p1) << diag.what();
+    auto [p2, r2] = sync(ioc, c.async_put_object({.bucket = b, .key = "plain", .body = "second"}, diag));
+    ASSERT_FALSE(p2) << diag.what();
+
+    std::vector<std::uint8_t> buffer(64);
+    s3::get_object_result got;
+    for (int round = 0; round < 3; ++round) {
+        auto [e1] = sync(ioc, c.async_get_object({.bucket = b, .key = "with-meta", .sink = s3::object_sink::memory(buffer)},
+                                                 got, diag));
+        ASSERT_FALSE(e1) << e1.message() << " " << diag.what();
+        EXPECT_EQ(got.bytes_received, 16u);
+        EXPECT_EQ(std::string(buffer.begin(), buffer.begin() + 16), "the first object");
+        EXPECT_EQ(got.etag, r1.etag);
+        EXPECT_EQ(got.metadata.size(), 1u);
+        EXPECT_EQ(got.content.content_type, "text/plain");
+
+        auto [e2] = sync(ioc, c.async_get_object({.bucket = b, .key = "plain"}, got, diag));
+        ASSERT_FALSE(e2) << e2.message() << " " << diag.what();
+        EXPECT_EQ(got.body, "second");
+        EXPECT_EQ(got.bytes_received, 6u);
+        EXPECT_EQ(got.etag, r2.etag);
+        EXPECT_TRUE(got.metadata.empty()) << "metadata of the previous object was kept";
+        EXPECT_NE(got.content.content_type, "text/plain");
+    }
+
+    s3::object_info info;
+    auto [h1] = sync(ioc, c.async_head_object({.bucket = b, .key = "with-meta"}, info, diag));
+    ASSERT_FALSE(h1) << diag.what();
+    EXPECT_EQ(info.metadata.at("owner"), "team-a");
+    auto [h2] = sync(ioc, c.async_head_object({.bucket = b, .key = "plain"}, info));
+    ASSERT_FALSE(h2);
+    EXPECT_TRUE(info.metadata.empty());
+    EXPECT_EQ(info.content_length, 6u);
+
+    // A failure leaves the diagnostics where they go without a diagnostics argument.
+    auto [h3] = sync(ioc, c.async_head_object({.bucket = b, .key = "missing"}, info));
+    EXPECT_EQ(h3, s3::errc::no_such_key);
+}
+
 TYPED_TEST(S3, ObjectTagging) {
     if constexpr (!provider::supports_tagging<typename TypeParam::provider>) {
         GTEST_SKIP() << TypeParam::name << " has no object tagging";

@@ -58,6 +58,23 @@ struct request_op {
     }
 };
 
+// The same, into a result the caller owns (completion void(error_code)).
+template <class Request>
+struct request_into_op {
+    using result_type = void;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    std::shared_ptr<core> c;
+    cirrus::detail::owned_copy<Request> request;
+    typename operation<Request>::result_type* out;
+
+    task start(diagnostics& d) {
+        reset_for_reuse(*out);
+        return operation<Request>::run(*c, request.get(), *out, d);
+    }
+};
+
 } // namespace detail
 
 // An S3 listing as an async range: pages, or items one at a time, without continuation
@@ -207,6 +224,19 @@ public:
         requires detail::provider_allows<Provider, Request>
     auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
         return start(r, &diag, std::forward<Token>(token));
+    }
+    // Into a result the caller keeps, completion void(error_code): a result reused across
+    // calls keeps its strings' storage, so a loop of GETs into one get_object_result and a
+    // caller's buffer allocates nothing per request.
+    template <detail::s3_request Request, cirrus::detail::completion_token Token = default_token>
+        requires detail::provider_allows<Provider, Request> && detail::has_result<Request>
+    auto async_execute(const Request& r, detail::result_of<Request>& out, Token&& token = {}) {
+        return start_into(r, out, nullptr, std::forward<Token>(token));
+    }
+    template <detail::s3_request Request, class Token = default_token>
+        requires detail::provider_allows<Provider, Request> && detail::has_result<Request>
+    auto async_execute(const Request& r, detail::result_of<Request>& out, diagnostics& diag, Token&& token = {}) {
+        return start_into(r, out, &diag, std::forward<Token>(token));
     }
 
     // The named operations: async_<name>(request, [diagnostics&,] [token]).
@@ -436,6 +466,15 @@ private:
         return cirrus::detail::async_op(
             core_->executor, std::forward<Token>(token),
             detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)}, diag,
+            &core_->last_diagnostics);
+    }
+    template <class Request, class Token>
+    auto start_into(const Request& r, detail::result_of<Request>& out, diagnostics* diag, Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
+        return cirrus::detail::async_op(
+            core_->executor, std::forward<Token>(token),
+            detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r), &out}, diag,
             &core_->last_diagnostics);
     }
 

@@ -28,6 +28,7 @@
 #include <cerrno>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -97,6 +98,68 @@ struct exchange {
     std::string host;
     std::string host_header;
     std::vector<http::header> views;
+
+    // Back to a fresh exchange, keeping the storage of strings, vectors and the response's
+    // header map (but not of bodies past max_kept_body, so a large listing or download does
+    // not stay pinned in a pooled exchange).
+    static constexpr std::size_t max_kept_body = 256 * 1024;
+    void clear() noexcept {
+        b.clear();
+        if (b.body.capacity() > max_kept_body) std::string().swap(b.body);
+        body = {};
+        sink = {};
+        payload = http::payload_signing::automatic;
+        payload_hash = {};
+        trailer_checksum.reset();
+        res.clear();
+        if (res.body.capacity() > max_kept_body) std::string().swap(res.body);
+        path.clear();
+        host.clear();
+        host_header.clear();
+        views.clear();
+    }
+};
+
+// Exchanges kept for reuse by later operations of the same client: a steady stream of
+// requests then allocates nothing for building requests or reading response headers.
+// Bounded (max_kept exchanges); thread-safe.
+class exchange_pool {
+public:
+    static constexpr std::size_t max_kept = 64;
+
+    struct returner {
+        exchange_pool* pool;
+        void operator()(exchange* x) const noexcept { pool->release(x); }
+    };
+    using lease = std::unique_ptr<exchange, returner>;
+
+    lease acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!free_.empty()) {
+                exchange* x = free_.back().release();
+                free_.pop_back();
+                return lease(x, returner{this});
+            }
+        }
+        return lease(new exchange(), returner{this});
+    }
+
+private:
+    void release(exchange* x) noexcept {
+        std::unique_ptr<exchange> owned(x);
+        owned->clear();
+        std::lock_guard lock(mutex_);
+        if (free_.size() < max_kept) {
+            try {
+                free_.push_back(std::move(owned));
+            } catch (...) { // no room to keep it: let it go
+            }
+        }
+    }
+
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<exchange>> free_;
 };
 
 // The source of an upload, with what the client opened for it.
@@ -127,6 +190,10 @@ public:
     provider::features features;
     auth::any_credentials_provider credentials;
     diagnostics last_diagnostics; // of the last failed operation started without its own
+    exchange_pool exchanges;
+
+    // An exchange for one operation, cleared and returned to the pool when the lease ends.
+    exchange_pool::lease acquire_exchange() { return exchanges.acquire(); }
 
     // Request fields that need a provider feature, checked before anything is sent.
     struct feature_use {
@@ -186,11 +253,11 @@ public:
         }
         if (auto ec = get_credentials(x.creds, diag)) co_return ec;
         const bool vh = use_virtual_host(x.b.bucket);
-        x.path = object_path(x.b.bucket, x.b.key, vh);
+        object_path_to(x.b.bucket, x.b.key, vh, x.path);
         http::endpoint_view ep = endpoint.view();
         if (vh) {
-            x.host = x.b.bucket + "." + endpoint.host();
-            x.host_header = x.b.bucket + "." + endpoint.host_header();
+            x.host.assign(x.b.bucket).append(".").append(endpoint.host());
+            x.host_header.assign(x.b.bucket).append(".").append(endpoint.host_header());
             ep.host = x.host;
             ep.host_header = x.host_header;
         }

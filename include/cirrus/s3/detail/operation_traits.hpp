@@ -5,6 +5,8 @@
 #include <cirrus/provider/provider.hpp>
 #include <cirrus/s3/detail/operations.hpp>
 
+#include <type_traits>
+
 namespace cirrus::s3::detail {
 
 template <auto Op>
@@ -114,6 +116,24 @@ struct operation<list_parts_request> : operation_fn<&ops::list_parts> {};
 
 template <class Request>
 concept s3_request = requires { typename operation<Request>::result_type; };
+
+template <class Request>
+using result_of = typename operation<Request>::result_type;
+template <class Request>
+concept has_result = !std::is_void_v<result_of<Request>>;
+
+// Before an operation writes into a result the caller reused: results whose reader assigns
+// every field keep their storage; the others start empty.
+template <class Result>
+void reset_for_reuse(Result& r) {
+    r = Result{};
+}
+inline void reset_for_reuse(object_info&) noexcept {} // read_object_info assigns every field
+inline void reset_for_reuse(get_object_result& r) noexcept {
+    r.body.clear();
+    r.bytes_received = 0;
+    r.checksum_verified = false;
+}
 
 // True when provider P offers what the request needs.
 template <class P, class Request>

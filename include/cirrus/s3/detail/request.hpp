@@ -105,13 +105,42 @@ inline error_code check_key(std::string_view key, diagnostics& diag) {
 
 // ----------------------------------------------------------------------------- requests
 
+// Header fields of a request under construction. clear() keeps every string's storage, so
+// a builder that is reused (core::acquire_exchange) allocates nothing for fields that fit
+// in what an earlier request left.
+class field_list {
+public:
+    using value_type = std::pair<std::string, std::string>;
+    using const_iterator = std::vector<value_type>::const_iterator;
+
+    void emplace_back(std::string_view name, std::string_view value) {
+        if (used_ < items_.size()) {
+            items_[used_].first.assign(name);
+            items_[used_].second.assign(value);
+        } else {
+            items_.emplace_back(std::string(name), std::string(value));
+        }
+        ++used_;
+    }
+    const_iterator begin() const noexcept { return items_.begin(); }
+    const_iterator end() const noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(used_); }
+    std::size_t size() const noexcept { return used_; }
+    bool empty() const noexcept { return used_ == 0; }
+    const value_type& operator[](std::size_t i) const noexcept { return items_[i]; }
+    void clear() noexcept { used_ = 0; }
+
+private:
+    std::vector<value_type> items_;
+    std::size_t used_ = 0;
+};
+
 // An HTTP request under construction: owns its path, query, headers and small body.
 struct request_builder {
     http::verb method = http::verb::get;
     std::string bucket; // empty: the service (ListBuckets)
     std::string key;    // raw key; encoded into the path by the client
     std::string query;  // encoded, without '?'
-    std::vector<std::pair<std::string, std::string>> headers;
+    field_list headers;
     std::string body;   // XML and JSON bodies the client builds
 
     // A parameter without a value ("uploads", "tagging"), written without '='.
@@ -125,24 +154,35 @@ struct request_builder {
         query += '=';
         uri::encode_to(value, query);
     }
-    void add_query_number(std::string_view name, std::uint64_t n) { add_query(name, std::to_string(n)); }
-    template <class Value>
-    void add_header(std::string name, Value&& value) {
-        headers.emplace_back(std::move(name), std::string(std::forward<Value>(value)));
+    void add_query_number(std::string_view name, std::uint64_t n) {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+        add_query(name, std::string_view(digits, static_cast<std::size_t>(end - digits)));
     }
+    void add_header(std::string_view name, std::string_view value) { headers.emplace_back(name, value); }
     void add_header_if(std::string_view name, std::string_view value) {
-        if (!value.empty()) headers.emplace_back(std::string(name), std::string(value));
+        if (!value.empty()) headers.emplace_back(name, value);
     }
     std::string_view header(std::string_view name) const noexcept {
         for (const auto& [n, v] : headers)
             if (auth::sigv4::detail::iequals(n, name)) return v;
         return {};
     }
+    // Back to an empty GET of the service, keeping the storage.
+    void clear() noexcept {
+        method = http::verb::get;
+        bucket.clear();
+        key.clear();
+        query.clear();
+        headers.clear();
+        body.clear();
+    }
 };
 
 // "/bucket/key" (path style) or "/key" (virtual-hosted), percent-encoded with '/' kept.
-inline std::string object_path(std::string_view bucket, std::string_view key, bool virtual_host) {
-    std::string path;
+// object_path_to replaces the contents of `path` (keeping its storage).
+inline void object_path_to(std::string_view bucket, std::string_view key, bool virtual_host, std::string& path) {
+    path.clear();
     path.reserve(bucket.size() + key.size() * 3 / 2 + 2);
     path += '/';
     if (!virtual_host && !bucket.empty()) {
@@ -150,6 +190,10 @@ inline std::string object_path(std::string_view bucket, std::string_view key, bo
         if (!key.empty()) path += '/';
     }
     uri::encode_to(key, path, uri::slash::keep);
+}
+inline std::string object_path(std::string_view bucket, std::string_view key, bool virtual_host) {
+    std::string path;
+    object_path_to(bucket, key, virtual_host, path);
     return path;
 }
 
@@ -513,7 +557,14 @@ inline void assign_stored_encoding(std::string_view header, std::string& out) {
     }
 }
 
+// Every field of `o` is assigned (a result reused across calls keeps its strings' storage).
 inline error_code read_object_info(const http::response& res, object_info& o) {
+    o.content_length = 0;
+    o.last_modified = {};
+    o.delete_marker = false;
+    o.tag_count = 0;
+    o.parts_count.reset();
+    o.metadata.clear();
     if (const auto v = res.header("Content-Length"); !v.empty() && !parse_uint(v, o.content_length))
         return make_error_code(cirrus::errc::protocol_error);
     o.object_size = o.content_length;

@@ -34,7 +34,8 @@ inline error_code parse_error(diagnostics& diag, std::string_view what) {
 
 CIRRUS_DECL task create_bucket(core& c, const create_bucket_request& r, create_bucket_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl, .object_lock = r.object_lock}, diag)) co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.body = build_create_bucket_configuration(r.region.empty() ? c.options.region : r.region);
@@ -47,7 +48,8 @@ CIRRUS_DECL task create_bucket(core& c, const create_bucket_request& r, create_b
 }
 
 CIRRUS_DECL task head_bucket(core& c, const head_bucket_request& r, head_bucket_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::head;
     x.b.bucket = r.bucket;
     const error_code ec = co_await c.send(x, diag, resource::bucket);
@@ -56,7 +58,8 @@ CIRRUS_DECL task head_bucket(core& c, const head_bucket_request& r, head_bucket_
 }
 
 CIRRUS_DECL task list_buckets(core& c, const list_buckets_request& r, list_buckets_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::get;
     if (!r.prefix.empty()) x.b.add_query("prefix", r.prefix);
     if (r.max_buckets) x.b.add_query_number("max-buckets", *r.max_buckets);
@@ -68,7 +71,8 @@ CIRRUS_DECL task list_buckets(core& c, const list_buckets_request& r, list_bucke
 
 CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request& r, get_bucket_location_result& out,
                                 diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.bucket = r.bucket;
     x.b.add_query("location");
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
@@ -79,7 +83,8 @@ CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request&
 // A bucket sub-resource request (?versioning, ?policy, ?cors, ?lifecycle, ?tagging).
 inline task bucket_subresource(core& c, http::verb method, std::string_view bucket, std::string_view name,
                                std::string body, bool md5, http::response* out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = method;
     x.b.bucket = bucket;
     x.b.add_query(name);
@@ -165,7 +170,8 @@ CIRRUS_DECL task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_
 // ----------------------------------------------------------------------------- listings
 
 CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objects_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     build_list_objects(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_objects_v2(x.res.body, out)) co_return parse_error(diag, "ListObjectsV2");
@@ -175,7 +181,8 @@ CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objec
 
 CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_request& r, list_object_versions_result& out,
                                  diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     build_list_object_versions(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_object_versions(x.res.body, out)) co_return parse_error(diag, "ListObjectVersions");
@@ -193,7 +200,8 @@ CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_reques
 
 CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_request& r,
                                    list_multipart_uploads_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     build_list_multipart_uploads(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_multipart_uploads(x.res.body, out)) co_return parse_error(diag, "ListMultipartUploads");
@@ -201,7 +209,8 @@ CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_re
 }
 
 CIRRUS_DECL task list_parts(core& c, const list_parts_request& r, list_parts_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     build_list_parts(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
     if (parse_list_parts(x.res.body, out)) co_return parse_error(diag, "ListParts");
@@ -230,7 +239,8 @@ CIRRUS_DECL task put_object(core& c, const put_object_request& r, put_object_res
                                    diag))
         co_return ec;
     upload_source src;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_put_object(r, x.b)) co_return ec;
     if (auto ec = c.prepare_upload(r.body, r.checksum_algorithm, r.checksum_at, r.checksum_value, r.content_md5, src,
                                    x, diag))
@@ -267,7 +277,8 @@ inline task refine_not_found(core& c, std::string_view bucket, error_code ec, di
 }
 
 CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_head_object(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return co_await refine_not_found(c, r.bucket, ec, diag);
     if (read_object_info(x.res, out)) co_return parse_error(diag, "HeadObject");
@@ -277,7 +288,8 @@ CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info&
 CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_result& out, diagnostics& diag) {
     download_target target;
     std::span<std::uint8_t> memory_out;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_get_object(r, x.b)) co_return ec;
     x.sink = make_sink(r.sink, target, memory_out);
     if (auto ec = co_await c.send(x, diag, resource::object)) {
@@ -332,7 +344,8 @@ CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_res
 }
 
 CIRRUS_DECL task delete_object(core& c, const delete_object_request& r, delete_object_result& out, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -351,7 +364,8 @@ CIRRUS_DECL task delete_objects(core& c, const delete_objects_request& r, delete
     const std::span<const object_identifier> all(r.objects);
     for (std::size_t at = 0; at < all.size(); at += max_delete_batch) {
         const auto batch = all.subspan(at, std::min(max_delete_batch, all.size() - at));
-        exchange x;
+        auto lease = c.acquire_exchange();
+        exchange& x = *lease;
         x.b.method = http::verb::post;
         x.b.bucket = r.bucket;
         x.b.add_query("delete");
@@ -376,7 +390,8 @@ CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_
                                     .checksum = r.checksum_algorithm},
                                    diag))
         co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_copy_object(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return ec;
     if (auto ec = c.check_error_document(x, diag, resource::object)) co_return ec;
@@ -393,7 +408,8 @@ CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_
 // Wasabi's MOVE: one request, the object keeps its versions and metadata.
 CIRRUS_DECL task rename_native(core& c, const rename_object_request& r, diagnostics& diag) {
     if (auto ec = check_key(r.key, diag)) co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::move;
     x.b.bucket = r.bucket;
     x.b.key = r.source_key;
@@ -430,7 +446,8 @@ CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnos
 }
 
 CIRRUS_DECL task put_object_tagging(core& c, const put_object_tagging_request& r, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -443,7 +460,8 @@ CIRRUS_DECL task put_object_tagging(core& c, const put_object_tagging_request& r
 
 CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r, object_tagging_result& out,
                                diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
     x.b.add_query("tagging");
@@ -455,7 +473,8 @@ CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r
 }
 
 CIRRUS_DECL task delete_object_tagging(core& c, const delete_object_tagging_request& r, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -470,7 +489,8 @@ CIRRUS_DECL task create_multipart_upload(core& c, const create_multipart_upload_
                                     create_multipart_upload_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl, .tags = !r.tags.empty(), .checksum = r.checksum_algorithm}, diag))
         co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_create_multipart_upload(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return ec;
     if (parse_initiate_multipart_upload(x.res.body, out)) co_return parse_error(diag, "CreateMultipartUpload");
@@ -486,7 +506,8 @@ CIRRUS_DECL task upload_part(core& c, const upload_part_request& r, upload_part_
         co_return make_error_code(cirrus::errc::invalid_argument);
     }
     upload_source src;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -507,7 +528,8 @@ CIRRUS_DECL task upload_part_copy(core& c, const upload_part_copy_request& r, up
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
     }
     if (auto ec = check_key(r.source_key, diag)) co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     if (auto ec = build_upload_part_copy(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
     if (auto ec = c.check_error_document(x, diag, resource::upload)) co_return ec;
@@ -526,7 +548,8 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
         co_return make_error_code(cirrus::errc::invalid_argument);
     }
     if (auto ec = c.check_features({.conditional_write = !r.if_none_match.empty()}, diag)) co_return ec;
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::post;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -542,7 +565,8 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
 }
 
 CIRRUS_DECL task abort_multipart_upload(core& c, const abort_multipart_upload_request& r, diagnostics& diag) {
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -652,7 +676,8 @@ CIRRUS_DECL task delete_bucket(core& c, const delete_bucket_request& r, delete_b
     if (r.empty_first) {
         if (auto ec = co_await empty_bucket(c, r.bucket, r.all_versions, out.objects_deleted, diag)) co_return ec;
     }
-    exchange x;
+    auto lease = c.acquire_exchange();
+    exchange& x = *lease;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     co_return co_await c.send(x, diag, resource::bucket);
