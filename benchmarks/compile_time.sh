@@ -6,8 +6,9 @@
 #   benchmarks/compile_time.sh [rounds]        (default 3; the median is reported)
 #
 # Each unit is compiled alone with `g++ -std=c++20 -O2 -c`, no precompiled header and no
-# ccache, so the numbers are what a user's build pays per file. Run it on a quiet machine:
-# the seconds are wall-clock time of one compiler process.
+# ccache, so the numbers are what a user's build pays per file. Two clocks: the CPU time of
+# the compiler (user + system), which other work on the machine barely moves, and the
+# wall-clock time, which is the same on a quiet machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rounds=${1:-3}
@@ -31,19 +32,21 @@ units=(
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-printf '| translation unit | mode | seconds (median of %s) | peak memory (MB) |\n|---|---|---:|---:|\n' "$rounds"
+printf '| translation unit | mode | CPU seconds (median of %s) | wall seconds | peak memory (MB) |\n|---|---|---:|---:|---:|\n' "$rounds"
 for unit in "${units[@]}"; do
     IFS='|' read -r name source mode <<<"$unit"
     flags=(-std=c++20 -O2 -Iinclude -c "$source" -o "$out/unit.o")
     [[ $mode == separate ]] && flags+=(-DCIRRUS_SEPARATE_COMPILATION)
-    secs=() mems=()
+    secs=() cpus=() mems=()
     for ((r = 0; r < rounds; r++)); do
-        /usr/bin/time -f '%e %M' -o "$out/time" "$cxx" "${flags[@]}"
-        read -r s m <"$out/time"
+        /usr/bin/time -f '%e %U %S %M' -o "$out/time" "$cxx" "${flags[@]}"
+        read -r s u k m <"$out/time"
         secs+=("$s")
+        cpus+=("$(awk -v u="$u" -v k="$k" 'BEGIN { print u + k }')")
         mems+=("$m")
     done
     s=$(printf '%s\n' "${secs[@]}" | median)
+    c=$(printf '%s\n' "${cpus[@]}" | median)
     m=$(printf '%s\n' "${mems[@]}" | median)
-    printf '| %s | %s | %.1f | %d |\n' "$name" "$mode" "$s" "$((m / 1024))"
+    printf '| %s | %s | %.1f | %.1f | %d |\n' "$name" "$mode" "$c" "$s" "$((m / 1024))"
 done
