@@ -12,16 +12,13 @@ struct aws : defaults {
     // RenameObject exists only for S3 Express directory buckets (features.native_rename).
     static constexpr provider::features features{
         .acls = true,
-        .native_rename = false,
         .object_lock = true,
         .versioning = true,
         .tagging = true,
         .lifecycle = true,
         .presigned_post = true,
         .conditional_writes = true,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::crc64nvme, crypto::checksum_algorithm::sha1,
-                      crypto::checksum_algorithm::sha256},
+        .checksums = all_checksums,
     };
 
     static constexpr std::string_view dns_suffix(std::string_view region) noexcept {

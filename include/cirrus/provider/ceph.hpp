@@ -10,15 +10,12 @@ struct ceph : defaults {
     static constexpr std::string_view name = "ceph";
     static constexpr provider::features features{
         .acls = true,
-        .native_rename = false,
         .object_lock = true,
         .versioning = true,
         .tagging = true,
         .lifecycle = true,
         .presigned_post = true,
-        .conditional_writes = false,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
+        .checksums = classic_checksums,
     };
 
     static constexpr bool supports_service(std::string_view service) noexcept {

@@ -12,14 +12,10 @@ struct digitalocean : defaults {
     static constexpr bool virtual_hosted_style = true;
     static constexpr provider::features features{
         .acls = true,
-        .native_rename = false,
-        .object_lock = false,
         .versioning = true,
         .tagging = true,
         .lifecycle = true,
         .presigned_post = true,
-        .conditional_writes = false,
-        .checksums = {},
     };
 
     static std::string endpoint(std::string_view, std::string_view region) {

@@ -16,17 +16,9 @@ namespace cirrus::provider {
 struct garage : defaults {
     static constexpr std::string_view name = "garage";
     static constexpr provider::features features{
-        .acls = false,
-        .native_rename = false,
-        .object_lock = false,
-        .versioning = false,
-        .tagging = false,
         .lifecycle = true,
         .presigned_post = true,
-        .conditional_writes = false,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::crc64nvme, crypto::checksum_algorithm::sha1,
-                      crypto::checksum_algorithm::sha256},
+        .checksums = all_checksums,
         .signed_trailers = false,
     };
     static std::string endpoint(std::string_view, std::string_view) { return "http://127.0.0.1:3900"; }

@@ -12,14 +12,9 @@ struct gcs : defaults {
     static constexpr bool virtual_hosted_style = true;
     static constexpr provider::features features{
         .acls = true,
-        .native_rename = false,
-        .object_lock = false,
         .versioning = true,
-        .tagging = false,
         .lifecycle = true,
         .presigned_post = true,
-        .conditional_writes = false,
-        .checksums = {},
     };
 
     static std::string endpoint(std::string_view, std::string_view) { return "https://storage.googleapis.com"; }

@@ -9,16 +9,13 @@ namespace cirrus::provider {
 struct minio : defaults {
     static constexpr std::string_view name = "minio";
     static constexpr provider::features features{
-        .acls = false,
-        .native_rename = false,
         .object_lock = true,
         .versioning = true,
         .tagging = true,
         .lifecycle = true,
         .presigned_post = true,
         .conditional_writes = true,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
+        .checksums = classic_checksums,
     };
 
     // The server's default local address; real deployments override it.

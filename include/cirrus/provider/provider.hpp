@@ -56,7 +56,16 @@ private:
     }
 };
 
-// What a provider's object storage offers beyond the core of the S3 API.
+// The checksum algorithms of S3's first flexible-checksum release, which most compatible
+// servers accept, and those plus CRC64NVME (what AWS accepts today).
+inline constexpr checksum_set classic_checksums{crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
+                                                crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256};
+inline constexpr checksum_set all_checksums{crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
+                                            crypto::checksum_algorithm::crc64nvme, crypto::checksum_algorithm::sha1,
+                                            crypto::checksum_algorithm::sha256};
+
+// What a provider's object storage offers beyond the core of the S3 API. Everything is off
+// unless a provider says otherwise, so a provider lists only what it has.
 struct features {
     bool acls = false;              // bucket and object ACLs (Put/GetObjectAcl, canned ACL headers)
     bool native_rename = false;     // renaming an object in one request, without copy + delete

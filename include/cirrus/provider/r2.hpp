@@ -11,16 +11,9 @@ struct r2 : defaults {
     static constexpr std::string_view name = "r2";
     static constexpr std::string_view default_region = "auto";
     static constexpr provider::features features{
-        .acls = false,
-        .native_rename = false,
-        .object_lock = false,
-        .versioning = false,
-        .tagging = false,
         .lifecycle = true,
-        .presigned_post = false,
         .conditional_writes = true,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::sha1, crypto::checksum_algorithm::sha256},
+        .checksums = classic_checksums,
     };
 
     // "eu" and "fedramp" jurisdictions have their own host names.

@@ -14,16 +14,12 @@ struct versitygw : defaults {
     static constexpr std::string_view name = "versitygw";
     static constexpr provider::features features{
         .acls = true,
-        .native_rename = false,
         .object_lock = true,
         .versioning = true,
         .tagging = true,
-        .lifecycle = false,
         .presigned_post = true,
         .conditional_writes = true,
-        .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
-                      crypto::checksum_algorithm::crc64nvme, crypto::checksum_algorithm::sha1,
-                      crypto::checksum_algorithm::sha256},
+        .checksums = all_checksums,
     };
     static std::string endpoint(std::string_view, std::string_view) { return "http://127.0.0.1:7070"; }
 };

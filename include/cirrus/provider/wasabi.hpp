@@ -15,10 +15,7 @@ struct wasabi : defaults {
         .object_lock = true,
         .versioning = true,
         .tagging = true,
-        .lifecycle = false,
         .presigned_post = true,
-        .conditional_writes = false,
-        .checksums = {},
     };
 
     static std::string endpoint(std::string_view, std::string_view region) {
