@@ -1,9 +1,10 @@
 # S3 client.
 #   cirrus_s3_unit_tests: XML parsers and builders against canned documents, bucket-name
-#                         and key rules, request building (no server)
+#                         and key rules, request building, and the client against a
+#                         scripted HTTP server in the test process (no real server)
 cirrus_add_tests(cirrus_s3_unit_tests AREA s3
-    SOURCES unit/s3_test.cpp
-    PCH <gtest/gtest.h> <boost/beast/http/fields.hpp>)
+    SOURCES unit/s3_test.cpp unit/s3_scripted_test.cpp
+    PCH <gtest/gtest.h> <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp>)
 
 #   cirrus_s3_tests: every operation against versitygw (provider custom, path style) and
 #                    moto (provider aws with an endpoint override); curl for presigned URLs
