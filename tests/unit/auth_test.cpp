@@ -2,6 +2,12 @@
 #include <cirrus/auth/profile_file.hpp>
 #include <cirrus/auth/provider.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -716,6 +722,169 @@ TEST(CachingProvider, WrapsAChainAndMoves) {
     auth::caching_provider moved(std::move(cache));
     EXPECT_EQ(moved.get(now)->access_key_id, "B");
     EXPECT_EQ(*b.calls, 1); // the cache moved along
+}
+
+// ---------------------------------------------------------------------------------------
+// asynchronous providers and the single-flight cache
+
+namespace {
+namespace asio = boost::asio;
+
+// Answers after a timer, counting calls; the outcome can be changed between calls.
+struct slow_async_provider {
+    std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+    std::shared_ptr<cirrus::result<auth::credentials>> outcome =
+        std::make_shared<cirrus::result<auth::credentials>>(cirrus::error_code(errc::missing_credentials));
+    asio::awaitable<cirrus::result<auth::credentials>> async_get(auth::time_point, diagnostics& diag) {
+        ++*calls;
+        asio::steady_timer timer(co_await asio::this_coro::executor, 20ms);
+        co_await timer.async_wait(asio::use_awaitable);
+        if (!*outcome) diag.message = "slow provider: refused";
+        co_return *outcome;
+    }
+};
+static_assert(auth::async_credentials_provider<slow_async_provider>);
+static_assert(!auth::credentials_provider<slow_async_provider>);
+
+struct shared_outcome {
+    cirrus::result<auth::credentials_ptr> r = cirrus::error_code(errc::missing_credentials);
+    diagnostics diag;
+};
+
+template <class Cache>
+asio::awaitable<void> fetch(Cache& cache, auth::time_point at, shared_outcome& out) {
+    out.r = co_await cache.async_get_shared(at, out.diag);
+}
+} // namespace
+
+TEST(AsyncCachingProvider, ConcurrentRequestsTriggerExactlyOneRefresh) {
+    asio::io_context io;
+    slow_async_provider inner;
+    *inner.outcome = make("ASYNC", now + 1h);
+    auth::caching_provider cache(inner);
+    std::vector<shared_outcome> outcomes(64);
+    for (auto& o : outcomes) asio::co_spawn(io, fetch(cache, now, o), asio::detached);
+    io.run();
+    EXPECT_EQ(*inner.calls, 1);
+    ASSERT_TRUE(outcomes[0].r);
+    for (auto& o : outcomes) {
+        ASSERT_TRUE(o.r);
+        EXPECT_EQ(o.r->get(), outcomes[0].r->get()); // one snapshot, shared, not copied
+        EXPECT_EQ((*o.r)->access_key_id, "ASYNC");
+    }
+}
+
+TEST(AsyncCachingProvider, ConcurrentRequestsOnManyThreadsShareOneRefresh) {
+    asio::thread_pool pool(4);
+    slow_async_provider inner;
+    *inner.outcome = make("POOL", now + 1h);
+    auth::any_credentials_provider any{auth::caching_provider(inner)};
+    std::vector<shared_outcome> outcomes(200);
+    for (auto& o : outcomes) asio::co_spawn(pool, fetch(any, now, o), asio::detached);
+    pool.join();
+    EXPECT_EQ(*inner.calls, 1);
+    for (auto& o : outcomes) {
+        ASSERT_TRUE(o.r);
+        EXPECT_EQ((*o.r)->access_key_id, "POOL");
+    }
+}
+
+TEST(AsyncCachingProvider, RefreshesAheadOfExpiryWithoutMakingCallersWait) {
+    asio::io_context io;
+    slow_async_provider inner;
+    *inner.outcome = make("FIRST", now + 10min);
+    auth::caching_provider cache(inner, 5min);
+    shared_outcome first, early, inside_margin, after;
+    asio::co_spawn(io, fetch(cache, now, first), asio::detached);
+    io.run();
+    io.restart();
+    ASSERT_TRUE(first.r);
+    asio::co_spawn(io, fetch(cache, now + 4min, early), asio::detached);
+    io.run();
+    io.restart();
+    EXPECT_EQ(*inner.calls, 1); // outside the margin: no refresh
+
+    *inner.outcome = make("SECOND", now + 1h);
+    // Inside the margin the caller gets the current snapshot at once (before the 20 ms
+    // refresh could finish), and one refresh starts in the background.
+    asio::co_spawn(io, fetch(cache, now + 6min, inside_margin), asio::detached);
+    io.poll();
+    ASSERT_TRUE(inside_margin.r);
+    EXPECT_EQ((*inside_margin.r)->access_key_id, "FIRST");
+    io.run();
+    io.restart();
+    EXPECT_EQ(*inner.calls, 2);
+    asio::co_spawn(io, fetch(cache, now + 7min, after), asio::detached);
+    io.run();
+    ASSERT_TRUE(after.r);
+    EXPECT_EQ((*after.r)->access_key_id, "SECOND");
+    EXPECT_EQ(*inner.calls, 2);
+}
+
+TEST(AsyncCachingProvider, FailingRefreshKeepsValidCredentials) {
+    asio::io_context io;
+    slow_async_provider inner;
+    *inner.outcome = make("FIRST", now + 10min);
+    auth::caching_provider cache(inner, 5min);
+    shared_outcome first, during, kept, gone;
+    asio::co_spawn(io, fetch(cache, now, first), asio::detached);
+    io.run();
+    io.restart();
+
+    *inner.outcome = cirrus::error_code(errc::missing_credentials);
+    asio::co_spawn(io, fetch(cache, now + 6min, during), asio::detached);
+    io.run();
+    io.restart();
+    EXPECT_EQ(*inner.calls, 2); // the refresh ran and failed
+    ASSERT_TRUE(during.r);
+    EXPECT_EQ((*during.r)->access_key_id, "FIRST");
+    asio::co_spawn(io, fetch(cache, now + 8min, kept), asio::detached);
+    io.run();
+    io.restart();
+    ASSERT_TRUE(kept.r);
+    EXPECT_EQ((*kept.r)->access_key_id, "FIRST"); // still valid: still used
+
+    // Once they have expired, callers wait for the refresh and see its failure.
+    asio::co_spawn(io, fetch(cache, now + 10min, gone), asio::detached);
+    io.run();
+    ASSERT_FALSE(gone.r);
+    EXPECT_EQ(gone.r.error(), errc::missing_credentials);
+    EXPECT_EQ(gone.diag.message, "slow provider: refused");
+}
+
+TEST(AsyncCachingProvider, SynchronousGetOfAnAsynchronousProvider) {
+    asio::io_context io;
+    slow_async_provider inner;
+    *inner.outcome = make("A", now + 1h);
+    auth::caching_provider cache(inner);
+    diagnostics diag;
+    EXPECT_EQ(cache.get(now, diag).error(), errc::unsupported); // nothing remembered yet
+    shared_outcome o;
+    asio::co_spawn(io, fetch(cache, now, o), asio::detached);
+    io.run();
+    EXPECT_EQ(cache.get(now)->access_key_id, "A"); // the remembered snapshot
+    auth::any_credentials_provider any(inner);
+    EXPECT_EQ(any.get(now, diag).error(), errc::unsupported);
+}
+
+TEST(AnyCredentialsProvider, AsyncGetOfSynchronousProviders) {
+    asio::io_context io;
+    auth::any_credentials_provider plain(auth::static_provider("STATIC", secret));
+    counting_provider counting;
+    counting.outcome = make("COUNTING", now + 1h);
+    auth::any_credentials_provider cached{auth::caching_provider(counting)};
+    shared_outcome a, b, c;
+    asio::co_spawn(io, fetch(plain, now, a), asio::detached);
+    asio::co_spawn(io, fetch(cached, now, b), asio::detached);
+    io.run();
+    io.restart();
+    asio::co_spawn(io, fetch(cached, now, c), asio::detached);
+    io.run();
+    ASSERT_TRUE(a.r && b.r && c.r);
+    EXPECT_EQ((*a.r)->access_key_id, "STATIC");
+    EXPECT_EQ((*b.r)->access_key_id, "COUNTING");
+    EXPECT_EQ(b.r->get(), c.r->get());
+    EXPECT_EQ(*counting.calls, 1);
 }
 
 // ---------------------------------------------------------------------------------------

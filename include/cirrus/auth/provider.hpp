@@ -12,7 +12,8 @@
 // Messages name the source (variable, file and line, profile) and never hold a secret.
 //
 // These providers read local sources and are synchronous. Providers that talk to a
-// service (IMDS, ECS, STS) are asynchronous and live beside their clients.
+// service (IMDS, ECS, STS) are asynchronous (async_credentials_provider below) and live
+// beside their clients; caching_provider and any_credentials_provider take both kinds.
 
 #include <cirrus/auth/credentials.hpp>
 #include <cirrus/core/detail/environment.hpp>
@@ -21,8 +22,19 @@
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
 
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/concurrent_channel.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <chrono>
 #include <concepts>
+#include <exception>
+#include <vector>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -33,6 +45,8 @@
 #include <utility>
 
 namespace cirrus::auth {
+
+namespace asio = boost::asio;
 
 using time_point = std::chrono::system_clock::time_point;
 
@@ -265,35 +279,110 @@ inline chain_provider<environment_provider, profile_provider> default_chain() {
 
 // ---------------------------------------------------------------------------------------
 
-// Remembers the credentials of its provider until they are within refresh_margin of
-// their expiration (credentials without one are kept until invalidate()). Thread-safe:
-// one caller refreshes while the others wait. If a refresh fails while the remembered
-// credentials are still valid, those are returned.
-template <credentials_provider P>
+// Providers that talk to a service are asynchronous: a type with
+//     asio::awaitable<cirrus::result<credentials>> async_get(time_point now, diagnostics& diag);
+// (the async_credentials_provider concept). caching_provider and any_credentials_provider
+// take either kind.
+template <class P>
+concept async_credentials_provider = requires(P& p, time_point now, diagnostics& diag) {
+    { p.async_get(now, diag) } -> std::same_as<asio::awaitable<result<credentials>>>;
+};
+
+template <class P>
+concept any_provider = credentials_provider<P> || async_credentials_provider<P>;
+
+// Asks either kind of provider; a synchronous one is called in place.
+template <any_provider P>
+asio::awaitable<result<credentials>> async_get_credentials(P& p, time_point now, diagnostics& diag) {
+    if constexpr (async_credentials_provider<P>) {
+        co_return co_await p.async_get(now, diag);
+    } else {
+        co_return get_credentials(p, now, diag);
+    }
+}
+
+// The credentials handed to requests: one immutable snapshot shared by every request that
+// signs with it, so no request copies the secret.
+using credentials_ptr = std::shared_ptr<const credentials>;
+
+// Remembers the credentials of its provider and refreshes them refresh_margin ahead of
+// their expiration (credentials without one are kept until invalidate()).
+//
+// async_get_shared() never waits while the remembered credentials are valid: inside the
+// margin it starts a refresh in the background and returns the current snapshot. Callers
+// that have no valid credentials wait for the refresh. At most one refresh is in flight;
+// every caller that arrives meanwhile shares its outcome (single flight). If a refresh
+// fails while the remembered credentials are still valid, those stay in use.
+//
+// get() (synchronous) works for synchronous providers as before: one caller refreshes
+// while the others wait. With an asynchronous provider get() returns the remembered
+// credentials while they are valid, and errc::unsupported when a refresh is needed.
+// Copies and moves share the cache.
+template <any_provider P>
 class caching_provider {
 public:
     static constexpr std::chrono::seconds default_refresh_margin{300};
 
     explicit caching_provider(P provider, std::chrono::seconds refresh_margin = default_refresh_margin)
-        : provider_(std::move(provider)), margin_(refresh_margin) {}
+        : state_(std::make_shared<state>(std::move(provider), refresh_margin)) {}
 
-    caching_provider(caching_provider&& other)
-        : caching_provider(std::move(other), std::unique_lock(other.mutex_)) {}
-    caching_provider& operator=(caching_provider&&) = delete;
+    // The current snapshot, refreshing as described above.
+    asio::awaitable<result<credentials_ptr>> async_get_shared(time_point now, diagnostics& diag) {
+        std::shared_ptr<state> s = state_;
+        std::shared_ptr<waiter> w;
+        credentials_ptr current;
+        bool start = false;
+        {
+            std::lock_guard lock(s->mutex);
+            if (s->cached && !s->cached->expired(now, s->margin)) co_return s->cached;
+            if (!s->refreshing) s->refreshing = start = true;
+            if (s->cached && !s->cached->expired(now)) {
+                current = s->cached; // refresh ahead of expiry; no need to wait
+            } else {
+                w = std::make_shared<waiter>(co_await asio::this_coro::executor);
+                s->waiters.push_back(w);
+            }
+        }
+        if (start) asio::co_spawn(co_await asio::this_coro::executor, refresh(s, now), asio::detached);
+        if (!w) co_return current;
+        error_code ignored;
+        co_await w->done.async_receive(asio::redirect_error(asio::use_awaitable, ignored));
+        if (!w->outcome) diag = std::move(w->diag);
+        co_return std::move(w->outcome);
+    }
+
+    asio::awaitable<result<credentials>> async_get(time_point now, diagnostics& diag) {
+        result<credentials_ptr> r = co_await async_get_shared(now, diag);
+        if (!r) co_return r.error();
+        co_return **r;
+    }
+
+    result<credentials_ptr> get_shared(time_point now, diagnostics& diag) {
+        state& s = *state_;
+        {
+            std::lock_guard lock(s.mutex);
+            if (s.cached && !s.cached->expired(now, s.margin)) return s.cached;
+        }
+        if constexpr (!credentials_provider<P>) {
+            std::lock_guard lock(s.mutex);
+            if (s.cached && !s.cached->expired(now)) return s.cached;
+            return detail::credentials_error(diag, errc::unsupported,
+                                             "these credentials are refreshed asynchronously; use async_get");
+        } else {
+            std::lock_guard refresh_lock(s.sync_refresh);
+            {
+                std::lock_guard lock(s.mutex);
+                if (s.cached && !s.cached->expired(now, s.margin)) return s.cached;
+            }
+            result<credentials> fresh = get_credentials(s.provider, now, diag);
+            return s.store(std::move(fresh), now, diag);
+        }
+    }
 
     result<credentials> get(time_point now, diagnostics& diag) {
-        std::lock_guard lock(mutex_);
-        if (cached_ && !cached_->expired(now, margin_)) return *cached_;
-        result<credentials> fresh = get_credentials(provider_, now, diag);
-        if (!fresh) {
-            if (cached_ && !cached_->expired(now)) return *cached_;
-            return fresh;
-        }
-        if (fresh->expired(now))
-            return detail::credentials_error(diag, errc::expired_credentials,
-                                             "the provider returned credentials that have already expired");
-        cached_ = *fresh;
-        return fresh;
+        result<credentials_ptr> r = get_shared(now, diag);
+        if (!r) return r.error();
+        return **r;
     }
     result<credentials> get(time_point now) {
         diagnostics diag;
@@ -302,35 +391,83 @@ public:
 
     // Forgets the remembered credentials: the next get() asks the provider again.
     void invalidate() {
-        std::lock_guard lock(mutex_);
-        cached_.reset();
+        std::lock_guard lock(state_->mutex);
+        state_->cached.reset();
     }
 
-    P& provider() noexcept { return provider_; }
+    P& provider() noexcept { return state_->provider; }
 
 private:
-    caching_provider(caching_provider&& other, std::unique_lock<std::mutex>)
-        : provider_(std::move(other.provider_)), margin_(other.margin_), cached_(std::move(other.cached_)) {}
+    struct waiter {
+        explicit waiter(asio::any_io_executor ex) : done(std::move(ex), 1) {}
+        asio::experimental::concurrent_channel<void(error_code)> done;
+        result<credentials_ptr> outcome = error_code(errc::missing_credentials);
+        diagnostics diag;
+    };
 
-    P provider_;
-    std::chrono::seconds margin_;
-    std::mutex mutex_;
-    std::optional<credentials> cached_;
+    struct state {
+        state(P p, std::chrono::seconds m) : provider(std::move(p)), margin(m) {}
+
+        // Keeps fresh credentials (if they have not expired) and returns what callers get.
+        result<credentials_ptr> store(result<credentials> fresh, time_point now, diagnostics& diag) {
+            std::lock_guard lock(mutex);
+            if (!fresh) {
+                if (cached && !cached->expired(now)) return cached;
+                return fresh.error();
+            }
+            if (fresh->expired(now))
+                return detail::credentials_error(diag, errc::expired_credentials,
+                                                 "the provider returned credentials that have already expired");
+            cached = std::make_shared<const credentials>(std::move(*fresh));
+            return cached;
+        }
+
+        P provider;
+        std::chrono::seconds margin;
+        std::mutex sync_refresh; // one synchronous refresh at a time
+        std::mutex mutex;        // guards the members below
+        credentials_ptr cached;
+        bool refreshing = false;
+        std::vector<std::shared_ptr<waiter>> waiters;
+    };
+
+    static asio::awaitable<void> refresh(std::shared_ptr<state> s, time_point now) {
+        diagnostics diag;
+        result<credentials> fresh = error_code(errc::missing_credentials);
+        try {
+            fresh = co_await async_get_credentials(s->provider, now, diag);
+        } catch (const std::exception&) {
+            diag.message = "the credentials provider failed";
+        }
+        result<credentials_ptr> outcome = s->store(std::move(fresh), now, diag);
+        std::vector<std::shared_ptr<waiter>> waiters;
+        {
+            std::lock_guard lock(s->mutex);
+            s->refreshing = false;
+            waiters.swap(s->waiters);
+        }
+        for (auto& w : waiters) {
+            w->outcome = outcome;
+            if (!outcome) w->diag = diag;
+            w->done.try_send(error_code());
+        }
+    }
+
+    std::shared_ptr<state> state_;
 };
 
 // ---------------------------------------------------------------------------------------
 
-// Any provider behind one type, for holding a provider chosen at run time. Copies share
-// the provider (and so a caching provider's cache).
+// Any provider, synchronous or asynchronous, behind one type, for holding a provider
+// chosen at run time. Copies share the provider (and so a caching provider's cache).
+// async_get_shared() hands out a caching provider's snapshot as is; other providers'
+// credentials are wrapped once per call.
 class any_credentials_provider {
 public:
-    template <credentials_provider P>
+    template <any_provider P>
         requires(!std::same_as<std::remove_cvref_t<P>, any_credentials_provider>)
     any_credentials_provider(P provider)
-        : self_(std::make_shared<P>(std::move(provider))),
-          get_([](void* self, time_point now, diagnostics& diag) {
-              return get_credentials(*static_cast<P*>(self), now, diag);
-          }) {}
+        : self_(std::make_shared<P>(std::move(provider))), get_(&get_thunk<P>), async_get_(&async_thunk<P>) {}
 
     result<credentials> get(time_point now, diagnostics& diag) const { return get_(self_.get(), now, diag); }
     result<credentials> get(time_point now) const {
@@ -338,9 +475,42 @@ public:
         return get(now, diag);
     }
 
+    asio::awaitable<result<credentials_ptr>> async_get_shared(time_point now, diagnostics& diag) const {
+        return async_get_(self_.get(), now, diag);
+    }
+    asio::awaitable<result<credentials>> async_get(time_point now, diagnostics& diag) const {
+        result<credentials_ptr> r = co_await async_get_(self_.get(), now, diag);
+        if (!r) co_return r.error();
+        co_return **r;
+    }
+
 private:
+    template <class P>
+    static result<credentials> get_thunk(void* self, time_point now, diagnostics& diag) {
+        P& p = *static_cast<P*>(self);
+        if constexpr (credentials_provider<P>) {
+            return get_credentials(p, now, diag);
+        } else {
+            return detail::credentials_error(diag, errc::unsupported,
+                                             "this credentials provider is asynchronous; use async_get");
+        }
+    }
+
+    template <class P>
+    static asio::awaitable<result<credentials_ptr>> async_thunk(void* self, time_point now, diagnostics& diag) {
+        P& p = *static_cast<P*>(self);
+        if constexpr (requires { p.async_get_shared(now, diag); }) {
+            co_return co_await p.async_get_shared(now, diag);
+        } else {
+            result<credentials> r = co_await async_get_credentials(p, now, diag);
+            if (!r) co_return r.error();
+            co_return std::make_shared<const credentials>(std::move(*r));
+        }
+    }
+
     std::shared_ptr<void> self_;
     result<credentials> (*get_)(void*, time_point, diagnostics&);
+    asio::awaitable<result<credentials_ptr>> (*async_get_)(void*, time_point, diagnostics&);
 };
 
 } // namespace cirrus::auth

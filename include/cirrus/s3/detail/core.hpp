@@ -93,7 +93,7 @@ struct exchange {
     std::optional<crypto::checksum_algorithm> trailer_checksum = {}; // sent as an aws-chunked trailer
     http::response res;
 
-    auth::credentials creds;
+    auth::credentials_ptr creds; // the provider's snapshot, shared, not copied
     std::string path;
     std::string host;
     std::string host_header;
@@ -113,6 +113,7 @@ struct exchange {
         trailer_checksum.reset();
         res.clear();
         if (res.body.capacity() > max_kept_body) std::string().swap(res.body);
+        creds.reset();
         path.clear();
         host.clear();
         host_header.clear();
@@ -217,6 +218,18 @@ public:
         return make_error_code(cirrus::errc::unsupported);
     }
 
+    // The provider's current snapshot for one request (refreshed ahead of expiry, one
+    // refresh at a time, by the caching provider).
+    asio::awaitable<error_code> get_credentials(auth::credentials_ptr& out, diagnostics& diag) const {
+        const auto now = std::chrono::system_clock::now();
+        auto r = co_await credentials.async_get_shared(now, diag);
+        if (!r) co_return r.error();
+        out = std::move(*r);
+        co_return error_code();
+    }
+
+    // For the synchronous operations (presigning): a caching provider's remembered
+    // credentials, or a synchronous provider asked in place.
     error_code get_credentials(auth::credentials& out, diagnostics& diag) const {
         auto r = credentials.get(std::chrono::system_clock::now(), diag);
         if (!r) return r.error();
@@ -251,7 +264,7 @@ public:
         if (target == resource::object || target == resource::upload) {
             if (auto ec = check_key(x.b.key, diag)) co_return ec;
         }
-        if (auto ec = get_credentials(x.creds, diag)) co_return ec;
+        if (auto ec = co_await get_credentials(x.creds, diag)) co_return ec;
         const bool vh = use_virtual_host(x.b.bucket);
         object_path_to(x.b.bucket, x.b.key, vh, x.path);
         http::endpoint_view ep = endpoint.view();
@@ -274,7 +287,7 @@ public:
                                 .headers = x.views,
                                 .body = x.body,
                                 .sink = x.sink,
-                                .signing = {.credentials = &x.creds,
+                                .signing = {.credentials = x.creds.get(),
                                             .region = signing_region,
                                             .service = "s3",
                                             .rules = auth::sigv4::uri_rules::s3,
