@@ -18,3 +18,4 @@
 #include <cirrus/http/impl/transport.ipp>
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/s3/impl/operations.ipp>
+#include <cirrus/aws/impl/service.ipp>
