@@ -19,6 +19,7 @@ struct aws : defaults {
         .lifecycle = true,
         .presigned_post = true,
         .conditional_writes = true,
+        .dot_segment_keys = true,
         .checksums = {crypto::checksum_algorithm::crc32, crypto::checksum_algorithm::crc32c,
                       crypto::checksum_algorithm::crc64nvme, crypto::checksum_algorithm::sha1,
                       crypto::checksum_algorithm::sha256},
