@@ -86,7 +86,7 @@ co_await client.async_delete_bucket({.bucket = "logs", .empty_first = true});
 
 asio::awaitable<void> bucket_settings(s3::client<>& client) {
 co_await client.async_put_bucket_versioning({.bucket = "site", .status = s3::versioning_status::enabled});
-auto v = co_await client.async_get_bucket_versioning({.bucket = "site"}); // v.status
+[[maybe_unused]] auto v = co_await client.async_get_bucket_versioning({.bucket = "site"}); // v.status
 
 co_await client.async_put_bucket_policy({.bucket = "site", .policy = R"({"Version":"2012-10-17","Statement":[]})"});
 auto p = co_await client.async_get_bucket_policy({.bucket = "site"});     // p.policy
@@ -175,7 +175,7 @@ co_await client.async_copy_object({.source_bucket = b, .source_key = "notes.txt"
                                    .directive = s3::metadata_directive::replace,
                                    .content = {.content_type = "text/plain"},
                                    .metadata = copied});
-auto moved = co_await client.async_rename_object({.bucket = b, .source_key = "copy.txt", .key = "moved.txt"});
+[[maybe_unused]] auto moved = co_await client.async_rename_object({.bucket = b, .source_key = "copy.txt", .key = "moved.txt"});
 // moved.native: one request on providers with a native rename, else copy + delete
 const s3::tag_set stage{{"stage", "final"}};
 co_await client.async_put_object_tagging({.bucket = b, .key = "notes.txt", .tags = stage});
