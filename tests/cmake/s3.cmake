@@ -8,12 +8,12 @@ cirrus_add_tests(cirrus_s3_unit_tests AREA s3
 
 #   cirrus_s3_tests: every operation against versitygw (provider custom, path style) and
 #                    moto (provider aws with an endpoint override); curl for presigned URLs
-#                    and POST forms. moto's signature checking stays off here; the lock keeps
+#                    and POST forms; Toxiproxy for the per-request timeout and attempts. moto's signature checking stays off here; the lock keeps
 #                    the executables that switch it on from running at the same time.
 cirrus_add_tests(cirrus_s3_tests AREA s3
     SOURCES integration/s3_test.cpp
     PCH <boost/asio.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp> <simdjson.h> <gtest/gtest.h>
-    FIXTURES versitygw moto
+    FIXTURES versitygw moto toxiproxy
     LOCKS moto-auth)
 
 # An s3::client templated on a provider that lacks a feature rejects the operations that

@@ -6,6 +6,7 @@
 // bucket (random suffix) and deletes what it created.
 
 #include "support/error_tuple.hpp"
+#include "support/http_sync.hpp"
 #include "support/services.hpp"
 
 #include <cirrus/provider/all.hpp>
@@ -25,6 +26,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <array>
@@ -900,12 +902,16 @@ TYPED_TEST(S3, ServerSideEncryption) {
         EXPECT_EQ(p2.encryption.algorithm, "aws:kms");
     }
 
+    // SSE-C over plain http:// needs the opt-in (CustomerKeysNeedTls).
+    auto options = TypeParam::options();
+    options.allow_customer_key_over_http = true;
+    typename TestFixture::client_type insecure(ioc.get_executor(), options);
     const std::string key(32, 'K');
-    auto [e3, p3] = sync(ioc, c.async_put_object({.bucket = b, .key = "sse-c", .body = "customer secret",
-                                                  .encryption = s3::server_side_encryption::customer_provided(key)},
-                                                 diag));
+    auto [e3, p3] = sync(ioc, insecure.async_put_object({.bucket = b, .key = "sse-c", .body = "customer secret",
+                                                         .encryption = s3::server_side_encryption::customer_provided(key)},
+                                                        diag));
     ASSERT_FALSE(e3) << e3.message() << " " << diag.what();
-    auto [g3, got] = sync(ioc, c.async_get_object({.bucket = b, .key = "sse-c", .customer_key = key}, diag));
+    auto [g3, got] = sync(ioc, insecure.async_get_object({.bucket = b, .key = "sse-c", .customer_key = key}, diag));
     ASSERT_FALSE(g3) << g3.message() << " " << diag.what();
     EXPECT_EQ(got.body, "customer secret");
     if (this->is("garage")) {
@@ -914,6 +920,159 @@ TYPED_TEST(S3, ServerSideEncryption) {
         EXPECT_TRUE(g4) << "an SSE-C object was read without its key";
         EXPECT_NE(denied.body, "customer secret");
     }
+}
+
+// SSE-C keys never travel over plain http:// unless the client opts in: every request that
+// carries one fails before anything is sent.
+TYPED_TEST(S3, CustomerKeysNeedTls) {
+    asio::io_context ioc;
+    typename TestFixture::client_type c(ioc.get_executor(), TypeParam::options());
+    const std::string& b = this->bucket_;
+    const std::string key(32, 'K');
+    const auto sse_c = s3::server_side_encryption::customer_provided(key);
+    diagnostics diag;
+    auto refused = [&](error_code ec, const char* what) {
+        EXPECT_EQ(ec, s3::errc::customer_key_needs_tls) << what << ": " << ec.message();
+        EXPECT_NE(diag.message.find("https://"), std::string::npos) << what << ": " << diag.message;
+        EXPECT_EQ(diag.message.find(cirrus::base64::encode(key)), std::string::npos) << what;
+    };
+    auto [e1, r1] = sync(ioc, c.async_put_object({.bucket = b, .key = "k", .body = "x", .encryption = sse_c}, diag));
+    refused(e1, "put_object");
+    auto [e2, r2] = sync(ioc, c.async_get_object({.bucket = b, .key = "k", .customer_key = key}, diag));
+    refused(e2, "get_object");
+    auto [e3, r3] = sync(ioc, c.async_head_object({.bucket = b, .key = "k", .customer_key = key}, diag));
+    refused(e3, "head_object");
+    auto [e4, r4] = sync(ioc, c.async_copy_object({.source_bucket = b, .source_key = "k", .bucket = b, .key = "k2",
+                                                   .source_customer_key = key},
+                                                  diag));
+    refused(e4, "copy_object (source key)");
+    auto [e5, r5] = sync(ioc, c.async_copy_object({.source_bucket = b, .source_key = "k", .bucket = b, .key = "k2",
+                                                   .encryption = sse_c},
+                                                  diag));
+    refused(e5, "copy_object (destination key)");
+    auto [e6, r6] = sync(ioc, c.async_create_multipart_upload({.bucket = b, .key = "k", .encryption = sse_c}, diag));
+    refused(e6, "create_multipart_upload");
+    auto [e7, r7] = sync(ioc, c.async_upload_part({.bucket = b, .key = "k", .upload_id = "u", .part_number = 1,
+                                                   .body = "x", .customer_key = key},
+                                                  diag));
+    refused(e7, "upload_part");
+    auto [e8, r8] = sync(ioc, c.async_upload_part_copy({.source_bucket = b, .source_key = "k", .bucket = b, .key = "k",
+                                                        .upload_id = "u", .part_number = 1, .source_customer_key = key},
+                                                       diag));
+    refused(e8, "upload_part_copy");
+    EXPECT_EQ(c.http_client().stats().created, 0u); // nothing went on the wire
+}
+
+// Keys with "." or ".." segments: stored as given by AWS (and moto); providers that map
+// keys to paths resolve them, so the client refuses such keys there before sending.
+TYPED_TEST(S3, DotSegmentKeys) {
+    using P = typename TypeParam::provider;
+    auto& ioc = this->ioc_;
+    const std::string& b = this->bucket_;
+    diagnostics diag;
+    const std::vector<std::string> keys = {"a/../b", "./x", "x/./y", "x/..", ".."};
+    if constexpr (P::features.dot_segment_keys) {
+        for (const auto& k : keys) this->put(k, "kept: " + k);
+        for (const auto& k : keys) EXPECT_EQ(this->get(k), "kept: " + k);
+        auto [lec, listed] = sync(ioc, this->client_.async_list_objects({.bucket = b}, diag));
+        ASSERT_FALSE(lec) << diag.what();
+        std::set<std::string> names;
+        for (const auto& o : listed.objects) names.insert(o.key);
+        for (const auto& k : keys) EXPECT_TRUE(names.contains(k)) << k;
+    } else {
+        typename TestFixture::client_type c(ioc.get_executor(), TypeParam::options());
+        for (const auto& k : keys) {
+            auto [pe, pr] = sync(ioc, c.async_put_object({.bucket = b, .key = k, .body = "x"}, diag));
+            EXPECT_EQ(pe, s3::errc::invalid_object_key) << k;
+            EXPECT_NE(diag.message.find("segment"), std::string::npos) << diag.message;
+            auto [ge, gr] = sync(ioc, c.async_get_object({.bucket = b, .key = k}, diag));
+            EXPECT_EQ(ge, s3::errc::invalid_object_key) << k;
+            auto [ce, cr] = sync(ioc, c.async_copy_object({.source_bucket = b, .source_key = k, .bucket = b, .key = "c"}, diag));
+            EXPECT_EQ(ce, s3::errc::invalid_object_key) << k;
+            const s3::object_identifier ids[] = {{.key = k}};
+            auto [de, dr] = sync(ioc, c.async_delete_objects({.bucket = b, .objects = ids}, diag));
+            EXPECT_EQ(de, s3::errc::invalid_object_key) << k;
+            EXPECT_EQ(c.presign_get_object({.bucket = b, .key = k}).error(), s3::errc::invalid_object_key) << k;
+        }
+        EXPECT_EQ(c.http_client().stats().created, 0u); // nothing went on the wire
+        // Names that only contain dots are fine.
+        this->put("a/..b/.c/d.", "dots");
+        EXPECT_EQ(this->get("a/..b/.c/d."), "dots");
+    }
+    if (this->is("versitygw")) {
+        // Why: told that it keeps such keys, the client sends them and versitygw stores
+        // "dots/x/../y" as "dots/y".
+        using lax = provider::custom<[] {
+            auto f = provider::versitygw::features;
+            f.dot_segment_keys = true;
+            return f;
+        }()>;
+        s3::client<lax> c(ioc.get_executor(), TypeParam::options());
+        auto [pe, pr] = sync(ioc, c.async_put_object({.bucket = b, .key = "dots/x/../y", .body = "resolved"}, diag));
+        ASSERT_FALSE(pe) << diag.what();
+        EXPECT_EQ(this->get("dots/y"), "resolved");
+    }
+}
+
+// User metadata outside ASCII goes out as RFC 2047 encoded words ("=?UTF-8?B?...?="),
+// which is what S3 returns for such values and what boto3 users decode with
+// email.header; encoded words are decoded on read, whoever wrote them.
+TYPED_TEST(S3, MetadataOutsideAscii) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    const std::string& b = this->bucket_;
+    diagnostics diag;
+    const s3::metadata_map written{{"name", "\xC3\xBCn\xC3\xAF c\xC3\xB8\x64\xC3\xA9 \xE2\x9C\x93"}, // "ünï cødé ✓"
+                                   {"plain", "ascii only"},
+                                   {"looks", "=?UTF-8?B?YWJj?="}}; // an ASCII value that looks encoded
+    auto [pe, pr] = sync(ioc, c.async_put_object({.bucket = b, .key = "meta", .body = "x", .metadata = written}, diag));
+    ASSERT_FALSE(pe) << pe.message() << " " << diag.what();
+    auto [he, head] = sync(ioc, c.async_head_object({.bucket = b, .key = "meta"}, diag));
+    ASSERT_FALSE(he) << diag.what();
+    EXPECT_EQ(head.metadata, written);
+
+    // On the wire: ASCII headers only, which Python's email.header (boto3's users' decoder)
+    // turns back into the text.
+    auto url = c.presign_get_object({.bucket = b, .key = "meta"});
+    ASSERT_TRUE(url);
+    auto [cs, headers] = run_command("curl -s -f -D - -o /dev/null " + shell_quote(url->url));
+    ASSERT_EQ(cs, 0);
+    std::string raw_name;
+    for (std::size_t at = 0; at < headers.size();) {
+        const auto eol = headers.find("\r\n", at);
+        const std::string line = headers.substr(at, eol - at);
+        at = eol == std::string::npos ? headers.size() : eol + 2;
+        for (unsigned char ch : line) EXPECT_LT(ch, 0x80) << line;
+        if (line.size() > 17 && strncasecmp(line.c_str(), "x-amz-meta-name: ", 17) == 0) raw_name = line.substr(17);
+    }
+    EXPECT_TRUE(raw_name.starts_with("=?UTF-8?B?")) << raw_name;
+    auto [ps, decoded] = run_command("python3 -c 'import email.header as h, sys; "
+                                     "sys.stdout.write(str(h.make_header(h.decode_header(sys.argv[1]))))' " +
+                                     shell_quote(raw_name));
+    ASSERT_EQ(ps, 0);
+    EXPECT_EQ(decoded, written.at("name"));
+
+    // The reverse: an encoded word made by Python's email.header (Q encoding, lower-case
+    // charset), sent as a raw header by another client (curl with a presigned PUT).
+    auto [es, encoded] = run_command("python3 -c 'import email.header as h, sys; "
+                                     "sys.stdout.write(h.Header(sys.argv[1], \"utf-8\").encode())' " +
+                                     shell_quote("M\xC3\xBCnchen"));
+    ASSERT_EQ(es, 0);
+    EXPECT_EQ(encoded, "=?utf-8?q?M=C3=BCnchen?=");
+    auto put = c.presign_put_object({.bucket = b, .key = "from-python", .headers = {{"x-amz-meta-city", encoded}}});
+    ASSERT_TRUE(put);
+    std::string cmd = "curl -s -f -X PUT --data-binary x";
+    for (const auto& h : put->headers) cmd += " -H " + shell_quote(h.name + ": " + h.value);
+    auto [us, out] = run_command(cmd + " " + shell_quote(put->url));
+    ASSERT_EQ(us, 0) << out;
+    auto [he2, head2] = sync(ioc, c.async_head_object({.bucket = b, .key = "from-python"}, diag));
+    ASSERT_FALSE(he2) << diag.what();
+    EXPECT_EQ(head2.metadata["city"], "M\xC3\xBCnchen");
+
+    // Bytes that are not UTF-8 are refused before sending.
+    const s3::metadata_map bad{{"latin1", "caf\xE9"}};
+    auto [be, br] = sync(ioc, c.async_put_object({.bucket = b, .key = "bad", .body = "x", .metadata = bad}, diag));
+    EXPECT_EQ(be, cirrus::errc::invalid_utf8);
 }
 
 // ============================================================================ listing
@@ -1684,6 +1843,98 @@ TYPED_TEST(S3, PostPolicyFormWithCurl) {
     }
 }
 
+// The form's fields go out exactly as generated, each once, with the file last: an exact
+// key, a prefix with ${filename}, and a prefix with a key the application chose.
+TYPED_TEST(S3, PostFormFieldsAreSentAsGenerated) {
+    auto& c = this->client_;
+    const std::string& b = this->bucket_;
+    const fs::path file = this->temp_file("form");
+    std::ofstream(file) << "form body";
+    auto post = [&](const s3::presigned_post& form, const std::string& filename) {
+        std::string cmd = "curl -s -o /dev/null -w '%{http_code}'";
+        for (const auto& [name, value] : form.fields) cmd += " -F " + shell_quote(name + "=" + value);
+        cmd += " -F " + shell_quote("file=@" + file.string() + ";filename=" + filename);
+        return run_command(cmd + " " + shell_quote(form.url)).second;
+    };
+    auto key_fields = [](const s3::presigned_post& form) {
+        std::size_t n = 0;
+        for (const auto& f : form.fields) n += f.first == "key";
+        return n;
+    };
+    auto accepted = [](const std::string& status) { return status == "204" || status == "200" || status == "201"; };
+
+    auto exact = c.presign_post_object({.bucket = b, .key = "forms/exact.txt", .content_type = "text/plain"});
+    ASSERT_TRUE(exact) << exact.error().message();
+    EXPECT_EQ(key_fields(*exact), 1u);
+    EXPECT_EQ(exact->fields.front(), (std::pair<std::string, std::string>{"key", "forms/exact.txt"}));
+    EXPECT_EQ(exact->field("Content-Type"), "text/plain");
+    const std::string st1 = post(*exact, "ignored.txt");
+    ASSERT_TRUE(accepted(st1)) << st1;
+    EXPECT_EQ(this->get("forms/exact.txt"), "form body");
+
+    // A prefix: moto (and AWS) put the uploaded file's name where ${filename} stands;
+    // versitygw 1.7 stores the key as sent, ${filename} included.
+    auto prefix = c.presign_post_object({.bucket = b, .key = "forms/any/", .key_starts_with = true});
+    ASSERT_TRUE(prefix);
+    EXPECT_EQ(key_fields(*prefix), 1u);
+    EXPECT_EQ(prefix->field("key"), "forms/any/${filename}");
+    const std::string st2 = post(*prefix, "photo.txt");
+    ASSERT_TRUE(accepted(st2)) << st2;
+    EXPECT_EQ(this->get(this->is("versitygw") ? "forms/any/${filename}" : "forms/any/photo.txt"), "form body");
+
+    // A key chosen under the prefix replaces the field (still one `key`).
+    auto chosen = *prefix;
+    chosen.set_field("key", "forms/any/chosen.txt");
+    EXPECT_EQ(key_fields(chosen), 1u);
+    const std::string st3 = post(chosen, "whatever.txt");
+    ASSERT_TRUE(accepted(st3)) << st3;
+    EXPECT_EQ(this->get("forms/any/chosen.txt"), "form body");
+
+    // The form's own fields cannot come in again through extra_fields.
+    for (const char* name : {"key", "Key", "policy", "file", "x-amz-signature", "Content-Type"}) {
+        auto dup = c.presign_post_object({.bucket = b, .key = "forms/x", .extra_fields = {{name, "v"}}});
+        EXPECT_EQ(dup.error(), cirrus::errc::invalid_argument) << name;
+    }
+}
+
+// One call for a whole URL: a presigned GET through http::client::async_get_url.
+TYPED_TEST(S3, GetAPresignedUrlInOneCall) {
+    auto& c = this->client_;
+    auto& ioc = this->ioc_;
+    this->put("shared/one call.txt", "fetched by URL");
+    auto url = c.presign_get_object({.bucket = this->bucket_, .key = "shared/one call.txt"});
+    ASSERT_TRUE(url);
+    diagnostics diag;
+    auto [ec, res] = sync(ioc, c.http_client().async_get_url(url->url, diag));
+    ASSERT_FALSE(ec) << ec.message() << " " << diag.what();
+    EXPECT_EQ(res.status, 200u);
+    EXPECT_EQ(res.body, "fetched by URL");
+    EXPECT_FALSE(res.header("ETag").empty());
+    // The default token, braced in co_await, as the docs show it.
+    auto fut = asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<std::string> {
+            cirrus::http::client& http = c.http_client();
+            auto got = co_await http.async_get_url(url->url);
+            co_return got.body;
+        },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    EXPECT_EQ(fut.get(), "fetched by URL");
+
+    if (this->is("versitygw")) {
+        std::string tampered = url->url;
+        tampered.back() = tampered.back() == '0' ? '1' : '0';
+        auto [tec, tres] = sync(ioc, c.http_client().async_get_url(tampered, diag));
+        EXPECT_TRUE(tec) << "a tampered signature was accepted";
+        EXPECT_EQ(diag.http_status, 403u);
+        EXPECT_EQ(diag.service_code, "SignatureDoesNotMatch") << diag.what();
+    }
+    auto [bec, bres] = sync(ioc, c.http_client().async_get_url("ftp://127.0.0.1/x", diag));
+    EXPECT_EQ(bec, cirrus::http::errc::invalid_endpoint);
+}
+
 // ============================================================================ providers
 
 // Operations a provider lacks do not compile; flags chosen per request are refused before
@@ -1734,4 +1985,108 @@ TEST(S3Providers, UnsupportedRequestFeaturesAreRefusedBeforeSending) {
     auto dotted = aws.presign_get_object({.bucket = "my.bucket", .key = "k"});
     ASSERT_TRUE(dotted);
     EXPECT_TRUE(dotted->url.starts_with("https://s3.eu-west-1.amazonaws.com/my.bucket/k?")) << dotted->url;
+}
+
+// ============================================================================ per-request overrides
+
+namespace {
+
+// A Toxiproxy proxy in front of versitygw for one test.
+class S3Toxiproxy : public ::testing::Test {
+protected:
+    void SetUp() override {
+        api_ = cirrus::test::parse_endpoint(cirrus::test::toxiproxy_api());
+        name_ = "cirrus_s3_" + random_suffix();
+        const std::string upstream = cirrus::test::parse_endpoint(svc_.endpoint).host_header();
+        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies",
+                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
+                                             R"({"name":")" + name_ + R"(","listen":"127.0.0.1:0","upstream":")" +
+                                                 upstream + R"(","enabled":true})");
+        ASSERT_EQ(r.status, 201u) << r.body;
+        const auto at = r.body.find("\"listen\":\"");
+        ASSERT_NE(at, std::string::npos);
+        const auto start = at + 10;
+        proxy_ = "http://" + r.body.substr(start, r.body.find('"', start) - start);
+        bucket_ = "cirrus-s3-" + random_suffix();
+        auto [ec, created] = sync(ioc_, direct_.async_create_bucket({.bucket = bucket_}, diag_));
+        ASSERT_FALSE(ec) << diag_.what();
+        auto [pec, put] = sync(ioc_, direct_.async_put_object({.bucket = bucket_, .key = "k", .body = "slow"}, diag_));
+        ASSERT_FALSE(pec) << diag_.what();
+    }
+    void TearDown() override {
+        if (!name_.empty())
+            (void)cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_, {{"Host", api_.host_header()}});
+        if (!bucket_.empty()) (void)sync(ioc_, direct_.async_delete_bucket({.bucket = bucket_, .empty_first = true}, diag_));
+    }
+    void add_toxic(const std::string& type, const std::string& attributes) {
+        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies/" + name_ + "/toxics",
+                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
+                                             R"({"name":"t","type":")" + type +
+                                                 R"(","stream":"downstream","toxicity":1.0,"attributes":)" +
+                                                 attributes + "}");
+        ASSERT_EQ(r.status, 200u) << r.body;
+    }
+    // A client through the proxy: quick retries, and a total timeout of 20 s.
+    s3::client_options via_proxy() {
+        auto o = backend::versitygw::options();
+        o.endpoint = proxy_;
+        o.http.retry.base_delay = 5ms;
+        o.http.retry.max_backoff = 20ms;
+        o.http.timeouts.total = 20s;
+        o.http.on_event = [this](const cirrus::http::request_event& ev) {
+            if (ev.phase == cirrus::http::event_phase::attempt) ++attempts_;
+        };
+        return o;
+    }
+
+    cirrus::test::s3_service svc_;
+    asio::io_context ioc_;
+    s3::client<provider::versitygw> direct_{ioc_.get_executor(), backend::versitygw::options()};
+    cirrus::test::endpoint api_;
+    std::string name_;
+    std::string proxy_;
+    std::string bucket_;
+    diagnostics diag_;
+    unsigned attempts_ = 0;
+};
+
+} // namespace
+
+// A per-request timeout reaches the transport's total timeout: with 1.5 s of latency the
+// request fails after its own 300 ms, while the client's 20 s let the next one through.
+TEST_F(S3Toxiproxy, PerRequestTimeout) {
+    add_toxic("latency", R"({"latency":1500,"jitter":0})");
+    s3::client<provider::versitygw> c(ioc_.get_executor(), via_proxy());
+    const auto t0 = std::chrono::steady_clock::now();
+    auto [ec, r] = sync(ioc_, c.async_get_object({.bucket = bucket_, .key = "k", .options = {.timeout = 300ms}}, diag_));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(ec, cirrus::http::errc::total_timeout) << ec.message() << " " << diag_.what();
+    EXPECT_LT(took, 1200ms);
+    auto [hec, h] = sync(ioc_, c.async_head_object({.bucket = bucket_, .key = "k", .options = {.timeout = 300ms}}, diag_));
+    EXPECT_EQ(hec, cirrus::http::errc::total_timeout);
+    auto [lec, l] = sync(ioc_, c.async_list_objects({.bucket = bucket_, .options = {.timeout = 300ms}}, diag_));
+    EXPECT_EQ(lec, cirrus::http::errc::total_timeout);
+
+    auto [ok, got] = sync(ioc_, c.async_get_object({.bucket = bucket_, .key = "k"}, diag_));
+    ASSERT_FALSE(ok) << ok.message() << " " << diag_.what();
+    EXPECT_EQ(got.body, "slow");
+}
+
+// A per-request attempt count reaches the transport's retry loop: a connection reset on
+// every attempt is tried once with max_attempts = 1, the client's 3 times without it, and
+// 5 times when the request asks for 5.
+TEST_F(S3Toxiproxy, PerRequestMaxAttempts) {
+    add_toxic("reset_peer", R"({"timeout":0})");
+    s3::client<provider::versitygw> c(ioc_.get_executor(), via_proxy());
+    auto [e1, r1] = sync(ioc_, c.async_get_object({.bucket = bucket_, .key = "k", .options = {.max_attempts = 1}}, diag_));
+    EXPECT_TRUE(e1);
+    EXPECT_EQ(attempts_, 1u);
+    attempts_ = 0;
+    auto [e3, r3] = sync(ioc_, c.async_get_object({.bucket = bucket_, .key = "k"}, diag_));
+    EXPECT_TRUE(e3);
+    EXPECT_EQ(attempts_, 3u);
+    attempts_ = 0;
+    auto [e5, r5] = sync(ioc_, c.async_head_object({.bucket = bucket_, .key = "k", .options = {.max_attempts = 5}}, diag_));
+    EXPECT_TRUE(e5);
+    EXPECT_EQ(attempts_, 5u);
 }

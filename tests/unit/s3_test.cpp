@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -463,6 +464,84 @@ TEST(S3Names, Keys) {
     EXPECT_FALSE(sd::check_bucket("Legacy_Name", false, diag));
 }
 
+TEST(S3Names, DotSegments) {
+    for (const char* k : {"..", ".", "a/../b", "./x", "x/./y", "x/..", "x/.", "../x", "a//../b"})
+        EXPECT_TRUE(s3::has_dot_segment(k)) << k;
+    for (const char* k : {"a", "a/..b/.c/d.", "...", "a/.../b", ".hidden/x", "x/y..", "a//b", "/a"})
+        EXPECT_FALSE(s3::has_dot_segment(k)) << k;
+    cirrus::diagnostics diag;
+    EXPECT_EQ(sd::check_key("a/../b", false, diag), s3::errc::invalid_object_key);
+    EXPECT_NE(diag.message.find("dot_segment_keys"), std::string::npos) << diag.message;
+    EXPECT_FALSE(sd::check_key("a/../b", true, diag));
+    static_assert(cirrus::provider::aws::features.dot_segment_keys);
+    static_assert(!cirrus::provider::versitygw::features.dot_segment_keys);
+    static_assert(!cirrus::provider::minio::features.dot_segment_keys);
+}
+
+// RFC 2047 metadata values: encoded when not ASCII (or when they look encoded), decoded
+// when they are encoded words in UTF-8, US-ASCII or Latin-1; anything else reads as is.
+TEST(S3Metadata, Rfc2047) {
+    EXPECT_FALSE(sd::needs_rfc2047("plain value"));
+    EXPECT_TRUE(sd::needs_rfc2047("\xC3\xBC"));
+    EXPECT_TRUE(sd::needs_rfc2047("=?UTF-8?B?YWJj?="));
+    EXPECT_FALSE(sd::needs_rfc2047("=?"));
+    EXPECT_EQ(sd::encode_rfc2047("\xC3\xBCn\xC3\xAF"), "=?UTF-8?B?w7xuw68=?=");
+    EXPECT_EQ(sd::decode_rfc2047("=?UTF-8?B?w7xuw68=?="), "\xC3\xBCn\xC3\xAF");
+    EXPECT_EQ(sd::decode_rfc2047("=?utf-8?q?M=C3=BCnchen_Stadt?="), "M\xC3\xBCnchen Stadt");
+    EXPECT_EQ(sd::decode_rfc2047("=?iso-8859-1?q?caf=E9?="), "caf\xC3\xA9");
+    EXPECT_EQ(sd::decode_rfc2047("=?UTF-8?B?w7w=?= =?UTF-8?B?bg==?="), "\xC3\xBCn");
+    for (const char* raw : {"plain", "=?UTF-8?B?not base64?=", "=?UTF-8?B?w7w=?= tail", "=?koi8-r?B?w7w=?=",
+                            "=?UTF-8?X?abc?=", "=?UTF-8?B?", "=?UTF-8?Q?=C3?=", "=?UTF-8?Q?=ZZ?=", "=?UTF-8?B?/w==?="})
+        EXPECT_FALSE(sd::decode_rfc2047(raw)) << raw;
+
+    sd::request_builder b;
+    const s3::metadata_map m{{"name", "\xC3\xBCn\xC3\xAF"}, {"ascii", "abc"}};
+    ASSERT_FALSE(sd::add_metadata(b, m));
+    EXPECT_EQ(b.header("x-amz-meta-name"), "=?UTF-8?B?w7xuw68=?=");
+    EXPECT_EQ(b.header("x-amz-meta-ascii"), "abc");
+    const s3::metadata_map bad{{"name", "caf\xE9"}};
+    EXPECT_EQ(sd::add_metadata(b, bad), cirrus::errc::invalid_utf8);
+
+    cirrus::http::response res;
+    res.headers.set("x-amz-meta-name", "=?UTF-8?B?w7xuw68=?=");
+    res.headers.set("x-amz-meta-raw", "=?UTF-8?B?broken");
+    s3::object_info o;
+    ASSERT_FALSE(sd::read_object_info(res, o));
+    EXPECT_EQ(o.metadata.at("name"), "\xC3\xBCn\xC3\xAF");
+    EXPECT_EQ(o.metadata.at("raw"), "=?UTF-8?B?broken");
+}
+
+// What a user prints and passes without reading a header.
+TEST(S3Model, ChecksumsPrintAndPartNumbersAreInts) {
+    const s3::checksum c{.algorithm = s3::checksum_algorithm::crc32c, .value = "yZRlqg==", .type = "FULL_OBJECT"};
+    EXPECT_EQ(s3::to_string(c), "CRC32C:yZRlqg== (FULL_OBJECT)");
+    EXPECT_EQ(s3::to_string(s3::checksum{.algorithm = s3::checksum_algorithm::sha256, .value = "x"}), "SHA256:x");
+    EXPECT_EQ(s3::to_string(s3::checksum_algorithm::crc64nvme), "CRC64NVME");
+    std::ostringstream os;
+    os << c;
+    EXPECT_EQ(os.str(), "CRC32C:yZRlqg== (FULL_OBJECT)");
+
+    // An int loop counter goes into every part number without a cast (-Werror=narrowing).
+    for (int i = 1; i <= 2; ++i) {
+        const s3::upload_part_request up{.bucket = "b", .key = "k", .upload_id = "u", .part_number = i};
+        const s3::upload_part_copy_request copy{.source_bucket = "b", .source_key = "s", .bucket = "b", .key = "k",
+                                                .upload_id = "u", .part_number = i};
+        const s3::completed_part done{.part_number = i, .etag = "e"};
+        const s3::get_object_request get{.bucket = "b", .key = "k", .part_number = i};
+        EXPECT_EQ(up.part_number, i);
+        EXPECT_EQ(copy.part_number, done.part_number);
+        EXPECT_EQ(*get.part_number, i);
+    }
+    // A listed part becomes a completed part as is.
+    const s3::part_info listed{.part_number = 7, .etag = "e"};
+    const s3::completed_part again{.part_number = listed.part_number, .etag = listed.etag};
+    EXPECT_EQ(again.part_number, 7);
+}
+
+// Per-request overrides keep requests trivially destructible (safe braced in co_await).
+static_assert(std::is_trivially_destructible_v<s3::request_options>);
+static_assert(std::is_trivially_destructible_v<s3::get_object_request>);
+
 // ---------------------------------------------------------------------------- errors
 
 TEST(S3Errors, CodesFromServiceCodes) {
@@ -571,6 +650,11 @@ TEST(S3Request, CustomerKeyHeaders) {
     EXPECT_EQ(b.header("x-amz-server-side-encryption-customer-algorithm"), "AES256");
     EXPECT_EQ(b.header("x-amz-server-side-encryption-customer-key"), cirrus::base64::encode(key));
     EXPECT_EQ(b.header("x-amz-server-side-encryption-customer-key-MD5").size(), 24u);
+    // The headers that make a request need TLS.
+    EXPECT_TRUE(sd::is_customer_key_header("x-amz-server-side-encryption-customer-key"));
+    EXPECT_TRUE(sd::is_customer_key_header("X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"));
+    EXPECT_FALSE(sd::is_customer_key_header("x-amz-server-side-encryption-customer-key-MD5"));
+    EXPECT_FALSE(sd::is_customer_key_header("x-amz-server-side-encryption"));
     sd::request_builder short_key;
     EXPECT_EQ(sd::add_encryption(short_key, s3::server_side_encryption::customer_provided("short")),
               cirrus::errc::invalid_argument);

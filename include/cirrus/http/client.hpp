@@ -28,6 +28,8 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace cirrus::http {
@@ -44,6 +46,17 @@ struct send_op {
     response* res;
 
     boost::asio::awaitable<error_code> start(diagnostics& diag) { return run_request(state, req.get(), *res, &diag); }
+};
+
+struct get_url_op {
+    using result_type = response;
+    using diagnostics_type = cirrus::diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    std::shared_ptr<client_state> state;
+    std::string url;
+
+    boost::asio::awaitable<error_code> start(diagnostics& diag, response& out) { return get_url(state, url, out, diag); }
 };
 
 } // namespace detail
@@ -77,6 +90,24 @@ public:
         return cirrus::detail::async_op(executor_, std::forward<Token>(token),
                                         detail::send_op{state_, cirrus::detail::owned_copy<request>(req), &res},
                                         nullptr, &detail::last_diagnostics(*state_));
+    }
+
+    // GETs a URL as it is, unsigned (a presigned URL, or any http:// or https:// URL),
+    // with the client's pool, timeouts and retries. Completion signature
+    // void(error_code, response): status, headers and body; a status of 300 or more is an
+    // error (aws_errc) with what the server said in the diagnostics.
+    //   auto res = co_await http.async_get_url(presigned->url);
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_get_url(std::string_view url, Token&& token = {}) {
+        return cirrus::detail::async_op(executor_, std::forward<Token>(token),
+                                        detail::get_url_op{state_, std::string(url)}, nullptr,
+                                        &detail::last_diagnostics(*state_));
+    }
+    template <class Token = default_token>
+    auto async_get_url(std::string_view url, diagnostics& diag, Token&& token = {}) {
+        return cirrus::detail::async_op(executor_, std::forward<Token>(token),
+                                        detail::get_url_op{state_, std::string(url)}, &diag,
+                                        &detail::last_diagnostics(*state_));
     }
 
     // What the server (or the client) said about the last failed request.

@@ -2,6 +2,8 @@
 // HTTP dates (RFC 9110 section 5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime
 // forms a recipient must still accept. Used to read a server's clock from its Date header.
 
+#include <cirrus/core/detail/calendar.hpp>
+
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -12,15 +14,7 @@ namespace cirrus::http {
 
 namespace detail {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+using cirrus::detail::days_from_civil;
 
 constexpr int month_from_name(std::string_view m) noexcept {
     constexpr std::string_view names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",

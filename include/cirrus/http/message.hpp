@@ -68,6 +68,9 @@ struct request {
     signing_options signing = {};
     // Overrides of the client's total timeout for this request (zero: the client's).
     std::chrono::milliseconds total_timeout{0};
+    // Overrides the client's retry_options::max_attempts for this request (zero: the
+    // client's; 1: no retry).
+    unsigned max_attempts = 0;
     // Send "Expect: 100-continue" for this request regardless of the client's threshold.
     bool expect_continue = false;
 };

@@ -18,6 +18,7 @@ struct aws : defaults {
         .lifecycle = true,
         .presigned_post = true,
         .conditional_writes = true,
+        .dot_segment_keys = true,
         .checksums = all_checksums,
     };
 

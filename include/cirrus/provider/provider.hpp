@@ -75,6 +75,11 @@ struct features {
     bool lifecycle = false;         // lifecycle configuration
     bool presigned_post = false;    // browser POST uploads with a signed policy
     bool conditional_writes = false; // If-None-Match / If-Match on PutObject
+    // Object keys with "." or ".." path segments ("a/../b", "./x") are stored as given.
+    // Servers that map keys to file paths (versitygw, MinIO, Ceph, Garage ...) resolve such
+    // segments instead, so "a/../b" would write "b"; for them the S3 client refuses such
+    // keys before sending (s3::errc::invalid_object_key).
+    bool dot_segment_keys = false;
     checksum_set checksums = {};    // x-amz-checksum-* algorithms accepted
     // Checksum trailers signed per the SigV4 spec (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER,
     // what the client sends over plain HTTP). A server that verifies them differently gets

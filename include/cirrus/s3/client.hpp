@@ -507,7 +507,7 @@ private:
     static detail::ops::task rename_op(detail::core& c, const rename_object_request& r, rename_object_result& out,
                                        diagnostics& diag) {
         if (auto ec = detail::check_bucket(r.bucket, c.options.strict_bucket_names, diag)) co_return ec;
-        if (auto ec = detail::check_key(r.source_key, diag)) co_return ec;
+        if (auto ec = c.check_object_key(r.source_key, diag)) co_return ec;
         if constexpr (provider::supports_native_rename<Provider>) {
             out.native = true;
             co_return co_await detail::ops::rename_native(c, r, diag);

@@ -6,7 +6,7 @@
 // id stay in cirrus::diagnostics. Failures without an S3-specific meaning (throttling,
 // 5xx, transport errors) keep the code the transport gave them (cirrus::http::aws_errc,
 // cirrus::http::errc). Client-side checks that fail before any request is sent use
-// errc::invalid_bucket_name and errc::invalid_object_key.
+// errc::invalid_bucket_name, errc::invalid_object_key and errc::customer_key_needs_tls.
 
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
@@ -57,6 +57,7 @@ enum class errc {
     invalid_encryption,                // SSE-C key problems, KMS errors
     missing_content_length,            // MissingContentLength
     operation_aborted_server,          // OperationAborted (a conflicting operation is in progress)
+    customer_key_needs_tls,            // an SSE-C key would go over plain http:// (refused before sending)
 };
 
 namespace detail {
@@ -103,6 +104,7 @@ public:
         case errc::invalid_encryption: return "server-side encryption parameters were rejected";
         case errc::missing_content_length: return "missing Content-Length";
         case errc::operation_aborted_server: return "a conflicting operation is in progress";
+        case errc::customer_key_needs_tls: return "SSE-C keys are sent only over https://";
         }
         return "unknown S3 error";
     }

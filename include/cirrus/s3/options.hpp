@@ -31,6 +31,11 @@ struct client_options {
     std::optional<crypto::checksum_algorithm> upload_checksum = {};
     // Data bytes per aws-chunked chunk when a checksum goes in a trailer.
     std::size_t chunk_size = 64 * 1024;
+    // SSE-C keys (server_side_encryption::customer_provided, customer_key,
+    // source_customer_key) go only over https://, as with the AWS SDKs: over http:// the
+    // operation fails with errc::customer_key_needs_tls before anything is sent. True lets
+    // them travel in the clear, for a local test server only.
+    bool allow_customer_key_over_http = false;
 };
 
 } // namespace cirrus::s3

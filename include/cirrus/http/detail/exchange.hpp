@@ -6,6 +6,7 @@
 // read the error envelope.
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/auth/sigv4/chunked.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/crypto/checksum.hpp>
@@ -83,12 +84,6 @@ struct buffer_ref_writer {
     }
 };
 
-constexpr bool is_token_char(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
-    return extra.find(c) != std::string_view::npos;
-}
-
 using ascii::iequals;
 
 // With aws-chunked framing the request's own Content-Encoding goes out folded into the
@@ -133,7 +128,7 @@ inline error_code build_head(buffer& h, const request& req, const request_plan& 
     for (const auto& f : req.headers) {
         if (f.name.empty()) return make_error_code(cirrus::errc::invalid_header_name);
         for (char c : f.name)
-            if (!is_token_char(c)) return make_error_code(cirrus::errc::invalid_header_name);
+            if (!ascii::is_tchar(c)) return make_error_code(cirrus::errc::invalid_header_name);
         for (char c : f.value)
             if (c == '\r' || c == '\n' || c == '\0') return make_error_code(cirrus::errc::invalid_header_value);
         if (iequals(f.name, "host")) continue;
@@ -202,29 +197,12 @@ inline error_code build_head(buffer& h, const request& req, const request_plan& 
 
 // pread until `size` bytes or an error; a file that ends early is an error.
 inline error_code pread_full(int fd, std::uint8_t* out, std::size_t size, std::uint64_t offset) {
-    std::size_t done = 0;
-    while (done < size) {
-        const auto n = ::pread(fd, out + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return make_error_code(errc::body_source_failed);
-        }
-        if (n == 0) return make_error_code(errc::body_source_failed);
-        done += static_cast<std::size_t>(n);
-    }
+    if (cirrus::detail::pread_full(fd, std::span(out, size), offset)) return make_error_code(errc::body_source_failed);
     return {};
 }
 
 inline error_code pwrite_full(int fd, const std::uint8_t* data, std::size_t size, std::uint64_t offset) {
-    std::size_t done = 0;
-    while (done < size) {
-        const auto n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(offset + done));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return make_error_code(errc::body_sink_failed);
-        }
-        done += static_cast<std::size_t>(n);
-    }
+    if (cirrus::detail::pwrite_full(fd, std::span(data, size), offset)) return make_error_code(errc::body_sink_failed);
     return {};
 }
 

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string_view>
 
 namespace cirrus::http::detail {
 
@@ -37,6 +38,11 @@ CIRRUS_DECL void set_clock_offset(client_state& st, std::chrono::system_clock::d
 // on failure `diag` (when given) gets what the server or the client said.
 CIRRUS_DECL boost::asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, const request& req,
                                                            response& res, diagnostics* diag = nullptr);
+
+// GET of a whole URL ("https://host/path?query", e.g. a presigned URL), unsigned, through
+// the request loop; `url` stays alive until it completes.
+CIRRUS_DECL boost::asio::awaitable<error_code> get_url(std::shared_ptr<client_state> st, std::string_view url,
+                                                       response& res, diagnostics& diag);
 
 } // namespace cirrus::http::detail
 

@@ -85,17 +85,11 @@ inline error_code make_plan(const client_state& st, const request& req, request_
             case request_body::kind::none:
             case request_body::kind::path: break; // refused above
             case request_body::kind::memory: hasher.update(b.memory_bytes()); break;
-            case request_body::kind::file: {
-                std::vector<std::uint8_t> tmp(std::min<std::uint64_t>(plan.decoded_length, o.io_buffer_size) + 1);
-                for (std::uint64_t done = 0; done < plan.decoded_length;) {
-                    const auto n = static_cast<std::size_t>(
-                        std::min<std::uint64_t>(tmp.size(), plan.decoded_length - done));
-                    if (auto e = pread_full(b.fd(), tmp.data(), n, b.file_offset() + done)) return e;
-                    hasher.update(tmp.data(), n);
-                    done += n;
-                }
+            case request_body::kind::file:
+                if (cirrus::detail::read_blocks(b.fd(), b.file_offset(), plan.decoded_length, o.io_buffer_size,
+                                                [&](const std::uint8_t* p, std::size_t n) { hasher.update(p, n); }))
+                    return make_error_code(errc::body_source_failed);
                 break;
-            }
             case request_body::kind::generator: {
                 if (!b.replayable()) return make_error_code(errc::body_not_replayable);
                 std::vector<std::uint8_t> tmp(o.io_buffer_size);
@@ -324,6 +318,7 @@ CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state
     }
 
     const retry_options& ro = st->options.retry;
+    const unsigned max_attempts = req.max_attempts > 0 ? req.max_attempts : ro.max_attempts;
     unsigned attempt = 0;  // attempts made
     unsigned counted = 0;  // attempts that count against max_attempts
     unsigned last_cost = 0;
@@ -364,7 +359,7 @@ CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state
             }
         }
         const retry_class kind = classify_retry(ec, res.status);
-        if (kind == retry_class::none || counted >= ro.max_attempts || !can_repeat(req, plan, res, ar)) break;
+        if (kind == retry_class::none || counted >= max_attempts || !can_repeat(req, plan, res, ar)) break;
         const unsigned cost = st->quota.acquire(kind);
         if (cost == 0) break; // the quota is spent: give up with this attempt's error
         last_cost = cost;
@@ -386,6 +381,27 @@ CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state
     events.emit(event_phase::complete, res, ec, attempt, clock::now() - start, sent, received, plan, ar);
     if (ec && diag != nullptr) *diag = res.diag;
     co_return ec;
+}
+
+CIRRUS_DECL asio::awaitable<error_code> get_url(std::shared_ptr<client_state> st, std::string_view url, response& res,
+                                                diagnostics& diag) {
+    const auto scheme_end = url.find("://");
+    const auto authority_end =
+        scheme_end == std::string_view::npos ? std::string_view::npos : url.find_first_of("/?#", scheme_end + 3);
+    auto ep = endpoint::parse(url.substr(0, authority_end));
+    if (!ep) {
+        diag.clear();
+        diag.message = "not an http:// or https:// URL";
+        co_return ep.error();
+    }
+    std::string_view rest = authority_end == std::string_view::npos ? std::string_view{} : url.substr(authority_end);
+    rest = rest.substr(0, rest.find('#'));
+    const auto question = rest.find('?');
+    std::string_view path = rest.substr(0, question);
+    if (path.empty()) path = "/";
+    const std::string_view query = question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
+    const request req{.endpoint = *ep, .method = verb::get, .path = path, .query = query};
+    co_return co_await run_request(std::move(st), req, res, &diag);
 }
 
 } // namespace detail

@@ -6,6 +6,7 @@
 // representable; std::chrono::year stops at 32767.
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/calendar.hpp>
 #include <charconv>
 #include <cstdint>
 #include <limits>
@@ -20,14 +21,7 @@ inline constexpr std::int64_t pg_epoch_days = 10957;
 inline constexpr std::int64_t usecs_per_day = 86'400'000'000;
 inline constexpr std::int64_t pg_epoch_usecs = pg_epoch_days * usecs_per_day;
 
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+using cirrus::detail::days_from_civil;
 
 struct civil_date {
     std::int64_t year; // astronomical

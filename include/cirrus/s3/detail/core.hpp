@@ -7,6 +7,7 @@
 
 #include <cirrus/auth/provider.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/md5.hpp>
 #include <cirrus/http/client.hpp>
@@ -42,32 +43,9 @@ namespace detail {
 namespace asio = boost::asio;
 using task = asio::awaitable<error_code>;
 
-class unique_fd {
-public:
-    unique_fd() = default;
-    explicit unique_fd(int fd) noexcept : fd_(fd) {}
-    unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-    unique_fd& operator=(unique_fd&& o) noexcept {
-        if (this != &o) {
-            reset();
-            fd_ = std::exchange(o.fd_, -1);
-        }
-        return *this;
-    }
-    ~unique_fd() { reset(); }
-    void reset(int fd = -1) noexcept {
-        if (fd_ >= 0) ::close(fd_);
-        fd_ = fd;
-    }
-    int get() const noexcept { return fd_; }
-    explicit operator bool() const noexcept { return fd_ >= 0; }
+using cirrus::detail::unique_fd;
 
-private:
-    int fd_ = -1;
-};
-
-inline error_code errno_error(diagnostics& diag, std::string_view what) {
-    const int e = errno;
+inline error_code errno_error(diagnostics& diag, std::string_view what, int e = errno) {
     diag.clear();
     diag.message = std::string(what);
     diag.message += ": ";
@@ -91,6 +69,7 @@ struct exchange {
     http::payload_signing payload = http::payload_signing::automatic;
     std::string_view payload_hash = {};
     std::optional<crypto::checksum_algorithm> trailer_checksum = {}; // sent as an aws-chunked trailer
+    request_options options = {};  // the request's timeout and attempts
     http::response res;
 
     auth::credentials_ptr creds; // the provider's snapshot, shared, not copied
@@ -111,6 +90,7 @@ struct exchange {
         payload = http::payload_signing::automatic;
         payload_hash = {};
         trailer_checksum.reset();
+        options = {};
         res.clear();
         if (res.body.capacity() > max_kept_body) std::string().swap(res.body);
         creds.reset();
@@ -255,6 +235,24 @@ public:
         return url;
     }
 
+    // A key the provider stores as given (detail::check_key).
+    error_code check_object_key(std::string_view key, diagnostics& diag) const {
+        return check_key(key, features.dot_segment_keys, diag);
+    }
+
+    // SSE-C keys travel only over TLS (client_options::allow_customer_key_over_http).
+    error_code check_customer_key_transport(const request_builder& b, diagnostics& diag) const {
+        if (endpoint.scheme() == http::scheme::https || options.allow_customer_key_over_http) return {};
+        for (const auto& [name, value] : b.headers) {
+            if (!is_customer_key_header(name)) continue;
+            diag.clear();
+            diag.message = "an SSE-C key is sent only over https:// (the endpoint is http://); "
+                           "client_options::allow_customer_key_over_http allows it for a local test server";
+            return make_error_code(errc::customer_key_needs_tls);
+        }
+        return {};
+    }
+
     // Validates names, signs and sends the exchange; failures come back as S3 errors with
     // the diagnostics the server gave.
     asio::awaitable<error_code> send(exchange& x, diagnostics& diag, resource target) {
@@ -262,8 +260,9 @@ public:
             if (auto ec = check_bucket(x.b.bucket, options.strict_bucket_names, diag)) co_return ec;
         }
         if (target == resource::object || target == resource::upload) {
-            if (auto ec = check_key(x.b.key, diag)) co_return ec;
+            if (auto ec = check_object_key(x.b.key, diag)) co_return ec;
         }
+        if (auto ec = check_customer_key_transport(x.b, diag)) co_return ec;
         if (auto ec = co_await get_credentials(x.creds, diag)) co_return ec;
         const bool vh = use_virtual_host(x.b.bucket);
         object_path_to(x.b.bucket, x.b.key, vh, x.path);
@@ -295,7 +294,9 @@ public:
                                             .payload_hash = x.payload_hash,
                                             .content_sha256_header = true,
                                             .chunk_size = options.chunk_size,
-                                            .trailer_checksum = x.trailer_checksum}};
+                                            .trailer_checksum = x.trailer_checksum},
+                                .total_timeout = x.options.timeout,
+                                .max_attempts = x.options.max_attempts};
         const error_code ec = co_await http::detail::run_request(http.state(), req, x.res);
         if (ec) {
             diag = x.res.diag;
@@ -390,16 +391,9 @@ public:
             if (body.type() == object_body::kind::memory) {
                 feed(src.memory.data(), src.memory.size());
             } else if (is_file) {
-                std::vector<std::uint8_t> buf(static_cast<std::size_t>(std::min<std::uint64_t>(src.length, 256 * 1024)) + 1);
-                for (std::uint64_t done = 0; done < src.length;) {
-                    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), src.length - done));
-                    const auto n = ::pread(src.fd, buf.data(), want, static_cast<off_t>(src.offset + done));
-                    if (n < 0 && errno == EINTR) continue;
-                    if (n < 0) return errno_error(diag, "cannot read the file to upload");
-                    if (n == 0) return make_error_code(http::errc::body_source_failed);
-                    feed(buf.data(), static_cast<std::size_t>(n));
-                    done += static_cast<std::uint64_t>(n);
-                }
+                const auto ec = cirrus::detail::read_blocks(src.fd, src.offset, src.length, 256 * 1024, feed);
+                if (ec == boost::system::errc::io_error) return make_error_code(http::errc::body_source_failed);
+                if (ec) return errno_error(diag, "cannot read the file to upload", ec.value());
             } else if (is_stream) {
                 if (!body.rewind()) {
                     diag.message = "a checksum header over a stream needs a rewind function";
@@ -522,14 +516,7 @@ struct download_target {
 
     error_code write_file(std::span<const std::uint8_t> chunk) {
         if (auto ec = open_temporary()) return ec;
-        std::size_t done = 0;
-        while (done < chunk.size()) {
-            const auto n = ::pwrite(owned.get(), chunk.data() + done, chunk.size() - done,
-                                    static_cast<off_t>(written + done));
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) return io_error = error_code(errno, boost::system::generic_category());
-            done += static_cast<std::size_t>(n);
-        }
+        if (auto ec = cirrus::detail::pwrite_full(owned.get(), chunk, written)) return io_error = ec;
         written += chunk.size();
         return {};
     }
@@ -601,15 +588,9 @@ inline http::response_sink make_sink(const object_sink& s, download_target& t, s
 inline result<crypto::checksum_value> checksum_of_file(int fd, std::uint64_t offset, std::uint64_t length,
                                                        crypto::checksum_algorithm a) {
     crypto::checksum_hasher h(a);
-    std::vector<std::uint8_t> buf(static_cast<std::size_t>(std::min<std::uint64_t>(length, 256 * 1024)) + 1);
-    for (std::uint64_t done = 0; done < length;) {
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), length - done));
-        const auto n = ::pread(fd, buf.data(), want, static_cast<off_t>(offset + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return error_code(n < 0 ? errno : EIO, boost::system::generic_category());
-        h.update(buf.data(), static_cast<std::size_t>(n));
-        done += static_cast<std::uint64_t>(n);
-    }
+    if (auto ec = cirrus::detail::read_blocks(fd, offset, length, 256 * 1024,
+                                              [&](const std::uint8_t* p, std::size_t n) { h.update(p, n); }))
+        return ec;
     return h.finish();
 }
 

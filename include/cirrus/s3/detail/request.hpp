@@ -2,14 +2,15 @@
 // Turning S3 request structs into HTTP requests (method, path, query, headers, body), and
 // S3 response headers into results. Pure functions: no I/O, testable on their own.
 
-#include <cirrus/auth/sigv4/detail/text.hpp>
 #include <cirrus/core/ascii.hpp>
 #include <cirrus/core/base64.hpp>
 #include <cirrus/core/uri.hpp>
+#include <cirrus/core/utf8.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/md5.hpp>
 #include <cirrus/http/date.hpp>
 #include <cirrus/http/message.hpp>
+#include <cirrus/s3/detail/metadata.hpp>
 #include <cirrus/s3/errors.hpp>
 #include <cirrus/s3/model.hpp>
 
@@ -78,7 +79,18 @@ inline constexpr std::size_t max_key_length = 1024;
 
 // Keys are 1 to 1,024 bytes of UTF-8.
 constexpr bool is_valid_object_key(std::string_view key) noexcept {
-    return !key.empty() && key.size() <= max_key_length && auth::sigv4::detail::is_valid_utf8(key);
+    return !key.empty() && key.size() <= max_key_length && utf8::is_valid(key);
+}
+
+// True when a key has a "." or ".." segment between slashes ("a/../b", "./x", "a/.").
+constexpr bool has_dot_segment(std::string_view key) noexcept {
+    while (true) {
+        const auto slash = key.find('/');
+        const std::string_view segment = key.substr(0, slash);
+        if (segment == "." || segment == "..") return true;
+        if (slash == std::string_view::npos) return false;
+        key.remove_prefix(slash + 1);
+    }
 }
 
 namespace detail {
@@ -86,7 +98,7 @@ namespace detail {
 inline error_code check_bucket(std::string_view bucket, bool strict, diagnostics& diag) {
     const bool ok = strict ? is_valid_bucket_name(bucket)
                            : !bucket.empty() && bucket.size() <= 255 && bucket.find('/') == std::string_view::npos &&
-                                 auth::sigv4::detail::is_valid_utf8(bucket);
+                                 utf8::is_valid(bucket);
     if (ok) return {};
     diag.clear();
     diag.service_code = "InvalidBucketName";
@@ -100,6 +112,17 @@ inline error_code check_key(std::string_view key, diagnostics& diag) {
     diag.message = key.empty() ? "the object key is empty"
                    : key.size() > max_key_length ? "the object key is longer than 1,024 bytes"
                                                  : "the object key is not UTF-8";
+    return make_error_code(errc::invalid_object_key);
+}
+
+// check_key, and for providers that resolve "." and ".." segments
+// (provider::features::dot_segment_keys false), no such segment.
+inline error_code check_key(std::string_view key, bool dot_segments_kept, diagnostics& diag) {
+    if (auto ec = check_key(key, diag)) return ec;
+    if (dot_segments_kept || !has_dot_segment(key)) return {};
+    diag.clear();
+    diag.message = "the object key has a \".\" or \"..\" path segment, which this provider resolves "
+                   "(it would store another key); see provider::features::dot_segment_keys";
     return make_error_code(errc::invalid_object_key);
 }
 
@@ -165,7 +188,7 @@ struct request_builder {
     }
     std::string_view header(std::string_view name) const noexcept {
         for (const auto& [n, v] : headers)
-            if (auth::sigv4::detail::iequals(n, name)) return v;
+            if (ascii::iequals(n, name)) return v;
         return {};
     }
     // Back to an empty GET of the service, keeping the storage.
@@ -242,13 +265,19 @@ inline error_code add_metadata(request_builder& b, const pairs_view& m) {
     error_code ec;
     m.for_each([&](std::string_view name, std::string_view value) {
         if (ec) return;
-        if (name.empty() || !auth::sigv4::detail::is_token(name)) {
+        if (name.empty() || !ascii::is_token(name)) {
             ec = make_error_code(cirrus::errc::invalid_header_name);
             return;
         }
         std::string header = "x-amz-meta-";
         header += name;
-        b.add_header(std::move(header), value);
+        if (!needs_rfc2047(value)) {
+            b.add_header(std::move(header), value);
+        } else if (!utf8::is_valid(value)) {
+            ec = make_error_code(cirrus::errc::invalid_utf8);
+        } else {
+            b.add_header(std::move(header), encode_rfc2047(value));
+        }
     });
     return ec;
 }
@@ -272,6 +301,13 @@ inline void add_tags(request_builder& b, list_view<tag> tags) {
 inline std::string base64_md5(std::string_view data) {
     const auto digest = crypto::md5(data);
     return base64::encode(std::span<const std::uint8_t>(digest));
+}
+
+// x-amz-server-side-encryption-customer-key and its x-amz-copy-source- form.
+inline bool is_customer_key_header(std::string_view name) noexcept {
+    constexpr std::string_view suffix = "server-side-encryption-customer-key";
+    return name.size() >= suffix.size() &&
+           ascii::iequals(name.substr(name.size() - suffix.size()), suffix);
 }
 
 // SSE-C headers for a key; `prefix` is "x-amz-" or "x-amz-copy-source-".
@@ -505,7 +541,7 @@ inline void build_list_parts(const list_parts_request& r, request_builder& b) {
 // ----------------------------------------------------------------------------- responses
 
 inline bool starts_with_icase(std::string_view s, std::string_view prefix) noexcept {
-    return s.size() >= prefix.size() && auth::sigv4::detail::iequals(s.substr(0, prefix.size()), prefix);
+    return s.size() >= prefix.size() && ascii::iequals(s.substr(0, prefix.size()), prefix);
 }
 
 template <class Int>
@@ -604,8 +640,10 @@ inline error_code read_object_info(const http::response& res, object_info& o) {
         const std::string_view name(f.name_string().data(), f.name_string().size());
         if (!starts_with_icase(name, "x-amz-meta-")) continue;
         std::string key(name.substr(11));
-        for (auto& c : key) c = auth::sigv4::detail::to_lower(c);
-        o.metadata.insert_or_assign(std::move(key), std::string(f.value()));
+        for (auto& c : key) c = ascii::to_lower(c);
+        const std::string_view value(f.value().data(), f.value().size());
+        auto decoded = decode_rfc2047(value);
+        o.metadata.insert_or_assign(std::move(key), decoded ? std::move(*decoded) : std::string(value));
     }
     return {};
 }

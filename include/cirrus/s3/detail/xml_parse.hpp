@@ -4,7 +4,7 @@
 // it keeps, ignores elements it does not know (servers add their own), and returns
 // errc::protocol_error for a malformed document or a malformed number, date or boolean.
 
-#include <cirrus/auth/detail/time.hpp>
+#include <cirrus/core/iso8601.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/hex.hpp>
 #include <cirrus/core/uri.hpp>
@@ -110,7 +110,7 @@ public:
         // server writes for these fields) are refused rather than overflowed.
         if (v.size() < 4 || v.substr(0, 4) > "2261" || v.substr(0, 4) < "1678")
             return make_error_code(cirrus::errc::protocol_error);
-        const auto t = auth::detail::parse_iso8601(v);
+        const auto t = iso8601::parse(v);
         if (!t) return make_error_code(cirrus::errc::protocol_error);
         out = *t;
         return {};

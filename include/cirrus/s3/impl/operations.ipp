@@ -36,6 +36,7 @@ CIRRUS_DECL task create_bucket(core& c, const create_bucket_request& r, create_b
     if (auto ec = c.check_features({.acl = r.acl, .object_lock = r.object_lock}, diag)) co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.body = build_create_bucket_configuration(r.region.empty() ? c.options.region : r.region);
@@ -50,6 +51,7 @@ CIRRUS_DECL task create_bucket(core& c, const create_bucket_request& r, create_b
 CIRRUS_DECL task head_bucket(core& c, const head_bucket_request& r, head_bucket_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::head;
     x.b.bucket = r.bucket;
     const error_code ec = co_await c.send(x, diag, resource::bucket);
@@ -60,6 +62,7 @@ CIRRUS_DECL task head_bucket(core& c, const head_bucket_request& r, head_bucket_
 CIRRUS_DECL task list_buckets(core& c, const list_buckets_request& r, list_buckets_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::get;
     if (!r.prefix.empty()) x.b.add_query("prefix", r.prefix);
     if (r.max_buckets) x.b.add_query_number("max-buckets", *r.max_buckets);
@@ -73,6 +76,7 @@ CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request&
                                 diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.bucket = r.bucket;
     x.b.add_query("location");
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
@@ -81,10 +85,12 @@ CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request&
 }
 
 // A bucket sub-resource request (?versioning, ?policy, ?cors, ?lifecycle, ?tagging).
-inline task bucket_subresource(core& c, http::verb method, std::string_view bucket, std::string_view name,
-                               std::string body, bool md5, http::response* out, diagnostics& diag) {
+inline task bucket_subresource(core& c, const request_options& options, http::verb method, std::string_view bucket,
+                               std::string_view name, std::string body, bool md5, http::response* out,
+                               diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = options;
     x.b.method = method;
     x.b.bucket = bucket;
     x.b.add_query(name);
@@ -101,70 +107,70 @@ CIRRUS_DECL task put_bucket_versioning(core& c, const put_bucket_versioning_requ
         diag.message = "a bucket can be versioned or suspended, not unversioned again";
         co_return make_error_code(cirrus::errc::invalid_argument);
     }
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "versioning", build_versioning(r.status), true,
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "versioning", build_versioning(r.status), true,
                                           nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_versioning(core& c, const get_bucket_versioning_request& r, get_bucket_versioning_result& out,
                                   diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "versioning", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "versioning", {}, false, &res, diag))
         co_return ec;
     if (parse_versioning(res.body, out)) co_return parse_error(diag, "GetBucketVersioning");
     co_return error_code{};
 }
 
 CIRRUS_DECL task put_bucket_policy(core& c, const put_bucket_policy_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "policy", std::string(r.policy), true,
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "policy", std::string(r.policy), true,
                                           nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_bucket_policy_result& out,
                               diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "policy", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "policy", {}, false, &res, diag))
         co_return ec;
     out.policy = std::move(res.body);
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_bucket_policy(core& c, const delete_bucket_policy_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "policy", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "policy", {}, false, nullptr, diag);
 }
 
 CIRRUS_DECL task put_bucket_cors(core& c, const put_bucket_cors_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "cors", build_cors(r.rules), true,
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "cors", build_cors(r.rules), true,
                                           nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_configuration& out, diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "cors", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "cors", {}, false, &res, diag))
         co_return ec;
     if (parse_cors(res.body, out)) co_return parse_error(diag, "GetBucketCors");
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_bucket_cors(core& c, const delete_bucket_cors_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "cors", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "cors", {}, false, nullptr, diag);
 }
 
 CIRRUS_DECL task put_bucket_lifecycle(core& c, const put_bucket_lifecycle_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.rules),
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.rules),
                                           true, nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_lifecycle(core& c, const get_bucket_lifecycle_request& r, lifecycle_configuration& out,
                                  diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, http::verb::get, r.bucket, "lifecycle", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "lifecycle", {}, false, &res, diag))
         co_return ec;
     if (parse_lifecycle(res.body, out)) co_return parse_error(diag, "GetBucketLifecycleConfiguration");
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, http::verb::delete_, r.bucket, "lifecycle", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "lifecycle", {}, false, nullptr, diag);
 }
 
 // ----------------------------------------------------------------------------- listings
@@ -172,6 +178,7 @@ CIRRUS_DECL task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_
 CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objects_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     build_list_objects(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_objects_v2(x.res.body, out)) co_return parse_error(diag, "ListObjectsV2");
@@ -183,6 +190,7 @@ CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_reques
                                  diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     build_list_object_versions(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_object_versions(x.res.body, out)) co_return parse_error(diag, "ListObjectVersions");
@@ -202,6 +210,7 @@ CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_re
                                    list_multipart_uploads_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     build_list_multipart_uploads(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_multipart_uploads(x.res.body, out)) co_return parse_error(diag, "ListMultipartUploads");
@@ -211,6 +220,7 @@ CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_re
 CIRRUS_DECL task list_parts(core& c, const list_parts_request& r, list_parts_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     build_list_parts(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
     if (parse_list_parts(x.res.body, out)) co_return parse_error(diag, "ListParts");
@@ -241,6 +251,7 @@ CIRRUS_DECL task put_object(core& c, const put_object_request& r, put_object_res
     upload_source src;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_put_object(r, x.b)) co_return ec;
     if (auto ec = c.prepare_upload(r.body, r.checksum_algorithm, r.checksum_at, r.checksum_value, r.content_md5, src,
                                    x, diag))
@@ -279,6 +290,7 @@ inline task refine_not_found(core& c, std::string_view bucket, error_code ec, di
 CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_head_object(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return co_await refine_not_found(c, r.bucket, ec, diag);
     if (read_object_info(x.res, out)) co_return parse_error(diag, "HeadObject");
@@ -290,6 +302,7 @@ CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_res
     std::span<std::uint8_t> memory_out;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_get_object(r, x.b)) co_return ec;
     x.sink = make_sink(r.sink, target, memory_out);
     if (auto ec = co_await c.send(x, diag, resource::object)) {
@@ -346,6 +359,7 @@ CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_res
 CIRRUS_DECL task delete_object(core& c, const delete_object_request& r, delete_object_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -359,13 +373,14 @@ CIRRUS_DECL task delete_object(core& c, const delete_object_request& r, delete_o
 
 CIRRUS_DECL task delete_objects(core& c, const delete_objects_request& r, delete_objects_result& out, diagnostics& diag) {
     for (const auto& o : r.objects) {
-        if (auto ec = check_key(o.key, diag)) co_return ec;
+        if (auto ec = c.check_object_key(o.key, diag)) co_return ec;
     }
     const std::span<const object_identifier> all(r.objects);
     for (std::size_t at = 0; at < all.size(); at += max_delete_batch) {
         const auto batch = all.subspan(at, std::min(max_delete_batch, all.size() - at));
         auto lease = c.acquire_exchange();
         exchange& x = *lease;
+        x.options = r.options;
         x.b.method = http::verb::post;
         x.b.bucket = r.bucket;
         x.b.add_query("delete");
@@ -384,7 +399,7 @@ CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_
     if (!r.source_bucket.empty()) {
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
     }
-    if (auto ec = check_key(r.source_key, diag)) co_return ec;
+    if (auto ec = c.check_object_key(r.source_key, diag)) co_return ec;
     if (auto ec = c.check_features({.acl = r.acl,
                                     .tags = r.tagging == tagging_directive::replace && !r.tags.empty(),
                                     .checksum = r.checksum_algorithm},
@@ -392,6 +407,7 @@ CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_
         co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_copy_object(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return ec;
     if (auto ec = c.check_error_document(x, diag, resource::object)) co_return ec;
@@ -407,9 +423,10 @@ CIRRUS_DECL task copy_object(core& c, const copy_object_request& r, copy_object_
 
 // Wasabi's MOVE: one request, the object keeps its versions and metadata.
 CIRRUS_DECL task rename_native(core& c, const rename_object_request& r, diagnostics& diag) {
-    if (auto ec = check_key(r.key, diag)) co_return ec;
+    if (auto ec = c.check_object_key(r.key, diag)) co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::move;
     x.b.bucket = r.bucket;
     x.b.key = r.source_key;
@@ -420,12 +437,13 @@ CIRRUS_DECL task rename_native(core& c, const rename_object_request& r, diagnost
 
 // Copy (metadata, tags and content headers kept) then delete the source.
 CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnostics& diag) {
-    if (auto ec = check_key(r.key, diag)) co_return ec;
+    if (auto ec = c.check_object_key(r.key, diag)) co_return ec;
     if (r.key == r.source_key) co_return error_code{};
     if (!r.overwrite) {
         object_info existing;
         diagnostics probe;
-        const head_object_request destination{.bucket = r.bucket, .key = r.key, .checksum_mode = false};
+        const head_object_request destination{.bucket = r.bucket, .key = r.key, .checksum_mode = false,
+                                                 .options = r.options};
         const error_code ec = co_await head_object(c, destination, existing, probe);
         if (!ec) {
             diag.message = "the destination key exists";
@@ -438,16 +456,17 @@ CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnos
     }
     copy_object_result copied;
     const copy_object_request copy{.source_bucket = r.bucket, .source_key = r.source_key, .bucket = r.bucket,
-                                   .key = r.key};
+                                   .key = r.key, .options = r.options};
     if (auto ec = co_await copy_object(c, copy, copied, diag)) co_return ec;
     delete_object_result deleted;
-    const delete_object_request source{.bucket = r.bucket, .key = r.source_key};
+    const delete_object_request source{.bucket = r.bucket, .key = r.source_key, .options = r.options};
     co_return co_await delete_object(c, source, deleted, diag);
 }
 
 CIRRUS_DECL task put_object_tagging(core& c, const put_object_tagging_request& r, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -462,6 +481,7 @@ CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r
                                diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
     x.b.add_query("tagging");
@@ -475,6 +495,7 @@ CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r
 CIRRUS_DECL task delete_object_tagging(core& c, const delete_object_tagging_request& r, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -491,6 +512,7 @@ CIRRUS_DECL task create_multipart_upload(core& c, const create_multipart_upload_
         co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_create_multipart_upload(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return ec;
     if (parse_initiate_multipart_upload(x.res.body, out)) co_return parse_error(diag, "CreateMultipartUpload");
@@ -508,6 +530,7 @@ CIRRUS_DECL task upload_part(core& c, const upload_part_request& r, upload_part_
     upload_source src;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::put;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -527,9 +550,10 @@ CIRRUS_DECL task upload_part_copy(core& c, const upload_part_copy_request& r, up
     if (!r.source_bucket.empty()) {
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
     }
-    if (auto ec = check_key(r.source_key, diag)) co_return ec;
+    if (auto ec = c.check_object_key(r.source_key, diag)) co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     if (auto ec = build_upload_part_copy(r, x.b)) co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
     if (auto ec = c.check_error_document(x, diag, resource::upload)) co_return ec;
@@ -550,6 +574,7 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
     if (auto ec = c.check_features({.conditional_write = !r.if_none_match.empty()}, diag)) co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::post;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -567,6 +592,7 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
 CIRRUS_DECL task abort_multipart_upload(core& c, const abort_multipart_upload_request& r, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     x.b.key = r.key;
@@ -594,7 +620,8 @@ inline task delete_batch(core& c, const delete_objects_request& dr, diagnostics&
     if (ec == http::aws_errc::service_error) {
         for (const auto& o : dr.objects) {
             delete_object_result ignored;
-            const delete_object_request one{.bucket = dr.bucket, .key = o.key, .version_id = o.version_id};
+            const delete_object_request one{.bucket = dr.bucket, .key = o.key, .version_id = o.version_id,
+                                            .options = dr.options};
             if (auto e = co_await delete_object(c, one, ignored, diag); e && !is_not_found(e)) co_return e;
         }
         co_return error_code{};
@@ -605,18 +632,18 @@ inline task delete_batch(core& c, const delete_objects_request& dr, diagnostics&
 
 // Deletes every object (with all_versions: every version and delete marker) and aborts
 // every unfinished multipart upload.
-inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, std::uint64_t& deleted,
-                         diagnostics& diag) {
+inline task empty_bucket(core& c, const request_options& options, std::string_view bucket, bool all_versions,
+                         std::uint64_t& deleted, diagnostics& diag) {
     bool versions = all_versions && c.features.versioning;
     if (versions) {
         // A bucket that never had versioning has no versions or delete markers to remove.
         get_bucket_versioning_result status;
         diagnostics probe;
-        const get_bucket_versioning_request vr{.bucket = bucket};
+        const get_bucket_versioning_request vr{.bucket = bucket, .options = options};
         if (!co_await get_bucket_versioning(c, vr, status, probe)) versions = status.status != versioning_status::unversioned;
     }
     if (versions) {
-        list_object_versions_request lr{.bucket = bucket};
+        list_object_versions_request lr{.bucket = bucket, .options = options};
         pagination pages;
         for (;;) {
             list_object_versions_result page;
@@ -627,7 +654,7 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
             std::vector<object_identifier> ids;
             ids.reserve(page.versions.size());
             for (const auto& v : page.versions) ids.push_back({v.key, v.version_id});
-            const delete_objects_request dr{.bucket = bucket, .objects = ids};
+            const delete_objects_request dr{.bucket = bucket, .objects = ids, .options = options};
             if (!dr.objects.empty()) {
                 if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
                 deleted += dr.objects.size();
@@ -636,7 +663,7 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
             if (!list_object_versions_paging::advance(lr, page, pages)) co_return no_progress(diag);
         }
     }
-    list_objects_request lr{.bucket = bucket};
+    list_objects_request lr{.bucket = bucket, .options = options};
     pagination pages;
     for (;;) {
         list_objects_result page;
@@ -644,7 +671,7 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
         std::vector<object_identifier> ids;
         ids.reserve(page.objects.size());
         for (const auto& o : page.objects) ids.push_back({o.key, {}});
-        const delete_objects_request dr{.bucket = bucket, .objects = ids};
+        const delete_objects_request dr{.bucket = bucket, .objects = ids, .options = options};
         if (!dr.objects.empty()) {
             if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
             deleted += dr.objects.size();
@@ -652,7 +679,7 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
         if (!page.is_truncated) break;
         if (!list_objects_paging::advance(lr, page, pages)) co_return no_progress(diag);
     }
-    list_multipart_uploads_request ur{.bucket = bucket};
+    list_multipart_uploads_request ur{.bucket = bucket, .options = options};
     pagination upload_pages;
     for (;;) {
         list_multipart_uploads_result page;
@@ -661,7 +688,8 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
             co_return ec;
         }
         for (const auto& u : page.uploads) {
-            const abort_multipart_upload_request abort{.bucket = bucket, .key = u.key, .upload_id = u.upload_id};
+            const abort_multipart_upload_request abort{.bucket = bucket, .key = u.key, .upload_id = u.upload_id,
+                                                       .options = options};
             const error_code ec = co_await abort_multipart_upload(c, abort, diag);
             if (ec && ec != errc::no_such_upload) co_return ec;
         }
@@ -674,10 +702,11 @@ inline task empty_bucket(core& c, std::string_view bucket, bool all_versions, st
 CIRRUS_DECL task delete_bucket(core& c, const delete_bucket_request& r, delete_bucket_result& out, diagnostics& diag) {
     if (auto ec = check_bucket(r.bucket, c.options.strict_bucket_names, diag)) co_return ec;
     if (r.empty_first) {
-        if (auto ec = co_await empty_bucket(c, r.bucket, r.all_versions, out.objects_deleted, diag)) co_return ec;
+        if (auto ec = co_await empty_bucket(c, r.options, r.bucket, r.all_versions, out.objects_deleted, diag)) co_return ec;
     }
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
+    x.options = r.options;
     x.b.method = http::verb::delete_;
     x.b.bucket = r.bucket;
     co_return co_await c.send(x, diag, resource::bucket);
@@ -690,7 +719,7 @@ inline result<presigned_request> presign(const core& c, std::string_view method,
                                          const std::vector<presign_header>& headers, std::chrono::seconds expires,
                                          diagnostics& diag) {
     if (auto ec = check_bucket(bucket, c.options.strict_bucket_names, diag)) return ec;
-    if (auto ec = check_key(key, diag)) return ec;
+    if (auto ec = c.check_object_key(key, diag)) return ec;
     auth::credentials creds;
     if (auto ec = c.get_credentials(creds, diag)) return ec;
     const bool vh = c.use_virtual_host(bucket);
@@ -731,8 +760,10 @@ CIRRUS_DECL result<presigned_request> presign_put(const core& c, const presign_p
     std::vector<presign_header> headers = r.headers;
     if (!r.content_type.empty()) headers.push_back({"Content-Type", r.content_type});
     for (const auto& [name, value] : r.metadata) {
-        if (name.empty() || !auth::sigv4::detail::is_token(name)) return make_error_code(cirrus::errc::invalid_header_name);
-        headers.push_back({"x-amz-meta-" + name, value});
+        if (name.empty() || !ascii::is_token(name)) return make_error_code(cirrus::errc::invalid_header_name);
+        if (!needs_rfc2047(value)) headers.push_back({"x-amz-meta-" + name, value});
+        else if (utf8::is_valid(value)) headers.push_back({"x-amz-meta-" + name, encode_rfc2047(value)});
+        else return make_error_code(cirrus::errc::invalid_utf8);
     }
     return presign(c, "PUT", r.bucket, r.key, {}, headers, r.expires, diag);
 }
@@ -740,7 +771,22 @@ CIRRUS_DECL result<presigned_request> presign_put(const core& c, const presign_p
 CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_post_request& r, diagnostics& diag) {
     if (auto ec = check_bucket(r.bucket, c.options.strict_bucket_names, diag)) return ec;
     if (!r.key_starts_with) {
-        if (auto ec = check_key(r.key, diag)) return ec;
+        if (auto ec = c.check_object_key(r.key, diag)) return ec;
+    } else if (!c.features.dot_segment_keys && has_dot_segment(r.key)) {
+        return check_key(r.key, false, diag);
+    }
+    for (const auto& [name, value] : r.extra_fields) {
+        const bool reserved = ascii::iequals(name, "key") || ascii::iequals(name, "file") ||
+                              ascii::iequals(name, "policy") || ascii::iequals(name, "content-type") ||
+                              starts_with_icase(name, "x-amz-algorithm") || starts_with_icase(name, "x-amz-credential") ||
+                              starts_with_icase(name, "x-amz-date") || starts_with_icase(name, "x-amz-signature") ||
+                              starts_with_icase(name, "x-amz-security-token");
+        if (name.empty() || reserved) {
+            diag.clear();
+            diag.message = "extra_fields may not name the form's own fields (key, file, policy, Content-Type, "
+                           "x-amz-algorithm, x-amz-credential, x-amz-date, x-amz-signature, x-amz-security-token)";
+            return make_error_code(cirrus::errc::invalid_argument);
+        }
     }
     auth::credentials creds;
     if (auto ec = c.get_credentials(creds, diag)) return ec;
@@ -762,8 +808,10 @@ CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_pos
     presigned_post out;
     out.url = c.object_url(r.bucket, {});
     if (!c.use_virtual_host(r.bucket)) out.url += '/';
-    if (r.key_starts_with) out.fields.emplace_back("key", r.key + "${filename}");
-    for (auto& f : form->fields) out.fields.push_back(std::move(f));
+    // `key` first and once; the signer lists equality conditions (the exact key among them).
+    out.fields.emplace_back("key", r.key_starts_with ? r.key + "${filename}" : r.key);
+    for (auto& f : form->fields)
+        if (f.first != "key") out.fields.push_back(std::move(f));
     return out;
 }
 

@@ -117,6 +117,47 @@ struct checksum {
     bool empty() const noexcept { return value.empty(); }
 };
 
+// "CRC32C", "SHA256" ...: the name S3 uses for an algorithm.
+inline std::string_view to_string(checksum_algorithm a) noexcept { return crypto::algorithm_name(a); }
+
+// "CRC32C:yZRlqg==", with " (FULL_OBJECT)" or " (COMPOSITE)" when the server said which.
+inline std::string to_string(const checksum& c) {
+    std::string out(to_string(c.algorithm));
+    out += ':';
+    out += c.value;
+    if (!c.type.empty()) {
+        out += " (";
+        out += c.type;
+        out += ')';
+    }
+    return out;
+}
+
+// Writes to_string(c): std::cout << *result.checksum.
+template <class Ostream>
+    requires requires(Ostream& os, const std::string& s) { os << s; }
+Ostream& operator<<(Ostream& os, const checksum& c) {
+    os << to_string(c);
+    return os;
+}
+
+// Part numbers run from 1 to 10,000: an int, so that `.part_number = i` needs no cast.
+using part_number_type = int;
+
+// Per-request overrides of the client's settings, a field of every request:
+//   co_await s3.async_get_object({.bucket = "b", .key = "k", .options = {.timeout = 2s, .max_attempts = 1}});
+// Zero keeps the client's setting (client_options::http).
+struct request_options {
+    // The time the operation's request may take, retries and their delays included
+    // (http::request::total_timeout; else http::timeout_options::total). Past it the
+    // operation fails with http::errc::total_timeout. Operations made of several requests
+    // (delete_bucket with empty_first, rename by copy, delete_objects over 1,000 keys)
+    // apply it to each request.
+    std::chrono::milliseconds timeout{0};
+    // Attempts, the first included (else http::retry_options::max_attempts); 1: no retry.
+    unsigned max_attempts = 0;
+};
+
 // Where a checksum of the uploaded data goes.
 enum class checksum_location {
     automatic, // header for memory bodies and files, trailer for streams

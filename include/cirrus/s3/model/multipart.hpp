@@ -15,6 +15,7 @@ struct create_multipart_upload_request {
     canned_acl acl = canned_acl::none;
     server_side_encryption encryption = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {}; // every part then carries one
+    request_options options = {};        // per-request timeout and attempts
 };
 struct create_multipart_upload_result {
     std::string bucket = {};
@@ -27,12 +28,13 @@ struct upload_part_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
-    std::uint32_t part_number = 1;        // 1 .. 10,000
+    part_number_type part_number = 1;     // 1 .. 10,000
     object_body body = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {};
     checksum_location checksum_at = checksum_location::automatic;
     bool content_md5 = false;
     std::string_view customer_key = {};             // SSE-C uploads: the upload's key
+    request_options options = {};        // per-request timeout and attempts
 };
 struct upload_part_result {
     std::string etag = {};
@@ -47,10 +49,11 @@ struct upload_part_copy_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
-    std::uint32_t part_number = 1;
+    part_number_type part_number = 1;
     s3::conditions source_conditions = {};
     std::string_view source_customer_key = {};
     std::string_view customer_key = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct upload_part_copy_result {
     std::string etag = {};
@@ -59,7 +62,7 @@ struct upload_part_copy_result {
 };
 
 struct completed_part {
-    std::uint32_t part_number = 0;
+    part_number_type part_number = 0;
     std::string etag = {};
     std::optional<s3::checksum> checksum = {};
 };
@@ -69,6 +72,7 @@ struct complete_multipart_upload_request {
     std::string_view upload_id = {};
     list_view<completed_part> parts = {};    // sorted by part number by the client
     std::string_view if_none_match = {};            // "*": fail if the key exists
+    request_options options = {};        // per-request timeout and attempts
 };
 struct complete_multipart_upload_result {
     std::string location = {};
@@ -83,6 +87,7 @@ struct abort_multipart_upload_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 
 struct list_parts_request {
@@ -91,9 +96,10 @@ struct list_parts_request {
     std::string_view upload_id = {};
     std::optional<std::uint32_t> max_parts = {};
     std::optional<std::uint32_t> part_number_marker = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct part_info {
-    std::uint32_t part_number = 0;
+    part_number_type part_number = 0;
     std::string etag = {};
     std::uint64_t size = 0;
     time_point last_modified{};

@@ -21,6 +21,7 @@ struct put_object_request {
     bool content_md5 = false;             // send Content-MD5 (memory bodies and files)
     std::string_view if_match = {};                 // conditional write
     std::string_view if_none_match = {};            // "*": fail if the key exists
+    request_options options = {};        // per-request timeout and attempts
 };
 struct put_object_result {
     std::string etag = {};
@@ -34,7 +35,7 @@ struct get_object_request {
     std::string_view key = {};
     std::string_view version_id = {};
     std::optional<byte_range> range = {};
-    std::optional<std::uint32_t> part_number = {};
+    std::optional<part_number_type> part_number = {};
     s3::conditions conditions = {};
     std::string_view customer_key = {};             // SSE-C: the key the object was written with
     bool checksum_mode = true;            // ask for and verify the stored checksum
@@ -42,6 +43,7 @@ struct get_object_request {
     // Response header overrides (response-content-type ...), mostly for presigned URLs.
     std::string_view response_content_type = {};
     std::string_view response_content_disposition = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 
 // What HEAD and GET report about an object.
@@ -73,10 +75,11 @@ struct head_object_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view version_id = {};
-    std::optional<std::uint32_t> part_number = {};
+    std::optional<part_number_type> part_number = {};
     s3::conditions conditions = {};
     std::string_view customer_key = {};
     bool checksum_mode = true;
+    request_options options = {};        // per-request timeout and attempts
 };
 using head_object_result = object_info;
 
@@ -85,6 +88,7 @@ struct delete_object_request {
     std::string_view key = {};
     std::string_view version_id = {};
     std::string_view if_match = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct delete_object_result {
     std::string version_id = {};
@@ -99,6 +103,7 @@ struct delete_objects_request {
     std::string_view bucket = {};
     list_view<object_identifier> objects = {}; // any count: sent 1,000 per request
     bool quiet = true;                      // report only failures
+    request_options options = {};        // per-request timeout and attempts
 };
 struct deleted_object {
     std::string key = {};
@@ -135,6 +140,7 @@ struct copy_object_request {
     std::string_view source_customer_key = {};      // SSE-C key of the source
     s3::conditions source_conditions = {};     // x-amz-copy-source-if-*
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct copy_object_result {
     std::string etag = {};
@@ -149,6 +155,7 @@ struct rename_object_request {
     std::string_view source_key = {};
     std::string_view key = {};
     bool overwrite = true; // false: fail when the destination exists
+    request_options options = {};        // per-request timeout and attempts
 };
 struct rename_object_result {
     bool native = false; // the provider renamed in place (else copy + delete)
@@ -159,11 +166,13 @@ struct put_object_tagging_request {
     std::string_view key = {};
     std::string_view version_id = {};
     list_view<tag> tags = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct get_object_tagging_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view version_id = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 struct object_tagging_result {
     tag_set tags = {};
@@ -173,6 +182,7 @@ struct delete_object_tagging_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view version_id = {};
+    request_options options = {};        // per-request timeout and attempts
 };
 
 } // namespace cirrus::s3

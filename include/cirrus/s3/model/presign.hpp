@@ -34,6 +34,16 @@ struct presigned_request {
     std::vector<presign_header> headers = {};
 };
 
+// A browser upload form. presigned_post::fields holds each field once, in this order:
+//   key                 `key`, or `key` + "${filename}" with key_starts_with (the server
+//                       puts the name of the uploaded file there); set_field("key", ...)
+//                       to choose a key under the prefix instead
+//   Content-Type        when content_type is set (with content_type_prefix the form must
+//                       add its own: set_field("Content-Type", "image/png"))
+//   extra_fields        as given
+//   x-amz-algorithm, x-amz-credential, x-amz-date, [x-amz-security-token], policy,
+//   x-amz-signature
+// The form posts these fields and then the file as the last field, named `file`.
 struct presign_post_request {
     std::string bucket = {};
     std::string key = {};                      // exact key, or a prefix with key_starts_with
@@ -42,11 +52,31 @@ struct presign_post_request {
     std::optional<std::pair<std::uint64_t, std::uint64_t>> content_length_range = {};
     std::string content_type = {};             // exact Content-Type
     std::string content_type_prefix = {};      // or a prefix of it ("image/")
-    std::vector<std::pair<std::string, std::string>> extra_fields = {}; // equality conditions
+    // Equality conditions, each also a field; not `key`, `file`, `policy`, `Content-Type`
+    // or x-amz-* names (cirrus::errc::invalid_argument).
+    std::vector<std::pair<std::string, std::string>> extra_fields = {};
 };
 struct presigned_post {
     std::string url = {};                      // POST here as multipart/form-data
-    std::vector<std::pair<std::string, std::string>> fields = {}; // before `file`, in order
+    std::vector<std::pair<std::string, std::string>> fields = {}; // before `file`, in order, each once
+
+    // The value of a field (empty when absent).
+    std::string_view field(std::string_view name) const noexcept {
+        for (const auto& [n, v] : fields)
+            if (n == name) return v;
+        return {};
+    }
+    // Replaces the value of a field, or adds the field when the form has none: the one way
+    // to fill in `key` under a prefix without sending it twice.
+    void set_field(std::string_view name, std::string value) {
+        for (auto& [n, v] : fields) {
+            if (n == name) {
+                v = std::move(value);
+                return;
+            }
+        }
+        fields.emplace_back(std::string(name), std::move(value));
+    }
 };
 
 } // namespace cirrus::s3

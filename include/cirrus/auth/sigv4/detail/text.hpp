@@ -2,6 +2,7 @@
 // Small text helpers of the signer: validation, ASCII case, time stamps.
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/core/utf8.hpp>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -11,25 +12,8 @@
 
 namespace cirrus::auth::sigv4::detail {
 
-// RFC 9110 token characters: what a header name or method may contain.
-inline constexpr auto tchar_table = [] {
-    std::array<bool, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}();
-
-constexpr bool is_tchar(char c) noexcept { return tchar_table[static_cast<unsigned char>(c)]; }
-
-constexpr bool is_token(std::string_view s) noexcept {
-    if (s.empty()) return false;
-    for (char c : s)
-        if (!is_tchar(c)) return false;
-    return true;
-}
-
+using ascii::is_tchar;
+using ascii::is_token;
 using ascii::iequals;
 using ascii::to_lower;
 
@@ -123,41 +107,7 @@ constexpr path_form classify_path(std::string_view p) noexcept {
     return plain ? path_form::plain : path_form::encoded;
 }
 
-// Strict UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-constexpr bool is_valid_utf8(std::string_view s) noexcept {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t n;
-        std::uint32_t cp;
-        if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) return false;
-        for (std::size_t k = 1; k <= n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (cc & 0x3F);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)) return false;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += n + 1;
-    }
-    return true;
-}
+constexpr bool is_valid_utf8(std::string_view s) noexcept { return utf8::is_valid(s); }
 
 constexpr void put2(char* p, unsigned v) noexcept {
     p[0] = static_cast<char>('0' + v / 10 % 10);
