@@ -16,6 +16,7 @@
 
 #include <cirrus/core/impl/async_op.ipp>
 #include <cirrus/dynamodb/impl/json_reader.ipp>
+#include <cirrus/dynamodb/impl/operations.ipp>
 #include <cirrus/dynamodb/impl/serialize.ipp>
 #include <cirrus/http/impl/transport.ipp>
 #include <cirrus/postgres/impl/session.ipp>

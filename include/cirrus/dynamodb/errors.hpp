@@ -7,7 +7,8 @@
 // (ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException) is
 // retried by the transport with backoff; when the retries run out it completes with
 // errc::provisioned_throughput_exceeded (or http::aws_errc::throttling for the others).
-// Failures without a DynamoDB meaning (5xx, transport errors) keep the transport's code.
+// Failures without a DynamoDB meaning (5xx, transport errors, AccessDeniedException and
+// the other authentication failures) keep the transport's code (http::aws_errc ...).
 //
 // Details that do not fit an error code travel in the operation's result, which the
 // completion handler receives with the error: the old item of a failed condition (when
@@ -39,7 +40,6 @@ enum class errc {
     request_limit_exceeded,               // RequestLimitExceeded after the retries
     limit_exceeded,                       // LimitExceededException
     duplicate_item,                       // DuplicateItemException (PartiQL INSERT)
-    access_denied,                        // AccessDeniedException, UnrecognizedClientException
     unprocessed_items,                    // a batch still had unprocessed items at its deadline
     wait_timeout,                         // a waiter's deadline passed before the table got there
     malformed_response,                   // the response body is not the JSON DynamoDB sends
@@ -67,7 +67,6 @@ public:
         case errc::request_limit_exceeded: return "the account's request limit was exceeded";
         case errc::limit_exceeded: return "too many table operations at once";
         case errc::duplicate_item: return "an item with this key already exists";
-        case errc::access_denied: return "access denied";
         case errc::unprocessed_items: return "unprocessed items remained when the batch's deadline passed";
         case errc::wait_timeout: return "the table did not reach the state in time";
         case errc::malformed_response: return "the response is not a DynamoDB response";
@@ -107,8 +106,7 @@ constexpr errc errc_from_code(std::string_view code) noexcept {
         {"RequestLimitExceeded", errc::request_limit_exceeded},
         {"LimitExceededException", errc::limit_exceeded},
         {"DuplicateItemException", errc::duplicate_item},
-        {"AccessDeniedException", errc::access_denied},
-        {"UnrecognizedClientException", errc::access_denied},
+        {"DuplicateItem", errc::duplicate_item}, // DynamoDB Local
     };
     for (const auto& e : table)
         if (e.code == code) return e.value;

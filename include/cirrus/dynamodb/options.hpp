@@ -19,6 +19,9 @@ struct client_options {
     std::string endpoint = {};
     // Where credentials come from; by default the environment, then the shared files.
     std::optional<auth::any_credentials_provider> credentials = {};
+    // The transport's settings. Left at its default, http.max_error_body becomes 4 MiB for
+    // DynamoDB, whose error bodies can carry old items (ConditionalCheckFailed, canceled
+    // transactions).
     http::client_options http = {};
 };
 
