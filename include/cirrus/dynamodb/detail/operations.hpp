@@ -68,32 +68,50 @@ struct operation_fn {
     static task run(core& c, const Request& r, Result& out, diagnostics& d) { return Op(c, r, out, d); }
 };
 
-#define CIRRUS_DYNAMODB_OPERATION(REQ, RES, FN) \
-    template <>                                 \
-    struct operation<REQ> : operation_fn<REQ, RES, &ops::FN> {};
-CIRRUS_DYNAMODB_OPERATION(create_table_request, table_description, create_table)
-CIRRUS_DYNAMODB_OPERATION(describe_table_request, table_description, describe_table)
-CIRRUS_DYNAMODB_OPERATION(update_table_request, table_description, update_table)
-CIRRUS_DYNAMODB_OPERATION(delete_table_request, table_description, delete_table)
-CIRRUS_DYNAMODB_OPERATION(list_tables_request, list_tables_result, list_tables)
-CIRRUS_DYNAMODB_OPERATION(update_time_to_live_request, time_to_live_result, update_time_to_live)
-CIRRUS_DYNAMODB_OPERATION(describe_time_to_live_request, time_to_live_result, describe_time_to_live)
-CIRRUS_DYNAMODB_OPERATION(table_active_request, wait_result, table_active)
-CIRRUS_DYNAMODB_OPERATION(table_not_exists_request, wait_result, table_not_exists)
-CIRRUS_DYNAMODB_OPERATION(put_item_request, put_item_result, put_item)
-CIRRUS_DYNAMODB_OPERATION(get_item_request, get_item_result, get_item)
-CIRRUS_DYNAMODB_OPERATION(update_item_request, update_item_result, update_item)
-CIRRUS_DYNAMODB_OPERATION(delete_item_request, delete_item_result, delete_item)
-CIRRUS_DYNAMODB_OPERATION(query_request, query_result, query)
-CIRRUS_DYNAMODB_OPERATION(scan_request, scan_result, scan)
-CIRRUS_DYNAMODB_OPERATION(parallel_scan_request, parallel_scan_result, parallel_scan)
-CIRRUS_DYNAMODB_OPERATION(batch_write_request, batch_write_result, batch_write)
-CIRRUS_DYNAMODB_OPERATION(batch_get_request, batch_get_result, batch_get)
-CIRRUS_DYNAMODB_OPERATION(transact_write_request, transact_write_result, transact_write)
-CIRRUS_DYNAMODB_OPERATION(transact_get_request, transact_get_result, transact_get)
-CIRRUS_DYNAMODB_OPERATION(execute_statement_request, execute_statement_result, execute_statement)
-CIRRUS_DYNAMODB_OPERATION(batch_execute_statement_request, batch_execute_statement_result, batch_execute_statement)
-#undef CIRRUS_DYNAMODB_OPERATION
+template <>
+struct operation<create_table_request> : operation_fn<create_table_request, table_description, &ops::create_table> {};
+template <>
+struct operation<describe_table_request> : operation_fn<describe_table_request, table_description, &ops::describe_table> {};
+template <>
+struct operation<update_table_request> : operation_fn<update_table_request, table_description, &ops::update_table> {};
+template <>
+struct operation<delete_table_request> : operation_fn<delete_table_request, table_description, &ops::delete_table> {};
+template <>
+struct operation<list_tables_request> : operation_fn<list_tables_request, list_tables_result, &ops::list_tables> {};
+template <>
+struct operation<update_time_to_live_request> : operation_fn<update_time_to_live_request, time_to_live_result, &ops::update_time_to_live> {};
+template <>
+struct operation<describe_time_to_live_request> : operation_fn<describe_time_to_live_request, time_to_live_result, &ops::describe_time_to_live> {};
+template <>
+struct operation<table_active_request> : operation_fn<table_active_request, wait_result, &ops::table_active> {};
+template <>
+struct operation<table_not_exists_request> : operation_fn<table_not_exists_request, wait_result, &ops::table_not_exists> {};
+template <>
+struct operation<put_item_request> : operation_fn<put_item_request, put_item_result, &ops::put_item> {};
+template <>
+struct operation<get_item_request> : operation_fn<get_item_request, get_item_result, &ops::get_item> {};
+template <>
+struct operation<update_item_request> : operation_fn<update_item_request, update_item_result, &ops::update_item> {};
+template <>
+struct operation<delete_item_request> : operation_fn<delete_item_request, delete_item_result, &ops::delete_item> {};
+template <>
+struct operation<query_request> : operation_fn<query_request, query_result, &ops::query> {};
+template <>
+struct operation<scan_request> : operation_fn<scan_request, scan_result, &ops::scan> {};
+template <>
+struct operation<parallel_scan_request> : operation_fn<parallel_scan_request, parallel_scan_result, &ops::parallel_scan> {};
+template <>
+struct operation<batch_write_request> : operation_fn<batch_write_request, batch_write_result, &ops::batch_write> {};
+template <>
+struct operation<batch_get_request> : operation_fn<batch_get_request, batch_get_result, &ops::batch_get> {};
+template <>
+struct operation<transact_write_request> : operation_fn<transact_write_request, transact_write_result, &ops::transact_write> {};
+template <>
+struct operation<transact_get_request> : operation_fn<transact_get_request, transact_get_result, &ops::transact_get> {};
+template <>
+struct operation<execute_statement_request> : operation_fn<execute_statement_request, execute_statement_result, &ops::execute_statement> {};
+template <>
+struct operation<batch_execute_statement_request> : operation_fn<batch_execute_statement_request, batch_execute_statement_result, &ops::batch_execute_statement> {};
 
 template <class T>
 concept dynamodb_request = requires { typename operation<T>::result_type; };
