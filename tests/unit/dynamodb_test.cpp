@@ -87,6 +87,12 @@ TEST(DynamodbJson, RoundTripsEveryType) {
 TEST(DynamodbJson, ReadsEscapesAndWhitespace) {
     EXPECT_EQ(read_value(R"( { "S" : "a\u00e9\n\/" } )"), attribute_value::string("a\xc3\xa9\n/"));
     EXPECT_EQ(read_value(R"({"B":"AP\/8"})"), attribute_value::binary(std::string("\x00\xff\xfc", 3)));
+    // Names with and without escapes.
+    ddb::detail::json_reader r;
+    std::string json = R"({"plain":{"N":"1"},"quo\"te\u00e9":{"S":"x"},"":{"NULL":true}})";
+    ddb::item i;
+    ASSERT_FALSE(r.parse_item(json, i));
+    EXPECT_EQ(i, (ddb::item{{"plain", 1}, {"quo\"te\xc3\xa9", "x"}, {"", attribute_value::null()}}));
 }
 
 TEST(DynamodbJson, RejectsMalformedValues) {

@@ -71,8 +71,15 @@ error_code for_each_field(od::value v, F&& f) {
     for (auto field_result : obj) {
         od::field field;
         if (std::move(field_result).get(field) != simdjson::SUCCESS) return bad();
+        // A key without escapes is read in place (attribute names are copied once, into
+        // the item); others are unescaped by simdjson. The document's strings are closed
+        // (simdjson checked that before iterating), so the scan ends at the quote.
         std::string_view key;
-        if (field.unescaped_key().get(key) != simdjson::SUCCESS) return bad();
+        const char* first = field.key().raw();
+        const char* last = first;
+        while (*last != '"' && *last != '\\') ++last;
+        if (*last == '"') key = std::string_view(first, static_cast<std::size_t>(last - first));
+        else if (field.unescaped_key().get(key) != simdjson::SUCCESS) return bad();
         if (auto ec = f(key, field.value())) return ec;
     }
     return {};
