@@ -13,5 +13,5 @@ if(CIRRUS_BUILD_TESTS)
     add_test(NAME examples.readme
         COMMAND ${CMAKE_COMMAND} -DEXAMPLE=$<TARGET_FILE:readme> -P ${CMAKE_CURRENT_LIST_DIR}/scripts/readme_test.cmake)
     set_tests_properties(examples.readme PROPERTIES LABELS "examples;s3;postgres" TIMEOUT 120
-        FIXTURES_REQUIRED "service.versitygw\;service.postgres" PASS_REGULAR_EXPRESSION "hello, from postgres")
+        FIXTURES_REQUIRED "service.versitygw;service.postgres" PASS_REGULAR_EXPRESSION "hello, from postgres")
 endif()

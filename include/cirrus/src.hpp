@@ -15,6 +15,9 @@
 #endif
 
 #include <cirrus/core/impl/async_op.ipp>
+#include <cirrus/dynamodb/impl/json_reader.ipp>
+#include <cirrus/dynamodb/impl/operations.ipp>
+#include <cirrus/dynamodb/impl/serialize.ipp>
 #include <cirrus/http/impl/transport.ipp>
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/s3/impl/operations.ipp>

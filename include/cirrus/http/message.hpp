@@ -78,7 +78,8 @@ struct request {
 struct response {
     unsigned status = 0;
     header_map headers = {};         // reused: reading into a reused response allocates nothing
-    std::string body = {};           // the body, when the request's sink is the default one
+    std::string body = {};           // the body, when the request's sink is the default one (on
+                                     // failure, the error body up to max_error_body)
     std::uint64_t body_size = 0;     // bytes delivered to the sink by the final attempt
     unsigned attempts = 0;           // attempts made, the final one included
     bool connection_reused = false;  // the final attempt ran on a pooled connection

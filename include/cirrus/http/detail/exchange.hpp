@@ -742,6 +742,10 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
                   !error_after_body && c.read_buffer.size() == 0;
     if (status >= 200 && status < 300) co_return error_code{};
 
+    // A caller that collects the body gets the error body too (up to max_error_body):
+    // some envelopes carry more than a code and a message (DynamoDB's old item and
+    // cancellation reasons).
+    if (req.sink.type() == response_sink::kind::collect) res.body.assign(c.error_body);
     std::string_view request_id = res.header("x-amz-request-id");
     if (request_id.empty()) request_id = res.header("x-amzn-RequestId");
     std::string_view error_type = res.header("x-amzn-ErrorType");

@@ -1,0 +1,331 @@
+#pragma once
+// The DynamoDB client (awsJson1.0).
+//
+//   namespace ddb = cirrus::dynamodb;
+//   ddb::client<> db(co_await asio::this_coro::executor);
+//   ddb::item row{{"clientid", 42}, {"name", "Ada"}, {"year", 2024}};
+//   co_await db.async_put_item({.table = "clients", .item = row});
+//   ddb::item key{{"clientid", 42}};
+//   auto got = co_await db.async_get_item({.table = "clients", .key = key});
+//
+// Every operation is async_<name>(request, [diagnostics&,] [token]) (or
+// async_execute(request, ...)) and completes with void(error_code, <name>_result).
+// Operations start the way every cirrus operation does (core/async_op.hpp,
+// docs/async.md): any Asio completion token, and cirrus::default_token when none is given,
+// which throws error_with_diagnostics when co_awaited. The result reaches the handler with
+// the error too: a failed condition's old item (put/update/delete_item_result::attributes,
+// when asked for) and a canceled transaction's reasons (cancellation_reasons).
+//
+// Requests are views, copied when the operation starts (items, keys and expressions
+// included); the client may be destroyed while operations run. Operations run on the
+// client's executor; use a strand for a multi-threaded io_context.
+
+#include <cirrus/auth/provider.hpp>
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/dynamodb/detail/operations.hpp>
+#include <cirrus/dynamodb/errors.hpp>
+#include <cirrus/dynamodb/model.hpp>
+#include <cirrus/dynamodb/options.hpp>
+#include <cirrus/provider/aws.hpp>
+#include <cirrus/provider/provider.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace cirrus::dynamodb {
+
+namespace detail {
+
+template <class Request>
+struct request_op {
+    using result_type = typename operation<Request>::result_type;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    std::shared_ptr<core> c;
+    cirrus::detail::owned_copy<Request> request;
+
+    task start(diagnostics& d, result_type& out) { return operation<Request>::run(*c, request.get(), out, d); }
+};
+
+} // namespace detail
+
+// The pages of a Query, Scan, ListTables or ExecuteStatement as an async range, without
+// LastEvaluatedKey or NextToken handling. Keep the pager alive and call one async_next*
+// at a time.
+//
+//   auto pages = db.query_pages({.table = "clients", .key_condition = key});
+//   while (!pages.done()) for (auto& i : (co_await pages.async_next_page()).items) ...
+//   // or, item by item (Query, Scan, ExecuteStatement):
+//   while (auto i = co_await pages.async_next()) use(*i);
+template <class Request>
+class pager {
+public:
+    using request_type = Request;
+    using result_type = typename detail::operation<Request>::result_type;
+
+    pager(std::shared_ptr<detail::core> c, const Request& r) : core_(std::move(c)), req_(r) {}
+    pager(const pager&) = delete;
+    pager& operator=(const pager&) = delete;
+
+    bool done() const noexcept { return done_ && next_ >= buffered_.size(); }
+    std::size_t pages_fetched() const noexcept { return pages_; }
+
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_next_page(Token&& token = {}) {
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), page_op{this},
+                                        nullptr, &diag_);
+    }
+    template <class Token = default_token>
+    auto async_next_page(diagnostics& diag, Token&& token = {}) {
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), page_op{this}, &diag,
+                                        &diag_);
+    }
+
+    // Completes with void(error_code, std::optional<item>): the next item, or nullopt after
+    // the last one.
+    template <cirrus::detail::completion_token Token = default_token>
+        requires(!std::is_same_v<Request, list_tables_request>)
+    auto async_next(Token&& token = {}) {
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), item_op{this}, nullptr,
+                                        &diag_);
+    }
+
+    const diagnostics& last_diagnostics() const noexcept { return diag_; }
+
+private:
+    struct page_op {
+        using result_type = typename pager::result_type;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        pager* self;
+        detail::task start(diagnostics& d, result_type& out) { return self->next_page(d, out); }
+    };
+    struct item_op {
+        using result_type = std::optional<item>;
+        using diagnostics_type = diagnostics;
+        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+        pager* self;
+        detail::task start(diagnostics& d, result_type& out) { return self->next_item(d, out); }
+    };
+
+    detail::task next_page(diagnostics& diag, result_type& page) {
+        if (done_) co_return error_code{};
+        Request& r = req_.get();
+        const error_code ec = co_await detail::operation<Request>::run(*core_, r, page, diag);
+        if (ec) co_return ec;
+        ++pages_;
+        if constexpr (std::is_same_v<Request, list_tables_request>) {
+            done_ = page.last_evaluated_table.empty() || page.last_evaluated_table == token_;
+            token_ = page.last_evaluated_table;
+            r.exclusive_start_table = token_;
+        } else if constexpr (std::is_same_v<Request, execute_statement_request>) {
+            done_ = page.next_token.empty() || page.next_token == token_;
+            token_ = page.next_token;
+            r.next_token = token_;
+        } else {
+            done_ = !page.more() || page.last_evaluated_key == key_;
+            key_ = page.last_evaluated_key;
+            r.exclusive_start_key = key_;
+        }
+        co_return error_code{};
+    }
+
+    detail::task next_item(diagnostics& diag, std::optional<item>& out) {
+        while (next_ >= buffered_.size()) {
+            if (done_) co_return error_code{};
+            result_type page;
+            if (auto ec = co_await next_page(diag, page)) co_return ec;
+            buffered_ = std::move(page.items);
+            next_ = 0;
+        }
+        out = std::move(buffered_[next_++]);
+        co_return error_code{};
+    }
+
+    std::shared_ptr<detail::core> core_;
+    cirrus::detail::owned_copy<Request> req_;
+    item key_;          // LastEvaluatedKey of the last page
+    std::string token_; // LastEvaluatedTableName or NextToken of the last page
+    bool done_ = false;
+    std::size_t pages_ = 0;
+    std::vector<item> buffered_;
+    std::size_t next_ = 0;
+    diagnostics diag_;
+};
+
+using query_pager = pager<query_request>;
+using scan_pager = pager<scan_request>;
+using list_tables_pager = pager<list_tables_request>;
+using execute_statement_pager = pager<execute_statement_request>;
+
+template <provider::Provider Provider = provider::aws>
+class client {
+public:
+    using executor_type = boost::asio::any_io_executor;
+    using provider_type = Provider;
+
+    // The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL
+    // or the provider's regional endpoint. A malformed endpoint is reported by every
+    // operation (http::errc::invalid_endpoint).
+    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
+    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
+    // With fixed credentials.
+    client(executor_type ex, client_options options, auth::credentials credentials)
+        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+
+    executor_type get_executor() const noexcept { return detail::executor_of(*core_); }
+    const client_options& options() const noexcept { return detail::options_of(*core_); }
+    const http::endpoint& endpoint() const noexcept { return detail::endpoint_of(*core_); }
+    // What the server (or the client) said about the last failed operation started
+    // without a diagnostics argument.
+    const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics_of(*core_); }
+
+    // Runs the operation of any request type: async_execute(put_item_request{...}).
+    template <detail::dynamodb_request Request, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const Request& r, Token&& token = {}) {
+        return start(r, nullptr, std::forward<Token>(token));
+    }
+    template <detail::dynamodb_request Request, class Token = default_token>
+    auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
+        return start(r, &diag, std::forward<Token>(token));
+    }
+
+    // ------------------------------------------------------------------ tables
+    template <class... Args>
+    auto async_create_table(const create_table_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_describe_table(const describe_table_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_update_table(const update_table_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_table(const delete_table_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    // One page; list_tables_pages() walks them all.
+    template <class... Args>
+    auto async_list_tables(const list_tables_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_update_time_to_live(const update_time_to_live_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_describe_time_to_live(const describe_time_to_live_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    // Waiters: the table exists and is ACTIVE (with its GSIs); the table is gone.
+    template <class... Args>
+    auto async_wait_table_active(const table_active_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_wait_table_not_exists(const table_not_exists_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+
+    // ------------------------------------------------------------------ items
+    template <class... Args>
+    auto async_put_item(const put_item_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_get_item(const get_item_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_update_item(const update_item_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_delete_item(const delete_item_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+
+    // ------------------------------------------------------------------ reading many
+    // One page each; query_pages() and scan_pages() walk them all.
+    template <class... Args>
+    auto async_query(const query_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_scan(const scan_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    // Every page of every segment, total_segments Scans in flight.
+    template <class... Args>
+    auto async_parallel_scan(const parallel_scan_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    query_pager query_pages(const query_request& r) const { return {core_, r}; }
+    scan_pager scan_pages(const scan_request& r) const { return {core_, r}; }
+    list_tables_pager list_tables_pages(const list_tables_request& r = {}) const { return {core_, r}; }
+    execute_statement_pager execute_statement_pages(const execute_statement_request& r) const { return {core_, r}; }
+
+    // ------------------------------------------------------------------ batches, transactions, PartiQL
+    template <class... Args>
+    auto async_batch_write(const batch_write_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_batch_get(const batch_get_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_transact_write(const transact_write_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_transact_get(const transact_get_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_execute_statement(const execute_statement_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_batch_execute_statement(const batch_execute_statement_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+
+private:
+    template <class Request, class Token>
+    auto start(const Request& r, diagnostics* diag, Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views, safe as braced temporaries in co_await");
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    static client_options with_credentials(client_options o, auth::credentials c) {
+        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
+        return o;
+    }
+
+    static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
+        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+        o.region = cfg.resolved_region();
+        cfg.region = o.region;
+        http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
+        if (auto parsed = cfg.endpoint_for("dynamodb")) ep = std::move(*parsed);
+        std::string signing_region = cfg.signing_region("dynamodb");
+        return detail::make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
+    }
+
+    std::shared_ptr<detail::core> core_;
+};
+
+} // namespace cirrus::dynamodb

@@ -1,0 +1,168 @@
+#pragma once
+// A small JSON writer for DynamoDB requests: appends to a caller's buffer (reused from
+// request to request, so a steady stream of requests does not allocate), escapes strings
+// as JSON requires, and writes attribute values in DynamoDB's wire format.
+
+#include <cirrus/core/base64.hpp>
+#include <cirrus/dynamodb/attribute_value.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace cirrus::dynamodb::detail {
+
+class json_writer {
+public:
+    explicit json_writer(std::string& out) noexcept : out_(out) {}
+
+    std::string& buffer() noexcept { return out_; }
+
+    void begin_object() {
+        separate();
+        out_.push_back('{');
+        comma_ = false;
+    }
+    void end_object() {
+        out_.push_back('}');
+        comma_ = true;
+    }
+    void begin_array() {
+        separate();
+        out_.push_back('[');
+        comma_ = false;
+    }
+    void end_array() {
+        out_.push_back(']');
+        comma_ = true;
+    }
+    void key(std::string_view k) {
+        separate();
+        write_quoted(k);
+        out_.push_back(':');
+        comma_ = false;
+    }
+    void string(std::string_view s) {
+        separate();
+        write_quoted(s);
+        comma_ = true;
+    }
+    // Text that is already JSON (a number).
+    void raw(std::string_view json) {
+        separate();
+        out_.append(json);
+        comma_ = true;
+    }
+    void number(std::int64_t v) {
+        char buf[24];
+        const auto r = std::to_chars(buf, buf + sizeof buf, v);
+        raw(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
+    }
+    void boolean(bool b) { raw(b ? "true" : "false"); }
+    void null() { raw("null"); }
+    void base64(std::string_view bytes) {
+        separate();
+        out_.push_back('"');
+        const std::size_t at = out_.size();
+        out_.resize(at + cirrus::base64::encoded_size(bytes.size()));
+        cirrus::base64::encode_to(
+            std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), out_.data() + at);
+        out_.push_back('"');
+        comma_ = true;
+    }
+
+    // Convenience: "k": "v", "k": n.
+    void field(std::string_view k, std::string_view v) {
+        key(k);
+        string(v);
+    }
+    void field(std::string_view k, std::int64_t v) {
+        key(k);
+        number(v);
+    }
+    void field_bool(std::string_view k, bool v) {
+        key(k);
+        boolean(v);
+    }
+
+    // An attribute value: {"S": "..."}, {"M": {...}} ...
+    void value(const attribute_value& v) {
+        begin_object();
+        key(type_name(v.type()));
+        switch (v.type()) {
+        case attribute_type::null: boolean(true); break;
+        case attribute_type::s: string(v.scalar_text()); break;
+        case attribute_type::n: string(v.scalar_text()); break;
+        case attribute_type::b: base64(v.scalar_text()); break;
+        case attribute_type::boolean: boolean(*v.boolean()); break;
+        case attribute_type::m: map(*v.m()); break;
+        case attribute_type::l:
+            begin_array();
+            for (const auto& e : *v.l()) value(e);
+            end_array();
+            break;
+        case attribute_type::ss:
+        case attribute_type::ns:
+            begin_array();
+            for (const auto& e : v.set_elements()) string(e);
+            end_array();
+            break;
+        case attribute_type::bs:
+            begin_array();
+            for (const auto& e : v.set_elements()) base64(e);
+            end_array();
+            break;
+        }
+        end_object();
+    }
+    // A map of attribute values (an item): {"name": {"S": "..."}, ...}.
+    void map(const item& m) {
+        begin_object();
+        for (const auto& [k, v] : m) {
+            key(k);
+            value(v);
+        }
+        end_object();
+    }
+
+    // Appends s quoted and escaped.
+    void write_quoted(std::string_view s) {
+        out_.push_back('"');
+        std::size_t run = 0;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 0x20 && c != '"' && c != '\\') continue;
+            out_.append(s.data() + run, i - run);
+            run = i + 1;
+            switch (c) {
+            case '"': out_.append("\\\""); break;
+            case '\\': out_.append("\\\\"); break;
+            case '\n': out_.append("\\n"); break;
+            case '\r': out_.append("\\r"); break;
+            case '\t': out_.append("\\t"); break;
+            case '\b': out_.append("\\b"); break;
+            case '\f': out_.append("\\f"); break;
+            default: {
+                static constexpr char hex[] = "0123456789abcdef";
+                const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                out_.append(esc, 6);
+            }
+            }
+        }
+        out_.append(s.data() + run, s.size() - run);
+        out_.push_back('"');
+    }
+
+private:
+    void separate() {
+        if (comma_) out_.push_back(',');
+    }
+
+    std::string& out_;
+    bool comma_ = false;
+};
+
+} // namespace cirrus::dynamodb::detail

@@ -1,0 +1,123 @@
+#pragma once
+// The DynamoDB operations: one coroutine per operation over detail::core, defined in
+// dynamodb/impl/operations.ipp (compiled once with CIRRUS_SEPARATE_COMPILATION), and what
+// the client template needs of the core without seeing it.
+
+#include <cirrus/core/config.hpp>
+#include <cirrus/core/diagnostics.hpp>
+#include <cirrus/dynamodb/model.hpp>
+#include <cirrus/dynamodb/options.hpp>
+#include <cirrus/http/endpoint.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <string>
+
+namespace cirrus::dynamodb::detail {
+
+class core;
+using task = boost::asio::awaitable<error_code>;
+
+CIRRUS_DECL std::shared_ptr<core> make_core(boost::asio::any_io_executor ex, client_options options,
+                                            http::endpoint endpoint, std::string signing_region);
+CIRRUS_DECL boost::asio::any_io_executor executor_of(const core& c) noexcept;
+CIRRUS_DECL diagnostics& last_diagnostics_of(core& c) noexcept;
+CIRRUS_DECL const client_options& options_of(const core& c) noexcept;
+CIRRUS_DECL const http::endpoint& endpoint_of(const core& c) noexcept;
+
+namespace ops {
+CIRRUS_DECL task create_table(core& c, const create_table_request& r, table_description& out, diagnostics& diag);
+CIRRUS_DECL task describe_table(core& c, const describe_table_request& r, table_description& out, diagnostics& diag);
+CIRRUS_DECL task update_table(core& c, const update_table_request& r, table_description& out, diagnostics& diag);
+CIRRUS_DECL task delete_table(core& c, const delete_table_request& r, table_description& out, diagnostics& diag);
+CIRRUS_DECL task list_tables(core& c, const list_tables_request& r, list_tables_result& out, diagnostics& diag);
+CIRRUS_DECL task update_time_to_live(core& c, const update_time_to_live_request& r, time_to_live_result& out,
+                                     diagnostics& diag);
+CIRRUS_DECL task describe_time_to_live(core& c, const describe_time_to_live_request& r, time_to_live_result& out,
+                                       diagnostics& diag);
+CIRRUS_DECL task table_active(core& c, const table_active_request& r, wait_result& out, diagnostics& diag);
+CIRRUS_DECL task table_not_exists(core& c, const table_not_exists_request& r, wait_result& out, diagnostics& diag);
+CIRRUS_DECL task put_item(core& c, const put_item_request& r, put_item_result& out, diagnostics& diag);
+CIRRUS_DECL task get_item(core& c, const get_item_request& r, get_item_result& out, diagnostics& diag);
+CIRRUS_DECL task update_item(core& c, const update_item_request& r, update_item_result& out, diagnostics& diag);
+CIRRUS_DECL task delete_item(core& c, const delete_item_request& r, delete_item_result& out, diagnostics& diag);
+CIRRUS_DECL task query(core& c, const query_request& r, query_result& out, diagnostics& diag);
+CIRRUS_DECL task scan(core& c, const scan_request& r, scan_result& out, diagnostics& diag);
+CIRRUS_DECL task parallel_scan(core& c, const parallel_scan_request& r, parallel_scan_result& out, diagnostics& diag);
+CIRRUS_DECL task batch_write(core& c, const batch_write_request& r, batch_write_result& out, diagnostics& diag);
+CIRRUS_DECL task batch_get(core& c, const batch_get_request& r, batch_get_result& out, diagnostics& diag);
+CIRRUS_DECL task transact_write(core& c, const transact_write_request& r, transact_write_result& out,
+                                diagnostics& diag);
+CIRRUS_DECL task transact_get(core& c, const transact_get_request& r, transact_get_result& out, diagnostics& diag);
+CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, execute_statement_result& out,
+                                   diagnostics& diag);
+CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_request& r,
+                                         batch_execute_statement_result& out, diagnostics& diag);
+} // namespace ops
+
+// operation<Request>: the coroutine of a request type and its result type.
+template <class Request>
+struct operation;
+
+template <class Request, class Result, task (*Op)(core&, const Request&, Result&, diagnostics&)>
+struct operation_fn {
+    using request_type = Request;
+    using result_type = Result;
+    static task run(core& c, const Request& r, Result& out, diagnostics& d) { return Op(c, r, out, d); }
+};
+
+template <>
+struct operation<create_table_request> : operation_fn<create_table_request, table_description, &ops::create_table> {};
+template <>
+struct operation<describe_table_request> : operation_fn<describe_table_request, table_description, &ops::describe_table> {};
+template <>
+struct operation<update_table_request> : operation_fn<update_table_request, table_description, &ops::update_table> {};
+template <>
+struct operation<delete_table_request> : operation_fn<delete_table_request, table_description, &ops::delete_table> {};
+template <>
+struct operation<list_tables_request> : operation_fn<list_tables_request, list_tables_result, &ops::list_tables> {};
+template <>
+struct operation<update_time_to_live_request> : operation_fn<update_time_to_live_request, time_to_live_result, &ops::update_time_to_live> {};
+template <>
+struct operation<describe_time_to_live_request> : operation_fn<describe_time_to_live_request, time_to_live_result, &ops::describe_time_to_live> {};
+template <>
+struct operation<table_active_request> : operation_fn<table_active_request, wait_result, &ops::table_active> {};
+template <>
+struct operation<table_not_exists_request> : operation_fn<table_not_exists_request, wait_result, &ops::table_not_exists> {};
+template <>
+struct operation<put_item_request> : operation_fn<put_item_request, put_item_result, &ops::put_item> {};
+template <>
+struct operation<get_item_request> : operation_fn<get_item_request, get_item_result, &ops::get_item> {};
+template <>
+struct operation<update_item_request> : operation_fn<update_item_request, update_item_result, &ops::update_item> {};
+template <>
+struct operation<delete_item_request> : operation_fn<delete_item_request, delete_item_result, &ops::delete_item> {};
+template <>
+struct operation<query_request> : operation_fn<query_request, query_result, &ops::query> {};
+template <>
+struct operation<scan_request> : operation_fn<scan_request, scan_result, &ops::scan> {};
+template <>
+struct operation<parallel_scan_request> : operation_fn<parallel_scan_request, parallel_scan_result, &ops::parallel_scan> {};
+template <>
+struct operation<batch_write_request> : operation_fn<batch_write_request, batch_write_result, &ops::batch_write> {};
+template <>
+struct operation<batch_get_request> : operation_fn<batch_get_request, batch_get_result, &ops::batch_get> {};
+template <>
+struct operation<transact_write_request> : operation_fn<transact_write_request, transact_write_result, &ops::transact_write> {};
+template <>
+struct operation<transact_get_request> : operation_fn<transact_get_request, transact_get_result, &ops::transact_get> {};
+template <>
+struct operation<execute_statement_request> : operation_fn<execute_statement_request, execute_statement_result, &ops::execute_statement> {};
+template <>
+struct operation<batch_execute_statement_request> : operation_fn<batch_execute_statement_request, batch_execute_statement_result, &ops::batch_execute_statement> {};
+
+template <class T>
+concept dynamodb_request = requires { typename operation<T>::result_type; };
+
+} // namespace cirrus::dynamodb::detail
+
+#if CIRRUS_HEADER_ONLY
+#include <cirrus/dynamodb/impl/operations.ipp>
+#endif

@@ -1,0 +1,743 @@
+// The DynamoDB client against DynamoDB Local: every operation, condition failures,
+// transactions with cancellation reasons, PartiQL, batches over the per-call limits,
+// unicode, binary, 38-digit numbers, a 400 KB item, reserved words as attribute names, and
+// the async shape (one-liners, every token kind, a throwing callback, diagnostics kept on
+// the client, cancellation). Each test makes its own tables (random suffix) and deletes them.
+
+#include "support/error_tuple.hpp"
+#include "support/services.hpp"
+
+#include <cirrus/dynamodb/dynamodb.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/describe/class.hpp>
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace ddb = cirrus::dynamodb;
+using namespace std::chrono_literals;
+using cirrus::diagnostics;
+using cirrus::error_code;
+using ddb::attr;
+using ddb::attribute_value;
+
+namespace {
+
+std::string random_suffix() {
+    static std::mt19937_64 rng(std::random_device{}());
+    static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string s;
+    for (int i = 0; i < 10; ++i) s.push_back(digits[rng() % 36]);
+    return s;
+}
+
+template <class Deferred>
+auto sync(asio::io_context& ioc, Deferred&& op) {
+    auto fut = asio::co_spawn(
+        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return cirrus::test::error_tuple(fut.get());
+}
+
+ddb::client_options local_options() {
+    return {.region = "us-east-1",
+            .endpoint = cirrus::test::dynamodb_endpoint(),
+            .credentials = cirrus::auth::any_credentials_provider(cirrus::auth::static_provider("cirrus", "secret"))};
+}
+
+// The seed's rows: clients keyed by a numeric clientid, with a year and a month.
+struct client_row {
+    std::int64_t clientid = 0;
+    std::string name;
+    int year = 0;
+    int month = 0;
+    std::string status;
+    std::optional<std::string> email;
+    std::vector<std::string> tags;
+    friend bool operator==(const client_row&, const client_row&) = default;
+};
+BOOST_DESCRIBE_STRUCT(client_row, (), (clientid, name, year, month, status, email, tags))
+
+class DynamoDB : public ::testing::Test {
+protected:
+    void SetUp() override { table_ = "cirrus-" + random_suffix(); }
+    void TearDown() override {
+        for (const auto& t : created_) {
+            diagnostics d;
+            (void)sync(ioc_, db_.async_delete_table({.table = t}, d));
+        }
+    }
+
+    // A table keyed by a numeric clientid, with a GSI on (year, month).
+    void create_clients_table(const std::string& name) {
+        const std::array<ddb::global_secondary_index, 1> gsis = {ddb::global_secondary_index{
+            .name = "by_date", .hash_key = {"year", ddb::scalar_type::n}, .range_key = ddb::key_attribute{"month", ddb::scalar_type::n}}};
+        diagnostics d;
+        auto [ec, t] = sync(ioc_, db_.async_create_table({.table = name, .hash_key = {"clientid", ddb::scalar_type::n},
+                                                          .global_indexes = gsis},
+                                                         d));
+        ASSERT_FALSE(ec) << ec.message() << " " << d.what();
+        created_.push_back(name);
+        auto [we, w] = sync(ioc_, db_.async_wait_table_active({.table = name, .timeout = 30s}, d));
+        ASSERT_FALSE(we) << we.message() << " " << d.what();
+    }
+
+    // A table with a hash and a range key and an LSI.
+    void create_events_table(const std::string& name) {
+        const std::array<ddb::local_secondary_index, 1> lsis = {ddb::local_secondary_index{
+            .name = "by_status", .range_key = {"status", ddb::scalar_type::s}, .projection = {.type = ddb::projection_type::all}}};
+        diagnostics d;
+        auto [ec, t] = sync(ioc_, db_.async_create_table({.table = name,
+                                                          .hash_key = {"pk", ddb::scalar_type::s},
+                                                          .range_key = ddb::key_attribute{"sk", ddb::scalar_type::n},
+                                                          .local_indexes = lsis},
+                                                         d));
+        ASSERT_FALSE(ec) << ec.message() << " " << d.what();
+        created_.push_back(name);
+        auto [we, w] = sync(ioc_, db_.async_wait_table_active({.table = name, .timeout = 30s}, d));
+        ASSERT_FALSE(we) << we.message() << " " << d.what();
+    }
+
+    static ddb::item row(std::int64_t id, int year, int month) {
+        return ddb::to_item(client_row{.clientid = id,
+                                       .name = "client " + std::to_string(id),
+                                       .year = year,
+                                       .month = month,
+                                       .status = id % 2 ? "open" : "closed",
+                                       .email = std::nullopt,
+                                       .tags = {"t" + std::to_string(id % 3)}});
+    }
+
+    asio::io_context ioc_;
+    ddb::client<> db_{ioc_.get_executor(), local_options()};
+    std::string table_;
+    std::vector<std::string> created_;
+};
+
+} // namespace
+
+// ============================================================================ control plane
+
+TEST_F(DynamoDB, CreateDescribeListUpdateDeleteTables) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    const std::string events = table_ + "-events";
+    ASSERT_NO_FATAL_FAILURE(create_events_table(events));
+    diagnostics d;
+
+    auto [de, t] = sync(ioc_, db_.async_describe_table({.table = table_}, d));
+    ASSERT_FALSE(de) << d.what();
+    EXPECT_EQ(t.name, table_);
+    EXPECT_EQ(t.status, ddb::table_status::active);
+    EXPECT_EQ(t.hash_key(), "clientid");
+    EXPECT_EQ(t.billing, ddb::billing_mode::pay_per_request);
+    ASSERT_EQ(t.global_indexes.size(), 1u);
+    EXPECT_EQ(t.global_indexes[0].name, "by_date");
+    auto [ee, e] = sync(ioc_, db_.async_describe_table({.table = events}, d));
+    ASSERT_FALSE(ee);
+    EXPECT_EQ(e.range_key(), "sk");
+    ASSERT_EQ(e.local_indexes.size(), 1u);
+    EXPECT_EQ(e.local_indexes[0].name, "by_status");
+
+    // ListTables one table per page: the pager walks them all.
+    auto pages = db_.list_tables_pages({.limit = 1});
+    std::set<std::string> names;
+    while (!pages.done()) {
+        auto [le, page] = sync(ioc_, pages.async_next_page());
+        ASSERT_FALSE(le) << le.message();
+        EXPECT_LE(page.tables.size(), 1u);
+        names.insert(page.tables.begin(), page.tables.end());
+    }
+    EXPECT_TRUE(names.contains(table_));
+    EXPECT_TRUE(names.contains(events));
+    EXPECT_GE(pages.pages_fetched(), 2u);
+
+    // Provisioned billing, then a new throughput.
+    auto [ue, u] = sync(ioc_, db_.async_update_table({.table = events,
+                                                      .billing = ddb::billing_mode::provisioned,
+                                                      .provisioned = ddb::throughput{7, 3}},
+                                                     d));
+    ASSERT_FALSE(ue) << ue.message() << " " << d.what();
+    auto [w1, wr1] = sync(ioc_, db_.async_wait_table_active({.table = events, .timeout = 30s}, d));
+    ASSERT_FALSE(w1);
+    ASSERT_TRUE(wr1.table.has_value());
+    EXPECT_EQ(wr1.table->provisioned.read_capacity_units, 7);
+    EXPECT_EQ(wr1.table->provisioned.write_capacity_units, 3);
+
+    // Time to live.
+    auto [te, ttl] = sync(ioc_, db_.async_update_time_to_live({.table = table_, .attribute = "expires", .enabled = true}, d));
+    ASSERT_FALSE(te) << te.message() << " " << d.what();
+    EXPECT_EQ(ttl.attribute, "expires");
+    EXPECT_TRUE(ttl.enabled);
+    auto [tde, tdesc] = sync(ioc_, db_.async_describe_time_to_live({.table = table_}, d));
+    ASSERT_FALSE(tde) << d.what();
+    EXPECT_TRUE(tdesc.enabled) << tdesc.status;
+
+    // Delete, then wait until it is gone.
+    auto [xe, gone] = sync(ioc_, db_.async_delete_table({.table = events}, d));
+    ASSERT_FALSE(xe) << d.what();
+    EXPECT_EQ(gone.name, events);
+    auto [ne, nr] = sync(ioc_, db_.async_wait_table_not_exists({.table = events, .timeout = 30s}, d));
+    ASSERT_FALSE(ne) << ne.message();
+    EXPECT_GE(nr.attempts, 1u);
+    created_.pop_back();
+}
+
+TEST_F(DynamoDB, WaiterTimesOutAndMissingTablesAreTyped) {
+    diagnostics d;
+    auto [we, w] = sync(ioc_, db_.async_wait_table_active({.table = table_, .timeout = 300ms, .min_delay = 20ms,
+                                                           .max_delay = 50ms},
+                                                          d));
+    EXPECT_EQ(we, ddb::errc::wait_timeout);
+    EXPECT_GE(w.attempts, 2u);
+    auto [de, t] = sync(ioc_, db_.async_describe_table({.table = table_}, d));
+    EXPECT_EQ(de, ddb::errc::resource_not_found);
+    EXPECT_EQ(d.service_code, "ResourceNotFoundException");
+    EXPECT_FALSE(d.message.empty());
+    EXPECT_FALSE(d.request_id.empty());
+    EXPECT_EQ(d.http_status, 400u);
+    ddb::item key{{"clientid", 1}};
+    auto [ge, g] = sync(ioc_, db_.async_get_item({.table = table_, .key = key}, d));
+    EXPECT_EQ(ge, ddb::errc::resource_not_found);
+    // A malformed request: ValidationException.
+    auto [ce, c] = sync(ioc_, db_.async_create_table({.table = "x", .hash_key = {"k", ddb::scalar_type::s}}, d));
+    EXPECT_EQ(ce, ddb::errc::validation) << ce.message();
+    EXPECT_EQ(d.service_code, "ValidationException");
+}
+
+// ============================================================================ items
+
+TEST_F(DynamoDB, PutGetUpdateDeleteWithExpressions) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    diagnostics d;
+    const ddb::item first = row(1, 2024, 5);
+    auto only_new = ddb::attribute_not_exists(attr("clientid"));
+    auto [pe, p] = sync(ioc_, db_.async_put_item({.table = table_, .item = first, .condition = only_new}, d));
+    ASSERT_FALSE(pe) << pe.message() << " " << d.what();
+
+    // The same key again: the condition fails, and the old item comes back when asked.
+    ddb::item second = row(1, 2025, 6);
+    auto [pe2, p2] = sync(ioc_, db_.async_put_item({.table = table_, .item = second, .condition = only_new,
+                                                    .return_old_item_on_condition_failure = true},
+                                                   d));
+    EXPECT_EQ(pe2, ddb::errc::conditional_check_failed);
+    EXPECT_EQ(d.service_code, "ConditionalCheckFailedException");
+    EXPECT_FALSE(d.request_id.empty());
+    EXPECT_EQ(p2.attributes, first);
+
+    // Get, with a projection of reserved words.
+    ddb::item key{{"clientid", 1}};
+    auto proj = ddb::projection(attr("name"), attr("year"), attr("month"), attr("status"));
+    auto [ge, g] = sync(ioc_, db_.async_get_item({.table = table_, .key = key, .projection = proj, .consistent_read = true}, d));
+    ASSERT_FALSE(ge) << d.what();
+    ASSERT_TRUE(g.item.has_value());
+    EXPECT_EQ(g.item->size(), 4u);
+    EXPECT_EQ(g.item->at("year"), attribute_value(2024));
+    EXPECT_EQ(g.item->at("status"), attribute_value("open"));
+
+    // Update: SET, increment, REMOVE, ADD to a set, with a condition; ALL_NEW back.
+    auto upd = ddb::update()
+                   .set(attr("status"), "closed")
+                   .set_if_not_exists(attr("visits"), 0)
+                   .remove(attr("tags"))
+                   .add(attr("labels"), attribute_value::string_set({"vip"}));
+    auto was_open = attr("status") == "open" && attr("year") == 2024;
+    auto [ue, u] = sync(ioc_, db_.async_update_item({.table = table_, .key = key, .update = upd, .condition = was_open,
+                                                     .returns = ddb::return_values::all_new},
+                                                    d));
+    ASSERT_FALSE(ue) << ue.message() << " " << d.what();
+    EXPECT_EQ(u.attributes.at("status"), attribute_value("closed"));
+    EXPECT_EQ(u.attributes.at("visits"), attribute_value(0));
+    EXPECT_EQ(u.attributes.count("tags"), 0u);
+    EXPECT_EQ(*u.attributes.at("labels").ss(), std::vector<std::string>{"vip"});
+    auto inc = ddb::update().increment(attr("visits"), 5);
+    auto [ue2, u2] = sync(ioc_, db_.async_update_item({.table = table_, .key = key, .update = inc,
+                                                       .returns = ddb::return_values::updated_new},
+                                                      d));
+    ASSERT_FALSE(ue2) << d.what();
+    EXPECT_EQ(u2.attributes.size(), 1u);
+    EXPECT_EQ(u2.attributes.at("visits"), attribute_value(5));
+    // The condition no longer holds.
+    auto [ue3, u3] = sync(ioc_, db_.async_update_item({.table = table_, .key = key, .update = upd, .condition = was_open}, d));
+    EXPECT_EQ(ue3, ddb::errc::conditional_check_failed);
+
+    // Delete with a size() condition, returning the old item; then it is gone.
+    auto has_labels = ddb::size(attr("labels")) >= 1;
+    auto [xe, x] = sync(ioc_, db_.async_delete_item({.table = table_, .key = key, .condition = has_labels,
+                                                     .returns = ddb::return_values::all_old},
+                                                    d));
+    ASSERT_FALSE(xe) << d.what();
+    EXPECT_EQ(x.attributes.at("visits"), attribute_value(5));
+    auto [ge2, g2] = sync(ioc_, db_.async_get_item({.table = table_, .key = key}, d));
+    ASSERT_FALSE(ge2);
+    EXPECT_FALSE(g2.item.has_value());
+}
+
+TEST_F(DynamoDB, ValuesSurviveTheRoundTrip) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    diagnostics d;
+    std::string binary(256, '\0');
+    for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i);
+    ddb::item it{
+        {"clientid", attribute_value::number("12345678901234567890123456789012345678")},
+        {"unicode", "na\xc3\xafve \xe2\x82\xac \xf0\x9f\x98\x80 \"quoted\" back\\slash \n\t\x01"},
+        {"binary", attribute_value::binary(binary)},
+        {"small", attribute_value::number("-0.000000000000000000000000000000000001")},
+        {"flag", true},
+        {"nothing", attribute_value::null()},
+        {"nested", attribute_value::map({{"list", attribute_value::list({1, "two", attribute_value::map({{"x", false}})})}})},
+        {"ss", attribute_value::string_set({"a", "b"})},
+        {"ns", attribute_value::number_set({"1", "2.5"})},
+        {"bs", attribute_value::binary_set({std::string("\0\1", 2), std::string("\xff", 1)})},
+        // a name with characters that need escaping, and reserved words
+        {"we\"ird name", "x"},
+        {"name", "n"},
+        {"year", 1},
+        {"month", 2},
+        {"status", "s"},
+    };
+    auto [pe, p] = sync(ioc_, db_.async_put_item({.table = table_, .item = it}, d));
+    ASSERT_FALSE(pe) << pe.message() << " " << d.what();
+    ddb::item key{{"clientid", attribute_value::number("12345678901234567890123456789012345678")}};
+    auto [ge, g] = sync(ioc_, db_.async_get_item({.table = table_, .key = key, .consistent_read = true}, d));
+    ASSERT_FALSE(ge) << d.what();
+    ASSERT_TRUE(g.item.has_value());
+    EXPECT_EQ(g.item->at("unicode"), it.at("unicode"));
+    EXPECT_EQ(g.item->at("binary"), it.at("binary"));
+    EXPECT_EQ(g.item->at("nested"), it.at("nested"));
+    EXPECT_EQ(g.item->at("nothing"), it.at("nothing"));
+    EXPECT_EQ(g.item->at("we\"ird name"), it.at("we\"ird name"));
+    EXPECT_EQ(*g.item->at("clientid").n(), "12345678901234567890123456789012345678");
+    EXPECT_EQ(*g.item->at("small").n(), "-0.000000000000000000000000000000000001");
+    EXPECT_EQ(g.item->at("ss").ss()->size(), 2u);
+    EXPECT_EQ(g.item->at("bs").bs()->size(), 2u);
+
+    // A 400 KB item (the limit counts names and values): accepted just under it.
+    ddb::item big{{"clientid", 2}, {"blob", attribute_value::binary(std::string(400 * 1024 - 100, 'b'))}};
+    auto [be, b] = sync(ioc_, db_.async_put_item({.table = table_, .item = big}, d));
+    ASSERT_FALSE(be) << be.message() << " " << d.what();
+    ddb::item big_key{{"clientid", 2}};
+    auto [bge, bg] = sync(ioc_, db_.async_get_item({.table = table_, .key = big_key}, d));
+    ASSERT_FALSE(bge);
+    ASSERT_TRUE(bg.item.has_value());
+    EXPECT_EQ(bg.item->at("blob").b()->size(), 400u * 1024 - 100);
+    // Over it: ValidationException.
+    ddb::item too_big{{"clientid", 3}, {"blob", attribute_value::binary(std::string(401 * 1024, 'b'))}};
+    auto [tbe, tb] = sync(ioc_, db_.async_put_item({.table = table_, .item = too_big}, d));
+    EXPECT_EQ(tbe, ddb::errc::validation);
+}
+
+// ============================================================================ reading many
+
+TEST_F(DynamoDB, QueryAndScanWithPagination) {
+    ASSERT_NO_FATAL_FAILURE(create_events_table(table_));
+    diagnostics d;
+    std::vector<ddb::item> items;
+    for (int i = 0; i < 30; ++i)
+        items.push_back(ddb::item{{"pk", i < 20 ? "a" : "b"},
+                                  {"sk", i},
+                                  {"status", i % 3 == 0 ? "open" : "closed"},
+                                  {"name", "event " + std::to_string(i)}});
+    auto [we, w] = sync(ioc_, db_.async_batch_write({.table = table_, .put = items}, d));
+    ASSERT_FALSE(we) << d.what();
+    EXPECT_EQ(w.written, 30u);
+
+    // The seeds' operators on the sort key.
+    auto run = [&](const ddb::condition& key, std::int64_t expected) {
+        auto [qe, q] = sync(ioc_, db_.async_query({.table = table_, .key_condition = key}, d));
+        ASSERT_FALSE(qe) << qe.message() << " " << d.what() << " " << key.expr().to_string();
+        EXPECT_EQ(q.count, expected) << key.expr().to_string();
+    };
+    run(attr("pk") == "a", 20);
+    run(attr("pk") == "a" && attr("sk") == 3, 1);
+    run(attr("pk") == "a" && attr("sk") < 5, 5);
+    run(attr("pk") == "a" && attr("sk") <= 5, 6);
+    run(attr("pk") == "a" && attr("sk") > 15, 4);
+    run(attr("pk") == "a" && attr("sk") >= 15, 5);
+    run(attr("pk") == "a" && ddb::between(attr("sk"), 5, 9), 5);
+    run(attr("pk") == "b", 10);
+
+    // begins_with on the LSI's string sort key, a filter, a projection, newest first.
+    auto key = attr("pk") == "a" && ddb::begins_with(attr("status"), "op");
+    auto filter = attr("sk") > 5 && ddb::contains(attr("name"), "event");
+    auto proj = ddb::projection(attr("sk"), attr("name"));
+    auto [qe, q] = sync(ioc_, db_.async_query({.table = table_, .index = "by_status", .key_condition = key, .filter = filter,
+                                               .projection = proj},
+                                              d));
+    ASSERT_FALSE(qe) << d.what();
+    EXPECT_EQ(q.count, 5); // sk 6, 9, 12, 15, 18 of the open ones 0, 3 ... 18
+    EXPECT_EQ(q.scanned_count, 7);
+    for (const auto& i : q.items) EXPECT_EQ(i.size(), 2u);
+
+    // Pages of 3, in descending order, through the pager.
+    auto a = attr("pk") == "a";
+    auto pages = db_.query_pages({.table = table_, .key_condition = a, .scan_forward = false, .limit = 3});
+    std::vector<int> seen;
+    for (;;) {
+        auto [ne, next] = sync(ioc_, pages.async_next());
+        ASSERT_FALSE(ne) << ne.message();
+        if (!next) break;
+        int sk = 0;
+        ASSERT_TRUE(next->at("sk").get_number(sk));
+        seen.push_back(sk);
+    }
+    ASSERT_EQ(seen.size(), 20u);
+    EXPECT_EQ(seen.front(), 19);
+    EXPECT_EQ(seen.back(), 0);
+    EXPECT_GE(pages.pages_fetched(), 7u);
+
+    // Select COUNT.
+    auto [ce, c] = sync(ioc_, db_.async_query({.table = table_, .key_condition = a, .select = ddb::select::count}, d));
+    ASSERT_FALSE(ce) << d.what();
+    EXPECT_EQ(c.count, 20);
+    EXPECT_TRUE(c.items.empty());
+
+    // Scan, paged, with an IN filter.
+    const std::vector<std::string> statuses = {"open"};
+    auto open = ddb::in(attr("status"), statuses);
+    auto scan_pages = db_.scan_pages({.table = table_, .filter = open, .limit = 7});
+    std::size_t scanned = 0;
+    while (!scan_pages.done()) {
+        auto [se, page] = sync(ioc_, scan_pages.async_next_page());
+        ASSERT_FALSE(se) << se.message();
+        scanned += page.items.size();
+    }
+    EXPECT_EQ(scanned, 10u);
+
+    // A parallel scan over 4 segments sees every item once.
+    auto [pe, all] = sync(ioc_, db_.async_parallel_scan({.scan = {.table = table_, .limit = 4}, .total_segments = 4}, d));
+    ASSERT_FALSE(pe) << pe.message() << " " << d.what();
+    EXPECT_EQ(all.items.size(), 30u);
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& i : all.items) keys.insert({*i.at("pk").s(), *i.at("sk").n()});
+    EXPECT_EQ(keys.size(), 30u);
+}
+
+// ============================================================================ batches
+
+TEST_F(DynamoDB, BatchWriteAndGetOverTheLimits) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    diagnostics d;
+    std::vector<ddb::item> rows;
+    for (int i = 0; i < 1000; ++i) rows.push_back(row(i, 2020 + i % 5, 1 + i % 12));
+    auto [we, w] = sync(ioc_, db_.async_batch_write({.table = table_, .put = rows}, d));
+    ASSERT_FALSE(we) << we.message() << " " << d.what();
+    EXPECT_EQ(w.written, 1000u);
+    EXPECT_EQ(w.unprocessed, 0u);
+    EXPECT_EQ(w.calls, 40u);
+
+    // 150 keys: two calls; the typed rows come back whole.
+    std::vector<ddb::item> keys;
+    for (int i = 0; i < 150; ++i) keys.push_back(ddb::item{{"clientid", i * 3}});
+    auto [ge, g] = sync(ioc_, db_.async_batch_get({.table = table_, .keys = keys, .consistent_read = true}, d));
+    ASSERT_FALSE(ge) << ge.message() << " " << d.what();
+    EXPECT_EQ(g.items.size(), 150u);
+    EXPECT_EQ(g.calls, 2u);
+    std::set<std::int64_t> ids;
+    for (const auto& i : g.items) {
+        auto r = ddb::from_item<client_row>(i);
+        ASSERT_TRUE(r.has_value());
+        EXPECT_EQ(r->name, "client " + std::to_string(r->clientid));
+        ids.insert(r->clientid);
+    }
+    EXPECT_EQ(ids.size(), 150u);
+
+    // Deletes in a batch, with a projection on the get.
+    std::vector<ddb::item> gone(keys.begin(), keys.begin() + 30);
+    auto [de, dr] = sync(ioc_, db_.async_batch_write({.table = table_, .delete_keys = gone}, d));
+    ASSERT_FALSE(de) << d.what();
+    EXPECT_EQ(dr.written, 30u);
+    auto proj = ddb::projection(attr("clientid"));
+    auto [ge2, g2] = sync(ioc_, db_.async_batch_get({.table = table_, .keys = keys, .projection = proj}, d));
+    ASSERT_FALSE(ge2) << d.what();
+    EXPECT_EQ(g2.items.size(), 120u);
+    for (const auto& i : g2.items) EXPECT_EQ(i.size(), 1u);
+
+    // The seed's reads: by id, then by year and month through the GSI.
+    ddb::item k{{"clientid", 777}};
+    auto [ie, one] = sync(ioc_, db_.async_get_item({.table = table_, .key = k}, d));
+    ASSERT_FALSE(ie);
+    ASSERT_TRUE(one.item.has_value());
+    EXPECT_EQ(ddb::from_item<client_row>(*one.item)->year, 2022);
+    auto by_date = attr("year") == 2022 && attr("month") == 10;
+    auto pages = db_.query_pages({.table = table_, .index = "by_date", .key_condition = by_date});
+    std::size_t n = 0;
+    for (;;) {
+        auto [qe, next] = sync(ioc_, pages.async_next());
+        ASSERT_FALSE(qe) << qe.message();
+        if (!next) break;
+        auto r = ddb::from_item<client_row>(*next);
+        ASSERT_TRUE(r.has_value());
+        EXPECT_EQ(r->year, 2022);
+        EXPECT_EQ(r->month, 10);
+        ++n;
+    }
+    EXPECT_EQ(n, 15u); // i % 5 == 2 and i % 12 == 9: i = 57 + 60k (16 of them), 57 deleted above
+}
+
+// ============================================================================ transactions
+
+TEST_F(DynamoDB, TransactionsCommitOrCancelWithReasons) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    diagnostics d;
+    const ddb::item a = row(1, 2020, 1), b = row(2, 2020, 2);
+    ddb::item key_a{{"clientid", 1}}, key_b{{"clientid", 2}}, key_c{{"clientid", 3}};
+    auto absent = ddb::attribute_not_exists(attr("clientid"));
+    const std::array<ddb::transact_write_item, 2> puts = {
+        ddb::transact_write_item{.action = ddb::transact_action::put, .table = table_, .item = a, .condition = absent},
+        ddb::transact_write_item{.action = ddb::transact_action::put, .table = table_, .item = b, .condition = absent}};
+    auto [te, t] = sync(ioc_, db_.async_transact_write({.items = puts}, d));
+    ASSERT_FALSE(te) << te.message() << " " << d.what();
+    EXPECT_TRUE(t.cancellation_reasons.empty());
+
+    // The second action's condition fails: all canceled, reasons per item, old item returned.
+    auto upd = ddb::update().set(attr("status"), "moved");
+    auto exists = ddb::attribute_exists(attr("clientid"));
+    const std::array<ddb::transact_write_item, 3> mixed = {
+        ddb::transact_write_item{.action = ddb::transact_action::update, .table = table_, .key = key_a, .update = upd},
+        ddb::transact_write_item{.action = ddb::transact_action::condition_check, .table = table_, .key = key_b,
+                                 .condition = absent, .return_old_item_on_condition_failure = true},
+        ddb::transact_write_item{.action = ddb::transact_action::delete_item, .table = table_, .key = key_c,
+                                 .condition = exists}};
+    auto [ce, c] = sync(ioc_, db_.async_transact_write({.items = mixed, .client_request_token = "token-1"}, d));
+    EXPECT_EQ(ce, ddb::errc::transaction_canceled) << ce.message();
+    EXPECT_EQ(d.service_code, "TransactionCanceledException");
+    ASSERT_EQ(c.cancellation_reasons.size(), 3u);
+    EXPECT_FALSE(c.cancellation_reasons[0].failed());
+    EXPECT_EQ(c.cancellation_reasons[1].code, "ConditionalCheckFailed");
+    ASSERT_TRUE(c.cancellation_reasons[1].item.has_value());
+    EXPECT_EQ(*c.cancellation_reasons[1].item, b);
+    EXPECT_EQ(c.cancellation_reasons[2].code, "ConditionalCheckFailed");
+
+    // Nothing changed; TransactGetItems reads both (and a missing one) in order.
+    auto proj = ddb::projection(attr("status"));
+    const std::array<ddb::transact_get_item, 3> gets = {ddb::transact_get_item{.table = table_, .key = key_a, .projection = proj},
+                                                        ddb::transact_get_item{.table = table_, .key = key_c},
+                                                        ddb::transact_get_item{.table = table_, .key = key_b}};
+    auto [ge, g] = sync(ioc_, db_.async_transact_get({.items = gets}, d));
+    ASSERT_FALSE(ge) << ge.message() << " " << d.what();
+    ASSERT_EQ(g.items.size(), 3u);
+    ASSERT_TRUE(g.items[0].has_value());
+    EXPECT_EQ(g.items[0]->at("status"), attribute_value("open"));
+    EXPECT_FALSE(g.items[1].has_value());
+    EXPECT_EQ(g.items[2], b);
+}
+
+// ============================================================================ PartiQL
+
+TEST_F(DynamoDB, PartiQLStatementsWithParameters) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    diagnostics d;
+    const std::string insert = "INSERT INTO \"" + table_ + "\" VALUE {'clientid': ?, 'name': ?, 'year': ?}";
+    for (int i = 1; i <= 5; ++i) {
+        const std::vector<attribute_value> params = {i, "p" + std::to_string(i), 2000 + i};
+        auto [ie, r] = sync(ioc_, db_.async_execute_statement({.statement = insert, .parameters = params}, d));
+        ASSERT_FALSE(ie) << ie.message() << " " << d.what();
+    }
+    const std::string select = "SELECT * FROM \"" + table_ + "\" WHERE clientid = ?";
+    const std::vector<attribute_value> three = {3};
+    auto [se, s] = sync(ioc_, db_.async_execute_statement({.statement = select, .parameters = three}, d));
+    ASSERT_FALSE(se) << d.what();
+    ASSERT_EQ(s.items.size(), 1u);
+    EXPECT_EQ(s.items[0].at("name"), attribute_value("p3"));
+
+    // All of them, two per page.
+    const std::string all = "SELECT clientid FROM \"" + table_ + "\"";
+    auto pages = db_.execute_statement_pages({.statement = all, .limit = 2});
+    std::size_t n = 0;
+    for (;;) {
+        auto [ne, next] = sync(ioc_, pages.async_next());
+        ASSERT_FALSE(ne) << ne.message();
+        if (!next) break;
+        ++n;
+    }
+    EXPECT_EQ(n, 5u);
+    EXPECT_GE(pages.pages_fetched(), 3u);
+
+    // A batch of writes: the insert of an existing key fails on its own. (DynamoDB does
+    // not mix reads and writes in one batch.)
+    const std::vector<attribute_value> dup = {1, "again", 1999};
+    const std::vector<attribute_value> fresh = {6, "p6", 2006};
+    const std::array<ddb::batch_statement, 2> writes = {ddb::batch_statement{.statement = insert, .parameters = fresh},
+                                                        ddb::batch_statement{.statement = insert, .parameters = dup}};
+    auto [be, b] = sync(ioc_, db_.async_batch_execute_statement({.statements = writes}, d));
+    ASSERT_FALSE(be) << be.message() << " " << d.what();
+    ASSERT_EQ(b.responses.size(), 2u);
+    EXPECT_TRUE(b.responses[0].error_code.empty()) << b.responses[0].error_code;
+    EXPECT_EQ(b.responses[1].error_code, "DuplicateItem") << b.responses[1].error_message;
+    const std::vector<attribute_value> six = {6};
+    const std::array<ddb::batch_statement, 2> reads = {ddb::batch_statement{.statement = select, .parameters = three},
+                                                       ddb::batch_statement{.statement = select, .parameters = six}};
+    auto [re, rb] = sync(ioc_, db_.async_batch_execute_statement({.statements = reads}, d));
+    ASSERT_FALSE(re) << re.message() << " " << d.what();
+    ASSERT_EQ(rb.responses.size(), 2u);
+    ASSERT_TRUE(rb.responses[0].item.has_value());
+    EXPECT_EQ(rb.responses[0].item->at("name"), attribute_value("p3"));
+    ASSERT_TRUE(rb.responses[1].item.has_value());
+    EXPECT_EQ(rb.responses[1].item->at("name"), attribute_value("p6"));
+
+    // A failed statement: DuplicateItemException.
+    auto [de, dr] = sync(ioc_, db_.async_execute_statement({.statement = insert, .parameters = dup}, d));
+    EXPECT_EQ(de, ddb::errc::duplicate_item) << de.message() << " " << d.what();
+}
+
+// ============================================================================ async shape
+
+TEST_F(DynamoDB, OneLinersInACoroutine) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    const std::string t = table_;
+    std::exception_ptr failure;
+    std::string name, thrown, kept;
+    error_code missing;
+    asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> {
+            auto o = local_options(); // options own strings: built in a statement of their own
+            ddb::client<> db(co_await asio::this_coro::executor, o);
+            ddb::item it{{"clientid", 5}, {"name", "one-liner"}};
+            ddb::item key{{"clientid", 5}};
+            co_await db.async_put_item({.table = t, .item = it});
+            auto got = co_await db.async_get_item({.table = t, .key = key, .consistent_read = true});
+            name = *got.item->at("name").s();
+            try {
+                co_await db.async_get_item({.table = "no-such-table", .key = key});
+            } catch (const cirrus::error_with_diagnostics& e) {
+                thrown = e.get_diagnostics().service_code + " | " + e.what();
+            }
+            auto [ec, r] = co_await db.async_describe_table({.table = "no-such-table"}, asio::as_tuple(asio::use_awaitable));
+            missing = ec;
+            kept = db.last_diagnostics().what();
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    ioc_.restart();
+    ioc_.run();
+    if (failure) std::rethrow_exception(failure);
+    EXPECT_EQ(name, "one-liner");
+    EXPECT_TRUE(thrown.starts_with("ResourceNotFoundException | ResourceNotFoundException")) << thrown;
+    EXPECT_EQ(missing, ddb::errc::resource_not_found);
+    EXPECT_NE(kept.find("HTTP 400"), std::string::npos) << kept;
+}
+
+TEST_F(DynamoDB, EveryCompletionToken) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    const std::string t = table_;
+    ddb::item it{{"clientid", 8}, {"name", "tokens"}};
+    ddb::item key{{"clientid", 8}};
+    auto [pe, p] = sync(ioc_, db_.async_put_item({.table = t, .item = it}));
+    ASSERT_FALSE(pe);
+
+    // use_awaitable, as_tuple(use_awaitable), deferred inside a coroutine.
+    std::string got;
+    asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> {
+            auto r = co_await db_.async_get_item({.table = t, .key = key}, asio::use_awaitable);
+            got = *r.item->at("name").s();
+            try {
+                co_await db_.async_get_item({.table = "no-such-table", .key = key}, asio::use_awaitable);
+                ADD_FAILURE() << "no exception";
+            } catch (const boost::system::system_error& e) {
+                EXPECT_EQ(e.code(), ddb::errc::resource_not_found);
+            }
+            auto r2 = co_await db_.async_get_item({.table = t, .key = key}, asio::deferred);
+            got += *r2.item->at("name").s();
+        },
+        asio::detached);
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(got, "tokenstokens");
+
+    // A callback.
+    std::optional<std::string> via_callback;
+    db_.async_get_item({.table = t, .key = key}, [&](error_code ec, ddb::get_item_result r) {
+        via_callback = ec ? "error" : *r.item->at("name").s();
+    });
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(via_callback, "tokens");
+
+    // use_future.
+    auto fut = db_.async_get_item({.table = t, .key = key}, asio::use_future);
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(*fut.get().item->at("name").s(), "tokens");
+
+    // deferred (the default token), started later: the table name, key and expression were
+    // temporaries, and the operation owns its copies.
+    auto op = [&] {
+        std::string table = t;
+        ddb::item k{{"clientid", 8}};
+        auto proj = ddb::projection(attr("name"));
+        return db_.async_get_item({.table = table, .key = k, .projection = proj});
+    }();
+    auto [ec, r] = sync(ioc_, std::move(op));
+    EXPECT_FALSE(ec);
+    ASSERT_TRUE(r.item.has_value());
+    EXPECT_EQ(r.item->size(), 1u);
+}
+
+TEST_F(DynamoDB, AThrowingCallbackLeavesTheClientUsable) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    ddb::item key{{"clientid", 1}};
+    db_.async_get_item({.table = table_, .key = key}, [](error_code, ddb::get_item_result) {
+        throw std::runtime_error("handler on fire");
+    });
+    ioc_.restart();
+    EXPECT_THROW(ioc_.run(), std::runtime_error);
+    diagnostics d;
+    auto [ge, g] = sync(ioc_, db_.async_get_item({.table = table_, .key = key}, d));
+    EXPECT_FALSE(ge) << d.what();
+    EXPECT_FALSE(g.item.has_value());
+}
+
+TEST_F(DynamoDB, CancellationThroughABoundSlot) {
+    // A waiter on a table that never comes, cancelled 100 ms in.
+    asio::cancellation_signal signal;
+    std::optional<error_code> result;
+    db_.async_wait_table_active({.table = table_, .timeout = 60s, .min_delay = 20ms, .max_delay = 40ms},
+                                asio::bind_cancellation_slot(signal.slot(),
+                                                             [&](error_code ec, ddb::wait_result) { result = ec; }));
+    asio::steady_timer timer(ioc_, 100ms);
+    timer.async_wait([&](error_code) { signal.emit(asio::cancellation_type::terminal); });
+    const auto start = std::chrono::steady_clock::now();
+    ioc_.restart();
+    ioc_.run();
+    ASSERT_TRUE(result.has_value());
+    EXPECT_EQ(*result, asio::error::operation_aborted) << result->message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 10s);
+}
+
+TEST_F(DynamoDB, EndpointFromTheEnvironment) {
+    ::setenv("AWS_ENDPOINT_URL_DYNAMODB", cirrus::test::dynamodb_endpoint().c_str(), 1);
+    ::setenv("AWS_ACCESS_KEY_ID", "cirrus", 1);
+    ::setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+    ::setenv("AWS_REGION", "eu-west-3", 1);
+    ddb::client<> db(ioc_.get_executor());
+    ::unsetenv("AWS_ENDPOINT_URL_DYNAMODB");
+    EXPECT_EQ(db.options().region, "eu-west-3");
+    auto [le, l] = sync(ioc_, db.async_list_tables({}));
+    EXPECT_FALSE(le) << le.message() << " " << db.last_diagnostics().what();
+    ddb::client<> aws(ioc_.get_executor(), {.region = "ap-south-1"});
+    EXPECT_EQ(aws.endpoint().host(), "dynamodb.ap-south-1.amazonaws.com");
+}

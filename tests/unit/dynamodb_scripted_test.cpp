@@ -1,0 +1,166 @@
+// The DynamoDB retry paths that DynamoDB Local and moto never take: a scripted server
+// (tests/unit/http_test_server.hpp) answers with ProvisionedThroughputExceededException
+// and with UnprocessedItems / UnprocessedKeys, and the client must send exactly the
+// unprocessed work again until it is done, or stop at the batch's timeout.
+
+#include "unit/http_test_server.hpp"
+#include "support/error_tuple.hpp"
+
+#include <cirrus/dynamodb/dynamodb.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace ddb = cirrus::dynamodb;
+using cirrus::diagnostics;
+using cirrus::test::server_action;
+using namespace std::chrono_literals;
+
+namespace {
+
+template <class Deferred>
+auto sync(asio::io_context& ioc, Deferred&& op) {
+    auto fut = asio::co_spawn(
+        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return cirrus::test::error_tuple(fut.get());
+}
+
+server_action json(std::string body, unsigned status = 200) {
+    server_action a;
+    a.status = status;
+    a.headers = {{"Content-Type", "application/x-amz-json-1.0"}, {"x-amzn-RequestId", "RID-" + std::to_string(status)}};
+    a.body = std::move(body);
+    return a;
+}
+
+server_action throttled() {
+    return json(R"({"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",)"
+                R"("message":"The level of configured provisioned throughput for the table was exceeded."})",
+                400);
+}
+
+ddb::client_options scripted_options(const cirrus::test::test_server& s) {
+    ddb::client_options o{.region = "us-east-1",
+                          .endpoint = s.url(),
+                          .credentials = cirrus::auth::any_credentials_provider(cirrus::auth::static_provider("k", "s"))};
+    o.http.retry.base_delay = 1ms;
+    o.http.retry.max_backoff = 5ms;
+    return o;
+}
+
+// How many PutRequest entries a BatchWriteItem body holds, and whether it names `key`.
+std::size_t count_of(const std::string& body, std::string_view what) {
+    std::size_t n = 0;
+    for (auto at = body.find(what); at != std::string::npos; at = body.find(what, at + 1)) ++n;
+    return n;
+}
+
+} // namespace
+
+TEST(DynamodbScripted, BatchWriteSendsUnprocessedItemsAgain) {
+    cirrus::test::test_server server;
+    // Call 1 (25 items): throttled twice by the transport's retries, then 3 left unprocessed.
+    server.push(throttled());
+    server.push(throttled());
+    server.push(json(R"({"UnprocessedItems":{"t1":[)"
+                     R"({"PutRequest":{"Item":{"k":{"N":"0"}}}},{"PutRequest":{"Item":{"k":{"N":"1"}}}},)"
+                     R"({"PutRequest":{"Item":{"k":{"N":"2"}}}}]}})"));
+    server.set_default(json(R"({"UnprocessedItems":{}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    std::vector<ddb::item> items;
+    for (int i = 0; i < 30; ++i) items.push_back(ddb::item{{"k", i}});
+    diagnostics d;
+    auto [ec, r] = sync(ioc, db.async_batch_write({.table = "t1", .put = items, .min_delay = 1ms, .max_delay = 4ms}, d));
+    ASSERT_FALSE(ec) << ec.message() << " " << d.what();
+    EXPECT_EQ(r.written, 30u);
+    EXPECT_EQ(r.unprocessed, 0u);
+    EXPECT_EQ(r.calls, 2u); // 25 + (3 returned + 5 left)
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 4u);
+    for (const auto& q : reqs) {
+        EXPECT_EQ(q.headers.at("x-amz-target"), "DynamoDB_20120810.BatchWriteItem");
+        EXPECT_EQ(q.headers.at("content-type"), "application/x-amz-json-1.0");
+        EXPECT_NE(q.headers.at("authorization").find("/us-east-1/dynamodb/aws4_request"), std::string::npos);
+    }
+    EXPECT_EQ(count_of(reqs[0].body, "PutRequest"), 25u);
+    EXPECT_EQ(reqs[2].body, reqs[0].body); // the transport's retries send the same call
+    EXPECT_EQ(count_of(reqs[3].body, "PutRequest"), 8u);
+    EXPECT_NE(reqs[3].body.find(R"({"PutRequest":{"Item":{"k":{"N":"0"}}}})"), std::string::npos);
+    EXPECT_NE(reqs[3].body.find(R"({"PutRequest":{"Item":{"k":{"N":"29"}}}})"), std::string::npos);
+}
+
+TEST(DynamodbScripted, BatchWriteStopsAtItsTimeout) {
+    cirrus::test::test_server server;
+    server.set_default(json(R"({"UnprocessedItems":{"t1":[{"PutRequest":{"Item":{"k":{"N":"0"}}}}]}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    std::vector<ddb::item> items = {ddb::item{{"k", 0}}, ddb::item{{"k", 1}}};
+    diagnostics d;
+    const auto start = std::chrono::steady_clock::now();
+    auto [ec, r] = sync(ioc, db.async_batch_write({.table = "t1", .put = items, .timeout = 200ms, .min_delay = 5ms,
+                                                   .max_delay = 20ms},
+                                                  d));
+    EXPECT_EQ(ec, ddb::errc::unprocessed_items);
+    EXPECT_EQ(r.unprocessed, 1u);
+    EXPECT_EQ(r.written, 1u);
+    EXPECT_GE(r.calls, 3u);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+    EXPECT_NE(d.message.find("unprocessed"), std::string::npos) << d.message;
+}
+
+TEST(DynamodbScripted, ThrottlingPastTheRetriesIsTyped) {
+    cirrus::test::test_server server;
+    server.set_default(throttled());
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    ddb::item key{{"k", 1}};
+    diagnostics d;
+    auto [ec, r] = sync(ioc, db.async_get_item({.table = "t1", .key = key}, d));
+    EXPECT_EQ(ec, ddb::errc::provisioned_throughput_exceeded) << ec.message();
+    EXPECT_EQ(d.service_code, "ProvisionedThroughputExceededException");
+    EXPECT_EQ(d.request_id, "RID-400");
+    EXPECT_EQ(server.requests().size(), 3u); // max_attempts
+}
+
+TEST(DynamodbScripted, BatchGetAsksForUnprocessedKeysAgain) {
+    cirrus::test::test_server server;
+    server.push(json(R"({"Responses":{"t1":[{"k":{"N":"5"}}]},"UnprocessedKeys":{"t1":{"Keys":[{"k":{"N":"6"}}]}}})"));
+    server.push(json(R"({"Responses":{"t1":[]},"UnprocessedKeys":{"t1":{"Keys":[{"k":{"N":"6"}}]}}})"));
+    server.push(json(R"({"Responses":{"t1":[{"k":{"N":"6"}}]},"UnprocessedKeys":{}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    std::vector<ddb::item> keys = {ddb::item{{"k", 5}}, ddb::item{{"k", 6}}};
+    diagnostics d;
+    auto [ec, r] = sync(ioc, db.async_batch_get({.table = "t1", .keys = keys, .min_delay = 1ms, .max_delay = 4ms}, d));
+    ASSERT_FALSE(ec) << ec.message() << " " << d.what();
+    EXPECT_EQ(r.items.size(), 2u);
+    EXPECT_EQ(r.calls, 3u);
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 3u);
+    EXPECT_EQ(reqs[1].body, R"({"RequestItems":{"t1":{"Keys":[{"k":{"N":"6"}}]}}})");
+}
+
+TEST(DynamodbScripted, MalformedResponsesAreTyped) {
+    cirrus::test::test_server server;
+    server.push(json(R"({"Item":{"k":{"Q":"1"}}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    ddb::item key{{"k", 1}};
+    diagnostics d;
+    auto [ec, r] = sync(ioc, db.async_get_item({.table = "t1", .key = key}, d));
+    EXPECT_EQ(ec, ddb::errc::malformed_response);
+    EXPECT_NE(d.message.find("GetItem"), std::string::npos) << d.message;
+}
