@@ -16,5 +16,8 @@
 
 #include <cirrus/core/impl/async_op.ipp>
 #include <cirrus/http/impl/transport.ipp>
+#include <cirrus/postgres/impl/codec.ipp>
+#include <cirrus/postgres/impl/connect_params.ipp>
+#include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/s3/impl/operations.ipp>
