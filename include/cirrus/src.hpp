@@ -20,4 +20,5 @@
 #include <cirrus/postgres/impl/connect_params.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/session.ipp>
+#include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>

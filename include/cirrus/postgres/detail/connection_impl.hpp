@@ -169,6 +169,8 @@ private:
     void fail_connection();
 
     asio::awaitable<error_code> flush();
+    // Explains a message_too_large from read_message: its size, the limit and the setting.
+    void describe_oversize(diagnostics& diag, std::string_view when);
 
     // Next complete message from the server. Errors: I/O failures, EOF, or framing
     // violations (protocol_error, message_too_large).
@@ -291,6 +293,8 @@ private:
     bool connect_timed_out_ = false;
     bool tls_verified_ = false; // the TLS session's certificate chain was verified
     bool rollback_pending_ = false;
+    std::size_t oversize_bytes_ = 0; // the declared size of the last message over the limit
+    char oversize_type_ = 0;
     cancel_reason cancel_reason_ = cancel_reason::none;
     std::shared_ptr<cancel_flight> flight_;
     std::shared_ptr<op_signal> current_sig_;

@@ -110,7 +110,9 @@ CIRRUS_DECL error_code read_timestamp(const field_data& f, bool with_zone, std::
     }
     sp = special_value(f.bytes);
     if (sp != special::none) return {};
-    return parse_timestamp_text(f.bytes, with_zone, usecs) ? error_code{} : bad_value();
+    bool overflow = false;
+    if (parse_timestamp_text(f.bytes, with_zone, usecs, &overflow)) return {};
+    return overflow ? out_of_range() : bad_value();
 }
 
 CIRRUS_DECL error_code write_timestamp(std::int64_t unix_usecs, std::string& out) {

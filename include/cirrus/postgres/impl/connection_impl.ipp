@@ -203,6 +203,19 @@ CIRRUS_DECL void connection_impl::fail_connection() {
     txn_ = transaction_status::idle;
 }
 
+CIRRUS_DECL void connection_impl::describe_oversize(diagnostics& diag, std::string_view when) {
+    std::string m = "the server sent a message";
+    if (oversize_type_ != 0) {
+        m += " of type '";
+        m += oversize_type_;
+        m += '\'';
+    }
+    m += " of " + std::to_string(oversize_bytes_) + " bytes" + std::string(when) + ", over the limit of " +
+         std::to_string(reader_.max_message_size()) +
+         " bytes set by connection_options::max_message_size; the connection was closed";
+    diag.assign_client(m);
+}
+
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::flush() {
     auto [ec, n] = co_await stream_.write(asio::buffer(out_.data(), out_.size()));
     (void)n;
@@ -217,7 +230,13 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::read_message(message_vi
             m = r.message;
             co_return error_code{};
         }
-        if (r.status == frame_status::error) co_return r.error;
+        if (r.status == frame_status::error) {
+            if (r.error == errc::message_too_large) {
+                oversize_bytes_ = r.size;
+                oversize_type_ = r.message.type;
+            }
+            co_return r.error;
+        }
         auto space = reader_.prepare();
         auto [ec, n] = co_await stream_.read_some(asio::buffer(space.data(), space.size()));
         if (ec) co_return ec;
@@ -269,7 +288,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::exchange(response_colle
                 // followed by the server closing the connection: report the error.
                 diag.assign_server(c.error);
                 ec = c.result_code();
-            } else if (ec == errc::protocol_error || ec == errc::message_too_large) {
+            } else if (ec == errc::message_too_large) {
+                describe_oversize(diag, "");
+            } else if (ec == errc::protocol_error) {
                 diag.assign_client("the server sent an invalid message; the connection was closed");
             }
             fail_connection();
@@ -720,8 +741,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::startup(const connect_p
     for (;;) {
         message_view m;
         if (auto ec = co_await read_message(m)) {
-            if (ec == errc::protocol_error || ec == errc::message_too_large)
-                diag.assign_client("the server sent an invalid message during startup");
+            if (ec == errc::message_too_large) describe_oversize(diag, " during startup");
+            else if (ec == errc::protocol_error) diag.assign_client("the server sent an invalid message during startup");
             co_return ec;
         }
         error_code ec;
