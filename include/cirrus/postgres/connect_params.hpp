@@ -191,7 +191,8 @@ CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, c
 CIRRUS_DECL error_code parse_connection_string(std::string_view s, connect_params& out, diagnostics* diag = nullptr,
                                           const env_lookup& env = process_env);
 
-CIRRUS_DECL cirrus::result<connect_params> parse_connection_string(std::string_view s, const env_lookup& env = process_env);
+CIRRUS_DECL cirrus::result<connect_params> parse_connection_string(std::string_view s,
+                                                                   const env_lookup& env = process_env);
 
 } // namespace cirrus::postgres
 

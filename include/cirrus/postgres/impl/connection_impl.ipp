@@ -48,7 +48,8 @@ inline asio::awaitable<void> send_cancel_request(cancel_target target, std::chro
     flight->finish();
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect(connect_params p, diagnostics& diag, std::shared_ptr<op_signal> sig) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect(connect_params p, diagnostics& diag,
+                                                                 std::shared_ptr<op_signal> sig) {
     diag.clear();
     if (state_ == state::busy || state_ == state::connecting)
         co_return make_error_code(client_errc::operation_in_progress);
@@ -123,8 +124,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_query(std::stri
     co_return co_await end_op(ec, diag);
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_statement(statement stmt, param_list params, results& out,
-                                              diagnostics& diag, std::shared_ptr<op_signal> sig) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_statement(statement stmt, param_list params,
+                                                                           results& out, diagnostics& diag,
+                                                                           std::shared_ptr<op_signal> sig) {
     out.clear();
     if (auto ec = begin_op(diag, sig)) co_return ec;
     error_code ec;
@@ -138,8 +140,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_statement(state
     co_return co_await end_op(ec, diag);
 }
 
-CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::prepare(std::string sql, diagnostics& diag,
-                                                          std::shared_ptr<op_signal> sig) {
+CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::prepare(std::string sql,
+                                                                                       diagnostics& diag,
+                                                                                       std::shared_ptr<op_signal> sig) {
     if (auto ec = begin_op(diag, sig)) co_return std::pair<error_code, statement>{ec, statement{}};
     std::string name = "cirrus_p" + std::to_string(++statement_counter_);
     cached_statement desc;
@@ -153,7 +156,8 @@ CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::p
     co_return std::pair<error_code, statement>{ec, ec ? statement{} : std::move(stmt)};
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::close_statement(statement stmt, diagnostics& diag, std::shared_ptr<op_signal> sig) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::close_statement(statement stmt, diagnostics& diag,
+                                                                         std::shared_ptr<op_signal> sig) {
     if (auto ec = begin_op(diag, sig)) co_return ec;
     error_code ec;
     if (statement_access::owner(stmt) != this || statement_access::session(stmt) != session_) {
@@ -167,7 +171,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::close_statement(stateme
     co_return co_await end_op(ec, diag);
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::transaction_command(std::string sql, diagnostics& diag, std::shared_ptr<op_signal> sig) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::transaction_command(std::string sql, diagnostics& diag,
+                                                                             std::shared_ptr<op_signal> sig) {
     if (auto ec = begin_op(diag, sig)) co_return ec;
     results r;
     auto ec = co_await simple_query_body(sql, &r, diag);
@@ -401,7 +406,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_pending_rollback(di
     co_return co_await simple_query_body("ROLLBACK", nullptr, diag);
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query_body(std::string_view sql, results* out, diagnostics& diag) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query_body(std::string_view sql, results* out,
+                                                                           diagnostics& diag) {
     if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
     if (auto ec = write_query(out_, sql)) {
         diag.assign_client("the query contains a NUL character");
@@ -453,9 +459,11 @@ CIRRUS_DECL error_code connection_impl::refused_parameter(const param_list& para
     return params.error();
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
-                                         const std::vector<column>& columns, const param_list& params,
-                                         results& out, diagnostics& diag) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::bind_execute(const std::string& name,
+                                                                      const std::vector<oid_t>& server_types,
+                                                                      const std::vector<column>& columns,
+                                                                      const param_list& params, results& out,
+                                                                      diagnostics& diag) {
     if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
     if (params.size() != server_types.size()) {
         diag.assign_client("the number of parameters does not match the statement");
@@ -503,8 +511,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::bind_execute(const std:
     co_return co_await exchange(c, diag);
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_cached(const std::string& sql, const param_list& params, results& out,
-                                           diagnostics& diag) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_cached(const std::string& sql,
+                                                                        const param_list& params, results& out,
+                                                                        diagnostics& diag) {
     auto types = params.types();
     std::string key = sql;
     key.push_back('\0');
@@ -564,7 +573,8 @@ CIRRUS_DECL const cached_statement& connection_impl::insert_cached(const std::st
     return it->second.stmt;
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::open_transport(const connect_params& p, const host_spec& host, diagnostics& diag) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::open_transport(const connect_params& p, const host_spec& host,
+                                                                        diagnostics& diag) {
     stream_.reset();
     reader_.reset();
     reader_.set_max_message_size(opts_.max_message_size);
@@ -605,8 +615,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::open_transport(const co
     co_return error_code{};
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::negotiate_tls(const connect_params& p, const host_spec& host, bool plain_ok,
-                                          diagnostics& diag, bool& handshake_failed) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::negotiate_tls(const connect_params& p, const host_spec& host,
+                                                                       bool plain_ok, diagnostics& diag,
+                                                                       bool& handshake_failed) {
     handshake_failed = false;
     tls_verified_ = false;
     tls_plan plan;
@@ -714,8 +725,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect_attempt(const c
     co_return error_code{};
 }
 
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::startup(const connect_params& p, const host_password& pw, bool after_failed_tls,
-                                    diagnostics& diag, bool& server_error) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::startup(const connect_params& p, const host_password& pw,
+                                                                 bool after_failed_tls, diagnostics& diag,
+                                                                 bool& server_error) {
     server_error = false;
     std::vector<std::pair<std::string, std::string>> sp;
     sp.emplace_back("user", p.user);

@@ -25,7 +25,8 @@ CIRRUS_DECL void describe_row_failure(const row_failure& f, error_code ec, diagn
         if (f.member.empty()) m += f.member_type;
         else m += "member \"" + f.member + "\" (" + f.member_type + ") of " + f.row_type;
         m += ": ";
-        if (ec == client_errc::unexpected_null) m += "the value is NULL and the member cannot hold NULL (use std::optional)";
+        if (ec == client_errc::unexpected_null)
+            m += "the value is NULL and the member cannot hold NULL (use std::optional)";
         else if (ec == client_errc::incompatible_type) m += "no codec reads this PostgreSQL type into this C++ type";
         else if (ec == client_errc::value_out_of_range) m += "the value does not fit the C++ type";
         else if (ec == client_errc::invalid_field_value) m += "the field's bytes are not a valid value of its type";
