@@ -19,6 +19,10 @@
 #include <cirrus/dynamodb/impl/operations.ipp>
 #include <cirrus/dynamodb/impl/serialize.ipp>
 #include <cirrus/http/impl/transport.ipp>
+#include <cirrus/postgres/impl/codec.ipp>
+#include <cirrus/postgres/impl/connect_params.ipp>
+#include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/session.ipp>
+#include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
 #include <cirrus/aws/impl/service.ipp>

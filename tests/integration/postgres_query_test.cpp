@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <string>
@@ -20,6 +21,14 @@ using namespace std::chrono;
 using namespace std::string_literals;
 
 namespace {
+
+// Column i of the wide-row test: g * 15000 for c15, which overflows int16 from g = 3.
+std::string fmt_col(int i) {
+    char name[8];
+    std::snprintf(name, sizeof name, "c%02d", i);
+    if (i == 15) return "(g * 15000)::int8 as " + std::string(name);
+    return "g::int8 as " + std::string(name);
+}
 
 asio::awaitable<pg::results> simple(pg::connection& conn, std::string sql) {
     pg::results r;
@@ -312,6 +321,10 @@ TEST(PostgresQuery, MessageLargerThanTheLimitClosesTheConnection) {
         auto [ec] = co_await conn->async_query("select repeat('x', 100000)", r, diag, tok);
         EXPECT_EQ(ec, cirrus::errc::message_too_large);
         EXPECT_FALSE(conn->is_open());
+        // The diagnostics name the size, the limit and the setting.
+        EXPECT_NE(diag.message.find("over the limit of 65536 bytes"), std::string::npos) << diag.what();
+        EXPECT_NE(diag.message.find("connection_options::max_message_size"), std::string::npos) << diag.what();
+        EXPECT_NE(diag.message.find("of type 'D' of 100"), std::string::npos) << diag.what();
     });
 }
 
@@ -867,7 +880,103 @@ struct user_row {
     std::string name;
     std::optional<std::string> email;
 };
+
+// Eighteen members, as in a wide table, to check that a failure names the one at fault.
+struct wide {
+    std::int64_t c01; std::int64_t c02; std::int64_t c03; std::int64_t c04; std::int64_t c05; std::int64_t c06;
+    std::int64_t c07; std::int64_t c08; std::int64_t c09; std::int64_t c10; std::int64_t c11; std::int64_t c12;
+    std::int64_t c13; std::int64_t c14; std::int16_t c15; std::int64_t c16; std::int64_t c17; std::int64_t c18;
+};
+BOOST_DESCRIBE_STRUCT(wide, (), (c01, c02, c03, c04, c05, c06, c07, c08, c09, c10, c11, c12, c13, c14, c15, c16, c17, c18))
 } // namespace
+
+TEST(PostgresTypedRows, ErrorsNameTheRowColumnMemberAndTypes) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        std::string cols;
+        for (int i = 1; i <= 18; ++i) cols += (i > 1 ? ", " : "") + fmt_col(i);
+        // Row 2 (counting from 0) has a c15 that does not fit int16.
+        std::string sql = "select " + cols + " from generate_series(1, 4) g";
+        pg::diagnostics diag;
+        for (bool text : {false, true}) {
+            SCOPED_TRACE(text ? "text" : "binary");
+            std::vector<wide> rows;
+            cirrus::error_code ec;
+            if (text) std::tie(ec) = co_await conn->async_query(sql, rows, diag, tok);
+            else std::tie(ec) = co_await conn->async_execute(pg::query(sql), rows, diag, tok);
+            EXPECT_EQ(ec, pg::client_errc::value_out_of_range);
+            EXPECT_EQ(rows.size(), 2u); // the rows before the failure
+            EXPECT_EQ(diag.column_name, "c15");
+            EXPECT_EQ(diag.data_type_name, "int8");
+            EXPECT_NE(diag.message.find("row 2: column \"c15\" (#14, int8) into member \"c15\" (short) of "),
+                      std::string::npos) << diag.message;
+            EXPECT_NE(diag.message.find("wide"), std::string::npos) << diag.message;
+        }
+        // A NULL into a non-optional member, by position: the field number and the types.
+        std::vector<user_row> nulls;
+        auto [e1] = co_await conn->async_execute(pg::query("select 1::int8, 'a'::text, null::text union all "
+                                                           "select 2, null, null"), nulls, diag, tok);
+        EXPECT_EQ(e1, pg::client_errc::unexpected_null);
+        EXPECT_NE(diag.message.find("row 1: column \"text\" (#1, text) into member \"field #1\""), std::string::npos)
+            << diag.message;
+        EXPECT_NE(diag.message.find("std::optional"), std::string::npos) << diag.message;
+        // An incompatible type names both types.
+        std::vector<user_row> wrong_type;
+        auto [e2] = co_await conn->async_execute(pg::query("select now(), 'x', null::text"), wrong_type, diag, tok);
+        EXPECT_EQ(e2, pg::client_errc::incompatible_type);
+        EXPECT_NE(diag.message.find("(#0, timestamptz) into member \"field #0\" ("), std::string::npos)
+            << diag.message;
+        EXPECT_EQ(diag.data_type_name, "timestamptz");
+        // Column matching: the member without a column, and the counts.
+        std::vector<user> missing;
+        auto [e3] = co_await conn->async_execute(pg::query("select 1::int8 as id, 'x' as name"), missing, diag, tok);
+        EXPECT_EQ(e3, pg::client_errc::column_not_found);
+        EXPECT_NE(diag.message.find("no column \"email\" for member \"email\""), std::string::npos) << diag.message;
+        std::vector<user_row> count;
+        auto [e4] = co_await conn->async_execute(pg::query("select 1::int8, 'x'"), count, diag, tok);
+        EXPECT_EQ(e4, pg::client_errc::field_count_mismatch);
+        EXPECT_NE(diag.message.find("the result has 2 columns but"), std::string::npos) << diag.message;
+        EXPECT_NE(diag.message.find("has 3 fields"), std::string::npos) << diag.message;
+    });
+}
+
+// A timestamp beyond the client's microsecond range (year 294247 and later) is
+// value_out_of_range in both formats.
+TEST(PostgresCodecs, OutOfRangeTimestampsAgreeInTextAndBinary) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        co_await simple(*conn, "set timezone = 'UTC'");
+        for (std::string type : {"timestamp", "timestamptz"}) {
+            std::string sql = "select '294276-12-31 23:59:59'::" + type;
+            SCOPED_TRACE(sql);
+            pg::results text, bin;
+            pg::diagnostics diag;
+            auto [tec] = co_await conn->async_query(sql, text, diag, tok);
+            PG_CO_CHECK(tec, diag);
+            auto [bec] = co_await conn->async_execute(sql, bin, diag, tok);
+            PG_CO_CHECK(bec, diag);
+            EXPECT_EQ(text[0][0][0].format(), pg::format::text);
+            EXPECT_EQ(bin[0][0][0].format(), pg::format::binary);
+            pg::timestamptz tz{};
+            pg::timestamp ts{};
+            auto t1 = type == "timestamp" ? text[0][0][0].get_to(ts) : text[0][0][0].get_to(tz);
+            auto b1 = type == "timestamp" ? bin[0][0][0].get_to(ts) : bin[0][0][0].get_to(tz);
+            EXPECT_EQ(t1, pg::client_errc::value_out_of_range) << t1.message();
+            EXPECT_EQ(b1, pg::client_errc::value_out_of_range) << b1.message();
+            // The last representable year still reads, in both formats.
+            std::string ok = "select '294246-12-31 23:59:59'::" + type;
+            pg::results t2, b2;
+            auto [e1] = co_await conn->async_query(ok, t2, diag, tok);
+            PG_CO_CHECK(e1, diag);
+            auto [e2] = co_await conn->async_execute(ok, b2, diag, tok);
+            PG_CO_CHECK(e2, diag);
+            EXPECT_FALSE(type == "timestamp" ? t2[0][0][0].get_to(ts) : t2[0][0][0].get_to(tz));
+            EXPECT_FALSE(type == "timestamp" ? b2[0][0][0].get_to(ts) : b2[0][0][0].get_to(tz));
+        }
+    });
+}
 
 TEST(PostgresTypedRows, DescribedAggregatesTuplesScalars) {
     run([]() -> asio::awaitable<void> {

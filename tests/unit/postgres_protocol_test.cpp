@@ -105,6 +105,9 @@ TEST(PostgresFraming, RejectsUnknownTypeBadLengthAndOversize) {
     EXPECT_EQ(r.status, pd::frame_status::error);
     auto huge = "D"s + i32(1024 + 5);
     EXPECT_EQ(pd::parse_frame(huge, 1024).error, cirrus::errc::message_too_large);
+    // The declared size and type are kept for the error message.
+    EXPECT_EQ(pd::parse_frame(huge, 1024).size, 1u + 4u + 1025u);
+    EXPECT_EQ(pd::parse_frame(huge, 1024).message.type, 'D');
     auto exact = "D"s + i32(1024 + 4);
     EXPECT_EQ(pd::parse_frame(exact, 1024).status, pd::frame_status::need_more);
 }

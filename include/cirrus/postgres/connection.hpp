@@ -440,11 +440,7 @@ private:
             diag.assign_client("the statement returned no rows to read");
             return make_error_code(client_errc::no_result_set);
         }
-        if (auto ec = read_rows(r.front(), rows)) {
-            diag.assign_client("the result does not match the row type");
-            return ec;
-        }
-        return {};
+        return read_rows(r.front(), rows, &diag);
     }
 
     std::shared_ptr<detail::connection_impl> impl_;

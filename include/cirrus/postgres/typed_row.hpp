@@ -14,9 +14,13 @@
 //   std::vector<user> users;
 //   co_await conn.async_execute(pg::query("select id, name, email from users"), users, diag, token);
 
+#include <cirrus/core/config.hpp>
 #include <cirrus/postgres/codec.hpp>
+#include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 #include <cirrus/postgres/results.hpp>
+
+#include <boost/core/type_name.hpp>
 
 #include <boost/describe/members.hpp>
 #include <boost/describe/modifiers.hpp>
@@ -26,6 +30,8 @@
 
 #include <array>
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -119,6 +125,29 @@ constexpr bool check_row_codecs() {
     }
 }
 
+// Where a typed read failed: filled on the error path only.
+struct row_failure {
+    std::string row_type;       // the C++ row type
+    std::string member;         // "email" (described), "field #2" (aggregate, tuple), empty (scalar)
+    std::string member_type;    // the C++ type of that member
+    std::size_t column = 0;     // index of the column in the result
+    std::string column_name;
+    oid_t column_type = 0;
+    std::size_t row = 0;        // index of the row in the result set
+    std::size_t columns = 0;    // for field_count_mismatch: the result's column count
+    std::size_t fields = 0;     //   and the row type's field count
+    bool has_row = false;       // a value failed (not the column matching)
+};
+
+// Explains `f` and `ec` in diag (message, column_name, data_type_name); never includes a
+// value, which may be secret.
+CIRRUS_DECL void describe_row_failure(const row_failure& f, error_code ec, diagnostics& diag);
+
+template <class T>
+std::string cpp_type_name() {
+    return boost::core::type_name<T>();
+}
+
 template <class Row>
 auto& positional_get(Row& r, auto index) {
     if constexpr (is_std_tuple<Row>::value) return std::get<decltype(index)::value>(r);
@@ -127,11 +156,19 @@ auto& positional_get(Row& r, auto index) {
 
 // Column index per field, resolved once per result set.
 template <class Row>
-error_code map_columns(const resultset& rs, std::vector<std::size_t>& map) {
+error_code map_columns(const resultset& rs, std::vector<std::size_t>& map, row_failure* fail = nullptr) {
     const auto& cols = rs.columns();
     map.clear();
+    auto count_mismatch = [&](std::size_t fields) {
+        if (fail) {
+            fail->row_type = cpp_type_name<Row>();
+            fail->columns = cols.size();
+            fail->fields = fields;
+        }
+        return make_error_code(client_errc::field_count_mismatch);
+    };
     if constexpr (decodable<Row>) {
-        if (cols.size() != 1) return make_error_code(client_errc::field_count_mismatch);
+        if (cols.size() != 1) return count_mismatch(1);
         map.push_back(0);
     } else if constexpr (described_row<Row>) {
         error_code ec;
@@ -145,31 +182,71 @@ error_code map_columns(const resultset& rs, std::vector<std::size_t>& map) {
                 }
             }
             ec = make_error_code(client_errc::column_not_found);
+            if (fail) {
+                using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
+                fail->row_type = cpp_type_name<Row>();
+                fail->member = name;
+                fail->member_type = cpp_type_name<F>();
+                fail->column_name = name;
+            }
         });
         return ec;
     } else {
-        if (cols.size() != field_types<Row>::size) return make_error_code(client_errc::field_count_mismatch);
+        if (cols.size() != field_types<Row>::size) return count_mismatch(field_types<Row>::size);
         for (std::size_t i = 0; i < cols.size(); ++i) map.push_back(i);
     }
     return {};
 }
 
+// Fills the value part of `fail` for field `member` (type F) read from column `col`.
+template <class Row, class F>
+void note_field_failure(const resultset& rs, std::size_t col, std::string member, row_failure* fail) {
+    if (!fail) return;
+    fail->row_type = cpp_type_name<Row>();
+    fail->member = std::move(member);
+    fail->member_type = cpp_type_name<F>();
+    fail->column = col;
+    if (col < rs.columns().size()) {
+        fail->column_name = rs.columns()[col].name;
+        fail->column_type = rs.columns()[col].type_oid;
+    }
+    fail->has_row = true;
+}
+
 template <class Row>
-error_code read_mapped(row_view row, const std::vector<std::size_t>& map, Row& out) {
+error_code read_mapped(row_view row, const std::vector<std::size_t>& map, Row& out, const resultset* rs = nullptr,
+                       row_failure* fail = nullptr) {
     if constexpr (decodable<Row>) {
-        return row[map[0]].get_to(out);
+        auto ec = row[map[0]].get_to(out);
+        if (ec && rs) note_field_failure<Row, Row>(*rs, map[0], {}, fail);
+        return ec;
     } else if constexpr (described_row<Row>) {
         error_code ec;
         std::size_t k = 0;
         boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-            if (!ec) ec = row[map[k]].get_to(out.*d.pointer);
+            if (!ec) {
+                ec = row[map[k]].get_to(out.*d.pointer);
+                if (ec && rs) {
+                    using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
+                    note_field_failure<Row, F>(*rs, map[k], d.name, fail);
+                }
+            }
             ++k;
         });
         return ec;
     } else {
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             error_code ec;
-            ((ec = ec ? ec : row[map[I]].get_to(positional_get(out, std::integral_constant<std::size_t, I>{}))), ...);
+            auto one = [&](auto index) {
+                if (ec) return;
+                constexpr std::size_t i = decltype(index)::value;
+                ec = row[map[i]].get_to(positional_get(out, index));
+                if (ec && rs) {
+                    using F = typename field_types<Row>::template type<i>;
+                    note_field_failure<Row, F>(*rs, map[i], "field #" + std::to_string(i), fail);
+                }
+            };
+            (one(std::integral_constant<std::size_t, I>{}), ...);
             return ec;
         }(std::make_index_sequence<field_types<Row>::size>{});
     }
@@ -186,19 +263,41 @@ error_code read_row(row_view row, const resultset& rs, Row& out) {
     return detail::read_mapped(row, map, out);
 }
 
-// Appends every row of rs to out. On error, out keeps the rows read before the failure.
+// Appends every row of rs to out. On error, out keeps the rows read before the failure,
+// and diag (when given) says where it failed: the row number, the column (name, position
+// and PostgreSQL type), the struct member and its C++ type, for example
+//   row 17: column "age" (#3, text) into member "age" (int) of person: the field's
+//   PostgreSQL type cannot be read into this C++ type
+// with diag.column_name and diag.data_type_name set. Values are never included.
 template <class Row>
-error_code read_rows(const resultset& rs, std::vector<Row>& out) {
+error_code read_rows(const resultset& rs, std::vector<Row>& out, diagnostics* diag = nullptr) {
     static_assert(detail::check_row_codecs<Row>());
     std::vector<std::size_t> map;
-    if (auto ec = detail::map_columns<Row>(rs, map)) return ec;
+    detail::row_failure fail;
+    detail::row_failure* fp = diag ? &fail : nullptr;
+    if (auto ec = detail::map_columns<Row>(rs, map, fp)) {
+        if (diag) detail::describe_row_failure(fail, ec, *diag);
+        return ec;
+    }
     out.reserve(out.size() + rs.size());
+    std::size_t index = 0;
     for (auto row : rs) {
         Row r{};
-        if (auto ec = detail::read_mapped(row, map, r)) return ec;
+        if (auto ec = detail::read_mapped(row, map, r, &rs, fp)) {
+            if (diag) {
+                fail.row = index;
+                detail::describe_row_failure(fail, ec, *diag);
+            }
+            return ec;
+        }
         out.push_back(std::move(r));
+        ++index;
     }
     return {};
 }
 
 } // namespace cirrus::postgres
+
+#if CIRRUS_HEADER_ONLY
+#include <cirrus/postgres/impl/typed_row.ipp>
+#endif

@@ -122,6 +122,63 @@ constexpr oid_t array_element_oid(oid_t t) noexcept {
     }
 }
 
+// The name of a built-in type as PostgreSQL spells it (pg_type.typname; arrays as
+// "int4[]"), empty for a type the client does not know by OID.
+constexpr std::string_view type_name(oid_t t) noexcept {
+    switch (t) {
+    case oids::boolean: return "bool";
+    case oids::bytea: return "bytea";
+    case oids::char_: return "char";
+    case oids::name: return "name";
+    case oids::int8: return "int8";
+    case oids::int2: return "int2";
+    case oids::int4: return "int4";
+    case oids::text: return "text";
+    case oids::oid: return "oid";
+    case oids::json: return "json";
+    case oids::float4: return "float4";
+    case oids::float8: return "float8";
+    case oids::unknown: return "unknown";
+    case oids::inet: return "inet";
+    case oids::cidr: return "cidr";
+    case oids::bpchar: return "bpchar";
+    case oids::varchar: return "varchar";
+    case oids::date: return "date";
+    case oids::time: return "time";
+    case oids::timestamp: return "timestamp";
+    case oids::timestamptz: return "timestamptz";
+    case oids::interval: return "interval";
+    case oids::numeric: return "numeric";
+    case oids::uuid: return "uuid";
+    case oids::jsonb: return "jsonb";
+    case oids::bool_array: return "bool[]";
+    case oids::bytea_array: return "bytea[]";
+    case oids::char_array: return "char[]";
+    case oids::name_array: return "name[]";
+    case oids::int2_array: return "int2[]";
+    case oids::int4_array: return "int4[]";
+    case oids::int8_array: return "int8[]";
+    case oids::text_array: return "text[]";
+    case oids::bpchar_array: return "bpchar[]";
+    case oids::varchar_array: return "varchar[]";
+    case oids::float4_array: return "float4[]";
+    case oids::float8_array: return "float8[]";
+    case oids::oid_array: return "oid[]";
+    case oids::inet_array: return "inet[]";
+    case oids::cidr_array: return "cidr[]";
+    case oids::timestamp_array: return "timestamp[]";
+    case oids::timestamptz_array: return "timestamptz[]";
+    case oids::date_array: return "date[]";
+    case oids::time_array: return "time[]";
+    case oids::interval_array: return "interval[]";
+    case oids::numeric_array: return "numeric[]";
+    case oids::uuid_array: return "uuid[]";
+    case oids::json_array: return "json[]";
+    case oids::jsonb_array: return "jsonb[]";
+    default: return {};
+    }
+}
+
 using bytea = std::vector<std::byte>;
 using date = std::chrono::sys_days;
 using time_of_day = std::chrono::microseconds;

@@ -80,45 +80,7 @@ struct cancel_target {
 // Sends a CancelRequest and waits until the server closes that connection, which it
 // does after it has signalled the backend.
 inline asio::awaitable<void> send_cancel_request(cancel_target target, std::chrono::milliseconds timeout,
-                                                 std::shared_ptr<cancel_flight> flight) {
-    auto ex = co_await asio::this_coro::executor;
-    cirrus::buffer msg;
-    write_cancel_request(msg, target.key.process_id, target.key.secret_key);
-    asio::steady_timer deadline(ex);
-    deadline.expires_after(timeout);
-    // The socket is shared with the deadline handler, which may run after this frame.
-    auto run = [&](auto sock, auto endpoint) -> asio::awaitable<void> {
-        deadline.async_wait([sock](error_code ec) {
-            if (!ec) {
-                error_code ignored;
-                sock->close(ignored);
-            }
-        });
-        auto [ec] = co_await sock->async_connect(endpoint, as_tuple_awaitable);
-        if (!ec) {
-            auto [wec, n] = co_await asio::async_write(*sock, asio::buffer(msg.data(), msg.size()), as_tuple_awaitable);
-            (void)n;
-            if (!wec) {
-                char b[64];
-                for (;;) {
-                    auto [rec, rn] = co_await sock->async_read_some(asio::buffer(b), as_tuple_awaitable);
-                    (void)rn;
-                    if (rec) break;
-                }
-            }
-        }
-        deadline.cancel();
-        error_code ignored;
-        sock->close(ignored);
-    };
-    if (auto* tcp_ep = std::get_if<asio::ip::tcp::endpoint>(&target.where)) {
-        co_await run(std::make_shared<asio::ip::tcp::socket>(ex), *tcp_ep);
-    } else if (auto* path = std::get_if<std::string>(&target.where)) {
-        co_await run(std::make_shared<asio::local::stream_protocol::socket>(ex),
-                     asio::local::stream_protocol::endpoint(*path));
-    }
-    flight->finish();
-}
+                                                 std::shared_ptr<cancel_flight> flight);
 
 struct cached_statement {
     std::string name;
@@ -165,152 +127,32 @@ public:
     // ---------------------------------------------------------------------------------
     // connect
 
-    asio::awaitable<error_code> connect(connect_params p, diagnostics& diag, std::shared_ptr<op_signal> sig) {
-        diag.clear();
-        if (state_ == state::busy || state_ == state::connecting)
-            co_return make_error_code(client_errc::operation_in_progress);
-        if (auto ec = check_auth_settings(p, &diag)) co_return ec;
-        if (state_ == state::ready) fail_connection();
-        state_ = state::connecting;
-        bool cancelled = false;
-        sig->on_cancel = [this, &cancelled](asio::cancellation_type_t) {
-            cancelled = true;
-            abort_io();
-        };
-        if (sig->requested) cancelled = true;
-        if (p.hosts.empty()) p.hosts.push_back(host_spec{"localhost", 5432, {}});
-        error_code ec = make_error_code(client_errc::not_connected);
-        for (const auto& host : p.hosts) {
-            if (cancelled) break;
-            host_password password;
-            resolve_password(p, host, password);
-            // libpq's attempt order per sslmode: prefer tries TLS then (on a failed
-            // handshake or a server error over TLS) plain; allow tries plain then TLS.
-            bool unix_socket = p.is_unix_socket(host);
-            std::vector<bool> attempts;
-            switch (p.ssl) {
-            case ssl_mode::disable: attempts = {false}; break;
-            case ssl_mode::allow: attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{false, true}; break;
-            case ssl_mode::prefer: attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{true, false}; break;
-            default: attempts = {true}; break;
-            }
-            bool after_failed_tls = false;
-            for (std::size_t i = 0; i < attempts.size(); ++i) {
-                if (cancelled) break;
-                bool retry_possible = i + 1 < attempts.size();
-                bool retry = false;
-                bool handshake_failed = false;
-                ec = co_await connect_attempt(p, host, password, attempts[i], after_failed_tls, diag, retry,
-                                              handshake_failed);
-                if (!ec) break;
-                if (!retry || !retry_possible) break;
-                after_failed_tls = handshake_failed;
-            }
-            if (!ec) break;
-        }
-        sig->on_cancel = nullptr;
-        connect_timer_.cancel();
-        if (cancelled && ec) {
-            diag.assign_client("connection attempt canceled");
-            ec = asio::error::operation_aborted;
-        }
-        if (ec) {
-            fail_connection();
-            co_return ec;
-        }
-        state_ = state::ready;
-        ++session_;
-        co_return error_code{};
-    }
+    asio::awaitable<error_code> connect(connect_params p, diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     // ---------------------------------------------------------------------------------
     // operations
 
     // Simple query protocol: one or more statements, text results.
     asio::awaitable<error_code> simple_query(std::string sql, results& out, diagnostics& diag,
-                                             std::shared_ptr<op_signal> sig) {
-        out.clear();
-        if (auto ec = begin_op(diag, sig)) co_return ec;
-        auto ec = co_await simple_query_body(sql, &out, diag);
-        co_return co_await end_op(ec, diag);
-    }
+                                             std::shared_ptr<op_signal> sig);
 
     // Extended protocol through the statement cache.
     asio::awaitable<error_code> execute_query(std::string sql, param_list params, results& out,
-                                              diagnostics& diag, std::shared_ptr<op_signal> sig) {
-        out.clear();
-        if (auto ec = begin_op(diag, sig)) co_return ec;
-        auto ec = refused_parameter(params, diag);
-        if (!ec) ec = co_await execute_cached(sql, params, out, diag);
-        co_return co_await end_op(ec, diag);
-    }
+                                              diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     asio::awaitable<error_code> execute_statement(statement stmt, param_list params, results& out,
-                                                  diagnostics& diag, std::shared_ptr<op_signal> sig) {
-        out.clear();
-        if (auto ec = begin_op(diag, sig)) co_return ec;
-        error_code ec;
-        if (!stmt.valid() || statement_access::owner(stmt) != this || statement_access::session(stmt) != session_) {
-            diag.assign_client("the statement was prepared on another connection or session");
-            ec = make_error_code(client_errc::statement_not_owned);
-        } else {
-            ec = refused_parameter(params, diag);
-            if (!ec) ec = co_await bind_execute(stmt.name(), stmt.param_types(), stmt.columns(), params, out, diag);
-        }
-        co_return co_await end_op(ec, diag);
-    }
+                                                  diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     asio::awaitable<std::pair<error_code, statement>> prepare(std::string sql, diagnostics& diag,
-                                                              std::shared_ptr<op_signal> sig) {
-        if (auto ec = begin_op(diag, sig)) co_return std::pair<error_code, statement>{ec, statement{}};
-        std::string name = "cirrus_p" + std::to_string(++statement_counter_);
-        cached_statement desc;
-        const std::vector<oid_t> no_types; // let the server infer every parameter type
-        auto ec = co_await parse_describe(name, sql, no_types, desc, diag);
-        statement stmt;
-        if (!ec)
-            stmt = statement_access::make(name, std::move(sql), std::move(desc.param_types), std::move(desc.columns),
-                                          this, session_);
-        ec = co_await end_op(ec, diag);
-        co_return std::pair<error_code, statement>{ec, ec ? statement{} : std::move(stmt)};
-    }
+                                                              std::shared_ptr<op_signal> sig);
 
-    asio::awaitable<error_code> close_statement(statement stmt, diagnostics& diag, std::shared_ptr<op_signal> sig) {
-        if (auto ec = begin_op(diag, sig)) co_return ec;
-        error_code ec;
-        if (statement_access::owner(stmt) != this || statement_access::session(stmt) != session_) {
-            ec = make_error_code(client_errc::statement_not_owned);
-        } else {
-            write_close(out_, 'S', stmt.name());
-            write_sync(out_);
-            response_collector c;
-            ec = co_await exchange(c, diag);
-        }
-        co_return co_await end_op(ec, diag);
-    }
+    asio::awaitable<error_code> close_statement(statement stmt, diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     // COMMIT and ROLLBACK through the simple protocol; a COMMIT that the server turned
     // into a ROLLBACK (failed transaction) is reported as commit_rolled_back.
-    asio::awaitable<error_code> transaction_command(std::string sql, diagnostics& diag, std::shared_ptr<op_signal> sig) {
-        if (auto ec = begin_op(diag, sig)) co_return ec;
-        results r;
-        auto ec = co_await simple_query_body(sql, &r, diag);
-        if (!ec && sql == "COMMIT" && !r.empty() && r.back().command_tag() == "ROLLBACK") {
-            diag.assign_client("the transaction had failed; COMMIT rolled it back");
-            ec = make_error_code(client_errc::commit_rolled_back);
-        }
-        co_return co_await end_op(ec, diag);
-    }
+    asio::awaitable<error_code> transaction_command(std::string sql, diagnostics& diag, std::shared_ptr<op_signal> sig);
 
-    asio::awaitable<error_code> terminate() {
-        if (state_ == state::ready) {
-            out_.clear();
-            write_terminate(out_);
-            co_await stream_.write(asio::buffer(out_.data(), out_.size()));
-        }
-        fail_connection();
-        co_return error_code{};
-    }
+    asio::awaitable<error_code> terminate();
 
 private:
     enum class state { closed, connecting, ready, busy };
@@ -324,229 +166,36 @@ private:
         stream_.close();
     }
 
-    void fail_connection() {
-        abort_io();
-        connect_timer_.cancel();
-        query_timer_.cancel();
-        grace_timer_.cancel();
-        state_ = state::closed;
-        reader_.reset();
-        out_.clear();
-        cache_.clear();
-        lru_.clear();
-        pending_closes_.clear();
-        rollback_pending_ = false;
-        txn_ = transaction_status::idle;
-    }
+    void fail_connection();
 
-    asio::awaitable<error_code> flush() {
-        auto [ec, n] = co_await stream_.write(asio::buffer(out_.data(), out_.size()));
-        (void)n;
-        out_.clear();
-        co_return ec;
-    }
+    asio::awaitable<error_code> flush();
+    // Explains a message_too_large from read_message: its size, the limit and the setting.
+    void describe_oversize(diagnostics& diag, std::string_view when);
 
     // Next complete message from the server. Errors: I/O failures, EOF, or framing
     // violations (protocol_error, message_too_large).
-    asio::awaitable<error_code> read_message(message_view& m) {
-        for (;;) {
-            auto r = reader_.next();
-            if (r.status == frame_status::complete) {
-                m = r.message;
-                co_return error_code{};
-            }
-            if (r.status == frame_status::error) co_return r.error;
-            auto space = reader_.prepare();
-            auto [ec, n] = co_await stream_.read_some(asio::buffer(space.data(), space.size()));
-            if (ec) co_return ec;
-            if (n == 0) co_return make_error_code(asio::error::eof);
-            reader_.commit(n);
-        }
-    }
+    asio::awaitable<error_code> read_message(message_view& m);
 
     // Notices, parameter changes and notifications may arrive at any time.
-    bool handle_async(const message_view& m, error_code& ec) {
-        switch (m.type) {
-        case msg::notice_response: {
-            notice n;
-            ec = parse_server_message(m.body, n);
-            if (!ec && notice_handler_) notice_handler_(n);
-            return true;
-        }
-        case msg::parameter_status: {
-            std::string_view name, value;
-            ec = parse_parameter_status(m.body, name, value);
-            if (!ec) server_params_.set(name, value);
-            return true;
-        }
-        case msg::notification_response: {
-            notification n;
-            ec = parse_notification(m.body, n);
-            return true;
-        }
-        default:
-            return false;
-        }
-    }
+    bool handle_async(const message_view& m, error_code& ec);
 
     // Sends out_ and feeds every answer to `c` until ReadyForQuery. Returns the batch's
     // error (server SQLSTATE filled into diag) or a connection-level error (after which
     // the connection is closed).
-    asio::awaitable<error_code> exchange(response_collector& c, diagnostics& diag) {
-        if (auto ec = co_await flush()) {
-            fail_connection();
-            co_return ec;
-        }
-        cirrus::buffer reply;
-        while (!c.done) {
-            message_view m;
-            auto ec = co_await read_message(m);
-            bool io_error = static_cast<bool>(ec);
-            if (!ec && !handle_async(m, ec)) ec = c.on_message(m, reply);
-            // Stops the server's work too; the rest of the answer is read and dropped.
-            if (c.limit_exceeded) request_cancel(cancel_reason::result_limit);
-            if (ec) {
-                if (io_error && c.has_server_error) {
-                    // A FATAL error (administrator shutdown, terminated backend ...) is
-                    // followed by the server closing the connection: report the error.
-                    diag.assign_server(c.error);
-                    ec = c.result_code();
-                } else if (ec == errc::protocol_error || ec == errc::message_too_large) {
-                    diag.assign_client("the server sent an invalid message; the connection was closed");
-                }
-                fail_connection();
-                co_return ec;
-            }
-            if (!reply.empty()) {
-                auto [wec, n] = co_await stream_.write(asio::buffer(reply.data(), reply.size()));
-                (void)n;
-                reply.clear();
-                if (wec) {
-                    fail_connection();
-                    co_return wec;
-                }
-            }
-        }
-        txn_ = c.txn;
-        if (c.has_server_error) diag.assign_server(c.error);
-        else if (c.copy_refused) diag.assign_client("COPY is not supported by this operation");
-        co_return c.result_code();
-    }
+    asio::awaitable<error_code> exchange(response_collector& c, diagnostics& diag);
 
     // ---------------------------------------------------------------------------------
     // operation framing: state checks, pending rollback, cancellation and timeouts
 
-    error_code begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig) {
-        diag.clear();
-        if (state_ == state::busy || state_ == state::connecting) {
-            diag.assign_client("another operation is in progress on this connection");
-            return make_error_code(client_errc::operation_in_progress);
-        }
-        if (state_ != state::ready) {
-            diag.assign_client("the connection is not open");
-            return make_error_code(client_errc::not_connected);
-        }
-        if (sig->requested) return asio::error::operation_aborted;
-        state_ = state::busy;
-        cancel_reason_ = cancel_reason::none;
-        flight_.reset();
-        ++op_id_;
-        sig->on_cancel = [this](asio::cancellation_type_t t) {
-            using ct = asio::cancellation_type;
-            if ((t & (ct::terminal | ct::partial | ct::total)) != ct::none) request_cancel(cancel_reason::user);
-        };
-        current_sig_ = sig;
-        if (opts_.query_timeout.count() > 0) {
-            query_timer_.expires_after(opts_.query_timeout);
-            query_timer_.async_wait([weak = weak_from_this(), id = op_id_](error_code ec) {
-                auto self = weak.lock();
-                if (!ec && self && id == self->op_id_ && self->state_ == state::busy)
-                    self->request_cancel(cancel_reason::timeout);
-            });
-        }
-        return {};
-    }
+    error_code begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig);
 
-    asio::awaitable<error_code> end_op(error_code ec, diagnostics& diag) {
-        query_timer_.cancel();
-        grace_timer_.cancel();
-        if (current_sig_) {
-            current_sig_->on_cancel = nullptr;
-            current_sig_.reset();
-        }
-        // A CancelRequest still on its way must arrive before the next query starts, or
-        // it could cancel that one instead.
-        if (flight_ && !flight_->done && state_ == state::busy) {
-            auto f = flight_;
-            co_await f->event.async_wait(as_tuple_awaitable);
-        }
-        flight_.reset();
-        // A buffer that grew for a large row is released once the operation is over.
-        reader_.shrink_if_idle(1024 * 1024);
-        if (cancel_reason_ == cancel_reason::result_limit) {
-            diag.assign_client("the results exceeded connection_options::max_result_bytes (" +
-                               std::to_string(opts_.max_result_bytes) +
-                               " bytes); the query was canceled and the rows dropped");
-            ec = make_error_code(client_errc::result_too_large);
-        } else if (cancel_reason_ != cancel_reason::none) {
-            bool canceled_by_server = ec == sqlstate::query_canceled;
-            if (cancel_reason_ == cancel_reason::timeout && (canceled_by_server || state_ != state::busy)) {
-                diag.assign_client("query timeout: the query was canceled");
-                ec = make_error_code(client_errc::query_timeout);
-            } else if (cancel_reason_ == cancel_reason::user && (canceled_by_server || state_ != state::busy)) {
-                if (!canceled_by_server) diag.assign_client("operation canceled; the connection was closed");
-                ec = asio::error::operation_aborted;
-            }
-        }
-        if (state_ == state::busy) state_ = state::ready;
-        co_return ec;
-    }
+    asio::awaitable<error_code> end_op(error_code ec, diagnostics& diag);
 
-    void request_cancel(cancel_reason why) {
-        if (state_ != state::busy || cancel_reason_ != cancel_reason::none) return;
-        cancel_reason_ = why;
-        if (std::holds_alternative<std::monostate>(target_.where)) {
-            fail_connection();
-            return;
-        }
-        flight_ = std::make_shared<cancel_flight>(ex_);
-        asio::co_spawn(ex_, send_cancel_request(target_, opts_.cancel_timeout, flight_), asio::detached);
-        grace_timer_.expires_after(opts_.cancel_timeout);
-        grace_timer_.async_wait([weak = weak_from_this(), id = op_id_](error_code ec) {
-            auto self = weak.lock();
-            if (!ec && self && id == self->op_id_ && self->state_ == state::busy) self->abort_io();
-        });
-    }
+    void request_cancel(cancel_reason why);
 
-    asio::awaitable<error_code> run_pending_rollback(diagnostics& diag) {
-        if (!rollback_pending_) co_return error_code{};
-        rollback_pending_ = false;
-        if (txn_ == transaction_status::idle) co_return error_code{};
-        co_return co_await simple_query_body("ROLLBACK", nullptr, diag);
-    }
+    asio::awaitable<error_code> run_pending_rollback(diagnostics& diag);
 
-    asio::awaitable<error_code> simple_query_body(std::string_view sql, results* out, diagnostics& diag) {
-        if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
-        if (auto ec = write_query(out_, sql)) {
-            diag.assign_client("the query contains a NUL character");
-            co_return ec;
-        }
-        response_collector c;
-        c.out = out;
-        c.max_bytes = opts_.max_result_bytes;
-        auto ec = co_await exchange(c, diag);
-        if (!ec && out) {
-            // DISCARD ALL / DEALLOCATE ALL drop every prepared statement on the server.
-            for (const auto& rs : *out) {
-                if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") {
-                    cache_.clear();
-                    lru_.clear();
-                    pending_closes_.clear();
-                }
-            }
-        }
-        co_return ec;
-    }
+    asio::awaitable<error_code> simple_query_body(std::string_view sql, results* out, diagnostics& diag);
 
     // ---------------------------------------------------------------------------------
     // extended protocol
@@ -563,230 +212,29 @@ private:
 
     asio::awaitable<error_code> parse_describe(const std::string& name, std::string_view sql,
                                                const std::vector<oid_t>& types, cached_statement& desc,
-                                               diagnostics& diag) {
-        if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
-        queue_pending_closes();
-        if (auto ec = write_parse(out_, name, sql, types)) {
-            out_.clear();
-            diag.assign_client("the query contains a NUL character or too many parameters");
-            co_return ec;
-        }
-        write_describe(out_, 'S', name);
-        write_sync(out_);
-        response_collector c;
-        c.describing = true;
-        auto ec = co_await exchange(c, diag);
-        if (ec) co_return ec;
-        desc.name = name;
-        desc.param_types = std::move(c.param_types);
-        desc.columns = with_result_formats(std::move(c.row_description));
-        co_return error_code{};
-    }
+                                               diagnostics& diag);
 
     // A parameter its codec refused (a ragged nested vector): the operation fails before
     // anything is sent.
-    static error_code refused_parameter(const param_list& params, diagnostics& diag) {
-        if (!params.error()) return {};
-        diag.assign_client("parameter " + std::to_string(params.error_index() + 1) +
-                           " cannot be sent: " + params.error().message());
-        return params.error();
-    }
+    static error_code refused_parameter(const param_list& params, diagnostics& diag);
 
     asio::awaitable<error_code> bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
                                              const std::vector<column>& columns, const param_list& params,
-                                             results& out, diagnostics& diag) {
-        if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
-        if (params.size() != server_types.size()) {
-            diag.assign_client("the number of parameters does not match the statement");
-            co_return make_error_code(client_errc::parameter_count_mismatch);
-        }
-        std::vector<bind_param> binds;
-        std::vector<std::string> converted(params.size()); // never reallocated: views stay valid
-        binds.reserve(params.size());
-        for (std::size_t i = 0; i < params.size(); ++i) {
-            const auto& p = params[i];
-            bind_param b;
-            if (p.is_null) {
-                b.fmt = format::text;
-            } else if (p.fmt == format::text || p.type == server_types[i] || server_types[i] == 0) {
-                b.fmt = p.fmt;
-                b.value = params.bytes(p);
-            } else {
-                // The statement wants another type: send our value's text form and let
-                // the server convert it (int8 -> int4, date -> timestamp, ...).
-                field_data f{p.type, format::binary, false, params.bytes(p)};
-                if (auto ec = render_text(f, converted[i])) {
-                    diag.assign_client("parameter " + std::to_string(i + 1) + " cannot be converted to the statement's type");
-                    co_return ec;
-                }
-                b.fmt = format::text;
-                b.value = converted[i];
-            }
-            binds.push_back(b);
-        }
-        std::vector<format> formats;
-        formats.reserve(columns.size());
-        for (const auto& c : columns) formats.push_back(c.format);
-        queue_pending_closes();
-        if (auto ec = write_bind(out_, "", name, binds, formats)) {
-            out_.clear();
-            diag.assign_client("a parameter is too large");
-            co_return ec;
-        }
-        write_execute(out_, "", 0);
-        write_sync(out_);
-        response_collector c;
-        c.out = &out;
-        c.portal_columns = &columns;
-        c.max_bytes = opts_.max_result_bytes;
-        co_return co_await exchange(c, diag);
-    }
+                                             results& out, diagnostics& diag);
 
     asio::awaitable<error_code> execute_cached(const std::string& sql, const param_list& params, results& out,
-                                               diagnostics& diag) {
-        auto types = params.types();
-        std::string key = sql;
-        key.push_back('\0');
-        for (oid_t t : types) key.append(reinterpret_cast<const char*>(&t), sizeof t);
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            const cached_statement* entry = nullptr;
-            cached_statement unnamed;
-            if (opts_.statement_cache_capacity == 0) {
-                if (auto ec = co_await parse_describe("", sql, types, unnamed, diag)) co_return ec;
-                entry = &unnamed;
-            } else if (auto it = cache_.find(key); it != cache_.end()) {
-                lru_.splice(lru_.begin(), lru_, it->second.lru);
-                entry = &it->second.stmt;
-            } else {
-                cached_statement fresh;
-                std::string name = "cirrus_s" + std::to_string(++statement_counter_);
-                if (auto ec = co_await parse_describe(name, sql, types, fresh, diag)) co_return ec;
-                entry = &insert_cached(key, std::move(fresh));
-            }
-            // Copies: a retry below may evict the entry.
-            auto name = entry->name;
-            auto server_types = entry->param_types;
-            auto columns = entry->columns;
-            out.clear();
-            auto ec = co_await bind_execute(name, server_types, columns, params, out, diag);
-            // A statement dropped behind our back (DEALLOCATE) or invalidated by a schema
-            // change is prepared again once, when no transaction would be affected.
-            bool stale = ec == sqlstate::invalid_sql_statement_name ||
-                         (ec == sqlstate::feature_not_supported &&
-                          diag.message.find("cached plan must not change result type") != std::string::npos);
-            if (stale && opts_.statement_cache_capacity != 0 && txn_ == transaction_status::idle && attempt == 0) {
-                if (auto it = cache_.find(key); it != cache_.end()) {
-                    if (ec != sqlstate::invalid_sql_statement_name) pending_closes_.push_back(it->second.stmt.name);
-                    lru_.erase(it->second.lru);
-                    cache_.erase(it);
-                }
-                diag.clear();
-                continue;
-            }
-            co_return ec;
-        }
-        co_return error_code{};
-    }
+                                               diagnostics& diag);
 
-    const cached_statement& insert_cached(const std::string& key, cached_statement stmt) {
-        while (cache_.size() >= opts_.statement_cache_capacity && !lru_.empty()) {
-            auto victim = cache_.find(lru_.back());
-            if (victim != cache_.end()) {
-                pending_closes_.push_back(victim->second.stmt.name);
-                cache_.erase(victim);
-            }
-            lru_.pop_back();
-        }
-        lru_.push_front(key);
-        auto [it, inserted] = cache_.emplace(key, cache_entry{std::move(stmt), lru_.begin()});
-        (void)inserted;
-        return it->second.stmt;
-    }
+    const cached_statement& insert_cached(const std::string& key, cached_statement stmt);
 
     // ---------------------------------------------------------------------------------
     // connection establishment
 
-    asio::awaitable<error_code> open_transport(const connect_params& p, const host_spec& host, diagnostics& diag) {
-        stream_.reset();
-        reader_.reset();
-        reader_.set_max_message_size(opts_.max_message_size);
-        out_.clear();
-        target_ = {};
-        if (p.is_unix_socket(host)) {
-            std::string path = host.host + "/.s.PGSQL." + std::to_string(host.port);
-            auto& s = stream_.unix_socket();
-            auto [ec] = co_await s.async_connect(asio::local::stream_protocol::endpoint(path), as_tuple_awaitable);
-            if (ec) {
-                diag.assign_client("could not connect to the server socket \"" + path + "\": " + ec.message());
-                co_return ec;
-            }
-            stream_.set_unix();
-            target_.where = path;
-            co_return error_code{};
-        }
-        const std::string& name = host.hostaddr.empty() ? host.host : host.hostaddr;
-        // Bounded by connect_timeout through abort_io(), which ends the wait at once.
-        asio::ip::tcp::resolver::results_type endpoints;
-        const auto rec = co_await resolver_.resolve(name, std::to_string(host.port),
-                                                    cirrus::detail::name_resolver::clock::time_point::max(), endpoints);
-        if (rec) {
-            diag.assign_client("could not resolve host \"" + name + "\": " + rec.message());
-            co_return rec;
-        }
-        auto [cec, ep] = co_await asio::async_connect(stream_.tcp(), endpoints, as_tuple_awaitable);
-        if (cec) {
-            diag.assign_client("could not connect to \"" + name + "\" port " + std::to_string(host.port) + ": " +
-                               cec.message());
-            co_return cec;
-        }
-        error_code ignored;
-        stream_.tcp().set_option(asio::ip::tcp::no_delay(true), ignored);
-        if (p.keepalives) stream_.tcp().set_option(asio::socket_base::keep_alive(true), ignored);
-        stream_.set_tcp();
-        target_.where = ep;
-        co_return error_code{};
-    }
+    asio::awaitable<error_code> open_transport(const connect_params& p, const host_spec& host, diagnostics& diag);
 
     // SSLRequest and handshake. `plain_ok`: an 'N' answer continues without TLS.
     asio::awaitable<error_code> negotiate_tls(const connect_params& p, const host_spec& host, bool plain_ok,
-                                              diagnostics& diag, bool& handshake_failed) {
-        handshake_failed = false;
-        tls_verified_ = false;
-        tls_plan plan;
-        if (auto ec = plan_tls(p, host, plan, diag)) co_return ec;
-        write_ssl_request(out_);
-        if (auto ec = co_await flush()) co_return ec;
-        // Exactly one byte, read straight from the socket: anything the server sent
-        // after it must not be mistaken for TLS-protected data (CVE-2021-23222).
-        char answer = 0;
-        auto [rec, n] = co_await asio::async_read(stream_.tcp(), asio::buffer(&answer, 1), as_tuple_awaitable);
-        (void)n;
-        if (rec) co_return rec;
-        if (answer == 'N') {
-            if (plain_ok) co_return error_code{};
-            diag.assign_client("the server does not support SSL, but SSL was required");
-            co_return make_error_code(client_errc::ssl_not_supported);
-        }
-        if (answer != 'S') {
-            diag.assign_client("unexpected answer to the SSL request");
-            co_return make_error_code(errc::protocol_error);
-        }
-        std::unique_ptr<asio::ssl::context> ctx;
-        if (auto ec = make_tls_context(p, plan, ctx, diag)) co_return ec;
-        auto& tls = stream_.start_tls(std::move(ctx));
-        configure_ssl(tls.native_handle(), p, plan, host.host);
-        auto [hec] = co_await tls.async_handshake(asio::ssl::stream_base::client, as_tuple_awaitable);
-        if (hec) {
-            handshake_failed = true;
-            long vr = SSL_get_verify_result(tls.native_handle());
-            std::string why = vr != X509_V_OK ? X509_verify_cert_error_string(vr) : hec.message();
-            diag.assign_client("TLS handshake failed: " + why);
-            co_return hec;
-        }
-        stream_.tls_established();
-        tls_verified_ = plan.verify_chain;
-        co_return error_code{};
-    }
+                                              diagnostics& diag, bool& handshake_failed);
 
     // The password for one host: the given one, else one from the password file.
     struct host_password {
@@ -805,155 +253,15 @@ private:
     // libpq searches the password file for each host when no password was given. A file
     // ignored for its permissions is reported to the notice handler (libpq prints a
     // warning) and later in the diagnostics if the server asks for a password.
-    void resolve_password(const connect_params& p, const host_spec& host, host_password& out) {
-        out.password = p.password;
-        if (!p.password.empty() || p.passfile.empty()) return;
-        auto r = read_password_file(p.passfile, passfile_host(host), host.port, p.database, p.user);
-        if (r.status == passfile_status::found) {
-            out.from_file = std::move(r.password);
-            out.password = out.from_file;
-        } else if (!r.warning.empty()) {
-            out.file_ignored = std::move(r.warning);
-            if (notice_handler_) {
-                notice n;
-                n.severity = "WARNING";
-                n.message = out.file_ignored;
-                notice_handler_(n);
-            }
-        }
-    }
+    void resolve_password(const connect_params& p, const host_spec& host, host_password& out);
 
     // after_failed_tls: a plain attempt after a failed TLS handshake (sslmode=prefer).
     asio::awaitable<error_code> connect_attempt(const connect_params& p, const host_spec& host,
                                                 const host_password& password, bool try_tls, bool after_failed_tls,
-                                                diagnostics& diag, bool& retry, bool& handshake_failed) {
-        retry = false;
-        handshake_failed = false;
-        diag.clear();
-        auth_mechanism_.clear();
-        server_params_.clear();
-        txn_ = transaction_status::idle;
-        connect_timed_out_ = false;
-        ++attempt_id_;
-        if (p.connect_timeout.count() > 0) {
-            connect_timer_.expires_after(p.connect_timeout);
-            connect_timer_.async_wait([weak = weak_from_this(), id = attempt_id_](error_code ec) {
-                auto self = weak.lock();
-                if (!ec && self && id == self->attempt_id_ && self->state_ == state::connecting) {
-                    self->connect_timed_out_ = true;
-                    self->abort_io();
-                }
-            });
-        }
-        auto ec = co_await open_transport(p, host, diag);
-        if (!ec && try_tls) {
-            ec = co_await negotiate_tls(p, host, p.ssl != ssl_mode::require && p.ssl != ssl_mode::verify_ca &&
-                                                     p.ssl != ssl_mode::verify_full,
-                                        diag, handshake_failed);
-            // prefer: a failed handshake is retried without TLS.
-            if (ec && handshake_failed && p.ssl == ssl_mode::prefer) retry = true;
-        }
-        if (!ec) {
-            bool server_error = false;
-            ec = co_await startup(p, password, after_failed_tls, diag, server_error);
-            // A server error (for example a pg_hba.conf rule) is retried with the other
-            // transport: plain after TLS for prefer, TLS after plain for allow.
-            if (ec && server_error && ((p.ssl == ssl_mode::prefer && stream_.is_tls()) ||
-                                       (p.ssl == ssl_mode::allow && !stream_.is_tls())))
-                retry = true;
-        }
-        connect_timer_.cancel();
-        ++attempt_id_;
-        if (connect_timed_out_ && ec) {
-            diag.assign_client("timeout expired while connecting");
-            ec = asio::error::timed_out;
-        }
-        if (ec) {
-            stream_.close();
-            co_return ec;
-        }
-        co_return error_code{};
-    }
+                                                diagnostics& diag, bool& retry, bool& handshake_failed);
 
     asio::awaitable<error_code> startup(const connect_params& p, const host_password& pw, bool after_failed_tls,
-                                        diagnostics& diag, bool& server_error) {
-        server_error = false;
-        std::vector<std::pair<std::string, std::string>> sp;
-        sp.emplace_back("user", p.user);
-        if (!p.database.empty()) sp.emplace_back("database", p.database);
-        if (!p.application_name.empty()) sp.emplace_back("application_name", p.application_name);
-        sp.emplace_back("client_encoding", "UTF8");
-        sp.emplace_back("DateStyle", "ISO, MDY");
-        if (!p.options.empty()) sp.emplace_back("options", p.options);
-        for (const auto& kv : p.runtime_params) sp.push_back(kv);
-        if (auto ec = write_startup(out_, sp)) {
-            out_.clear();
-            diag.assign_client("a startup parameter contains a NUL character");
-            co_return ec;
-        }
-        if (auto ec = co_await flush()) co_return ec;
-
-        auth_channel channel;
-        channel.tls = stream_.is_tls();
-        channel.verified = channel.tls && tls_verified_;
-        channel.after_failed_tls = after_failed_tls;
-        if (channel.tls) channel.end_point_error = tls_server_end_point(stream_.ssl_handle(), channel.end_point);
-        authenticator auth(p, pw.password, pw.file_ignored, std::move(channel));
-        for (;;) {
-            message_view m;
-            if (auto ec = co_await read_message(m)) {
-                if (ec == errc::protocol_error || ec == errc::message_too_large)
-                    diag.assign_client("the server sent an invalid message during startup");
-                co_return ec;
-            }
-            error_code ec;
-            if (handle_async(m, ec)) {
-                if (ec) co_return ec;
-                continue;
-            }
-            switch (m.type) {
-            case msg::error_response: {
-                server_message_fields f;
-                if (auto pec = parse_server_message(m.body, f)) co_return pec;
-                diag.assign_server(f);
-                server_error = true;
-                co_return sqlstate_error(f.sqlstate);
-            }
-            case msg::authentication: {
-                auth_request req;
-                if (auto pec = parse_authentication(m.body, req)) co_return pec;
-                auto aec = auth.on_request(req, out_, diag);
-                auth_mechanism_ = auth.mechanism();
-                if (aec) {
-                    out_.clear();
-                    co_return aec;
-                }
-                if (!out_.empty()) {
-                    if (auto wec = co_await flush()) co_return wec;
-                }
-                break;
-            }
-            case msg::backend_key_data:
-                if (auto pec = parse_backend_key_data(m.body, target_.key)) co_return pec;
-                break;
-            case msg::negotiate_protocol_version: {
-                std::int32_t minor = 0;
-                if (auto pec = parse_negotiate_protocol_version(m.body, minor)) co_return pec;
-                break;
-            }
-            case msg::ready_for_query:
-                if (auto pec = parse_ready_for_query(m.body, txn_)) co_return pec;
-                if (!auth.authenticated()) {
-                    diag.assign_client("the server ended the startup without authenticating the client");
-                    co_return make_error_code(client_errc::unexpected_message);
-                }
-                co_return error_code{};
-            default:
-                diag.assign_client("unexpected message during startup");
-                co_return make_error_code(errc::protocol_error);
-            }
-        }
-    }
+                                        diagnostics& diag, bool& server_error);
 
     struct cache_entry {
         cached_statement stmt;
@@ -985,6 +293,8 @@ private:
     bool connect_timed_out_ = false;
     bool tls_verified_ = false; // the TLS session's certificate chain was verified
     bool rollback_pending_ = false;
+    std::size_t oversize_bytes_ = 0; // the declared size of the last message over the limit
+    char oversize_type_ = 0;
     cancel_reason cancel_reason_ = cancel_reason::none;
     std::shared_ptr<cancel_flight> flight_;
     std::shared_ptr<op_signal> current_sig_;
@@ -992,3 +302,7 @@ private:
 
 } // namespace detail
 } // namespace cirrus::postgres
+
+#if CIRRUS_HEADER_ONLY
+#include <cirrus/postgres/impl/connection_impl.ipp>
+#endif

@@ -174,8 +174,10 @@ inline bool parse_time_text(std::string_view s, std::int64_t& usecs) noexcept {
 
 // Timestamp text -> microseconds since 1970-01-01 00:00 (UTC for timestamptz, the wall
 // clock for timestamp). The offset, when present ("+02", "-05:30", "+00:19:32"), is
-// subtracted.
-inline bool parse_timestamp_text(std::string_view s, bool with_zone, std::int64_t& usecs) noexcept {
+// subtracted. A well-formed timestamp beyond the microsecond range returns false with
+// *overflow set (when given), so that it reads as value_out_of_range, as over binary.
+inline bool parse_timestamp_text(std::string_view s, bool with_zone, std::int64_t& usecs,
+                                 bool* overflow = nullptr) noexcept {
     scanner sc(s);
     std::int64_t y, tod;
     unsigned m, d;
@@ -200,8 +202,12 @@ inline bool parse_timestamp_text(std::string_view s, bool with_zone, std::int64_
     if (d > days_in_month(y, m)) return false;
     std::int64_t days = days_from_civil(y, m, d);
     std::int64_t v;
-    return !__builtin_mul_overflow(days, usecs_per_day, &v) && !__builtin_add_overflow(v, tod, &v) &&
-           !__builtin_sub_overflow(v, offset, &usecs);
+    if (__builtin_mul_overflow(days, usecs_per_day, &v) || __builtin_add_overflow(v, tod, &v) ||
+        __builtin_sub_overflow(v, offset, &usecs)) {
+        if (overflow) *overflow = true;
+        return false;
+    }
+    return true;
 }
 
 // Interval text in the postgres style ("1 year 2 mons -3 days +04:05:06.5") or ISO 8601

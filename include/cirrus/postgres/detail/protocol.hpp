@@ -235,7 +235,8 @@ enum class frame_status { complete, need_more, error };
 struct frame_result {
     frame_status status = frame_status::need_more;
     message_view message;        // valid when complete (views into the input)
-    std::size_t size = 0;        // complete: bytes consumed; need_more: total bytes needed
+    std::size_t size = 0;        // complete: bytes consumed; need_more: total bytes needed;
+                                 // message_too_large: the size the header declares
                                  // (0 when the header itself is incomplete)
     error_code error;            // when status == error
 };
@@ -255,6 +256,8 @@ inline frame_result parse_frame(std::string_view data, std::size_t max_body) noe
     if (body > max_body) {
         r.status = frame_status::error;
         r.error = make_error_code(errc::message_too_large);
+        r.size = header_size + body; // the declared size, for the error message
+        r.message.type = type;
         return r;
     }
     std::size_t total = header_size + body;
