@@ -24,6 +24,7 @@
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/pager.hpp>
 #include <cirrus/provider/aws.hpp>
 #include <cirrus/provider/custom.hpp>
 #include <cirrus/provider/provider.hpp>
@@ -77,104 +78,9 @@ struct request_into_op {
 
 } // namespace detail
 
-// An S3 listing as an async range: pages, or items one at a time, without continuation
-// tokens or markers. Keep the pager alive and call one async_next* at a time. A page
-// that says it is truncated but names no next marker that moves on ends the range
-// with errc::protocol_error instead of asking for the same page again.
-//
-//   auto pages = client.list_objects_pages({.bucket = "logs", .prefix = "2024/"});
-//   while (!pages.done())
-//       for (auto& o : (co_await pages.async_next_page()).objects) ...
-//   // or
-//   while (auto o = co_await pages.async_next()) use(*o);
+// S3 listings as async ranges (core/pager.hpp): pages, or items one at a time.
 template <class Paging>
-class pager {
-public:
-    using request_type = typename Paging::request_type;
-    using result_type = typename Paging::result_type;
-    using item_type = typename Paging::item_type;
-
-    pager(std::shared_ptr<detail::core> c, const request_type& req)
-        : core_(std::move(c)), req_(req), pagination_(Paging::start(req_.get())) {}
-
-    bool done() const noexcept { return done_ && next_ >= buffered_.size(); }
-    std::size_t pages_fetched() const noexcept { return pages_; }
-
-    // Completes with void(error_code, result_type); after the last page done() is true.
-    template <cirrus::detail::completion_token Token = default_token>
-    auto async_next_page(Token&& token = {}) {
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), page_op{this}, nullptr, &diag_);
-    }
-    template <class Token = default_token>
-    auto async_next_page(diagnostics& diag, Token&& token = {}) {
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), page_op{this}, &diag, &diag_);
-    }
-
-    // Completes with void(error_code, std::optional<item_type>): the next item, or nullopt
-    // after the last one.
-    template <cirrus::detail::completion_token Token = default_token>
-    auto async_next(Token&& token = {}) {
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), item_op{this}, nullptr, &diag_);
-    }
-    template <class Token = default_token>
-    auto async_next(diagnostics& diag, Token&& token = {}) {
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token), item_op{this}, &diag, &diag_);
-    }
-
-    // What the server said about the last failed page.
-    const diagnostics& last_diagnostics() const noexcept { return diag_; }
-
-private:
-    struct page_op {
-        using result_type = typename Paging::result_type;
-        using diagnostics_type = diagnostics;
-        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-        pager* self;
-        detail::task start(diagnostics& d, result_type& out) { return self->next_page(d, out); }
-    };
-    struct item_op {
-        using result_type = std::optional<item_type>;
-        using diagnostics_type = diagnostics;
-        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-        pager* self;
-        detail::task start(diagnostics& d, result_type& out) { return self->next_item(d, out); }
-    };
-
-    detail::task next_page(diagnostics& diag, result_type& page) {
-        if (done_) co_return error_code{};
-        error_code ec = co_await Paging::op(*core_, req_.get(), page, diag);
-        if (!ec) {
-            ++pages_;
-            done_ = !page.is_truncated;
-            if (!done_ && !Paging::advance(req_.get(), page, pagination_)) {
-                done_ = true;
-                ec = detail::ops::no_progress(diag);
-            }
-        }
-        co_return ec;
-    }
-
-    detail::task next_item(diagnostics& diag, std::optional<item_type>& out) {
-        while (next_ >= buffered_.size()) {
-            if (done_) co_return error_code{};
-            result_type page;
-            if (auto ec = co_await next_page(diag, page)) co_return ec;
-            buffered_ = std::move(Paging::items(page));
-            next_ = 0;
-        }
-        out = std::move(buffered_[next_++]);
-        co_return error_code{};
-    }
-
-    std::shared_ptr<detail::core> core_;
-    cirrus::detail::owned_copy<request_type> req_;
-    detail::ops::pagination pagination_;
-    bool done_ = false;
-    std::size_t pages_ = 0;
-    std::vector<item_type> buffered_;
-    std::size_t next_ = 0;
-    diagnostics diag_;
-};
+using pager = cirrus::pager<Paging>;
 
 using list_objects_pager = pager<detail::ops::list_objects_paging>;
 using list_object_versions_pager = pager<detail::ops::list_object_versions_paging>;
@@ -532,8 +438,9 @@ private:
                     fn(o);
                 }
             }
-            if (!page.is_truncated) co_return error_code{};
-            if (!detail::ops::list_objects_paging::advance(r, page, pages)) co_return detail::ops::no_progress(diag);
+            const auto step = detail::ops::list_objects_paging::advance(r, page, pages);
+            if (step == page_step::last) co_return error_code{};
+            if (step == page_step::stuck) co_return cirrus::detail::pagination_stuck(diag);
         }
     }
 

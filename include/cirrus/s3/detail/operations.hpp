@@ -4,6 +4,7 @@
 // pager needs to know about each listing.
 
 #include <cirrus/core/config.hpp>
+#include <cirrus/core/pager.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/s3/model.hpp>
 
@@ -12,7 +13,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 namespace cirrus::s3::detail {
@@ -42,8 +42,6 @@ CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objec
 CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_request& r, list_object_versions_result& out, diagnostics& diag);
 CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_request& r, list_multipart_uploads_result& out, diagnostics& diag);
 CIRRUS_DECL task list_parts(core& c, const list_parts_request& r, list_parts_result& out, diagnostics& diag);
-// A truncated page whose markers do not move on: stop rather than ask for it again.
-CIRRUS_DECL error_code no_progress(diagnostics& diag);
 CIRRUS_DECL task put_object(core& c, const put_object_request& r, put_object_result& out, diagnostics& diag);
 CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info& out, diagnostics& diag);
 CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_result& out, diagnostics& diag);
@@ -65,98 +63,64 @@ CIRRUS_DECL result<presigned_request> presign_get(const core& c, const presign_g
 CIRRUS_DECL result<presigned_request> presign_put(const core& c, const presign_put_request& r, diagnostics& diag);
 CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_post_request& r, diagnostics& diag);
 
-// The markers of one listing, page after page. The request views the current markers,
-// which live here; every marker seen is remembered (as a 64-bit hash), so a server that
-// returns to an earlier marker (A, B, A ...) ends the listing instead of looping forever.
-class pagination {
-public:
-    // The request's own starting markers count as seen.
-    explicit pagination(std::string_view first = {}, std::string_view second = {}) {
-        if (!first.empty()) seen_.insert(hash(first, second));
-    }
+// What a pager (core/pager.hpp) needs to know about one S3 listing: the operation, where a
+// page keeps its items, and how a page moves the request on to the next one. `advance`
+// says stuck when a truncated page carries no marker that moves forward (a server bug that
+// would otherwise make the pager ask for the same pages forever).
+using pagination = cirrus::detail::page_markers;
 
-    // Moves the request on to the markers of the page just read; false when they are
-    // missing or were seen before.
-    bool advance(std::string_view next_first, std::string_view next_second, std::string_view& first,
-                 std::string_view& second) {
-        if (next_first.empty() || !seen_.insert(hash(next_first, next_second)).second) return false;
-        first_.assign(next_first);
-        second_.assign(next_second);
-        first = first_;
-        second = second_;
-        return true;
+template <class Request, class Result, class Item, auto Op>
+struct paging_base {
+    using core_type = core;
+    using request_type = Request;
+    using result_type = Result;
+    using item_type = Item;
+    using state_type = pagination;
+    template <class C = core> // core is complete where a pager uses this
+    static boost::asio::any_io_executor executor(C& c) noexcept {
+        return c.executor;
     }
-
-private:
-    static std::uint64_t hash(std::string_view a, std::string_view b) noexcept {
-        std::uint64_t h = 0xcbf29ce484222325ull; // FNV-1a over a, a separator, b
-        auto mix = [&](std::string_view s) {
-            for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
-        };
-        mix(a);
-        h = (h ^ 0xffu) * 0x100000001b3ull;
-        mix(b);
-        return h;
+    static task fetch(core& c, const request_type& q, result_type& r, diagnostics& diag) {
+        return Op(c, q, r, diag);
     }
-
-    std::string first_, second_;
-    std::unordered_set<std::uint64_t> seen_;
 };
 
-// What a pager needs to know about one S3 listing: the operation, where a page keeps its
-// items, and how a page moves the request on to the next one. `advance` returns false when
-// a truncated page carries no marker that moves forward (a server bug that would otherwise
-// make the pager ask for the same pages forever).
-struct list_objects_paging {
-    using request_type = list_objects_request;
-    using result_type = list_objects_result;
-    using item_type = object_summary;
-    static constexpr auto op = &list_objects;
+struct list_objects_paging : paging_base<list_objects_request, list_objects_result, object_summary, &list_objects> {
     static std::vector<item_type>& items(result_type& r) noexcept { return r.objects; }
     static pagination start(const request_type& q) { return pagination(q.continuation_token); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        std::string_view unused;
-        return p.advance(r.next_continuation_token, {}, q.continuation_token, unused);
+    static page_step advance(request_type& q, const result_type& r, pagination& p) {
+        if (!r.is_truncated) return page_step::last;
+        return p.advance(r.next_continuation_token, q.continuation_token);
     }
 };
-struct list_object_versions_paging {
-    using request_type = list_object_versions_request;
-    using result_type = list_object_versions_result;
-    using item_type = object_version;
-    static constexpr auto op = &list_object_versions;
+struct list_object_versions_paging : paging_base<list_object_versions_request, list_object_versions_result, object_version, &list_object_versions> {
     static std::vector<item_type>& items(result_type& r) noexcept { return r.versions; }
     static pagination start(const request_type& q) { return pagination(q.key_marker, q.version_id_marker); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
+    static page_step advance(request_type& q, const result_type& r, pagination& p) {
+        if (!r.is_truncated) return page_step::last;
         return p.advance(r.next_key_marker, r.next_version_id_marker, q.key_marker, q.version_id_marker);
     }
 };
-struct list_multipart_uploads_paging {
-    using request_type = list_multipart_uploads_request;
-    using result_type = list_multipart_uploads_result;
-    using item_type = multipart_upload;
-    static constexpr auto op = &list_multipart_uploads;
+struct list_multipart_uploads_paging : paging_base<list_multipart_uploads_request, list_multipart_uploads_result, multipart_upload, &list_multipart_uploads> {
     static std::vector<item_type>& items(result_type& r) noexcept { return r.uploads; }
     static pagination start(const request_type& q) { return pagination(q.key_marker, q.upload_id_marker); }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
+    static page_step advance(request_type& q, const result_type& r, pagination& p) {
+        if (!r.is_truncated) return page_step::last;
         return p.advance(r.next_key_marker, r.next_upload_id_marker, q.key_marker, q.upload_id_marker);
     }
 };
-struct list_parts_paging {
-    using request_type = list_parts_request;
-    using result_type = list_parts_result;
-    using item_type = part_info;
-    static constexpr auto op = &list_parts;
+struct list_parts_paging : paging_base<list_parts_request, list_parts_result, part_info, &list_parts> {
     static std::vector<item_type>& items(result_type& r) noexcept { return r.parts; }
     static pagination start(const request_type& q) {
         return q.part_number_marker ? pagination(std::to_string(*q.part_number_marker)) : pagination();
     }
-    static bool advance(request_type& q, const result_type& r, pagination& p) {
-        if (!r.next_part_number_marker) return false;
-        const std::string next = std::to_string(*r.next_part_number_marker);
-        std::string_view first, second;
-        if (!p.advance(next, {}, first, second)) return false;
+    static page_step advance(request_type& q, const result_type& r, pagination& p) {
+        if (!r.is_truncated) return page_step::last;
+        if (!r.next_part_number_marker) return page_step::stuck;
+        std::string_view unused;
+        if (p.advance(std::to_string(*r.next_part_number_marker), unused) == page_step::stuck) return page_step::stuck;
         q.part_number_marker = r.next_part_number_marker;
-        return true;
+        return page_step::next;
     }
 };
 

@@ -228,11 +228,6 @@ CIRRUS_DECL task list_parts(core& c, const list_parts_request& r, list_parts_res
 }
 
 // A truncated page whose markers do not move on: stop rather than ask for it again.
-CIRRUS_DECL error_code no_progress(diagnostics& diag) {
-    diag.message = "a truncated listing page names no next marker that moves on";
-    return make_error_code(cirrus::errc::protocol_error);
-}
-
 // ----------------------------------------------------------------------------- objects
 
 inline void read_put_result(const http::response& res, std::string& etag, std::string& version_id,
@@ -659,8 +654,9 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
                 if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
                 deleted += dr.objects.size();
             }
-            if (!page.is_truncated) break;
-            if (!list_object_versions_paging::advance(lr, page, pages)) co_return no_progress(diag);
+            const auto step = list_object_versions_paging::advance(lr, page, pages);
+            if (step == page_step::last) break;
+            if (step == page_step::stuck) co_return cirrus::detail::pagination_stuck(diag);
         }
     }
     list_objects_request lr{.bucket = bucket, .options = options};
@@ -676,8 +672,9 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
             if (auto ec = co_await delete_batch(c, dr, diag)) co_return ec;
             deleted += dr.objects.size();
         }
-        if (!page.is_truncated) break;
-        if (!list_objects_paging::advance(lr, page, pages)) co_return no_progress(diag);
+        const auto step = list_objects_paging::advance(lr, page, pages);
+        if (step == page_step::last) break;
+        if (step == page_step::stuck) co_return cirrus::detail::pagination_stuck(diag);
     }
     list_multipart_uploads_request ur{.bucket = bucket, .options = options};
     pagination upload_pages;
@@ -693,8 +690,9 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
             const error_code ec = co_await abort_multipart_upload(c, abort, diag);
             if (ec && ec != errc::no_such_upload) co_return ec;
         }
-        if (!page.is_truncated) break;
-        if (!list_multipart_uploads_paging::advance(ur, page, upload_pages)) co_return no_progress(diag);
+        const auto step = list_multipart_uploads_paging::advance(ur, page, upload_pages);
+        if (step == page_step::last) break;
+        if (step == page_step::stuck) co_return cirrus::detail::pagination_stuck(diag);
     }
     co_return error_code{};
 }
