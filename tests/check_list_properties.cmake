@@ -1,6 +1,6 @@
 # Checks that list-valued properties given to gtest_discover_tests (tests/CMakeLists.txt)
-# arrive whole: every S3 integration test requires both the versitygw and the moto fixture
-# and holds the moto-auth lock (which keeps moto's signature checking, switched on by other
+# arrive whole: every S3 integration test requires the versitygw, moto and toxiproxy
+# fixtures and holds the moto-auth lock (which keeps moto's signature checking, switched on by other
 # executables, away from it).
 #   cmake -DCTEST=<ctest> -DBUILD_DIR=<build dir> -P check_list_properties.cmake
 execute_process(COMMAND ${CTEST} --test-dir ${BUILD_DIR} --show-only=json-v1
@@ -41,13 +41,13 @@ foreach(i RANGE ${last})
         endforeach()
     endif()
     list(SORT fixtures)
-    if(NOT fixtures STREQUAL "service.moto;service.versitygw" OR NOT locks STREQUAL "moto-auth")
+    if(NOT fixtures STREQUAL "service.moto;service.toxiproxy;service.versitygw" OR NOT locks STREQUAL "moto-auth")
         message(FATAL_ERROR "${name}: FIXTURES_REQUIRED '${fixtures}', RESOURCE_LOCK '${locks}' "
-                            "(expected service.moto;service.versitygw and moto-auth)")
+                            "(expected service.moto;service.toxiproxy;service.versitygw and moto-auth)")
     endif()
     math(EXPR checked "${checked} + 1")
 endforeach()
 if(checked EQUAL 0)
     message(FATAL_ERROR "no s3.S3.* test found")
 endif()
-message(STATUS "${checked} S3 tests carry both fixtures and the moto-auth lock")
+message(STATUS "${checked} S3 tests carry their three fixtures and the moto-auth lock")
