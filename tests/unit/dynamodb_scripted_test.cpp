@@ -164,3 +164,50 @@ TEST(DynamodbScripted, MalformedResponsesAreTyped) {
     EXPECT_EQ(ec, ddb::errc::malformed_response);
     EXPECT_NE(d.message.find("GetItem"), std::string::npos) << d.message;
 }
+
+// A server whose LastEvaluatedKey goes A, B, A: the pager ends with protocol_error after
+// the third page instead of asking for B, A, B ... forever; the second request starts at A.
+TEST(DynamodbScripted, AQueryWhoseKeysCycleEnds) {
+    cirrus::test::test_server server;
+    server.push(json(R"({"Items":[{"k":{"N":"1"}}],"Count":1,"LastEvaluatedKey":{"k":{"N":"1"}}})"));
+    server.push(json(R"({"Items":[{"k":{"N":"2"}}],"Count":1,"LastEvaluatedKey":{"k":{"N":"2"}}})"));
+    server.push(json(R"({"Items":[{"k":{"N":"3"}}],"Count":1,"LastEvaluatedKey":{"k":{"N":"1"}}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    const auto key = ddb::attr("k") == 0;
+    auto pages = db.query_pages({.table = "t1", .key_condition = key});
+    std::size_t items = 0;
+    cirrus::error_code last;
+    for (int i = 0; i < 10 && !pages.done(); ++i) {
+        auto [ec, page] = sync(ioc, pages.async_next_page());
+        if (ec) {
+            last = ec;
+            break;
+        }
+        items += page.items.size();
+    }
+    EXPECT_EQ(last, cirrus::errc::protocol_error) << last.message();
+    EXPECT_TRUE(pages.done());
+    EXPECT_EQ(pages.pages_fetched(), 3u);
+    EXPECT_EQ(items, 2u);
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 3u);
+    EXPECT_NE(reqs[1].body.find(R"("ExclusiveStartKey":{"k":{"N":"1"}})"), std::string::npos) << reqs[1].body;
+    EXPECT_NE(reqs[2].body.find(R"("ExclusiveStartKey":{"k":{"N":"2"}})"), std::string::npos) << reqs[2].body;
+}
+
+// The same for ListTables, whose pages move on by table name.
+TEST(DynamodbScripted, AListingWhoseTableNamesCycleEnds) {
+    cirrus::test::test_server server;
+    server.push(json(R"({"TableNames":["a"],"LastEvaluatedTableName":"a"})"));
+    server.push(json(R"({"TableNames":["b"],"LastEvaluatedTableName":"a"})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    auto pages = db.list_tables_pages();
+    auto [ec1, p1] = sync(ioc, pages.async_next_page());
+    ASSERT_FALSE(ec1) << ec1.message();
+    EXPECT_FALSE(pages.done());
+    auto [ec2, p2] = sync(ioc, pages.async_next_page());
+    EXPECT_EQ(ec2, cirrus::errc::protocol_error) << ec2.message();
+    EXPECT_TRUE(pages.done());
+}

@@ -24,6 +24,7 @@
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/dynamodb/detail/operations.hpp>
+#include <cirrus/dynamodb/detail/paging.hpp>
 #include <cirrus/dynamodb/errors.hpp>
 #include <cirrus/dynamodb/model.hpp>
 #include <cirrus/dynamodb/options.hpp>
@@ -55,109 +56,16 @@ struct request_op {
 
 } // namespace detail
 
-// The pages of a Query, Scan, ListTables or ExecuteStatement as an async range, without
-// LastEvaluatedKey or NextToken handling. Keep the pager alive and call one async_next*
-// at a time.
+// The pages of a Query, Scan, ListTables or ExecuteStatement as an async range
+// (core/pager.hpp), without LastEvaluatedKey or NextToken handling. Keep the pager alive
+// and call one async_next* at a time.
 //
 //   auto pages = db.query_pages({.table = "clients", .key_condition = key});
 //   while (!pages.done()) for (auto& i : (co_await pages.async_next_page()).items) ...
 //   // or, item by item (Query, Scan, ExecuteStatement):
 //   while (auto i = co_await pages.async_next()) use(*i);
 template <class Request>
-class pager {
-public:
-    using request_type = Request;
-    using result_type = typename detail::operation<Request>::result_type;
-
-    pager(std::shared_ptr<detail::core> c, const Request& r) : core_(std::move(c)), req_(r) {}
-    pager(const pager&) = delete;
-    pager& operator=(const pager&) = delete;
-
-    bool done() const noexcept { return done_ && next_ >= buffered_.size(); }
-    std::size_t pages_fetched() const noexcept { return pages_; }
-
-    template <cirrus::detail::completion_token Token = default_token>
-    auto async_next_page(Token&& token = {}) {
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), page_op{this},
-                                        nullptr, &diag_);
-    }
-    template <class Token = default_token>
-    auto async_next_page(diagnostics& diag, Token&& token = {}) {
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), page_op{this}, &diag,
-                                        &diag_);
-    }
-
-    // Completes with void(error_code, std::optional<item>): the next item, or nullopt after
-    // the last one.
-    template <cirrus::detail::completion_token Token = default_token>
-        requires(!std::is_same_v<Request, list_tables_request>)
-    auto async_next(Token&& token = {}) {
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token), item_op{this}, nullptr,
-                                        &diag_);
-    }
-
-    const diagnostics& last_diagnostics() const noexcept { return diag_; }
-
-private:
-    struct page_op {
-        using result_type = typename pager::result_type;
-        using diagnostics_type = diagnostics;
-        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-        pager* self;
-        detail::task start(diagnostics& d, result_type& out) { return self->next_page(d, out); }
-    };
-    struct item_op {
-        using result_type = std::optional<item>;
-        using diagnostics_type = diagnostics;
-        static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-        pager* self;
-        detail::task start(diagnostics& d, result_type& out) { return self->next_item(d, out); }
-    };
-
-    detail::task next_page(diagnostics& diag, result_type& page) {
-        if (done_) co_return error_code{};
-        Request& r = req_.get();
-        const error_code ec = co_await detail::operation<Request>::run(*core_, r, page, diag);
-        if (ec) co_return ec;
-        ++pages_;
-        if constexpr (std::is_same_v<Request, list_tables_request>) {
-            done_ = page.last_evaluated_table.empty() || page.last_evaluated_table == token_;
-            token_ = page.last_evaluated_table;
-            r.exclusive_start_table = token_;
-        } else if constexpr (std::is_same_v<Request, execute_statement_request>) {
-            done_ = page.next_token.empty() || page.next_token == token_;
-            token_ = page.next_token;
-            r.next_token = token_;
-        } else {
-            done_ = !page.more() || page.last_evaluated_key == key_;
-            key_ = page.last_evaluated_key;
-            r.exclusive_start_key = key_;
-        }
-        co_return error_code{};
-    }
-
-    detail::task next_item(diagnostics& diag, std::optional<item>& out) {
-        while (next_ >= buffered_.size()) {
-            if (done_) co_return error_code{};
-            result_type page;
-            if (auto ec = co_await next_page(diag, page)) co_return ec;
-            buffered_ = std::move(page.items);
-            next_ = 0;
-        }
-        out = std::move(buffered_[next_++]);
-        co_return error_code{};
-    }
-
-    std::shared_ptr<detail::core> core_;
-    cirrus::detail::owned_copy<Request> req_;
-    item key_;          // LastEvaluatedKey of the last page
-    std::string token_; // LastEvaluatedTableName or NextToken of the last page
-    bool done_ = false;
-    std::size_t pages_ = 0;
-    std::vector<item> buffered_;
-    std::size_t next_ = 0;
-    diagnostics diag_;
-};
+using pager = cirrus::pager<detail::paging<Request>>;
 
 using query_pager = pager<query_request>;
 using scan_pager = pager<scan_request>;
