@@ -887,6 +887,27 @@ TEST(AnyCredentialsProvider, AsyncGetOfSynchronousProviders) {
     EXPECT_EQ(*counting.calls, 1);
 }
 
+// Static credentials are one snapshot: every request signs with the same object, so
+// none copies the secret or allocates for it.
+TEST(AnyCredentialsProvider, StaticCredentialsAreOneSharedSnapshot) {
+    asio::io_context io;
+    auth::any_credentials_provider plain(auth::static_provider("STATIC", secret));
+    shared_outcome a, b;
+    asio::co_spawn(io, fetch(plain, now, a), asio::detached);
+    asio::co_spawn(io, fetch(plain, now, b), asio::detached);
+    io.run();
+    ASSERT_TRUE(a.r && b.r);
+    EXPECT_EQ(a.r->get(), b.r->get());
+    EXPECT_EQ((*a.r)->access_key_id, "STATIC");
+    shared_outcome expired;
+    auth::any_credentials_provider old(auth::static_provider(auth::credentials{"AKID", secret, {}, now - 1s}));
+    io.restart();
+    asio::co_spawn(io, fetch(old, now, expired), asio::detached);
+    io.run();
+    ASSERT_FALSE(expired.r);
+    EXPECT_EQ(expired.r.error(), errc::expired_credentials);
+}
+
 // ---------------------------------------------------------------------------------------
 // type erasure
 

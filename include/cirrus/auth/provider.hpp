@@ -76,19 +76,25 @@ inline error_code credentials_error(diagnostics& diag, errc code, std::string me
 
 // ---------------------------------------------------------------------------------------
 
+// The credentials handed to requests: one immutable snapshot shared by every request that
+// signs with it, so no request copies the secret.
+using credentials_ptr = std::shared_ptr<const credentials>;
+
 // Fixed credentials given by the program.
 class static_provider {
 public:
-    explicit static_provider(credentials c) : credentials_(std::move(c)) {}
+    explicit static_provider(credentials c) : credentials_(std::make_shared<const credentials>(std::move(c))) {}
     static_provider(std::string access_key_id, std::string secret_access_key, std::string session_token = {})
-        : credentials_{std::move(access_key_id), std::move(secret_access_key), std::move(session_token), {}} {}
+        : static_provider(credentials{std::move(access_key_id), std::move(secret_access_key), std::move(session_token),
+                                      {}}) {}
 
     result<credentials> get(time_point now, diagnostics& diag) const {
-        if (credentials_.access_key_id.empty() || credentials_.secret_access_key.empty())
-            return detail::credentials_error(diag, errc::missing_credentials,
-                                             "static credentials: access key id or secret access key is empty");
-        if (credentials_.expired(now))
-            return detail::credentials_error(diag, errc::expired_credentials, "static credentials have expired");
+        if (auto ec = check(now, diag)) return ec;
+        return *credentials_;
+    }
+    // The one snapshot every request shares (no copy, no allocation per call).
+    result<credentials_ptr> get_shared(time_point now, diagnostics& diag) const {
+        if (auto ec = check(now, diag)) return ec;
         return credentials_;
     }
     result<credentials> get(time_point now) const {
@@ -97,7 +103,16 @@ public:
     }
 
 private:
-    credentials credentials_;
+    error_code check(time_point now, diagnostics& diag) const {
+        if (credentials_->access_key_id.empty() || credentials_->secret_access_key.empty())
+            return detail::credentials_error(diag, errc::missing_credentials,
+                                             "static credentials: access key id or secret access key is empty");
+        if (credentials_->expired(now))
+            return detail::credentials_error(diag, errc::expired_credentials, "static credentials have expired");
+        return {};
+    }
+
+    credentials_ptr credentials_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -301,9 +316,6 @@ asio::awaitable<result<credentials>> async_get_credentials(P& p, time_point now,
     }
 }
 
-// The credentials handed to requests: one immutable snapshot shared by every request that
-// signs with it, so no request copies the secret.
-using credentials_ptr = std::shared_ptr<const credentials>;
 
 // Remembers the credentials of its provider and refreshes them refresh_margin ahead of
 // their expiration (credentials without one are kept until invalidate()).
@@ -501,6 +513,8 @@ private:
         P& p = *static_cast<P*>(self);
         if constexpr (requires { p.async_get_shared(now, diag); }) {
             co_return co_await p.async_get_shared(now, diag);
+        } else if constexpr (requires { p.get_shared(now, diag); }) {
+            co_return p.get_shared(now, diag);
         } else {
             result<credentials> r = co_await async_get_credentials(p, now, diag);
             if (!r) co_return r.error();

@@ -54,8 +54,9 @@ namespace detail {
 // parts).
 class page_markers {
 public:
+    page_markers() = default;
     // The request's own starting markers count as seen.
-    explicit page_markers(std::string_view first = {}, std::string_view second = {}) {
+    explicit page_markers(std::string_view first, std::string_view second = {}) {
         if (!first.empty()) seen_.insert(hash(first, second));
     }
 
