@@ -14,6 +14,7 @@
 #error "<cirrus/src.hpp> is for CIRRUS_SEPARATE_COMPILATION builds: define it for every source file"
 #endif
 
+#include <cirrus/aws/impl/service.ipp>
 #include <cirrus/core/impl/async_op.ipp>
 #include <cirrus/dynamodb/impl/json_reader.ipp>
 #include <cirrus/dynamodb/impl/operations.ipp>
@@ -25,4 +26,3 @@
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
-#include <cirrus/aws/impl/service.ipp>

@@ -17,7 +17,7 @@ struct credentials {
 
     std::string access_key_id;
     std::string secret_access_key;
-    std::string session_token;                 // empty for long-term credentials
+    std::string session_token;                   // empty for long-term credentials
     std::optional<clock::time_point> expiration; // none for long-term credentials
 
     // True when the credentials expire at or before now + margin. Credentials without an

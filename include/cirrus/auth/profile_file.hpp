@@ -140,8 +140,7 @@ struct raw_section {
     std::vector<raw_property> properties;
 };
 
-inline error_code profile_syntax_error(diagnostics& diag, std::string_view path, unsigned line,
-                                       std::string_view what) {
+inline error_code profile_syntax_error(diagnostics& diag, std::string_view path, unsigned line, std::string_view what) {
     diag.message.clear();
     diag.message.append(path).append(":").append(std::to_string(line)).append(": ").append(what);
     return errc::invalid_config;
@@ -279,12 +278,9 @@ public:
             if (!detail::is_profile_identifier(name)) continue;
             profile_map* target = nullptr;
             if (kind == profile_file_kind::config) {
-                if (prefix == "profile")
-                    target = &profiles_;
-                else if (prefix.empty() && name == "default" && !has_prefixed_default)
-                    target = &profiles_;
-                else if (prefix == "sso-session")
-                    target = &sso_sessions_;
+                if (prefix == "profile") target = &profiles_;
+                else if (prefix.empty() && name == "default" && !has_prefixed_default) target = &profiles_;
+                else if (prefix == "sso-session") target = &sso_sessions_;
             } else if (prefix.empty()) {
                 target = &profiles_;
             }
@@ -316,7 +312,8 @@ struct profile_file_locations {
     static profile_file_locations from_environment() {
         profile_file_locations l;
         l.config_file = cirrus::detail::getenv_nonempty("AWS_CONFIG_FILE").value_or("~/.aws/config");
-        l.credentials_file = cirrus::detail::getenv_nonempty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials");
+        l.credentials_file =
+            cirrus::detail::getenv_nonempty("AWS_SHARED_CREDENTIALS_FILE").value_or("~/.aws/credentials");
         l.profile_name = cirrus::detail::getenv_nonempty("AWS_PROFILE").value_or("default");
         return l;
     }

@@ -16,8 +16,8 @@
 // beside their clients; caching_provider and any_credentials_provider take both kinds.
 
 #include <cirrus/auth/credentials.hpp>
-#include <cirrus/core/detail/environment.hpp>
 #include <cirrus/auth/profile_file.hpp>
+#include <cirrus/core/detail/environment.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
@@ -33,9 +33,8 @@
 
 #include <chrono>
 #include <concepts>
-#include <exception>
-#include <vector>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +42,7 @@
 #include <tuple>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace cirrus::auth {
 
@@ -58,7 +58,9 @@ concept credentials_provider = requires(P& p, time_point now) {
 // Calls p.get(now, diag) when the provider can explain failures, else p.get(now).
 template <credentials_provider P>
 result<credentials> get_credentials(P& p, time_point now, diagnostics& diag) {
-    if constexpr (requires { { p.get(now, diag) } -> std::convertible_to<result<credentials>>; }) {
+    if constexpr (requires {
+                      { p.get(now, diag) } -> std::convertible_to<result<credentials>>;
+                  }) {
         return p.get(now, diag);
     } else {
         result<credentials> r = p.get(now);
@@ -85,8 +87,8 @@ class static_provider {
 public:
     explicit static_provider(credentials c) : credentials_(std::make_shared<const credentials>(std::move(c))) {}
     static_provider(std::string access_key_id, std::string secret_access_key, std::string session_token = {})
-        : static_provider(credentials{std::move(access_key_id), std::move(secret_access_key), std::move(session_token),
-                                      {}}) {}
+        : static_provider(
+              credentials{std::move(access_key_id), std::move(secret_access_key), std::move(session_token), {}}) {}
 
     result<credentials> get(time_point now, diagnostics& diag) const {
         if (auto ec = check(now, diag)) return ec;
@@ -173,8 +175,7 @@ public:
     explicit profile_provider(profile_file_locations locations) : locations_(std::move(locations)) {}
 
     result<credentials> get(time_point /*now*/, diagnostics& diag) const {
-        const profile_file_locations locations =
-            locations_ ? *locations_ : profile_file_locations::from_environment();
+        const profile_file_locations locations = locations_ ? *locations_ : profile_file_locations::from_environment();
         auto set = load_profile_files(locations, diag);
         if (!set) return set.error();
         const std::string& name = locations.profile_name;
@@ -188,8 +189,8 @@ public:
                                              "profile '" + name + "' has no aws_access_key_id");
         if (secret == nullptr)
             return detail::credentials_error(diag, errc::invalid_config,
-                                             "profile '" + name + "': aws_access_key_id is set (" +
-                                                 where(*set, *id) + ") but aws_secret_access_key is not");
+                                             "profile '" + name + "': aws_access_key_id is set (" + where(*set, *id) +
+                                                 ") but aws_secret_access_key is not");
         if (id == nullptr)
             return detail::credentials_error(diag, errc::invalid_config,
                                              "profile '" + name + "': aws_secret_access_key is set (" +
@@ -315,7 +316,6 @@ asio::awaitable<result<credentials>> async_get_credentials(P& p, time_point now,
         co_return get_credentials(p, now, diag);
     }
 }
-
 
 // Remembers the credentials of its provider and refreshes them refresh_margin ahead of
 // their expiration (credentials without one are kept until invalidate()).

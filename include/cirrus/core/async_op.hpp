@@ -202,8 +202,8 @@ public:
     using diag_type = op_diagnostics_t<Op>;
     using result_type = op_result_t<Op>;
     using handler_executor = asio::associated_executor_t<Handler, asio::any_io_executor>;
-    using allocator_type = typename std::allocator_traits<asio::associated_allocator_t<
-        Handler, asio::recycling_allocator<void>>>::template rebind_alloc<op_state>;
+    using allocator_type = typename std::allocator_traits<
+        asio::associated_allocator_t<Handler, asio::recycling_allocator<void>>>::template rebind_alloc<op_state>;
 
     template <class H>
     op_state(H&& h, const asio::any_io_executor& ex, Op&& op, diag_type* diag, diag_type* keep_last)
@@ -327,17 +327,17 @@ struct boost::asio::async_result<cirrus::with_diagnostics_t<Token>, void(cirrus:
 
     template <class Initiation, class RawToken, class... InitArgs>
     static auto initiate(Initiation&& initiation, RawToken&& token, InitArgs&&... args) {
-        return base::initiate(
-            cirrus::detail::diagnostics_initiation<std::decay_t<Initiation>>{std::forward<Initiation>(initiation)},
-            std::forward<RawToken>(token).token, std::forward<InitArgs>(args)...);
+        return base::initiate(cirrus::detail::diagnostics_initiation<std::decay_t<Initiation>>{std::forward<Initiation>(
+                                  initiation)},
+                              std::forward<RawToken>(token).token, std::forward<InitArgs>(args)...);
     }
 };
 
 template <template <class, class> class Associator, class Handler, class DefaultCandidate>
 struct boost::asio::associator<Associator, cirrus::detail::diagnostics_handler<Handler>, DefaultCandidate>
     : Associator<Handler, DefaultCandidate> {
-    static typename Associator<Handler, DefaultCandidate>::type
-    get(const cirrus::detail::diagnostics_handler<Handler>& h) noexcept {
+    static typename Associator<Handler, DefaultCandidate>::type get(
+        const cirrus::detail::diagnostics_handler<Handler>& h) noexcept {
         return Associator<Handler, DefaultCandidate>::get(h.handler);
     }
     static auto get(const cirrus::detail::diagnostics_handler<Handler>& h, const DefaultCandidate& c) noexcept

@@ -10,8 +10,7 @@
 
 namespace cirrus::base64 {
 
-inline constexpr char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 constexpr std::size_t encoded_size(std::size_t n) noexcept { return (n + 2) / 3 * 4; }
 

@@ -14,21 +14,21 @@ using boost::system::error_code;
 
 enum class errc {
     ok = 0,
-    invalid_argument = 1,      // a caller-supplied value is out of range or malformed
-    invalid_header_name,       // empty, non-token, or non-ASCII header name
-    invalid_header_value,      // CR, LF or NUL in a header value
-    invalid_utf8,              // a string that must be UTF-8 is not
-    empty_host,                // a request without a Host
-    expiry_out_of_range,       // presign expiry outside 1 s .. 7 days
-    missing_credentials,       // no provider in a chain produced credentials
-    expired_credentials,       // credentials whose expiry has passed
-    invalid_config,            // a malformed shared config/credentials file or env value
-    protocol_error,            // a peer sent bytes that violate its protocol
-    truncated,                 // a message ended before its declared length
-    message_too_large,         // a message exceeds the configured ceiling
-    checksum_mismatch,         // data did not match the checksum the peer announced
-    unsupported,               // a feature the peer or provider does not offer
-    unexpected_exception,      // a callback or the library threw; the text is in the diagnostics
+    invalid_argument = 1, // a caller-supplied value is out of range or malformed
+    invalid_header_name,  // empty, non-token, or non-ASCII header name
+    invalid_header_value, // CR, LF or NUL in a header value
+    invalid_utf8,         // a string that must be UTF-8 is not
+    empty_host,           // a request without a Host
+    expiry_out_of_range,  // presign expiry outside 1 s .. 7 days
+    missing_credentials,  // no provider in a chain produced credentials
+    expired_credentials,  // credentials whose expiry has passed
+    invalid_config,       // a malformed shared config/credentials file or env value
+    protocol_error,       // a peer sent bytes that violate its protocol
+    truncated,            // a message ended before its declared length
+    message_too_large,    // a message exceeds the configured ceiling
+    checksum_mismatch,    // data did not match the checksum the peer announced
+    unsupported,          // a feature the peer or provider does not offer
+    unexpected_exception, // a callback or the library threw; the text is in the diagnostics
 };
 
 namespace detail {
@@ -66,9 +66,7 @@ inline const boost::system::error_category& cirrus_category() noexcept {
     return category;
 }
 
-inline error_code make_error_code(errc e) noexcept {
-    return {static_cast<int>(e), cirrus_category()};
-}
+inline error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), cirrus_category()}; }
 
 } // namespace cirrus
 

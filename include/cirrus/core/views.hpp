@@ -80,18 +80,19 @@ public:
 
     template <class Range>
         requires(!std::is_same_v<std::remove_cvref_t<Range>, pairs_view> &&
-                 !std::is_convertible_v<const Range&, list_view<string_pair>> &&
-                 requires(const Range& r) {
+                 !std::is_convertible_v<const Range&, list_view<string_pair>> && requires(const Range& r) {
                      std::string_view(std::get<0>(*std::begin(r)));
                      std::string_view(std::get<1>(*std::begin(r)));
                      std::size(r);
                  })
-    pairs_view(const Range& r) noexcept : object_(&r), size_(std::size(r)), visit_(&visit_range<Range>) {}
+    pairs_view(const Range& r)
+    noexcept : object_(&r), size_(std::size(r)), visit_(&visit_range<Range>) {}
     template <class Range>
         requires(!std::is_lvalue_reference_v<Range> && !std::is_same_v<std::remove_cvref_t<Range>, pairs_view> &&
                  !std::is_same_v<std::remove_cvref_t<Range>, list_view<string_pair>> &&
                  requires(const Range& r) { std::begin(r); })
-    pairs_view(Range&&) = delete;
+    pairs_view(Range&&)
+    = delete;
 
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
@@ -139,7 +140,8 @@ public:
     template <class F>
         requires(!std::is_same_v<std::remove_cvref_t<F>, callable_view> &&
                  std::is_object_v<std::remove_reference_t<F>> && std::is_invocable_r_v<R, F&, Args...>)
-    callable_view(F&& f) noexcept {
+    callable_view(F&& f)
+    noexcept {
         using object_type = std::remove_reference_t<F>;
         if constexpr (std::is_pointer_v<std::remove_cv_t<object_type>> ||
                       std::is_same_v<std::remove_cv_t<object_type>, function_type>) {

@@ -110,9 +110,7 @@ public:
     bool empty() const noexcept { return size_ == 0; }
 
     // Checksums are not secrets: plain comparison is fine.
-    friend bool operator==(const checksum_value& a, const checksum_value& b) noexcept {
-        return a.view() == b.view();
-    }
+    friend bool operator==(const checksum_value& a, const checksum_value& b) noexcept { return a.view() == b.view(); }
     friend bool operator==(const checksum_value& a, std::string_view b) noexcept { return a.view() == b; }
 
 private:

@@ -34,8 +34,7 @@ inline std::uint32_t crc32(std::span<const std::uint8_t> s, std::uint32_t previo
 }
 
 // crc32(a + b) from crc32(a), crc32(b) and b.size().
-constexpr std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b,
-                                      std::uint64_t size_b) noexcept {
+constexpr std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc32_engine::combine(crc_a, crc_b, size_b);
 }
 

@@ -19,8 +19,7 @@
 namespace cirrus::crypto {
 namespace detail {
 
-inline std::uint32_t crc32c_software(const void* data, std::size_t size,
-                                     std::uint32_t previous = 0) noexcept {
+inline std::uint32_t crc32c_software(const void* data, std::size_t size, std::uint32_t previous = 0) noexcept {
     return ~crc32c_engine::update(~previous, static_cast<const unsigned char*>(data), size);
 }
 
@@ -32,14 +31,12 @@ inline std::uint32_t crc32c_software(const void* data, std::size_t size,
 // register) and xoring.
 inline constexpr std::size_t crc32c_long_block = 8192;
 inline constexpr std::size_t crc32c_short_block = 256;
-inline constexpr crc32c_engine::shift_table crc32c_long_shift =
-    crc32c_engine::make_shift_table(crc32c_long_block);
-inline constexpr crc32c_engine::shift_table crc32c_short_shift =
-    crc32c_engine::make_shift_table(crc32c_short_block);
+inline constexpr crc32c_engine::shift_table crc32c_long_shift = crc32c_engine::make_shift_table(crc32c_long_block);
+inline constexpr crc32c_engine::shift_table crc32c_short_shift = crc32c_engine::make_shift_table(crc32c_short_block);
 
-__attribute__((target("sse4.2"))) inline void
-crc32c_sse42_streams(std::uint64_t& reg, const unsigned char*& p, std::size_t& n,
-                     std::size_t block, const crc32c_engine::shift_table& shift) noexcept {
+__attribute__((target("sse4.2"))) inline void crc32c_sse42_streams(std::uint64_t& reg, const unsigned char*& p,
+                                                                   std::size_t& n, std::size_t block,
+                                                                   const crc32c_engine::shift_table& shift) noexcept {
     while (n >= 3 * block) {
         std::uint64_t c0 = reg, c1 = 0, c2 = 0;
         const unsigned char* const end = p + block;
@@ -56,8 +53,8 @@ crc32c_sse42_streams(std::uint64_t& reg, const unsigned char*& p, std::size_t& n
     }
 }
 
-__attribute__((target("sse4.2"))) inline std::uint32_t
-crc32c_sse42_update(std::uint32_t reg32, const unsigned char* p, std::size_t n) noexcept {
+__attribute__((target("sse4.2"))) inline std::uint32_t crc32c_sse42_update(std::uint32_t reg32, const unsigned char* p,
+                                                                           std::size_t n) noexcept {
     std::uint64_t reg = reg32;
     // Align the word loads (an unaligned word costs a split load on every cache line).
     while (n != 0 && (reinterpret_cast<std::uintptr_t>(p) & 7) != 0) {
@@ -81,16 +78,14 @@ inline bool crc32c_hardware_available() noexcept {
 }
 
 // Only valid when crc32c_hardware_available().
-inline std::uint32_t crc32c_hardware(const void* data, std::size_t size,
-                                     std::uint32_t previous = 0) noexcept {
+inline std::uint32_t crc32c_hardware(const void* data, std::size_t size, std::uint32_t previous = 0) noexcept {
     return ~crc32c_sse42_update(~previous, static_cast<const unsigned char*>(data), size);
 }
 
 #else
 
 inline bool crc32c_hardware_available() noexcept { return false; }
-inline std::uint32_t crc32c_hardware(const void* data, std::size_t size,
-                                     std::uint32_t previous = 0) noexcept {
+inline std::uint32_t crc32c_hardware(const void* data, std::size_t size, std::uint32_t previous = 0) noexcept {
     return crc32c_software(data, size, previous);
 }
 
@@ -111,8 +106,7 @@ inline std::uint32_t crc32c(std::span<const std::uint8_t> s, std::uint32_t previ
 
 // crc32c(a + b) from crc32c(a), crc32c(b) and b.size(): whole-object checksums from the
 // checksums of parts computed in parallel.
-constexpr std::uint32_t crc32c_combine(std::uint32_t crc_a, std::uint32_t crc_b,
-                                       std::uint64_t size_b) noexcept {
+constexpr std::uint32_t crc32c_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc32c_engine::combine(crc_a, crc_b, size_b);
 }
 

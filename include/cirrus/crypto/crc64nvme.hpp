@@ -34,8 +34,7 @@ inline std::uint64_t crc64nvme(std::span<const std::uint8_t> s, std::uint64_t pr
 }
 
 // crc64nvme(a + b) from crc64nvme(a), crc64nvme(b) and b.size().
-constexpr std::uint64_t crc64nvme_combine(std::uint64_t crc_a, std::uint64_t crc_b,
-                                          std::uint64_t size_b) noexcept {
+constexpr std::uint64_t crc64nvme_combine(std::uint64_t crc_a, std::uint64_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc64nvme_engine::combine(crc_a, crc_b, size_b);
 }
 

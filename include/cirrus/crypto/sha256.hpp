@@ -25,7 +25,6 @@ inline sha256_digest sha256(std::string_view s) { return sha256(s.data(), s.size
 inline sha256_digest sha256(std::span<const std::uint8_t> s) { return sha256(s.data(), s.size()); }
 
 // Hex SHA-256 of the empty string: the payload hash of every body-less request.
-inline constexpr std::string_view empty_sha256_hex =
-    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+inline constexpr std::string_view empty_sha256_hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 } // namespace cirrus::crypto

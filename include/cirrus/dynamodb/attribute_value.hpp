@@ -101,85 +101,84 @@ public:
         requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
     attribute_value(T v) : attribute_value(number(v)) {}
     template <class T>
-        requires std::is_same_v<T, bool>
-    attribute_value(T b) : attribute_value(boolean(b)) {}
+        requires std::is_same_v<T, bool> attribute_value(T b) : attribute_value(boolean(b)) {}
 
-    attribute_type type() const noexcept { return type_; }
-    bool is_null() const noexcept { return type_ == attribute_type::null; }
+        attribute_type type() const noexcept { return type_; }
+        bool is_null() const noexcept { return type_ == attribute_type::null; }
 
-    // The value when it has that type, else nullptr.
-    const std::string* s() const noexcept { return scalar(attribute_type::s); }
-    const std::string* n() const noexcept { return scalar(attribute_type::n); }
-    const std::string* b() const noexcept { return scalar(attribute_type::b); }
-    const bool* boolean() const noexcept { return std::get_if<bool>(&v_); }
-    const item* m() const noexcept { return std::get_if<item>(&v_); }
-    item* m() noexcept { return std::get_if<item>(&v_); }
-    const attribute_list* l() const noexcept { return std::get_if<attribute_list>(&v_); }
-    attribute_list* l() noexcept { return std::get_if<attribute_list>(&v_); }
-    const std::vector<std::string>* ss() const noexcept { return set(attribute_type::ss); }
-    const std::vector<std::string>* ns() const noexcept { return set(attribute_type::ns); }
-    const std::vector<std::string>* bs() const noexcept { return set(attribute_type::bs); }
+        // The value when it has that type, else nullptr.
+        const std::string* s() const noexcept { return scalar(attribute_type::s); }
+        const std::string* n() const noexcept { return scalar(attribute_type::n); }
+        const std::string* b() const noexcept { return scalar(attribute_type::b); }
+        const bool* boolean() const noexcept { return std::get_if<bool>(&v_); }
+        const item* m() const noexcept { return std::get_if<item>(&v_); }
+        item* m() noexcept { return std::get_if<item>(&v_); }
+        const attribute_list* l() const noexcept { return std::get_if<attribute_list>(&v_); }
+        attribute_list* l() noexcept { return std::get_if<attribute_list>(&v_); }
+        const std::vector<std::string>* ss() const noexcept { return set(attribute_type::ss); }
+        const std::vector<std::string>* ns() const noexcept { return set(attribute_type::ns); }
+        const std::vector<std::string>* bs() const noexcept { return set(attribute_type::bs); }
 
-    // The text of S and N, the bytes of B; the elements of SS, NS and BS.
-    const std::string& scalar_text() const noexcept {
-        static const std::string empty;
-        const auto* p = std::get_if<std::string>(&v_);
-        return p ? *p : empty;
-    }
-    const std::vector<std::string>& set_elements() const noexcept {
-        static const std::vector<std::string> empty;
-        const auto* p = std::get_if<std::vector<std::string>>(&v_);
-        return p ? *p : empty;
-    }
-    // For the parser: the storage of a scalar or a set, after setting the type.
-    std::string& emplace_scalar(attribute_type t) {
-        type_ = t;
-        return v_.emplace<std::string>();
-    }
-    std::vector<std::string>& emplace_set(attribute_type t) {
-        type_ = t;
-        return v_.emplace<std::vector<std::string>>();
-    }
-    item& emplace_map() {
-        type_ = attribute_type::m;
-        return v_.emplace<item>();
-    }
-    attribute_list& emplace_list() {
-        type_ = attribute_type::l;
-        return v_.emplace<attribute_list>();
-    }
+        // The text of S and N, the bytes of B; the elements of SS, NS and BS.
+        const std::string& scalar_text() const noexcept {
+            static const std::string empty;
+            const auto* p = std::get_if<std::string>(&v_);
+            return p ? *p : empty;
+        }
+        const std::vector<std::string>& set_elements() const noexcept {
+            static const std::vector<std::string> empty;
+            const auto* p = std::get_if<std::vector<std::string>>(&v_);
+            return p ? *p : empty;
+        }
+        // For the parser: the storage of a scalar or a set, after setting the type.
+        std::string& emplace_scalar(attribute_type t) {
+            type_ = t;
+            return v_.emplace<std::string>();
+        }
+        std::vector<std::string>& emplace_set(attribute_type t) {
+            type_ = t;
+            return v_.emplace<std::vector<std::string>>();
+        }
+        item& emplace_map() {
+            type_ = attribute_type::m;
+            return v_.emplace<item>();
+        }
+        attribute_list& emplace_list() {
+            type_ = attribute_type::l;
+            return v_.emplace<attribute_list>();
+        }
 
-    // The number as T, when it is an N that T holds exactly (integers) or that parses
-    // (floating point).
-    template <class T>
-        requires std::is_arithmetic_v<T>
-    bool get_number(T& out) const noexcept {
-        const std::string* t = n();
-        if (t == nullptr) return false;
-        const char* first = t->data();
-        const char* last = first + t->size();
-        if (first != last && *first == '+') ++first;
-        const auto r = std::from_chars(first, last, out);
-        return r.ec == std::errc{} && r.ptr == last;
-    }
+        // The number as T, when it is an N that T holds exactly (integers) or that parses
+        // (floating point).
+        template <class T>
+            requires std::is_arithmetic_v<T>
+        bool get_number(T& out) const noexcept {
+            const std::string* t = n();
+            if (t == nullptr) return false;
+            const char* first = t->data();
+            const char* last = first + t->size();
+            if (first != last && *first == '+') ++first;
+            const auto r = std::from_chars(first, last, out);
+            return r.ec == std::errc{} && r.ptr == last;
+        }
 
-    friend bool operator==(const attribute_value& a, const attribute_value& b) {
-        return a.type_ == b.type_ && a.v_ == b.v_;
-    }
+        friend bool operator==(const attribute_value& a, const attribute_value& b) {
+            return a.type_ == b.type_ && a.v_ == b.v_;
+        }
 
-private:
-    attribute_value(attribute_type t, std::string s) : type_(t), v_(std::move(s)) {}
-    attribute_value(attribute_type t, std::vector<std::string> s) : type_(t), v_(std::move(s)) {}
+    private:
+        attribute_value(attribute_type t, std::string s) : type_(t), v_(std::move(s)) {}
+        attribute_value(attribute_type t, std::vector<std::string> s) : type_(t), v_(std::move(s)) {}
 
-    const std::string* scalar(attribute_type t) const noexcept {
-        return type_ == t ? std::get_if<std::string>(&v_) : nullptr;
-    }
-    const std::vector<std::string>* set(attribute_type t) const noexcept {
-        return type_ == t ? std::get_if<std::vector<std::string>>(&v_) : nullptr;
-    }
+        const std::string* scalar(attribute_type t) const noexcept {
+            return type_ == t ? std::get_if<std::string>(&v_) : nullptr;
+        }
+        const std::vector<std::string>* set(attribute_type t) const noexcept {
+            return type_ == t ? std::get_if<std::vector<std::string>>(&v_) : nullptr;
+        }
 
-    attribute_type type_ = attribute_type::null;
-    std::variant<std::monostate, std::string, bool, item, attribute_list, std::vector<std::string>> v_;
+        attribute_type type_ = attribute_type::null;
+        std::variant<std::monostate, std::string, bool, item, attribute_list, std::vector<std::string>> v_;
 };
 
 // A view of an item that a request names; the client copies the item when the operation
@@ -192,8 +191,8 @@ public:
         requires std::is_same_v<T, item>
     constexpr item_view(const T& i) noexcept : p_(&i) {}
     template <class T>
-        requires std::is_same_v<T, item>
-    item_view(T&&) = delete;
+        requires std::is_same_v<T, item> item_view(T&&)
+    = delete;
 
     const item* get() const noexcept { return p_; }
     bool empty() const noexcept { return p_ == nullptr || p_->empty(); }

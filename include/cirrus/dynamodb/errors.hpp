@@ -27,22 +27,22 @@ namespace cirrus::dynamodb {
 
 enum class errc {
     ok = 0,
-    conditional_check_failed = 1,         // ConditionalCheckFailedException
-    resource_not_found,                   // ResourceNotFoundException (table or index)
-    resource_in_use,                      // ResourceInUseException (table exists, is being created...)
-    validation,                           // ValidationException, SerializationException
-    provisioned_throughput_exceeded,      // ProvisionedThroughputExceededException after the retries
-    transaction_canceled,                 // TransactionCanceledException (reasons in the result)
-    transaction_conflict,                 // TransactionConflictException
-    transaction_in_progress,              // TransactionInProgressException
-    idempotent_parameter_mismatch,        // IdempotentParameterMismatchException
-    item_collection_size_limit_exceeded,  // ItemCollectionSizeLimitExceededException
-    request_limit_exceeded,               // RequestLimitExceeded after the retries
-    limit_exceeded,                       // LimitExceededException
-    duplicate_item,                       // DuplicateItemException (PartiQL INSERT)
-    unprocessed_items,                    // a batch still had unprocessed items at its deadline
-    wait_timeout,                         // a waiter's deadline passed before the table got there
-    malformed_response,                   // the response body is not the JSON DynamoDB sends
+    conditional_check_failed = 1,        // ConditionalCheckFailedException
+    resource_not_found,                  // ResourceNotFoundException (table or index)
+    resource_in_use,                     // ResourceInUseException (table exists, is being created...)
+    validation,                          // ValidationException, SerializationException
+    provisioned_throughput_exceeded,     // ProvisionedThroughputExceededException after the retries
+    transaction_canceled,                // TransactionCanceledException (reasons in the result)
+    transaction_conflict,                // TransactionConflictException
+    transaction_in_progress,             // TransactionInProgressException
+    idempotent_parameter_mismatch,       // IdempotentParameterMismatchException
+    item_collection_size_limit_exceeded, // ItemCollectionSizeLimitExceededException
+    request_limit_exceeded,              // RequestLimitExceeded after the retries
+    limit_exceeded,                      // LimitExceededException
+    duplicate_item,                      // DuplicateItemException (PartiQL INSERT)
+    unprocessed_items,                   // a batch still had unprocessed items at its deadline
+    wait_timeout,                        // a waiter's deadline passed before the table got there
+    malformed_response,                  // the response body is not the JSON DynamoDB sends
 };
 
 namespace detail {

@@ -171,10 +171,9 @@ class operand {
 public:
     operand(const path& p) : e_(p.expr()) {}
     template <class T>
-        requires std::is_constructible_v<attribute_value, T&&>
-    operand(T&& v) {
-        e_.add_value(attribute_value(std::forward<T>(v)));
-    }
+        requires std::is_constructible_v<attribute_value, T&&> operand(T&& v) {
+            e_.add_value(attribute_value(std::forward<T>(v)));
+        }
     static operand raw(expression e) {
         operand o(attribute_value{});
         o.e_ = std::move(e);
@@ -352,10 +351,8 @@ class projection_expression {
 public:
     projection_expression() = default;
     template <class... Paths>
-        requires(std::is_same_v<std::remove_cvref_t<Paths>, path> && ...)
-    explicit projection_expression(const Paths&... ps) {
-        (add(ps), ...);
-    }
+        requires(std::is_same_v<std::remove_cvref_t<Paths>, path>&&...)
+    explicit projection_expression(const Paths&... ps) { (add(ps), ...); }
     projection_expression& add(const path& p) {
         if (!e_.empty()) e_.add_text(", ");
         e_.add(p.expr());
@@ -380,11 +377,13 @@ public:
     template <class T>
         requires(std::is_same_v<T, condition> || std::is_same_v<T, projection_expression> ||
                  std::is_same_v<T, update> || std::is_same_v<T, expression>)
-    expression_view(const T& e) noexcept : p_(&expr_of(e)) {}
+    expression_view(const T& e)
+    noexcept : p_(&expr_of(e)) {}
     template <class T>
         requires(std::is_same_v<T, condition> || std::is_same_v<T, projection_expression> ||
                  std::is_same_v<T, update> || std::is_same_v<T, expression>)
-    expression_view(T&&) = delete;
+    expression_view(T&&)
+    = delete;
 
     const expression* get() const noexcept { return p_; }
     bool empty() const noexcept { return p_ == nullptr || p_->empty(); }

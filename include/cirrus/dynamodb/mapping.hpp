@@ -72,12 +72,11 @@ concept described = boost::describe::has_describe_members<T>::value;
 } // namespace detail
 
 template <class T>
-concept mappable =
-    std::is_same_v<T, bool> || std::is_arithmetic_v<T> || std::is_enum_v<T> || std::is_same_v<T, std::string> ||
-    std::is_same_v<T, bytes> || std::is_same_v<T, attribute_value> || std::is_same_v<T, item> ||
-    detail::is_string_set<T>::value || detail::described<T> ||
-    (detail::is_std_optional<T>::value && requires { typename T::value_type; }) || detail::is_std_vector<T>::value ||
-    detail::is_string_map<T>::value;
+concept mappable = std::is_same_v<T, bool> || std::is_arithmetic_v<T> || std::is_enum_v<T> ||
+                   std::is_same_v<T, std::string> || std::is_same_v<T, bytes> || std::is_same_v<T, attribute_value> ||
+                   std::is_same_v<T, item> || detail::is_string_set<T>::value || detail::described<T> ||
+                   (detail::is_std_optional<T>::value&& requires { typename T::value_type; }) ||
+                   detail::is_std_vector<T>::value || detail::is_string_map<T>::value;
 
 template <class T>
 attribute_value to_attribute(const T& v);
@@ -85,22 +84,21 @@ template <class T>
 error_code from_attribute(const attribute_value& a, T& out);
 
 template <class T>
-    requires detail::described<T>
-item to_item(const T& v) {
-    item out;
-    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-    boost::mp11::mp_for_each<members>([&](auto d) {
-        using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
-        static_assert(mappable<field_type>,
-                      "a field of this struct has a type that does not map to a DynamoDB attribute "
-                      "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-        if constexpr (detail::is_std_optional<field_type>::value) {
-            if (!(v.*d.pointer)) return;
-        }
-        out.insert_or_assign(std::string(d.name), to_attribute(v.*d.pointer));
-    });
-    return out;
-}
+    requires detail::described<T> item to_item(const T& v) {
+        item out;
+        using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+        boost::mp11::mp_for_each<members>([&](auto d) {
+            using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
+            static_assert(mappable<field_type>,
+                          "a field of this struct has a type that does not map to a DynamoDB attribute "
+                          "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
+            if constexpr (detail::is_std_optional<field_type>::value) {
+                if (!(v.*d.pointer)) return;
+            }
+            out.insert_or_assign(std::string(d.name), to_attribute(v.*d.pointer));
+        });
+        return out;
+    }
 
 template <class T>
 attribute_value to_attribute(const T& v) {
@@ -141,30 +139,29 @@ attribute_value to_attribute(const T& v) {
 // and is an error (errc::validation) otherwise, as is a value of the wrong type. The name
 // of the field that failed goes to *failed_field when given.
 template <class T>
-    requires detail::described<T>
-error_code from_item(const item& in, T& out, std::string* failed_field = nullptr) {
-    error_code ec;
-    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-    boost::mp11::mp_for_each<members>([&](auto d) {
-        if (ec) return;
-        using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
-        static_assert(mappable<field_type>,
-                      "a field of this struct has a type that does not map to a DynamoDB attribute "
-                      "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-        const auto it = in.find(std::string_view(d.name));
-        if (it == in.end()) {
-            if constexpr (detail::is_std_optional<field_type>::value) {
-                (out.*d.pointer).reset();
+    requires detail::described<T> error_code from_item(const item& in, T& out, std::string* failed_field = nullptr) {
+        error_code ec;
+        using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+        boost::mp11::mp_for_each<members>([&](auto d) {
+            if (ec) return;
+            using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
+            static_assert(mappable<field_type>,
+                          "a field of this struct has a type that does not map to a DynamoDB attribute "
+                          "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
+            const auto it = in.find(std::string_view(d.name));
+            if (it == in.end()) {
+                if constexpr (detail::is_std_optional<field_type>::value) {
+                    (out.*d.pointer).reset();
+                } else {
+                    ec = make_error_code(errc::validation);
+                }
             } else {
-                ec = make_error_code(errc::validation);
+                ec = from_attribute(it->second, out.*d.pointer);
             }
-        } else {
-            ec = from_attribute(it->second, out.*d.pointer);
-        }
-        if (ec && failed_field != nullptr && failed_field->empty()) *failed_field = d.name;
-    });
-    return ec;
-}
+            if (ec && failed_field != nullptr && failed_field->empty()) *failed_field = d.name;
+        });
+        return ec;
+    }
 
 template <class T>
 error_code from_attribute(const attribute_value& a, T& out) {
@@ -219,11 +216,10 @@ error_code from_attribute(const attribute_value& a, T& out) {
 
 // The struct of an item; errc::validation when a field is missing or of the wrong type.
 template <class T>
-    requires detail::described<T>
-result<T> from_item(const item& in) {
-    T out{};
-    if (auto ec = from_item(in, out)) return ec;
-    return out;
-}
+    requires detail::described<T> result<T> from_item(const item& in) {
+        T out{};
+        if (auto ec = from_item(in, out)) return ec;
+        return out;
+    }
 
 } // namespace cirrus::dynamodb

@@ -54,13 +54,14 @@ public:
         requires(std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view> ||
                  std::is_same_v<T, const char*> || std::is_same_v<T, char*> ||
                  (std::is_array_v<T> && std::is_same_v<std::remove_cv_t<std::remove_extent_t<T>>, char>))
-    request_body(const T& text) noexcept : request_body(memory(std::string_view(text))) {}
+    request_body(const T& text)
+    noexcept : request_body(memory(std::string_view(text))) {}
     template <class T>
-        requires std::is_same_v<T, std::span<const std::uint8_t>>
-    request_body(const T& bytes) noexcept : request_body(memory(bytes)) {}
+        requires std::is_same_v<T, std::span<const std::uint8_t>> request_body(const T& bytes)
+    noexcept : request_body(memory(bytes)) {}
     template <class T>
-        requires std::is_same_v<T, std::string>
-    request_body(T&&) = delete;
+        requires std::is_same_v<T, std::string> request_body(T&&)
+    = delete;
 
     static request_body memory(std::span<const std::uint8_t> bytes) noexcept {
         request_body b;

@@ -56,7 +56,9 @@ struct get_url_op {
     std::shared_ptr<client_state> state;
     std::string url;
 
-    boost::asio::awaitable<error_code> start(diagnostics& diag, response& out) { return get_url(state, url, out, diag); }
+    boost::asio::awaitable<error_code> start(diagnostics& diag, response& out) {
+        return get_url(state, url, out, diag);
+    }
 };
 
 } // namespace detail
@@ -136,4 +138,3 @@ private:
 };
 
 } // namespace cirrus::http
-

@@ -18,7 +18,7 @@ constexpr std::uint16_t default_port(scheme s) noexcept { return s == scheme::ht
 
 struct endpoint_view {
     http::scheme scheme = http::scheme::https;
-    std::string_view host = {};        // name or address, IPv6 without brackets
+    std::string_view host = {}; // name or address, IPv6 without brackets
     std::uint16_t port = 443;
     std::string_view host_header = {}; // the Host header value: host, or host:port off the default
 
@@ -88,9 +88,7 @@ public:
     operator endpoint_view() const noexcept { return view(); }
 
     // "http://127.0.0.1:7070"
-    std::string url() const {
-        return std::string(scheme_ == scheme::https ? "https://" : "http://") + host_header_;
-    }
+    std::string url() const { return std::string(scheme_ == scheme::https ? "https://" : "http://") + host_header_; }
 
 private:
     void build_host_header() {

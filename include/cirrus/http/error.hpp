@@ -35,19 +35,19 @@ enum class aws_errc {
 
 enum class errc {
     ok = 0,
-    connect_timeout = 1,       // no TCP connection within the connect timeout
-    inactivity_timeout,        // a read or write made no progress within the inactivity timeout
-    total_timeout,             // the request's total deadline passed (retries included)
-    connection_closed,         // the peer closed or reset the connection before a full response
-    body_not_replayable,       // a retry would need a request body that cannot be read again
-    response_too_large,        // a response body exceeds the caller's buffer or the configured limit
-    client_closed,             // the client was shut down while the request waited
-    invalid_endpoint,          // an endpoint URL that cannot be used (scheme, host, port)
-    retry_quota_exceeded,      // a retryable failure, but the retry token bucket is empty
-    body_source_failed,        // a request body generator or file read reported an error
-    body_sink_failed,          // a response sink (file, handler) reported an error
-    attempt_timeout,           // one attempt outlasted timeouts.attempt (it may be retried)
-    pool_timeout,              // no connection slot came free within pool.acquire_timeout
+    connect_timeout = 1,        // no TCP connection within the connect timeout
+    inactivity_timeout,         // a read or write made no progress within the inactivity timeout
+    total_timeout,              // the request's total deadline passed (retries included)
+    connection_closed,          // the peer closed or reset the connection before a full response
+    body_not_replayable,        // a retry would need a request body that cannot be read again
+    response_too_large,         // a response body exceeds the caller's buffer or the configured limit
+    client_closed,              // the client was shut down while the request waited
+    invalid_endpoint,           // an endpoint URL that cannot be used (scheme, host, port)
+    retry_quota_exceeded,       // a retryable failure, but the retry token bucket is empty
+    body_source_failed,         // a request body generator or file read reported an error
+    body_sink_failed,           // a response sink (file, handler) reported an error
+    attempt_timeout,            // one attempt outlasted timeouts.attempt (it may be retried)
+    pool_timeout,               // no connection slot came free within pool.acquire_timeout
     too_many_interim_responses, // more 1xx interim responses than max_interim_responses
 };
 
@@ -122,12 +122,19 @@ inline error_code make_error_code(errc e) noexcept { return {static_cast<int>(e)
 
 // The codes AWS SDKs treat as throttling in the standard retry mode.
 inline bool is_throttling_code(std::string_view code) noexcept {
-    constexpr std::string_view codes[] = {
-        "Throttling",           "ThrottlingException",         "ThrottledException",
-        "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
-        "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
-        "LimitExceededException", "RequestThrottled",          "SlowDown",
-        "EC2ThrottledException"};
+    constexpr std::string_view codes[] = {"Throttling",
+                                          "ThrottlingException",
+                                          "ThrottledException",
+                                          "RequestThrottledException",
+                                          "TooManyRequestsException",
+                                          "ProvisionedThroughputExceededException",
+                                          "TransactionInProgressException",
+                                          "RequestLimitExceeded",
+                                          "BandwidthLimitExceeded",
+                                          "LimitExceededException",
+                                          "RequestThrottled",
+                                          "SlowDown",
+                                          "EC2ThrottledException"};
     for (auto c : codes)
         if (code == c) return true;
     return false;
@@ -143,21 +150,21 @@ inline bool is_transient_code(std::string_view code) noexcept {
 // clock; for the signature codes the caller must also see a skewed Date header.
 inline bool is_possible_clock_skew_code(std::string_view code) noexcept {
     return code == "RequestTimeTooSkewed" || code == "RequestExpired" || code == "RequestInTheFuture" ||
-           code == "InvalidSignatureException" || code == "SignatureDoesNotMatch" ||
-           code == "AuthFailure" || code == "RequestTimeTooSkewedException";
+           code == "InvalidSignatureException" || code == "SignatureDoesNotMatch" || code == "AuthFailure" ||
+           code == "RequestTimeTooSkewedException";
 }
 
 // Maps an HTTP status and the service's code string (possibly empty) to an aws_errc.
 inline aws_errc classify(unsigned status, std::string_view code) noexcept {
     if (!code.empty()) {
-        if (code == "SignatureDoesNotMatch" || code == "InvalidSignatureException" ||
-            code == "IncompleteSignature" || code == "IncompleteSignatureException")
+        if (code == "SignatureDoesNotMatch" || code == "InvalidSignatureException" || code == "IncompleteSignature" ||
+            code == "IncompleteSignatureException")
             return aws_errc::signature_does_not_match;
         if (code == "AccessDenied" || code == "AccessDeniedException" || code == "Forbidden" ||
             code == "AllAccessDisabled" || code == "AuthFailure")
             return aws_errc::access_denied;
-        if (code == "InvalidAccessKeyId" || code == "InvalidClientTokenId" ||
-            code == "UnrecognizedClientException" || code == "InvalidSecurity")
+        if (code == "InvalidAccessKeyId" || code == "InvalidClientTokenId" || code == "UnrecognizedClientException" ||
+            code == "InvalidSecurity")
             return aws_errc::invalid_access_key_id;
         if (code == "ExpiredToken" || code == "ExpiredTokenException" || code == "TokenRefreshRequired" ||
             code == "InvalidToken")
@@ -170,14 +177,13 @@ inline aws_errc classify(unsigned status, std::string_view code) noexcept {
             return aws_errc::request_timeout;
         if (code == "NoSuchKey" || code == "NoSuchBucket" || code == "NoSuchUpload" || code == "NoSuchVersion" ||
             code == "NotFound" || code == "ResourceNotFoundException" || code == "NoSuchEntity" ||
-            code == "NoSuchEntityException" || code == "NoSuchLifecycleConfiguration" ||
-            code == "NoSuchBucketPolicy" || code == "NoSuchTagSet" || code == "NoSuchCORSConfiguration" ||
+            code == "NoSuchEntityException" || code == "NoSuchLifecycleConfiguration" || code == "NoSuchBucketPolicy" ||
+            code == "NoSuchTagSet" || code == "NoSuchCORSConfiguration" ||
             code == "ObjectLockConfigurationNotFoundError")
             return aws_errc::not_found;
         if (code == "PreconditionFailed") return aws_errc::precondition_failed;
         if (code == "NotModified") return aws_errc::not_modified;
-        if (code == "PermanentRedirect" || code == "TemporaryRedirect" || code == "Redirect")
-            return aws_errc::redirect;
+        if (code == "PermanentRedirect" || code == "TemporaryRedirect" || code == "Redirect") return aws_errc::redirect;
     }
     if (status == 429) return aws_errc::throttling;
     if (status == 404) return aws_errc::not_found;
@@ -186,8 +192,7 @@ inline aws_errc classify(unsigned status, std::string_view code) noexcept {
     if (status == 304) return aws_errc::not_modified;
     if (status == 408) return aws_errc::request_timeout;
     if (status == 409) return aws_errc::conflict;
-    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
-        return aws_errc::redirect;
+    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) return aws_errc::redirect;
     if (status >= 500) return aws_errc::service_error;
     return aws_errc::client_error;
 }

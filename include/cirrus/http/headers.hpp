@@ -26,12 +26,8 @@ public:
     // One field, a view into the map (valid until the map changes).
     class field {
     public:
-        std::string_view name() const noexcept {
-            return {map_->text_.data() + slot_.name_offset, slot_.name_size};
-        }
-        std::string_view value() const noexcept {
-            return {map_->text_.data() + slot_.value_offset, slot_.value_size};
-        }
+        std::string_view name() const noexcept { return {map_->text_.data() + slot_.name_offset, slot_.name_size}; }
+        std::string_view value() const noexcept { return {map_->text_.data() + slot_.value_offset, slot_.value_size}; }
         // The spelling Boost.Beast's fields use, for code written against either.
         std::string_view name_string() const noexcept { return name(); }
 

@@ -30,12 +30,12 @@ using fields = boost::beast::http::fields;
 // How the body enters the signature. With signing_options::trailer_checksum set, only
 // automatic, unsigned_payload and streaming apply (see there).
 enum class payload_signing {
-    automatic,   // SHA-256 of memory bodies; UNSIGNED-PAYLOAD for file and generator bodies over
-                 // TLS; aws-chunked signed streaming for them over plain HTTP (size must be known)
-    sha256,      // SHA-256 of the whole body (a file or rewindable generator is read twice)
+    automatic,        // SHA-256 of memory bodies; UNSIGNED-PAYLOAD for file and generator bodies over
+                      // TLS; aws-chunked signed streaming for them over plain HTTP (size must be known)
+    sha256,           // SHA-256 of the whole body (a file or rewindable generator is read twice)
     unsigned_payload, // "UNSIGNED-PAYLOAD"
-    streaming,   // aws-chunked: a signature per chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
-    precomputed, // signing_options::payload_hash as given by the caller
+    streaming,        // aws-chunked: a signature per chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
+    precomputed,      // signing_options::payload_hash as given by the caller
 };
 
 struct signing_options {
@@ -44,9 +44,9 @@ struct signing_options {
     std::string_view service = {};
     auth::sigv4::uri_rules rules = auth::sigv4::uri_rules::standard;
     payload_signing payload = payload_signing::automatic;
-    std::string_view payload_hash = {};      // for payload_signing::precomputed
-    bool content_sha256_header = false;      // send and sign x-amz-content-sha256 (S3)
-    std::size_t chunk_size = 64 * 1024;      // aws-chunked data bytes per chunk
+    std::string_view payload_hash = {}; // for payload_signing::precomputed
+    bool content_sha256_header = false; // send and sign x-amz-content-sha256 (S3)
+    std::size_t chunk_size = 64 * 1024; // aws-chunked data bytes per chunk
     // A checksum of the body, computed while it is sent and sent after it as an aws-chunked
     // trailer (x-amz-trailer: x-amz-checksum-<alg>). The body's size must be known.
     //   streaming:        signed chunks and a signed trailer (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER)
@@ -60,8 +60,8 @@ struct signing_options {
 struct request {
     endpoint_view endpoint = {};
     verb method = verb::get;
-    std::string_view path = "/";   // percent-encoded as it goes on the request line
-    std::string_view query = {};   // percent-encoded, without '?'
+    std::string_view path = "/";          // percent-encoded as it goes on the request line
+    std::string_view query = {};          // percent-encoded, without '?'
     std::span<const header> headers = {}; // besides Host, Content-Length and the signature's
     request_body body = {};
     response_sink sink = {};
@@ -77,16 +77,16 @@ struct request {
 
 struct response {
     unsigned status = 0;
-    header_map headers = {};         // reused: reading into a reused response allocates nothing
-    std::string body = {};           // the body, when the request's sink is the default one (on
-                                     // failure, the error body up to max_error_body)
-    std::uint64_t body_size = 0;     // bytes delivered to the sink by the final attempt
-    unsigned attempts = 0;           // attempts made, the final one included
-    bool connection_reused = false;  // the final attempt ran on a pooled connection
+    header_map headers = {};        // reused: reading into a reused response allocates nothing
+    std::string body = {};          // the body, when the request's sink is the default one (on
+                                    // failure, the error body up to max_error_body)
+    std::uint64_t body_size = 0;    // bytes delivered to the sink by the final attempt
+    unsigned attempts = 0;          // attempts made, the final one included
+    bool connection_reused = false; // the final attempt ran on a pooled connection
     // The trailer checksum the final attempt sent (signing_options::trailer_checksum), as
     // base64; empty when there was none or the body was not sent in full.
     crypto::checksum_value trailer_checksum = {};
-    diagnostics diag = {};           // on failure, what the server (or the client) said
+    diagnostics diag = {}; // on failure, what the server (or the client) said
 
     std::string_view header(std::string_view name) const noexcept { return headers.get(name); }
     void clear() {

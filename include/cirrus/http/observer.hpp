@@ -33,16 +33,16 @@ struct request_event {
     verb method = verb::get;
     std::string_view host = {};
     std::string_view path = {};
-    std::string_view query = {};            // redacted
-    std::span<const header> headers = {};   // redacted; empty unless client_options::observe_headers
-    unsigned status = 0;                    // 0 when no response arrived
+    std::string_view query = {};          // redacted
+    std::span<const header> headers = {}; // redacted; empty unless client_options::observe_headers
+    unsigned status = 0;                  // 0 when no response arrived
     error_code error = {};
     std::string_view service_code = {};
     std::string_view request_id = {};
-    unsigned attempt = 0;                   // 1-based; on complete, the number of attempts made
-    std::chrono::nanoseconds latency{0};    // of the attempt, or of the whole request on complete
-    std::uint64_t bytes_sent = 0;           // body bytes written (of the attempt, or in total)
-    std::uint64_t bytes_received = 0;       // body bytes read
+    unsigned attempt = 0;                // 1-based; on complete, the number of attempts made
+    std::chrono::nanoseconds latency{0}; // of the attempt, or of the whole request on complete
+    std::uint64_t bytes_sent = 0;        // body bytes written (of the attempt, or in total)
+    std::uint64_t bytes_received = 0;    // body bytes read
     bool connection_reused = false;
 };
 

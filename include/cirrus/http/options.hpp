@@ -19,11 +19,11 @@ struct timeout_options {
     // One attempt, from the wait for a connection to the last body byte; 0 = none. Ends a
     // server that trickles a byte just inside the inactivity timeout; retried like one.
     std::chrono::milliseconds attempt{15 * 60'000};
-    std::chrono::milliseconds total{0};           // whole request, retries and delays included; 0 = none
+    std::chrono::milliseconds total{0}; // whole request, retries and delays included; 0 = none
 };
 
 struct pool_options {
-    std::size_t max_connections_per_host = 64; // per (scheme, host, port); requests beyond wait
+    std::size_t max_connections_per_host = 64;      // per (scheme, host, port); requests beyond wait
     std::chrono::milliseconds idle_timeout{50'000}; // idle connections older than this are closed
     std::chrono::milliseconds dns_ttl{30'000};      // how long resolved addresses are reused
     // A pooled connection idle at least this long is probed (a non-blocking peek) before it
@@ -49,13 +49,13 @@ struct client_options {
     // fields kept); also what a chunk-size line or the trailer of a chunked body may hold
     // before it ends.
     std::size_t max_header_bytes = 64 * 1024;
-    std::size_t max_interim_responses = 5;             // 1xx heads skipped before the final one
+    std::size_t max_interim_responses = 5; // 1xx heads skipped before the final one
     // A server clock (Date of a RequestTimeTooSkewed answer) further than this from ours is
     // not adopted: the error is returned as it is.
     std::chrono::seconds max_clock_correction{24 * 3600};
-    std::size_t max_error_body = 64 * 1024;            // error bodies kept for their envelope
+    std::size_t max_error_body = 64 * 1024;              // error bodies kept for their envelope
     std::uint64_t max_collected_body = 64 * 1024 * 1024; // default sink (response::body)
-    std::size_t io_buffer_size = 64 * 1024;            // per connection, for file/generator I/O
+    std::size_t io_buffer_size = 64 * 1024;              // per connection, for file/generator I/O
     std::string user_agent = "cirrus/0.1";
     observer on_event = {};
     bool observe_headers = false; // pass the (redacted) request headers to on_event
@@ -63,16 +63,16 @@ struct client_options {
 
 // Connection pool counters, summed over every (scheme, host, port).
 struct pool_stats {
-    std::size_t open = 0;         // established connections, idle or in use
-    std::size_t idle = 0;         // of those, waiting in the pool
-    std::size_t in_use = 0;       // of those, serving a request
-    std::size_t connecting = 0;   // connections being established
-    std::size_t waiting = 0;      // requests waiting for a connection slot
-    std::uint64_t created = 0;    // connections established since the client started
-    std::uint64_t closed = 0;     // established connections closed since then
-    std::uint64_t reused = 0;     // requests that ran on a pooled (kept-alive) connection
-    std::uint64_t stale = 0;      // pooled connections found dead when taken, and replaced
-    std::uint64_t expired = 0;    // idle connections closed for idleness
+    std::size_t open = 0;             // established connections, idle or in use
+    std::size_t idle = 0;             // of those, waiting in the pool
+    std::size_t in_use = 0;           // of those, serving a request
+    std::size_t connecting = 0;       // connections being established
+    std::size_t waiting = 0;          // requests waiting for a connection slot
+    std::uint64_t created = 0;        // connections established since the client started
+    std::uint64_t closed = 0;         // established connections closed since then
+    std::uint64_t reused = 0;         // requests that ran on a pooled (kept-alive) connection
+    std::uint64_t stale = 0;          // pooled connections found dead when taken, and replaced
+    std::uint64_t expired = 0;        // idle connections closed for idleness
     std::uint64_t dns_lookups = 0;    // resolver queries
     std::uint64_t dns_cache_hits = 0; // connections that used a cached resolution
 };

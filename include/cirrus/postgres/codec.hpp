@@ -305,7 +305,8 @@ struct timestamp_traits {
     static constexpr oid_t array_oid = ArrayOid;
     static void encode(const TimePoint& v, std::string& out) {
         if (v == TimePoint::max()) put_u64(out, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()));
-        else if (v == TimePoint::min()) put_u64(out, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min()));
+        else if (v == TimePoint::min())
+            put_u64(out, static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::min()));
         else if (write_timestamp(v.time_since_epoch().count(), out))
             // Beyond the wire range (within ~9.5e14 us of the int64 limits): the
             // nearest infinity, which is what the server would make of it anyway.
@@ -327,14 +328,12 @@ struct timestamp_traits {
 
 // timestamptz; a timestamp (without time zone) column is read as if it were UTC.
 template <>
-struct type_traits<timestamptz>
-    : detail::timestamp_traits<timestamptz, oids::timestamptz, oids::timestamptz_array> {
+struct type_traits<timestamptz> : detail::timestamp_traits<timestamptz, oids::timestamptz, oids::timestamptz_array> {
     static bool accepts(oid_t t) noexcept { return t == oids::timestamptz || t == oids::timestamp; }
 };
 
 template <>
-struct type_traits<timestamp>
-    : detail::timestamp_traits<timestamp, oids::timestamp, oids::timestamp_array> {
+struct type_traits<timestamp> : detail::timestamp_traits<timestamp, oids::timestamp, oids::timestamp_array> {
     static bool accepts(oid_t t) noexcept { return t == oids::timestamp; }
 };
 
@@ -356,9 +355,8 @@ struct type_traits<interval> {
             out.months = static_cast<std::int32_t>(detail::load_u32(f.bytes.data() + 12));
             return {};
         }
-        return detail::parse_interval_text(f.bytes, out.months, out.days, out.microseconds)
-                   ? error_code{}
-                   : detail::bad_value();
+        return detail::parse_interval_text(f.bytes, out.months, out.days, out.microseconds) ? error_code{}
+                                                                                            : detail::bad_value();
     }
 };
 
@@ -447,23 +445,13 @@ struct type_traits<std::optional<T>> {
     static constexpr oid_t type_oid = detail::type_oid_of<T>();
     static constexpr oid_t array_oid = detail::array_oid_of<T>();
     static bool is_null(const std::optional<T>& v) noexcept { return !v.has_value(); }
-    static error_code check(const std::optional<T>& v)
-        requires requires(const T& x) { type_traits<T>::check(x); }
-    {
-        return v ? type_traits<T>::check(*v) : error_code{};
-    }
-    static void encode(const std::optional<T>& v, std::string& out)
-        requires encodable<T>
-    {
+    static error_code check(const std::optional<T>& v) requires requires(const T& x) { type_traits<T>::check(x); }
+    { return v ? type_traits<T>::check(*v) : error_code{}; }
+    static void encode(const std::optional<T>& v, std::string& out) requires encodable<T> {
         if (v) type_traits<T>::encode(*v, out);
     }
-    static bool accepts(oid_t t) noexcept
-        requires decodable<T>
-    {
-        return type_traits<T>::accepts(t);
-    }
-    static error_code decode(const field_data& f, std::optional<T>& out)
-        requires decodable<T>;
+    static bool accepts(oid_t t) noexcept requires decodable<T> { return type_traits<T>::accepts(t); }
+    static error_code decode(const field_data& f, std::optional<T>& out) requires decodable<T>;
 };
 
 // A NULL parameter of unspecified type.
@@ -494,8 +482,7 @@ error_code decode_field(const field_data& f, T& out) {
 template <class T>
     requires(decodable<T> || encodable<T>)
 error_code type_traits<std::optional<T>>::decode(const field_data& f, std::optional<T>& out)
-    requires decodable<T>
-{
+requires decodable<T> {
     if (f.is_null) {
         out.reset();
         return {};
@@ -514,10 +501,9 @@ error_code type_traits<std::optional<T>>::decode(const field_data& f, std::optio
 // element, not a level. PostgreSQL arrays are rectangular and have no empty sub-arrays: an
 // array without elements is "{}" whatever its dimensions.
 
-
 template <class T>
-    requires(!std::is_same_v<T, std::byte> && (decodable<T> || encodable<T>) &&
-             detail::array_depth<T> < detail::max_array_dimensions &&
+    requires(!std::is_same_v<T, std::byte> &&
+             (decodable<T> || encodable<T>)&&detail::array_depth<T> < detail::max_array_dimensions &&
              !detail::is_optional_array<detail::array_element_t<T>>::value)
 struct type_traits<std::vector<T>> {
     using element_type = detail::array_element_t<T>;
@@ -525,18 +511,14 @@ struct type_traits<std::vector<T>> {
     static constexpr oid_t type_oid = detail::array_oid_of<element_type>();
     static constexpr oid_t array_oid = 0;
 
-    static bool accepts(oid_t t) noexcept
-        requires decodable<element_type>
-    {
+    static bool accepts(oid_t t) noexcept requires decodable<element_type> {
         oid_t e = array_element_oid(t);
         return e != 0 && type_traits<element_type>::accepts(e);
     }
 
     // Refuses what encode could not send as it is: sub-vectors of different lengths
     // (non_rectangular_array), or an extent beyond the wire's 32 bits.
-    static error_code check(const std::vector<T>& v)
-        requires encodable<element_type>
-    {
+    static error_code check(const std::vector<T>& v) requires encodable<element_type> {
         std::size_t dims[detail::max_array_dimensions];
         std::size_t ndim = 0;
         if (auto ec = detail::array_shape(v, dims, ndim)) return ec;
@@ -545,9 +527,7 @@ struct type_traits<std::vector<T>> {
 
     // Parameters go through check() first; a value it refuses is written as the empty
     // array here, never as a malformed one.
-    static void encode(const std::vector<T>& v, std::string& out)
-        requires encodable<element_type>
-    {
+    static void encode(const std::vector<T>& v, std::string& out) requires encodable<element_type> {
         std::size_t dims[detail::max_array_dimensions];
         std::size_t ndim = 0;
         if (detail::array_shape(v, dims, ndim)) ndim = 0;
@@ -568,9 +548,7 @@ struct type_traits<std::vector<T>> {
     // The array must have as many dimensions as the vector has levels
     // (array_dimension_mismatch otherwise); an array without elements reads as an empty
     // vector at any depth.
-    static error_code decode(const field_data& f, std::vector<T>& out)
-        requires decodable<element_type>
-    {
+    static error_code decode(const field_data& f, std::vector<T>& out) requires decodable<element_type> {
         return detail::decode_array(f, out);
     }
 };

@@ -60,13 +60,13 @@ enum class ssl_mode {
 enum class channel_binding_mode { disable, prefer, require };
 
 struct host_spec {
-    std::string host;       // a name, an IP address, or a Unix socket directory ("/...")
+    std::string host; // a name, an IP address, or a Unix socket directory ("/...")
     std::uint16_t port = 5432;
-    std::string hostaddr;   // numeric address to connect to instead of resolving host
+    std::string hostaddr; // numeric address to connect to instead of resolving host
 };
 
 struct connect_params {
-    std::vector<host_spec> hosts;  // tried in order; empty means localhost:5432
+    std::vector<host_spec> hosts; // tried in order; empty means localhost:5432
     std::string user;
     std::string password;
     // The password file searched per host when `password` is empty (see
@@ -75,13 +75,13 @@ struct connect_params {
     std::string passfile;
     std::string database;
     std::string application_name;
-    std::string options;           // command-line options for the server ("-c x=y")
+    std::string options;                                             // command-line options for the server ("-c x=y")
     std::vector<std::pair<std::string, std::string>> runtime_params; // extra startup parameters
 
     ssl_mode ssl = ssl_mode::prefer;
-    std::string ssl_root_cert;     // file; "system" for the system trust store
-    std::string ssl_cert;          // client certificate (optional)
-    std::string ssl_key;           // client key (optional)
+    std::string ssl_root_cert; // file; "system" for the system trust store
+    std::string ssl_cert;      // client certificate (optional)
+    std::string ssl_key;       // client key (optional)
     bool ssl_sni = true;
     channel_binding_mode channel_binding = channel_binding_mode::prefer;
 
@@ -124,7 +124,6 @@ namespace detail {
 using option_list = std::vector<std::pair<std::string, std::string>>;
 } // namespace detail
 
-
 // --- password file (libpq's ~/.pgpass) --------------------------------------------------
 
 // The text of a password file, searched for a host (see passfile_host), port, database and
@@ -133,14 +132,13 @@ using option_list = std::vector<std::pair<std::string, std::string>>;
 // are comments. The password of the first matching line, or nullopt. As in libpq, nothing
 // is looked up for an empty database or user name.
 CIRRUS_DECL std::optional<std::string> match_password_file(std::string_view contents, std::string_view host,
-                                                      std::string_view port, std::string_view database,
-                                                      std::string_view user);
+                                                           std::string_view port, std::string_view database,
+                                                           std::string_view user);
 
 // libpq's compiled-in default socket directory: /tmp upstream, /var/run/postgresql in
 // Debian's and Red Hat's builds (/run/postgresql is the same place). A socket host naming
 // one of them matches password-file entries for "localhost", as in libpq.
-inline constexpr std::string_view default_socket_directories[] = {"/tmp", "/var/run/postgresql",
-                                                                  "/run/postgresql"};
+inline constexpr std::string_view default_socket_directories[] = {"/tmp", "/var/run/postgresql", "/run/postgresql"};
 
 // The host name a password file is searched for when connecting to h, as libpq does: the
 // host, else the host address; "localhost" for a default socket directory.
@@ -174,22 +172,21 @@ struct passfile_result {
 // systems a file that group or others can read, write or execute is ignored (libpq prints
 // a warning; here it is returned in `warning`).
 CIRRUS_DECL passfile_result read_password_file(const std::string& path, std::string_view host, std::uint16_t port,
-                                          std::string_view database, std::string_view user);
+                                               std::string_view database, std::string_view user);
 
 // The default password file: $HOME/.pgpass (HOME, else the password database), or "" when
 // no home directory is known.
 CIRRUS_DECL std::string default_passfile(const env_lookup& env = process_env);
 
-
 // Builds connect_params from keyword/value pairs (as parsed from a string), filling the
 // rest from the environment and the defaults.
 CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, connect_params& out,
-                                      diagnostics* diag = nullptr, const env_lookup& env = process_env);
+                                           diagnostics* diag = nullptr, const env_lookup& env = process_env);
 
 // Parses a keyword/value connection string or a postgresql:// / postgres:// URI. On
 // failure diag (when given) explains what is wrong; it never echoes a password.
 CIRRUS_DECL error_code parse_connection_string(std::string_view s, connect_params& out, diagnostics* diag = nullptr,
-                                          const env_lookup& env = process_env);
+                                               const env_lookup& env = process_env);
 
 CIRRUS_DECL cirrus::result<connect_params> parse_connection_string(std::string_view s,
                                                                    const env_lookup& env = process_env);

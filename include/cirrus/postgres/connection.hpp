@@ -21,9 +21,9 @@
 
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/detail/session.hpp>
-#include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 #include <cirrus/postgres/typed_row.hpp>
@@ -285,7 +285,9 @@ public:
     template <class Token = default_token>
     auto async_close(Token&& token = {}) {
         return start<void>(nullptr, std::forward<Token>(token),
-                           [](detail::connection_impl* impl, diagnostics&, const auto&) { return detail::run_terminate(*impl); });
+                           [](detail::connection_impl* impl, diagnostics&, const auto&) {
+                               return detail::run_terminate(*impl);
+                           });
     }
 
     // Closes the socket at once.
@@ -314,8 +316,9 @@ private:
         diagnostics parse_diag;
         auto parse_ec = parse_connection_string(conninfo, params, &parse_diag);
         return start<void>(diag, std::forward<Token>(token),
-                           [params = std::move(params), parse_ec, parse_diag = std::move(parse_diag)](
-                               detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                           [params = std::move(params), parse_ec,
+                            parse_diag = std::move(parse_diag)](detail::connection_impl* impl, diagnostics& d,
+                                                                const auto& sig) {
                                return connect_parsed(impl, params, parse_ec, parse_diag, d, sig);
                            });
     }
@@ -331,7 +334,7 @@ private:
     auto execute_op(const bound_query& q, results& out, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),
                            [sql = std::string(q.sql), params = q.params, &out](detail::connection_impl* impl,
-                                                                                diagnostics& d, const auto& sig) {
+                                                                               diagnostics& d, const auto& sig) {
                                return detail::run_execute_query(*impl, sql, params, out, d, sig);
                            });
     }
@@ -357,7 +360,7 @@ private:
         static_assert(detail::check_row_codecs<Row>());
         return start<void>(diag, std::forward<Token>(token),
                            [sql = std::string(q.sql), params = q.params, &rows](detail::connection_impl* impl,
-                                                                                 diagnostics& d, const auto& sig) {
+                                                                                diagnostics& d, const auto& sig) {
                                return typed_execute(impl, sql, params, rows, d, sig);
                            });
     }
@@ -373,8 +376,8 @@ private:
     template <class Token>
     auto prepare_op(std::string_view sql, diagnostics* diag, Token&& token) {
         return start<statement>(diag, std::forward<Token>(token),
-                                [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d,
-                                                         statement& out, const auto& sig) {
+                                [sql = std::string(sql)](detail::connection_impl* impl, diagnostics& d, statement& out,
+                                                         const auto& sig) {
                                     return detail::run_prepare(*impl, sql, out, d, sig);
                                 });
     }
@@ -423,16 +426,16 @@ private:
     }
     template <class Row>
     static asio::awaitable<error_code> typed_execute_statement(detail::connection_impl* impl, const statement& stmt,
-                                                               const detail::param_list& params,
-                                                               std::vector<Row>& rows, diagnostics& diag,
+                                                               const detail::param_list& params, std::vector<Row>& rows,
+                                                               diagnostics& diag,
                                                                std::shared_ptr<detail::op_signal> sig) {
         results r;
         auto ec = co_await detail::run_execute_statement(*impl, stmt, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
     }
     static asio::awaitable<error_code> begin_transaction(std::shared_ptr<detail::connection_impl> impl,
-                                                         const std::string& sql, diagnostics& diag,
-                                                         transaction& out, std::shared_ptr<detail::op_signal> sig);
+                                                         const std::string& sql, diagnostics& diag, transaction& out,
+                                                         std::shared_ptr<detail::op_signal> sig);
 
     template <class Row>
     static error_code read_typed(const results& r, std::vector<Row>& rows, diagnostics& diag) {

@@ -16,23 +16,23 @@ namespace cirrus::postgres {
 // The fields of an ErrorResponse or NoticeResponse (protocol "Error and Notice Message
 // Fields"). Numbers the server sends as text stay text where they are informational.
 struct server_message_fields {
-    std::string severity;          // 'V' (never localized) or else 'S': ERROR, FATAL, PANIC, WARNING, NOTICE ...
-    std::string sqlstate;          // 'C'
-    std::string message;           // 'M'
-    std::string detail;            // 'D'
-    std::string hint;              // 'H'
-    std::uint32_t position = 0;    // 'P': 1-based character index into the query, 0 if absent
+    std::string severity;                // 'V' (never localized) or else 'S': ERROR, FATAL, PANIC, WARNING, NOTICE ...
+    std::string sqlstate;                // 'C'
+    std::string message;                 // 'M'
+    std::string detail;                  // 'D'
+    std::string hint;                    // 'H'
+    std::uint32_t position = 0;          // 'P': 1-based character index into the query, 0 if absent
     std::uint32_t internal_position = 0; // 'p'
-    std::string internal_query;    // 'q'
-    std::string where;             // 'W'
-    std::string schema_name;       // 's'
-    std::string table_name;        // 't'
-    std::string column_name;       // 'c'
-    std::string data_type_name;    // 'd'
-    std::string constraint_name;   // 'n'
-    std::string file;              // 'F'
-    std::uint32_t line = 0;        // 'L'
-    std::string routine;           // 'R'
+    std::string internal_query;          // 'q'
+    std::string where;                   // 'W'
+    std::string schema_name;             // 's'
+    std::string table_name;              // 't'
+    std::string column_name;             // 'c'
+    std::string data_type_name;          // 'd'
+    std::string constraint_name;         // 'n'
+    std::string file;                    // 'F'
+    std::uint32_t line = 0;              // 'L'
+    std::string routine;                 // 'R'
 
     void clear() { *this = server_message_fields{}; }
 };
@@ -52,7 +52,9 @@ inline std::uint32_t parse_position(std::string_view v) noexcept {
 inline void assign_field(server_message_fields& f, char code, std::string_view value) {
     switch (code) {
     case 'V': f.severity.assign(value); break;
-    case 'S': if (f.severity.empty()) f.severity.assign(value); break;
+    case 'S':
+        if (f.severity.empty()) f.severity.assign(value);
+        break;
     case 'C': f.sqlstate.assign(value); break;
     case 'M': f.message.assign(value); break;
     case 'D': f.detail.assign(value); break;

@@ -26,37 +26,37 @@ namespace cirrus::postgres {
 
 enum class client_errc {
     ok = 0,
-    not_connected = 1,             // no connection, or it was closed after an error
-    operation_in_progress,         // an operation is already running on this connection
-    invalid_connection_string,     // a malformed conninfo string or URI
-    ssl_not_supported,             // sslmode requires TLS and the server answered 'N'
-    unsupported_auth_method,       // the server asked for an auth method we do not implement
-    cleartext_password_not_allowed,// cleartext password to a server whose certificate was not verified
-    password_required,             // the server asked for a password and none was given
-    scram_invalid_server_message,  // a malformed SCRAM server-first/final message
+    not_connected = 1,               // no connection, or it was closed after an error
+    operation_in_progress,           // an operation is already running on this connection
+    invalid_connection_string,       // a malformed conninfo string or URI
+    ssl_not_supported,               // sslmode requires TLS and the server answered 'N'
+    unsupported_auth_method,         // the server asked for an auth method we do not implement
+    cleartext_password_not_allowed,  // cleartext password to a server whose certificate was not verified
+    password_required,               // the server asked for a password and none was given
+    scram_invalid_server_message,    // a malformed SCRAM server-first/final message
     scram_server_signature_mismatch, // the server could not prove it knows the password
-    channel_binding_required,      // channel_binding=require but SCRAM-PLUS was not possible
-    channel_binding_not_supported, // the server certificate's signature hash is unusable
-    unexpected_null,               // a NULL field read into a type that cannot hold NULL
-    incompatible_type,             // no codec maps this column type to the requested type
-    invalid_field_value,           // a field's bytes are not a valid value of its type
-    value_out_of_range,            // a value does not fit the requested C++ type
-    array_dimension_mismatch,      // an array's dimensions differ from the vector nesting depth
-    field_count_mismatch,          // a row type's field count differs from the columns
-    column_not_found,              // a described row field has no column of that name
-    parameter_count_mismatch,      // bound parameters differ from the statement's count
-    statement_not_owned,           // a statement prepared on another connection
-    no_result_set,                 // rows requested from a command that returns none
-    query_timeout,                 // the client-side query timeout expired (query canceled)
-    commit_rolled_back,            // COMMIT of a failed transaction rolled it back
-    copy_not_supported,            // COPY is not available through this call
-    unexpected_message,            // a message that is valid but not expected now
-    service_not_found,             // the connection service is in no service file
-    invalid_service_file,          // a service file cannot be read or has a syntax error
-    non_rectangular_array,         // an array parameter whose sub-arrays differ in length
-    auth_method_not_allowed,       // require_auth, or a plain retry after a failed TLS handshake, refused it
-    result_too_large,              // an operation's results exceeded connection_options::max_result_bytes
-    scram_too_many_iterations,     // the server asked for more SCRAM iterations than scram_max_iterations
+    channel_binding_required,        // channel_binding=require but SCRAM-PLUS was not possible
+    channel_binding_not_supported,   // the server certificate's signature hash is unusable
+    unexpected_null,                 // a NULL field read into a type that cannot hold NULL
+    incompatible_type,               // no codec maps this column type to the requested type
+    invalid_field_value,             // a field's bytes are not a valid value of its type
+    value_out_of_range,              // a value does not fit the requested C++ type
+    array_dimension_mismatch,        // an array's dimensions differ from the vector nesting depth
+    field_count_mismatch,            // a row type's field count differs from the columns
+    column_not_found,                // a described row field has no column of that name
+    parameter_count_mismatch,        // bound parameters differ from the statement's count
+    statement_not_owned,             // a statement prepared on another connection
+    no_result_set,                   // rows requested from a command that returns none
+    query_timeout,                   // the client-side query timeout expired (query canceled)
+    commit_rolled_back,              // COMMIT of a failed transaction rolled it back
+    copy_not_supported,              // COPY is not available through this call
+    unexpected_message,              // a message that is valid but not expected now
+    service_not_found,               // the connection service is in no service file
+    invalid_service_file,            // a service file cannot be read or has a syntax error
+    non_rectangular_array,           // an array parameter whose sub-arrays differ in length
+    auth_method_not_allowed,         // require_auth, or a plain retry after a failed TLS handshake, refused it
+    result_too_large,                // an operation's results exceeded connection_options::max_result_bytes
+    scram_too_many_iterations,       // the server asked for more SCRAM iterations than scram_max_iterations
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -74,17 +74,21 @@ public:
         case client_errc::invalid_connection_string: return "invalid connection string";
         case client_errc::ssl_not_supported: return "the server does not support SSL, but SSL was required";
         case client_errc::unsupported_auth_method: return "the server requested an unsupported authentication method";
-        case client_errc::cleartext_password_not_allowed: return "cleartext password authentication to a server whose certificate was not verified is not allowed";
+        case client_errc::cleartext_password_not_allowed:
+            return "cleartext password authentication to a server whose certificate was not verified is not allowed";
         case client_errc::password_required: return "the server requested a password, but none was provided";
         case client_errc::scram_invalid_server_message: return "invalid SCRAM message from the server";
         case client_errc::scram_server_signature_mismatch: return "SCRAM server signature mismatch";
-        case client_errc::channel_binding_required: return "channel binding required, but the server did not offer SCRAM-SHA-256-PLUS over TLS";
-        case client_errc::channel_binding_not_supported: return "channel binding is not supported for the server certificate";
+        case client_errc::channel_binding_required:
+            return "channel binding required, but the server did not offer SCRAM-SHA-256-PLUS over TLS";
+        case client_errc::channel_binding_not_supported:
+            return "channel binding is not supported for the server certificate";
         case client_errc::unexpected_null: return "unexpected NULL value";
         case client_errc::incompatible_type: return "incompatible column type";
         case client_errc::invalid_field_value: return "invalid field value";
         case client_errc::value_out_of_range: return "value out of range";
-        case client_errc::array_dimension_mismatch: return "the array's number of dimensions differs from the nesting depth of the vector";
+        case client_errc::array_dimension_mismatch:
+            return "the array's number of dimensions differs from the nesting depth of the vector";
         case client_errc::field_count_mismatch: return "field count mismatch";
         case client_errc::column_not_found: return "column not found";
         case client_errc::parameter_count_mismatch: return "parameter count mismatch";
@@ -111,9 +115,7 @@ inline const boost::system::error_category& client_category() noexcept {
     return category;
 }
 
-inline error_code make_error_code(client_errc e) noexcept {
-    return {static_cast<int>(e), client_category()};
-}
+inline error_code make_error_code(client_errc e) noexcept { return {static_cast<int>(e), client_category()}; }
 
 // --- SQLSTATE ------------------------------------------------------------------------
 
@@ -260,7 +262,8 @@ inline const char* sqlstate_name(int value) noexcept {
     case sqlstate::connection_does_not_exist: return "connection_does_not_exist";
     case sqlstate::connection_failure: return "connection_failure";
     case sqlstate::sqlclient_unable_to_establish_sqlconnection: return "sqlclient_unable_to_establish_sqlconnection";
-    case sqlstate::sqlserver_rejected_establishment_of_sqlconnection: return "sqlserver_rejected_establishment_of_sqlconnection";
+    case sqlstate::sqlserver_rejected_establishment_of_sqlconnection:
+        return "sqlserver_rejected_establishment_of_sqlconnection";
     case sqlstate::protocol_violation: return "protocol_violation";
     case sqlstate::feature_not_supported: return "feature_not_supported";
     case sqlstate::cardinality_violation: return "cardinality_violation";
@@ -361,9 +364,7 @@ class sqlstate_class_category_impl final : public boost::system::error_category 
 public:
     constexpr sqlstate_class_category_impl() noexcept : error_category(0x6369727275735143ULL) {}
     const char* name() const noexcept override { return "cirrus.postgres.sqlstate_class"; }
-    std::string message(int ev) const override {
-        return "SQLSTATE class " + sqlstate_string(ev).substr(0, 2);
-    }
+    std::string message(int ev) const override { return "SQLSTATE class " + sqlstate_string(ev).substr(0, 2); }
     bool equivalent(const boost::system::error_code& code, int condition) const noexcept override;
 };
 
@@ -380,8 +381,7 @@ inline const boost::system::error_category& sqlstate_class_category() noexcept {
 }
 
 namespace detail {
-inline bool sqlstate_category_impl::equivalent(const boost::system::error_code& code,
-                                               int condition) const noexcept {
+inline bool sqlstate_category_impl::equivalent(const boost::system::error_code& code, int condition) const noexcept {
     return code.category() == *this && code.value() == condition;
 }
 inline bool sqlstate_class_category_impl::equivalent(const boost::system::error_code& code,
@@ -391,9 +391,7 @@ inline bool sqlstate_class_category_impl::equivalent(const boost::system::error_
 }
 } // namespace detail
 
-inline error_code make_error_code(sqlstate e) noexcept {
-    return {static_cast<int>(e), sqlstate_category()};
-}
+inline error_code make_error_code(sqlstate e) noexcept { return {static_cast<int>(e), sqlstate_category()}; }
 
 inline boost::system::error_condition make_error_condition(sqlstate_class c) noexcept {
     return {static_cast<int>(c), sqlstate_class_category()};

@@ -34,7 +34,6 @@ concept encodable = requires(const T& v, std::string& out) {
     type_traits<T>::encode(v, out);
 };
 
-
 // Decodes f into out (defined in codec.hpp).
 template <decodable T>
 error_code decode_field(const field_data& f, T& out);

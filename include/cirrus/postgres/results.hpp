@@ -113,12 +113,32 @@ public:
         iterator(const resultset* rs, std::size_t i) noexcept : rs_(rs), i_(i) {}
         row_view operator*() const noexcept { return {rs_, i_}; }
         row_view operator[](difference_type n) const noexcept { return {rs_, i_ + static_cast<std::size_t>(n)}; }
-        iterator& operator++() noexcept { ++i_; return *this; }
-        iterator operator++(int) noexcept { auto t = *this; ++i_; return t; }
-        iterator& operator--() noexcept { --i_; return *this; }
-        iterator operator--(int) noexcept { auto t = *this; --i_; return t; }
-        iterator& operator+=(difference_type n) noexcept { i_ += static_cast<std::size_t>(n); return *this; }
-        iterator& operator-=(difference_type n) noexcept { i_ -= static_cast<std::size_t>(n); return *this; }
+        iterator& operator++() noexcept {
+            ++i_;
+            return *this;
+        }
+        iterator operator++(int) noexcept {
+            auto t = *this;
+            ++i_;
+            return t;
+        }
+        iterator& operator--() noexcept {
+            --i_;
+            return *this;
+        }
+        iterator operator--(int) noexcept {
+            auto t = *this;
+            --i_;
+            return t;
+        }
+        iterator& operator+=(difference_type n) noexcept {
+            i_ += static_cast<std::size_t>(n);
+            return *this;
+        }
+        iterator& operator-=(difference_type n) noexcept {
+            i_ -= static_cast<std::size_t>(n);
+            return *this;
+        }
         friend iterator operator+(iterator a, difference_type n) noexcept { return a += n; }
         friend iterator operator+(difference_type n, iterator a) noexcept { return a += n; }
         friend iterator operator-(iterator a, difference_type n) noexcept { return a -= n; }

@@ -31,7 +31,7 @@ concept parameter = encodable<std::decay_t<T>> || std::is_convertible_v<const T&
 namespace detail {
 
 struct param_value {
-    oid_t type = 0;           // the type declared in Parse (0: let the server infer)
+    oid_t type = 0; // the type declared in Parse (0: let the server infer)
     format fmt = format::binary;
     bool is_null = false;
     std::size_t offset = 0;
@@ -162,8 +162,8 @@ bound_statement statement::bind(const Args&... args) const {
 }
 
 struct statement_access {
-    static statement make(std::string name, std::string sql, std::vector<oid_t> params,
-                          std::vector<column> columns, const void* owner, std::uint64_t session) {
+    static statement make(std::string name, std::string sql, std::vector<oid_t> params, std::vector<column> columns,
+                          const void* owner, std::uint64_t session) {
         statement s;
         s.name_ = std::move(name);
         s.sql_ = std::move(sql);

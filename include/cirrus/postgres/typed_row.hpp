@@ -86,8 +86,7 @@ constexpr bool all_described_fields_decodable() {
 // Row types that the client can read into (all fields have codecs).
 template <class Row>
 concept row_type =
-    decodable<Row> ||
-    (described_row<Row> && detail::all_described_fields_decodable<Row>()) ||
+    decodable<Row> ||(described_row<Row>&& detail::all_described_fields_decodable<Row>()) ||
     ((detail::is_std_tuple<Row>::value || (std::is_aggregate_v<Row> && !described_row<Row>)) &&
      detail::all_positional_fields_decodable<Row>(std::make_index_sequence<detail::field_types<Row>::size>{}));
 
@@ -97,10 +96,9 @@ namespace detail {
 // (index or member descriptor) and the field type in the diagnostic.
 template <class Row, class FieldId, class Field>
 struct check_field_codec {
-    static_assert(decodable<Field>,
-                  "cirrus::postgres: a field of this row type has no codec: specialise "
-                  "cirrus::postgres::type_traits<Field> or change the field's type "
-                  "(see the template arguments: Row, the field, and Field)");
+    static_assert(decodable<Field>, "cirrus::postgres: a field of this row type has no codec: specialise "
+                                    "cirrus::postgres::type_traits<Field> or change the field's type "
+                                    "(see the template arguments: Row, the field, and Field)");
     static constexpr bool value = true;
 };
 
@@ -120,23 +118,25 @@ constexpr bool check_row_codecs() {
                       "BOOST_DESCRIBE_STRUCT type, or a type with a codec");
         return []<std::size_t... I>(std::index_sequence<I...>) {
             return (check_field_codec<Row, std::integral_constant<std::size_t, I>,
-                                      typename field_types<Row>::template type<I>>::value && ...);
-        }(std::make_index_sequence<field_types<Row>::size>{});
+                                      typename field_types<Row>::template type<I>>::value &&
+                    ...);
+        }
+        (std::make_index_sequence<field_types<Row>::size>{});
     }
 }
 
 // Where a typed read failed: filled on the error path only.
 struct row_failure {
-    std::string row_type;       // the C++ row type
-    std::string member;         // "email" (described), "field #2" (aggregate, tuple), empty (scalar)
-    std::string member_type;    // the C++ type of that member
-    std::size_t column = 0;     // index of the column in the result
+    std::string row_type;    // the C++ row type
+    std::string member;      // "email" (described), "field #2" (aggregate, tuple), empty (scalar)
+    std::string member_type; // the C++ type of that member
+    std::size_t column = 0;  // index of the column in the result
     std::string column_name;
     oid_t column_type = 0;
-    std::size_t row = 0;        // index of the row in the result set
-    std::size_t columns = 0;    // for field_count_mismatch: the result's column count
-    std::size_t fields = 0;     //   and the row type's field count
-    bool has_row = false;       // a value failed (not the column matching)
+    std::size_t row = 0;     // index of the row in the result set
+    std::size_t columns = 0; // for field_count_mismatch: the result's column count
+    std::size_t fields = 0;  //   and the row type's field count
+    bool has_row = false;    // a value failed (not the column matching)
 };
 
 // Explains `f` and `ec` in diag (message, column_name, data_type_name); never includes a
@@ -248,7 +248,8 @@ error_code read_mapped(row_view row, const std::vector<std::size_t>& map, Row& o
             };
             (one(std::integral_constant<std::size_t, I>{}), ...);
             return ec;
-        }(std::make_index_sequence<field_types<Row>::size>{});
+        }
+        (std::make_index_sequence<field_types<Row>::size>{});
     }
 }
 

@@ -229,8 +229,10 @@ struct uuid {
                 if (n == 0 || n % 4 != 0 || i + 1 == s.size() || s[i + 1] == '-') return std::nullopt;
                 continue;
             }
-            int v = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+            int v = (c >= '0' && c <= '9')   ? c - '0'
+                    : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                    : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                             : -1;
             if (v < 0 || n == 32) return std::nullopt;
             u.bytes[n / 2] = static_cast<std::uint8_t>((u.bytes[n / 2] << 4) | v);
             ++n;

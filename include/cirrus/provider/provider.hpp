@@ -67,26 +67,26 @@ inline constexpr checksum_set all_checksums{crypto::checksum_algorithm::crc32, c
 // What a provider's object storage offers beyond the core of the S3 API. Everything is off
 // unless a provider says otherwise, so a provider lists only what it has.
 struct features {
-    bool acls = false;              // bucket and object ACLs (Put/GetObjectAcl, canned ACL headers)
-    bool native_rename = false;     // renaming an object in one request, without copy + delete
-    bool object_lock = false;       // retention and legal hold (WORM)
-    bool versioning = false;        // bucket versioning and version ids
-    bool tagging = false;           // object and bucket tags
-    bool lifecycle = false;         // lifecycle configuration
-    bool presigned_post = false;    // browser POST uploads with a signed policy
+    bool acls = false;               // bucket and object ACLs (Put/GetObjectAcl, canned ACL headers)
+    bool native_rename = false;      // renaming an object in one request, without copy + delete
+    bool object_lock = false;        // retention and legal hold (WORM)
+    bool versioning = false;         // bucket versioning and version ids
+    bool tagging = false;            // object and bucket tags
+    bool lifecycle = false;          // lifecycle configuration
+    bool presigned_post = false;     // browser POST uploads with a signed policy
     bool conditional_writes = false; // If-None-Match / If-Match on PutObject
     // Object keys with "." or ".." path segments ("a/../b", "./x") are stored as given.
     // Servers that map keys to file paths (versitygw, MinIO, Ceph, Garage ...) resolve such
     // segments instead, so "a/../b" would write "b"; for them the S3 client refuses such
     // keys before sending (s3::errc::invalid_object_key).
     bool dot_segment_keys = false;
-    checksum_set checksums = {};    // x-amz-checksum-* algorithms accepted
+    checksum_set checksums = {}; // x-amz-checksum-* algorithms accepted
     // Checksum trailers signed per the SigV4 spec (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER,
     // what the client sends over plain HTTP). A server that verifies them differently gets
     // the unsigned trailer form (STREAMING-UNSIGNED-PAYLOAD-TRAILER) instead.
     bool signed_trailers = true;
     std::uint32_t max_part_count = 10000;
-    std::uint64_t min_part_size = 5ull << 20;  // every part but the last
+    std::uint64_t min_part_size = 5ull << 20; // every part but the last
     std::uint64_t max_part_size = 5ull << 30;
     std::uint64_t max_object_size = 5ull << 40;
 
@@ -173,7 +173,8 @@ constexpr bool starts_with(std::string_view s, std::string_view p) noexcept { re
 // service id upper-cased with spaces as underscores ("s3" -> AWS_ENDPOINT_URL_S3).
 inline std::string endpoint_variable(std::string_view service) {
     std::string name = "AWS_ENDPOINT_URL_";
-    for (char c : service) name.push_back(c == ' ' || c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    for (char c : service)
+        name.push_back(c == ' ' || c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     return name;
 }
 

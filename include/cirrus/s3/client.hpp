@@ -123,9 +123,7 @@ public:
     // void(error_code) for operations that return nothing.
     template <detail::s3_request Request, cirrus::detail::completion_token Token = default_token>
         requires detail::provider_allows<Provider, Request>
-    auto async_execute(const Request& r, Token&& token = {}) {
-        return start(r, nullptr, std::forward<Token>(token));
-    }
+    auto async_execute(const Request& r, Token&& token = {}) { return start(r, nullptr, std::forward<Token>(token)); }
     template <detail::s3_request Request, class Token = default_token>
         requires detail::provider_allows<Provider, Request>
     auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
@@ -314,9 +312,8 @@ public:
 
     // Every page of a listing as an async range (see pager).
     list_objects_pager list_objects_pages(const list_objects_request& r) const { return {core_, r}; }
-    list_object_versions_pager list_object_versions_pages(const list_object_versions_request& r) const
-        requires provider::supports_versioning<Provider>
-    {
+    list_object_versions_pager list_object_versions_pages(
+        const list_object_versions_request& r) const requires provider::supports_versioning<Provider> {
         return {core_, r};
     }
     list_multipart_uploads_pager list_multipart_uploads_pages(const list_multipart_uploads_request& r) const {
@@ -328,10 +325,10 @@ public:
     // (false stops early). Completes with void(error_code).
     template <class Fn, cirrus::detail::completion_token Token = default_token>
     auto async_for_each_object(const list_objects_request& r, Fn fn, Token&& token = {}) {
-        return cirrus::detail::async_op(
-            core_->executor, std::forward<Token>(token),
-            for_each_op<Fn>{core_, cirrus::detail::owned_copy<list_objects_request>(r), std::move(fn)}, nullptr,
-            &core_->last_diagnostics);
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        for_each_op<Fn>{core_, cirrus::detail::owned_copy<list_objects_request>(r),
+                                                        std::move(fn)},
+                                        nullptr, &core_->last_diagnostics);
     }
 
     // ------------------------------------------------------------------- presigning
@@ -352,15 +349,13 @@ public:
         return detail::ops::presign_put(*core_, r, diag);
     }
     // The URL and fields of an HTML form (multipart/form-data POST) for browser uploads.
-    result<presigned_post> presign_post_object(const presign_post_request& r) const
-        requires provider::supports_presigned_post<Provider>
-    {
+    result<presigned_post> presign_post_object(
+        const presign_post_request& r) const requires provider::supports_presigned_post<Provider> {
         diagnostics diag;
         return detail::ops::presign_post(*core_, r, diag);
     }
-    result<presigned_post> presign_post_object(const presign_post_request& r, diagnostics& diag) const
-        requires provider::supports_presigned_post<Provider>
-    {
+    result<presigned_post> presign_post_object(
+        const presign_post_request& r, diagnostics& diag) const requires provider::supports_presigned_post<Provider> {
         return detail::ops::presign_post(*core_, r, diag);
     }
 
@@ -369,19 +364,18 @@ private:
     auto start(const Request& r, diagnostics* diag, Token&& token) {
         static_assert(std::is_trivially_destructible_v<Request>,
                       "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(
-            core_->executor, std::forward<Token>(token),
-            detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)}, diag,
-            &core_->last_diagnostics);
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
+                                        diag, &core_->last_diagnostics);
     }
     template <class Request, class Token>
     auto start_into(const Request& r, detail::result_of<Request>& out, diagnostics* diag, Token&& token) {
         static_assert(std::is_trivially_destructible_v<Request>,
                       "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(
-            core_->executor, std::forward<Token>(token),
-            detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r), &out}, diag,
-            &core_->last_diagnostics);
+        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
+                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
+                                                                         &out},
+                                        diag, &core_->last_diagnostics);
     }
 
     struct rename_op_type {
@@ -451,7 +445,8 @@ private:
 
     static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
         provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
-        if (o.path_style) cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
+        if (o.path_style)
+            cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
         o.region = cfg.resolved_region();
         cfg.region = o.region;
         http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint

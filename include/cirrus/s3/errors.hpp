@@ -22,42 +22,42 @@ namespace cirrus::s3 {
 
 enum class errc {
     ok = 0,
-    no_such_key = 1,                   // NoSuchKey; HEAD object 404 on an existing bucket
-    no_such_bucket,                    // NoSuchBucket; HEAD 404 on a missing bucket
-    no_such_upload,                    // NoSuchUpload
-    no_such_version,                   // NoSuchVersion
-    bucket_not_empty,                  // BucketNotEmpty
-    bucket_already_exists,             // BucketAlreadyExists (someone else's)
-    bucket_already_owned_by_you,       // BucketAlreadyOwnedByYou
-    access_denied,                     // AccessDenied, 403 without a body
-    precondition_failed,               // PreconditionFailed, 412
-    not_modified,                      // 304 to If-None-Match / If-Modified-Since
-    invalid_range,                     // InvalidRange, 416
-    invalid_bucket_name,               // InvalidBucketName, or rejected before sending
-    invalid_object_key,                // empty key, key over 1,024 bytes, KeyTooLongError
-    signature_does_not_match,          // SignatureDoesNotMatch
-    invalid_access_key_id,             // InvalidAccessKeyId
-    no_such_bucket_policy,             // NoSuchBucketPolicy
-    no_such_cors_configuration,        // NoSuchCORSConfiguration
-    no_such_lifecycle_configuration,   // NoSuchLifecycleConfiguration
-    no_such_tag_set,                   // NoSuchTagSet
-    entity_too_small,                  // EntityTooSmall (a non-final part under 5 MiB)
-    entity_too_large,                  // EntityTooLarge
-    invalid_part,                      // InvalidPart
-    invalid_part_order,                // InvalidPartOrder
-    bad_digest,                        // BadDigest, InvalidDigest, XAmzContentSHA256Mismatch
-    invalid_argument,                  // InvalidArgument
-    invalid_request,                   // InvalidRequest
-    malformed_xml,                     // MalformedXML, MalformedPolicy
-    method_not_allowed,                // MethodNotAllowed
-    not_implemented,                   // NotImplemented
-    invalid_storage_class,             // InvalidStorageClass
-    invalid_object_state,              // InvalidObjectState (archived objects)
-    too_many_buckets,                  // TooManyBuckets
-    invalid_encryption,                // SSE-C key problems, KMS errors
-    missing_content_length,            // MissingContentLength
-    operation_aborted_server,          // OperationAborted (a conflicting operation is in progress)
-    customer_key_needs_tls,            // an SSE-C key would go over plain http:// (refused before sending)
+    no_such_key = 1,                 // NoSuchKey; HEAD object 404 on an existing bucket
+    no_such_bucket,                  // NoSuchBucket; HEAD 404 on a missing bucket
+    no_such_upload,                  // NoSuchUpload
+    no_such_version,                 // NoSuchVersion
+    bucket_not_empty,                // BucketNotEmpty
+    bucket_already_exists,           // BucketAlreadyExists (someone else's)
+    bucket_already_owned_by_you,     // BucketAlreadyOwnedByYou
+    access_denied,                   // AccessDenied, 403 without a body
+    precondition_failed,             // PreconditionFailed, 412
+    not_modified,                    // 304 to If-None-Match / If-Modified-Since
+    invalid_range,                   // InvalidRange, 416
+    invalid_bucket_name,             // InvalidBucketName, or rejected before sending
+    invalid_object_key,              // empty key, key over 1,024 bytes, KeyTooLongError
+    signature_does_not_match,        // SignatureDoesNotMatch
+    invalid_access_key_id,           // InvalidAccessKeyId
+    no_such_bucket_policy,           // NoSuchBucketPolicy
+    no_such_cors_configuration,      // NoSuchCORSConfiguration
+    no_such_lifecycle_configuration, // NoSuchLifecycleConfiguration
+    no_such_tag_set,                 // NoSuchTagSet
+    entity_too_small,                // EntityTooSmall (a non-final part under 5 MiB)
+    entity_too_large,                // EntityTooLarge
+    invalid_part,                    // InvalidPart
+    invalid_part_order,              // InvalidPartOrder
+    bad_digest,                      // BadDigest, InvalidDigest, XAmzContentSHA256Mismatch
+    invalid_argument,                // InvalidArgument
+    invalid_request,                 // InvalidRequest
+    malformed_xml,                   // MalformedXML, MalformedPolicy
+    method_not_allowed,              // MethodNotAllowed
+    not_implemented,                 // NotImplemented
+    invalid_storage_class,           // InvalidStorageClass
+    invalid_object_state,            // InvalidObjectState (archived objects)
+    too_many_buckets,                // TooManyBuckets
+    invalid_encryption,              // SSE-C key problems, KMS errors
+    missing_content_length,          // MissingContentLength
+    operation_aborted_server,        // OperationAborted (a conflicting operation is in progress)
+    customer_key_needs_tls,          // an SSE-C key would go over plain http:// (refused before sending)
 };
 
 namespace detail {

@@ -11,8 +11,8 @@
 
 namespace cirrus::transfer {
 
-inline constexpr std::uint64_t min_part_size = 5ull << 20;  // 5 MiB
-inline constexpr std::uint64_t max_part_size = 5ull << 30;  // 5 GiB
+inline constexpr std::uint64_t min_part_size = 5ull << 20; // 5 MiB
+inline constexpr std::uint64_t max_part_size = 5ull << 30; // 5 GiB
 inline constexpr std::uint32_t max_parts = 10000;
 inline constexpr std::uint64_t max_object_size = 5ull << 40; // 5 TiB
 
@@ -29,9 +29,9 @@ struct part_options {
 };
 
 struct part_plan {
-    bool multipart = false;         // false: one PutObject of the whole object
-    std::uint64_t part_size = 0;    // every part but the last
-    std::uint32_t part_count = 0;   // 1 for a single put
+    bool multipart = false;       // false: one PutObject of the whole object
+    std::uint64_t part_size = 0;  // every part but the last
+    std::uint32_t part_count = 0; // 1 for a single put
     std::uint64_t object_size = 0;
 
     // Byte range [offset, offset + length) of part n (1-based).

@@ -60,8 +60,8 @@ constexpr std::uint64_t signed_encoded_length(std::uint64_t decoded_length, std:
 constexpr std::uint64_t signed_trailer_encoded_length(std::uint64_t decoded_length, std::uint64_t chunk_size,
                                                       std::uint64_t trailer_line_length) noexcept {
     // The final chunk's closing "\r\n" (counted in signed_encoded_length) ends the trailer block.
-    return signed_encoded_length(decoded_length, chunk_size) + trailer_line_length + 2 +
-           trailer_signature_name.size() + 1 + 64 + 2;
+    return signed_encoded_length(decoded_length, chunk_size) + trailer_line_length + 2 + trailer_signature_name.size() +
+           1 + 64 + 2;
 }
 
 // Content-Length of an unsigned aws-chunked body with one trailer header

@@ -20,8 +20,8 @@ namespace cirrus::auth::sigv4 {
 struct post_condition {
     enum class kind { equals, starts_with, content_length_range };
     kind type = kind::equals;
-    std::string field;          // form field without '$', e.g. "key", "Content-Type"
-    std::string value;          // exact value or prefix
+    std::string field; // form field without '$', e.g. "key", "Content-Type"
+    std::string value; // exact value or prefix
     std::uint64_t min_length = 0, max_length = 0;
 
     static post_condition equals(std::string field, std::string value) {
@@ -75,8 +75,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
 
 // Signature of an already base64-encoded policy document.
 inline std::string sign_policy_document(signer& s, const credentials& creds, std::string_view region,
-                                        std::chrono::system_clock::time_point time,
-                                        std::string_view base64_policy) {
+                                        std::chrono::system_clock::time_point time, std::string_view base64_policy) {
     signing_params params{.region = region, .service = "s3", .time = time};
     const signing_key& key = s.derive_key(creds.secret_access_key, params);
     crypto::hmac_sha256_engine hmac;

@@ -43,10 +43,10 @@ struct header {
 };
 
 struct request_view {
-    std::string_view method;          // "GET"
-    std::string_view path;            // as sent on the request line; "/" when empty
-    std::string_view query;           // as sent, without '?'
-    std::span<const header> headers;  // must contain host
+    std::string_view method;         // "GET"
+    std::string_view path;           // as sent on the request line; "/" when empty
+    std::string_view query;          // as sent, without '?'
+    std::span<const header> headers; // must contain host
 };
 
 namespace payload {
@@ -128,8 +128,8 @@ inline bool valid_payload_hash(std::string_view h) noexcept {
         for (char c : h) ok &= lower_hex[static_cast<unsigned char>(c)];
         return ok;
     }
-    return h == payload::unsigned_payload || h == payload::streaming_signed ||
-           h == payload::streaming_signed_trailer || h == payload::streaming_unsigned_trailer;
+    return h == payload::unsigned_payload || h == payload::streaming_signed || h == payload::streaming_signed_trailer ||
+           h == payload::streaming_unsigned_trailer;
 }
 
 } // namespace detail
@@ -251,10 +251,8 @@ private:
         k = hmac_.mac(k, params.service);
         e.key = hmac_.mac(k, "aws4_request");
         OPENSSL_cleanse(k.data(), k.size());
-        if (e.mac)
-            e.mac->rekey(e.key);
-        else
-            e.mac.emplace(e.key);
+        if (e.mac) e.mac->rekey(e.key);
+        else e.mac.emplace(e.key);
         e.valid = true;
         return e;
     }
@@ -275,8 +273,8 @@ private:
     };
 
     // Validates the request and fills every canonical piece except the signer-added headers.
-    error_code prepare(const request_view& req, const credentials& creds, const signing_params& params,
-                       bool presigning, std::chrono::seconds expires) {
+    error_code prepare(const request_view& req, const credentials& creds, const signing_params& params, bool presigning,
+                       std::chrono::seconds expires) {
         if (creds.access_key_id.empty() || creds.secret_access_key.empty()) return errc::missing_credentials;
         if (!detail::is_safe_header_value(creds.access_key_id) || !detail::is_safe_header_value(creds.session_token) ||
             creds.access_key_id.find_first_of(" /,") != std::string::npos)
@@ -325,8 +323,8 @@ private:
                 names_.shrink_by(h.name.size());
                 continue;
             }
-            headers_.push_back({off, static_cast<std::uint32_t>(h.name.size()), h.value,
-                                static_cast<std::uint32_t>(headers_.size())});
+            headers_.push_back(
+                {off, static_cast<std::uint32_t>(h.name.size()), h.value, static_cast<std::uint32_t>(headers_.size())});
         }
         if (!has_host) return errc::empty_host;
 
@@ -376,10 +374,8 @@ private:
         if (rules == uri_rules::s3) {
             // The wire path is taken literally; characters it carries raw are encoded the
             // way the server will encode them when it rebuilds the canonical request.
-            if (plain)
-                path_.append(path);
-            else
-                uri::encode_to(decoded_.view(), path_, uri::slash::keep);
+            if (plain) path_.append(path);
+            else uri::encode_to(decoded_.view(), path_, uri::slash::keep);
             return {};
         }
         // Normalise the wire path (dot segments, empty segments), then encode it again.
@@ -454,9 +450,7 @@ private:
     }
 
     std::string_view qkey(const query_entry& e) const noexcept { return {query_.data() + e.key_off, e.key_len}; }
-    std::string_view qvalue(const query_entry& e) const noexcept {
-        return {query_.data() + e.value_off, e.value_len};
-    }
+    std::string_view qvalue(const query_entry& e) const noexcept { return {query_.data() + e.value_off, e.value_len}; }
 
     template <class Out>
     void append_canonical_query(Out& out) {
@@ -478,8 +472,8 @@ private:
     void add_header_entry(std::string_view lower_name, std::string_view value) {
         const auto off = static_cast<std::uint32_t>(names_.size());
         names_.append(lower_name);
-        headers_.push_back({off, static_cast<std::uint32_t>(lower_name.size()), value,
-                            static_cast<std::uint32_t>(headers_.size())});
+        headers_.push_back(
+            {off, static_cast<std::uint32_t>(lower_name.size()), value, static_cast<std::uint32_t>(headers_.size())});
     }
 
     std::string_view hname(const header_entry& e) const noexcept { return {names_.data() + e.name_off, e.name_len}; }

@@ -51,8 +51,8 @@ struct service_call {
     std::string_view path = "/";
     std::string_view query = {};
     std::string_view body = {};
-    std::string_view content_type = {}; // "application/x-amz-json-1.0", "application/x-www-form-urlencoded"
-    std::string_view target = {};       // X-Amz-Target (JSON protocols), when not empty
+    std::string_view content_type = {};         // "application/x-amz-json-1.0", "application/x-www-form-urlencoded"
+    std::string_view target = {};               // X-Amz-Target (JSON protocols), when not empty
     std::span<const http::header> headers = {}; // any other headers
     http::response res = {};
 

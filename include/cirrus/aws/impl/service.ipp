@@ -14,7 +14,8 @@ CIRRUS_DECL service::service(asio::any_io_executor ex, service_names n, service_
     : executor(ex), names(n), options(std::move(o)), http(ex, options.http), endpoint(std::move(ep)),
       signing_region(std::move(region)),
       credentials(options.credentials ? *options.credentials
-                                      : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+                                      : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {
+}
 
 CIRRUS_DECL asio::awaitable<error_code> service::get_credentials(auth::credentials_ptr& out, diagnostics& diag) const {
     const auto now = std::chrono::system_clock::now();

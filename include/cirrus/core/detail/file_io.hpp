@@ -60,7 +60,8 @@ inline boost::system::error_code pread_full(int fd, std::span<std::uint8_t> out,
 }
 
 // Writes all of `data` at `offset`; a failed write gives its errno.
-inline boost::system::error_code pwrite_full(int fd, std::span<const std::uint8_t> data, std::uint64_t offset) noexcept {
+inline boost::system::error_code pwrite_full(int fd, std::span<const std::uint8_t> data,
+                                             std::uint64_t offset) noexcept {
     std::size_t done = 0;
     while (done < data.size()) {
         const auto n = ::pwrite(fd, data.data() + done, data.size() - done, static_cast<off_t>(offset + done));

@@ -85,9 +85,8 @@ public:
     template <class T>
     void on_destroy(T* p) {
         if constexpr (!std::is_trivially_destructible_v<T>) {
-            auto* c = new (take(sizeof(cleanup), alignof(cleanup))) cleanup{cleanups_, p, [](void* o) {
-                                                                                  static_cast<T*>(o)->~T();
-                                                                              }};
+            auto* c = new (take(sizeof(cleanup), alignof(cleanup)))
+                cleanup{cleanups_, p, [](void* o) { static_cast<T*>(o)->~T(); }};
             cleanups_ = c;
         }
     }
@@ -177,9 +176,7 @@ void walk_views(T& v, view_pass& p) {
         } else if (n != 0) {
             string_pair* out = p.array<string_pair>(n);
             std::size_t i = 0;
-            v.for_each([&](std::string_view a, std::string_view b) {
-                out[i++] = string_pair{p.copy(a), p.copy(b)};
-            });
+            v.for_each([&](std::string_view a, std::string_view b) { out[i++] = string_pair{p.copy(a), p.copy(b)}; });
             v = pairs_view(list_view<string_pair>(out, n));
         }
     } else if constexpr (is_callable_view<U>::value) {

@@ -47,8 +47,7 @@ struct reflected_crc {
         }
         // t[k][i]: the register after byte i followed by k zero bytes.
         for (std::size_t k = 1; k < 8; ++k)
-            for (unsigned i = 0; i < 256; ++i)
-                t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
+            for (unsigned i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
         return t;
     }
     static constexpr std::array<std::array<Reg, 256>, 8> tables = make_tables();
@@ -59,8 +58,8 @@ struct reflected_crc {
             // The register overlaps the first sizeof(Reg) bytes of the word.
             std::uint64_t w = load_le64(p) ^ reg;
             reg = static_cast<Reg>(t[7][w & 0xFF] ^ t[6][(w >> 8) & 0xFF] ^ t[5][(w >> 16) & 0xFF] ^
-                                   t[4][(w >> 24) & 0xFF] ^ t[3][(w >> 32) & 0xFF] ^
-                                   t[2][(w >> 40) & 0xFF] ^ t[1][(w >> 48) & 0xFF] ^ t[0][w >> 56]);
+                                   t[4][(w >> 24) & 0xFF] ^ t[3][(w >> 32) & 0xFF] ^ t[2][(w >> 40) & 0xFF] ^
+                                   t[1][(w >> 48) & 0xFF] ^ t[0][w >> 56]);
             p += 8;
             n -= 8;
         }
@@ -130,8 +129,8 @@ struct reflected_crc {
     }
 };
 
-inline constexpr std::uint32_t crc32c_poly = 0x82F63B78u;           // Castagnoli, reflected
-inline constexpr std::uint32_t crc32_poly = 0xEDB88320u;            // IEEE 802.3 / zlib, reflected
+inline constexpr std::uint32_t crc32c_poly = 0x82F63B78u;            // Castagnoli, reflected
+inline constexpr std::uint32_t crc32_poly = 0xEDB88320u;             // IEEE 802.3 / zlib, reflected
 inline constexpr std::uint64_t crc64nvme_poly = 0x9A6C9329AC4BC9B5u; // NVMe, reflected
 
 using crc32c_engine = reflected_crc<std::uint32_t, crc32c_poly>;

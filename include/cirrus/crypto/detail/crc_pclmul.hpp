@@ -48,8 +48,9 @@ __attribute__((target("pclmul"))) inline __m128i pclmul_load(const unsigned char
 }
 
 template <class Engine>
-__attribute__((target("pclmul"))) inline typename Engine::reg_type
-pclmul_update(typename Engine::reg_type reg, const unsigned char* p, std::size_t n) noexcept {
+__attribute__((target("pclmul"))) inline typename Engine::reg_type pclmul_update(typename Engine::reg_type reg,
+                                                                                 const unsigned char* p,
+                                                                                 std::size_t n) noexcept {
     using constants = pclmul_constants<Engine>;
     if (n < 64) return Engine::update(reg, p, n);
     const __m128i k512 = _mm_set_epi64x(static_cast<long long>(constants::fold512_high),

@@ -29,12 +29,12 @@ using task = asio::awaitable<error_code>;
 
 // One call, kept alive in the operation's frame.
 struct exchange {
-    std::string body;           // the request's JSON
-    http::response res;         // the response; res.body the response's JSON
+    std::string body;   // the request's JSON
+    http::response res; // the response; res.body the response's JSON
     auth::credentials creds;
-    std::string target;         // "DynamoDB_20120810.<Operation>"
+    std::string target; // "DynamoDB_20120810.<Operation>"
     std::array<http::header, 2> headers{};
-    error_details details;      // of a failure: old item, cancellation reasons
+    error_details details; // of a failure: old item, cancellation reasons
 
     void reset() {
         body.clear();
@@ -48,8 +48,9 @@ public:
     core(asio::any_io_executor ex, client_options opts, http::endpoint ep, std::string signing_region)
         : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
           signing_region(std::move(signing_region)),
-          credentials(options.credentials ? *options.credentials
-                                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+          credentials(options.credentials
+                          ? *options.credentials
+                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
 
     asio::any_io_executor executor;
     client_options options;
@@ -74,7 +75,8 @@ public:
         if (auto ec = get_credentials(x.creds, diag)) co_return ec;
         x.target = "DynamoDB_20120810.";
         x.target += op;
-        x.headers = {http::header{"Content-Type", "application/x-amz-json-1.0"}, http::header{"X-Amz-Target", x.target}};
+        x.headers = {http::header{"Content-Type", "application/x-amz-json-1.0"},
+                     http::header{"X-Amz-Target", x.target}};
         x.res.clear();
         const http::request req{.endpoint = endpoint.view(),
                                 .method = http::verb::post,

@@ -68,8 +68,8 @@ public:
         out_.push_back('"');
         const std::size_t at = out_.size();
         out_.resize(at + cirrus::base64::encoded_size(bytes.size()));
-        cirrus::base64::encode_to(
-            std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()), out_.data() + at);
+        cirrus::base64::encode_to(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
+                                  out_.data() + at);
         out_.push_back('"');
         comma_ = true;
     }

@@ -71,7 +71,8 @@ struct operation_fn {
 template <>
 struct operation<create_table_request> : operation_fn<create_table_request, table_description, &ops::create_table> {};
 template <>
-struct operation<describe_table_request> : operation_fn<describe_table_request, table_description, &ops::describe_table> {};
+struct operation<describe_table_request>
+    : operation_fn<describe_table_request, table_description, &ops::describe_table> {};
 template <>
 struct operation<update_table_request> : operation_fn<update_table_request, table_description, &ops::update_table> {};
 template <>
@@ -79,13 +80,16 @@ struct operation<delete_table_request> : operation_fn<delete_table_request, tabl
 template <>
 struct operation<list_tables_request> : operation_fn<list_tables_request, list_tables_result, &ops::list_tables> {};
 template <>
-struct operation<update_time_to_live_request> : operation_fn<update_time_to_live_request, time_to_live_result, &ops::update_time_to_live> {};
+struct operation<update_time_to_live_request>
+    : operation_fn<update_time_to_live_request, time_to_live_result, &ops::update_time_to_live> {};
 template <>
-struct operation<describe_time_to_live_request> : operation_fn<describe_time_to_live_request, time_to_live_result, &ops::describe_time_to_live> {};
+struct operation<describe_time_to_live_request>
+    : operation_fn<describe_time_to_live_request, time_to_live_result, &ops::describe_time_to_live> {};
 template <>
 struct operation<table_active_request> : operation_fn<table_active_request, wait_result, &ops::table_active> {};
 template <>
-struct operation<table_not_exists_request> : operation_fn<table_not_exists_request, wait_result, &ops::table_not_exists> {};
+struct operation<table_not_exists_request>
+    : operation_fn<table_not_exists_request, wait_result, &ops::table_not_exists> {};
 template <>
 struct operation<put_item_request> : operation_fn<put_item_request, put_item_result, &ops::put_item> {};
 template <>
@@ -99,22 +103,28 @@ struct operation<query_request> : operation_fn<query_request, query_result, &ops
 template <>
 struct operation<scan_request> : operation_fn<scan_request, scan_result, &ops::scan> {};
 template <>
-struct operation<parallel_scan_request> : operation_fn<parallel_scan_request, parallel_scan_result, &ops::parallel_scan> {};
+struct operation<parallel_scan_request>
+    : operation_fn<parallel_scan_request, parallel_scan_result, &ops::parallel_scan> {};
 template <>
 struct operation<batch_write_request> : operation_fn<batch_write_request, batch_write_result, &ops::batch_write> {};
 template <>
 struct operation<batch_get_request> : operation_fn<batch_get_request, batch_get_result, &ops::batch_get> {};
 template <>
-struct operation<transact_write_request> : operation_fn<transact_write_request, transact_write_result, &ops::transact_write> {};
+struct operation<transact_write_request>
+    : operation_fn<transact_write_request, transact_write_result, &ops::transact_write> {};
 template <>
 struct operation<transact_get_request> : operation_fn<transact_get_request, transact_get_result, &ops::transact_get> {};
 template <>
-struct operation<execute_statement_request> : operation_fn<execute_statement_request, execute_statement_result, &ops::execute_statement> {};
+struct operation<execute_statement_request>
+    : operation_fn<execute_statement_request, execute_statement_result, &ops::execute_statement> {};
 template <>
-struct operation<batch_execute_statement_request> : operation_fn<batch_execute_statement_request, batch_execute_statement_result, &ops::batch_execute_statement> {};
+struct operation<batch_execute_statement_request>
+    : operation_fn<batch_execute_statement_request, batch_execute_statement_result, &ops::batch_execute_statement> {};
 
 template <class T>
-concept dynamodb_request = requires { typename operation<T>::result_type; };
+concept dynamodb_request = requires {
+    typename operation<T>::result_type;
+};
 
 } // namespace cirrus::dynamodb::detail
 

@@ -59,11 +59,7 @@ struct paging {
             return page_step::next;
         }
     }
-    static std::vector<item>& items(result_type& page) noexcept
-        requires(!by_table_name)
-    {
-        return page.items;
-    }
+    static std::vector<item>& items(result_type& page) noexcept requires(!by_table_name) { return page.items; }
 };
 
 } // namespace cirrus::dynamodb::detail

@@ -23,7 +23,8 @@ namespace json {
 inline error_code bad() noexcept { return make_error_code(errc::malformed_response); }
 
 inline simdjson::padded_string_view padded(std::string& body) {
-    if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING) body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
+        body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
     return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
 }
 
@@ -33,8 +34,7 @@ inline bool is_space(char c) noexcept { return c == ' ' || c == '\n' || c == '\r
 inline error_code read_string(od::value v, std::string& out) {
     std::string_view tok = v.raw_json_token();
     while (!tok.empty() && is_space(tok.back())) tok.remove_suffix(1);
-    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"' &&
-        tok.find('\\') == std::string_view::npos) {
+    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"' && tok.find('\\') == std::string_view::npos) {
         out.assign(tok.data() + 1, tok.size() - 2);
         return {};
     }
@@ -103,42 +103,48 @@ inline error_code read_map(od::value v, item& out, int depth);
 inline error_code read_value(od::value v, attribute_value& out, int depth) {
     if (depth > max_depth) return bad();
     bool seen = false;
-    return for_each_field(v, [&](std::string_view type, od::value val) -> error_code {
-        if (seen) return bad(); // one type per value
-        seen = true;
-        if (type == "S") return read_string(val, out.emplace_scalar(attribute_type::s));
-        if (type == "N") return read_string(val, out.emplace_scalar(attribute_type::n));
-        if (type == "B") return read_base64(val, out.emplace_scalar(attribute_type::b));
-        if (type == "BOOL") {
-            bool b = false;
-            if (auto ec = read_bool(val, b)) return ec;
-            out = attribute_value::boolean(b);
-            return {};
-        }
-        if (type == "NULL") {
-            bool b = false;
-            if (auto ec = read_bool(val, b)) return ec;
-            out = attribute_value::null();
-            return {};
-        }
-        if (type == "M") return read_map(val, out.emplace_map(), depth + 1);
-        if (type == "L") {
-            auto& list = out.emplace_list();
-            return for_each_element(val, [&](od::value e) {
-                list.emplace_back();
-                return read_value(e, list.back(), depth + 1);
-            });
-        }
-        if (type == "SS" || type == "NS" || type == "BS") {
-            const attribute_type t = type == "SS" ? attribute_type::ss : type == "NS" ? attribute_type::ns : attribute_type::bs;
-            auto& set = out.emplace_set(t);
-            return for_each_element(val, [&](od::value e) {
-                set.emplace_back();
-                return t == attribute_type::bs ? read_base64(e, set.back()) : read_string(e, set.back());
-            });
-        }
-        return bad();
-    }) ? bad() : (seen ? error_code{} : bad());
+    return for_each_field(v,
+                          [&](std::string_view type, od::value val) -> error_code {
+                              if (seen) return bad(); // one type per value
+                              seen = true;
+                              if (type == "S") return read_string(val, out.emplace_scalar(attribute_type::s));
+                              if (type == "N") return read_string(val, out.emplace_scalar(attribute_type::n));
+                              if (type == "B") return read_base64(val, out.emplace_scalar(attribute_type::b));
+                              if (type == "BOOL") {
+                                  bool b = false;
+                                  if (auto ec = read_bool(val, b)) return ec;
+                                  out = attribute_value::boolean(b);
+                                  return {};
+                              }
+                              if (type == "NULL") {
+                                  bool b = false;
+                                  if (auto ec = read_bool(val, b)) return ec;
+                                  out = attribute_value::null();
+                                  return {};
+                              }
+                              if (type == "M") return read_map(val, out.emplace_map(), depth + 1);
+                              if (type == "L") {
+                                  auto& list = out.emplace_list();
+                                  return for_each_element(val, [&](od::value e) {
+                                      list.emplace_back();
+                                      return read_value(e, list.back(), depth + 1);
+                                  });
+                              }
+                              if (type == "SS" || type == "NS" || type == "BS") {
+                                  const attribute_type t = type == "SS"   ? attribute_type::ss
+                                                           : type == "NS" ? attribute_type::ns
+                                                                          : attribute_type::bs;
+                                  auto& set = out.emplace_set(t);
+                                  return for_each_element(val, [&](od::value e) {
+                                      set.emplace_back();
+                                      return t == attribute_type::bs ? read_base64(e, set.back())
+                                                                     : read_string(e, set.back());
+                                  });
+                              }
+                              return bad();
+                          })
+               ? bad()
+               : (seen ? error_code{} : bad());
 }
 
 inline error_code read_map(od::value v, item& out, int depth) {
@@ -395,7 +401,7 @@ CIRRUS_DECL error_code json_reader::batch_write(std::string& body, std::string_v
 }
 
 CIRRUS_DECL error_code json_reader::batch_get(std::string& body, std::string_view table, std::vector<item>& items,
-                                             std::vector<item>& unprocessed_keys) {
+                                              std::vector<item>& unprocessed_keys) {
     return json::document(impl_->parser, body, [&](std::string_view key, od::value v) -> error_code {
         if (key == "Responses")
             return json::for_each_field(v, [&](std::string_view name, od::value list) -> error_code {

@@ -389,7 +389,8 @@ CIRRUS_DECL task batch_get(core& c, const batch_get_request& r, batch_get_result
         if (ec) {
             for (auto it = chunk.rbegin(); it != chunk.rend(); ++it) keys.push_front(*it);
         } else {
-            for (auto it = left.rbegin(); it != left.rend(); ++it) keys.push_front(&returned.emplace_back(std::move(*it)));
+            for (auto it = left.rbegin(); it != left.rend(); ++it)
+                keys.push_front(&returned.emplace_back(std::move(*it)));
             if (left.empty()) {
                 delays.reset();
                 continue;

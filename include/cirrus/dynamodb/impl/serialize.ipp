@@ -252,7 +252,8 @@ CIRRUS_DECL void write(std::string& out, const update_table_request& r) {
     json_writer w(out);
     w.begin_object();
     w.field("TableName", r.table);
-    if (r.billing) w.field("BillingMode", *r.billing == billing_mode::pay_per_request ? "PAY_PER_REQUEST" : "PROVISIONED");
+    if (r.billing)
+        w.field("BillingMode", *r.billing == billing_mode::pay_per_request ? "PAY_PER_REQUEST" : "PROVISIONED");
     if (r.provisioned) provisioned(w, *r.provisioned);
     if (!r.create_global_indexes.empty()) {
         std::vector<key_attribute> defs;

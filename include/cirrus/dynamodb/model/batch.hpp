@@ -46,10 +46,10 @@ enum class transact_action { put, update, delete_item, condition_check };
 struct transact_write_item {
     transact_action action = transact_action::put;
     std::string_view table = {};
-    item_view item = {};                    // put: the item
-    item_view key = {};                     // update, delete_item, condition_check: the key
-    expression_view update = {};            // update
-    expression_view condition = {};         // required for condition_check
+    item_view item = {};            // put: the item
+    item_view key = {};             // update, delete_item, condition_check: the key
+    expression_view update = {};    // update
+    expression_view condition = {}; // required for condition_check
     bool return_old_item_on_condition_failure = false;
 };
 
@@ -106,7 +106,7 @@ struct batch_get_result {
 
 // Why one item of a canceled transaction failed: code "None" for the items that did not.
 struct cancellation_reason {
-    std::string code;    // "None", "ConditionalCheckFailed", "TransactionConflict", ...
+    std::string code; // "None", "ConditionalCheckFailed", "TransactionConflict", ...
     std::string message;
     std::optional<dynamodb::item> item; // with return_old_item_on_condition_failure
     bool failed() const noexcept { return code != "None" && !code.empty(); }

@@ -187,7 +187,7 @@ using update_time_to_live_result = time_to_live_result;
 using describe_time_to_live_result = time_to_live_result;
 
 struct wait_result {
-    unsigned attempts = 0; // DescribeTable calls made
+    unsigned attempts = 0;                  // DescribeTable calls made
     std::optional<table_description> table; // the last description (table_active)
 };
 

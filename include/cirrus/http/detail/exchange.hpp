@@ -5,10 +5,10 @@
 // trailer; 100-continue), then read the response into the sink, or, for a failure status,
 // read the error envelope.
 
-#include <cirrus/core/ascii.hpp>
-#include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/auth/sigv4/chunked.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/sha256.hpp>
 #include <cirrus/http/date.hpp>
@@ -43,15 +43,15 @@ enum class framing { identity, chunked, aws_chunked };
 struct request_plan {
     bool sign = false;
     framing frame = framing::identity;
-    bool chunk_signatures = false;      // aws-chunked: a signature per chunk (and on the trailer)
+    bool chunk_signatures = false;                     // aws-chunked: a signature per chunk (and on the trailer)
     std::optional<crypto::checksum_algorithm> trailer; // aws-chunked: a checksum trailer
     // aws-chunked: "aws-chunked", then the request's own Content-Encoding values, if any
     std::string_view content_encoding = "aws-chunked";
     std::string content_encoding_storage;
-    std::string_view payload_hash;      // what the signature covers
+    std::string_view payload_hash; // what the signature covers
     std::array<char, 64> hash_storage{};
-    std::uint64_t decoded_length = 0;   // body bytes (known-size bodies)
-    std::uint64_t content_length = 0;   // bytes on the wire (identity and aws-chunked)
+    std::uint64_t decoded_length = 0; // body bytes (known-size bodies)
+    std::uint64_t content_length = 0; // bytes on the wire (identity and aws-chunked)
     bool has_content_length = false;
     std::array<char, 24> decoded_length_text{};
     std::string_view decoded_length_view;
@@ -607,7 +607,8 @@ inline asio::awaitable<error_code> read_error_body(const client_state& st, conne
         }
         c.error_body.resize(std::min(limit, have + 4096));
         std::size_t n = 0;
-        ec = co_await br.read(reinterpret_cast<std::uint8_t*>(c.error_body.data()) + have, c.error_body.size() - have, n);
+        ec = co_await br.read(reinterpret_cast<std::uint8_t*>(c.error_body.data()) + have, c.error_body.size() - have,
+                              n);
         c.error_body.resize(have + n);
         if (ec) break;
     }
@@ -677,9 +678,9 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
             // that ignore Expect get the body after continue_timeout.
             asio::steady_timer wait(c.io.get_executor(), o.continue_timeout);
             auto [order, read_ec, read_n, timer_ec] =
-                co_await asio::experimental::make_parallel_group(
-                    bhttp::async_read_header(c.io, c.read_buffer, *parser, asio::deferred),
-                    wait.async_wait(asio::deferred))
+                co_await asio::experimental::make_parallel_group(bhttp::async_read_header(c.io, c.read_buffer, *parser,
+                                                                                          asio::deferred),
+                                                                 wait.async_wait(asio::deferred))
                     .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
             (void)read_n;
             (void)timer_ec;
@@ -738,8 +739,8 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     // connection open (versitygw's 411 to a chunked upload): the unread body would then
     // be taken for the next request, so such a connection is not reused.
     const bool error_after_body = status >= 400 && ar.bytes_sent != 0;
-    ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete &&
-                  !error_after_body && c.read_buffer.size() == 0;
+    ar.reusable = complete && parser->keep_alive() && !final_before_body && !body_incomplete && !error_after_body &&
+                  c.read_buffer.size() == 0;
     if (status >= 200 && status < 300) co_return error_code{};
 
     // A caller that collects the body gets the error body too (up to max_error_body):

@@ -52,10 +52,10 @@ struct connection {
 
     stream io;
     beast::flat_buffer read_buffer;
-    buffer head;                                // the request head being written
+    buffer head;                                   // the request head being written
     std::vector<auth::sigv4::header> sign_headers; // reused by every request
-    auth::sigv4::signer signer;                 // caches signing keys per connection
-    std::unique_ptr<std::uint8_t[]> scratch;    // file/generator bodies, file/handler sinks
+    auth::sigv4::signer signer;                    // caches signing keys per connection
+    std::unique_ptr<std::uint8_t[]> scratch;       // file/generator bodies, file/handler sinks
     std::size_t scratch_size = 0;
     std::string error_body;
     clock::time_point idle_since{};

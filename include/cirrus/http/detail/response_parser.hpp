@@ -52,9 +52,7 @@ private:
     void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code& ec) override {
         ec = boost::beast::http::error::bad_version; // never called for a response parser
     }
-    void on_response_impl(int code, string_view, int, error_code&) override {
-        status_ = static_cast<unsigned>(code);
-    }
+    void on_response_impl(int code, string_view, int, error_code&) override { status_ = static_cast<unsigned>(code); }
     void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code& ec) override {
         field_bytes_ += name.size() + value.size() + 3;
         if (field_bytes_ > field_limit_) {
@@ -67,9 +65,7 @@ private:
     void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code&) override {}
     std::size_t on_body_impl(string_view body, error_code& ec) override { return store(body, ec); }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
-    std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override {
-        return store(body, ec);
-    }
+    std::size_t on_chunk_body_impl(std::uint64_t, string_view body, error_code& ec) override { return store(body, ec); }
     void on_finish_impl(error_code&) override {}
 
     std::size_t store(string_view body, error_code& ec) noexcept {

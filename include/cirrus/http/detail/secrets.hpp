@@ -74,8 +74,8 @@ inline void scrub_secret_values(std::string& text) {
 // request (every signed header, secret or not) and the string to sign. What comes before
 // says what went wrong; the quote only repeats what the caller sent.
 inline std::string_view without_quoted_request(std::string_view message) noexcept {
-    constexpr std::string_view markers[] = {"canonical string", "canonical request", "string-to-sign",
-                                            "string to sign", "stringtosign"};
+    constexpr std::string_view markers[] = {"canonical string", "canonical request", "string-to-sign", "string to sign",
+                                            "stringtosign"};
     std::size_t cut = message.size();
     for (std::string_view marker : markers) {
         for (std::size_t i = 0; i + marker.size() <= cut; ++i) {

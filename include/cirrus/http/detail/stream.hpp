@@ -182,8 +182,8 @@ public:
         if (!sock.is_open()) return false;
         char byte;
         const auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        if (n == 0) return false;                               // orderly close
-        if (n > 0) return false;                                // unsolicited bytes (or a TLS close_notify)
+        if (n == 0) return false; // orderly close
+        if (n > 0) return false;  // unsolicited bytes (or a TLS close_notify)
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
     }
 

@@ -4,8 +4,8 @@
 // and the observer's events.
 
 #include <cirrus/http/detail/exchange.hpp>
-#include <cirrus/http/detail/transport.hpp>
 #include <cirrus/http/detail/pool.hpp>
+#include <cirrus/http/detail/transport.hpp>
 #include <cirrus/http/error.hpp>
 #include <cirrus/http/message.hpp>
 #include <cirrus/http/observer.hpp>
@@ -35,8 +35,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         req.sink.type() == response_sink::kind::path)
         return make_error_code(cirrus::errc::invalid_argument);
     if (req.endpoint.host_header.empty()) {
-        plan.host_header_storage = endpoint(req.endpoint.scheme, std::string(req.endpoint.host), req.endpoint.port)
-                                       .host_header();
+        plan.host_header_storage =
+            endpoint(req.endpoint.scheme, std::string(req.endpoint.host), req.endpoint.port).host_header();
         plan.host_header = plan.host_header_storage;
     } else {
         plan.host_header = req.endpoint.host_header;
@@ -55,7 +55,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         if (!known) return make_error_code(cirrus::errc::invalid_argument);
         if (!plan.sign) mode = payload_signing::unsigned_payload;
         else if (mode == payload_signing::automatic)
-            mode = req.endpoint.scheme == scheme::https ? payload_signing::unsigned_payload : payload_signing::streaming;
+            mode = req.endpoint.scheme == scheme::https ? payload_signing::unsigned_payload
+                                                        : payload_signing::streaming;
         if (mode != payload_signing::unsigned_payload && mode != payload_signing::streaming)
             return make_error_code(cirrus::errc::invalid_argument);
         plan.trailer = *trailer;
@@ -66,10 +67,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
     } else if (plan.sign && mode == payload_signing::automatic) {
         if (b.type() == request_body::kind::none || b.type() == request_body::kind::memory || !is_s3_style(req))
             mode = payload_signing::sha256;
-        else if (req.endpoint.scheme == scheme::https || !known)
-            mode = payload_signing::unsigned_payload;
-        else
-            mode = payload_signing::streaming;
+        else if (req.endpoint.scheme == scheme::https || !known) mode = payload_signing::unsigned_payload;
+        else mode = payload_signing::streaming;
     }
     if (plan.sign && !plan.trailer) {
         switch (mode) {
@@ -130,7 +129,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
             const std::uint64_t line = crypto::checksum_header_name(*plan.trailer).size() + 1 +
                                        base64::encoded_size(crypto::checksum_size(*plan.trailer));
             plan.content_length = plan.chunk_signatures
-                                      ? chunked::signed_trailer_encoded_length(plan.decoded_length, plan.chunk_size, line)
+                                      ? chunked::signed_trailer_encoded_length(plan.decoded_length, plan.chunk_size,
+                                                                               line)
                                       : chunked::unsigned_encoded_length(plan.decoded_length, plan.chunk_size, line);
         } else {
             plan.content_length = chunked::signed_encoded_length(plan.decoded_length, plan.chunk_size);
@@ -255,8 +255,7 @@ public:
             if (plan.frame == framing::aws_chunked) {
                 headers_.push_back({"Content-Encoding", plan.content_encoding});
                 headers_.push_back({"x-amz-decoded-content-length", plan.decoded_length_view});
-                if (plan.trailer)
-                    headers_.push_back({"x-amz-trailer", crypto::checksum_header_name(*plan.trailer)});
+                if (plan.trailer) headers_.push_back({"x-amz-trailer", crypto::checksum_header_name(*plan.trailer)});
                 if (!plan.sign && req_.signing.content_sha256_header)
                     headers_.push_back({"X-Amz-Content-Sha256", plan.payload_hash});
             }
@@ -297,8 +296,8 @@ inline bool can_repeat(const request& req, const request_plan& plan, const respo
 
 // The request loop: plan, attempts, retries with backoff, clock-skew correction, events.
 // `req` and `res` live in the operation that runs it.
-CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, const request& req,
-                                                    response& res, diagnostics* diag) {
+CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state> st, const request& req, response& res,
+                                                    diagnostics* diag) {
     co_await asio::this_coro::throw_if_cancelled(false);
     res.clear();
     const auto start = clock::now();
@@ -319,8 +318,8 @@ CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state
 
     const retry_options& ro = st->options.retry;
     const unsigned max_attempts = req.max_attempts > 0 ? req.max_attempts : ro.max_attempts;
-    unsigned attempt = 0;  // attempts made
-    unsigned counted = 0;  // attempts that count against max_attempts
+    unsigned attempt = 0; // attempts made
+    unsigned counted = 0; // attempts that count against max_attempts
     unsigned last_cost = 0;
     bool skew_corrected = false;
     std::uint64_t sent = 0, received = 0;
@@ -386,8 +385,8 @@ CIRRUS_DECL asio::awaitable<error_code> run_request(std::shared_ptr<client_state
 CIRRUS_DECL asio::awaitable<error_code> get_url(std::shared_ptr<client_state> st, std::string_view url, response& res,
                                                 diagnostics& diag) {
     const auto scheme_end = url.find("://");
-    const auto authority_end =
-        scheme_end == std::string_view::npos ? std::string_view::npos : url.find_first_of("/?#", scheme_end + 3);
+    const auto authority_end = scheme_end == std::string_view::npos ? std::string_view::npos
+                                                                    : url.find_first_of("/?#", scheme_end + 3);
     auto ep = endpoint::parse(url.substr(0, authority_end));
     if (!ep) {
         diag.clear();
@@ -416,7 +415,9 @@ CIRRUS_DECL diagnostics& last_diagnostics(client_state& st) noexcept { return st
 CIRRUS_DECL pool_stats stats(const client_state& st) { return st.stats(); }
 CIRRUS_DECL void close_idle(client_state& st) { st.close_idle(); }
 CIRRUS_DECL unsigned retry_tokens(const client_state& st) noexcept { return st.quota.available(); }
-CIRRUS_DECL std::chrono::system_clock::duration clock_offset(const client_state& st) noexcept { return st.clock_offset; }
+CIRRUS_DECL std::chrono::system_clock::duration clock_offset(const client_state& st) noexcept {
+    return st.clock_offset;
+}
 CIRRUS_DECL void set_clock_offset(client_state& st, std::chrono::system_clock::duration d) noexcept {
     st.clock_offset = d;
 }

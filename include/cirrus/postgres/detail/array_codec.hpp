@@ -199,16 +199,17 @@ error_code decode_array(const field_data& f, Vec& out) {
 template <class Vec>
 void first_extents(const Vec& v, std::size_t* dims) {
     dims[0] = v.size();
-    if constexpr (array_depth<Vec> > 1) {
+    if constexpr (array_depth < Vec >> 1) {
         if (!v.empty()) first_extents(v.front(), dims + 1);
-        else for (std::size_t d = 1; d < array_depth<Vec>; ++d) dims[d] = 0;
+        else
+            for (std::size_t d = 1; d < array_depth<Vec>; ++d) dims[d] = 0;
     }
 }
 
 template <class Vec>
 bool has_extents(const Vec& v, const std::size_t* dims) {
     if (v.size() != dims[0]) return false;
-    if constexpr (array_depth<Vec> > 1)
+    if constexpr (array_depth < Vec >> 1)
         for (const auto& sub : v)
             if (!has_extents(sub, dims + 1)) return false;
     return true;
@@ -274,6 +275,5 @@ void encode_elements(const Vec& v, std::string& out, bool& has_null) {
         }
     }
 }
-
 
 } // namespace cirrus::postgres::detail

@@ -62,7 +62,8 @@ public:
         case 10: return on_sasl(req.data, reply, diag);
         case 11: return on_sasl_continue(req.data, reply, diag);
         case 12: return on_sasl_final(req.data, diag);
-        case 7: case 8:
+        case 7:
+        case 8:
             if (!allows(auth_methods::gss)) return refuse("server requested GSSAPI authentication", diag);
             return unsupported("GSSAPI", diag);
         case 9:
@@ -88,8 +89,8 @@ private:
     bool allows(unsigned method) const noexcept { return (allowed_ & method) != 0; }
 
     error_code refuse(std::string_view reason, diagnostics& diag) const {
-        diag.assign_client("authentication method requirement \"" + p_.require_auth + "\" failed: " +
-                           std::string(reason));
+        diag.assign_client("authentication method requirement \"" + p_.require_auth +
+                           "\" failed: " + std::string(reason));
         return make_error_code(client_errc::auth_method_not_allowed);
     }
 
@@ -180,8 +181,7 @@ private:
             if (!cbec) {
                 use_plus = true;
                 cbind = channel_.end_point;
-            }
-            else if (p_.channel_binding == channel_binding_mode::require) {
+            } else if (p_.channel_binding == channel_binding_mode::require) {
                 diag.assign_client("channel binding is not possible with the server's certificate");
                 return cbec;
             }
@@ -214,8 +214,7 @@ private:
                                    " SCRAM iterations, more than scram_max_iterations (" +
                                    std::to_string(p_.scram_max_iterations) +
                                    "); raise it if the server's scram_iterations is really that high");
-            else
-                diag.assign_client("invalid SCRAM server-first-message");
+            else diag.assign_client("invalid SCRAM server-first-message");
             return ec;
         }
         write_sasl_response(reply, final_msg);

@@ -107,7 +107,6 @@ CIRRUS_DECL error_code read_timestamp(const field_data& f, bool with_zone, std::
 
 CIRRUS_DECL error_code write_timestamp(std::int64_t unix_usecs, std::string& out);
 
-
 // True if the client decodes `t` in binary format, so results of that type are requested
 // in binary; every other type comes as text.
 CIRRUS_DECL bool has_binary_codec(oid_t t) noexcept;

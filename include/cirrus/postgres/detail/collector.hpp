@@ -115,8 +115,7 @@ public:
             return {};
         case msg::parse_complete:
         case msg::bind_complete:
-        case msg::close_complete:
-            return m.body.empty() ? error_code{} : protocol_error();
+        case msg::close_complete: return m.body.empty() ? error_code{} : protocol_error();
         case msg::no_data:
             if (!m.body.empty()) return protocol_error();
             no_data = true;
@@ -140,8 +139,7 @@ public:
             in_copy_out_ = true;
             return {};
         }
-        case msg::copy_data:
-            return in_copy_out_ ? error_code{} : protocol_error();
+        case msg::copy_data: return in_copy_out_ ? error_code{} : protocol_error();
         case msg::copy_done:
             if (!in_copy_out_ || !m.body.empty()) return protocol_error();
             return {};

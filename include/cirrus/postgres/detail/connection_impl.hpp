@@ -55,7 +55,6 @@
 
 namespace cirrus::postgres {
 
-
 namespace detail {
 
 // Cancellation requests of one operation, forwarded from its completion handler's slot.
@@ -91,8 +90,8 @@ struct cached_statement {
 class connection_impl : public std::enable_shared_from_this<connection_impl> {
 public:
     explicit connection_impl(asio::any_io_executor ex, connection_options opts)
-        : ex_(std::move(ex)), opts_(opts), stream_(ex_), resolver_(ex_), connect_timer_(ex_),
-          query_timer_(ex_), grace_timer_(ex_), reader_(opts.max_message_size) {}
+        : ex_(std::move(ex)), opts_(opts), stream_(ex_), resolver_(ex_), connect_timer_(ex_), query_timer_(ex_),
+          grace_timer_(ex_), reader_(opts.max_message_size) {}
 
     connection_impl(const connection_impl&) = delete;
     connection_impl& operator=(const connection_impl&) = delete;
@@ -104,9 +103,7 @@ public:
     std::int32_t backend_pid() const noexcept { return target_.key.process_id; }
     bool uses_tls() const noexcept { return stream_.is_tls(); }
     const std::string& auth_mechanism() const noexcept { return auth_mechanism_; }
-    std::optional<std::string_view> server_parameter(std::string_view name) const {
-        return server_params_.find(name);
-    }
+    std::optional<std::string_view> server_parameter(std::string_view name) const { return server_params_.find(name); }
     void set_notice_handler(std::function<void(const notice&)> h) { notice_handler_ = std::move(h); }
     // A transaction object of `session` was dropped while open; a transaction of an
     // earlier session (before a reconnect) is already gone with it.
@@ -120,9 +117,7 @@ public:
     diagnostics last_diagnostics;
 
     // Closes the socket immediately (no Terminate).
-    void close_now() {
-        fail_connection();
-    }
+    void close_now() { fail_connection(); }
 
     // ---------------------------------------------------------------------------------
     // connect
@@ -137,11 +132,11 @@ public:
                                              std::shared_ptr<op_signal> sig);
 
     // Extended protocol through the statement cache.
-    asio::awaitable<error_code> execute_query(std::string sql, param_list params, results& out,
-                                              diagnostics& diag, std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> execute_query(std::string sql, param_list params, results& out, diagnostics& diag,
+                                              std::shared_ptr<op_signal> sig);
 
-    asio::awaitable<error_code> execute_statement(statement stmt, param_list params, results& out,
-                                                  diagnostics& diag, std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> execute_statement(statement stmt, param_list params, results& out, diagnostics& diag,
+                                                  std::shared_ptr<op_signal> sig);
 
     asio::awaitable<std::pair<error_code, statement>> prepare(std::string sql, diagnostics& diag,
                                                               std::shared_ptr<op_signal> sig);
@@ -219,8 +214,8 @@ private:
     static error_code refused_parameter(const param_list& params, diagnostics& diag);
 
     asio::awaitable<error_code> bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
-                                             const std::vector<column>& columns, const param_list& params,
-                                             results& out, diagnostics& diag);
+                                             const std::vector<column>& columns, const param_list& params, results& out,
+                                             diagnostics& diag);
 
     asio::awaitable<error_code> execute_cached(const std::string& sql, const param_list& params, results& out,
                                                diagnostics& diag);

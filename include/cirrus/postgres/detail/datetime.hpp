@@ -5,9 +5,9 @@
 // PostgreSQL can hold (4713 BC to 294276 AD for timestamps, 5874897 AD for dates) is
 // representable; std::chrono::year stops at 32767.
 
+#include <charconv>
 #include <cirrus/core/ascii.hpp>
 #include <cirrus/core/detail/calendar.hpp>
-#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -113,8 +113,7 @@ using ascii::iequals;
 // " BC" suffix is applied by the caller.
 inline bool scan_date(scanner& sc, std::int64_t& year, unsigned& month, unsigned& day) noexcept {
     std::int64_t y, m, d;
-    if (!sc.number(y, 1, 9) || !sc.consume('-') || !sc.number(m, 2, 2) || !sc.consume('-') ||
-        !sc.number(d, 2, 2))
+    if (!sc.number(y, 1, 9) || !sc.consume('-') || !sc.number(m, 2, 2) || !sc.consume('-') || !sc.number(d, 2, 2))
         return false;
     if (m < 1 || m > 12 || d < 1) return false;
     year = y;
@@ -181,8 +180,7 @@ inline bool parse_timestamp_text(std::string_view s, bool with_zone, std::int64_
     scanner sc(s);
     std::int64_t y, tod;
     unsigned m, d;
-    if (!scan_date(sc, y, m, d) || !(sc.consume(' ') || sc.consume('T')) || !scan_time(sc, tod))
-        return false;
+    if (!scan_date(sc, y, m, d) || !(sc.consume(' ') || sc.consume('T')) || !scan_time(sc, tod)) return false;
     std::int64_t offset = 0;
     if (with_zone) {
         char sign = sc.peek();

@@ -79,8 +79,7 @@ inline std::optional<std::string> canonical_numeric(std::string_view s) {
     std::int64_t point = static_cast<std::int64_t>(int_len) + exponent;
     std::int64_t scale = static_cast<std::int64_t>(frac_len) - exponent;
     if (scale < 0) scale = 0;
-    if (point > static_cast<std::int64_t>(numeric_max_int_digits) || scale > numeric_max_dscale)
-        return std::nullopt;
+    if (point > static_cast<std::int64_t>(numeric_max_int_digits) || scale > numeric_max_dscale) return std::nullopt;
     std::string int_part, frac_part;
     if (point <= 0) {
         int_part = "0";
@@ -128,8 +127,7 @@ inline bool encode_numeric_binary(std::string_view canon, std::string& out) {
     auto dot = canon.find('.');
     std::string_view ip = canon.substr(0, dot);
     std::string_view fp = dot == std::string_view::npos ? std::string_view{} : canon.substr(dot + 1);
-    if (fp.size() > static_cast<std::size_t>(numeric_max_dscale) || ip.size() > numeric_max_int_digits)
-        return false;
+    if (fp.size() > static_cast<std::size_t>(numeric_max_dscale) || ip.size() > numeric_max_int_digits) return false;
     // Align both parts on 4-digit groups around the point.
     std::string padded((4 - ip.size() % 4) % 4, '0');
     padded += ip;

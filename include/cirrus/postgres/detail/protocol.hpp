@@ -33,10 +33,10 @@ enum class format : std::int16_t { text = 0, binary = 1 };
 // Column metadata from a RowDescription.
 struct column {
     std::string name;
-    oid_t table_oid = 0;         // 0 when the column is not a simple table column
+    oid_t table_oid = 0; // 0 when the column is not a simple table column
     std::int16_t table_column = 0;
     oid_t type_oid = 0;
-    std::int16_t type_size = 0;  // pg_type.typlen; negative for variable width
+    std::int16_t type_size = 0; // pg_type.typlen; negative for variable width
     std::int32_t type_modifier = -1;
     postgres::format format = format::text;
 };
@@ -60,12 +60,9 @@ inline std::uint16_t load_u16(const char* p) noexcept {
 }
 inline std::uint32_t load_u32(const char* p) noexcept {
     auto b = reinterpret_cast<const unsigned char*>(p);
-    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
-           std::uint32_t{b[3]};
+    return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | std::uint32_t{b[3]};
 }
-inline std::uint64_t load_u64(const char* p) noexcept {
-    return (std::uint64_t{load_u32(p)} << 32) | load_u32(p + 4);
-}
+inline std::uint64_t load_u64(const char* p) noexcept { return (std::uint64_t{load_u32(p)} << 32) | load_u32(p + 4); }
 inline void store_u16(char* p, std::uint16_t v) noexcept {
     p[0] = static_cast<char>(v >> 8);
     p[1] = static_cast<char>(v);
@@ -219,12 +216,31 @@ inline constexpr char row_description = 'T';
 
 constexpr bool is_backend_message_type(char t) noexcept {
     switch (t) {
-    case 'R': case 'K': case '2': case '3': case 'C': case 'd': case 'c': case 'G': case 'H':
-    case 'W': case 'D': case 'I': case 'E': case 'V': case 'v': case 'n': case 'N': case 'A':
-    case 't': case 'S': case '1': case 's': case 'Z': case 'T':
-        return true;
-    default:
-        return false;
+    case 'R':
+    case 'K':
+    case '2':
+    case '3':
+    case 'C':
+    case 'd':
+    case 'c':
+    case 'G':
+    case 'H':
+    case 'W':
+    case 'D':
+    case 'I':
+    case 'E':
+    case 'V':
+    case 'v':
+    case 'n':
+    case 'N':
+    case 'A':
+    case 't':
+    case 'S':
+    case '1':
+    case 's':
+    case 'Z':
+    case 'T': return true;
+    default: return false;
     }
 }
 
@@ -234,11 +250,11 @@ enum class frame_status { complete, need_more, error };
 
 struct frame_result {
     frame_status status = frame_status::need_more;
-    message_view message;        // valid when complete (views into the input)
-    std::size_t size = 0;        // complete: bytes consumed; need_more: total bytes needed;
-                                 // message_too_large: the size the header declares
-                                 // (0 when the header itself is incomplete)
-    error_code error;            // when status == error
+    message_view message; // valid when complete (views into the input)
+    std::size_t size = 0; // complete: bytes consumed; need_more: total bytes needed;
+                          // message_too_large: the size the header declares
+                          // (0 when the header itself is incomplete)
+    error_code error;     // when status == error
 };
 
 // Looks at the start of `data` for one complete message.
@@ -348,8 +364,8 @@ private:
 inline error_code protocol_error() noexcept { return make_error_code(errc::protocol_error); }
 
 struct auth_request {
-    std::int32_t code = 0;     // 0 ok, 3 cleartext, 5 md5, 10 SASL, 11 SASL continue, 12 SASL final ...
-    std::string_view data;     // md5: 4-byte salt; SASL: mechanisms / server data
+    std::int32_t code = 0; // 0 ok, 3 cleartext, 5 md5, 10 SASL, 11 SASL continue, 12 SASL final ...
+    std::string_view data; // md5: 4-byte salt; SASL: mechanisms / server data
 };
 
 inline error_code parse_authentication(std::string_view body, auth_request& out) noexcept {
@@ -629,8 +645,7 @@ inline error_code write_password(cirrus::buffer& out, std::string_view password)
     return w.finish() ? error_code{} : invalid_argument();
 }
 
-inline void write_sasl_initial_response(cirrus::buffer& out, std::string_view mechanism,
-                                        std::string_view data) {
+inline void write_sasl_initial_response(cirrus::buffer& out, std::string_view mechanism, std::string_view data) {
     message_writer w(out);
     w.begin('p');
     w.cstring(mechanism);
@@ -673,8 +688,7 @@ struct bind_param {
 };
 
 inline error_code write_bind(cirrus::buffer& out, std::string_view portal, std::string_view statement,
-                             std::span<const bind_param> params,
-                             std::span<const format> result_formats) {
+                             std::span<const bind_param> params, std::span<const format> result_formats) {
     if (params.size() > 65535 || result_formats.size() > 65535) return invalid_argument();
     message_writer w(out);
     w.begin('B');

@@ -16,8 +16,7 @@
 namespace cirrus::postgres::detail::saslprep_tables {
 
 // C.1.2 non-ASCII space characters, mapped to U+0020.
-inline constexpr std::string_view non_ascii_space =
-    "AACgAACgABaAABaAACAAACALACAvACAvACBfACBfADAAADAA";
+inline constexpr std::string_view non_ascii_space = "AACgAACgABaAABaAACAAACALACAvACAvACBfACBfADAAADAA";
 
 // B.1 commonly mapped to nothing.
 inline constexpr std::string_view mapped_to_nothing =

@@ -31,8 +31,7 @@
 namespace cirrus::postgres::detail {
 
 // "md5" + hex(md5(hex(md5(password + user)) + salt)), the AuthenticationMD5Password reply.
-inline std::string md5_password_response(std::string_view user, std::string_view password,
-                                         std::string_view salt) {
+inline std::string md5_password_response(std::string_view user, std::string_view password, std::string_view salt) {
     std::string inner;
     inner.reserve(password.size() + user.size());
     inner.append(password).append(user);
@@ -47,24 +46,22 @@ inline std::string md5_password_response(std::string_view user, std::string_view
 inline bool scram_hi(std::string_view password, std::string_view salt, std::uint32_t iterations,
                      crypto::sha256_digest& out) noexcept {
     return PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                             reinterpret_cast<const unsigned char*>(salt.data()),
-                             static_cast<int>(salt.size()), static_cast<int>(iterations), EVP_sha256(),
-                             static_cast<int>(out.size()), out.data()) == 1;
+                             reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
+                             static_cast<int>(iterations), EVP_sha256(), static_cast<int>(out.size()), out.data()) == 1;
 }
 
 class scram_client {
 public:
     enum class binding {
-        none,        // "n,,": client does not support channel binding
-        unused,      // "y,,": client supports it but thinks the server does not
+        none,             // "n,,": client does not support channel binding
+        unused,           // "y,,": client supports it but thinks the server does not
         server_end_point, // "p=tls-server-end-point,,": SCRAM-SHA-256-PLUS
     };
 
     // cbind_data: the tls-server-end-point hash of the server certificate (binding::server_end_point).
     // The password goes through SASLprep; where SASLprep refuses it (not UTF-8, prohibited
     // characters) its raw bytes are used, as libpq does.
-    scram_client(std::string_view password, binding b, std::string cbind_data = {},
-                 std::string_view user = {})
+    scram_client(std::string_view password, binding b, std::string cbind_data = {}, std::string_view user = {})
         : password_(scram_password(password)), binding_(b), cbind_data_(std::move(cbind_data)), user_(user) {}
 
     scram_client(const scram_client&) = delete;
@@ -103,8 +100,7 @@ public:
     error_code server_first(std::string_view msg, std::string& client_final) {
         std::string_view nonce, salt64, iter;
         if (!split_attributes(msg, nonce, salt64, iter)) return bad_message();
-        if (nonce.size() <= nonce_.size() || nonce.substr(0, nonce_.size()) != nonce_)
-            return bad_message();
+        if (nonce.size() <= nonce_.size() || nonce.substr(0, nonce_.size()) != nonce_) return bad_message();
         auto salt = base64::decode(salt64);
         if (!salt || salt->empty()) return bad_message();
         std::uint32_t iterations = 0;
@@ -178,8 +174,7 @@ private:
 
     // r=...,s=...,i=... (extensions after them are allowed and ignored; a mandatory
     // extension "m=" is refused).
-    static bool split_attributes(std::string_view msg, std::string_view& r, std::string_view& s,
-                                 std::string_view& i) {
+    static bool split_attributes(std::string_view msg, std::string_view& r, std::string_view& s, std::string_view& i) {
         if (msg.starts_with("m=")) return false;
         while (!msg.empty()) {
             auto comma = msg.find(',');

@@ -53,15 +53,14 @@ using task = boost::asio::awaitable<error_code>;
 CIRRUS_DECL task run_connect(connection_impl& c, const connect_params& p, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_simple_query(connection_impl& c, const std::string& sql, results& out, diagnostics& diag,
                                   signal_ptr sig);
-CIRRUS_DECL task run_execute_query(connection_impl& c, const std::string& sql, const param_list& params,
-                                   results& out, diagnostics& diag, signal_ptr sig);
+CIRRUS_DECL task run_execute_query(connection_impl& c, const std::string& sql, const param_list& params, results& out,
+                                   diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_execute_statement(connection_impl& c, const statement& stmt, const param_list& params,
                                        results& out, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_prepare(connection_impl& c, const std::string& sql, statement& out, diagnostics& diag,
                              signal_ptr sig);
 CIRRUS_DECL task run_close_statement(connection_impl& c, const statement& stmt, diagnostics& diag, signal_ptr sig);
-CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& sql, diagnostics& diag,
-                                         signal_ptr sig);
+CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& sql, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_terminate(connection_impl& c);
 
 } // namespace cirrus::postgres::detail

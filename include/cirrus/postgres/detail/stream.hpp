@@ -113,7 +113,7 @@ private:
 };
 
 inline bool file_exists(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     return !path.empty() && ::stat(path.c_str(), &st) == 0;
 }
 

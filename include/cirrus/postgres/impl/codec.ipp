@@ -8,11 +8,15 @@ namespace cirrus::postgres::detail {
 
 CIRRUS_DECL bool is_text_like(oid_t t) noexcept {
     switch (t) {
-    case oids::text: case oids::varchar: case oids::bpchar: case oids::name: case oids::char_:
-    case oids::json: case oids::xml: case oids::unknown:
-        return true;
-    default:
-        return false;
+    case oids::text:
+    case oids::varchar:
+    case oids::bpchar:
+    case oids::name:
+    case oids::char_:
+    case oids::json:
+    case oids::xml:
+    case oids::unknown: return true;
+    default: return false;
     }
 }
 
@@ -40,8 +44,7 @@ CIRRUS_DECL error_code read_integer(const field_data& f, std::int64_t& v) noexce
             if (f.bytes.size() != 8) return bad_value();
             v = static_cast<std::int64_t>(load_u64(p));
             return {};
-        default:
-            return make_error_code(client_errc::incompatible_type);
+        default: return make_error_code(client_errc::incompatible_type);
         }
     }
     auto s = f.bytes;
@@ -77,8 +80,8 @@ CIRRUS_DECL error_code parse_bytea_text(std::string_view s, bytea& out) {
         } else if (i + 1 < s.size() && s[i + 1] == '\\') {
             out.push_back(std::byte{'\\'});
             ++i;
-        } else if (i + 3 < s.size() + 0 && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
-                   s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+        } else if (i + 3 < s.size() + 0 && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                   s[i + 3] >= '0' && s[i + 3] <= '7') {
             out.push_back(static_cast<std::byte>(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) | (s[i + 3] - '0')));
             i += 3;
         } else {
@@ -283,8 +286,8 @@ CIRRUS_DECL error_code read_array_header(body_reader& r, binary_array_header& h)
 CIRRUS_DECL void append_array_element_text(std::string& out, std::string_view v) {
     bool quote = v.empty() || (v.size() == 4 && iequals(v, "null"));
     for (char c : v) {
-        if (c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' ' || c == '\t' ||
-            c == '\n' || c == '\r' || c == '\v' || c == '\f')
+        if (c == '"' || c == '\\' || c == '{' || c == '}' || c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+            c == '\r' || c == '\v' || c == '\f')
             quote = true;
     }
     if (!quote) {
@@ -305,15 +308,31 @@ CIRRUS_DECL void append_array_element_text(std::string& out, std::string_view v)
 // in binary; every other type comes as text.
 CIRRUS_DECL bool has_binary_codec(oid_t t) noexcept {
     switch (t) {
-    case oids::boolean: case oids::bytea: case oids::char_: case oids::name: case oids::int8:
-    case oids::int2: case oids::int4: case oids::text: case oids::oid: case oids::json:
-    case oids::float4: case oids::float8: case oids::inet: case oids::cidr: case oids::bpchar:
-    case oids::varchar: case oids::date: case oids::time: case oids::timestamp:
-    case oids::timestamptz: case oids::interval: case oids::numeric: case oids::uuid:
-    case oids::jsonb:
-        return true;
-    default:
-        return array_element_oid(t) != 0;
+    case oids::boolean:
+    case oids::bytea:
+    case oids::char_:
+    case oids::name:
+    case oids::int8:
+    case oids::int2:
+    case oids::int4:
+    case oids::text:
+    case oids::oid:
+    case oids::json:
+    case oids::float4:
+    case oids::float8:
+    case oids::inet:
+    case oids::cidr:
+    case oids::bpchar:
+    case oids::varchar:
+    case oids::date:
+    case oids::time:
+    case oids::timestamp:
+    case oids::timestamptz:
+    case oids::interval:
+    case oids::numeric:
+    case oids::uuid:
+    case oids::jsonb: return true;
+    default: return array_element_oid(t) != 0;
     }
 }
 
@@ -327,18 +346,18 @@ error_code render_with(const field_data& f, std::string& out, void (*fmt)(std::s
 
 inline error_code render_scalar(const field_data& f, std::string& out) {
     switch (f.type) {
-    case oids::boolean:
-        return render_with<bool>(f, out, [](std::string& o, const bool& v) { o += v ? "t" : "f"; });
-    case oids::int2: case oids::int4: case oids::int8: case oids::oid: {
+    case oids::boolean: return render_with<bool>(f, out, [](std::string& o, const bool& v) { o += v ? "t" : "f"; });
+    case oids::int2:
+    case oids::int4:
+    case oids::int8:
+    case oids::oid: {
         std::int64_t v = 0;
         if (auto ec = read_integer(f, v)) return ec;
         append_int(out, v);
         return {};
     }
-    case oids::float4:
-        return render_with<float>(f, out, [](std::string& o, const float& v) { format_float(o, v); });
-    case oids::float8:
-        return render_with<double>(f, out, [](std::string& o, const double& v) { format_float(o, v); });
+    case oids::float4: return render_with<float>(f, out, [](std::string& o, const float& v) { format_float(o, v); });
+    case oids::float8: return render_with<double>(f, out, [](std::string& o, const double& v) { format_float(o, v); });
     case oids::numeric: {
         std::string s;
         if (!decode_numeric_binary(f.bytes, s)) return bad_value();
@@ -362,8 +381,10 @@ inline error_code render_scalar(const field_data& f, std::string& out) {
         return {};
     }
     case oids::time:
-        return render_with<time_of_day>(f, out, [](std::string& o, const time_of_day& v) { format_time(o, v.count()); });
-    case oids::timestamp: case oids::timestamptz: {
+        return render_with<time_of_day>(f, out,
+                                        [](std::string& o, const time_of_day& v) { format_time(o, v.count()); });
+    case oids::timestamp:
+    case oids::timestamptz: {
         if (f.bytes.size() != 8) return bad_value();
         auto v = static_cast<std::int64_t>(load_u64(f.bytes.data()));
         if (v == std::numeric_limits<std::int64_t>::max()) {
@@ -389,10 +410,9 @@ inline error_code render_scalar(const field_data& f, std::string& out) {
         return render_with<interval>(f, out, [](std::string& o, const interval& v) {
             format_interval(o, v.months, v.days, v.microseconds);
         });
-    case oids::uuid:
-        return render_with<uuid>(f, out, [](std::string& o, const uuid& v) { o += v.to_string(); });
-    case oids::inet: case oids::cidr:
-        return render_with<inet>(f, out, [](std::string& o, const inet& v) { o += v.to_string(); });
+    case oids::uuid: return render_with<uuid>(f, out, [](std::string& o, const uuid& v) { o += v.to_string(); });
+    case oids::inet:
+    case oids::cidr: return render_with<inet>(f, out, [](std::string& o, const inet& v) { o += v.to_string(); });
     default:
         if (is_text_like(f.type)) {
             out += f.bytes;
@@ -459,6 +479,5 @@ CIRRUS_DECL error_code render_text(const field_data& f, std::string& out) {
     if (array_element_oid(f.type) != 0) return render_binary_array(f, out);
     return render_scalar(f, out);
 }
-
 
 } // namespace cirrus::postgres::detail

@@ -37,8 +37,8 @@ CIRRUS_DECL std::optional<std::string> process_env(std::string_view name) {
 }
 
 CIRRUS_DECL std::optional<std::string> match_password_file(std::string_view contents, std::string_view host,
-                                                      std::string_view port, std::string_view database,
-                                                      std::string_view user) {
+                                                           std::string_view port, std::string_view database,
+                                                           std::string_view user) {
     if (database.empty() || user.empty()) return std::nullopt;
     while (!contents.empty()) {
         auto nl = contents.find('\n');
@@ -71,7 +71,7 @@ CIRRUS_DECL std::string passfile_host(const host_spec& h) {
 }
 
 CIRRUS_DECL passfile_result read_password_file(const std::string& path, std::string_view host, std::uint16_t port,
-                                          std::string_view database, std::string_view user) {
+                                               std::string_view database, std::string_view user) {
     passfile_result r;
     if (path.empty() || database.empty() || user.empty()) return r;
     // O_NONBLOCK: a FIFO in the file's place must not block the open.
@@ -108,8 +108,8 @@ CIRRUS_DECL std::string default_passfile(const env_lookup& env) {
     return home ? *home + "/.pgpass" : std::string{};
 }
 
-CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, connect_params& out,
-                                      diagnostics* diag, const env_lookup& env) {
+CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, connect_params& out, diagnostics* diag,
+                                           const env_lookup& env) {
     out = connect_params{};
     // Last value wins, as in libpq.
     auto get = [&](std::string_view key) -> std::optional<std::string> {
@@ -212,7 +212,8 @@ CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, c
         out.connect_timeout = std::chrono::seconds(secs);
     }
     if (auto v = nonempty("keepalives", "")) {
-        if (!detail::parse_bool_option(*v, out.keepalives)) return detail::conninfo_error(diag, "invalid keepalives value");
+        if (!detail::parse_bool_option(*v, out.keepalives))
+            return detail::conninfo_error(diag, "invalid keepalives value");
     }
 
     if (auto v = nonempty("sslmode", "PGSSLMODE")) {
@@ -231,8 +232,7 @@ CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, c
         if (!detail::parse_bool_option(*v, out.ssl_sni)) return detail::conninfo_error(diag, "invalid sslsni value");
     }
     if (auto v = nonempty("sslnegotiation", "PGSSLNEGOTIATION")) {
-        if (*v == "direct")
-            return detail::conninfo_error(diag, "sslnegotiation=direct is not supported");
+        if (*v == "direct") return detail::conninfo_error(diag, "sslnegotiation=direct is not supported");
         if (*v != "postgres") return detail::conninfo_error(diag, "invalid sslnegotiation value");
     }
     if (auto v = nonempty("channel_binding", "PGCHANNELBINDING")) {
@@ -261,7 +261,8 @@ CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, c
     if (auto v = nonempty("scram_max_iterations", "")) {
         std::uint64_t n = 0;
         for (char c : *v) {
-            if (c < '0' || c > '9' || n > 0xffffffffu) return detail::conninfo_error(diag, "invalid scram_max_iterations value");
+            if (c < '0' || c > '9' || n > 0xffffffffu)
+                return detail::conninfo_error(diag, "invalid scram_max_iterations value");
             n = n * 10 + static_cast<unsigned>(c - '0');
         }
         if (n == 0 || n > 0xffffffffu) return detail::conninfo_error(diag, "invalid scram_max_iterations value");
@@ -271,7 +272,7 @@ CIRRUS_DECL error_code make_connect_params(const detail::option_list& options, c
 }
 
 CIRRUS_DECL error_code parse_connection_string(std::string_view s, connect_params& out, diagnostics* diag,
-                                          const env_lookup& env) {
+                                               const env_lookup& env) {
     detail::option_list options;
     error_code ec;
     if (s.starts_with("postgresql://") || s.starts_with("postgres://")) ec = detail::parse_uri(s, options, diag);
@@ -537,7 +538,8 @@ CIRRUS_DECL bool parse_bool_option(std::string_view v, bool& out) {
 }
 
 CIRRUS_DECL bool is_connection_keyword(std::string_view k) {
-    return std::find(std::begin(connection_keywords), std::end(connection_keywords), k) != std::end(connection_keywords);
+    return std::find(std::begin(connection_keywords), std::end(connection_keywords), k) !=
+           std::end(connection_keywords);
 }
 
 CIRRUS_DECL std::optional<std::string> home_directory(const env_lookup& env) {
@@ -593,7 +595,7 @@ CIRRUS_DECL std::size_t passfile_field(std::string_view line, std::size_t pos, s
 }
 
 CIRRUS_DECL error_code parse_service_file(const std::string& path, std::string_view service, option_list& out,
-                                     bool& found, diagnostics* diag) {
+                                          bool& found, diagnostics* diag) {
     found = false;
     auto fail = [&](std::string text) {
         if (diag) diag->assign_client(text);
@@ -643,7 +645,7 @@ CIRRUS_DECL error_code parse_service_file(const std::string& path, std::string_v
 }
 
 CIRRUS_DECL error_code read_service(std::string_view service, const env_lookup& env, option_list& out,
-                               diagnostics* diag) {
+                                    diagnostics* diag) {
     out.clear();
     bool found = false;
     auto exists = [](const std::string& path) {
@@ -679,8 +681,8 @@ CIRRUS_DECL error_code check_auth_settings(const connect_params& p, diagnostics*
     if (p.channel_binding == channel_binding_mode::require) {
         if (p.ssl == ssl_mode::disable) return conninfo_error(diag, "channel_binding=require needs SSL");
         if ((allowed & auth_methods::scram_sha_256) == 0)
-            return conninfo_error(diag, "channel_binding=require cannot be used with require_auth=\"" +
-                                            p.require_auth + "\", which does not allow scram-sha-256");
+            return conninfo_error(diag, "channel_binding=require cannot be used with require_auth=\"" + p.require_auth +
+                                            "\", which does not allow scram-sha-256");
     }
     return {};
 }

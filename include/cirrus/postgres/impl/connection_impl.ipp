@@ -75,7 +75,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect(connect_params 
         switch (p.ssl) {
         case ssl_mode::disable: attempts = {false}; break;
         case ssl_mode::allow: attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{false, true}; break;
-        case ssl_mode::prefer: attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{true, false}; break;
+        case ssl_mode::prefer:
+            attempts = unix_socket ? std::vector<bool>{false} : std::vector<bool>{true, false};
+            break;
         default: attempts = {true}; break;
         }
         bool after_failed_tls = false;
@@ -108,7 +110,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect(connect_params 
 }
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query(std::string sql, results& out, diagnostics& diag,
-                                         std::shared_ptr<op_signal> sig) {
+                                                                      std::shared_ptr<op_signal> sig) {
     out.clear();
     if (auto ec = begin_op(diag, sig)) co_return ec;
     auto ec = co_await simple_query_body(sql, &out, diag);
@@ -116,7 +118,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query(std::strin
 }
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_query(std::string sql, param_list params, results& out,
-                                          diagnostics& diag, std::shared_ptr<op_signal> sig) {
+                                                                       diagnostics& diag,
+                                                                       std::shared_ptr<op_signal> sig) {
     out.clear();
     if (auto ec = begin_op(diag, sig)) co_return ec;
     auto ec = refused_parameter(params, diag);
@@ -150,8 +153,8 @@ CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::p
     auto ec = co_await parse_describe(name, sql, no_types, desc, diag);
     statement stmt;
     if (!ec)
-        stmt = statement_access::make(name, std::move(sql), std::move(desc.param_types), std::move(desc.columns),
-                                      this, session_);
+        stmt = statement_access::make(name, std::move(sql), std::move(desc.param_types), std::move(desc.columns), this,
+                                      session_);
     ec = co_await end_op(ec, diag);
     co_return std::pair<error_code, statement>{ec, ec ? statement{} : std::move(stmt)};
 }
@@ -269,8 +272,7 @@ CIRRUS_DECL bool connection_impl::handle_async(const message_view& m, error_code
         ec = parse_notification(m.body, n);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -431,8 +433,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query_body(std::
 }
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::parse_describe(const std::string& name, std::string_view sql,
-                                           const std::vector<oid_t>& types, cached_statement& desc,
-                                           diagnostics& diag) {
+                                                                        const std::vector<oid_t>& types,
+                                                                        cached_statement& desc, diagnostics& diag) {
     if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
     queue_pending_closes();
     if (auto ec = write_parse(out_, name, sql, types)) {
@@ -485,7 +487,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::bind_execute(const std:
             // the server convert it (int8 -> int4, date -> timestamp, ...).
             field_data f{p.type, format::binary, false, params.bytes(p)};
             if (auto ec = render_text(f, converted[i])) {
-                diag.assign_client("parameter " + std::to_string(i + 1) + " cannot be converted to the statement's type");
+                diag.assign_client("parameter " + std::to_string(i + 1) +
+                                   " cannot be converted to the statement's type");
                 co_return ec;
             }
             b.fmt = format::text;
@@ -675,8 +678,9 @@ CIRRUS_DECL void connection_impl::resolve_password(const connect_params& p, cons
 }
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect_attempt(const connect_params& p, const host_spec& host,
-                                            const host_password& password, bool try_tls, bool after_failed_tls,
-                                            diagnostics& diag, bool& retry, bool& handshake_failed) {
+                                                                         const host_password& password, bool try_tls,
+                                                                         bool after_failed_tls, diagnostics& diag,
+                                                                         bool& retry, bool& handshake_failed) {
     retry = false;
     handshake_failed = false;
     diag.clear();
@@ -697,8 +701,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect_attempt(const c
     }
     auto ec = co_await open_transport(p, host, diag);
     if (!ec && try_tls) {
-        ec = co_await negotiate_tls(p, host, p.ssl != ssl_mode::require && p.ssl != ssl_mode::verify_ca &&
-                                                 p.ssl != ssl_mode::verify_full,
+        ec = co_await negotiate_tls(p, host,
+                                    p.ssl != ssl_mode::require && p.ssl != ssl_mode::verify_ca &&
+                                        p.ssl != ssl_mode::verify_full,
                                     diag, handshake_failed);
         // prefer: a failed handshake is retried without TLS.
         if (ec && handshake_failed && p.ssl == ssl_mode::prefer) retry = true;
@@ -708,8 +713,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::connect_attempt(const c
         ec = co_await startup(p, password, after_failed_tls, diag, server_error);
         // A server error (for example a pg_hba.conf rule) is retried with the other
         // transport: plain after TLS for prefer, TLS after plain for allow.
-        if (ec && server_error && ((p.ssl == ssl_mode::prefer && stream_.is_tls()) ||
-                                   (p.ssl == ssl_mode::allow && !stream_.is_tls())))
+        if (ec && server_error &&
+            ((p.ssl == ssl_mode::prefer && stream_.is_tls()) || (p.ssl == ssl_mode::allow && !stream_.is_tls())))
             retry = true;
     }
     connect_timer_.cancel();
@@ -754,7 +759,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::startup(const connect_p
         message_view m;
         if (auto ec = co_await read_message(m)) {
             if (ec == errc::message_too_large) describe_oversize(diag, " during startup");
-            else if (ec == errc::protocol_error) diag.assign_client("the server sent an invalid message during startup");
+            else if (ec == errc::protocol_error)
+                diag.assign_client("the server sent an invalid message during startup");
             co_return ec;
         }
         error_code ec;

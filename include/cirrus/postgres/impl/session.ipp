@@ -45,8 +45,8 @@ CIRRUS_DECL task run_simple_query(connection_impl& c, const std::string& sql, re
                                   signal_ptr sig) {
     return c.simple_query(sql, out, diag, std::move(sig));
 }
-CIRRUS_DECL task run_execute_query(connection_impl& c, const std::string& sql, const param_list& params,
-                                   results& out, diagnostics& diag, signal_ptr sig) {
+CIRRUS_DECL task run_execute_query(connection_impl& c, const std::string& sql, const param_list& params, results& out,
+                                   diagnostics& diag, signal_ptr sig) {
     return c.execute_query(sql, params, out, diag, std::move(sig));
 }
 CIRRUS_DECL task run_execute_statement(connection_impl& c, const statement& stmt, const param_list& params,

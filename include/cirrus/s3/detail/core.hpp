@@ -69,7 +69,7 @@ struct exchange {
     http::payload_signing payload = http::payload_signing::automatic;
     std::string_view payload_hash = {};
     std::optional<crypto::checksum_algorithm> trailer_checksum = {}; // sent as an aws-chunked trailer
-    request_options options = {};  // the request's timeout and attempts
+    request_options options = {};                                    // the request's timeout and attempts
     http::response res;
 
     auth::credentials_ptr creds; // the provider's snapshot, shared, not copied
@@ -159,8 +159,9 @@ public:
          std::string signing_region, provider::features features)
         : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
           virtual_hosted(virtual_hosted), signing_region(std::move(signing_region)), features(features),
-          credentials(options.credentials ? *options.credentials
-                                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+          credentials(options.credentials
+                          ? *options.credentials
+                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
 
     asio::any_io_executor executor;
     client_options options;
@@ -362,8 +363,8 @@ public:
         const bool is_stream = body.type() == object_body::kind::generator;
         const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::file;
         const bool want_checksum = algorithm.has_value() && precomputed.empty();
-        bool trailer = want_checksum && (where == checksum_location::trailer ||
-                                         (where == checksum_location::automatic && is_stream));
+        bool trailer = want_checksum &&
+                       (where == checksum_location::trailer || (where == checksum_location::automatic && is_stream));
         if (trailer && !src.length_known) {
             diag.message = "a checksum trailer needs the stream's size";
             return make_error_code(cirrus::errc::invalid_argument);
@@ -479,11 +480,11 @@ struct download_target {
     download_target& operator=(const download_target&) = delete;
     ~download_target() { discard(); }
 
-    unique_fd owned;          // the temporary file (object_sink::file(path))
-    std::string path;         // the name it becomes
-    std::string temp_path;    // while it is written
+    unique_fd owned;       // the temporary file (object_sink::file(path))
+    std::string path;      // the name it becomes
+    std::string temp_path; // while it is written
     std::uint64_t written = 0;
-    error_code io_error;      // creating, writing or truncating the file failed
+    error_code io_error;         // creating, writing or truncating the file failed
     std::optional<crc_set> crcs; // handler sinks
     object_sink::chunk_function user_chunk;
     object_sink::restart_function user_restart;

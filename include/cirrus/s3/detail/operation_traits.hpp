@@ -115,7 +115,9 @@ template <>
 struct operation<list_parts_request> : operation_fn<&ops::list_parts> {};
 
 template <class Request>
-concept s3_request = requires { typename operation<Request>::result_type; };
+concept s3_request = requires {
+    typename operation<Request>::result_type;
+};
 
 template <class Request>
 using result_of = typename operation<Request>::result_type;
@@ -137,7 +139,9 @@ inline void reset_for_reuse(get_object_result& r) noexcept {
 
 // True when provider P offers what the request needs.
 template <class P, class Request>
-concept provider_allows = !requires { operation<Request>::required_feature; } ||
-                          (P::features.*operation<Request>::required_feature);
+concept provider_allows = !requires {
+    operation<Request>::required_feature;
+}
+|| (P::features.*operation<Request>::required_feature);
 
 } // namespace cirrus::s3::detail

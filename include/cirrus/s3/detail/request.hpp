@@ -109,7 +109,7 @@ inline error_code check_bucket(std::string_view bucket, bool strict, diagnostics
 inline error_code check_key(std::string_view key, diagnostics& diag) {
     if (is_valid_object_key(key)) return {};
     diag.clear();
-    diag.message = key.empty() ? "the object key is empty"
+    diag.message = key.empty()                   ? "the object key is empty"
                    : key.size() > max_key_length ? "the object key is longer than 1,024 bytes"
                                                  : "the object key is not UTF-8";
     return make_error_code(errc::invalid_object_key);
@@ -164,7 +164,7 @@ struct request_builder {
     std::string key;    // raw key; encoded into the path by the client
     std::string query;  // encoded, without '?'
     field_list headers;
-    std::string body;   // XML and JSON bodies the client builds
+    std::string body; // XML and JSON bodies the client builds
 
     // A parameter without a value ("uploads", "tagging"), written without '='.
     void add_query(std::string_view name) {
@@ -306,8 +306,7 @@ inline std::string base64_md5(std::string_view data) {
 // x-amz-server-side-encryption-customer-key and its x-amz-copy-source- form.
 inline bool is_customer_key_header(std::string_view name) noexcept {
     constexpr std::string_view suffix = "server-side-encryption-customer-key";
-    return name.size() >= suffix.size() &&
-           ascii::iequals(name.substr(name.size() - suffix.size()), suffix);
+    return name.size() >= suffix.size() && ascii::iequals(name.substr(name.size() - suffix.size()), suffix);
 }
 
 // SSE-C headers for a key; `prefix` is "x-amz-" or "x-amz-copy-source-".
@@ -387,9 +386,8 @@ inline std::string copy_source(std::string_view bucket, std::string_view key, st
 
 // The headers shared by PutObject, CreateMultipartUpload and CopyObject (replace).
 inline error_code add_object_attributes(request_builder& b, const content_headers_view& content,
-                                        const pairs_view& metadata, list_view<tag> tags,
-                                        std::string_view storage_class, canned_acl acl,
-                                        const server_side_encryption& sse) {
+                                        const pairs_view& metadata, list_view<tag> tags, std::string_view storage_class,
+                                        canned_acl acl, const server_side_encryption& sse) {
     add_content_headers(b, content);
     if (auto ec = add_metadata(b, metadata)) return ec;
     add_tags(b, tags);
@@ -458,7 +456,8 @@ inline error_code build_copy_object(const copy_object_request& r, request_builde
     if (auto ec = add_encryption(b, r.encryption)) return ec;
     if (auto ec = add_customer_key(b, "x-amz-copy-source-", r.source_customer_key)) return ec;
     add_conditions(b, r.source_conditions, true);
-    if (r.checksum_algorithm) b.add_header("x-amz-checksum-algorithm", std::string(crypto::algorithm_name(*r.checksum_algorithm)));
+    if (r.checksum_algorithm)
+        b.add_header("x-amz-checksum-algorithm", std::string(crypto::algorithm_name(*r.checksum_algorithm)));
     return {};
 }
 
@@ -469,7 +468,8 @@ inline error_code build_create_multipart_upload(const create_multipart_upload_re
     b.add_query("uploads");
     if (auto ec = add_object_attributes(b, r.content, r.metadata, r.tags, r.storage_class, r.acl, r.encryption))
         return ec;
-    if (r.checksum_algorithm) b.add_header("x-amz-checksum-algorithm", std::string(crypto::algorithm_name(*r.checksum_algorithm)));
+    if (r.checksum_algorithm)
+        b.add_header("x-amz-checksum-algorithm", std::string(crypto::algorithm_name(*r.checksum_algorithm)));
     return {};
 }
 
@@ -482,7 +482,8 @@ inline error_code build_upload_part_copy(const upload_part_copy_request& r, requ
     b.add_query("uploadId", r.upload_id);
     b.add_header("x-amz-copy-source", copy_source(r.source_bucket, r.source_key, r.source_version_id));
     if (r.source_range) {
-        if (r.source_range->suffix_length != 0 || !r.source_range->last) return make_error_code(cirrus::errc::invalid_argument);
+        if (r.source_range->suffix_length != 0 || !r.source_range->last)
+            return make_error_code(cirrus::errc::invalid_argument);
         std::string v;
         if (auto ec = range_value(*r.source_range, v)) return ec;
         b.add_header("x-amz-copy-source-range", std::move(v));

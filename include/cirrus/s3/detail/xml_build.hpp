@@ -173,7 +173,8 @@ inline std::string build_lifecycle(list_view<lifecycle_rule> rules) {
             open_element(out, "NoncurrentVersionExpiration");
             if (r.noncurrent_version_expiration_days)
                 number_element(out, "NoncurrentDays", *r.noncurrent_version_expiration_days);
-            if (r.newer_noncurrent_versions) number_element(out, "NewerNoncurrentVersions", *r.newer_noncurrent_versions);
+            if (r.newer_noncurrent_versions)
+                number_element(out, "NewerNoncurrentVersions", *r.newer_noncurrent_versions);
             close_element(out, "NoncurrentVersionExpiration");
         }
         if (r.abort_incomplete_multipart_upload_days) {

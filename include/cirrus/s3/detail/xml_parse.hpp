@@ -4,9 +4,9 @@
 // it keeps, ignores elements it does not know (servers add their own), and returns
 // errc::protocol_error for a malformed document or a malformed number, date or boolean.
 
-#include <cirrus/core/iso8601.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/hex.hpp>
+#include <cirrus/core/iso8601.hpp>
 #include <cirrus/core/uri.hpp>
 #include <cirrus/s3/model.hpp>
 #include <cirrus/xml/reader.hpp>
@@ -90,7 +90,8 @@ public:
         v = trim(v);
         Int value{};
         const auto [p, e] = std::from_chars(v.data(), v.data() + v.size(), value);
-        if (e != std::errc{} || p != v.data() + v.size() || v.empty()) return make_error_code(cirrus::errc::protocol_error);
+        if (e != std::errc{} || p != v.data() + v.size() || v.empty())
+            return make_error_code(cirrus::errc::protocol_error);
         out = value;
         return {};
     }

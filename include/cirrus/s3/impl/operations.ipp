@@ -73,7 +73,7 @@ CIRRUS_DECL task list_buckets(core& c, const list_buckets_request& r, list_bucke
 }
 
 CIRRUS_DECL task get_bucket_location(core& c, const get_bucket_location_request& r, get_bucket_location_result& out,
-                                diagnostics& diag) {
+                                     diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
     x.options = r.options;
@@ -107,26 +107,27 @@ CIRRUS_DECL task put_bucket_versioning(core& c, const put_bucket_versioning_requ
         diag.message = "a bucket can be versioned or suspended, not unversioned again";
         co_return make_error_code(cirrus::errc::invalid_argument);
     }
-    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "versioning", build_versioning(r.status), true,
-                                          nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "versioning",
+                                          build_versioning(r.status), true, nullptr, diag);
 }
 
-CIRRUS_DECL task get_bucket_versioning(core& c, const get_bucket_versioning_request& r, get_bucket_versioning_result& out,
-                                  diagnostics& diag) {
+CIRRUS_DECL task get_bucket_versioning(core& c, const get_bucket_versioning_request& r,
+                                       get_bucket_versioning_result& out, diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "versioning", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "versioning", {}, false, &res,
+                                              diag))
         co_return ec;
     if (parse_versioning(res.body, out)) co_return parse_error(diag, "GetBucketVersioning");
     co_return error_code{};
 }
 
 CIRRUS_DECL task put_bucket_policy(core& c, const put_bucket_policy_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "policy", std::string(r.policy), true,
-                                          nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "policy", std::string(r.policy),
+                                          true, nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_policy(core& c, const get_bucket_policy_request& r, get_bucket_policy_result& out,
-                              diagnostics& diag) {
+                                   diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "policy", {}, false, &res, diag))
         co_return ec;
@@ -135,7 +136,8 @@ CIRRUS_DECL task get_bucket_policy(core& c, const get_bucket_policy_request& r, 
 }
 
 CIRRUS_DECL task delete_bucket_policy(core& c, const delete_bucket_policy_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "policy", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "policy", {}, false, nullptr,
+                                          diag);
 }
 
 CIRRUS_DECL task put_bucket_cors(core& c, const put_bucket_cors_request& r, diagnostics& diag) {
@@ -143,7 +145,8 @@ CIRRUS_DECL task put_bucket_cors(core& c, const put_bucket_cors_request& r, diag
                                           nullptr, diag);
 }
 
-CIRRUS_DECL task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_configuration& out, diagnostics& diag) {
+CIRRUS_DECL task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors_configuration& out,
+                                 diagnostics& diag) {
     http::response res;
     if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "cors", {}, false, &res, diag))
         co_return ec;
@@ -152,25 +155,28 @@ CIRRUS_DECL task get_bucket_cors(core& c, const get_bucket_cors_request& r, cors
 }
 
 CIRRUS_DECL task delete_bucket_cors(core& c, const delete_bucket_cors_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "cors", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "cors", {}, false, nullptr,
+                                          diag);
 }
 
 CIRRUS_DECL task put_bucket_lifecycle(core& c, const put_bucket_lifecycle_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "lifecycle", build_lifecycle(r.rules),
-                                          true, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::put, r.bucket, "lifecycle",
+                                          build_lifecycle(r.rules), true, nullptr, diag);
 }
 
 CIRRUS_DECL task get_bucket_lifecycle(core& c, const get_bucket_lifecycle_request& r, lifecycle_configuration& out,
-                                 diagnostics& diag) {
+                                      diagnostics& diag) {
     http::response res;
-    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "lifecycle", {}, false, &res, diag))
+    if (auto ec = co_await bucket_subresource(c, r.options, http::verb::get, r.bucket, "lifecycle", {}, false, &res,
+                                              diag))
         co_return ec;
     if (parse_lifecycle(res.body, out)) co_return parse_error(diag, "GetBucketLifecycleConfiguration");
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_bucket_lifecycle(core& c, const delete_bucket_lifecycle_request& r, diagnostics& diag) {
-    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "lifecycle", {}, false, nullptr, diag);
+    co_return co_await bucket_subresource(c, r.options, http::verb::delete_, r.bucket, "lifecycle", {}, false, nullptr,
+                                          diag);
 }
 
 // ----------------------------------------------------------------------------- listings
@@ -182,12 +188,13 @@ CIRRUS_DECL task list_objects(core& c, const list_objects_request& r, list_objec
     build_list_objects(r, x.b);
     if (auto ec = co_await c.send(x, diag, resource::bucket)) co_return ec;
     if (parse_list_objects_v2(x.res.body, out)) co_return parse_error(diag, "ListObjectsV2");
-    if (out.is_truncated && out.next_continuation_token.empty()) co_return parse_error(diag, "ListObjectsV2 (no token)");
+    if (out.is_truncated && out.next_continuation_token.empty())
+        co_return parse_error(diag, "ListObjectsV2 (no token)");
     co_return error_code{};
 }
 
 CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_request& r, list_object_versions_result& out,
-                                 diagnostics& diag) {
+                                      diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
     x.options = r.options;
@@ -207,7 +214,7 @@ CIRRUS_DECL task list_object_versions(core& c, const list_object_versions_reques
 }
 
 CIRRUS_DECL task list_multipart_uploads(core& c, const list_multipart_uploads_request& r,
-                                   list_multipart_uploads_result& out, diagnostics& diag) {
+                                        list_multipart_uploads_result& out, diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
     x.options = r.options;
@@ -248,8 +255,8 @@ CIRRUS_DECL task put_object(core& c, const put_object_request& r, put_object_res
     exchange& x = *lease;
     x.options = r.options;
     if (auto ec = build_put_object(r, x.b)) co_return ec;
-    if (auto ec = c.prepare_upload(r.body, r.checksum_algorithm, r.checksum_at, r.checksum_value, r.content_md5, src,
-                                   x, diag))
+    if (auto ec = c.prepare_upload(r.body, r.checksum_algorithm, r.checksum_at, r.checksum_value, r.content_md5, src, x,
+                                   diag))
         co_return ec;
     if (auto ec = co_await c.send(x, diag, resource::object)) co_return ec;
     read_put_result(x.res, out.etag, out.version_id, out.checksum);
@@ -287,7 +294,8 @@ CIRRUS_DECL task head_object(core& c, const head_object_request& r, object_info&
     exchange& x = *lease;
     x.options = r.options;
     if (auto ec = build_head_object(r, x.b)) co_return ec;
-    if (auto ec = co_await c.send(x, diag, resource::object)) co_return co_await refine_not_found(c, r.bucket, ec, diag);
+    if (auto ec = co_await c.send(x, diag, resource::object))
+        co_return co_await refine_not_found(c, r.bucket, ec, diag);
     if (read_object_info(x.res, out)) co_return parse_error(diag, "HeadObject");
     co_return error_code{};
 }
@@ -366,7 +374,8 @@ CIRRUS_DECL task delete_object(core& c, const delete_object_request& r, delete_o
     co_return error_code{};
 }
 
-CIRRUS_DECL task delete_objects(core& c, const delete_objects_request& r, delete_objects_result& out, diagnostics& diag) {
+CIRRUS_DECL task delete_objects(core& c, const delete_objects_request& r, delete_objects_result& out,
+                                diagnostics& diag) {
     for (const auto& o : r.objects) {
         if (auto ec = c.check_object_key(o.key, diag)) co_return ec;
     }
@@ -437,8 +446,10 @@ CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnos
     if (!r.overwrite) {
         object_info existing;
         diagnostics probe;
-        const head_object_request destination{.bucket = r.bucket, .key = r.key, .checksum_mode = false,
-                                                 .options = r.options};
+        const head_object_request destination{.bucket = r.bucket,
+                                              .key = r.key,
+                                              .checksum_mode = false,
+                                              .options = r.options};
         const error_code ec = co_await head_object(c, destination, existing, probe);
         if (!ec) {
             diag.message = "the destination key exists";
@@ -450,8 +461,11 @@ CIRRUS_DECL task rename_by_copy(core& c, const rename_object_request& r, diagnos
         }
     }
     copy_object_result copied;
-    const copy_object_request copy{.source_bucket = r.bucket, .source_key = r.source_key, .bucket = r.bucket,
-                                   .key = r.key, .options = r.options};
+    const copy_object_request copy{.source_bucket = r.bucket,
+                                   .source_key = r.source_key,
+                                   .bucket = r.bucket,
+                                   .key = r.key,
+                                   .options = r.options};
     if (auto ec = co_await copy_object(c, copy, copied, diag)) co_return ec;
     delete_object_result deleted;
     const delete_object_request source{.bucket = r.bucket, .key = r.source_key, .options = r.options};
@@ -473,7 +487,7 @@ CIRRUS_DECL task put_object_tagging(core& c, const put_object_tagging_request& r
 }
 
 CIRRUS_DECL task get_object_tagging(core& c, const get_object_tagging_request& r, object_tagging_result& out,
-                               diagnostics& diag) {
+                                    diagnostics& diag) {
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
     x.options = r.options;
@@ -502,7 +516,7 @@ CIRRUS_DECL task delete_object_tagging(core& c, const delete_object_tagging_requ
 // ----------------------------------------------------------------------------- multipart
 
 CIRRUS_DECL task create_multipart_upload(core& c, const create_multipart_upload_request& r,
-                                    create_multipart_upload_result& out, diagnostics& diag) {
+                                         create_multipart_upload_result& out, diagnostics& diag) {
     if (auto ec = c.check_features({.acl = r.acl, .tags = !r.tags.empty(), .checksum = r.checksum_algorithm}, diag))
         co_return ec;
     auto lease = c.acquire_exchange();
@@ -541,7 +555,7 @@ CIRRUS_DECL task upload_part(core& c, const upload_part_request& r, upload_part_
 }
 
 CIRRUS_DECL task upload_part_copy(core& c, const upload_part_copy_request& r, upload_part_copy_result& out,
-                             diagnostics& diag) {
+                                  diagnostics& diag) {
     if (!r.source_bucket.empty()) {
         if (auto ec = check_bucket(r.source_bucket, c.options.strict_bucket_names, diag)) co_return ec;
     }
@@ -561,7 +575,7 @@ CIRRUS_DECL task upload_part_copy(core& c, const upload_part_copy_request& r, up
 }
 
 CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upload_request& r,
-                                      complete_multipart_upload_result& out, diagnostics& diag) {
+                                           complete_multipart_upload_result& out, diagnostics& diag) {
     if (r.parts.empty()) {
         diag.message = "a multipart upload needs at least one part";
         co_return make_error_code(cirrus::errc::invalid_argument);
@@ -615,7 +629,9 @@ inline task delete_batch(core& c, const delete_objects_request& dr, diagnostics&
     if (ec == http::aws_errc::service_error) {
         for (const auto& o : dr.objects) {
             delete_object_result ignored;
-            const delete_object_request one{.bucket = dr.bucket, .key = o.key, .version_id = o.version_id,
+            const delete_object_request one{.bucket = dr.bucket,
+                                            .key = o.key,
+                                            .version_id = o.version_id,
                                             .options = dr.options};
             if (auto e = co_await delete_object(c, one, ignored, diag); e && !is_not_found(e)) co_return e;
         }
@@ -635,7 +651,8 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
         get_bucket_versioning_result status;
         diagnostics probe;
         const get_bucket_versioning_request vr{.bucket = bucket, .options = options};
-        if (!co_await get_bucket_versioning(c, vr, status, probe)) versions = status.status != versioning_status::unversioned;
+        if (!co_await get_bucket_versioning(c, vr, status, probe))
+            versions = status.status != versioning_status::unversioned;
     }
     if (versions) {
         list_object_versions_request lr{.bucket = bucket, .options = options};
@@ -685,7 +702,9 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
             co_return ec;
         }
         for (const auto& u : page.uploads) {
-            const abort_multipart_upload_request abort{.bucket = bucket, .key = u.key, .upload_id = u.upload_id,
+            const abort_multipart_upload_request abort{.bucket = bucket,
+                                                       .key = u.key,
+                                                       .upload_id = u.upload_id,
                                                        .options = options};
             const error_code ec = co_await abort_multipart_upload(c, abort, diag);
             if (ec && ec != errc::no_such_upload) co_return ec;
@@ -700,7 +719,8 @@ inline task empty_bucket(core& c, const request_options& options, std::string_vi
 CIRRUS_DECL task delete_bucket(core& c, const delete_bucket_request& r, delete_bucket_result& out, diagnostics& diag) {
     if (auto ec = check_bucket(r.bucket, c.options.strict_bucket_names, diag)) co_return ec;
     if (r.empty_first) {
-        if (auto ec = co_await empty_bucket(c, r.options, r.bucket, r.all_versions, out.objects_deleted, diag)) co_return ec;
+        if (auto ec = co_await empty_bucket(c, r.options, r.bucket, r.all_versions, out.objects_deleted, diag))
+            co_return ec;
     }
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
@@ -776,8 +796,9 @@ CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_pos
     for (const auto& [name, value] : r.extra_fields) {
         const bool reserved = ascii::iequals(name, "key") || ascii::iequals(name, "file") ||
                               ascii::iequals(name, "policy") || ascii::iequals(name, "content-type") ||
-                              starts_with_icase(name, "x-amz-algorithm") || starts_with_icase(name, "x-amz-credential") ||
-                              starts_with_icase(name, "x-amz-date") || starts_with_icase(name, "x-amz-signature") ||
+                              starts_with_icase(name, "x-amz-algorithm") ||
+                              starts_with_icase(name, "x-amz-credential") || starts_with_icase(name, "x-amz-date") ||
+                              starts_with_icase(name, "x-amz-signature") ||
                               starts_with_icase(name, "x-amz-security-token");
         if (name.empty() || reserved) {
             diag.clear();
@@ -796,10 +817,12 @@ CIRRUS_DECL result<presigned_post> presign_post(const core& c, const presign_pos
     if (r.content_length_range)
         policy.conditions.push_back(
             sv::post_condition::content_length_range(r.content_length_range->first, r.content_length_range->second));
-    if (!r.content_type.empty()) policy.conditions.push_back(sv::post_condition::equals("Content-Type", r.content_type));
+    if (!r.content_type.empty())
+        policy.conditions.push_back(sv::post_condition::equals("Content-Type", r.content_type));
     else if (!r.content_type_prefix.empty())
         policy.conditions.push_back(sv::post_condition::starts_with("Content-Type", r.content_type_prefix));
-    for (const auto& [name, value] : r.extra_fields) policy.conditions.push_back(sv::post_condition::equals(name, value));
+    for (const auto& [name, value] : r.extra_fields)
+        policy.conditions.push_back(sv::post_condition::equals(name, value));
     sv::signer signer;
     auto form = sv::sign_post_policy(signer, creds, policy, c.signing_region, now);
     if (!form) return form.error();

@@ -7,11 +7,11 @@ namespace cirrus::s3 {
 
 struct create_bucket_request {
     std::string_view bucket = {};
-    std::string_view region = {};                    // location constraint; empty: the client's region
+    std::string_view region = {}; // location constraint; empty: the client's region
     canned_acl acl = canned_acl::none;
     object_ownership ownership = object_ownership::none;
     bool object_lock = false;
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct create_bucket_result {
     std::string location = {};
@@ -19,10 +19,10 @@ struct create_bucket_result {
 
 struct delete_bucket_request {
     std::string_view bucket = {};
-    bool empty_first = false;   // delete every object (and, with all_versions, every version,
-                                // delete marker and unfinished multipart upload) first
+    bool empty_first = false; // delete every object (and, with all_versions, every version,
+                              // delete marker and unfinished multipart upload) first
     bool all_versions = true;
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct delete_bucket_result {
     std::uint64_t objects_deleted = 0; // when emptied first
@@ -30,7 +30,7 @@ struct delete_bucket_result {
 
 struct head_bucket_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct head_bucket_result {
     std::string region = {}; // x-amz-bucket-region when the server sends it
@@ -40,7 +40,7 @@ struct list_buckets_request {
     std::string_view prefix = {};
     std::optional<std::uint32_t> max_buckets = {};
     std::string_view continuation_token = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct bucket_summary {
     std::string name = {};
@@ -55,7 +55,7 @@ struct list_buckets_result {
 
 struct get_bucket_location_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_location_result {
     std::string region = {}; // "us-east-1" for the legacy empty constraint, "eu-west-1" for "EU"
@@ -64,11 +64,11 @@ struct get_bucket_location_result {
 struct put_bucket_versioning_request {
     std::string_view bucket = {};
     versioning_status status = versioning_status::enabled;
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_versioning_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_versioning_result {
     versioning_status status = versioning_status::unversioned;
@@ -78,18 +78,18 @@ struct get_bucket_versioning_result {
 struct put_bucket_policy_request {
     std::string_view bucket = {};
     std::string_view policy = {}; // the JSON document, passed through
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_policy_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_policy_result {
     std::string policy = {};
 };
 struct delete_bucket_policy_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 
 struct cors_rule {
@@ -106,16 +106,16 @@ struct cors_configuration {
 struct put_bucket_cors_request {
     std::string_view bucket = {};
     list_view<cors_rule> rules = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_cors_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 using get_bucket_cors_result = cors_configuration;
 struct delete_bucket_cors_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 
 struct lifecycle_transition {
@@ -146,16 +146,16 @@ struct lifecycle_configuration {
 struct put_bucket_lifecycle_request {
     std::string_view bucket = {};
     list_view<lifecycle_rule> rules = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct get_bucket_lifecycle_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 using get_bucket_lifecycle_result = lifecycle_configuration;
 struct delete_bucket_lifecycle_request {
     std::string_view bucket = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 
 } // namespace cirrus::s3

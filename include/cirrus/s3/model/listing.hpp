@@ -13,7 +13,7 @@ struct list_objects_request {
     std::optional<std::uint32_t> max_keys = {}; // per page (S3 caps it at 1,000)
     std::string_view continuation_token = {};
     bool fetch_owner = false;
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct object_summary {
     std::string key = {};
@@ -39,7 +39,7 @@ struct list_object_versions_request {
     std::string_view key_marker = {};
     std::string_view version_id_marker = {};
     std::optional<std::uint32_t> max_keys = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct object_version {
     std::string key = {};
@@ -67,7 +67,7 @@ struct list_multipart_uploads_request {
     std::string_view key_marker = {};
     std::string_view upload_id_marker = {};
     std::optional<std::uint32_t> max_uploads = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct multipart_upload {
     std::string key = {};

@@ -15,7 +15,7 @@ struct create_multipart_upload_request {
     canned_acl acl = canned_acl::none;
     server_side_encryption encryption = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {}; // every part then carries one
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {};                                      // per-request timeout and attempts
 };
 struct create_multipart_upload_result {
     std::string bucket = {};
@@ -28,13 +28,13 @@ struct upload_part_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
-    part_number_type part_number = 1;     // 1 .. 10,000
+    part_number_type part_number = 1; // 1 .. 10,000
     object_body body = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {};
     checksum_location checksum_at = checksum_location::automatic;
     bool content_md5 = false;
-    std::string_view customer_key = {};             // SSE-C uploads: the upload's key
-    request_options options = {};        // per-request timeout and attempts
+    std::string_view customer_key = {}; // SSE-C uploads: the upload's key
+    request_options options = {};       // per-request timeout and attempts
 };
 struct upload_part_result {
     std::string etag = {};
@@ -53,7 +53,7 @@ struct upload_part_copy_request {
     s3::conditions source_conditions = {};
     std::string_view source_customer_key = {};
     std::string_view customer_key = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct upload_part_copy_result {
     std::string etag = {};
@@ -70,9 +70,9 @@ struct complete_multipart_upload_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
-    list_view<completed_part> parts = {};    // sorted by part number by the client
-    std::string_view if_none_match = {};            // "*": fail if the key exists
-    request_options options = {};        // per-request timeout and attempts
+    list_view<completed_part> parts = {}; // sorted by part number by the client
+    std::string_view if_none_match = {};  // "*": fail if the key exists
+    request_options options = {};         // per-request timeout and attempts
 };
 struct complete_multipart_upload_result {
     std::string location = {};
@@ -87,7 +87,7 @@ struct abort_multipart_upload_request {
     std::string_view bucket = {};
     std::string_view key = {};
     std::string_view upload_id = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 
 struct list_parts_request {
@@ -96,7 +96,7 @@ struct list_parts_request {
     std::string_view upload_id = {};
     std::optional<std::uint32_t> max_parts = {};
     std::optional<std::uint32_t> part_number_marker = {};
-    request_options options = {};        // per-request timeout and attempts
+    request_options options = {}; // per-request timeout and attempts
 };
 struct part_info {
     part_number_type part_number = 0;

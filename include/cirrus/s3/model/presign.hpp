@@ -15,7 +15,7 @@ struct presign_get_request {
     std::string key = {};
     std::string version_id = {};
     std::chrono::seconds expires{900};
-    std::vector<presign_header> headers = {};  // signed: the user agent must send them
+    std::vector<presign_header> headers = {}; // signed: the user agent must send them
     std::string response_content_type = {};
     std::string response_content_disposition = {};
 };
@@ -23,8 +23,8 @@ struct presign_put_request {
     std::string bucket = {};
     std::string key = {};
     std::chrono::seconds expires{900};
-    std::string content_type = {};             // signed when set: the upload must send it
-    metadata_map metadata = {};                // signed x-amz-meta-* headers
+    std::string content_type = {}; // signed when set: the upload must send it
+    metadata_map metadata = {};    // signed x-amz-meta-* headers
     std::vector<presign_header> headers = {};
 };
 // A URL and the headers the user agent must send with it.
@@ -46,18 +46,18 @@ struct presigned_request {
 // The form posts these fields and then the file as the last field, named `file`.
 struct presign_post_request {
     std::string bucket = {};
-    std::string key = {};                      // exact key, or a prefix with key_starts_with
-    bool key_starts_with = false;         // the form may choose any key under `key`
+    std::string key = {};         // exact key, or a prefix with key_starts_with
+    bool key_starts_with = false; // the form may choose any key under `key`
     std::chrono::seconds expires{3600};
     std::optional<std::pair<std::uint64_t, std::uint64_t>> content_length_range = {};
-    std::string content_type = {};             // exact Content-Type
-    std::string content_type_prefix = {};      // or a prefix of it ("image/")
+    std::string content_type = {};        // exact Content-Type
+    std::string content_type_prefix = {}; // or a prefix of it ("image/")
     // Equality conditions, each also a field; not `key`, `file`, `policy`, `Content-Type`
     // or x-amz-* names (cirrus::errc::invalid_argument).
     std::vector<std::pair<std::string, std::string>> extra_fields = {};
 };
 struct presigned_post {
-    std::string url = {};                      // POST here as multipart/form-data
+    std::string url = {};                                         // POST here as multipart/form-data
     std::vector<std::pair<std::string, std::string>> fields = {}; // before `file`, in order, each once
 
     // The value of a field (empty when absent).

@@ -1,20 +1,20 @@
 #pragma once
 // Small text helpers of the signer: validation, ASCII case, time stamps.
 
-#include <cirrus/core/ascii.hpp>
-#include <cirrus/core/utf8.hpp>
 #include <array>
 #include <chrono>
-#include <cstring>
+#include <cirrus/core/ascii.hpp>
+#include <cirrus/core/utf8.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace cirrus::auth::sigv4::detail {
 
+using ascii::iequals;
 using ascii::is_tchar;
 using ascii::is_token;
-using ascii::iequals;
 using ascii::to_lower;
 
 // High bit set in each byte of w that differs from c, clear where it equals c (exact).
@@ -87,8 +87,8 @@ constexpr path_form classify_path(std::string_view p) noexcept {
         std::array<bool, 256> t{};
         for (int c = 0; c < 256; ++c)
             t[static_cast<std::size_t>(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                             (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' ||
-                                             c == '.' || c == '~';
+                                             (c >= '0' && c <= '9') || c == '/' || c == '-' || c == '_' || c == '.' ||
+                                             c == '~';
         return t;
     }();
     bool plain = true;
@@ -125,9 +125,12 @@ inline civil_time to_civil(std::chrono::system_clock::time_point t) noexcept {
     auto day = floor<days>(secs);
     year_month_day ymd{day};
     hh_mm_ss hms{secs - day};
-    return {static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-            static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
-            static_cast<unsigned>(hms.minutes().count()), static_cast<unsigned>(hms.seconds().count())};
+    return {static_cast<int>(ymd.year()),
+            static_cast<unsigned>(ymd.month()),
+            static_cast<unsigned>(ymd.day()),
+            static_cast<unsigned>(hms.hours().count()),
+            static_cast<unsigned>(hms.minutes().count()),
+            static_cast<unsigned>(hms.seconds().count())};
 }
 
 // "20150830T123600Z" (16 characters) at out.
