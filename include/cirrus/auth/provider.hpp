@@ -527,4 +527,10 @@ private:
     asio::awaitable<result<credentials_ptr>> (*async_get_)(void*, time_point, diagnostics&);
 };
 
+// A client's credentials: the provider its options name, or else the default chain
+// (environment, then the shared profile files) behind a cache.
+inline any_credentials_provider provider_or_default(const std::optional<any_credentials_provider>& given) {
+    return given ? *given : any_credentials_provider(caching_provider(default_chain()));
+}
+
 } // namespace cirrus::auth

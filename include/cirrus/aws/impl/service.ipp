@@ -12,10 +12,7 @@ namespace cirrus::aws::detail {
 CIRRUS_DECL service::service(asio::any_io_executor ex, service_names n, service_options o, http::endpoint ep,
                              std::string region)
     : executor(ex), names(n), options(std::move(o)), http(ex, options.http), endpoint(std::move(ep)),
-      signing_region(std::move(region)),
-      credentials(options.credentials ? *options.credentials
-                                      : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {
-}
+      signing_region(std::move(region)), credentials(auth::provider_or_default(options.credentials)) {}
 
 CIRRUS_DECL asio::awaitable<error_code> service::get_credentials(auth::credentials_ptr& out, diagnostics& diag) const {
     const auto now = std::chrono::system_clock::now();

@@ -47,10 +47,7 @@ class core {
 public:
     core(asio::any_io_executor ex, client_options opts, http::endpoint ep, std::string signing_region)
         : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
-          signing_region(std::move(signing_region)),
-          credentials(options.credentials
-                          ? *options.credentials
-                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+          signing_region(std::move(signing_region)), credentials(auth::provider_or_default(options.credentials)) {}
 
     asio::any_io_executor executor;
     client_options options;

@@ -159,9 +159,7 @@ public:
          std::string signing_region, provider::features features)
         : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
           virtual_hosted(virtual_hosted), signing_region(std::move(signing_region)), features(features),
-          credentials(options.credentials
-                          ? *options.credentials
-                          : auth::any_credentials_provider(auth::caching_provider(auth::default_chain()))) {}
+          credentials(auth::provider_or_default(options.credentials)) {}
 
     asio::any_io_executor executor;
     client_options options;
