@@ -26,3 +26,6 @@
 #include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
 #include <cirrus/aws/impl/service.ipp>
+#include <cirrus/auth/impl/sigv4a.ipp>
+#include <cirrus/auth/impl/imds_provider.ipp>
+#include <cirrus/auth/impl/container_provider.ipp>
