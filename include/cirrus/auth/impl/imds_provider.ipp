@@ -29,17 +29,27 @@ inline bool valid_role_name(std::string_view s) noexcept {
     });
 }
 
+inline error_code imds_failure(diagnostics& diag, errc code, std::string message) {
+    diag.message = "IMDS: " + std::move(message);
+    return code;
+}
+
+// A 401 in the first round: the service dropped the token; forget it and start again.
+inline bool imds_token_refused(const http_fetch& f, int round, std::mutex& mutex, std::string& cached,
+                               const std::string& token) {
+    if (f.status != 401 || round != 0) return false;
+    std::lock_guard lock(mutex);
+    if (cached == token) cached.clear();
+    return true;
+}
+
 } // namespace detail
 
 CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get(time_point now, diagnostics& diag) {
-    auto fail = [&diag](errc code, std::string message) -> error_code {
-        diag.message = "IMDS: " + std::move(message);
-        return code;
-    };
     if (!options_.ignore_environment) {
         if (auto off = cirrus::detail::getenv_nonempty("AWS_EC2_METADATA_DISABLED");
             off && ascii::iequals(detail::trim_space(*off), "true"))
-            co_return fail(errc::missing_credentials, "disabled by AWS_EC2_METADATA_DISABLED");
+            co_return detail::imds_failure(diag, errc::missing_credentials, "disabled by AWS_EC2_METADATA_DISABLED");
     }
     std::string url = options_.endpoint;
     if (url.empty()) url = cirrus::detail::getenv_nonempty("AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or("");
@@ -50,12 +60,12 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
         else if (ascii::iequals(mode, "IPv6"))
             url = "http://[fd00:ec2::254]";
         else
-            co_return fail(errc::invalid_config, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is neither IPv4 nor IPv6");
+            co_return detail::imds_failure(diag, errc::invalid_config, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is neither IPv4 nor IPv6");
     }
     auto ep = http::endpoint::parse(url);
-    if (!ep) co_return fail(errc::invalid_config, "the endpoint '" + url + "' is not a URL (http://host[:port])");
+    if (!ep) co_return detail::imds_failure(diag, errc::invalid_config, "the endpoint '" + url + "' is not a URL (http://host[:port])");
     if (options_.token_ttl < std::chrono::seconds{1} || options_.token_ttl > std::chrono::seconds{21600})
-        co_return fail(errc::invalid_config, "token_ttl must be between 1 second and 6 hours");
+        co_return detail::imds_failure(diag, errc::invalid_config, "token_ttl must be between 1 second and 6 hours");
 
     const std::shared_ptr<token_state> ts = token_;
     const std::string ttl = std::to_string(options_.token_ttl.count());
@@ -73,11 +83,11 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
                                             options_.max_attempts);
             if (f.ec) {
                 diag.http_status = f.status;
-                co_return fail(errc::missing_credentials, detail::describe_failure("PUT /latest/api/token", f));
+                co_return detail::imds_failure(diag, errc::missing_credentials, detail::describe_failure("PUT /latest/api/token", f));
             }
             token.assign(detail::trim_space(f.body));
             if (token.empty() || detail::has_line_break(token) || token.size() > 4096)
-                co_return fail(errc::protocol_error, "PUT /latest/api/token: the answer is not a token");
+                co_return detail::imds_failure(diag, errc::protocol_error, "PUT /latest/api/token: the answer is not a token");
             // Kept until a tenth of its TTL (at most a minute) before the service drops it.
             const auto slack = std::min<std::chrono::seconds>(options_.token_ttl / 10, std::chrono::seconds{60});
             std::lock_guard lock(ts->mutex);
@@ -85,45 +95,39 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
             ts->expires = now + options_.token_ttl - slack;
         }
         const http::header headers[] = {{"X-aws-ec2-metadata-token", token}};
-        auto refused = [&](const detail::http_fetch& f) {
-            if (f.status != 401 || round != 0) return false;
-            std::lock_guard lock(ts->mutex);
-            if (ts->token == token) ts->token.clear();
-            return true;
-        };
 
         std::string role = options_.role;
         if (role.empty()) {
             auto f = co_await detail::fetch(*ep, http::verb::get, list_path, headers, options_.timeout,
                                             options_.max_attempts);
-            if (refused(f)) continue;
+            if (detail::imds_token_refused(f, round, ts->mutex, ts->token, token)) continue;
             if (f.ec) {
                 diag.http_status = f.status;
-                if (f.status == 404) co_return fail(errc::missing_credentials, "no IAM role is attached to the instance");
-                co_return fail(errc::missing_credentials, detail::describe_failure("GET " + std::string(list_path), f));
+                if (f.status == 404) co_return detail::imds_failure(diag, errc::missing_credentials, "no IAM role is attached to the instance");
+                co_return detail::imds_failure(diag, errc::missing_credentials, detail::describe_failure("GET " + std::string(list_path), f));
             }
             const std::string_view listed = detail::trim_space(f.body);
             role.assign(detail::trim_space(listed.substr(0, listed.find('\n'))));
-            if (role.empty()) co_return fail(errc::missing_credentials, "no IAM role is attached to the instance");
+            if (role.empty()) co_return detail::imds_failure(diag, errc::missing_credentials, "no IAM role is attached to the instance");
         }
         if (!detail::valid_role_name(role))
-            co_return fail(errc::protocol_error, "the role name is not a valid IAM role name");
+            co_return detail::imds_failure(diag, errc::protocol_error, "the role name is not a valid IAM role name");
 
         const std::string path = std::string(list_path) + role;
         auto f = co_await detail::fetch(*ep, http::verb::get, path, headers, options_.timeout, options_.max_attempts);
-        if (refused(f)) continue;
+        if (detail::imds_token_refused(f, round, ts->mutex, ts->token, token)) continue;
         if (f.ec) {
             diag.http_status = f.status;
-            co_return fail(errc::missing_credentials, detail::describe_failure("GET " + path, f));
+            co_return detail::imds_failure(diag, errc::missing_credentials, detail::describe_failure("GET " + path, f));
         }
         credentials c;
         if (auto ec = detail::parse_credentials_document(f.body, "IMDS: role '" + role + "'", c, diag)) co_return ec;
         if (c.expired(now))
-            co_return fail(errc::expired_credentials,
+            co_return detail::imds_failure(diag, errc::expired_credentials,
                            "the credentials of role '" + role + "' expired at " + detail::format_iso8601(*c.expiration));
         co_return c;
     }
-    co_return fail(errc::missing_credentials, "the service refused a fresh token (HTTP 401)");
+    co_return detail::imds_failure(diag, errc::missing_credentials, "the service refused a fresh token (HTTP 401)");
 }
 
 } // namespace cirrus::auth
