@@ -228,11 +228,13 @@ int verify_v4a(const char* file) {
         }
         const auto der = cirrus::hex::decode(std::string_view(peer).substr(prefix));
         auto key = ctx.signer.key_for(bench_credentials());
+        const auto digest = cirrus::crypto::sha256(ctx.signer.last_string_to_sign());
         if (!der || !key ||
-            !sigv4a::key_pair::verify_digest(key->public_x(), key->public_y(),
-                                             cirrus::crypto::sha256(ctx.signer.last_string_to_sign()),
-                                             std::span(reinterpret_cast<const std::uint8_t*>(der->data()), der->size()))) {
-            std::fprintf(stderr, "s3_get_object_v4a: the peer's signature does not verify over cirrus's string to sign\n");
+            !sigv4a::key_pair::verify_digest(
+                key->public_x(), key->public_y(), digest,
+                std::span(reinterpret_cast<const std::uint8_t*>(der->data()), der->size()))) {
+            std::fprintf(stderr,
+                         "s3_get_object_v4a: the peer's signature does not verify over cirrus's string to sign\n");
             return 1;
         }
         ++checked;

@@ -35,9 +35,11 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> container_provider::asyn
                        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI are not set");
     const char* variable = relative ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" : "AWS_CONTAINER_CREDENTIALS_FULL_URI";
     if (relative && relative->front() != '/')
-        co_return detail::container_failure(diag, errc::invalid_config, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI does not start with '/'");
+        co_return detail::container_failure(diag, errc::invalid_config,
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI does not start with '/'");
     auto parts = detail::split_url(relative ? options_.relative_uri_base + *relative : *full);
-    if (!parts) co_return detail::container_failure(diag, errc::invalid_config, std::string(variable) + " is not a valid http:// or https:// URL");
+    if (!parts) co_return detail::container_failure(diag, errc::invalid_config,
+            std::string(variable) + " is not a valid http:// or https:// URL");
     const http::endpoint& ep = parts->endpoint;
     if (!relative && ep.scheme() == http::scheme::http && !allowed_http_host(ep.host()))
         co_return detail::container_failure(diag, errc::invalid_config,
@@ -50,7 +52,8 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> container_provider::asyn
         std::ifstream in(*file, std::ios::binary);
         std::ostringstream text;
         if (!in || !(text << in.rdbuf()))
-            co_return detail::container_failure(diag, errc::invalid_config, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (" + *file + ")");
+            co_return detail::container_failure(diag, errc::invalid_config,
+                    "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (" + *file + ")");
         token = std::move(text).str();
         while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
             token.pop_back();
@@ -58,7 +61,8 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> container_provider::asyn
         token = std::move(*value);
     }
     if (detail::has_line_break(token))
-        co_return detail::container_failure(diag, errc::invalid_config, "the authorization token contains a line break or a NUL");
+        co_return detail::container_failure(diag, errc::invalid_config,
+                "the authorization token contains a line break or a NUL");
 
     // Named in messages without the query, which could carry something private.
     const std::string where = ep.url() + parts->target.substr(0, parts->target.find('?'));
@@ -74,7 +78,8 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> container_provider::asyn
     credentials c;
     if (auto ec = detail::parse_credentials_document(f.body, "container credentials: " + where, c, diag)) co_return ec;
     if (c.expired(now))
-        co_return detail::container_failure(diag, errc::expired_credentials, "the credentials from " + where + " expired at " +
+        co_return detail::container_failure(diag, errc::expired_credentials,
+                "the credentials from " + where + " expired at " +
                                                       detail::format_iso8601(*c.expiration));
     co_return c;
 }

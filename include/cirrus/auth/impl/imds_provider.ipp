@@ -60,10 +60,12 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
         else if (ascii::iequals(mode, "IPv6"))
             url = "http://[fd00:ec2::254]";
         else
-            co_return detail::imds_failure(diag, errc::invalid_config, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is neither IPv4 nor IPv6");
+            co_return detail::imds_failure(diag, errc::invalid_config,
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is neither IPv4 nor IPv6");
     }
     auto ep = http::endpoint::parse(url);
-    if (!ep) co_return detail::imds_failure(diag, errc::invalid_config, "the endpoint '" + url + "' is not a URL (http://host[:port])");
+    if (!ep) co_return detail::imds_failure(diag, errc::invalid_config,
+            "the endpoint '" + url + "' is not a URL (http://host[:port])");
     if (options_.token_ttl < std::chrono::seconds{1} || options_.token_ttl > std::chrono::seconds{21600})
         co_return detail::imds_failure(diag, errc::invalid_config, "token_ttl must be between 1 second and 6 hours");
 
@@ -83,11 +85,13 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
                                             options_.max_attempts);
             if (f.ec) {
                 diag.http_status = f.status;
-                co_return detail::imds_failure(diag, errc::missing_credentials, detail::describe_failure("PUT /latest/api/token", f));
+                co_return detail::imds_failure(diag, errc::missing_credentials,
+                        detail::describe_failure("PUT /latest/api/token", f));
             }
             token.assign(detail::trim_space(f.body));
             if (token.empty() || detail::has_line_break(token) || token.size() > 4096)
-                co_return detail::imds_failure(diag, errc::protocol_error, "PUT /latest/api/token: the answer is not a token");
+                co_return detail::imds_failure(diag, errc::protocol_error,
+                        "PUT /latest/api/token: the answer is not a token");
             // Kept until a tenth of its TTL (at most a minute) before the service drops it.
             const auto slack = std::min<std::chrono::seconds>(options_.token_ttl / 10, std::chrono::seconds{60});
             std::lock_guard lock(ts->mutex);
@@ -103,12 +107,15 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
             if (detail::imds_token_refused(f, round, ts->mutex, ts->token, token)) continue;
             if (f.ec) {
                 diag.http_status = f.status;
-                if (f.status == 404) co_return detail::imds_failure(diag, errc::missing_credentials, "no IAM role is attached to the instance");
-                co_return detail::imds_failure(diag, errc::missing_credentials, detail::describe_failure("GET " + std::string(list_path), f));
+                if (f.status == 404) co_return detail::imds_failure(diag, errc::missing_credentials,
+                        "no IAM role is attached to the instance");
+                co_return detail::imds_failure(diag, errc::missing_credentials,
+                        detail::describe_failure("GET " + std::string(list_path), f));
             }
             const std::string_view listed = detail::trim_space(f.body);
             role.assign(detail::trim_space(listed.substr(0, listed.find('\n'))));
-            if (role.empty()) co_return detail::imds_failure(diag, errc::missing_credentials, "no IAM role is attached to the instance");
+            if (role.empty()) co_return detail::imds_failure(diag, errc::missing_credentials,
+                    "no IAM role is attached to the instance");
         }
         if (!detail::valid_role_name(role))
             co_return detail::imds_failure(diag, errc::protocol_error, "the role name is not a valid IAM role name");
@@ -124,7 +131,7 @@ CIRRUS_DECL boost::asio::awaitable<result<credentials>> imds_provider::async_get
         if (auto ec = detail::parse_credentials_document(f.body, "IMDS: role '" + role + "'", c, diag)) co_return ec;
         if (c.expired(now))
             co_return detail::imds_failure(diag, errc::expired_credentials,
-                           "the credentials of role '" + role + "' expired at " + detail::format_iso8601(*c.expiration));
+                    "the credentials of role '" + role + "' expired at " + detail::format_iso8601(*c.expiration));
         co_return c;
     }
     co_return detail::imds_failure(diag, errc::missing_credentials, "the service refused a fresh token (HTTP 401)");

@@ -674,8 +674,8 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
         const auto n = std::min(sig.amz_date.size(), ar.amz_date.size());
         std::copy_n(sig.amz_date.begin(), n, ar.amz_date.begin());
     }
-    if (auto e = build_head(c.head, req, plan, sig, o.user_agent, plan.sign ? req.signing.region_set : std::string_view{}))
-        co_return e;
+    const std::string_view region_set = plan.sign ? req.signing.region_set : std::string_view{};
+    if (auto e = build_head(c.head, req, plan, sig, o.user_agent, region_set)) co_return e;
     std::optional<auth::sigv4::chunk_signer> chunks;
     if (plan.chunk_signatures)
         chunks.emplace(auth::sigv4::make_chunk_signer(c.signer, *req.signing.credentials, params, sig.signature));
