@@ -499,6 +499,17 @@ TEST_F(Metadata, DefaultAsyncChainOrder) {
     ::setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds", 1);
     o = get(chain);
     EXPECT_EQ(o.r.error(), errc::invalid_config);
+    // So does a configured endpoint that fails, with its diagnostics.
+    ::setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri().c_str(), 1);
+    server_.configure([](auto& b) { b.credentials_status = 503; });
+    auto failing = auth::default_async_chain({.relative_uri_base = server_.url(), .timeout = 1000ms, .max_attempts = 1},
+                                             imds_options());
+    o = get(failing);
+    ASSERT_FALSE(o.r);
+    EXPECT_EQ(o.diag.http_status, 503u);
+    EXPECT_EQ(server_.count("PUT", "/latest/api/token"), 1u); // IMDS was not asked
+    note(o);
+    server_.configure([](auto& b) { b.credentials_status = 200; });
 
     // Every source empty: missing_credentials, with each reason.
     ::unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");

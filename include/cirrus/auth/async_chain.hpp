@@ -32,7 +32,7 @@ public:
         outcome_state st;
         co_await try_from<0>(now, st);
         if (st.outcome) {
-            if (!*st.outcome) diag.message = std::move(st.message);
+            if (!*st.outcome) diag = std::move(st.diag);
             co_return std::move(*st.outcome);
         }
         diag.message = "no credentials found: " + (st.reasons.empty() ? std::string("the chain is empty") : st.reasons);
@@ -47,7 +47,8 @@ public:
 private:
     struct outcome_state {
         std::optional<result<credentials>> outcome;
-        std::string message, reasons;
+        diagnostics diag; // of the provider that stopped the chain
+        std::string reasons;
         bool any_expired = false;
     };
 
@@ -71,7 +72,7 @@ private:
                 co_await try_from<I + 1>(now, st);
                 co_return;
             }
-            st.message = std::move(d.message);
+            st.diag = std::move(d);
             st.outcome = r.error();
         }
         co_return;
