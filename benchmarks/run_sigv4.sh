@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # SigV4 header signing: cirrus against the Rust aws-sigv4 crate and the Go
-# aws-sdk-go-v2 v4 signer, on the same two requests, in one run.
+# aws-sdk-go-v2 v4 signer, on the same two requests, in one run; then SigV4a
+# (ECDSA P-256) header signing of the S3 request, cirrus against aws-sigv4's sigv4a
+# feature, in rounds.
 #
 #   benchmarks/run_sigv4.sh
 #
@@ -14,6 +16,9 @@
 #   CIRRUS_BUILD_DIR       build directory (default: <repo>/build-bench)
 #   CIRRUS_BENCH_JOBS      parallel build jobs for CMake and Cargo (default: 2)
 #   CIRRUS_BENCH_MIN_TIME  minimum seconds per repetition (default: 1)
+#   CIRRUS_BENCH_ROUNDS    SigV4a rounds (default: 3); each round runs cirrus and the Rust
+#                          peer once, in an order rotated from round to round, and the
+#                          table shows the median round
 # Every implementation warms up, then times 5 repetitions of at least
 # CIRRUS_BENCH_MIN_TIME seconds (the peers also at least 200,000 iterations) and reports
 # the median. See benchmarks/README.md.
@@ -24,6 +29,7 @@ build_dir=${CIRRUS_BUILD_DIR:-$repo/build-bench}
 jobs=${CIRRUS_BENCH_JOBS:-2}
 min_time=${CIRRUS_BENCH_MIN_TIME:-1}
 repetitions=5
+rounds=${CIRRUS_BENCH_ROUNDS:-3}
 
 log() { printf '[run_sigv4] %s\n' "$*" >&2; }
 die() {
@@ -84,10 +90,15 @@ for peer in rust go; do
     fi
 done
 log "all three implementations produce identical signatures"
+# SigV4a signatures are randomised: cirrus verifies the Rust peer's signature over its own
+# string to sign (same scope, signed headers and canonical request).
+"$rust_bin" --v4a --check >"$build_dir/check-rust-v4a.txt"
+"$cirrus_bin" --verify-v4a "$build_dir/check-rust-v4a.txt" >&2 ||
+    die "cirrus and the rust peer sign the SigV4a request differently"
 
 # ------------------------------------------------------------------------------ run
 log "running cirrus ($repetitions x >= ${min_time}s per request)"
-"$cirrus_bin" --benchmark_min_time="$min_time" --benchmark_min_warmup_time=0.2 \
+"$cirrus_bin" --benchmark_filter='^sigv4/' --benchmark_min_time="$min_time" --benchmark_min_warmup_time=0.2 \
     --benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true \
     --benchmark_out="$build_dir/sigv4-cirrus.json" --benchmark_out_format=json >&2
 log "running rust aws-sigv4"
@@ -95,8 +106,26 @@ log "running rust aws-sigv4"
 log "running go aws-sdk-go-v2"
 "$go_bin" --min-time="$min_time" | tee "$build_dir/sigv4-go.txt" >&2
 
+for ((round = 1; round <= rounds; round++)); do
+    # Rotate the order so that neither implementation always runs first.
+    impls=(cirrus rust)
+    for ((i = 0; i < ${#impls[@]}; i++)); do
+        case ${impls[(i + round - 1) % ${#impls[@]}]} in
+        cirrus)
+            log "SigV4a round $round: cirrus"
+            "$cirrus_bin" --benchmark_filter='^sigv4a/' --benchmark_min_time="$min_time" \
+                --benchmark_min_warmup_time=0.2 --benchmark_repetitions="$repetitions" \
+                --benchmark_report_aggregates_only=true --benchmark_out="$build_dir/sigv4a-cirrus-$round.json" \
+                --benchmark_out_format=json >&2 ;;
+        rust)
+            log "SigV4a round $round: rust aws-sigv4 (sigv4a)"
+            "$rust_bin" --v4a --min-time="$min_time" | tee "$build_dir/sigv4a-rust-$round.txt" >&2 ;;
+        esac
+    done
+done
+
 # ------------------------------------------------------------------------------ report
-python3 - "$build_dir" <<'EOF'
+python3 - "$build_dir" "$rounds" <<'EOF'
 import json, sys
 
 build = sys.argv[1]
@@ -160,4 +189,31 @@ print("  one more when the body is hashed")
 for req in requests:
     print(f"goal <= 1000 ns CPU per signature, {req}: " + ("met" if time_goal[req] else "NOT met"))
 print("goal 0 operator-new allocations per signature: " + ("met" if alloc_goal_met else "NOT met"))
+
+# SigV4a, in rounds
+rounds = int(sys.argv[2])
+per_round = []
+for rnd in range(1, rounds + 1):
+    with open(f"{build}/sigv4a-cirrus-{rnd}.json") as f:
+        c = next(b for b in json.load(f)["benchmarks"] if b.get("aggregate_name") == "median")
+    with open(f"{build}/sigv4a-rust-{rnd}.txt") as f:
+        _, wall, cpu, allocs = f.read().split()
+    per_round.append({"cirrus": {"cpu": ns(c, "cpu_time"), "wall": ns(c, "real_time"), "allocs": c["allocs_per_sig"],
+                                 "openssl": c["openssl_allocs_per_sig"]},
+                      "rust": {"cpu": float(cpu), "wall": float(wall), "allocs": float(allocs)}})
+def median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+print(f"\nSigV4a header signing (ECDSA P-256), s3_get_object for region set *, ns per signature "
+      f"(median of {rounds} rounds; each round the median of 5 repetitions)")
+rows = [("clock", "cirrus", "rust", "rust/cirrus", "each round rust/cirrus")]
+for clock in ("cpu", "wall"):
+    c = median(r["cirrus"][clock] for r in per_round)
+    r_ = median(r["rust"][clock] for r in per_round)
+    each = " ".join(f"{r['rust'][clock] / r['cirrus'][clock]:.2f}x" for r in per_round)
+    rows.append((clock, f"{c:.0f}", f"{r_:.0f}", f"{r_ / c:.2f}x", each))
+table(rows)
+print(f"SigV4a allocations per signature: cirrus operator new {median(r['cirrus']['allocs'] for r in per_round):g}, "
+      f"cirrus OpenSSL {median(r['cirrus']['openssl'] for r in per_round):g}, "
+      f"rust {median(r['rust']['allocs'] for r in per_round):g}")
 EOF

@@ -10,11 +10,18 @@
 //
 // `sigv4_bench --check` prints the Authorization header of each request and exits; the run
 // script compares it with the peers' output so all implementations sign the same request.
+//
+// SigV4a (sigv4a/s3_get_object): the same S3 GET signed with AWS4-ECDSA-P256-SHA256 for
+// the region set "*", the key pair cached by the signer. ECDSA signatures are randomised,
+// so `sigv4_bench --verify-v4a <file>` checks a peer's Authorization lines instead: the
+// same credential scope and signed headers, and a signature that verifies with the public
+// key of the credentials over cirrus's own string to sign.
 // The request shapes are documented in benchmarks/README.md.
 
 #include "counting_new.hpp"
 
 #include <cirrus/auth/sigv4.hpp>
+#include <cirrus/auth/sigv4a.hpp>
 #include <cirrus/core/hex.hpp>
 #include <cirrus/crypto/sha256.hpp>
 
@@ -28,7 +35,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <new>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -142,9 +151,26 @@ cirrus::error_code sign_put_item_oneshot_hash(signing_context& ctx) {
     return ctx.signer.sign(put_item_request(), bench_credentials(), params, ctx.out);
 }
 
-template <cirrus::error_code (*Sign)(signing_context&)>
+// SigV4a: one long-lived signer (key pair cached), the S3 GET for any region.
+namespace sigv4a = cirrus::auth::sigv4a;
+struct signing_context_v4a {
+    sigv4a::signer signer;
+    sigv4a::signature_headers out;
+};
+
+cirrus::error_code sign_get_object_v4a(signing_context_v4a& ctx) {
+    const sigv4a::signing_params params{.region_set = "*",
+                                        .service = "s3",
+                                        .time = signing_time,
+                                        .rules = sigv4::uri_rules::s3,
+                                        .payload_hash = {},
+                                        .content_sha256_header = true};
+    return ctx.signer.sign(get_object_request(), bench_credentials(), params, ctx.out);
+}
+
+template <class Context, cirrus::error_code (*Sign)(Context&)>
 void bm_sign(benchmark::State& state) {
-    signing_context ctx;
+    Context ctx;
     // Warm up: fills the key cache and grows every internal buffer to its steady size.
     for (int i = 0; i < 16; ++i) {
         if (auto ec = Sign(ctx)) {
@@ -172,9 +198,54 @@ void bm_sign(benchmark::State& state) {
 // --benchmark_min_warmup_time=0.2 --benchmark_repetitions=5), so profilers can shorten it.
 void configure(benchmark::internal::Benchmark* b) { b->Unit(benchmark::kNanosecond); }
 
-BENCHMARK(bm_sign<sign_get_object>)->Name("sigv4/s3_get_object")->Apply(configure);
-BENCHMARK(bm_sign<sign_put_item>)->Name("sigv4/dynamodb_put_item")->Apply(configure);
-BENCHMARK(bm_sign<sign_put_item_oneshot_hash>)->Name("sigv4/dynamodb_put_item_oneshot_hash")->Apply(configure);
+BENCHMARK(bm_sign<signing_context, sign_get_object>)->Name("sigv4/s3_get_object")->Apply(configure);
+BENCHMARK(bm_sign<signing_context, sign_put_item>)->Name("sigv4/dynamodb_put_item")->Apply(configure);
+BENCHMARK(bm_sign<signing_context, sign_put_item_oneshot_hash>)
+    ->Name("sigv4/dynamodb_put_item_oneshot_hash")
+    ->Apply(configure);
+BENCHMARK(bm_sign<signing_context_v4a, sign_get_object_v4a>)->Name("sigv4a/s3_get_object")->Apply(configure);
+
+// Checks each "s3_get_object_v4a <Authorization>" line of `file` (a peer's --check output).
+int verify_v4a(const char* file) {
+    std::ifstream in(file);
+    std::string line;
+    int checked = 0;
+    while (std::getline(in, line)) {
+        const auto space = line.find(' ');
+        if (line.substr(0, space) != "s3_get_object_v4a") continue;
+        const std::string peer = line.substr(space + 1);
+        signing_context_v4a ctx;
+        if (auto ec = sign_get_object_v4a(ctx)) {
+            std::fprintf(stderr, "s3_get_object_v4a: %s\n", ec.message().c_str());
+            return 1;
+        }
+        const std::string_view ours = ctx.out.authorization;
+        const std::size_t prefix = ours.size() - ctx.out.signature.size();
+        if (peer.size() <= prefix || std::string_view(peer).substr(0, prefix) != ours.substr(0, prefix)) {
+            std::fprintf(stderr, "s3_get_object_v4a: the peer signs another scope or header set:\n  %s\n  %.*s\n",
+                         peer.c_str(), static_cast<int>(ours.size()), ours.data());
+            return 1;
+        }
+        const auto der = cirrus::hex::decode(std::string_view(peer).substr(prefix));
+        auto key = ctx.signer.key_for(bench_credentials());
+        const auto digest = cirrus::crypto::sha256(ctx.signer.last_string_to_sign());
+        if (!der || !key ||
+            !sigv4a::key_pair::verify_digest(
+                key->public_x(), key->public_y(), digest,
+                std::span(reinterpret_cast<const std::uint8_t*>(der->data()), der->size()))) {
+            std::fprintf(stderr,
+                         "s3_get_object_v4a: the peer's signature does not verify over cirrus's string to sign\n");
+            return 1;
+        }
+        ++checked;
+    }
+    if (checked == 0) {
+        std::fprintf(stderr, "no s3_get_object_v4a line in %s\n", file);
+        return 1;
+    }
+    std::printf("s3_get_object_v4a: the peer's signature verifies over cirrus's string to sign\n");
+    return 0;
+}
 
 int print_authorizations() {
     signing_context ctx;
@@ -201,6 +272,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (argc == 2 && std::strcmp(argv[1], "--check") == 0) return print_authorizations();
+    if (argc == 3 && std::strcmp(argv[1], "--verify-v4a") == 0) return verify_v4a(argv[2]);
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

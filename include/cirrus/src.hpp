@@ -14,6 +14,9 @@
 #error "<cirrus/src.hpp> is for CIRRUS_SEPARATE_COMPILATION builds: define it for every source file"
 #endif
 
+#include <cirrus/auth/impl/container_provider.ipp>
+#include <cirrus/auth/impl/imds_provider.ipp>
+#include <cirrus/auth/impl/sigv4a.ipp>
 #include <cirrus/aws/impl/service.ipp>
 #include <cirrus/core/impl/async_op.ipp>
 #include <cirrus/dynamodb/impl/json_reader.ipp>

@@ -9,3 +9,8 @@ cirrus_add_tests(cirrus_sigv4_live_tests AREA sigv4
     PCH <boost/beast/core.hpp> <boost/beast/http.hpp>
     FIXTURES versitygw moto dynamodb
     LOCKS moto-auth)
+
+# SigV4a: the suite's v4a cases, the key derivation and the signer's own checks.
+cirrus_add_tests(cirrus_sigv4a_tests AREA sigv4a
+    SOURCES unit/sigv4a_suite_test.cpp unit/sigv4a_test.cpp
+    DATA sigv4/v4a)

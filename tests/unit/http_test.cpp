@@ -626,6 +626,8 @@ TEST(Observer, SseCustomerKeysAreSecretTheirDigestsAreNot) {
     EXPECT_TRUE(is_secret_header("X-Amz-Copy-Source-Server-Side-Encryption-Customer-Key"));
     EXPECT_TRUE(is_secret_header("Authorization"));
     EXPECT_TRUE(is_secret_header("x-amz-security-token"));
+    EXPECT_TRUE(is_secret_header("X-aws-ec2-metadata-token")); // the IMDS session token
+    EXPECT_FALSE(is_secret_header("X-aws-ec2-metadata-token-ttl-seconds"));
     EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-key-MD5"));
     EXPECT_FALSE(is_secret_header("x-amz-copy-source-server-side-encryption-customer-key-md5"));
     EXPECT_FALSE(is_secret_header("x-amz-server-side-encryption-customer-algorithm"));

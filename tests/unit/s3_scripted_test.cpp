@@ -4,7 +4,10 @@
 #include "support/error_tuple.hpp"
 #include "unit/http_test_server.hpp"
 
+#include <cirrus/auth/sigv4a.hpp>
+#include <cirrus/core/hex.hpp>
 #include <cirrus/crypto/checksum.hpp>
+#include <cirrus/crypto/sha256.hpp>
 #include <cirrus/provider/custom.hpp>
 #include <cirrus/s3/client.hpp>
 
@@ -16,7 +19,9 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
+#include <iomanip>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -195,4 +200,117 @@ TEST(S3Scripted, AListingWhoseMarkersCycleEnds) {
     EXPECT_EQ(last, cirrus::errc::protocol_error) << last.message();
     EXPECT_EQ(keys, (std::vector<std::string>{"key-A", "key-B"}));
     EXPECT_LE(server.requests().size(), 3u);
+}
+
+// ---- SigV4a ---------------------------------------------------------------------------
+
+namespace {
+
+// Rebuilds the string to sign of a recorded SigV4a request from what went on the wire and
+// verifies its Authorization signature with the public key of the credentials.
+bool verify_sigv4a(const cirrus::test::recorded_request& r, const cirrus::auth::credentials& creds) {
+    namespace sigv4 = cirrus::auth::sigv4;
+    namespace sigv4a = cirrus::auth::sigv4a;
+    const std::string auth = r.headers.at("authorization");
+    const auto signed_at = auth.find("SignedHeaders=") + 14;
+    const std::string signed_names = auth.substr(signed_at, auth.find(',', signed_at) - signed_at);
+    const std::string signature = auth.substr(auth.find("Signature=") + 10);
+    std::vector<sigv4::header> headers;
+    for (std::size_t i = 0; i <= signed_names.size();) {
+        auto j = signed_names.find(';', i);
+        if (j == std::string::npos) j = signed_names.size();
+        const std::string name = signed_names.substr(i, j - i);
+        i = j + 1;
+        if (name == "x-amz-date" || name == "x-amz-region-set" || name == "x-amz-content-sha256") continue;
+        const auto it = r.headers.find(name);
+        if (it == r.headers.end()) return false;
+        headers.push_back({it->first, it->second});
+    }
+    std::istringstream date(r.headers.at("x-amz-date"));
+    std::tm tm{};
+    date >> std::get_time(&tm, "%Y%m%dT%H%M%SZ");
+    const auto time = std::chrono::system_clock::from_time_t(timegm(&tm));
+    const std::string target = r.target;
+    const auto q = target.find('?');
+    sigv4a::signer signer;
+    sigv4a::signature_headers out;
+    const std::string payload_hash = r.headers.at("x-amz-content-sha256");
+    if (signer.sign({r.method, target.substr(0, q), q == std::string::npos ? "" : target.substr(q + 1), headers},
+                    creds,
+                    {.region_set = r.headers.at("x-amz-region-set"), .service = "s3", .time = time,
+                     .rules = sigv4::uri_rules::s3, .payload_hash = payload_hash, .content_sha256_header = true},
+                    out))
+        return false;
+    if (signer.last_scope() != auth.substr(auth.find('/') + 1, auth.find(',') - auth.find('/') - 1)) return false;
+    auto key = sigv4a::key_pair::derive(creds.access_key_id, creds.secret_access_key);
+    auto der = cirrus::hex::decode(signature);
+    return key && der &&
+           sigv4a::key_pair::verify_digest(key->public_x(), key->public_y(),
+                                           cirrus::crypto::sha256(signer.last_string_to_sign()),
+                                           std::span(reinterpret_cast<const std::uint8_t*>(der->data()), der->size()));
+}
+
+} // namespace
+
+// With client_options::sigv4a_region_set, requests go out signed with SigV4a for that set.
+TEST(S3Scripted, SigV4aSignsRequestsForTheRegionSet) {
+    test_server server;
+    server.set_default(server_action::ok(""));
+    asio::io_context ioc;
+    auto options = options_for(server);
+    options.sigv4a_region_set = "us-east-1,us-west-2";
+    s3::client<path_style> c(ioc.get_executor(), options);
+    auto [ec, put] = sync(ioc, c.async_put_object({.bucket = "mrap-bucket", .key = "a b/c.txt", .body = "hello"}));
+    ASSERT_FALSE(ec) << ec.message();
+    auto [ec2, got] = sync(ioc, c.async_get_object({.bucket = "mrap-bucket", .key = "a b/c.txt"}));
+    ASSERT_FALSE(ec2) << ec2.message();
+    const auto requests = server.requests();
+    ASSERT_EQ(requests.size(), 2u);
+    for (const auto& r : requests) {
+        SCOPED_TRACE(r.method + " " + r.target);
+        EXPECT_EQ(r.headers.at("x-amz-region-set"), "us-east-1,us-west-2");
+        EXPECT_TRUE(r.headers.at("authorization").starts_with("AWS4-ECDSA-P256-SHA256 Credential=AKIDTEST/"));
+        EXPECT_NE(r.headers.at("authorization").find("/s3/aws4_request, SignedHeaders="), std::string::npos);
+        EXPECT_TRUE(verify_sigv4a(r, {"AKIDTEST", "secret", {}, {}}));
+        EXPECT_FALSE(verify_sigv4a(r, {"AKIDTEST", "another secret", {}, {}}));
+    }
+    EXPECT_EQ(requests[0].headers.at("x-amz-content-sha256"),
+              cirrus::hex::encode(cirrus::crypto::sha256(std::string_view("hello"))));
+
+    // Without the option the same client signs with SigV4.
+    test_server plain;
+    plain.set_default(server_action::ok(""));
+    s3::client<path_style> v4(ioc.get_executor(), options_for(plain));
+    auto [ec3, put3] = sync(ioc, v4.async_put_object({.bucket = "bucket", .key = "k", .body = "hello"}));
+    ASSERT_FALSE(ec3);
+    EXPECT_TRUE(plain.requests().at(0).headers.at("authorization").starts_with("AWS4-HMAC-SHA256 "));
+    EXPECT_FALSE(plain.requests().at(0).headers.contains("x-amz-region-set"));
+}
+
+// A Multi-Region Access Point endpoint is signed with SigV4a for "*" without any option,
+// presigned URLs included.
+TEST(S3Scripted, SigV4aForMultiRegionAccessPointEndpoints) {
+    asio::io_context ioc;
+    s3::client<path_style> c(ioc.get_executor(),
+                             {.region = "us-east-1",
+                              .endpoint = "https://mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com",
+                              .credentials = cirrus::auth::any_credentials_provider(
+                                  cirrus::auth::static_provider("AKIDTEST", "secret"))});
+    auto url = c.presign_get_object({.bucket = "bucket", .key = "report.csv"});
+    ASSERT_TRUE(url) << url.error().message();
+    EXPECT_NE(url->url.find("X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256&"), std::string::npos) << url->url;
+    EXPECT_NE(url->url.find("X-Amz-Region-Set=%2A"), std::string::npos) << url->url;
+    EXPECT_NE(url->url.find("%2Fs3%2Faws4_request"), std::string::npos) << url->url;
+    EXPECT_EQ(url->url.find("us-east-1"), std::string::npos) << url->url; // no region in the scope
+
+    // Another endpoint: SigV4 with the region in the scope.
+    s3::client<path_style> regional(ioc.get_executor(),
+                                    {.region = "us-east-1",
+                                     .endpoint = "https://s3.us-east-1.amazonaws.com",
+                                     .credentials = cirrus::auth::any_credentials_provider(
+                                         cirrus::auth::static_provider("AKIDTEST", "secret"))});
+    url = regional.presign_get_object({.bucket = "bucket", .key = "report.csv"});
+    ASSERT_TRUE(url);
+    EXPECT_NE(url->url.find("X-Amz-Algorithm=AWS4-HMAC-SHA256&"), std::string::npos) << url->url;
+    EXPECT_NE(url->url.find("%2Fus-east-1%2Fs3%2Faws4_request"), std::string::npos) << url->url;
 }

@@ -55,6 +55,12 @@ struct signing_options {
     // sha256 and precomputed cannot carry a trailer (errc::invalid_argument). An unsigned
     // request (no credentials) gets the unsigned form.
     std::optional<crypto::checksum_algorithm> trailer_checksum = {};
+    // SigV4a: when set, the request is signed with AWS4-ECDSA-P256-SHA256 for this region
+    // set ("*", or regions separated by commas) instead of SigV4 for `region`, and sends
+    // X-Amz-Region-Set. Signed streaming (aws-chunked chunk signatures) is SigV4 only:
+    // automatic then hashes the body (sha256) or sends it unsigned over TLS, and
+    // streaming is refused (cirrus::errc::unsupported).
+    std::string_view region_set = {};
 };
 
 struct request {

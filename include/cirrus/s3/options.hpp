@@ -36,6 +36,12 @@ struct client_options {
     // operation fails with errc::customer_key_needs_tls before anything is sent. True lets
     // them travel in the clear, for a local test server only.
     bool allow_customer_key_over_http = false;
+    // SigV4a: sign every request and presigned URL with AWS4-ECDSA-P256-SHA256, valid in
+    // this region set ("*" for any region, or "us-east-1,us-west-2"), as S3 Multi-Region
+    // Access Points require. Empty: SigV4 for the client's region, except for a
+    // Multi-Region Access Point endpoint (a host under accesspoint.s3-global.amazonaws.com),
+    // which is signed with SigV4a for "*". See docs/sigv4.md.
+    std::string sigv4a_region_set = {};
 };
 
 } // namespace cirrus::s3

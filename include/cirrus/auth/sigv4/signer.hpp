@@ -30,6 +30,10 @@
 #include <string_view>
 #include <vector>
 
+namespace cirrus::auth::sigv4a {
+class signer;
+} // namespace cirrus::auth::sigv4a
+
 namespace cirrus::auth::sigv4 {
 
 // How the path enters the canonical request. Most services normalise the path (remove
@@ -152,34 +156,9 @@ public:
     error_code sign(const request_view& req, const credentials& creds, const signing_params& params,
                     signature_headers& out) {
         out = {};
-        if (auto ec = prepare(req, creds, params, false, {})) return ec;
-        const std::string_view token = params.omit_session_token ? std::string_view{} : creds.session_token;
-
-        // Extra headers the signature covers.
-        if (params.content_sha256_header) add_header_entry("x-amz-content-sha256", payload_hash_);
-        add_header_entry("x-amz-date", std::string_view(amz_date_.data(), amz_date_.size()));
-        if (!token.empty()) add_header_entry("x-amz-security-token", token);
-
-        cache_entry& key = key_for(creds.secret_access_key, params);
-        build_canonical_request(req.method);
-        compute_signature(key);
-
-        auth_.clear();
-        auth_.append(algorithm);
-        auth_.append(" Credential=");
-        auth_.append(creds.access_key_id);
-        auth_.push_back('/');
-        auth_.append(scope_.view());
-        auth_.append(", SignedHeaders=");
-        auth_.append(signed_headers_.view());
-        auth_.append(", Signature=");
-        auth_.append(std::string_view(signature_.data(), signature_.size()));
-
-        out.authorization = auth_.view();
-        out.amz_date = std::string_view(amz_date_.data(), amz_date_.size());
-        out.content_sha256 = params.content_sha256_header ? payload_hash_ : std::string_view{};
-        out.security_token = creds.session_token;
-        out.signature = out.authorization.substr(out.authorization.size() - signature_.size());
+        if (auto ec = begin_header_signing(req, creds, params)) return ec;
+        compute_signature(key_for(creds.secret_access_key, params));
+        finish_header_signing(creds, params, std::string_view(signature_.data(), signature_.size()), out);
         return {};
     }
 
@@ -192,17 +171,7 @@ public:
         cache_entry& key = key_for(creds.secret_access_key, params);
         build_canonical_request(req.method);
         compute_signature(key);
-
-        std::string out;
-        out.reserve(query_.size() + 96);
-        append_canonical_query(out);
-        out += "&X-Amz-Signature=";
-        out.append(signature_.data(), signature_.size());
-        if (params.omit_session_token && !creds.session_token.empty()) {
-            out += "&X-Amz-Security-Token=";
-            uri::encode_to(creds.session_token, out);
-        }
-        return out;
+        return finish_presigning(creds, params, std::string_view(signature_.data(), signature_.size()));
     }
 
     // The signing key for (secret, date, region, service), from the cache when it is there.
@@ -219,6 +188,66 @@ public:
     std::string_view last_amz_date() const noexcept { return {amz_date_.data(), amz_date_.size()}; }
 
 private:
+    friend class sigv4a::signer;
+
+    // The canonical request and string to sign of a header signature (everything but the
+    // signature itself).
+    error_code begin_header_signing(const request_view& req, const credentials& creds, const signing_params& params) {
+        if (auto ec = prepare(req, creds, params, false, {})) return ec;
+        const std::string_view token = params.omit_session_token ? std::string_view{} : creds.session_token;
+
+        // Extra headers the signature covers.
+        if (params.content_sha256_header) add_header_entry("x-amz-content-sha256", payload_hash_);
+        add_header_entry("x-amz-date", std::string_view(amz_date_.data(), amz_date_.size()));
+        if (!region_set_.empty()) add_header_entry("x-amz-region-set", region_set_);
+        if (!token.empty()) add_header_entry("x-amz-security-token", token);
+        build_canonical_request(req.method);
+        return {};
+    }
+
+    void finish_header_signing(const credentials& creds, const signing_params& params, std::string_view signature,
+                               signature_headers& out) {
+        auth_.clear();
+        auth_.append(algorithm_);
+        auth_.append(" Credential=");
+        auth_.append(creds.access_key_id);
+        auth_.push_back('/');
+        auth_.append(scope_.view());
+        auth_.append(", SignedHeaders=");
+        auth_.append(signed_headers_.view());
+        auth_.append(", Signature=");
+        auth_.append(signature);
+
+        out.authorization = auth_.view();
+        out.amz_date = std::string_view(amz_date_.data(), amz_date_.size());
+        out.content_sha256 = params.content_sha256_header ? payload_hash_ : std::string_view{};
+        out.security_token = creds.session_token;
+        out.signature = out.authorization.substr(out.authorization.size() - signature.size());
+    }
+
+    std::string finish_presigning(const credentials& creds, const signing_params& params, std::string_view signature) {
+        std::string out;
+        out.reserve(query_.size() + 96 + signature.size());
+        append_canonical_query(out);
+        out += "&X-Amz-Signature=";
+        out.append(signature);
+        if (params.omit_session_token && !creds.session_token.empty()) {
+            out += "&X-Amz-Security-Token=";
+            uri::encode_to(creds.session_token, out);
+        }
+        return out;
+    }
+
+    // A region set: "*", or regions and wildcard patterns separated by commas.
+    static bool valid_region_set(std::string_view s) noexcept {
+        if (s.empty()) return false;
+        for (char c : s)
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '*' ||
+                  c == ','))
+                return false;
+        return s.front() != ',' && s.back() != ',' && s.find(",,") == std::string_view::npos;
+    }
+
     // X-Amz-Date for t, formatted again only when the second changes.
     void set_time(std::chrono::system_clock::time_point t) noexcept {
         const auto second = std::chrono::floor<std::chrono::seconds>(t);
@@ -279,9 +308,10 @@ private:
         if (!detail::is_safe_header_value(creds.access_key_id) || !detail::is_safe_header_value(creds.session_token) ||
             creds.access_key_id.find_first_of(" /,") != std::string::npos)
             return errc::invalid_argument;
-        if (params.region.empty() || params.service.empty() || !detail::is_token(params.region) ||
-            !detail::is_token(params.service))
+        if (region_set_.empty() ? params.region.empty() || !detail::is_token(params.region)
+                                : !valid_region_set(region_set_))
             return errc::invalid_argument;
+        if (params.service.empty() || !detail::is_token(params.service)) return errc::invalid_argument;
         if (!detail::is_token(req.method)) return errc::invalid_argument;
 
         payload_hash_ = params.payload_hash.empty() ? crypto::empty_sha256_hex : params.payload_hash;
@@ -291,8 +321,10 @@ private:
         scope_.clear();
         scope_.append(std::string_view(amz_date_.data(), 8));
         scope_.push_back('/');
-        scope_.append(params.region);
-        scope_.push_back('/');
+        if (region_set_.empty()) { // SigV4a scopes leave the region out: it is in X-Amz-Region-Set
+            scope_.append(params.region);
+            scope_.push_back('/');
+        }
         scope_.append(params.service);
         scope_.append("/aws4_request");
 
@@ -318,6 +350,7 @@ private:
                 has_host = true;
             }
             const bool replaced = lower == "x-amz-date" || (lower == "x-amz-security-token" && !token.empty()) ||
+                                  (lower == "x-amz-region-set" && !region_set_.empty()) ||
                                   (lower == "x-amz-content-sha256" && params.content_sha256_header && !presigning);
             if (replaced || detail::is_unsigned_header(lower)) {
                 names_.shrink_by(h.name.size());
@@ -332,7 +365,7 @@ private:
             // The signed header list goes into the query, so it is built first.
             sort_headers();
             build_signed_headers();
-            add_query_param("X-Amz-Algorithm", algorithm, false);
+            add_query_param("X-Amz-Algorithm", algorithm_, false);
             credential_scratch_.clear();
             credential_scratch_.append(creds.access_key_id);
             credential_scratch_.push_back('/');
@@ -342,6 +375,7 @@ private:
             char digits[24];
             auto n = std::to_chars(digits, digits + sizeof digits, expires.count()).ptr - digits;
             add_query_param("X-Amz-Expires", std::string_view(digits, static_cast<std::size_t>(n)), false);
+            if (!region_set_.empty()) add_query_param("X-Amz-Region-Set", region_set_, false);
             if (!token.empty()) add_query_param("X-Amz-Security-Token", token, false);
             add_query_param("X-Amz-SignedHeaders", signed_headers_.view(), false);
         }
@@ -540,20 +574,26 @@ private:
     }
 
     void compute_signature(cache_entry& key) {
+        build_string_to_sign();
+        const auto mac = key.mac->mac(string_to_sign_.view());
+        hex::encode_to(mac, signature_.data());
+    }
+
+    void build_string_to_sign() {
         hasher_.update(canonical_.view());
         const auto digest = hasher_.finish();
         string_to_sign_.clear();
-        string_to_sign_.append(algorithm);
+        string_to_sign_.append(algorithm_);
         string_to_sign_.push_back('\n');
         string_to_sign_.append(std::string_view(amz_date_.data(), amz_date_.size()));
         string_to_sign_.push_back('\n');
         string_to_sign_.append(scope_.view());
         string_to_sign_.push_back('\n');
         hex::encode_to(digest, string_to_sign_.extend(64));
-        const auto mac = key.mac->mac(string_to_sign_.view());
-        hex::encode_to(mac, signature_.data());
     }
 
+    std::string_view algorithm_ = algorithm; // AWS4-ECDSA-P256-SHA256 inside a sigv4a::signer
+    std::string_view region_set_;            // SigV4a only: X-Amz-Region-Set, signed
     crypto::hmac_sha256_engine hmac_;
     crypto::sha256_hasher hasher_;
     std::array<cache_entry, 4> key_cache_{};

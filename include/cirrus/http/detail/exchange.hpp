@@ -110,7 +110,8 @@ void append_number(Buffer& out, std::uint64_t n) {
 // Writes the request head. Header names must be tokens and values free of CR, LF and NUL;
 // framing headers belong to the transport.
 inline error_code build_head(buffer& h, const request& req, const request_plan& plan,
-                             const auth::sigv4::signature_headers& sig, std::string_view user_agent) {
+                             const auth::sigv4::signature_headers& sig, std::string_view user_agent,
+                             std::string_view region_set = {}) {
     if (req.path.empty() || req.path.front() != '/' || !valid_target_part(req.path) || !valid_target_part(req.query))
         return make_error_code(cirrus::errc::invalid_argument);
     h.clear();
@@ -164,6 +165,11 @@ inline error_code build_head(buffer& h, const request& req, const request_plan& 
         h.append("X-Amz-Date: ");
         h.append(sig.amz_date);
         h.append("\r\n");
+        if (!region_set.empty()) {
+            h.append("X-Amz-Region-Set: ");
+            h.append(region_set);
+            h.append("\r\n");
+        }
         if (!sig.content_sha256.empty()) {
             h.append("X-Amz-Content-Sha256: ");
             h.append(sig.content_sha256);
@@ -647,11 +653,30 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
         params.content_sha256_header = req.signing.content_sha256_header;
         ar.signed_at = params.time;
         const auth::sigv4::request_view view{bhttp::to_string(req.method), req.path, req.query, c.sign_headers};
-        if (auto e = c.signer.sign(view, *req.signing.credentials, params, sig)) co_return e;
+        if (req.signing.region_set.empty()) {
+            if (auto e = c.signer.sign(view, *req.signing.credentials, params, sig)) co_return e;
+        } else {
+            if (plan.chunk_signatures) co_return make_error_code(cirrus::errc::unsupported);
+            if (!c.sigv4a_signer) c.sigv4a_signer = std::make_unique<auth::sigv4a::signer>();
+            auth::sigv4a::signature_headers v4a{};
+            const auth::sigv4a::signing_params v4a_params{.region_set = req.signing.region_set,
+                                                          .service = params.service,
+                                                          .time = params.time,
+                                                          .rules = params.rules,
+                                                          .payload_hash = params.payload_hash,
+                                                          .content_sha256_header = params.content_sha256_header};
+            if (auto e = c.sigv4a_signer->sign(view, *req.signing.credentials, v4a_params, v4a)) co_return e;
+            sig = {.authorization = v4a.authorization,
+                   .amz_date = v4a.amz_date,
+                   .content_sha256 = v4a.content_sha256,
+                   .security_token = v4a.security_token,
+                   .signature = v4a.signature};
+        }
         const auto n = std::min(sig.amz_date.size(), ar.amz_date.size());
         std::copy_n(sig.amz_date.begin(), n, ar.amz_date.begin());
     }
-    if (auto e = build_head(c.head, req, plan, sig, o.user_agent)) co_return e;
+    const std::string_view region_set = plan.sign ? req.signing.region_set : std::string_view{};
+    if (auto e = build_head(c.head, req, plan, sig, o.user_agent, region_set)) co_return e;
     std::optional<auth::sigv4::chunk_signer> chunks;
     if (plan.chunk_signatures)
         chunks.emplace(auth::sigv4::make_chunk_signer(c.signer, *req.signing.credentials, params, sig.signature));

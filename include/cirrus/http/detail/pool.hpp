@@ -12,6 +12,7 @@
 // established connection is eventually counted once in `closed`.
 
 #include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/auth/sigv4a.hpp>
 #include <cirrus/core/buffer.hpp>
 #include <cirrus/core/detail/resolver.hpp>
 #include <cirrus/http/detail/stream.hpp>
@@ -52,10 +53,11 @@ struct connection {
 
     stream io;
     beast::flat_buffer read_buffer;
-    buffer head;                                   // the request head being written
-    std::vector<auth::sigv4::header> sign_headers; // reused by every request
-    auth::sigv4::signer signer;                    // caches signing keys per connection
-    std::unique_ptr<std::uint8_t[]> scratch;       // file/generator bodies, file/handler sinks
+    buffer head;                                         // the request head being written
+    std::vector<auth::sigv4::header> sign_headers;       // reused by every request
+    auth::sigv4::signer signer;                          // caches signing keys per connection
+    std::unique_ptr<auth::sigv4a::signer> sigv4a_signer; // made by the first SigV4a request
+    std::unique_ptr<std::uint8_t[]> scratch;             // file/generator bodies, file/handler sinks
     std::size_t scratch_size = 0;
     std::string error_body;
     clock::time_point idle_since{};

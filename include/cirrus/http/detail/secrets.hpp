@@ -22,6 +22,7 @@ inline constexpr std::string_view secret_header_names[] = {
     "proxy-authorization",
     "cookie",
     "x-amz-security-token",
+    "x-aws-ec2-metadata-token", // the instance metadata service's session token
     "x-amz-server-side-encryption-customer-key",
     "x-amz-copy-source-server-side-encryption-customer-key",
 };

@@ -53,10 +53,12 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         // aws-chunked payload hash; the SDKs' choice for automatic: signed chunks where
         // nothing else protects the body, none over TLS.
         if (!known) return make_error_code(cirrus::errc::invalid_argument);
+        const bool sigv4a = !req.signing.region_set.empty();
         if (!plan.sign) mode = payload_signing::unsigned_payload;
         else if (mode == payload_signing::automatic)
-            mode = req.endpoint.scheme == scheme::https ? payload_signing::unsigned_payload
-                                                        : payload_signing::streaming;
+            mode = req.endpoint.scheme == scheme::https || sigv4a ? payload_signing::unsigned_payload
+                                                                  : payload_signing::streaming;
+        if (sigv4a && mode == payload_signing::streaming) return make_error_code(cirrus::errc::unsupported);
         if (mode != payload_signing::unsigned_payload && mode != payload_signing::streaming)
             return make_error_code(cirrus::errc::invalid_argument);
         plan.trailer = *trailer;
@@ -68,6 +70,8 @@ inline error_code make_plan(const client_state& st, const request& req, request_
         if (b.type() == request_body::kind::none || b.type() == request_body::kind::memory || !is_s3_style(req))
             mode = payload_signing::sha256;
         else if (req.endpoint.scheme == scheme::https || !known) mode = payload_signing::unsigned_payload;
+        else if (!req.signing.region_set.empty()) // no signed chunks with SigV4a
+            mode = payload_signing::sha256;
         else mode = payload_signing::streaming;
     }
     if (plan.sign && !plan.trailer) {
@@ -113,6 +117,7 @@ inline error_code make_plan(const client_state& st, const request& req, request_
             plan.payload_hash = req.signing.payload_hash;
             break;
         case payload_signing::streaming:
+            if (!req.signing.region_set.empty()) return make_error_code(cirrus::errc::unsupported);
             if (!known || b.type() == request_body::kind::none) return make_error_code(cirrus::errc::invalid_argument);
             plan.payload_hash = auth::sigv4::payload::streaming_signed;
             plan.frame = framing::aws_chunked;

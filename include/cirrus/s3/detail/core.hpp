@@ -159,7 +159,16 @@ public:
          std::string signing_region, provider::features features)
         : executor(ex), options(std::move(opts)), http(ex, options.http), endpoint(std::move(ep)),
           virtual_hosted(virtual_hosted), signing_region(std::move(signing_region)), features(features),
-          credentials(auth::provider_or_default(options.credentials)) {}
+          credentials(auth::provider_or_default(options.credentials)),
+          sigv4a_region_set(choose_region_set(options.sigv4a_region_set, endpoint.host())) {}
+
+    // The region set requests are signed for with SigV4a; empty for SigV4.
+    static std::string choose_region_set(const std::string& configured, std::string_view host) {
+        if (!configured.empty()) return configured;
+        constexpr std::string_view mrap_domain = ".accesspoint.s3-global.amazonaws.com";
+        if (host.size() > mrap_domain.size() && host.ends_with(mrap_domain)) return "*";
+        return {};
+    }
 
     asio::any_io_executor executor;
     client_options options;
@@ -169,7 +178,8 @@ public:
     std::string signing_region;
     provider::features features;
     auth::any_credentials_provider credentials;
-    diagnostics last_diagnostics; // of the last failed operation started without its own
+    std::string sigv4a_region_set; // non-empty: requests are signed with SigV4a
+    diagnostics last_diagnostics;  // of the last failed operation started without its own
     exchange_pool exchanges;
 
     // An exchange for one operation, cleared and returned to the pool when the lease ends.
@@ -293,7 +303,8 @@ public:
                                             .payload_hash = x.payload_hash,
                                             .content_sha256_header = true,
                                             .chunk_size = options.chunk_size,
-                                            .trailer_checksum = x.trailer_checksum},
+                                            .trailer_checksum = x.trailer_checksum,
+                                            .region_set = sigv4a_region_set},
                                 .total_timeout = x.options.timeout,
                                 .max_attempts = x.options.max_attempts};
         const error_code ec = co_await http::detail::run_request(http.state(), req, x.res);

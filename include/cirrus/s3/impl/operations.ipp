@@ -3,6 +3,7 @@
 // detail::core.
 
 #include <cirrus/auth/sigv4/post_policy.hpp>
+#include <cirrus/auth/sigv4a.hpp>
 #include <cirrus/s3/detail/core.hpp>
 #include <cirrus/s3/detail/operations.hpp>
 #include <cirrus/s3/detail/xml_build.hpp>
@@ -746,13 +747,25 @@ inline result<presigned_request> presign(const core& c, std::string_view method,
     std::vector<auth::sigv4::header> signed_headers;
     signed_headers.push_back({"host", host});
     for (const auto& h : headers) signed_headers.push_back({h.name, h.value});
-    auth::sigv4::signer signer;
-    auth::sigv4::signing_params params{.region = c.signing_region,
-                                       .service = "s3",
-                                       .time = std::chrono::system_clock::now(),
-                                       .rules = auth::sigv4::uri_rules::s3,
-                                       .payload_hash = auth::sigv4::payload::unsigned_payload};
-    auto q = signer.presign({method, path, query, signed_headers}, creds, params, expires);
+    const auto now = std::chrono::system_clock::now();
+    result<std::string> q = make_error_code(cirrus::errc::invalid_argument);
+    if (c.sigv4a_region_set.empty()) {
+        auth::sigv4::signer signer;
+        const auth::sigv4::signing_params params{.region = c.signing_region,
+                                                 .service = "s3",
+                                                 .time = now,
+                                                 .rules = auth::sigv4::uri_rules::s3,
+                                                 .payload_hash = auth::sigv4::payload::unsigned_payload};
+        q = signer.presign({method, path, query, signed_headers}, creds, params, expires);
+    } else {
+        auth::sigv4a::signer signer;
+        const auth::sigv4a::signing_params params{.region_set = c.sigv4a_region_set,
+                                                  .service = "s3",
+                                                  .time = now,
+                                                  .rules = auth::sigv4::uri_rules::s3,
+                                                  .payload_hash = auth::sigv4::payload::unsigned_payload};
+        q = signer.presign({method, path, query, signed_headers}, creds, params, expires);
+    }
     if (!q) return q.error();
     presigned_request out;
     out.method = std::string(method);
