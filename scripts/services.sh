@@ -732,7 +732,7 @@ status_one() {
     else
         state=stopped
     fi
-    printf '%-10s %-9s pid %-8s %s:%-6s owner %s\n' "$name" "$state" "${pid:--}" "$host" "$port" "$owner"
+    printf '%-15s %-9s pid %-8s %s:%-6s owner %s\n' "$name" "$state" "${pid:--}" "$host" "$port" "$owner"
 }
 
 print_env() {
