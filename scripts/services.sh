@@ -7,7 +7,7 @@
 #   scripts/services.sh status  [--extended] [NAME...]  one line per service, always exit 0
 #   scripts/services.sh env                             the contract as `export` lines
 #
-# Names: postgres versitygw moto dynamodb toxiproxy (the default set) and garage (only with
+# Names: postgres versitygw moto dynamodb toxiproxy lambda-emulator (the default set) and garage (only with
 # --extended or when named). Every server binds 127.0.0.1 (DynamoDB Local cannot: see
 # docs/services.md). Ports, credentials and directories come from the CIRRUS_* variables
 # printed by `env`; each can be overridden from the environment.
@@ -46,6 +46,11 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${CIRRUS_MOTO_ENDPOINT:=http://127.0.0.1:5055}"
 : "${CIRRUS_DYNAMODB_ENDPOINT:=http://127.0.0.1:8077}"
 : "${CIRRUS_TOXIPROXY_API:=http://127.0.0.1:8474}"
+# cargo-lambda's Runtime API emulator. A function process started under it gets
+# AWS_LAMBDA_RUNTIME_API=$CIRRUS_LAMBDA_RUNTIME_API (host:port/.rt: note the path prefix);
+# callers invoke it at $CIRRUS_LAMBDA_EMULATOR_ENDPOINT/2015-03-31/functions/_/invocations.
+: "${CIRRUS_LAMBDA_EMULATOR_ENDPOINT:=http://127.0.0.1:9100}"
+: "${CIRRUS_LAMBDA_RUNTIME_API:=${CIRRUS_LAMBDA_EMULATOR_ENDPOINT#http://}/.rt}"
 
 # Extended set (Garage). The key id must be "GK" + 24 hex digits, the secret 64 hex digits.
 : "${CIRRUS_GARAGE_ENDPOINT:=http://127.0.0.1:3900}"
@@ -60,8 +65,8 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${CIRRUS_SERVICES_STOP_TIMEOUT:=20}"    # seconds between SIGTERM and SIGKILL
 OWNER=${CIRRUS_SERVICES_OWNER:-manual}
 
-DEFAULT_SERVICES=(postgres versitygw moto dynamodb toxiproxy)
-ALL_SERVICES=(postgres versitygw moto dynamodb toxiproxy garage)
+DEFAULT_SERVICES=(postgres versitygw moto dynamodb toxiproxy lambda-emulator)
+ALL_SERVICES=(postgres versitygw moto dynamodb toxiproxy lambda-emulator garage)
 PG_BIN=/usr/lib/postgresql/15/bin
 
 PID_DIR=$CIRRUS_RUN_DIR/pids
@@ -80,6 +85,7 @@ contract_vars() {
         CIRRUS_PG_CA_FILE CIRRUS_PG_SOCKET_DIR \
         CIRRUS_S3_ENDPOINT CIRRUS_S3_ACCESS_KEY CIRRUS_S3_SECRET_KEY CIRRUS_S3_REGION \
         CIRRUS_MOTO_ENDPOINT CIRRUS_DYNAMODB_ENDPOINT CIRRUS_TOXIPROXY_API \
+        CIRRUS_LAMBDA_EMULATOR_ENDPOINT CIRRUS_LAMBDA_RUNTIME_API \
         CIRRUS_GARAGE_ENDPOINT CIRRUS_GARAGE_ACCESS_KEY CIRRUS_GARAGE_SECRET_KEY CIRRUS_GARAGE_REGION
 }
 
@@ -94,6 +100,7 @@ svc_endpoint() {
         moto)      printf '%s' "$CIRRUS_MOTO_ENDPOINT" ;;
         dynamodb)  printf '%s' "$CIRRUS_DYNAMODB_ENDPOINT" ;;
         toxiproxy) printf '%s' "$CIRRUS_TOXIPROXY_API" ;;
+        lambda-emulator) printf '%s' "$CIRRUS_LAMBDA_EMULATOR_ENDPOINT" ;;
         garage)    printf '%s' "$CIRRUS_GARAGE_ENDPOINT" ;;
     esac
 }
@@ -106,6 +113,7 @@ svc_port_var() {
         postgres) echo CIRRUS_PG_PORT ;; versitygw) echo CIRRUS_S3_ENDPOINT ;;
         moto) echo CIRRUS_MOTO_ENDPOINT ;; dynamodb) echo CIRRUS_DYNAMODB_ENDPOINT ;;
         toxiproxy) echo CIRRUS_TOXIPROXY_API ;; garage) echo CIRRUS_GARAGE_ENDPOINT ;;
+        lambda-emulator) echo CIRRUS_LAMBDA_EMULATOR_ENDPOINT ;;
     esac
 }
 
@@ -115,6 +123,7 @@ svc_pattern() {
     case $1 in
         postgres) echo postgres ;; versitygw) echo versitygw ;; moto) echo moto_server ;;
         dynamodb) echo ServerRunner ;; toxiproxy) echo toxiproxy-server ;; garage) echo garage ;;
+        lambda-emulator) echo cargo-lambda ;;
     esac
 }
 
@@ -279,6 +288,15 @@ healthy() {
         toxiproxy)
             [[ $(http_code "$CIRRUS_TOXIPROXY_API/version") == 200 ]]
             ;;
+        lambda-emulator)
+            # Every HTTP request to the emulator waits for a function (a GET of
+            # runtime/invocation/next would even take an invocation), so health is the listening
+            # port held by a cargo-lambda process.
+            local lpid
+            port_open "$(svc_host lambda-emulator)" "$(svc_port lambda-emulator)" || return 1
+            lpid=$(port_listener_pid "$(svc_port lambda-emulator)" || true)
+            [[ -n $lpid && $(cmdline_of "$lpid") == *cargo-lambda* ]]
+            ;;
         garage)
             # 200 only once the layout is applied and the node serves requests.
             [[ $(http_code "http://$(svc_host garage):$CIRRUS_GARAGE_ADMIN_PORT/health") == 200 ]]
@@ -294,6 +312,7 @@ installed() {
         moto)      [[ -x $CIRRUS_HOME/venv/moto/bin/moto_server ]] ;;
         dynamodb)  compgen -G "$CIRRUS_HOME/dynamodb-local/DynamoDBLocal-*.jar" >/dev/null && command -v java >/dev/null ;;
         toxiproxy) [[ -x $CIRRUS_HOME/bin/toxiproxy-server ]] ;;
+        lambda-emulator) [[ -x $CIRRUS_HOME/venv/cargo-lambda/bin/cargo-lambda ]] ;;
         garage)    [[ -x $CIRRUS_HOME/garage/bin/garage ]] ;;
     esac
 }
@@ -522,6 +541,16 @@ start_toxiproxy() {
         -host "$(svc_host toxiproxy)" -port "$(svc_port toxiproxy)"
 }
 
+start_lambda-emulator() {
+    # cargo-lambda wants a Cargo package in its working directory even when it builds nothing.
+    local dir=$CIRRUS_RUN_DIR/lambda-emulator
+    mkdir -p "$dir"
+    printf '[package]\nname = "fn"\nversion = "0.1.0"\nedition = "2021"\n\n[[bin]]\nname = "fn"\npath = "main.rs"\n' >"$dir/Cargo.toml"
+    printf 'fn main() {}\n' >"$dir/main.rs"
+    spawn lambda-emulator "$dir" "$CIRRUS_HOME/venv/cargo-lambda/bin/cargo-lambda" \
+        lambda watch --only-lambda-apis -A "$(svc_host lambda-emulator)" -P "$(svc_port lambda-emulator)"
+}
+
 garage_cfg() { printf '%s/garage/garage.toml' "$CIRRUS_RUN_DIR"; }
 garage() { "$CIRRUS_HOME/garage/bin/garage" -c "$(garage_cfg)" "$@"; }
 
@@ -703,7 +732,7 @@ status_one() {
     else
         state=stopped
     fi
-    printf '%-10s %-9s pid %-8s %s:%-6s owner %s\n' "$name" "$state" "${pid:--}" "$host" "$port" "$owner"
+    printf '%-15s %-9s pid %-8s %s:%-6s owner %s\n' "$name" "$state" "${pid:--}" "$host" "$port" "$owner"
 }
 
 print_env() {

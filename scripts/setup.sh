@@ -8,8 +8,8 @@
 #   scripts/setup.sh [--extended] services [NAME...]
 #                                                 servers only (all, or the named ones)
 #
-# Service names: postgres versitygw moto dynamodb toxiproxy, and garage (built from
-# crates.io, 20+ minutes; only with --extended or when named).
+# Service names: postgres versitygw moto dynamodb toxiproxy lambda-emulator, and garage
+# (built from crates.io, 20+ minutes; only with --extended or when named).
 # Tools land in $CIRRUS_HOME (default ~/.cache/cirrus); see docs/services.md.
 set -Eeuo pipefail
 
@@ -24,6 +24,7 @@ DYNAMODB_LOCAL_VERSION=3.3.1
 SQLITE4JAVA_VERSION=1.0.392
 MAVEN_DEPENDENCY_PLUGIN_VERSION=3.6.1
 GARAGE_VERSION=2.5.0
+CARGO_LAMBDA_VERSION=1.9.2
 
 # Debian 12 packages (versions are the distribution's: Boost 1.81, clang 14, PostgreSQL 15).
 # Debian's plain libboost-all-dev is Boost 1.74 and must not be installed beside 1.81.
@@ -31,11 +32,11 @@ BUILD_PACKAGES=(
     cmake ninja-build g++ ccache clang-14 libclang-rt-14-dev clang-format-14 meson pkg-config
     libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
     libssl-dev libsimdjson-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-    openssl curl
+    openssl curl zlib1g-dev unzip
 )
 SERVICE_PACKAGES=(postgresql-15 openssl curl default-jre-headless maven python3-venv)
 
-DEFAULT_SERVICES=(postgres versitygw moto dynamodb toxiproxy)
+DEFAULT_SERVICES=(postgres versitygw moto dynamodb toxiproxy lambda-emulator)
 
 CURRENT_STEP="start"
 log() { printf 'setup: %s\n' "$*" >&2; }
@@ -149,6 +150,28 @@ setup_moto() {
     stamp_set moto "$MOTO_VERSION"
 }
 
+# ---------------------------------------------------------------------------- Lambda Runtime API
+# cargo-lambda's emulator of the Lambda Runtime API, a prebuilt binary wheel on PyPI (the AWS
+# Runtime Interface Emulator is not reachable from here). Nothing is compiled.
+setup_lambda_emulator() {
+    local venv="$CIRRUS_HOME/venv/cargo-lambda"
+    if [[ -x $venv/bin/cargo-lambda ]] && stamp_ok cargo-lambda "$CARGO_LAMBDA_VERSION"; then
+        log "cargo-lambda $CARGO_LAMBDA_VERSION: present"
+        return 0
+    fi
+    install_packages -q python3-venv
+    CURRENT_STEP="cargo-lambda venv"
+    log "cargo-lambda $CARGO_LAMBDA_VERSION: creating $venv"
+    local py=/usr/bin/python3
+    [[ -x $py ]] || py=$(command -v python3)
+    rm -rf "$venv"
+    "$py" -m venv "$venv"
+    CURRENT_STEP="pip install cargo-lambda==$CARGO_LAMBDA_VERSION"
+    "$venv/bin/pip" install -q --disable-pip-version-check "cargo-lambda==$CARGO_LAMBDA_VERSION"
+    [[ -x $venv/bin/cargo-lambda ]] || die "cargo-lambda: no $venv/bin/cargo-lambda after pip install"
+    stamp_set cargo-lambda "$CARGO_LAMBDA_VERSION"
+}
+
 # ---------------------------------------------------------------------------- DynamoDB Local
 setup_dynamodb() {
     local dir="$CIRRUS_HOME/dynamodb-local"
@@ -239,8 +262,9 @@ setup_service() {
         moto)      setup_moto ;;
         dynamodb)  setup_dynamodb ;;
         toxiproxy) setup_toxiproxy ;;
+        lambda-emulator) setup_lambda_emulator ;;
         garage)    setup_garage ;;
-        *) die "unknown service '$1' (postgres versitygw moto dynamodb toxiproxy garage)" ;;
+        *) die "unknown service '$1' (postgres versitygw moto dynamodb toxiproxy lambda-emulator garage)" ;;
     esac
     ((SECONDS - t0 < 2)) || log "$1: took $((SECONDS - t0)) s"
 }
