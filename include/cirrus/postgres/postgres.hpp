@@ -7,6 +7,7 @@
 #include <cirrus/postgres/connection.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/rds_auth.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 #include <cirrus/postgres/typed_row.hpp>
