@@ -22,6 +22,7 @@
 #include <cstring>
 #include <optional>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <span>
 #include <string>
@@ -107,11 +108,16 @@ protected:
 
     std::string get(const std::string& key) {
         return run(ioc_, [this, key]() -> asio::awaitable<std::string> {
+            // Into a file: the default in-memory body has a size limit.
+            std::string file = dir_.path + "/downloaded";
             s3::get_object_request r{.bucket = bucket_, .key = key};
+            r.sink = s3::object_sink::file(file);
             s3::get_object_result out;
             auto [e] = co_await client_->async_get_object(r, out, as_tuple(use_awaitable));
             EXPECT_FALSE(e) << e.message();
-            co_return std::move(out.body);
+            std::ifstream in(file, std::ios::binary);
+            std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            co_return body;
         });
     }
 
