@@ -1,7 +1,12 @@
 # Transfers (include/cirrus/transfer/).
-#   cirrus_transfer_tests: part-size planning against S3's limits (pure functions so far;
-#                          the upload/download operations will add versitygw and moto
-#                          FIXTURES here).
+#   cirrus_transfer_tests: part-size planning against S3's limits (pure functions).
 cirrus_add_tests(cirrus_transfer_tests AREA transfer
     SOURCES unit/transfer_test.cpp
     PCH <gtest/gtest.h>)
+
+#   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,
+#                             resume from an upload id, nothing left behind on failure).
+cirrus_add_tests(cirrus_transfer_s3_tests AREA transfer
+    SOURCES integration/transfer_test.cpp
+    PCH <boost/asio.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp> <gtest/gtest.h>
+    FIXTURES versitygw)
