@@ -24,3 +24,12 @@ add_test(NAME dynamodb.compile_fail.unmappable_field
         "-DCASES=field=dynamodb::mappable\;element=dynamodb::mappable"
         -P ${CMAKE_CURRENT_SOURCE_DIR}/compile_fail/check.cmake)
 set_tests_properties(dynamodb.compile_fail.unmappable_field PROPERTIES LABELS "dynamodb;compile_fail" TIMEOUT 600)
+
+# moto's DynamoDB as a second backend: the integration tests whose operations moto
+# supports, with CIRRUS_DYNAMODB_ENDPOINT pointed at moto. Left out: PartiQL, the exotic
+# values round trip and the waiter/missing-table test, where moto's behaviour differs.
+cirrus_service_fixture(moto)
+add_test(NAME dynamodb.moto
+    COMMAND sh -c "CIRRUS_DYNAMODB_ENDPOINT=\${CIRRUS_MOTO_ENDPOINT:-http://127.0.0.1:5055} exec \"$0\" --gtest_filter=-DynamoDB.PartiQLStatementsWithParameters:DynamoDB.ValuesSurviveTheRoundTrip:DynamoDB.WaiterTimesOutAndMissingTablesAreTyped"
+        $<TARGET_FILE:cirrus_dynamodb_tests>)
+set_tests_properties(dynamodb.moto PROPERTIES LABELS "dynamodb" FIXTURES_REQUIRED service.moto TIMEOUT 600)

@@ -436,6 +436,67 @@ TEST_F(DynamoDB, QueryAndScanWithPagination) {
 
 // ============================================================================ batches
 
+TEST_F(DynamoDB, IntoAResultTheCallerKeeps) {
+    ASSERT_NO_FATAL_FAILURE(create_events_table(table_));
+    std::vector<ddb::item> items;
+    for (int i = 0; i < 5; ++i) items.push_back(ddb::item{{"pk", i < 3 ? "a" : "b"}, {"sk", i}, {"status", "open"}});
+    diagnostics d;
+    auto [we, w] = sync(ioc_, db_.async_batch_write({.table = table_, .put = items}, d));
+    ASSERT_FALSE(we) << d.what();
+
+    ddb::get_item_result got;
+    ddb::query_result page;
+    std::vector<error_code> ecs;
+    std::vector<std::size_t> sizes;
+    bool first_found = false, second_absent = false;
+    auto fut = asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> {
+            auto tok = asio::as_tuple(asio::use_awaitable);
+            const ddb::item present{{"pk", "a"}, {"sk", 1}};
+            const ddb::item absent{{"pk", "a"}, {"sk", 99}};
+            auto [e1] = co_await db_.async_get_item({.table = table_, .key = present}, got, d, tok);
+            ecs.push_back(e1);
+            first_found = got.item && got.item->at("sk") == ddb::attribute_value(1);
+            // The same result again: nothing of the previous response remains.
+            auto [e2] = co_await db_.async_get_item({.table = table_, .key = absent}, got, tok);
+            ecs.push_back(e2);
+            second_absent = !got.item.has_value();
+            const auto a = attr("pk") == "a";
+            const auto b = attr("pk") == "b";
+            auto [e3] = co_await db_.async_query({.table = table_, .key_condition = a}, page, tok);
+            ecs.push_back(e3);
+            sizes.push_back(page.items.size());
+            auto [e4] = co_await db_.async_query({.table = table_, .key_condition = b}, page, d, tok);
+            ecs.push_back(e4);
+            sizes.push_back(page.items.size());
+            // A failure into a result is typed, with the service's diagnostics.
+            auto [e5] = co_await db_.async_get_item({.table = "cirrus-missing-" + random_suffix(), .key = present}, got, d, tok);
+            ecs.push_back(e5);
+            // The default token throws on failure and returns nothing.
+            co_await db_.async_get_item({.table = table_, .key = present}, got);
+            sizes.push_back(got.item ? got.item->size() : 0);
+        },
+        asio::use_future);
+    ioc_.restart();
+    ioc_.run();
+    fut.get();
+    ASSERT_EQ(ecs.size(), 5u);
+    EXPECT_FALSE(ecs[0]) << ecs[0].message();
+    EXPECT_TRUE(first_found);
+    EXPECT_FALSE(ecs[1]) << ecs[1].message();
+    EXPECT_TRUE(second_absent);
+    EXPECT_FALSE(ecs[2]);
+    EXPECT_FALSE(ecs[3]);
+    ASSERT_EQ(sizes.size(), 3u);
+    EXPECT_EQ(sizes[0], 3u);
+    EXPECT_EQ(sizes[1], 2u);
+    EXPECT_EQ(page.count, 2);
+    EXPECT_EQ(ecs[4], ddb::errc::resource_not_found) << ecs[4].message();
+    EXPECT_EQ(d.service_code, "ResourceNotFoundException");
+    EXPECT_EQ(sizes[2], 3u);
+}
+
 TEST_F(DynamoDB, BatchWriteAndGetOverTheLimits) {
     ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
     diagnostics d;

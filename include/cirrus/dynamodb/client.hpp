@@ -9,7 +9,9 @@
 //   auto got = co_await db.async_get_item({.table = "clients", .key = key});
 //
 // Every operation is async_<name>(request, [diagnostics&,] [token]) (or
-// async_execute(request, ...)) and completes with void(error_code, <name>_result).
+// async_execute(request, ...)) and completes with void(error_code, <name>_result), or
+// async_<name>(request, result&, [diagnostics&,] [token]), completing with
+// void(error_code) into a result the caller keeps.
 // Operations start the way every cirrus operation does (core/async_op.hpp,
 // docs/async.md): any Asio completion token, and cirrus::default_token when none is given,
 // which throws error_with_diagnostics when co_awaited. The result reaches the handler with
@@ -52,6 +54,36 @@ struct request_op {
     cirrus::detail::owned_copy<Request> request;
 
     task start(diagnostics& d, result_type& out) { return operation<Request>::run(*c, request.get(), out, d); }
+};
+
+// Before a call into a result the caller keeps: nothing of the previous response remains;
+// a page's vector keeps its capacity.
+template <class Result>
+void reset_for_reuse(Result& r) {
+    r = Result{};
+}
+inline void reset_for_reuse(query_result& r) {
+    r.items.clear();
+    r.count = 0;
+    r.scanned_count = 0;
+    r.last_evaluated_key.clear();
+}
+
+// The same, into a result the caller keeps (completion void(error_code)).
+template <class Request>
+struct request_into_op {
+    using result_type = void;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    std::shared_ptr<core> c;
+    cirrus::detail::owned_copy<Request> request;
+    typename operation<Request>::result_type* out;
+
+    task start(diagnostics& d) {
+        reset_for_reuse(*out);
+        return operation<Request>::run(*c, request.get(), *out, d);
+    }
 };
 
 } // namespace detail
@@ -102,6 +134,19 @@ public:
     template <detail::dynamodb_request Request, class Token = default_token>
     auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
         return start(r, &diag, std::forward<Token>(token));
+    }
+    // Into a result the caller keeps, completion void(error_code): every field is
+    // rewritten by each call; a reused query_result keeps its vector's capacity.
+    //   dynamodb::get_item_result got;
+    //   co_await db.async_get_item({.table = "t", .key = k}, got);
+    template <detail::dynamodb_request Request, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const Request& r, typename detail::operation<Request>::result_type& out, Token&& token = {}) {
+        return start_into(r, out, nullptr, std::forward<Token>(token));
+    }
+    template <detail::dynamodb_request Request, class Token = default_token>
+    auto async_execute(const Request& r, typename detail::operation<Request>::result_type& out, diagnostics& diag,
+                       Token&& token = {}) {
+        return start_into(r, out, &diag, std::forward<Token>(token));
     }
 
     // ------------------------------------------------------------------ tables
@@ -215,6 +260,17 @@ private:
                       "requests are views, safe as braced temporaries in co_await");
         return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
                                         detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class Request, class Token>
+    auto start_into(const Request& r, typename detail::operation<Request>::result_type& out, diagnostics* diag,
+                    Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views, safe as braced temporaries in co_await");
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
+                                                                         &out},
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 

@@ -1,28 +1,20 @@
 #pragma once
-// Settings of a DynamoDB client.
+// Settings of a DynamoDB client: those of every AWS service client (aws/options.hpp).
+//
+//   .region      empty: $AWS_REGION, $AWS_DEFAULT_REGION, the shared config profile's
+//                region, then the provider's default
+//   .endpoint    e.g. "http://127.0.0.1:8000" for DynamoDB Local; empty:
+//                $AWS_ENDPOINT_URL_DYNAMODB, then $AWS_ENDPOINT_URL, then the provider's
+//                regional endpoint (https://dynamodb.<region>.amazonaws.com)
+//   .credentials by default the environment, then the shared files, cached
+//   .http        the transport's settings; left at its default, http.max_error_body
+//                becomes 4 MiB for DynamoDB, whose error bodies can carry old items
+//                (ConditionalCheckFailed, canceled transactions)
 
-#include <cirrus/auth/provider.hpp>
-#include <cirrus/http/options.hpp>
-
-#include <optional>
-#include <string>
+#include <cirrus/aws/options.hpp>
 
 namespace cirrus::dynamodb {
 
-struct client_options {
-    // Empty: $AWS_REGION, $AWS_DEFAULT_REGION, the shared config profile's region, then the
-    // provider's default.
-    std::string region = {};
-    // Overrides the endpoint, e.g. "http://127.0.0.1:8000" for DynamoDB Local. Empty:
-    // $AWS_ENDPOINT_URL_DYNAMODB, then $AWS_ENDPOINT_URL, then the provider's regional
-    // endpoint (https://dynamodb.<region>.amazonaws.com).
-    std::string endpoint = {};
-    // Where credentials come from; by default the environment, then the shared files.
-    std::optional<auth::any_credentials_provider> credentials = {};
-    // The transport's settings. Left at its default, http.max_error_body becomes 4 MiB for
-    // DynamoDB, whose error bodies can carry old items (ConditionalCheckFailed, canceled
-    // transactions).
-    http::client_options http = {};
-};
+using client_options = aws::service_options;
 
 } // namespace cirrus::dynamodb

@@ -35,7 +35,7 @@ struct paging {
     static state_type start(const Request& r) {
         if constexpr (by_table_name) return {cirrus::detail::page_markers(r.exclusive_start_table), {}, {}};
         else if constexpr (by_token) return {cirrus::detail::page_markers(r.next_token), {}, {}};
-        else return {};
+        else return state_type{cirrus::detail::page_markers(), {}, {}};
     }
     static boost::asio::any_io_executor executor(core& c) noexcept { return executor_of(c); }
     static task fetch(core& c, const Request& r, result_type& out, diagnostics& diag) {

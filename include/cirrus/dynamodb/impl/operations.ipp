@@ -28,10 +28,10 @@ CIRRUS_DECL std::shared_ptr<core> make_core(boost::asio::any_io_executor ex, cli
     if (options.http.max_error_body == http::client_options{}.max_error_body) options.http.max_error_body = 4 << 20;
     return std::make_shared<core>(std::move(ex), std::move(options), std::move(endpoint), std::move(signing_region));
 }
-CIRRUS_DECL boost::asio::any_io_executor executor_of(const core& c) noexcept { return c.executor; }
-CIRRUS_DECL diagnostics& last_diagnostics_of(core& c) noexcept { return c.last_diagnostics; }
-CIRRUS_DECL const client_options& options_of(const core& c) noexcept { return c.options; }
-CIRRUS_DECL const http::endpoint& endpoint_of(const core& c) noexcept { return c.endpoint; }
+CIRRUS_DECL boost::asio::any_io_executor executor_of(const core& c) noexcept { return c.svc.executor; }
+CIRRUS_DECL diagnostics& last_diagnostics_of(core& c) noexcept { return c.svc.last_diagnostics; }
+CIRRUS_DECL const client_options& options_of(const core& c) noexcept { return c.svc.options; }
+CIRRUS_DECL const http::endpoint& endpoint_of(const core& c) noexcept { return c.svc.endpoint; }
 
 namespace ops {
 
@@ -84,35 +84,35 @@ inline bool is_throttled(const error_code& ec) noexcept {
 CIRRUS_DECL task create_table(core& c, const create_table_request& r, table_description& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "CreateTable", r, x, diag)) co_return ec;
-    if (c.reader.table(x.res.body, out)) co_return malformed(diag, "CreateTable");
+    if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "CreateTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task describe_table(core& c, const describe_table_request& r, table_description& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "DescribeTable", r, x, diag)) co_return ec;
-    if (c.reader.table(x.res.body, out)) co_return malformed(diag, "DescribeTable");
+    if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "DescribeTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task update_table(core& c, const update_table_request& r, table_description& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "UpdateTable", r, x, diag)) co_return ec;
-    if (c.reader.table(x.res.body, out)) co_return malformed(diag, "UpdateTable");
+    if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "UpdateTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_table(core& c, const delete_table_request& r, table_description& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "DeleteTable", r, x, diag)) co_return ec;
-    if (c.reader.table(x.res.body, out)) co_return malformed(diag, "DeleteTable");
+    if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "DeleteTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task list_tables(core& c, const list_tables_request& r, list_tables_result& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "ListTables", r, x, diag)) co_return ec;
-    if (c.reader.list_tables(x.res.body, out)) co_return malformed(diag, "ListTables");
+    if (c.reader.list_tables(x.call.res.body, out)) co_return malformed(diag, "ListTables");
     co_return error_code{};
 }
 
@@ -120,7 +120,7 @@ CIRRUS_DECL task update_time_to_live(core& c, const update_time_to_live_request&
                                      diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "UpdateTimeToLive", r, x, diag)) co_return ec;
-    if (c.reader.time_to_live(x.res.body, out)) co_return malformed(diag, "UpdateTimeToLive");
+    if (c.reader.time_to_live(x.call.res.body, out)) co_return malformed(diag, "UpdateTimeToLive");
     co_return error_code{};
 }
 
@@ -128,7 +128,7 @@ CIRRUS_DECL task describe_time_to_live(core& c, const describe_time_to_live_requ
                                        diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "DescribeTimeToLive", r, x, diag)) co_return ec;
-    if (c.reader.time_to_live(x.res.body, out)) co_return malformed(diag, "DescribeTimeToLive");
+    if (c.reader.time_to_live(x.call.res.body, out)) co_return malformed(diag, "DescribeTimeToLive");
     co_return error_code{};
 }
 
@@ -188,7 +188,7 @@ inline void keep_old_item(const error_code& ec, exchange& x, item& attributes) {
 CIRRUS_DECL task put_item(core& c, const put_item_request& r, put_item_result& out, diagnostics& diag) {
     exchange x;
     error_code ec = co_await call(c, "PutItem", r, x, diag);
-    if (!ec && c.reader.attributes(x.res.body, out.attributes)) ec = malformed(diag, "PutItem");
+    if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "PutItem");
     keep_old_item(ec, x, out.attributes);
     co_return ec;
 }
@@ -196,14 +196,14 @@ CIRRUS_DECL task put_item(core& c, const put_item_request& r, put_item_result& o
 CIRRUS_DECL task get_item(core& c, const get_item_request& r, get_item_result& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "GetItem", r, x, diag)) co_return ec;
-    if (c.reader.get_item(x.res.body, out)) co_return malformed(diag, "GetItem");
+    if (c.reader.get_item(x.call.res.body, out)) co_return malformed(diag, "GetItem");
     co_return error_code{};
 }
 
 CIRRUS_DECL task update_item(core& c, const update_item_request& r, update_item_result& out, diagnostics& diag) {
     exchange x;
     error_code ec = co_await call(c, "UpdateItem", r, x, diag);
-    if (!ec && c.reader.attributes(x.res.body, out.attributes)) ec = malformed(diag, "UpdateItem");
+    if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "UpdateItem");
     keep_old_item(ec, x, out.attributes);
     co_return ec;
 }
@@ -211,7 +211,7 @@ CIRRUS_DECL task update_item(core& c, const update_item_request& r, update_item_
 CIRRUS_DECL task delete_item(core& c, const delete_item_request& r, delete_item_result& out, diagnostics& diag) {
     exchange x;
     error_code ec = co_await call(c, "DeleteItem", r, x, diag);
-    if (!ec && c.reader.attributes(x.res.body, out.attributes)) ec = malformed(diag, "DeleteItem");
+    if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "DeleteItem");
     keep_old_item(ec, x, out.attributes);
     co_return ec;
 }
@@ -219,14 +219,14 @@ CIRRUS_DECL task delete_item(core& c, const delete_item_request& r, delete_item_
 CIRRUS_DECL task query(core& c, const query_request& r, query_result& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "Query", r, x, diag)) co_return ec;
-    if (c.reader.query(x.res.body, out)) co_return malformed(diag, "Query");
+    if (c.reader.query(x.call.res.body, out)) co_return malformed(diag, "Query");
     co_return error_code{};
 }
 
 CIRRUS_DECL task scan(core& c, const scan_request& r, scan_result& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "Scan", r, x, diag)) co_return ec;
-    if (c.reader.query(x.res.body, out)) co_return malformed(diag, "Scan");
+    if (c.reader.query(x.call.res.body, out)) co_return malformed(diag, "Scan");
     co_return error_code{};
 }
 
@@ -330,7 +330,7 @@ CIRRUS_DECL task batch_write(core& c, const batch_write_request& r, batch_write_
         ++out.calls;
         error_code ec = co_await c.send(x, "BatchWriteItem", diag);
         unprocessed_writes left;
-        if (!ec && c.reader.batch_write(x.res.body, r.table, left)) ec = malformed(diag, "BatchWriteItem");
+        if (!ec && c.reader.batch_write(x.call.res.body, r.table, left)) ec = malformed(diag, "BatchWriteItem");
         if (ec && !is_throttled(ec)) {
             out.unprocessed = puts.size() + deletes.size() + chunk_puts.size() + chunk_deletes.size();
             co_return ec;
@@ -381,7 +381,7 @@ CIRRUS_DECL task batch_get(core& c, const batch_get_request& r, batch_get_result
         ++out.calls;
         error_code ec = co_await c.send(x, "BatchGetItem", diag);
         std::vector<item> left;
-        if (!ec && c.reader.batch_get(x.res.body, r.table, out.items, left)) ec = malformed(diag, "BatchGetItem");
+        if (!ec && c.reader.batch_get(x.call.res.body, r.table, out.items, left)) ec = malformed(diag, "BatchGetItem");
         if (ec && !is_throttled(ec)) {
             out.unprocessed = keys.size() + chunk.size();
             co_return ec;
@@ -431,7 +431,7 @@ CIRRUS_DECL task transact_write(core& c, const transact_write_request& r, transa
 CIRRUS_DECL task transact_get(core& c, const transact_get_request& r, transact_get_result& out, diagnostics& diag) {
     exchange x;
     error_code ec = co_await call(c, "TransactGetItems", r, x, diag);
-    if (!ec && c.reader.transact_get(x.res.body, out)) ec = malformed(diag, "TransactGetItems");
+    if (!ec && c.reader.transact_get(x.call.res.body, out)) ec = malformed(diag, "TransactGetItems");
     if (ec == errc::transaction_canceled) out.cancellation_reasons = std::move(x.details.reasons);
     co_return ec;
 }
@@ -440,7 +440,7 @@ CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, 
                                    diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "ExecuteStatement", r, x, diag)) co_return ec;
-    if (c.reader.execute_statement(x.res.body, out)) co_return malformed(diag, "ExecuteStatement");
+    if (c.reader.execute_statement(x.call.res.body, out)) co_return malformed(diag, "ExecuteStatement");
     co_return error_code{};
 }
 
@@ -448,7 +448,7 @@ CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_
                                          batch_execute_statement_result& out, diagnostics& diag) {
     exchange x;
     if (auto ec = co_await call(c, "BatchExecuteStatement", r, x, diag)) co_return ec;
-    if (c.reader.batch_execute_statement(x.res.body, out)) co_return malformed(diag, "BatchExecuteStatement");
+    if (c.reader.batch_execute_statement(x.call.res.body, out)) co_return malformed(diag, "BatchExecuteStatement");
     co_return error_code{};
 }
 
