@@ -25,6 +25,7 @@
 #include <cirrus/auth/provider.hpp>
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/dynamodb/detail/operations.hpp>
 #include <cirrus/dynamodb/detail/paging.hpp>
 #include <cirrus/dynamodb/errors.hpp>
@@ -44,18 +45,6 @@ namespace cirrus::dynamodb {
 
 namespace detail {
 
-template <class Request>
-struct request_op {
-    using result_type = typename operation<Request>::result_type;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    std::shared_ptr<core> c;
-    cirrus::detail::owned_copy<Request> request;
-
-    task start(diagnostics& d, result_type& out) { return operation<Request>::run(*c, request.get(), out, d); }
-};
-
 // Before a call into a result the caller keeps: nothing of the previous response remains;
 // a page's vector keeps its capacity.
 template <class Result>
@@ -68,23 +57,16 @@ inline void reset_for_reuse(query_result& r) {
     r.scanned_count = 0;
     r.last_evaluated_key.clear();
 }
-
-// The same, into a result the caller keeps (completion void(error_code)).
-template <class Request>
-struct request_into_op {
-    using result_type = void;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    std::shared_ptr<core> c;
-    cirrus::detail::owned_copy<Request> request;
-    typename operation<Request>::result_type* out;
-
-    task start(diagnostics& d) {
-        reset_for_reuse(*out);
-        return operation<Request>::run(*c, request.get(), *out, d);
+struct reset_result {
+    template <class Result>
+    void operator()(Result& r) const {
+        reset_for_reuse(r);
     }
 };
+template <class Request>
+using request_op = cirrus::detail::request_op<core, operation, Request>;
+template <class Request>
+using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
 
 } // namespace detail
 

@@ -24,6 +24,7 @@
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/core/pager.hpp>
 #include <cirrus/provider/aws.hpp>
 #include <cirrus/provider/custom.hpp>
@@ -41,40 +42,17 @@ namespace cirrus::s3 {
 
 namespace detail {
 
-// The operation of one request, for core/async_op.hpp: a copy of the request, with
-// everything it names, lives here until the operation completes.
-template <class Request>
-struct request_op {
-    using result_type = typename operation<Request>::result_type;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    std::shared_ptr<core> c;
-    cirrus::detail::owned_copy<Request> request;
-    cirrus::detail::no_result none = {};
-
-    task start(diagnostics& d) { return operation<Request>::run(*c, request.get(), none, d); }
-    task start(diagnostics& d, cirrus::detail::result_storage_t<result_type>& out) {
-        return operation<Request>::run(*c, request.get(), out, d);
+// What a reused result is reset with before an operation writes into it.
+struct reset_result {
+    template <class Result>
+    void operator()(Result& r) const {
+        reset_for_reuse(r);
     }
 };
-
-// The same, into a result the caller owns (completion void(error_code)).
 template <class Request>
-struct request_into_op {
-    using result_type = void;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    std::shared_ptr<core> c;
-    cirrus::detail::owned_copy<Request> request;
-    typename operation<Request>::result_type* out;
-
-    task start(diagnostics& d) {
-        reset_for_reuse(*out);
-        return operation<Request>::run(*c, request.get(), *out, d);
-    }
-};
+using request_op = cirrus::detail::request_op<core, operation, Request>;
+template <class Request>
+using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
 
 } // namespace detail
 
