@@ -26,3 +26,4 @@
 #include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
 #include <cirrus/aws/impl/service.ipp>
+#include <cirrus/sts/impl/operations.ipp>
