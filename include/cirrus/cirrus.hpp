@@ -6,6 +6,7 @@
 #include <cirrus/auth/sigv4.hpp>
 #include <cirrus/dynamodb/dynamodb.hpp>
 #include <cirrus/sts/sts.hpp>
+#include <cirrus/iam/iam.hpp>
 #include <cirrus/http/client.hpp>
 #include <cirrus/postgres/postgres.hpp>
 #include <cirrus/provider/all.hpp>

@@ -27,3 +27,4 @@
 #include <cirrus/s3/impl/operations.ipp>
 #include <cirrus/aws/impl/service.ipp>
 #include <cirrus/sts/impl/operations.ipp>
+#include <cirrus/iam/impl/operations.ipp>

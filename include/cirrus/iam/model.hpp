@@ -126,7 +126,6 @@ struct page {
 // The result of an operation that returns nothing but success.
 struct empty_result {};
 
-std::ostream& operator<<(std::ostream& os, access_key_status s);
 inline std::ostream& operator<<(std::ostream& os, access_key_status s) {
     return os << (s == access_key_status::active ? "Active" : "Inactive");
 }

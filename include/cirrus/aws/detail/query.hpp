@@ -74,7 +74,9 @@ private:
 // child elements (text may be empty), where `path` is the chain of local names from the document's root joined
 // by '/' (e.g. "GetUserResponse/GetUserResult/User/UserName"). Returns false when the
 // document is malformed.
-inline bool walk_leaves(std::string_view doc, const std::function<void(std::string_view, std::string&&)>& on_leaf) {
+// on_start, when given, is called with the path of every element as it starts.
+inline bool walk_leaves(std::string_view doc, const std::function<void(std::string_view, std::string&&)>& on_leaf,
+                        const std::function<void(std::string_view)>& on_start = {}) {
     xml::reader r(doc);
     std::string path;
     std::string text;
@@ -84,6 +86,7 @@ inline bool walk_leaves(std::string_view doc, const std::function<void(std::stri
         case xml::token::start_element:
             if (!path.empty()) path += '/';
             path += r.local_name();
+            if (on_start) on_start(path);
             text.clear();
             leaf = true;
             break;
