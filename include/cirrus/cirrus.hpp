@@ -6,6 +6,8 @@
 #include <cirrus/auth/sigv4.hpp>
 #include <cirrus/dynamodb/dynamodb.hpp>
 #include <cirrus/http/client.hpp>
+#include <cirrus/iam/iam.hpp>
 #include <cirrus/postgres/postgres.hpp>
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/s3.hpp>
+#include <cirrus/sts/sts.hpp>

@@ -23,6 +23,7 @@
 #include <cirrus/dynamodb/impl/operations.ipp>
 #include <cirrus/dynamodb/impl/serialize.ipp>
 #include <cirrus/http/impl/transport.ipp>
+#include <cirrus/iam/impl/operations.ipp>
 #include <cirrus/postgres/impl/codec.ipp>
 #include <cirrus/postgres/impl/connect_params.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>
@@ -30,3 +31,4 @@
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
+#include <cirrus/sts/impl/operations.ipp>

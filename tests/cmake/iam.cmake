@@ -1,0 +1,7 @@
+# IAM and STS clients (awsQuery).
+#   cirrus_iam_tests: every STS and IAM operation against moto, the response parsers and
+#                     the form encoding on canned bytes
+cirrus_add_tests(cirrus_iam_tests AREA iam
+    SOURCES integration/sts_test.cpp integration/iam_test.cpp
+    PCH <boost/asio.hpp> <gtest/gtest.h>
+    FIXTURES moto)
