@@ -91,6 +91,11 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_pipeline(const pipe
     co_return co_await end_op(ec, diag);
 }
 
+// The writer and reader lambdas live in the coroutine frame (g++: -Wsubobject-linkage).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pipeline& p, pipeline_results& out,
                                                                        diagnostics& diag) {
     using namespace pipeline_detail;
@@ -315,5 +320,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
     }
     co_return error_code{};
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 } // namespace cirrus::postgres::detail
