@@ -133,7 +133,7 @@ TEST(PostgresPipeline, TypedResultsSyntaxErrorsAndMixedStatements) {
         p.add("select g::int8 as id, 'n' || g as name from generate_series(1, $1) g", 3);
         p.add("selec 1");                                   // refused at Parse, in its place
         p.add(pg::query("select $1::int8 as id, $2::text as name", std::int64_t{42}, "answer"));
-        p.add("select 1 where false");
+        p.add("select 1::int8 as id, 'x' as name where false");
         p.add("");                                          // empty query
         pg::pipeline_results r;
         pg::diagnostics diag;
