@@ -12,6 +12,7 @@ cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
 #   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh
 cirrus_add_tests(cirrus_postgres_tests AREA postgres
     SOURCES integration/postgres_test.cpp integration/postgres_query_test.cpp integration/postgres_async_test.cpp
+            integration/postgres_pipeline_test.cpp
             support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/asio/experimental/awaitable_operators.hpp>
         <gtest/gtest.h>

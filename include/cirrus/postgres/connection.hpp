@@ -24,6 +24,7 @@
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 #include <cirrus/postgres/options.hpp>
+#include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 #include <cirrus/postgres/typed_row.hpp>
@@ -282,6 +283,18 @@ public:
     }
 
     // Sends Terminate and closes the socket.  Signature: void(error_code).
+    // Sends every query of `p` before reading any result (postgres/pipeline.hpp). `p` and
+    // `out` must outlive the operation. Completes with the first failed step's error (and
+    // its diagnostics); `out` holds every step's outcome either way.
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_run_pipeline(const pipeline& p, pipeline_results& out, Token&& token = {}) {
+        return pipeline_op(p, out, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_run_pipeline(const pipeline& p, pipeline_results& out, diagnostics& diag, Token&& token = {}) {
+        return pipeline_op(p, out, &diag, std::forward<Token>(token));
+    }
+
     template <class Token = default_token>
     auto async_close(Token&& token = {}) {
         return start<void>(nullptr, std::forward<Token>(token),
@@ -303,6 +316,13 @@ private:
                                         &detail::last_diagnostics(*impl_));
     }
 
+    template <class Token>
+    auto pipeline_op(const pipeline& p, pipeline_results& out, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [&p, &out](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return detail::run_pipeline(*impl, p, out, d, sig);
+                           });
+    }
     template <class Token>
     auto connect_op(const connect_params& params, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),

@@ -57,6 +57,7 @@ enum class client_errc {
     auth_method_not_allowed,         // require_auth, or a plain retry after a failed TLS handshake, refused it
     result_too_large,                // an operation's results exceeded connection_options::max_result_bytes
     scram_too_many_iterations,       // the server asked for more SCRAM iterations than scram_max_iterations
+    pipeline_aborted,                // a pipelined query skipped: an earlier query of its segment failed
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -104,6 +105,7 @@ public:
         case client_errc::auth_method_not_allowed: return "the server's authentication method is not allowed";
         case client_errc::result_too_large: return "the results exceeded the client's limit (max_result_bytes)";
         case client_errc::scram_too_many_iterations: return "the server asked for more SCRAM iterations than allowed";
+        case client_errc::pipeline_aborted: return "not executed: an earlier query of the same pipeline segment failed";
         }
         return "unknown postgres client error";
     }

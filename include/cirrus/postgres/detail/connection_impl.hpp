@@ -22,6 +22,7 @@
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 #include <cirrus/postgres/options.hpp>
+#include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 
@@ -149,7 +150,13 @@ public:
 
     asio::awaitable<error_code> terminate();
 
+    // Pipelining (impl/pipeline.ipp).
+    asio::awaitable<error_code> run_pipeline(const pipeline& p, pipeline_results& out, diagnostics& diag,
+                                             std::shared_ptr<op_signal> sig);
+
 private:
+    asio::awaitable<error_code> pipeline_body(const pipeline& p, pipeline_results& out, diagnostics& diag);
+
     enum class state { closed, connecting, ready, busy };
     enum class cancel_reason { none, user, timeout, result_limit };
 
@@ -300,4 +307,5 @@ private:
 
 #if CIRRUS_HEADER_ONLY
 #include <cirrus/postgres/impl/connection_impl.ipp>
+#include <cirrus/postgres/impl/pipeline.ipp>
 #endif

@@ -9,6 +9,7 @@
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/options.hpp>
+#include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>
 
@@ -62,6 +63,8 @@ CIRRUS_DECL task run_prepare(connection_impl& c, const std::string& sql, stateme
 CIRRUS_DECL task run_close_statement(connection_impl& c, const statement& stmt, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& sql, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_terminate(connection_impl& c);
+CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_results& out, diagnostics& diag,
+                              signal_ptr sig);
 
 } // namespace cirrus::postgres::detail
 

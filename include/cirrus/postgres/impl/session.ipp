@@ -65,5 +65,9 @@ CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& 
     return c.transaction_command(sql, diag, std::move(sig));
 }
 CIRRUS_DECL task run_terminate(connection_impl& c) { return c.terminate(); }
+CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_results& out, diagnostics& diag,
+                              signal_ptr sig) {
+    return c.run_pipeline(p, out, diag, std::move(sig));
+}
 
 } // namespace cirrus::postgres::detail
