@@ -259,7 +259,16 @@ int main() {
         ioc,
         [&]() -> asio::awaitable<void> {
             s3::client<> client(co_await asio::this_coro::executor);
-            co_await client.async_create_bucket({.bucket = bucket});
+            // A run that stopped half way leaves its bucket behind: take it over and empty it.
+            cirrus::diagnostics diag;
+            auto [created] = co_await client.async_create_bucket({.bucket = bucket}, diag,
+                                                                 asio::as_tuple(asio::deferred));
+            if (created == s3::errc::bucket_already_owned_by_you) {
+                co_await client.async_delete_bucket({.bucket = bucket, .empty_first = true});
+                co_await client.async_create_bucket({.bucket = bucket});
+            } else if (created) {
+                throw cirrus::error_with_diagnostics(created, diag);
+            }
             co_await hello(bucket);
             co_await errors(client, bucket);
             co_await puts(client, bucket, "some notes");

@@ -24,7 +24,7 @@ namespace {
 
 // Column i of the wide-row test: g * 15000 for c15, which overflows int16 from g = 3.
 std::string fmt_col(int i) {
-    char name[8];
+    char name[16];
     std::snprintf(name, sizeof name, "c%02d", i);
     if (i == 15) return "(g * 15000)::int8 as " + std::string(name);
     return "g::int8 as " + std::string(name);
