@@ -261,8 +261,8 @@ int main() {
             s3::client<> client(co_await asio::this_coro::executor);
             // A run that stopped half way leaves its bucket behind: take it over and empty it.
             cirrus::diagnostics diag;
-            auto [created] = co_await client.async_create_bucket({.bucket = bucket}, diag,
-                                                                 asio::as_tuple(asio::deferred));
+            auto [created, result] = co_await client.async_create_bucket({.bucket = bucket}, diag,
+                                                                         asio::as_tuple(asio::deferred));
             if (created == s3::errc::bucket_already_owned_by_you) {
                 co_await client.async_delete_bucket({.bucket = bucket, .empty_first = true});
                 co_await client.async_create_bucket({.bucket = bucket});
