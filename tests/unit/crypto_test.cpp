@@ -339,27 +339,25 @@ TEST(Crc32c, HardwareMatchesSoftware) {
 
 TEST(Crc32, PclmulMatchesSoftware) {
     if (!crypto::detail::pclmul_available()) GTEST_SKIP() << "no PCLMULQDQ on this CPU";
-    expect_paths_agree(
-        [](const void* p, std::size_t n, std::uint32_t prev) { return crypto::detail::crc32_hardware(p, n, prev); },
-        [](const void* p, std::size_t n, std::uint32_t prev) { return crypto::detail::crc32_software(p, n, prev); },
-        5);
+    using crypto::detail::crc32_engine;
+    expect_paths_agree(crypto::detail::pclmul_crc<crc32_engine>, crypto::detail::software_crc<crc32_engine>, 5);
 }
 
 TEST(Crc64Nvme, PclmulMatchesSoftware) {
     if (!crypto::detail::pclmul_available()) GTEST_SKIP() << "no PCLMULQDQ on this CPU";
-    expect_paths_agree(
-        [](const void* p, std::size_t n, std::uint64_t prev) { return crypto::detail::crc64nvme_hardware(p, n, prev); },
-        [](const void* p, std::size_t n, std::uint64_t prev) { return crypto::detail::crc64nvme_software(p, n, prev); },
-        6);
+    using crypto::detail::crc64nvme_engine;
+    expect_paths_agree(crypto::detail::pclmul_crc<crc64nvme_engine>, crypto::detail::software_crc<crc64nvme_engine>,
+                       6);
 }
 
 TEST(Crc, SoftwarePathsGiveTheCheckValues) {
-    EXPECT_EQ(crypto::detail::crc32_software("123456789", 9), 0xCBF43926u);
-    EXPECT_EQ(crypto::detail::crc64nvme_software("123456789", 9), 0xAE8B14860A799888u);
+    const auto crc32_tables = crypto::detail::software_crc<crypto::detail::crc32_engine>;
+    const auto crc64nvme_tables = crypto::detail::software_crc<crypto::detail::crc64nvme_engine>;
+    EXPECT_EQ(crc32_tables("123456789", 9, 0), 0xCBF43926u);
+    EXPECT_EQ(crc64nvme_tables("123456789", 9, 0), 0xAE8B14860A799888u);
     const std::string long_input(1000, 'x'); // long enough for the folding paths
-    EXPECT_EQ(crypto::crc32(long_input), crypto::detail::crc32_software(long_input.data(), long_input.size()));
-    EXPECT_EQ(crypto::crc64nvme(long_input),
-              crypto::detail::crc64nvme_software(long_input.data(), long_input.size()));
+    EXPECT_EQ(crypto::crc32(long_input), crc32_tables(long_input.data(), long_input.size(), 0));
+    EXPECT_EQ(crypto::crc64nvme(long_input), crc64nvme_tables(long_input.data(), long_input.size(), 0));
 }
 
 // ---------------------------------------------------------------------------------------

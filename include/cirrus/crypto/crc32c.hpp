@@ -93,16 +93,15 @@ inline std::uint32_t crc32c_hardware(const void* data, std::size_t size, std::ui
 
 } // namespace detail
 
-inline std::uint32_t crc32c(const void* data, std::size_t size, std::uint32_t previous = 0) noexcept {
-    return detail::crc32c_hardware_available() ? detail::crc32c_hardware(data, size, previous)
-                                               : detail::crc32c_software(data, size, previous);
+namespace detail {
+inline std::uint32_t crc32c_compute(const void* data, std::size_t size, std::uint32_t previous) noexcept {
+    return crc32c_hardware_available() ? crc32c_hardware(data, size, previous) : crc32c_software(data, size, previous);
 }
-inline std::uint32_t crc32c(std::string_view s, std::uint32_t previous = 0) noexcept {
-    return crc32c(s.data(), s.size(), previous);
-}
-inline std::uint32_t crc32c(std::span<const std::uint8_t> s, std::uint32_t previous = 0) noexcept {
-    return crc32c(s.data(), s.size(), previous);
-}
+using crc32c_function = crc_function<std::uint32_t, &crc32c_compute>;
+} // namespace detail
+
+// crc32c(data, size[, previous]), crc32c(text[, previous]), crc32c(bytes[, previous]).
+inline constexpr detail::crc32c_function crc32c{};
 
 // crc32c(a + b) from crc32c(a), crc32c(b) and b.size(): whole-object checksums from the
 // checksums of parts computed in parallel.
@@ -111,6 +110,6 @@ constexpr std::uint32_t crc32c_combine(std::uint32_t crc_a, std::uint32_t crc_b,
 }
 
 // Incremental CRC-32C: update() any number of times, finish() for the value.
-using crc32c_hasher = detail::crc_hasher<std::uint32_t, crc32c>;
+using crc32c_hasher = detail::crc_hasher<detail::crc32c_function>;
 
 } // namespace cirrus::crypto

@@ -6,38 +6,22 @@
 #include <cirrus/crypto/detail/crc.hpp>
 #include <cirrus/crypto/detail/crc_pclmul.hpp>
 
-#include <cstddef>
 #include <cstdint>
-#include <span>
-#include <string_view>
 
 namespace cirrus::crypto {
 
 namespace detail {
-inline std::uint64_t crc64nvme_software(const void* data, std::size_t size, std::uint64_t previous = 0) noexcept {
-    return ~crc64nvme_engine::update(~previous, static_cast<const unsigned char*>(data), size);
-}
-// Only faster when pclmul_available(); correct either way.
-inline std::uint64_t crc64nvme_hardware(const void* data, std::size_t size, std::uint64_t previous = 0) noexcept {
-    return ~pclmul_update<crc64nvme_engine>(~previous, static_cast<const unsigned char*>(data), size);
-}
+using crc64nvme_function = crc_function<std::uint64_t, &fast_crc<crc64nvme_engine>>;
 } // namespace detail
 
-inline std::uint64_t crc64nvme(const void* data, std::size_t size, std::uint64_t previous = 0) noexcept {
-    return ~detail::fast_update<detail::crc64nvme_engine>(~previous, static_cast<const unsigned char*>(data), size);
-}
-inline std::uint64_t crc64nvme(std::string_view s, std::uint64_t previous = 0) noexcept {
-    return crc64nvme(s.data(), s.size(), previous);
-}
-inline std::uint64_t crc64nvme(std::span<const std::uint8_t> s, std::uint64_t previous = 0) noexcept {
-    return crc64nvme(s.data(), s.size(), previous);
-}
+// crc64nvme(data, size[, previous]), crc64nvme(text[, previous]), crc64nvme(bytes[, previous]).
+inline constexpr detail::crc64nvme_function crc64nvme{};
 
 // crc64nvme(a + b) from crc64nvme(a), crc64nvme(b) and b.size().
 constexpr std::uint64_t crc64nvme_combine(std::uint64_t crc_a, std::uint64_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc64nvme_engine::combine(crc_a, crc_b, size_b);
 }
 
-using crc64nvme_hasher = detail::crc_hasher<std::uint64_t, crc64nvme>;
+using crc64nvme_hasher = detail::crc_hasher<detail::crc64nvme_function>;
 
 } // namespace cirrus::crypto

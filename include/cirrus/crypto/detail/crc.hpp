@@ -137,13 +137,40 @@ using crc32c_engine = reflected_crc<std::uint32_t, crc32c_poly>;
 using crc32_engine = reflected_crc<std::uint32_t, crc32_poly>;
 using crc64nvme_engine = reflected_crc<std::uint64_t, crc64nvme_poly>;
 
-// The incremental hasher shared by the three CRCs: Fn is the finalized-CRC function.
-template <class Reg, Reg (*Fn)(const void*, std::size_t, Reg) noexcept>
-class crc_hasher {
-public:
+// The finalized CRC (initial and final inversion applied) from the tables alone.
+template <class Engine>
+typename Engine::reg_type software_crc(const void* data, std::size_t size,
+                                       typename Engine::reg_type previous) noexcept {
+    return ~Engine::update(~previous, static_cast<const unsigned char*>(data), size);
+}
+
+// A CRC as a function object, with the overloads each of the three offers:
+// crc(data, size[, previous]), crc(text[, previous]) and crc(bytes[, previous]), where
+// previous continues an earlier result: crc(b, crc(a)) == crc(a + b). Compute returns the
+// finalized CRC of (data, size) continuing `previous`.
+template <class Reg, Reg (*Compute)(const void*, std::size_t, Reg) noexcept>
+struct crc_function {
     using value_type = Reg;
 
-    void update(const void* data, std::size_t size) noexcept { value_ = Fn(data, size, value_); }
+    Reg operator()(const void* data, std::size_t size, Reg previous = 0) const noexcept {
+        return Compute(data, size, previous);
+    }
+    Reg operator()(std::string_view s, Reg previous = 0) const noexcept {
+        return Compute(s.data(), s.size(), previous);
+    }
+    Reg operator()(std::span<const std::uint8_t> s, Reg previous = 0) const noexcept {
+        return Compute(s.data(), s.size(), previous);
+    }
+};
+
+// The incremental hasher shared by the three CRCs: Function is the CRC's crc_function.
+template <class Function>
+class crc_hasher {
+public:
+    using value_type = typename Function::value_type;
+    using Reg = value_type;
+
+    void update(const void* data, std::size_t size) noexcept { value_ = Function{}(data, size, value_); }
     void update(std::string_view s) noexcept { update(s.data(), s.size()); }
     void update(std::span<const std::uint8_t> s) noexcept { update(s.data(), s.size()); }
 

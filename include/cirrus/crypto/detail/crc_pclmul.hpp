@@ -111,4 +111,15 @@ typename Engine::reg_type fast_update(typename Engine::reg_type reg, const unsig
 
 #endif
 
+// The finalized CRC through fast_update, and through PCLMUL alone (only faster when
+// pclmul_available(); correct either way).
+template <class Engine>
+typename Engine::reg_type fast_crc(const void* data, std::size_t size, typename Engine::reg_type previous) noexcept {
+    return ~fast_update<Engine>(~previous, static_cast<const unsigned char*>(data), size);
+}
+template <class Engine>
+typename Engine::reg_type pclmul_crc(const void* data, std::size_t size, typename Engine::reg_type previous) noexcept {
+    return ~pclmul_update<Engine>(~previous, static_cast<const unsigned char*>(data), size);
+}
+
 } // namespace cirrus::crypto::detail
