@@ -14,6 +14,8 @@
 //   query_page_to_structs  the same, then every item into a described struct with
 //                          dynamodb::from_item (vector of structs reused): what a caller
 //                          of async_query + from_item pays
+//   query_page_direct      dynamodb::typed_reader: the page straight into the structs,
+//                          no item maps (vector of structs and reader reused)
 //   simdjson_walk          simdjson on-demand visiting every field and string of the page
 //                          without building anything: the ceiling for any reader on
 //                          this parser
@@ -22,6 +24,7 @@
 
 #include <cirrus/dynamodb/detail/json_reader.hpp>
 #include <cirrus/dynamodb/mapping.hpp>
+#include <cirrus/dynamodb/typed_reader.hpp>
 
 #include <benchmark/benchmark.h>
 #include <boost/describe/class.hpp>
@@ -114,6 +117,21 @@ void query_page_to_structs(benchmark::State& state) {
     report(state, allocs0);
 }
 BENCHMARK(query_page_to_structs)->Unit(benchmark::kMillisecond);
+
+void query_page_direct(benchmark::State& state) {
+    std::string body = page();
+    ddb::typed_reader reader;
+    std::vector<row_item> rows;
+    std::int64_t count = 0;
+    const auto allocs0 = cirrus::bench::cxx_allocations.load();
+    for (auto _ : state) {
+        if (reader.query_items(body, rows, &count) || rows.size() != 1860 || count != 1860)
+            state.SkipWithError("parse failed");
+        benchmark::DoNotOptimize(rows.data());
+    }
+    report(state, allocs0);
+}
+BENCHMARK(query_page_direct)->Unit(benchmark::kMillisecond);
 
 // Visits every value; strings are unescaped into simdjson's buffer (no copy of ours).
 std::size_t walk(simdjson::ondemand::value v) {
