@@ -28,8 +28,7 @@ set_tests_properties(dynamodb.compile_fail.unmappable_field PROPERTIES LABELS "d
 # moto's DynamoDB as a second backend: the integration tests whose operations moto
 # supports, with CIRRUS_DYNAMODB_ENDPOINT pointed at moto. Left out: PartiQL, the exotic
 # values round trip and the waiter/missing-table test, where moto's behaviour differs.
-cirrus_service_fixture(moto)
-add_test(NAME dynamodb.moto
-    COMMAND sh -c "CIRRUS_DYNAMODB_ENDPOINT=\${CIRRUS_MOTO_ENDPOINT:-http://127.0.0.1:5055} exec \"$0\" --gtest_filter=-DynamoDB.PartiQLStatementsWithParameters:DynamoDB.ValuesSurviveTheRoundTrip:DynamoDB.WaiterTimesOutAndMissingTablesAreTyped"
-        $<TARGET_FILE:cirrus_dynamodb_tests>)
-set_tests_properties(dynamodb.moto PROPERTIES LABELS "dynamodb" FIXTURES_REQUIRED service.moto TIMEOUT 600)
+cirrus_add_backend_tests(dynamodb.moto TARGET cirrus_dynamodb_tests AREA dynamodb SERVICE moto
+    SET CIRRUS_DYNAMODB_ENDPOINT FROM CIRRUS_MOTO_ENDPOINT DEFAULT http://127.0.0.1:5055
+    EXCLUDE DynamoDB.PartiQLStatementsWithParameters DynamoDB.ValuesSurviveTheRoundTrip
+        DynamoDB.WaiterTimesOutAndMissingTablesAreTyped)

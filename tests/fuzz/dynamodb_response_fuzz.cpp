@@ -1,20 +1,51 @@
 // Fuzzes the DynamoDB response reader: every response parser of the client (items,
 // attributes, Query/Scan pages, table descriptions, ListTables, time to live, batch write
 // and get, transactions, PartiQL, error details) on the same input. Any input must parse
-// or fail with errc::malformed_response; never crash, hang or read out of bounds. An item
-// that parses is written back and must read back the same.
+// (dynamodb::typed_reader too, into a struct of every mapped type) or fail with
+// errc::malformed_response (or errc::validation, typed); never crash, hang or read out of
+// bounds. An item that parses is written back and must read back the same.
 
 #include <cirrus/dynamodb/detail/json_reader.hpp>
 #include <cirrus/dynamodb/detail/json_writer.hpp>
+#include <cirrus/dynamodb/typed_reader.hpp>
+
+#include <boost/describe/class.hpp>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dd = cirrus::dynamodb::detail;
 namespace ddb = cirrus::dynamodb;
+
+namespace {
+enum class level { low = 0, high = 1 };
+struct inner {
+    std::string s;
+    std::optional<std::int32_t> n;
+};
+BOOST_DESCRIBE_STRUCT(inner, (), (s, n))
+struct row {
+    std::string s;
+    std::int64_t n = 0;
+    double d = 0;
+    bool b = false;
+    level e = level::low;
+    ddb::bytes bin;
+    std::optional<std::string> opt;
+    std::vector<inner> list;
+    std::set<std::string> set;
+    std::map<std::string, std::uint8_t> map;
+    inner nested;
+};
+BOOST_DESCRIBE_STRUCT(row, (), (s, n, d, b, e, bin, opt, list, set, map, nested))
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
@@ -95,6 +126,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::string body = fresh();
         dd::error_details d;
         (void)r.error(body, d);
+    }
+    {
+        ddb::typed_reader t;
+        std::string body = fresh();
+        std::vector<row> rows;
+        std::int64_t count = 0;
+        (void)t.query_items(body, rows, &count, &count);
+        body = fresh();
+        bool found = false;
+        if (rows.empty()) rows.emplace_back();
+        (void)t.get_item(body, rows.front(), found);
     }
     return 0;
 }

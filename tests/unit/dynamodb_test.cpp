@@ -7,6 +7,7 @@
 #include <cirrus/dynamodb/errors.hpp>
 #include <cirrus/dynamodb/expression.hpp>
 #include <cirrus/dynamodb/mapping.hpp>
+#include <cirrus/dynamodb/typed_reader.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 
 #include <boost/describe/class.hpp>
@@ -384,6 +385,96 @@ TEST(DynamodbMapping, MissingAndMistypedFieldsAreErrors) {
     i["zip"] = attribute_value::number("12");
     EXPECT_FALSE(ddb::from_item(i, a));
     EXPECT_EQ(a.zip, 12);
+}
+
+// The typed reader gives what the item reader and from_item give, without the maps, and
+// reuses what the caller keeps.
+TEST(DynamodbTypedReader, ReadsWhatFromItemReads) {
+    mapping::client_row row{.clientid = 9007199254740993,
+                            .name = "A\"da \xc3\xa9",
+                            .email = std::nullopt,
+                            .tags = {"a", "b"},
+                            .scores = {{"x", 1.5}},
+                            .labels = {"l1", "l2"},
+                            .home = {"Paris", 75001},
+                            .previous = {{"Lyon", 69001}, {"Caen", 14000}},
+                            .office = mapping::address{"Nice", 6000},
+                            .active = true,
+                            .level = mapping::tier::paid,
+                            .avatar = {std::string("\x89PNG\0x", 6)},
+                            .balance = -0.25};
+    mapping::client_row second = row;
+    second.clientid = 2;
+    second.previous.clear();
+    second.office.reset();
+    ddb::item first_item = ddb::to_item(row);
+    ddb::item second_item = ddb::to_item(second);
+    second_item["nullable"] = attribute_value::null(); // an attribute the struct does not name
+    std::string json = R"({"Items":[)";
+    ddb::detail::json_writer w(json);
+    w.map(first_item);
+    w.map(second_item); // the writer separates the two
+    json += R"(],"Count":2,"ScannedCount":5})";
+
+    ddb::typed_reader reader;
+    std::vector<mapping::client_row> rows(3); // one more than the page: resized down
+    std::int64_t count = 0, scanned = 0;
+    std::string body = json;
+    ASSERT_FALSE(reader.query_items(body, rows, &count, &scanned)) << json;
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0], row);
+    EXPECT_EQ(rows[1], second);
+    EXPECT_EQ(count, 2);
+    EXPECT_EQ(scanned, 5);
+    // The same through the item reader and from_item.
+    ddb::detail::json_reader items_reader;
+    ddb::query_result page;
+    body = json;
+    ASSERT_FALSE(items_reader.query(body, page));
+    ASSERT_EQ(page.items.size(), 2u);
+    EXPECT_EQ(ddb::from_item<mapping::client_row>(page.items[0]).value(), rows[0]);
+    // Again into the same vector: same result.
+    body = json;
+    ASSERT_FALSE(reader.query_items(body, rows));
+    EXPECT_EQ(rows[0], row);
+    EXPECT_EQ(rows[1], second);
+
+    // GetItem, with and without an item.
+    mapping::address a;
+    bool found = false;
+    body = R"({"Item":{"zip":{"N":"+12"},"city":{"S":"Caen"}}})";
+    ASSERT_FALSE(reader.get_item(body, a, found));
+    EXPECT_TRUE(found);
+    EXPECT_EQ(a, (mapping::address{"Caen", 12}));
+    body = "{}";
+    ASSERT_FALSE(reader.get_item(body, a, found));
+    EXPECT_FALSE(found);
+}
+
+TEST(DynamodbTypedReader, MissingMistypedAndMalformedAreErrors) {
+    ddb::typed_reader reader;
+    mapping::address a;
+    bool found = false;
+    std::string body = R"({"Item":{"city":{"S":"Caen"}}})"; // zip missing
+    EXPECT_EQ(reader.get_item(body, a, found), ddb::errc::validation);
+    body = R"({"Item":{"city":{"S":"Caen"},"zip":{"S":"12"}}})"; // zip not an N
+    EXPECT_EQ(reader.get_item(body, a, found), ddb::errc::validation);
+    body = R"({"Item":{"city":{"S":"Caen"},"zip":{"N":"1.5"}}})"; // not an int
+    EXPECT_EQ(reader.get_item(body, a, found), ddb::errc::validation);
+    // Items that are not what DynamoDB sends: two types in one value, no type, not a map.
+    for (std::string bad : {R"({"city":{"S":"Caen","N":"1"},"zip":{"N":"1"}})", R"({"city":{},"zip":{"N":"1"}})",
+                            R"([1])", R"({"city":{"S":"Caen"},"zip":)"}) {
+        std::vector<mapping::address> rows;
+        std::string get = R"({"Item":)" + bad + "}";
+        std::string query = R"({"Items":[)" + bad + "]}";
+        EXPECT_EQ(reader.get_item(get, a, found), ddb::errc::malformed_response) << get;
+        EXPECT_EQ(reader.query_items(query, rows), ddb::errc::malformed_response) << query;
+    }
+    std::vector<mapping::address> rows;
+    body = R"({"Items":{}})";
+    EXPECT_EQ(reader.query_items(body, rows), ddb::errc::malformed_response);
+    body = "nul";
+    EXPECT_EQ(reader.query_items(body, rows), ddb::errc::malformed_response);
 }
 
 TEST(DynamodbErrors, CodesFromTheEnvelope) {

@@ -1,0 +1,284 @@
+#pragma once
+// Responses read straight into described structs, without building dynamodb::item maps
+// (simdjson on demand). The same mapping as dynamodb::from_item (mapping.hpp): a struct's
+// fields by their Boost.Describe names, a missing field an error unless it is optional,
+// a value of the wrong type an error (errc::validation); text that is not what DynamoDB
+// sends is errc::malformed_response.
+//
+//   dynamodb::typed_reader reader;             // keep it: its parser's buffers are reused
+//   std::vector<row> rows;                     // keep it: its strings keep their storage
+//   if (auto ec = reader.query_items(body, rows)) ...
+//
+// Reused between calls, the reader, the vector and the strings of its structs allocate
+// nothing once they have grown to the largest response: strings are assigned in place,
+// vectors are resized. The body is padded in place (simdjson reads past the end).
+//
+// Field types: those of dynamodb::mappable except attribute_value and item (use
+// from_item for those). This header includes <simdjson.h>: include it only in the
+// translation units that read typed responses.
+
+#include <cirrus/core/base64.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/dynamodb/errors.hpp>
+#include <cirrus/dynamodb/mapping.hpp>
+
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
+
+#include <simdjson.h>
+
+#include <charconv>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace cirrus::dynamodb {
+
+namespace detail::typed {
+
+namespace od = simdjson::ondemand;
+
+// As the item reader's limit (DynamoDB allows 32 levels of nesting).
+inline constexpr int max_depth = 64;
+
+inline error_code malformed() noexcept { return make_error_code(errc::malformed_response); }
+inline error_code mismatch() noexcept { return make_error_code(errc::validation); }
+
+// A JSON string's text: in place when it has no escapes, else unescaped by simdjson.
+inline error_code text_of(od::value v, std::string_view& out) {
+    std::string_view tok = v.raw_json_token();
+    while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' || tok.back() == '\t'))
+        tok.remove_suffix(1);
+    if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"' && tok.find('\\') == std::string_view::npos) {
+        out = tok.substr(1, tok.size() - 2);
+        return {};
+    }
+    return v.get_string().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
+}
+
+// Calls f(key, value) for each field of an object (keys without escapes read in place).
+template <class F>
+error_code fields(od::value v, F&& f) {
+    od::object obj;
+    if (v.get_object().get(obj) != simdjson::SUCCESS) return malformed();
+    for (auto field_result : obj) {
+        od::field field;
+        if (std::move(field_result).get(field) != simdjson::SUCCESS) return malformed();
+        std::string_view key;
+        const char* first = field.key().raw();
+        const char* last = first;
+        while (*last != '"' && *last != '\\') ++last; // the document's strings are closed
+        if (*last == '"') key = std::string_view(first, static_cast<std::size_t>(last - first));
+        else if (field.unescaped_key().get(key) != simdjson::SUCCESS) return malformed();
+        if (auto ec = f(key, field.value())) return ec;
+    }
+    return {};
+}
+
+template <class F>
+error_code elements(od::value v, F&& f) {
+    od::array arr;
+    if (v.get_array().get(arr) != simdjson::SUCCESS) return malformed();
+    for (auto element_result : arr) {
+        od::value element;
+        if (std::move(element_result).get(element) != simdjson::SUCCESS) return malformed();
+        if (auto ec = f(element)) return ec;
+    }
+    return {};
+}
+
+template <class T>
+error_code read_attribute(od::value v, T& out, int depth);
+template <class T>
+error_code read_typed_value(std::string_view type, od::value val, T& out, int depth);
+
+// The fields of an M (or of an item) into a described struct.
+template <class T>
+error_code read_struct(od::value v, T& out, int depth) {
+    if (depth > max_depth) return malformed();
+    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+    constexpr std::size_t count = boost::mp11::mp_size<members>::value;
+    static_assert(count <= 64, "typed_reader reads structs of at most 64 fields");
+    std::uint64_t seen = 0;
+    auto ec = fields(v, [&](std::string_view key, od::value val) -> error_code {
+        error_code r;
+        bool known = false;
+        std::size_t index = 0;
+        boost::mp11::mp_for_each<members>([&](auto d) {
+            if (!known && key == d.name) {
+                known = true;
+                seen |= std::uint64_t{1} << index;
+                r = read_attribute(val, out.*d.pointer, depth + 1);
+            }
+            ++index;
+        });
+        return r; // an attribute the struct does not name is skipped
+    });
+    if (ec) return ec;
+    std::size_t index = 0;
+    boost::mp11::mp_for_each<members>([&](auto d) {
+        using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
+        if (!(seen & (std::uint64_t{1} << index))) {
+            if constexpr (is_std_optional<field_type>::value) (out.*d.pointer).reset();
+            else if (!ec) ec = mismatch();
+        }
+        ++index;
+    });
+    return ec;
+}
+
+// An attribute value {"<type>": <value>} into T.
+template <class T>
+error_code read_attribute(od::value v, T& out, int depth) {
+    static_assert(mappable<T>, "this type does not map to a DynamoDB attribute (see dynamodb::mappable)");
+    static_assert(!std::is_same_v<T, attribute_value> && !std::is_same_v<T, item>,
+                  "typed_reader reads typed fields only: read attribute_value and item fields with from_item");
+    if (depth > max_depth) return malformed();
+    bool one = false;
+    auto ec = fields(v, [&](std::string_view type, od::value val) -> error_code {
+        if (one) return malformed(); // one type per value
+        one = true;
+        if constexpr (is_std_optional<T>::value) {
+            if (type == "NULL") {
+                out.reset();
+                return {};
+            }
+            if (!out) out.emplace();
+            // The value object is being iterated: read this field's value as the element's.
+            return read_typed_value(type, val, *out, depth);
+        } else {
+            return read_typed_value(type, val, out, depth);
+        }
+    });
+    if (ec) return ec;
+    return one ? error_code{} : malformed();
+}
+
+// The value of one attribute whose type key is `type`.
+template <class T>
+error_code read_typed_value(std::string_view type, od::value val, T& out, int depth) {
+    if constexpr (std::is_same_v<T, bool>) {
+        if (type != "BOOL") return mismatch();
+        return val.get_bool().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
+    } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+        if (type != "N") return mismatch();
+        std::string_view t;
+        if (auto ec = text_of(val, t)) return ec;
+        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+        if constexpr (std::is_enum_v<T>) {
+            std::underlying_type_t<T> u{};
+            const auto r = std::from_chars(t.data(), t.data() + t.size(), u);
+            if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
+            out = static_cast<T>(u);
+        } else {
+            const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+            if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
+        }
+        return {};
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (type != "S") return mismatch();
+        std::string_view t;
+        if (auto ec = text_of(val, t)) return ec;
+        out.assign(t);
+        return {};
+    } else if constexpr (std::is_same_v<T, bytes>) {
+        if (type != "B") return mismatch();
+        std::string_view t;
+        if (auto ec = text_of(val, t)) return ec;
+        auto decoded = cirrus::base64::decode(t);
+        if (!decoded) return malformed();
+        out.data = std::move(*decoded);
+        return {};
+    } else if constexpr (is_string_set<T>::value) {
+        if (type != "SS") return mismatch();
+        out.clear();
+        return elements(val, [&](od::value e) -> error_code {
+            std::string_view t;
+            if (auto ec = text_of(e, t)) return ec;
+            out.emplace(t);
+            return {};
+        });
+    } else if constexpr (described<T>) {
+        if (type != "M") return mismatch();
+        return read_struct(val, out, depth + 1);
+    } else if constexpr (is_std_vector<T>::value) {
+        if (type != "L") return mismatch();
+        std::size_t n = 0;
+        auto ec = elements(val, [&](od::value e) -> error_code {
+            if (n == out.size()) out.emplace_back();
+            return read_attribute(e, out[n++], depth + 1);
+        });
+        out.resize(n);
+        return ec;
+    } else {
+        static_assert(is_string_map<T>::value);
+        if (type != "M") return mismatch();
+        out.clear();
+        return fields(val, [&](std::string_view key, od::value e) -> error_code {
+            return read_attribute(e, out[std::string(key)], depth + 1);
+        });
+    }
+}
+
+inline simdjson::padded_string_view padded(std::string& body) {
+    if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
+        body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
+}
+
+} // namespace detail::typed
+
+// Keep one per thread (or per client); not thread-safe.
+class typed_reader {
+public:
+    // The "Items" of a Query or Scan response into `out` (resized to the page's items;
+    // existing elements are overwritten in place). `count` and `scanned_count` are set when
+    // given; LastEvaluatedKey is not read (use query_result for paging).
+    template <class T>
+        requires detail::described<T> error_code query_items(std::string& body, std::vector<T>& out,
+                                                             std::int64_t* count = nullptr,
+                                                             std::int64_t* scanned_count = nullptr) {
+            namespace t = detail::typed;
+            t::od::document doc;
+            if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
+            t::od::value root;
+            if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
+            std::size_t n = 0;
+            auto ec = t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
+                if (key == "Items")
+                    return t::elements(v, [&](t::od::value e) -> error_code {
+                        if (n == out.size()) out.emplace_back();
+                        return t::read_struct(e, out[n++], 0);
+                    });
+                std::int64_t* target = key == "Count" ? count : key == "ScannedCount" ? scanned_count : nullptr;
+                if (target != nullptr && v.get_int64().get(*target) != simdjson::SUCCESS) return t::malformed();
+                return {};
+            });
+            out.resize(n);
+            return ec;
+        }
+
+    // The "Item" of a GetItem response into `out`; `found` is false (and `out` untouched)
+    // when the response has no item.
+    template <class T>
+        requires detail::described<T> error_code get_item(std::string& body, T& out, bool& found) {
+            namespace t = detail::typed;
+            found = false;
+            t::od::document doc;
+            if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
+            t::od::value root;
+            if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
+            return t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
+                if (key != "Item") return {};
+                found = true;
+                return t::read_struct(v, out, 0);
+            });
+        }
+
+private:
+    simdjson::ondemand::parser parser_;
+};
+
+} // namespace cirrus::dynamodb
