@@ -1,8 +1,14 @@
-// Moves a table of client rows (as exported from Redshift or PostgreSQL) into DynamoDB,
-// then serves the two reads the application needs: a client by id, and the clients of a
-// year and month.
+// Moves a table of client rows from Redshift or PostgreSQL (over the PostgreSQL wire
+// protocol, or as an exported CSV) into DynamoDB, then serves the two reads the application
+// needs: a client by id, and the clients of a year and month.
 //
 //   dynamodb_migrate [options]
+//     --from-postgres URL  read the rows from this database (a libpq URI or connection
+//                          string; Redshift speaks the same protocol): the columns
+//                          clientid, name, year, month, status of --source-table
+//     --source-table NAME  the source table (default "clients")
+//     --create-source      first create the source table and fill it with the --csv or
+//                          --rows rows (one pipelined batch); dropped again with --cleanup
 //     --csv FILE        rows "clientid,name,year,month,status" (default: --rows generated rows)
 //     --rows N          how many rows to generate without --csv (default 2000)
 //     --table NAME      the table (default "clients"); created with a GSI "by_date" on (year, month)
@@ -13,6 +19,8 @@
 //
 // Credentials come from the environment or the shared files, as for the AWS SDKs
 // (DynamoDB Local accepts any).
+
+#include "migrate_rows.hpp"
 
 #include <cirrus/dynamodb/dynamodb.hpp>
 
@@ -39,17 +47,8 @@ using ddb::attr;
 
 namespace {
 
-// One row of the source table; Boost.Describe names the fields for the mapping.
-struct client_row {
-    std::int64_t clientid = 0;
-    std::string name;
-    int year = 0;
-    int month = 0;
-    std::string status;
-};
-BOOST_DESCRIBE_STRUCT(client_row, (), (clientid, name, year, month, status))
-
 struct options {
+    postgres_source postgres;
     std::string csv;
     std::size_t rows = 2000;
     std::string table = "clients";
@@ -106,7 +105,14 @@ asio::awaitable<int> migrate(options o) {
     co_await db.async_wait_table_active({.table = o.table});
 
     // The rows, 25 per BatchWriteItem call; unprocessed items are sent again.
-    const auto rows = load_rows(o);
+    // (Two statements: g++ 12 mishandles a temporary of a conditional holding a co_await.)
+    std::vector<client_row> rows;
+    if (o.postgres.url.empty()) {
+        rows = load_rows(o);
+    } else {
+        const auto seed = o.postgres.create ? load_rows(o) : std::vector<client_row>{};
+        rows = co_await read_postgres(o.postgres, seed);
+    }
     std::vector<ddb::item> items;
     items.reserve(rows.size());
     for (const auto& r : rows) items.push_back(ddb::to_item(r));
@@ -171,12 +177,15 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (a == "--csv") o.csv = value();
+        if (a == "--from-postgres") o.postgres.url = value();
+        else if (a == "--source-table") o.postgres.table = value();
+        else if (a == "--create-source") o.postgres.create = true;
+        else if (a == "--csv") o.csv = value();
         else if (a == "--rows") o.rows = std::stoul(value());
         else if (a == "--table") o.table = value();
         else if (a == "--endpoint") o.endpoint = value();
         else if (a == "--region") o.region = value();
-        else if (a == "--cleanup") o.cleanup = true;
+        else if (a == "--cleanup") o.cleanup = o.postgres.drop_created = true;
         else {
             std::fprintf(stderr, "unknown option %s\n", argv[i]);
             return 2;
