@@ -13,7 +13,8 @@
 // (CIRRUS_S3_ENDPOINT, CIRRUS_S3_ACCESS_KEY, CIRRUS_S3_SECRET_KEY, CIRRUS_S3_REGION). One
 // thread runs one io_context; every request is signed, sent on a pooled connection and
 // read into a caller buffer. Allocations are counted by a replaced operator new over the
-// timed phase only; with --max-allocations-per-request the exit status is 3 when a level
+// timed phase only (and, in a build without sanitizers, every malloc-family call as well:
+// "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with --max-allocations-per-request the exit status is 3 when a level
 // allocated more than that per request or a request failed (the s3.http_bench.* tests).
 
 #include "../counting_new.hpp"
@@ -85,7 +86,8 @@ struct result {
     double seconds = 0;
     double p50_us = 0;
     double p99_us = 0;
-    double allocations_per_request = 0;
+    double allocations_per_request = 0;      // operator new
+    double heap_allocations_per_request = -1; // every malloc-family call; -1: not counted
     std::uint64_t errors = 0;
 };
 
@@ -161,11 +163,13 @@ result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double s
                                                std::chrono::duration<double>(seconds));
     for (auto& w : workers) asio::co_spawn(ioc, worker(b, w, until, &h, done, errors), asio::detached);
     const auto alloc0 = cirrus::bench::cxx_allocations.load();
+    const auto heap0 = cirrus::bench::heap_allocations.load();
     const auto t0 = clock_type::now();
     ioc.restart();
     ioc.run();
     const auto elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
     const auto alloc1 = cirrus::bench::cxx_allocations.load();
+    const auto heap1 = cirrus::bench::heap_allocations.load();
     result r;
     r.concurrency = concurrency;
     r.requests = done;
@@ -173,6 +177,13 @@ result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double s
     r.p50_us = h.percentile_us(0.50);
     r.p99_us = h.percentile_us(0.99);
     r.allocations_per_request = done == 0 ? 0 : static_cast<double>(alloc1 - alloc0) / static_cast<double>(done);
+#ifdef CIRRUS_BENCH_COUNTS_MALLOC
+    r.heap_allocations_per_request =
+        done == 0 ? 0 : static_cast<double>(heap1 - heap0) / static_cast<double>(done);
+#else
+    (void)heap0;
+    (void)heap1;
+#endif
     r.errors = errors;
     return r;
 }
@@ -302,14 +313,16 @@ int main(int argc, char** argv) {
         const double rps = static_cast<double>(r.requests) / r.seconds;
         if (json)
             std::printf("{\"client\":\"%s\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,\"p50_us\":%.0f,"
-                        "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"errors\":%llu}\n",
+                        "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"heap_allocs_per_request\":%.2f,\"errors\":%llu}\n",
                         via_s3 ? "cirrus" : "cirrus-http", r.concurrency, static_cast<unsigned long long>(r.requests),
                         rps, r.p50_us, r.p99_us,
-                        r.allocations_per_request, static_cast<unsigned long long>(r.errors));
-        else
-            std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request  %llu errors\n",
-                        r.concurrency, rps, r.p50_us, r.p99_us, r.allocations_per_request,
+                        r.allocations_per_request, r.heap_allocations_per_request,
                         static_cast<unsigned long long>(r.errors));
+        else
+            std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request "
+                        "(%.1f malloc-family calls)  %llu errors\n",
+                        r.concurrency, rps, r.p50_us, r.p99_us, r.allocations_per_request,
+                        r.heap_allocations_per_request, static_cast<unsigned long long>(r.errors));
     }
     return status;
 }
