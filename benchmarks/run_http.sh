@@ -58,7 +58,7 @@ cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
     { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
 cmake --build "$build_dir/cmake" --target http_bench -j "$jobs" >"$build_dir/http-build.log" 2>&1 ||
     { tail -50 "$build_dir/http-build.log" >&2; die "http_bench build failed"; }
-bench=$(find "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
+bench=$(find -L "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
 
 log "building the Go peer (aws-sdk-go-v2, pinned by go.sum)"
 (cd "$repo/benchmarks/peers/go-s3get" && "$go" build -o "$build_dir/go-s3get" .) ||
