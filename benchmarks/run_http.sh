@@ -2,7 +2,8 @@
 # Small GETs (4 KiB objects) through cirrus (s3::client, as users call it, and the raw
 # http::client transport) against the same server as the Go
 # aws-sdk-go-v2 S3 client and the Rust aws-sdk-s3 client, in one run: requests/s, p50 and
-# p99 latency at 1, 16 and 64 requests in flight, cirrus allocations per request, and the
+# p99 latency at 1, 16 and 64 requests in flight, cirrus allocations per request (operator new,
+# and every malloc-family call), and the
 # ratio of cirrus to the best peer.
 #
 #   benchmarks/run_http.sh [--extended]
@@ -57,7 +58,7 @@ cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
     { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
 cmake --build "$build_dir/cmake" --target http_bench -j "$jobs" >"$build_dir/http-build.log" 2>&1 ||
     { tail -50 "$build_dir/http-build.log" >&2; die "http_bench build failed"; }
-bench=$(find "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
+bench=$(find -L "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
 
 log "building the Go peer (aws-sdk-go-v2, pinned by go.sum)"
 (cd "$repo/benchmarks/peers/go-s3get" && "$go" build -o "$build_dir/go-s3get" .) ||
@@ -120,7 +121,7 @@ for server in dict.fromkeys(r["server"] for r in rows):
     mine = [r for r in rows if r["server"] == server]
     rounds = sorted({r["round"] for r in mine})
     print(f"\n{server}: 4 KiB GET, median of {len(rounds)} round(s) per client")
-    print(f"{'client':<22}{'in flight':>10}{'req/s':>11}{'p50 us':>9}{'p99 us':>9}{'allocs/req':>12}{'errors':>8}")
+    print(f"{'client':<22}{'in flight':>10}{'req/s':>11}{'p50 us':>9}{'p99 us':>9}{'allocs/req':>12}{'mallocs/req':>13}{'errors':>8}")
     for c in sorted({r["concurrency"] for r in mine}):
         level = [r for r in mine if r["concurrency"] == c]
         medians = {}
@@ -128,8 +129,9 @@ for server in dict.fromkeys(r["server"] for r in rows):
             runs = [r for r in level if r["client"] == client]
             m = medians[client] = median_run(runs)
             allocs = f"{m['allocs_per_request']:.1f}" if "allocs_per_request" in m else "-"
+            heap = f"{m['heap_allocs_per_request']:.1f}" if m.get("heap_allocs_per_request", -1) >= 0 else "-"
             errors = sum(r["errors"] for r in runs)
-            print(f"{client:<22}{c:>10}{m['rps']:>11.0f}{m['p50_us']:>9.0f}{m['p99_us']:>9.0f}{allocs:>12}{errors:>8}")
+            print(f"{client:<22}{c:>10}{m['rps']:>11.0f}{m['p50_us']:>9.0f}{m['p99_us']:>9.0f}{allocs:>12}{heap:>13}{errors:>8}")
         peers = [k for k in medians if not k.startswith("cirrus")]
         if "cirrus" in medians and peers:
             best = max(peers, key=lambda k: medians[k]["rps"])

@@ -5,6 +5,7 @@
 //
 //   http_bench [--via s3|http] [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64]
 //              [--size BYTES] [--bucket NAME] [--keep] [--cleanup] [--json]
+//              [--max-allocations-per-request N]
 //
 // The bucket and its object are created first and removed at the end, unless --keep
 // (for peers to read the same object; --cleanup alone removes them later).
@@ -12,7 +13,9 @@
 // (CIRRUS_S3_ENDPOINT, CIRRUS_S3_ACCESS_KEY, CIRRUS_S3_SECRET_KEY, CIRRUS_S3_REGION). One
 // thread runs one io_context; every request is signed, sent on a pooled connection and
 // read into a caller buffer. Allocations are counted by a replaced operator new over the
-// timed phase only.
+// timed phase only (and, in a build without sanitizers, every malloc-family call as well:
+// "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with --max-allocations-per-request the exit status is 3 when a level
+// allocated more than that per request or a request failed (the s3.http_bench.* tests).
 
 #include "../counting_new.hpp"
 
@@ -83,7 +86,8 @@ struct result {
     double seconds = 0;
     double p50_us = 0;
     double p99_us = 0;
-    double allocations_per_request = 0;
+    double allocations_per_request = 0;      // operator new
+    double heap_allocations_per_request = -1; // every malloc-family call; -1: not counted
     std::uint64_t errors = 0;
 };
 
@@ -113,21 +117,28 @@ struct bench {
     }
 };
 
-asio::awaitable<void> worker(const bench& b, clock_type::time_point until, histogram* h, std::uint64_t& done,
-                             std::uint64_t& errors) {
-    std::vector<std::uint8_t> buffer(b.size);
+// What one worker reads into: the caller's buffer and a reused result, kept from the
+// warm-up to the timed phase (as a user's loop keeps them), so that the timed phase counts
+// only what the requests themselves allocate.
+struct worker_state {
+    explicit worker_state(std::size_t size) : buffer(size) {}
+    std::vector<std::uint8_t> buffer;
     http::response res;
-    cirrus::s3::get_object_result got; // reused: its strings keep their storage
+    cirrus::s3::get_object_result got; // its strings keep their storage
+};
+
+asio::awaitable<void> worker(const bench& b, worker_state& w, clock_type::time_point until, histogram* h,
+                             std::uint64_t& done, std::uint64_t& errors) {
     while (clock_type::now() < until) {
         const auto t0 = clock_type::now();
         if (b.s3 != nullptr) {
             auto [ec] = co_await b.s3->async_get_object(
-                {.bucket = b.bucket, .key = b.key, .sink = cirrus::s3::object_sink::memory(buffer)}, got,
+                {.bucket = b.bucket, .key = b.key, .sink = cirrus::s3::object_sink::memory(w.buffer)}, w.got,
                 asio::as_tuple(asio::use_awaitable));
-            if (ec || got.bytes_received != b.size) ++errors;
+            if (ec || w.got.bytes_received != b.size) ++errors;
         } else {
-            auto [ec] = co_await b.client.async_send(b.get(buffer), res, asio::as_tuple(asio::use_awaitable));
-            if (ec || res.body_size != b.size) ++errors;
+            auto [ec] = co_await b.client.async_send(b.get(w.buffer), w.res, asio::as_tuple(asio::use_awaitable));
+            if (ec || w.res.body_size != b.size) ++errors;
         }
         if (h != nullptr) h->add(clock_type::now() - t0);
         ++done;
@@ -136,10 +147,12 @@ asio::awaitable<void> worker(const bench& b, clock_type::time_point until, histo
 
 result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double seconds, histogram& h) {
     std::uint64_t done = 0, errors = 0;
+    std::vector<worker_state> workers;
+    workers.reserve(concurrency);
+    for (unsigned i = 0; i < concurrency; ++i) workers.emplace_back(b.size);
     // Warm-up: connections opened, buffers grown, frames recycled.
     auto warm_until = clock_type::now() + std::chrono::milliseconds(500);
-    for (unsigned i = 0; i < concurrency; ++i)
-        asio::co_spawn(ioc, worker(b, warm_until, nullptr, done, errors), asio::detached);
+    for (auto& w : workers) asio::co_spawn(ioc, worker(b, w, warm_until, nullptr, done, errors), asio::detached);
     ioc.restart();
     ioc.run();
 
@@ -148,14 +161,15 @@ result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double s
     errors = 0;
     const auto until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
                                                std::chrono::duration<double>(seconds));
-    for (unsigned i = 0; i < concurrency; ++i)
-        asio::co_spawn(ioc, worker(b, until, &h, done, errors), asio::detached);
+    for (auto& w : workers) asio::co_spawn(ioc, worker(b, w, until, &h, done, errors), asio::detached);
     const auto alloc0 = cirrus::bench::cxx_allocations.load();
+    const auto heap0 = cirrus::bench::heap_allocations.load();
     const auto t0 = clock_type::now();
     ioc.restart();
     ioc.run();
     const auto elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
     const auto alloc1 = cirrus::bench::cxx_allocations.load();
+    const auto heap1 = cirrus::bench::heap_allocations.load();
     result r;
     r.concurrency = concurrency;
     r.requests = done;
@@ -163,6 +177,13 @@ result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double s
     r.p50_us = h.percentile_us(0.50);
     r.p99_us = h.percentile_us(0.99);
     r.allocations_per_request = done == 0 ? 0 : static_cast<double>(alloc1 - alloc0) / static_cast<double>(done);
+#ifdef CIRRUS_BENCH_COUNTS_MALLOC
+    r.heap_allocations_per_request =
+        done == 0 ? 0 : static_cast<double>(heap1 - heap0) / static_cast<double>(done);
+#else
+    (void)heap0;
+    (void)heap1;
+#endif
     r.errors = errors;
     return r;
 }
@@ -186,6 +207,7 @@ int main(int argc, char** argv) {
     bool keep = false;
     bool cleanup_only = false;
     bool via_s3 = true;
+    std::optional<double> max_allocations;
     std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -198,6 +220,7 @@ int main(int argc, char** argv) {
         else if (a == "--bucket") bucket = next();
         else if (a == "--keep") keep = true;
         else if (a == "--cleanup") cleanup_only = true;
+        else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
         else if (a == "--concurrency") {
             levels.clear();
             std::string list = next();
@@ -209,7 +232,7 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: %s [--via s3|http] [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
-                         "[--bucket NAME] [--keep] [--cleanup] [--json]\n",
+                         "[--bucket NAME] [--keep] [--cleanup] [--json] [--max-allocations-per-request N]\n",
                          argv[0]);
             return 2;
         }
@@ -279,18 +302,27 @@ int main(int argc, char** argv) {
 
     if (!keep) remove();
 
+    int status = 0;
     for (const auto& r : results) {
+        if (max_allocations && (r.allocations_per_request > *max_allocations || r.errors != 0 || r.requests == 0)) {
+            std::fprintf(stderr, "in flight %u: %.3f allocations per request (at most %.3f), %llu errors\n",
+                         r.concurrency, r.allocations_per_request, *max_allocations,
+                         static_cast<unsigned long long>(r.errors));
+            status = 3;
+        }
         const double rps = static_cast<double>(r.requests) / r.seconds;
         if (json)
             std::printf("{\"client\":\"%s\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,\"p50_us\":%.0f,"
-                        "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"errors\":%llu}\n",
+                        "\"p99_us\":%.0f,\"allocs_per_request\":%.2f,\"heap_allocs_per_request\":%.2f,\"errors\":%llu}\n",
                         via_s3 ? "cirrus" : "cirrus-http", r.concurrency, static_cast<unsigned long long>(r.requests),
                         rps, r.p50_us, r.p99_us,
-                        r.allocations_per_request, static_cast<unsigned long long>(r.errors));
-        else
-            std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request  %llu errors\n",
-                        r.concurrency, rps, r.p50_us, r.p99_us, r.allocations_per_request,
+                        r.allocations_per_request, r.heap_allocations_per_request,
                         static_cast<unsigned long long>(r.errors));
+        else
+            std::printf("in flight %3u: %8.0f req/s  p50 %6.0f us  p99 %6.0f us  %.1f allocations/request "
+                        "(%.1f malloc-family calls)  %llu errors\n",
+                        r.concurrency, rps, r.p50_us, r.p99_us, r.allocations_per_request,
+                        r.heap_allocations_per_request, static_cast<unsigned long long>(r.errors));
     }
-    return 0;
+    return status;
 }

@@ -908,6 +908,35 @@ TEST(AnyCredentialsProvider, StaticCredentialsAreOneSharedSnapshot) {
     EXPECT_EQ(expired.r.error(), errc::expired_credentials);
 }
 
+TEST(AnyCredentialsProvider, PeekSharedHandsOutWhatIsAtHandOnly) {
+    auth::any_credentials_provider plain(auth::static_provider("STATIC", secret));
+    ASSERT_NE(plain.peek_shared(now), nullptr);
+    EXPECT_EQ(plain.peek_shared(now), plain.peek_shared(now)); // the one snapshot
+    EXPECT_EQ(plain.peek_shared(now)->access_key_id, "STATIC");
+    auth::any_credentials_provider old(auth::static_provider(auth::credentials{"AKID", secret, {}, now - 1s}));
+    EXPECT_EQ(old.peek_shared(now), nullptr); // expired: async_get_shared says why
+
+    // A cache: nothing before the first fetch, its snapshot while outside the margin, and
+    // nothing inside the margin (a refresh is due).
+    counting_provider inner;
+    inner.outcome = make("CACHED", now + 1h);
+    auto calls = inner.calls;
+    auth::any_credentials_provider cached(auth::caching_provider(inner, 5min));
+    EXPECT_EQ(cached.peek_shared(now), nullptr);
+    asio::io_context io;
+    shared_outcome got;
+    asio::co_spawn(io, fetch(cached, now, got), asio::detached);
+    io.run();
+    ASSERT_TRUE(got.r);
+    EXPECT_EQ(cached.peek_shared(now + 30min), *got.r);
+    EXPECT_EQ(cached.peek_shared(now + 56min), nullptr);
+    EXPECT_EQ(*calls, 1); // peeking never asks the provider
+
+    // A provider without a snapshot at hand is always asked.
+    auth::any_credentials_provider uncached(counting_provider{});
+    EXPECT_EQ(uncached.peek_shared(now), nullptr);
+}
+
 // ---------------------------------------------------------------------------------------
 // type erasure
 

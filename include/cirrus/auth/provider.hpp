@@ -103,6 +103,11 @@ public:
         diagnostics diag;
         return get(now, diag);
     }
+    // The snapshot when it is usable, else null (get_shared says why).
+    credentials_ptr peek_shared(time_point now) const {
+        diagnostics diag;
+        return check(now, diag) ? nullptr : credentials_;
+    }
 
 private:
     error_code check(time_point now, diagnostics& diag) const {
@@ -369,6 +374,14 @@ public:
         co_return **r;
     }
 
+    // The remembered snapshot while it is valid and outside the refresh margin, else null
+    // (async_get_shared refreshes): no waiting, no I/O.
+    credentials_ptr peek_shared(time_point now) const {
+        std::lock_guard lock(state_->mutex);
+        const auto& c = state_->cached;
+        return c && !c->expired(now, state_->margin) ? c : nullptr;
+    }
+
     result<credentials_ptr> get_shared(time_point now, diagnostics& diag) {
         state& s = *state_;
         {
@@ -479,7 +492,8 @@ public:
     template <any_provider P>
         requires(!std::same_as<std::remove_cvref_t<P>, any_credentials_provider>)
     any_credentials_provider(P provider)
-        : self_(std::make_shared<P>(std::move(provider))), get_(&get_thunk<P>), async_get_(&async_thunk<P>) {}
+        : self_(std::make_shared<P>(std::move(provider))), get_(&get_thunk<P>), async_get_(&async_thunk<P>),
+          peek_(&peek_thunk<P>) {}
 
     result<credentials> get(time_point now, diagnostics& diag) const { return get_(self_.get(), now, diag); }
     result<credentials> get(time_point now) const {
@@ -490,6 +504,10 @@ public:
     asio::awaitable<result<credentials_ptr>> async_get_shared(time_point now, diagnostics& diag) const {
         return async_get_(self_.get(), now, diag);
     }
+    // The snapshot async_get_shared would hand out at once, when the provider has one at
+    // hand (static credentials, or a caching provider's while they need no refresh); null
+    // when it has to be asked. Lets a request skip the coroutine of async_get_shared.
+    credentials_ptr peek_shared(time_point now) const { return peek_(self_.get(), now); }
     asio::awaitable<result<credentials>> async_get(time_point now, diagnostics& diag) const {
         result<credentials_ptr> r = co_await async_get_(self_.get(), now, diag);
         if (!r) co_return r.error();
@@ -522,9 +540,17 @@ private:
         }
     }
 
+    template <class P>
+    static credentials_ptr peek_thunk(void* self, time_point now) {
+        const P& p = *static_cast<const P*>(self);
+        if constexpr (requires { p.peek_shared(now); }) return p.peek_shared(now);
+        else return nullptr;
+    }
+
     std::shared_ptr<void> self_;
     result<credentials> (*get_)(void*, time_point, diagnostics&);
     asio::awaitable<result<credentials_ptr>> (*async_get_)(void*, time_point, diagnostics&);
+    credentials_ptr (*peek_)(void*, time_point);
 };
 
 // A client's credentials: the provider its options name, or else the default chain

@@ -272,7 +272,10 @@ public:
             if (auto ec = check_object_key(x.b.key, diag)) co_return ec;
         }
         if (auto ec = check_customer_key_transport(x.b, diag)) co_return ec;
-        if (auto ec = co_await get_credentials(x.creds, diag)) co_return ec;
+        x.creds = credentials.peek_shared(std::chrono::system_clock::now()); // at hand: no coroutine
+        if (!x.creds) {
+            if (auto ec = co_await get_credentials(x.creds, diag)) co_return ec;
+        }
         const bool vh = use_virtual_host(x.b.bucket);
         object_path_to(x.b.bucket, x.b.key, vh, x.path);
         http::endpoint_view ep = endpoint.view();
