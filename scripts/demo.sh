@@ -2,7 +2,8 @@
 # Sets up, starts the local services, builds the demo programs and runs them against
 # the services: signed S3, STS, IAM and DynamoDB requests, a directory uploaded to a
 # bucket with the S3 client, then PostgreSQL over TLS with
-# SCRAM (prepared statements, typed rows, a transaction, cancellation).
+# SCRAM (prepared statements, typed rows, a transaction, cancellation), and a table moved
+# from PostgreSQL into DynamoDB.
 # Services started here are stopped at the end; ones that were already running stay.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,7 +14,7 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests upload_directory postgres_basics
+cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests upload_directory postgres_basics dynamodb_migrate
 
 export CIRRUS_SERVICES_OWNER=demo.sh
 trap './scripts/services.sh stop >/dev/null || true' EXIT
@@ -30,3 +31,9 @@ AWS_ACCESS_KEY_ID=$CIRRUS_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$CIRRUS_S3_SECRET_
 echo
 echo "== PostgreSQL"
 "$build/examples/postgres_basics"
+echo
+echo "== A PostgreSQL (or Redshift) table migrated into DynamoDB, then read by id and by year and month"
+AWS_ENDPOINT_URL_DYNAMODB=$CIRRUS_DYNAMODB_ENDPOINT AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo \
+    AWS_SESSION_TOKEN= "$build/examples/dynamodb_migrate" \
+    --from-postgres "postgresql://$CIRRUS_PG_USER:$CIRRUS_PG_PASSWORD@$CIRRUS_PG_HOST:$CIRRUS_PG_PORT/$CIRRUS_PG_DATABASE?sslmode=require" \
+    --create-source --source-table demo_clients --rows 2000 --table "demo-clients-$(date +%s)" --cleanup
