@@ -7,3 +7,7 @@ cirrus_add_tests(cirrus_lambda_tests AREA lambda
     SOURCES integration/lambda_test.cpp
     PCH <boost/asio.hpp> <gtest/gtest.h>
     FIXTURES moto lambda-emulator)
+
+#   cirrus_zip_tests: the zip writer's archives read back by unzip and Python's zipfile
+cirrus_add_tests(cirrus_zip_tests AREA lambda
+    SOURCES unit/zip_test.cpp)

@@ -67,20 +67,20 @@ struct runtime_options {
 
 class runtime {
 public:
-    CIRRUS_DECL explicit runtime(boost::asio::any_io_executor ex, runtime_options o = {});
-    CIRRUS_DECL ~runtime();
+    inline explicit runtime(boost::asio::any_io_executor ex, runtime_options o = {});
+    inline ~runtime();
     runtime(const runtime&) = delete;
     runtime& operator=(const runtime&) = delete;
 
     // The loop: next, handler, response or error; returns when max_invocations ran, or on
     // a failure to talk to the Runtime API (which ends the process's usefulness).
-    CIRRUS_DECL boost::asio::awaitable<error_code> async_run(handler h);
+    inline boost::asio::awaitable<error_code> async_run(handler h);
 
     // The steps, for loops of one's own.
-    CIRRUS_DECL boost::asio::awaitable<error_code> async_next(invocation& out);
-    CIRRUS_DECL boost::asio::awaitable<error_code> async_respond(const invocation& in, const response& r);
+    inline boost::asio::awaitable<error_code> async_next(invocation& out);
+    inline boost::asio::awaitable<error_code> async_respond(const invocation& in, const response& r);
     // Reports a failure before the first invocation (POST /runtime/init/error).
-    CIRRUS_DECL boost::asio::awaitable<error_code> async_init_error(std::string_view type, std::string_view message);
+    inline boost::asio::awaitable<error_code> async_init_error(std::string_view type, std::string_view message);
 
     std::size_t invocations() const noexcept { return count_; }
 
@@ -93,10 +93,9 @@ private:
 
 // main() of a function: runs the loop on an io_context and returns the process's exit
 // status (0 after max_invocations, 1 when the Runtime API failed).
-CIRRUS_DECL int run_function(handler h, runtime_options o = {});
+inline int run_function(handler h, runtime_options o = {});
 
 } // namespace cirrus::lambda
 
-#if CIRRUS_HEADER_ONLY
+// Header-only in every build: only a function's own program includes it.
 #include <cirrus/lambda/impl/runtime.ipp>
-#endif

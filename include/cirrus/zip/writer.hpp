@@ -46,7 +46,7 @@ enum class errc {
     finished,         // finish() was called already
 };
 
-CIRRUS_DECL const boost::system::error_category& zip_category() noexcept;
+inline const boost::system::error_category& zip_category() noexcept;
 inline error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), zip_category()}; }
 
 enum class method : std::uint16_t { store = 0, deflate = 8 };
@@ -60,17 +60,17 @@ struct entry_options {
 
 class writer {
 public:
-    CIRRUS_DECL writer();
+    inline writer();
 
     // A regular file. Deflated only when that makes it smaller.
-    CIRRUS_DECL error_code add_file(std::string_view name, std::string_view data, const entry_options& o = {});
+    inline error_code add_file(std::string_view name, std::string_view data, const entry_options& o = {});
     // A directory entry ("lib/"; the slash is added when missing).
-    CIRRUS_DECL error_code add_directory(std::string_view name, const entry_options& o = {.mode = 0755});
+    inline error_code add_directory(std::string_view name, const entry_options& o = {.mode = 0755});
     // A symbolic link to `target`.
-    CIRRUS_DECL error_code add_symlink(std::string_view name, std::string_view target, const entry_options& o = {});
+    inline error_code add_symlink(std::string_view name, std::string_view target, const entry_options& o = {});
 
     // Writes the central directory and returns the archive (the writer is then spent).
-    CIRRUS_DECL error_code finish(std::string& out);
+    inline error_code finish(std::string& out);
     std::string finish() {
         std::string out;
         if (auto ec = finish(out)) throw boost::system::system_error(ec);
@@ -93,7 +93,7 @@ private:
         std::uint16_t dos_date = 0;
         std::uint32_t unix_time = 0;
     };
-    CIRRUS_DECL error_code add(std::string_view name, std::uint32_t type, std::string_view data,
+    inline error_code add(std::string_view name, std::uint32_t type, std::string_view data,
                                const entry_options& o);
 
     std::string data_;
@@ -114,16 +114,15 @@ struct directory_options {
 // Adds everything under `dir` (sorted by name, so the same tree gives the same archive),
 // named relative to `dir` with `o.prefix` in front, with each file's mode and time.
 // Symbolic links are kept as links.
-CIRRUS_DECL error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o = {});
+inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o = {});
 
 // zip of a whole directory, into `out`.
-CIRRUS_DECL error_code zip_directory(const std::filesystem::path& dir, std::string& out, const directory_options& o = {});
+inline error_code zip_directory(const std::filesystem::path& dir, std::string& out, const directory_options& o = {});
 
 } // namespace cirrus::zip
 
 template <>
 struct boost::system::is_error_code_enum<cirrus::zip::errc> : std::true_type {};
 
-#if CIRRUS_HEADER_ONLY
+// Header-only in every build (small; used by packaging tools rather than by clients).
 #include <cirrus/zip/impl/writer.ipp>
-#endif

@@ -140,16 +140,16 @@ struct runtime::impl {
     }
 };
 
-CIRRUS_DECL runtime::runtime(boost::asio::any_io_executor ex, runtime_options o) : options_(std::move(o)) {
+inline runtime::runtime(boost::asio::any_io_executor ex, runtime_options o) : options_(std::move(o)) {
     std::string api = options_.api;
     if (api.empty())
         if (const char* v = std::getenv("AWS_LAMBDA_RUNTIME_API")) api = v;
     impl_ = std::make_unique<impl>(std::move(ex), api);
 }
 
-CIRRUS_DECL runtime::~runtime() = default;
+inline runtime::~runtime() = default;
 
-CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_next(invocation& out) {
+inline boost::asio::awaitable<error_code> runtime::async_next(invocation& out) {
     namespace bhttp = boost::beast::http;
     bhttp::response<bhttp::string_body> res;
     if (auto ec = co_await impl_->exchange(bhttp::verb::get, "/2018-06-01/runtime/invocation/next", {}, {}, res))
@@ -169,7 +169,7 @@ CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_next(invocation& o
     co_return error_code{};
 }
 
-CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_respond(const invocation& in, const response& r) {
+inline boost::asio::awaitable<error_code> runtime::async_respond(const invocation& in, const response& r) {
     namespace bhttp = boost::beast::http;
     bhttp::response<bhttp::string_body> res;
     std::string target = "/2018-06-01/runtime/invocation/" + in.request_id + (r.failed ? "/error" : "/response");
@@ -181,7 +181,7 @@ CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_respond(const invo
     co_return error_code{};
 }
 
-CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_init_error(std::string_view type,
+inline boost::asio::awaitable<error_code> runtime::async_init_error(std::string_view type,
                                                                         std::string_view message) {
     namespace bhttp = boost::beast::http;
     bhttp::response<bhttp::string_body> res;
@@ -189,7 +189,7 @@ CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_init_error(std::st
                                        runtime_detail::error_document(type, message), type, res);
 }
 
-CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_run(handler h) {
+inline boost::asio::awaitable<error_code> runtime::async_run(handler h) {
     for (;;) {
         if (options_.max_invocations != 0 && count_ >= options_.max_invocations) co_return error_code{};
         invocation in;
@@ -209,7 +209,7 @@ CIRRUS_DECL boost::asio::awaitable<error_code> runtime::async_run(handler h) {
     }
 }
 
-CIRRUS_DECL int run_function(handler h, runtime_options o) {
+inline int run_function(handler h, runtime_options o) {
     boost::asio::io_context ioc(1);
     runtime rt(ioc.get_executor(), std::move(o));
     error_code result;

@@ -76,14 +76,14 @@ inline bool deflate_raw(std::string_view in, int level, std::string& out) {
 
 } // namespace detail
 
-CIRRUS_DECL const boost::system::error_category& zip_category() noexcept {
+inline const boost::system::error_category& zip_category() noexcept {
     static constexpr detail::zip_category_impl category;
     return category;
 }
 
-CIRRUS_DECL writer::writer() = default;
+inline writer::writer() = default;
 
-CIRRUS_DECL error_code writer::add(std::string_view name, std::uint32_t type, std::string_view data,
+inline error_code writer::add(std::string_view name, std::uint32_t type, std::string_view data,
                                    const entry_options& o) {
     if (finished_) return make_error_code(errc::finished);
     if (!detail::valid_name(name)) return make_error_code(errc::invalid_name);
@@ -140,11 +140,11 @@ CIRRUS_DECL error_code writer::add(std::string_view name, std::uint32_t type, st
     return {};
 }
 
-CIRRUS_DECL error_code writer::add_file(std::string_view name, std::string_view data, const entry_options& o) {
+inline error_code writer::add_file(std::string_view name, std::string_view data, const entry_options& o) {
     return add(name, 0100000, data, o);
 }
 
-CIRRUS_DECL error_code writer::add_directory(std::string_view name, const entry_options& o) {
+inline error_code writer::add_directory(std::string_view name, const entry_options& o) {
     std::string n(name);
     if (!n.empty() && n.back() != '/') n.push_back('/');
     entry_options d = o;
@@ -152,14 +152,14 @@ CIRRUS_DECL error_code writer::add_directory(std::string_view name, const entry_
     return add(n, 0040000, {}, d);
 }
 
-CIRRUS_DECL error_code writer::add_symlink(std::string_view name, std::string_view target, const entry_options& o) {
+inline error_code writer::add_symlink(std::string_view name, std::string_view target, const entry_options& o) {
     entry_options l = o;
     l.compression = method::store;
     if (l.mode == 0644) l.mode = 0777;
     return add(name, 0120000, target, l);
 }
 
-CIRRUS_DECL error_code writer::finish(std::string& out) {
+inline error_code writer::finish(std::string& out) {
     if (finished_) return make_error_code(errc::finished);
     const std::uint64_t cd_offset = data_.size();
     std::string cd;
@@ -203,7 +203,7 @@ CIRRUS_DECL error_code writer::finish(std::string& out) {
     return {};
 }
 
-CIRRUS_DECL error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o) {
+inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o) {
     namespace fs = std::filesystem;
     std::error_code sec;
     std::vector<fs::path> paths;
@@ -242,7 +242,7 @@ CIRRUS_DECL error_code add_directory_tree(writer& z, const std::filesystem::path
     return {};
 }
 
-CIRRUS_DECL error_code zip_directory(const std::filesystem::path& dir, std::string& out, const directory_options& o) {
+inline error_code zip_directory(const std::filesystem::path& dir, std::string& out, const directory_options& o) {
     writer z;
     if (auto ec = add_directory_tree(z, dir, o)) return ec;
     return z.finish(out);
