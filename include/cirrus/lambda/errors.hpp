@@ -91,6 +91,7 @@ constexpr errc errc_from_code(std::string_view code) noexcept {
         {"ResourceNotFoundException", errc::resource_not_found},
         {"ResourceConflictException", errc::resource_conflict},
         {"ResourceInUseException", errc::resource_conflict},
+        {"ConflictException", errc::resource_conflict}, // moto's code for an alias that exists
         {"InvalidParameterValueException", errc::invalid_parameter_value},
         {"InvalidRequestContentException", errc::invalid_parameter_value},
         {"ValidationException", errc::validation},
