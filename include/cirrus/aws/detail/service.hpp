@@ -54,6 +54,7 @@ struct service_call {
     std::string_view content_type = {};         // "application/x-amz-json-1.0", "application/x-www-form-urlencoded"
     std::string_view target = {};               // X-Amz-Target (JSON protocols), when not empty
     std::span<const http::header> headers = {}; // any other headers
+    unsigned max_attempts = 0;                  // the transport's attempts (0: the client's retry setting)
     http::response res = {};
 
     std::vector<http::header> views = {}; // storage of send()

@@ -47,7 +47,8 @@ CIRRUS_DECL asio::awaitable<error_code> service::send(service_call& call, diagno
                                         .region = signing_region,
                                         .service = names.signing_name,
                                         .rules = auth::sigv4::uri_rules::standard,
-                                        .payload = http::payload_signing::sha256}};
+                                        .payload = http::payload_signing::sha256},
+                            .max_attempts = call.max_attempts};
     error_code ec = co_await http::detail::run_request(http.state(), req, call.res);
     if (!ec) co_return ec;
     diag = call.res.diag;

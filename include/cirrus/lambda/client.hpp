@@ -1,0 +1,150 @@
+#pragma once
+// The Lambda client (restJson1: REST paths, JSON bodies; SigV4 with the name "lambda").
+//
+//   namespace lambda = cirrus::lambda;
+//   lambda::client<> fn(co_await asio::this_coro::executor);
+//   co_await fn.async_create_function({.function_name = "hello", .role = role_arn,
+//                                      .code = {.zip_file = zip}, .runtime = "python3.12",
+//                                      .handler = "app.handler"});
+//   co_await fn.async_wait_function_active({.function_name = "hello"});
+//   auto r = co_await fn.async_invoke({.function_name = "hello", .payload = R"({"a":1})"});
+//   // r.payload: the function's response
+//
+// Every operation is async_<name>(request, [diagnostics&,] [token]) (or
+// async_execute(request, ...)) and completes with void(error_code, <result>), started like
+// every cirrus operation (core/async_op.hpp, docs/async.md): any Asio completion token,
+// cirrus::default_token when none is given (throws error_with_diagnostics when
+// co_awaited). A failure's diagnostics hold the service's code
+// ("ResourceNotFoundException" ...), message and request id; the error is a
+// lambda::errc (errors.hpp). Invoke's result reaches the handler with
+// errc::function_error too: its payload is the function's error document.
+//
+// The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_LAMBDA, $AWS_ENDPOINT_URL or
+// the provider's regional endpoint. Requests are views, copied when the operation starts;
+// the client may be destroyed while operations run.
+
+#include <cirrus/aws/detail/service_op.hpp>
+#include <cirrus/aws/options.hpp>
+#include <cirrus/core/pager.hpp>
+#include <cirrus/lambda/detail/operations.hpp>
+#include <cirrus/lambda/errors.hpp>
+#include <cirrus/lambda/model.hpp>
+#include <cirrus/lambda/requests.hpp>
+#include <cirrus/provider/aws.hpp>
+#include <cirrus/provider/provider.hpp>
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace cirrus::lambda {
+
+using client_options = aws::service_options;
+
+// The pages of ListFunctions, ListVersionsByFunction, ListLayers or ListLayerVersions as an
+// async range (core/pager.hpp), without Marker handling:
+//   auto pages = fn.list_functions_pages({});
+//   while (auto f = co_await pages.async_next()) use(*f);
+template <class Request>
+using pager = cirrus::pager<detail::paging<Request>>;
+
+template <provider::Provider Provider = provider::aws>
+class client {
+public:
+    using executor_type = boost::asio::any_io_executor;
+    using provider_type = Provider;
+
+    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
+    client(executor_type ex, client_options options)
+        : svc_(aws::detail::make_service<Provider>(std::move(ex), detail::names(), std::move(options))) {}
+    client(executor_type ex, client_options options, auth::credentials credentials)
+        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+
+    executor_type get_executor() const noexcept { return svc_->executor; }
+    const client_options& options() const noexcept { return svc_->options; }
+    const http::endpoint& endpoint() const noexcept { return svc_->endpoint; }
+    const diagnostics& last_diagnostics() const noexcept { return svc_->last_diagnostics; }
+
+    template <detail::lambda_request Request, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const Request& r, Token&& token = {}) {
+        return start(r, nullptr, std::forward<Token>(token));
+    }
+    template <detail::lambda_request Request, class Token = default_token>
+    auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
+        return start(r, &diag, std::forward<Token>(token));
+    }
+
+#define CIRRUS_LAMBDA_CALL(name)                                                                                       \
+    template <class... Args>                                                                                           \
+    auto async_##name(const name##_request& r, Args&&... args) {                                                       \
+        return async_execute(r, std::forward<Args>(args)...);                                                          \
+    }
+    // ------------------------------------------------------------------ functions
+    CIRRUS_LAMBDA_CALL(create_function)
+    CIRRUS_LAMBDA_CALL(get_function)
+    CIRRUS_LAMBDA_CALL(get_function_configuration)
+    CIRRUS_LAMBDA_CALL(list_functions) // one page; list_functions_pages() walks them all
+    CIRRUS_LAMBDA_CALL(update_function_code)
+    CIRRUS_LAMBDA_CALL(update_function_configuration)
+    CIRRUS_LAMBDA_CALL(delete_function)
+    CIRRUS_LAMBDA_CALL(invoke)
+    // ------------------------------------------------------------------ versions, aliases
+    CIRRUS_LAMBDA_CALL(publish_version)
+    CIRRUS_LAMBDA_CALL(create_alias)
+    CIRRUS_LAMBDA_CALL(update_alias)
+    CIRRUS_LAMBDA_CALL(list_versions_by_function)
+    // ------------------------------------------------------------------ layers
+    CIRRUS_LAMBDA_CALL(publish_layer_version)
+    CIRRUS_LAMBDA_CALL(list_layers)
+    CIRRUS_LAMBDA_CALL(list_layer_versions)
+    CIRRUS_LAMBDA_CALL(get_layer_version)
+    CIRRUS_LAMBDA_CALL(delete_layer_version)
+    // ------------------------------------------------------------------ policy, URLs
+    CIRRUS_LAMBDA_CALL(add_permission)
+    CIRRUS_LAMBDA_CALL(remove_permission)
+    CIRRUS_LAMBDA_CALL(create_function_url_config)
+#undef CIRRUS_LAMBDA_CALL
+
+    // Waiters (requests.hpp): State=Active; LastUpdateStatus=Successful. Both complete with
+    // the last configuration read.
+    template <class... Args>
+    auto async_wait_function_active(const function_active_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+    template <class... Args>
+    auto async_wait_function_updated(const function_updated_request& r, Args&&... args) {
+        return async_execute(r, std::forward<Args>(args)...);
+    }
+
+    // Listings as async ranges (keep the pager where it is: it is neither copyable nor
+    // movable, as its request views the markers it keeps).
+    pager<list_functions_request> list_functions_pages(const list_functions_request& r) const { return {svc_, r}; }
+    pager<list_versions_by_function_request>
+    list_versions_by_function_pages(const list_versions_by_function_request& r) const {
+        return {svc_, r};
+    }
+    pager<list_layers_request> list_layers_pages(const list_layers_request& r) const { return {svc_, r}; }
+    pager<list_layer_versions_request> list_layer_versions_pages(const list_layer_versions_request& r) const {
+        return {svc_, r};
+    }
+
+private:
+    template <class Request, class Token>
+    auto start(const Request& r, diagnostics* diag, Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views, safe as braced temporaries in co_await");
+        return cirrus::detail::async_op(svc_->executor, std::forward<Token>(token),
+                                        aws::detail::service_op<detail::operation,
+                                                                Request>{svc_, cirrus::detail::owned_copy<Request>(r)},
+                                        diag, &svc_->last_diagnostics);
+    }
+
+    static client_options with_credentials(client_options o, auth::credentials c) {
+        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
+        return o;
+    }
+
+    std::shared_ptr<aws::detail::service> svc_;
+};
+
+} // namespace cirrus::lambda

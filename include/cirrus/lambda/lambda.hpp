@@ -1,0 +1,4 @@
+#pragma once
+// The Lambda client (docs/lambda.md).
+
+#include <cirrus/lambda/client.hpp>

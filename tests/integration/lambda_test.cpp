@@ -1,0 +1,550 @@
+// The Lambda client against moto (functions, versions, aliases, layers, policy, URLs,
+// typed errors, Invoke in moto's no-container mode) and Invoke against cargo-lambda's
+// Runtime API emulator with a real function process (success, Tail logs, a function error).
+
+#include "support/error_tuple.hpp"
+#include "support/http_sync.hpp"
+#include "support/services.hpp"
+
+#include <cirrus/aws/detail/query.hpp>
+#include <cirrus/aws/detail/service.hpp>
+#include <cirrus/lambda/lambda.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <thread>
+#include <random>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace lambda = cirrus::lambda;
+using cirrus::diagnostics;
+using cirrus::error_code;
+
+namespace {
+
+template <class Deferred>
+auto sync(asio::io_context& ioc, Deferred&& op) {
+    auto fut = asio::co_spawn(
+        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return cirrus::test::error_tuple(fut.get());
+}
+
+cirrus::aws::service_options moto_options() {
+    return {.region = "us-east-1",
+            .endpoint = cirrus::test::moto_endpoint(),
+            .credentials = cirrus::auth::any_credentials_provider(
+                cirrus::auth::static_provider("AKIDCIRRUSLAMBDA", "cirrus-lambda-secret"))};
+}
+
+std::string unique(std::string_view base) {
+    static std::mt19937_64 rng(std::random_device{}());
+    return std::string(base) + "-" + std::to_string(rng() % 1000000000);
+}
+
+void moto_api(std::string_view path, std::string_view json) {
+    const auto ep = cirrus::test::parse_endpoint(cirrus::test::moto_endpoint());
+    const auto res = cirrus::test::http_exchange(ep, "POST", path,
+                                                 {{"Host", ep.host_header()}, {"Content-Type", "application/json"}},
+                                                 json);
+    ASSERT_EQ(res.status / 100, 2u) << res.status << " " << res.body; // moto 5.2.5 answers 201
+}
+
+// A function package: one file, stored (no compression), built by hand so that this test
+// does not depend on the zip writer.
+std::string tiny_zip() {
+    // The zip of "h.py" holding "def h(e, c):\n    return e\n", as Python's zipfile writes it
+    // (ZIP_STORED, 2024-01-01 00:00, mode 0644).
+    static const unsigned char bytes[] = {
+        0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x21, 0x58, 0x78, 0xa2, 0xf8, 0x4b,
+        0x1a, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x68, 0x2e, 0x70, 0x79, 0x64, 0x65,
+        0x66, 0x20, 0x68, 0x28, 0x65, 0x2c, 0x20, 0x63, 0x29, 0x3a, 0x0a, 0x20, 0x20, 0x20, 0x20, 0x72, 0x65, 0x74,
+        0x75, 0x72, 0x6e, 0x20, 0x65, 0x0a, 0x50, 0x4b, 0x01, 0x02, 0x14, 0x03, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x21, 0x58, 0x78, 0xa2, 0xf8, 0x4b, 0x1a, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x00, 0x04, 0x00,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xa4, 0x81, 0x00, 0x00, 0x00, 0x00, 0x68, 0x2e,
+        0x70, 0x79, 0x50, 0x4b, 0x05, 0x06, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x32, 0x00, 0x00, 0x00,
+        0x3c, 0x00, 0x00, 0x00, 0x00, 0x00};
+    return std::string(reinterpret_cast<const char*>(bytes), sizeof bytes);
+}
+
+// Creates an IAM role in moto (CreateFunction needs the role to exist) and returns its ARN.
+std::string make_role(asio::io_context& ioc) {
+    namespace ad = cirrus::aws::detail;
+    auto svc = ad::make_service<cirrus::provider::aws>(ioc.get_executor(), {.endpoint_id = "iam", .signing_name = "iam"},
+                                                      moto_options());
+    const std::string name = unique("cirrus-fn-role");
+    auto fut = asio::co_spawn(
+        ioc,
+        [&]() -> asio::awaitable<std::string> {
+            ad::query_form form("CreateRole", "2010-05-08");
+            form.add("RoleName", name);
+            form.add("AssumeRolePolicyDocument",
+                     R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":)"
+                     R"({"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]})");
+            ad::service_call call{.body = form.body(), .content_type = "application/x-www-form-urlencoded"};
+            diagnostics diag;
+            if (auto ec = co_await svc->send(call, diag)) co_return "error: " + ec.message() + " " + diag.message;
+            co_return "arn:aws:iam::123456789012:role/" + name;
+        },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return fut.get();
+}
+
+class Lambda : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { moto_api("/moto-api/config", R"({"lambda":{"use_docker":false}})"); }
+    void SetUp() override {
+        role_ = make_role(ioc_);
+        ASSERT_EQ(role_.rfind("arn:", 0), 0u) << role_;
+    }
+
+    // Creates a python function and waits until it is Active.
+    std::string create(std::string_view base = "cirrus-fn") {
+        const std::string name = unique(base);
+        auto [ec, f] = sync(ioc_, c_.async_create_function({.function_name = name,
+                                                            .role = role_,
+                                                            .code = {.zip_file = zip_},
+                                                            .runtime = "python3.12",
+                                                            .handler = "h.h"},
+                                                           asio::deferred));
+        EXPECT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+        return name;
+    }
+
+    asio::io_context ioc_;
+    lambda::client<> c_{ioc_.get_executor(), moto_options()};
+    std::string role_;
+    std::string zip_ = tiny_zip();
+};
+
+} // namespace
+
+TEST_F(Lambda, FunctionLifecycle) {
+    const std::string name = unique("cirrus-fn");
+    const std::map<std::string, std::string> env{{"GREETING", "hello \"world\""}, {"LEVEL", "3"}};
+    const std::vector<std::pair<std::string, std::string>> tags{{"team", "cirrus"}};
+    const std::array<std::string_view, 1> arch{"arm64"};
+    auto [ec, f] = sync(ioc_, c_.async_create_function({.function_name = name,
+                                                        .role = role_,
+                                                        .code = {.zip_file = zip_},
+                                                        .runtime = "python3.12",
+                                                        .handler = "h.h",
+                                                        .description = "made by cirrus",
+                                                        .timeout = 9,
+                                                        .memory_size = 256,
+                                                        .environment = env,
+                                                        .architectures = arch,
+                                                        .tags = tags},
+                                                       asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(f.function_name, name);
+    EXPECT_NE(f.function_arn.find(":function:" + name), std::string::npos) << f.function_arn;
+    EXPECT_EQ(f.runtime, "python3.12");
+    EXPECT_EQ(f.role, role_);
+    EXPECT_EQ(f.handler, "h.h");
+    EXPECT_EQ(f.description, "made by cirrus");
+    EXPECT_EQ(f.timeout, 9);
+    EXPECT_EQ(f.memory_size, 256);
+    EXPECT_EQ(f.environment, env);
+    EXPECT_EQ(f.architectures, std::vector<std::string>{"arm64"});
+    EXPECT_EQ(f.code_size, static_cast<std::int64_t>(zip_.size()));
+    EXPECT_EQ(f.version, "$LATEST");
+    EXPECT_FALSE(f.code_sha256.empty());
+
+    auto [aec, active] = sync(ioc_, c_.async_wait_function_active({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(aec) << aec.message();
+    EXPECT_EQ(active.state, "Active");
+
+    auto [gec, got] = sync(ioc_, c_.async_get_function({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(gec) << gec.message();
+    EXPECT_EQ(got.configuration.function_name, name);
+    EXPECT_EQ(got.tags, (std::map<std::string, std::string>{{"team", "cirrus"}}));
+    EXPECT_EQ(got.code_repository_type, "S3");
+    EXPECT_FALSE(got.code_location.empty());
+
+    // The pager walks every function, one per page.
+    auto pages = c_.list_functions_pages({.max_items = 1});
+    std::set<std::string> listed;
+    for (int i = 0; i < 1000; ++i) {
+        auto [pec, item] = sync(ioc_, pages.async_next(asio::deferred));
+        ASSERT_FALSE(pec) << pec.message();
+        if (!item) break;
+        listed.insert(item->function_name);
+    }
+    EXPECT_TRUE(listed.count(name)) << listed.size();
+
+    const std::map<std::string, std::string> env2{{"LEVEL", "4"}};
+    auto [uec, updated] = sync(ioc_, c_.async_update_function_configuration(
+                                         {.function_name = name, .timeout = 30, .memory_size = 512, .environment = env2},
+                                         asio::deferred));
+    ASSERT_FALSE(uec) << uec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(updated.memory_size, 512);
+    EXPECT_EQ(updated.timeout, 30);
+    EXPECT_EQ(updated.environment, env2);
+    auto [wec, done] = sync(ioc_, c_.async_wait_function_updated({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(wec) << wec.message();
+    EXPECT_EQ(done.last_update_status, "Successful");
+
+    const std::string zip2 = zip_ + std::string(); // same bytes, new upload
+    auto [cec, code] = sync(ioc_, c_.async_update_function_code({.function_name = name, .code = {.zip_file = zip2}},
+                                                                asio::deferred));
+    ASSERT_FALSE(cec) << cec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(code.code_sha256, f.code_sha256);
+
+    auto [cfgec, cfg] = sync(ioc_, c_.async_get_function_configuration({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(cfgec) << cfgec.message();
+    EXPECT_EQ(cfg.memory_size, 512);
+
+    auto [dec, deleted] = sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(dec) << dec.message();
+    diagnostics diag;
+    auto [nec, none] = sync(ioc_, c_.async_get_function({.function_name = name}, diag, asio::deferred));
+    EXPECT_EQ(nec, lambda::errc::resource_not_found) << nec.message();
+    EXPECT_EQ(diag.service_code, "ResourceNotFoundException");
+    EXPECT_EQ(diag.http_status, 404u);
+    EXPECT_NE(diag.message.find(name), std::string::npos) << diag.message;
+    EXPECT_FALSE(diag.request_id.empty());
+}
+
+TEST_F(Lambda, TypedErrors) {
+    const std::string name = create();
+    diagnostics diag;
+    // The same name again.
+    auto [ec, f] = sync(ioc_, c_.async_create_function(
+                                  {.function_name = name, .role = role_, .code = {.zip_file = zip_}, .runtime = "python3.12", .handler = "h.h"},
+                                  diag, asio::deferred));
+    EXPECT_EQ(ec, lambda::errc::resource_conflict) << ec.message();
+    EXPECT_EQ(diag.service_code, "ResourceConflictException");
+    EXPECT_EQ(diag.http_status, 409u);
+    EXPECT_FALSE(diag.message.empty());
+    // Code from a bucket that does not exist.
+    auto [sec, s3f] = sync(ioc_, c_.async_create_function({.function_name = unique("cirrus-s3"),
+                                                           .role = role_,
+                                                           .code = {.s3_bucket = "cirrus-no-such-bucket", .s3_key = "fn.zip"},
+                                                           .runtime = "python3.12",
+                                                           .handler = "h.h"},
+                                                          diag, asio::deferred));
+    EXPECT_EQ(sec, lambda::errc::invalid_parameter_value) << sec.message();
+    EXPECT_EQ(diag.service_code, "InvalidParameterValueException");
+    EXPECT_NE(diag.message.find("NoSuchBucket"), std::string::npos) << diag.message;
+    // A role that is no ARN.
+    auto [vec, vf] = sync(ioc_, c_.async_create_function(
+                                    {.function_name = unique("cirrus-bad"), .role = "not-a-role", .code = {.zip_file = zip_}, .runtime = "python3.12", .handler = "h.h"},
+                                    diag, asio::deferred));
+    EXPECT_EQ(vec, lambda::errc::validation) << vec.message();
+    EXPECT_EQ(diag.service_code, "ValidationException");
+    // A qualifier where none is allowed.
+    auto [qec, qf] = sync(ioc_, c_.async_update_function_configuration({.function_name = name + ":1", .timeout = 5},
+                                                                       diag, asio::deferred));
+    EXPECT_TRUE(qec);
+    // Invoking a function that is not there: real Lambda says ResourceNotFoundException;
+    // moto 5.2.5 without containers answers 200 and its fixed payload for any name.
+    auto [iec, ir] = sync(ioc_, c_.async_invoke({.function_name = unique("cirrus-none")}, diag, asio::deferred));
+    EXPECT_TRUE(!iec || iec == lambda::errc::resource_not_found) << iec.message();
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+}
+
+TEST_F(Lambda, InvokeInMotosModes) {
+    // Without containers moto does not run the code: RequestResponse echoes the payload
+    // (200), Event accepts it (202), DryRun only checks (204, empty).
+    const std::string name = create();
+    const std::string payload = R"({"order":42,"items":["a","b"]})";
+    auto [ec, r] = sync(ioc_, c_.async_invoke({.function_name = name, .payload = payload, .log = lambda::log_type::tail},
+                                              asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(r.status_code, 200u);
+    EXPECT_EQ(r.payload, payload);
+    EXPECT_TRUE(r.function_error.empty());
+    auto [eec, er] = sync(ioc_, c_.async_invoke({.function_name = name, .payload = payload,
+                                                 .type = lambda::invocation_type::event},
+                                                asio::deferred));
+    ASSERT_FALSE(eec) << eec.message();
+    EXPECT_EQ(er.status_code, 202u);
+    auto [dec, dr] = sync(ioc_, c_.async_invoke({.function_name = name, .payload = payload,
+                                                 .type = lambda::invocation_type::dry_run},
+                                                asio::deferred));
+    ASSERT_FALSE(dec) << dec.message();
+    EXPECT_EQ(dr.status_code, 204u);
+    EXPECT_TRUE(dr.payload.empty());
+    // An empty payload: moto's fixed answer.
+    auto [fec, fr] = sync(ioc_, c_.async_invoke({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(fec) << fec.message();
+    EXPECT_EQ(fr.payload, "Simple Lambda happy path OK");
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+}
+
+TEST_F(Lambda, VersionsAndAliases) {
+    const std::string name = create();
+    auto [ec, v1] = sync(ioc_, c_.async_publish_version({.function_name = name, .description = "first"}, asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(v1.version, "1");
+    EXPECT_NE(v1.function_arn.find(name + ":1"), std::string::npos) << v1.function_arn;
+
+    auto [aec, alias] = sync(ioc_, c_.async_create_alias({.function_name = name, .name = "live", .function_version = "1"},
+                                                         asio::deferred));
+    ASSERT_FALSE(aec) << aec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(alias.name, "live");
+    EXPECT_EQ(alias.function_version, "1");
+    EXPECT_NE(alias.alias_arn.find(name + ":live"), std::string::npos);
+
+    auto [uec, ua] = sync(ioc_, c_.async_update_alias({.function_name = name, .name = "live", .description = "prod"},
+                                                      asio::deferred));
+    ASSERT_FALSE(uec) << uec.message();
+    EXPECT_EQ(ua.description, "prod");
+    diagnostics diag;
+    auto [cec, dup] = sync(ioc_, c_.async_create_alias({.function_name = name, .name = "live", .function_version = "1"},
+                                                       diag, asio::deferred));
+    EXPECT_EQ(cec, lambda::errc::resource_conflict) << cec.message() << " " << diag.what();
+
+    auto [lec, page] = sync(ioc_, c_.async_list_versions_by_function({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(lec) << lec.message();
+    std::vector<std::string> versions;
+    for (auto& v : page.versions) versions.push_back(v.version);
+    EXPECT_EQ(versions, (std::vector<std::string>{"$LATEST", "1"}));
+
+    auto [iec, ir] = sync(ioc_, c_.async_invoke({.function_name = name, .payload = "{}", .qualifier = "live"},
+                                                asio::deferred));
+    ASSERT_FALSE(iec) << iec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(ir.payload, "{}");
+    auto [gec, g1] = sync(ioc_, c_.async_get_function_configuration({.function_name = name, .qualifier = "1"},
+                                                                    asio::deferred));
+    ASSERT_FALSE(gec) << gec.message();
+    EXPECT_EQ(g1.version, "1");
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+}
+
+TEST_F(Lambda, Layers) {
+    const std::string layer = unique("cirrus-layer");
+    const std::array<std::string_view, 2> runtimes{"python3.12", "python3.11"};
+    auto [ec, v] = sync(ioc_, c_.async_publish_layer_version({.layer_name = layer,
+                                                              .content = {.zip_file = zip_},
+                                                              .description = "libs",
+                                                              .compatible_runtimes = runtimes,
+                                                              .license_info = "MIT"},
+                                                             asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(v.version, 1);
+    EXPECT_NE(v.layer_version_arn.find(layer + ":1"), std::string::npos) << v.layer_version_arn;
+    EXPECT_EQ(v.content_size, static_cast<std::int64_t>(zip_.size()));
+    EXPECT_EQ(v.compatible_runtimes, (std::vector<std::string>{"python3.12", "python3.11"}));
+    auto [ec2, v2] = sync(ioc_, c_.async_publish_layer_version({.layer_name = layer, .content = {.zip_file = zip_}},
+                                                               asio::deferred));
+    ASSERT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(v2.version, 2);
+
+    bool found = false;
+    auto layers = c_.list_layers_pages({});
+    while (!layers.done()) {
+        auto [lec, page] = sync(ioc_, layers.async_next_page(asio::deferred));
+        ASSERT_FALSE(lec) << lec.message();
+        for (auto& l : page.layers)
+            if (l.layer_name == layer) {
+                found = true;
+                EXPECT_EQ(l.latest_matching_version.version, 2);
+            }
+    }
+    EXPECT_TRUE(found);
+
+    auto [vec, vs] = sync(ioc_, c_.async_list_layer_versions({.layer_name = layer}, asio::deferred));
+    ASSERT_FALSE(vec) << vec.message();
+    std::set<std::int64_t> numbers;
+    for (auto& x : vs.layer_versions) numbers.insert(x.version);
+    EXPECT_EQ(numbers, (std::set<std::int64_t>{1, 2}));
+
+    auto [gec, g] = sync(ioc_, c_.async_get_layer_version({.layer_name = layer, .version_number = 1}, asio::deferred));
+    ASSERT_FALSE(gec) << gec.message();
+    EXPECT_EQ(g.description, "libs");
+    EXPECT_EQ(g.license_info, "MIT");
+    EXPECT_EQ(g.content_sha256, v.content_sha256);
+
+    // A function using the layer.
+    const std::string name = unique("cirrus-layered");
+    const std::array<std::string_view, 1> layer_arns{v.layer_version_arn};
+    auto [fec, f] = sync(ioc_, c_.async_create_function({.function_name = name,
+                                                         .role = role_,
+                                                         .code = {.zip_file = zip_},
+                                                         .runtime = "python3.12",
+                                                         .handler = "h.h",
+                                                         .layers = layer_arns},
+                                                        asio::deferred));
+    ASSERT_FALSE(fec) << fec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(f.layers, std::vector<std::string>{v.layer_version_arn});
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+
+    for (std::int64_t n : {1, 2}) {
+        auto [dec, d] = sync(ioc_, c_.async_delete_layer_version({.layer_name = layer, .version_number = n},
+                                                                 asio::deferred));
+        ASSERT_FALSE(dec) << dec.message();
+    }
+    diagnostics diag;
+    auto [nec, none] = sync(ioc_, c_.async_get_layer_version({.layer_name = layer, .version_number = 1}, diag,
+                                                             asio::deferred));
+    EXPECT_EQ(nec, lambda::errc::resource_not_found) << nec.message() << " " << diag.what();
+}
+
+TEST_F(Lambda, PermissionsAndUrl) {
+    const std::string name = create();
+    auto [ec, p] = sync(ioc_, c_.async_add_permission({.function_name = name,
+                                                       .statement_id = "api",
+                                                       .action = "lambda:InvokeFunction",
+                                                       .principal = "apigateway.amazonaws.com",
+                                                       .source_arn = "arn:aws:execute-api:us-east-1:123456789012:abc/*"},
+                                                      asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_NE(p.statement.find("apigateway.amazonaws.com"), std::string::npos) << p.statement;
+    EXPECT_NE(p.statement.find("\"Sid\": \"api\""), std::string::npos) << p.statement;
+
+    auto [rec, r] = sync(ioc_, c_.async_remove_permission({.function_name = name, .statement_id = "api"}, asio::deferred));
+    ASSERT_FALSE(rec) << rec.message();
+    diagnostics diag;
+    auto [r2, again] = sync(ioc_, c_.async_remove_permission({.function_name = name, .statement_id = "api"}, diag,
+                                                             asio::deferred));
+    EXPECT_EQ(r2, lambda::errc::resource_not_found) << r2.message() << " " << diag.what();
+
+    auto [uec, url] = sync(ioc_, c_.async_create_function_url_config({.function_name = name}, asio::deferred));
+    ASSERT_FALSE(uec) << uec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(url.auth_type, "NONE");
+    EXPECT_EQ(url.function_url.rfind("https://", 0), 0u) << url.function_url;
+    EXPECT_NE(url.function_arn.find(name), std::string::npos);
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+}
+
+TEST_F(Lambda, AsyncShape) {
+    const std::string name = create();
+    // The documented one-liner: a client made from the coroutine's executor, braced
+    // requests inside co_await, the default token (throws error_with_diagnostics).
+    auto fut = asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<std::string> {
+            lambda::client<> fn(co_await asio::this_coro::executor, moto_options());
+            auto r = co_await fn.async_invoke({.function_name = name, .payload = R"({"k":"v"})"});
+            try {
+                co_await fn.async_get_function({.function_name = "cirrus-missing-" + name});
+            } catch (const cirrus::error_with_diagnostics& e) {
+                co_return r.payload + "|" + e.get_diagnostics().service_code;
+            }
+            co_return "no exception";
+        },
+        asio::use_future);
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(fut.get(), R"({"k":"v"}|ResourceNotFoundException)");
+
+    // A callback, and the diagnostics kept on the client.
+    error_code got;
+    c_.async_get_function_configuration({.function_name = "cirrus-missing"},
+                                        [&](error_code ec, lambda::function_configuration) { got = ec; });
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(got, lambda::errc::resource_not_found);
+    EXPECT_EQ(c_.last_diagnostics().service_code, "ResourceNotFoundException");
+    sync(ioc_, c_.async_delete_function({.function_name = name}, asio::deferred));
+}
+
+namespace {
+
+std::string emulator_endpoint() { return cirrus::test::env_or("CIRRUS_LAMBDA_EMULATOR_ENDPOINT", "http://127.0.0.1:9100"); }
+std::string runtime_api() { return cirrus::test::env_or("CIRRUS_LAMBDA_RUNTIME_API", "127.0.0.1:9100/.rt"); }
+
+// A process run by the test, killed and reaped at the end.
+class child_process {
+public:
+    child_process(std::vector<std::string> argv, std::vector<std::string> env) {
+        std::vector<char*> a, e;
+        for (auto& s : argv) a.push_back(s.data());
+        a.push_back(nullptr);
+        for (char** p = environ; *p != nullptr; ++p) e.push_back(*p);
+        for (auto& s : env) e.push_back(s.data());
+        e.push_back(nullptr);
+        if (posix_spawnp(&pid_, a[0], nullptr, nullptr, a.data(), e.data()) != 0) pid_ = -1;
+    }
+    child_process(const child_process&) = delete;
+    child_process& operator=(const child_process&) = delete;
+    ~child_process() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGTERM);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+    }
+    bool running() const { return pid_ > 0; }
+
+private:
+    pid_t pid_ = -1;
+};
+
+// A function written against the Runtime API in a few lines of Python, standing in for
+// any runtime: it answers {"echo": <event>}, and fails with its own error document when
+// the event asks it to.
+constexpr const char* python_function = R"PY(
+import json, os, urllib.request
+api = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime/invocation/"
+while True:
+    r = urllib.request.urlopen(api + "next")
+    rid = r.headers["Lambda-Runtime-Aws-Request-Id"]
+    event = json.loads(r.read() or b"null")
+    if isinstance(event, dict) and event.get("fail"):
+        body, path = json.dumps({"errorType": "OrderRejected", "errorMessage": "order %s is closed" % event["fail"]}), "/error"
+    else:
+        body, path = json.dumps({"echo": event}), "/response"
+    urllib.request.urlopen(urllib.request.Request(api + rid + path, data=body.encode(), method="POST"))
+)PY";
+
+} // namespace
+
+TEST(LambdaEmulator, InvokeReachesARealFunctionAndItsErrorIsTyped) {
+    child_process fn({"python3", "-c", python_function},
+                     {"AWS_LAMBDA_RUNTIME_API=" + runtime_api(), "AWS_LAMBDA_FUNCTION_NAME=_"});
+    ASSERT_TRUE(fn.running());
+    asio::io_context ioc;
+    auto options = moto_options();
+    options.endpoint = emulator_endpoint();
+    lambda::client<> c(ioc.get_executor(), options);
+
+    auto [ec, r] = sync(ioc, c.async_invoke({.function_name = "_", .payload = R"({"order":7})", .max_attempts = 1},
+                                            asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c.last_diagnostics().what();
+    EXPECT_EQ(r.status_code, 200u);
+    EXPECT_EQ(r.payload, R"({"echo": {"order": 7}})");
+
+    // The function's own error: a typed error, its document in the payload.
+    diagnostics diag;
+    auto [fec, fr] = sync(ioc, c.async_invoke({.function_name = "_", .payload = R"({"fail":9})", .max_attempts = 1},
+                                              diag, asio::deferred));
+    EXPECT_EQ(fec, lambda::errc::function_error) << fec.message() << " " << diag.what();
+    EXPECT_EQ(diag.service_code, "OrderRejected");
+    EXPECT_EQ(diag.message, "order 9 is closed");
+    EXPECT_EQ(fr.function_error, "Unhandled");
+    EXPECT_NE(fr.payload.find(R"("errorType": "OrderRejected")"), std::string::npos) << fr.payload;
+
+    // The function keeps serving after its error.
+    auto [ec2, r2] = sync(ioc, c.async_invoke({.function_name = "_", .payload = "[1,2]", .max_attempts = 1},
+                                              asio::deferred));
+    ASSERT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(r2.payload, R"({"echo": [1, 2]})");
+}
