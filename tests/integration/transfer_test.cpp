@@ -8,6 +8,7 @@
 #include <cirrus/crypto/crc32c.hpp>
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/client.hpp>
+#include <cirrus/transfer/directory.hpp>
 #include <cirrus/transfer/download.hpp>
 #include <cirrus/transfer/upload.hpp>
 
@@ -32,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <random>
 #include <span>
 #include <string>
@@ -557,4 +559,101 @@ TEST_F(Transfer, DownloadToHandlerInOrder) {
     });
     EXPECT_EQ(stopped, std::errc::no_space_on_device);
     EXPECT_EQ(seen, 3 * mib);
+}
+
+TEST_F(Transfer, DirectoryRoundTripAndSync) {
+    // Nested folders, an empty file, unicode names, a multipart file (5 MiB parts), a
+    // symlink (skipped) and an excluded file; uploaded, uploaded again (nothing sent),
+    // changed, downloaded into another folder and downloaded again (nothing fetched).
+    namespace fs = std::filesystem;
+    std::string const src = dir_.path + "/src";
+    fs::create_directories(src + "/a/b");
+    fs::create_directories(src + "/\u00fcn\u00efc\u00f8d\u00e9");
+    std::map<std::string, std::string> files = {
+        {"a/b/c.txt", "hello"},
+        {"empty.txt", ""},
+        {"\u00fcn\u00efc\u00f8d\u00e9/\u0444\u0430\u0439\u043b.bin", random_bytes(70000, 51)},
+        {"a/six.bin", random_bytes(6 * mib, 52)},
+        {"top.dat", random_bytes(1234, 53)},
+    };
+    for (auto& [rel, data] : files) std::ofstream(src + "/" + rel, std::ios::binary) << data;
+    std::ofstream(src + "/a/scratch.tmp") << "excluded";
+    fs::create_symlink(src + "/a/b/c.txt", src + "/link.txt");
+
+    std::vector<std::string_view> exclude = {"*.tmp"};
+    transfer::directory_options o;
+    o.exclude = exclude;
+    o.concurrency = 3;
+    o.upload.parts.part_size = 5 * mib;
+    auto up = [&]() {
+        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_upload_directory(
+                *client_, {.bucket = bucket_, .prefix = "tree/", .directory = src, .options = o});
+        });
+    };
+    auto first = up();
+    EXPECT_TRUE(first.failed.empty()) << first.failed[0].path << ": " << first.failed[0].message;
+    EXPECT_EQ(first.transferred, 5u);
+    EXPECT_EQ(first.skipped, 1u); // the symlink
+    EXPECT_EQ(first.bytes_transferred, 5u + 70000u + 6 * mib + 1234u);
+    EXPECT_TRUE(get("tree/a/six.bin") == files["a/six.bin"]);
+
+    auto second = up();
+    EXPECT_TRUE(second.failed.empty());
+    EXPECT_EQ(second.transferred, 0u);
+    EXPECT_EQ(second.skipped, 6u);
+
+    files["top.dat"][0] ^= 1; // same size, other bytes
+    std::ofstream(src + "/top.dat", std::ios::binary) << files["top.dat"];
+    auto third = up();
+    EXPECT_EQ(third.transferred, 1u);
+    EXPECT_EQ(third.skipped, 5u);
+
+    std::string const dst = dir_.path + "/dst";
+    auto down = [&]() {
+        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_download_prefix(
+                *client_, {.bucket = bucket_, .prefix = "tree/", .directory = dst, .options = o});
+        });
+    };
+    auto d1 = down();
+    EXPECT_TRUE(d1.failed.empty()) << d1.failed[0].key << ": " << d1.failed[0].message;
+    EXPECT_EQ(d1.transferred, 5u);
+    for (auto& [rel, data] : files) EXPECT_TRUE(read_file(dst + "/" + rel) == data) << rel;
+    EXPECT_FALSE(fs::exists(dst + "/link.txt"));
+    EXPECT_FALSE(fs::exists(dst + "/a/scratch.tmp"));
+    auto d2 = down();
+    EXPECT_EQ(d2.transferred, 0u);
+    EXPECT_EQ(d2.skipped, 5u);
+}
+
+TEST_F(Transfer, DownloadPrefixRefusesPathTraversal) {
+    EXPECT_TRUE(transfer::detail::safe_relative_path("a/b.txt"));
+    EXPECT_TRUE(transfer::detail::safe_relative_path("a/..b/c"));
+    EXPECT_FALSE(transfer::detail::safe_relative_path("../x"));
+    EXPECT_FALSE(transfer::detail::safe_relative_path("a/../../x"));
+    EXPECT_FALSE(transfer::detail::safe_relative_path("/etc/passwd"));
+    EXPECT_FALSE(transfer::detail::safe_relative_path("a/.."));
+    // A key the server accepts with a ".." component is refused, the others downloaded.
+    put("p/ok.txt", "fine");
+    bool const stored = run(ioc_, [&]() -> asio::awaitable<bool> {
+        s3::put_object_request r{.bucket = bucket_, .key = "p/x/../../escape.txt", .body = "bad"};
+        auto [e, pr] = co_await client_->async_put_object(r, as_tuple(use_awaitable));
+        (void)pr;
+        co_return !e;
+    });
+    std::string const dst = dir_.path + "/inner/dst";
+    auto r = run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+        co_return co_await transfer::async_download_prefix(*client_,
+                                                           {.bucket = bucket_, .prefix = "p/", .directory = dst});
+    });
+    EXPECT_EQ(r.transferred, 1u);
+    EXPECT_EQ(read_file(dst + "/ok.txt"), "fine");
+    EXPECT_FALSE(std::filesystem::exists(dir_.path + "/inner/escape.txt"));
+    EXPECT_FALSE(std::filesystem::exists(dir_.path + "/escape.txt"));
+    // The server may refuse the key or store it under another name; when the listing has
+    // it, the download refuses it.
+    (void)stored;
+    ASSERT_LE(r.failed.size(), 1u);
+    for (auto& f : r.failed) EXPECT_EQ(f.error, transfer::errc::unsafe_key) << f.key;
 }
