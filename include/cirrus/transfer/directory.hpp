@@ -260,6 +260,7 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
                                              directory_result& out, diagnostics& d) {
     namespace fs = std::filesystem;
     const directory_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
     fs::path const root(r.directory);
     std::error_code fec;
     if (!fs::is_directory(root, fec)) {
@@ -319,6 +320,7 @@ asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const d
                                             directory_result& out, diagnostics& d) {
     namespace fs = std::filesystem;
     const directory_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
     std::map<std::string, s3::object_summary> remote;
     if (auto ec = co_await list_prefix(client, r.bucket, r.prefix, remote, d)) co_return ec;
     fs::path const root(r.directory);

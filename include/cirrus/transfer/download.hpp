@@ -156,6 +156,7 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     using asio::as_tuple;
     using asio::use_awaitable;
     const download_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
     std::string const path(r.path);
 
     s3::object_info info;
@@ -297,6 +298,7 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
     using asio::as_tuple;
     using asio::use_awaitable;
     const download_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
     if (!r.on_data) co_return make_error_code(cirrus::errc::invalid_argument);
 
     s3::object_info info;

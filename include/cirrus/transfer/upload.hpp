@@ -123,6 +123,9 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
     using asio::as_tuple;
     using asio::use_awaitable;
     const upload_options& options = r.options;
+    // A cancelled coroutine would throw at its next co_await: errors are handled as codes
+    // here, and the clean-up after a cancellation must run (take_cancellation).
+    co_await asio::this_coro::throw_if_cancelled(false);
 
     file_handle file(::open(std::string(r.path).c_str(), O_RDONLY | O_CLOEXEC));
     if (file.fd < 0) {
