@@ -350,6 +350,7 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
     std::uint32_t const count = plan.count();
     std::uint32_t next = 0;      // the next range to fetch
     std::uint32_t delivered = 0; // ranges handed to on_data
+    bool stopped = false;        // on_data failed: nothing more is delivered
     // Wakes the workers waiting for their turn (cancelled, never expires).
     asio::steady_timer turn(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
 
@@ -357,7 +358,7 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
         std::vector<std::uint8_t> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(plan.part, size)));
         s3::get_object_result gr;
         for (;;) {
-            if (next >= count) co_return error_code{};
+            if (next >= count || stopped) co_return error_code{};
             std::uint32_t const i = next++;
             std::uint64_t const off = plan.offset(i), len = plan.length(i);
             s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
@@ -373,8 +374,13 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
                 auto [wait_ec] = co_await turn.async_wait(as_tuple(use_awaitable));
                 (void)wait_ec; // woken by cancel(): look again (a cancelled worker throws at the next wait)
             }
+            // A worker woken by the group's cancellation (another failed) delivers nothing.
+            asio::cancellation_state const cs = co_await asio::this_coro::cancellation_state;
+            if (stopped || cs.cancelled() != asio::cancellation_type::none)
+                co_return make_error_code(asio::error::operation_aborted);
             error_code const hec = deliver(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(len)));
             ++delivered;
+            if (hec) stopped = true;
             turn.cancel();
             if (hec) co_return hec;
         }
