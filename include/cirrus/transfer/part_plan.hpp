@@ -48,7 +48,7 @@ struct part_plan {
 // The plan for an object of `size` bytes, or invalid_argument when no valid plan exists
 // (an object over 5 TiB, or an override that violates the limits).
 [[nodiscard]] inline result<part_plan> plan_parts(std::uint64_t size, part_options const& o = {}) {
-    if (size > max_object_size) return make_error_code(errc::invalid_argument);
+    if (size > max_object_size) return make_error_code(cirrus::errc::invalid_argument);
     part_plan p;
     p.object_size = size;
     if (!o.part_size && size <= o.single_put_threshold && size <= max_part_size) {
@@ -60,8 +60,8 @@ struct part_plan {
     std::uint64_t ps = 0;
     if (o.part_size) {
         ps = *o.part_size;
-        if (ps < min_part_size || ps > max_part_size) return make_error_code(errc::invalid_argument);
-        if ((size + ps - 1) / ps > max_parts) return make_error_code(errc::invalid_argument);
+        if (ps < min_part_size || ps > max_part_size) return make_error_code(cirrus::errc::invalid_argument);
+        if ((size + ps - 1) / ps > max_parts) return make_error_code(cirrus::errc::invalid_argument);
     } else {
         ps = o.preferred_part_size;
         if (ps < min_part_size) ps = min_part_size;

@@ -1,40 +1,47 @@
 #pragma once
-// upload_file: one file to one object over an s3::client. Objects up to the single-put
-// threshold go in one PutObject; larger ones in a multipart upload with `concurrency` parts
-// in flight over the client's pooled connections. Every part's body is the file itself at
-// the part's offset (http::request_body::file(fd, offset, length): positional reads into a
-// bounded scratch buffer, never a whole part in memory; a retried part is read again from
-// the file). Parts carry a checksum (CRC32C by default). On any failure the upload is
-// aborted, so no multipart upload is left behind; `resume_upload_id` continues an earlier
-// upload, sending only the parts ListParts does not report.
+// async_upload_file: one file to one object over an s3::client. Objects up to the
+// single-put threshold go in one PutObject; larger ones in a multipart upload with
+// `concurrency` parts in flight over the client's pooled connections. Every part's body is
+// the file itself at the part's offset (http::request_body::file(fd, offset, length):
+// positional reads into a bounded scratch buffer, never a whole part in memory; a retried
+// part is read again from the file). Parts carry a checksum (CRC32C by default), and the
+// object's composite checksum is computed from them and compared with the server's. On
+// any failure or cancellation the upload is aborted, so no multipart upload is left
+// behind; `resume_upload_id` continues an earlier upload, sending only the parts ListParts
+// does not report.
 //
-//   auto r = co_await transfer::upload_file(s3, "bucket", "key", "/data/big.bin");
-//   if (!r) ... r.error() ...
+// It starts the way every cirrus operation does (core/async_op.hpp, docs/async.md):
+//
+//   auto r = co_await transfer::async_upload_file(s3, {.bucket = "b", .key = "k", .path = "/data/big.bin"});
+//   transfer::async_upload_file(s3, req, diag, [](error_code ec, transfer::upload_result r) { ... });
+//
+// A cancellation on the token's slot (terminal) stops every part in flight, aborts the
+// multipart upload and completes with asio::error::operation_aborted.
 
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/error.hpp>
-#include <cirrus/core/result.hpp>
 #include <cirrus/s3/client.hpp>
+#include <cirrus/transfer/detail/common.hpp>
+#include <cirrus/transfer/errors.hpp>
 #include <cirrus/transfer/part_plan.hpp>
+#include <cirrus/transfer/progress.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
+#include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace cirrus::transfer {
@@ -51,8 +58,21 @@ struct upload_options {
     // kept, the others are sent.
     std::string_view resume_upload_id = {};
     // Abort the multipart upload on failure (default). Off, the upload is kept for a resume
-    // and its id is in upload_failure::upload_id.
+    // and its id is in the diagnostics' message. A cancellation always aborts.
     bool abort_on_failure = true;
+    // Called with the bytes uploaded so far, at most once per progress_interval and once
+    // at the end (progress.hpp).
+    progress_handler on_progress = {};
+    std::chrono::milliseconds progress_interval{100};
+};
+
+// A view, like every request (docs/async.md): the strings need to live only until the
+// initiating call returns.
+struct upload_file_request {
+    std::string_view bucket = {};
+    std::string_view key = {};
+    std::string_view path = {}; // the file to upload
+    upload_options options = {};
 };
 
 struct upload_result {
@@ -61,54 +81,77 @@ struct upload_result {
     std::uint64_t size = 0;
     std::uint32_t parts = 0; // 1 for a single put
     std::uint32_t parts_resumed = 0;
+    // What the server reported for the object: for a multipart upload with per-part
+    // checksums the COMPOSITE checksum, already compared with the one computed from the
+    // parts (checksum_verified).
     std::optional<s3::checksum> checksum = {};
+    bool checksum_verified = false;
 };
 
 namespace detail {
 
-struct file_handle {
-    int fd = -1;
-    file_handle() = default;
-    file_handle(const file_handle&) = delete;
-    file_handle& operator=(const file_handle&) = delete;
-    ~file_handle() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-} // namespace detail
-
-// Uploads `path` to bucket/key. Errors: the file's (errno as system errors), the plan's
-// (errc::invalid_argument past S3's limits), or the first failed request's; `diag` then
-// holds what the server said.
+// Aborts a multipart upload for good. A part whose request was cut after its body had
+// gone out may still be stored by the server after the abort (S3 documents that an abort
+// may have to be repeated; versitygw re-creates the upload's folder when such a part
+// lands), so ListParts is asked after a pause and the abort repeated while the upload
+// still answers.
 template <class Provider>
-boost::asio::awaitable<result<upload_result>> upload_file(s3::client<Provider>& client, std::string_view bucket,
-                                                          std::string_view key, std::filesystem::path path,
-                                                          upload_options options = {}, diagnostics* diag = nullptr) {
-    namespace asio = boost::asio;
+asio::awaitable<void> abort_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                   std::string_view upload_id) {
     using asio::as_tuple;
     using asio::use_awaitable;
-    diagnostics local_diag;
-    diagnostics& d = diag ? *diag : local_diag;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    for (int round = 0; round < 4; ++round) {
+        s3::abort_multipart_upload_request ar{.bucket = bucket, .key = key, .upload_id = upload_id};
+        diagnostics ad;
+        auto [aec] = co_await client.async_abort_multipart_upload(ar, ad, as_tuple(use_awaitable));
+        (void)aec;
+        pause.expires_after(std::chrono::milliseconds(25 << round));
+        co_await pause.async_wait(as_tuple(use_awaitable));
+        s3::list_parts_request lr{.bucket = bucket, .key = key, .upload_id = upload_id};
+        lr.max_parts = 1;
+        s3::list_parts_result lp;
+        auto [lec] = co_await client.async_list_parts(lr, lp, ad, as_tuple(use_awaitable));
+        if (lec) co_return; // NoSuchUpload: gone (or the server cannot tell: nothing more to do)
+    }
+}
 
-    detail::file_handle file;
-    file.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (file.fd < 0) co_return error_code(errno, boost::system::system_category());
+// The upload, over a copy of the caller's client (the client's state is shared).
+template <class Provider>
+asio::awaitable<error_code> upload_file(s3::client<Provider> client, const upload_file_request& r, upload_result& out,
+                                        diagnostics& d) {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    const upload_options& options = r.options;
+    // A cancelled coroutine would throw at its next co_await: errors are handled as codes
+    // here, and the clean-up after a cancellation must run (take_cancellation).
+    co_await asio::this_coro::throw_if_cancelled(false);
+
+    file_handle file(::open(std::string(r.path).c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.fd < 0) {
+        error_code ec = last_system_error();
+        d.message = "cannot open " + std::string(r.path) + ": " + ec.message();
+        co_return ec;
+    }
     struct stat st {};
-    if (::fstat(file.fd, &st) != 0) co_return error_code(errno, boost::system::system_category());
-    if (!S_ISREG(st.st_mode)) co_return make_error_code(errc::invalid_argument);
+    if (::fstat(file.fd, &st) != 0) co_return last_system_error();
+    if (!S_ISREG(st.st_mode)) {
+        d.message = std::string(r.path) + " is not a regular file";
+        co_return make_error_code(errc::not_a_regular_file);
+    }
     std::uint64_t const size = static_cast<std::uint64_t>(st.st_size);
 
     auto planned = plan_parts(size, options.parts);
     if (!planned) co_return planned.error();
     part_plan const plan = *planned;
 
-    upload_result out;
     out.size = size;
     out.parts = plan.part_count;
+    progress_meter meter(options.on_progress, options.progress_interval);
+    meter.set_total(size);
 
     if (!plan.multipart && options.resume_upload_id.empty()) {
-        s3::put_object_request put{.bucket = bucket, .key = key};
+        s3::put_object_request put{.bucket = r.bucket, .key = r.key};
         put.body = s3::object_body::file(file.fd, 0, size);
         put.checksum_algorithm = options.checksum;
         put.checksum_at = options.checksum_at;
@@ -117,22 +160,28 @@ boost::asio::awaitable<result<upload_result>> upload_file(s3::client<Provider>& 
         if (ec) co_return ec;
         out.etag = std::move(pr.etag);
         out.checksum = std::move(pr.checksum);
-        co_return out;
+        meter.add(size);
+        meter.finish();
+        co_return error_code{};
     }
 
     // ---- multipart
     std::string upload_id;
     std::vector<s3::completed_part> done(plan.part_count);
     std::vector<char> have(plan.part_count, 0);
+    error_code failure;
     if (!options.resume_upload_id.empty()) {
         upload_id.assign(options.resume_upload_id);
         std::optional<std::uint32_t> marker;
         for (;;) {
-            s3::list_parts_request lr{.bucket = bucket, .key = key, .upload_id = upload_id};
+            s3::list_parts_request lr{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
             lr.part_number_marker = marker;
             s3::list_parts_result lp;
             auto [ec] = co_await client.async_list_parts(lr, lp, d, as_tuple(use_awaitable));
-            if (ec) co_return ec;
+            if (ec) {
+                failure = ec; // aborted below (an unknown id leaves nothing behind anyway)
+                break;
+            }
             for (auto& p : lp.parts) {
                 if (p.part_number < 1 || std::uint32_t(p.part_number) > plan.part_count) continue;
                 auto const n = std::uint32_t(p.part_number);
@@ -147,7 +196,7 @@ boost::asio::awaitable<result<upload_result>> upload_file(s3::client<Provider>& 
             marker = lp.next_part_number_marker;
         }
     } else {
-        s3::create_multipart_upload_request cr{.bucket = bucket, .key = key};
+        s3::create_multipart_upload_request cr{.bucket = r.bucket, .key = r.key};
         cr.checksum_algorithm = options.checksum;
         s3::create_multipart_upload_result cres;
         auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, as_tuple(use_awaitable));
@@ -155,75 +204,121 @@ boost::asio::awaitable<result<upload_result>> upload_file(s3::client<Provider>& 
         upload_id = std::move(cres.upload_id);
     }
     out.upload_id = upload_id;
+    {
+        std::uint64_t resumed = 0;
+        for (std::uint32_t n = 1; n <= plan.part_count; ++n)
+            if (have[n - 1]) resumed += plan.length(n);
+        meter.set_total(size, resumed);
+    }
 
-    // Workers take the next part number until none is left or one has failed.
-    struct shared_state {
-        std::uint32_t next = 1;
-        error_code first_error = {};
-        diagnostics first_diag = {};
-    } state;
-
-    auto worker = [&]() -> asio::awaitable<void> {
+    // Workers take the next part number until none is left; the first failure cancels
+    // the others (run_workers).
+    std::uint32_t next = 1;
+    auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
         s3::upload_part_result pr;
-        diagnostics wd;
         for (;;) {
-            if (state.first_error) co_return;
-            while (state.next <= plan.part_count && have[state.next - 1]) ++state.next;
-            if (state.next > plan.part_count) co_return;
-            std::uint32_t const n = state.next++;
-            s3::upload_part_request ur{.bucket = bucket, .key = key, .upload_id = upload_id};
+            while (next <= plan.part_count && have[next - 1]) ++next;
+            if (next > plan.part_count) co_return error_code{};
+            std::uint32_t const n = next++;
+            s3::upload_part_request ur{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
             ur.part_number = static_cast<s3::part_number_type>(n);
             ur.body = s3::object_body::file(file.fd, plan.offset(n), plan.length(n));
             ur.checksum_algorithm = options.checksum;
             ur.checksum_at = options.checksum_at;
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
-            if (ec) {
-                if (!state.first_error) {
-                    state.first_error = ec;
-                    state.first_diag = wd;
-                }
-                co_return;
-            }
+            if (ec) co_return ec;
             done[n - 1] = {.part_number = ur.part_number,
                            .etag = std::move(pr.etag),
                            .checksum = std::move(pr.checksum)};
+            meter.add(plan.length(n));
         }
     };
-
-    auto ex = co_await asio::this_coro::executor;
-    unsigned const workers = std::max(1u, std::min<unsigned>(options.concurrency, plan.part_count));
-    using op_type = decltype(asio::co_spawn(ex, worker(), asio::deferred));
-    std::vector<op_type> ops;
-    ops.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i) ops.push_back(asio::co_spawn(ex, worker(), asio::deferred));
-    auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(ops))
-                               .async_wait(asio::experimental::wait_for_all(), use_awaitable);
-    (void)order;
-    error_code failure = state.first_error;
-    for (auto& e : errors)
-        if (e && !failure) failure = make_error_code(errc::invalid_argument);
-
     if (!failure) {
-        s3::complete_multipart_upload_request cm{.bucket = bucket, .key = key, .upload_id = upload_id};
+        unsigned const workers = std::max(1u, std::min<unsigned>(options.concurrency, plan.part_count));
+        failure = co_await run_workers(workers, worker, d);
+    }
+    if (!failure) {
+        // The file must not have changed under the upload: same size as planned.
+        struct stat now {};
+        if (::fstat(file.fd, &now) == 0 && static_cast<std::uint64_t>(now.st_size) != size) {
+            d.message = std::string(r.path) + " changed size during the upload";
+            failure = make_error_code(errc::source_changed);
+        }
+    }
+    if (!failure) {
+        s3::complete_multipart_upload_request cm{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
         cm.parts = done;
         s3::complete_multipart_upload_result cres;
         auto [ec] = co_await client.async_complete_multipart_upload(cm, cres, d, as_tuple(use_awaitable));
         if (!ec) {
             out.etag = std::move(cres.etag);
             out.checksum = std::move(cres.checksum);
-            co_return out;
+            if (options.checksum && out.checksum && out.checksum->algorithm == *options.checksum) {
+                std::string const expected = composite_checksum(*options.checksum, done);
+                if (!expected.empty() && out.checksum->value.find('-') != std::string::npos) {
+                    if (out.checksum->value != expected) {
+                        d.clear();
+                        d.message = "the object's composite checksum " + out.checksum->value +
+                                    " does not match the parts sent (" + expected + ")";
+                        co_return make_error_code(cirrus::errc::checksum_mismatch);
+                    }
+                    out.checksum_verified = true;
+                }
+            }
+            meter.finish();
+            co_return error_code{};
         }
         failure = ec;
-    } else {
-        d = state.first_diag;
     }
-    if (options.abort_on_failure) {
-        s3::abort_multipart_upload_request ar{.bucket = bucket, .key = key, .upload_id = upload_id};
-        diagnostics ad;
-        auto [aec] = co_await client.async_abort_multipart_upload(ar, ad, as_tuple(use_awaitable));
-        (void)aec;
+
+    // Clean up with a cancellation state of its own: a cancelled upload is aborted too.
+    bool const cancelled = co_await take_cancellation();
+    if (cancelled) failure = asio::error::operation_aborted;
+    if (options.abort_on_failure || cancelled) {
+        co_await abort_upload(client, r.bucket, r.key, upload_id);
+    } else if (d.message.empty()) {
+        d.message = "the multipart upload " + upload_id + " is kept for a resume";
     }
     co_return failure;
+}
+
+template <class Provider>
+struct upload_file_op {
+    using result_type = upload_result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    s3::client<Provider> client;
+    cirrus::detail::owned_copy<upload_file_request> request;
+
+    asio::awaitable<error_code> start(diagnostics& d, upload_result& out) {
+        return upload_file(client, request.get(), out, d);
+    }
+};
+
+} // namespace detail
+
+static_assert(std::is_trivially_destructible_v<upload_file_request>);
+
+// Uploads r.path to r.bucket/r.key; completes with void(error_code, upload_result).
+// Errors: the file's (errno as system errors, errc::not_a_regular_file), the plan's
+// (cirrus::errc::invalid_argument past S3's limits), the first failed request's (with what
+// the server said in the diagnostics), errc::worker_failed, errc::source_changed,
+// cirrus::errc::checksum_mismatch, or asio::error::operation_aborted. Without a
+// diagnostics argument they reach the caller only through the default token's exception
+// (error_with_diagnostics): the client's last_diagnostics() is not written.
+template <class Provider, cirrus::detail::completion_token Token = default_token>
+auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::upload_file_op<Provider>{client, cirrus::detail::owned_copy<upload_file_request>(r)}, nullptr,
+                                    nullptr);
+}
+template <class Provider, class Token = default_token>
+auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, diagnostics& diag,
+                       Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::upload_file_op<Provider>{client, cirrus::detail::owned_copy<upload_file_request>(r)}, &diag,
+                                    nullptr);
 }
 
 } // namespace cirrus::transfer

@@ -752,7 +752,10 @@ inline asio::awaitable<error_code> exchange(client_state& st, connection& c, con
     bool complete = false;
     body_reader body(c, *parser, o.max_header_bytes);
     if (status >= 200 && status < 300) {
-        ec = co_await read_success_body(st, c, body, parser->content_length(), req, res, ar);
+        // A HEAD response announces the length of a body it does not have: no limit applies.
+        boost::optional<std::uint64_t> length;
+        if (req.method != verb::head) length = parser->content_length();
+        ec = co_await read_success_body(st, c, body, length, req, res, ar);
         complete = !ec && body.done();
     } else {
         ec = co_await read_error_body(st, c, body, complete);

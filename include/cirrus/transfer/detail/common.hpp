@@ -1,0 +1,122 @@
+#pragma once
+// What the transfer operations share: an owned file descriptor, the pool of workers that
+// keeps N requests in flight (the first failure cancels the others), the error of a worker
+// that threw, and the composite checksum of a multipart object.
+
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/base64.hpp>
+#include <cirrus/core/diagnostics.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/crypto/checksum.hpp>
+#include <cirrus/s3/model/multipart.hpp>
+#include <cirrus/transfer/errors.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_state.hpp>
+#include <boost/asio/cancellation_type.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <unistd.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cirrus::transfer::detail {
+
+namespace asio = boost::asio;
+
+struct file_handle {
+    int fd = -1;
+    file_handle() = default;
+    explicit file_handle(int f) noexcept : fd(f) {}
+    file_handle(const file_handle&) = delete;
+    file_handle& operator=(const file_handle&) = delete;
+    file_handle(file_handle&& o) noexcept : fd(std::exchange(o.fd, -1)) {}
+    file_handle& operator=(file_handle&& o) noexcept {
+        if (this != &o) {
+            reset();
+            fd = std::exchange(o.fd, -1);
+        }
+        return *this;
+    }
+    ~file_handle() { reset(); }
+    void reset() noexcept {
+        if (fd >= 0) ::close(fd);
+        fd = -1;
+    }
+};
+
+inline error_code last_system_error() noexcept { return error_code(errno, boost::system::system_category()); }
+
+// The code of an exception that ended a worker: a system_error keeps its code (a worker
+// cancelled between two requests throws operation_aborted), bad_alloc is
+// not_enough_memory, anything else errc::worker_failed with its text in `message`.
+inline error_code worker_exception(std::exception_ptr e, std::string& message) noexcept {
+    error_code ec = cirrus::detail::exception_to_error(e, message);
+    if (ec == cirrus::errc::unexpected_exception) ec = make_error_code(errc::worker_failed);
+    return ec;
+}
+
+// Runs `count` workers, each `make_worker(diagnostics&)` returning awaitable<error_code>
+// (`make_worker`, often a lambda whose frames refer to it, lives until they end),
+// in one parallel group. The first worker that fails (an error or an exception) cancels
+// the others (terminal), so a failure stops the transfer promptly; so does a cancellation
+// of the calling coroutine, which the group forwards to every worker. Returns the first
+// failure in completion order, with that worker's diagnostics in `d`.
+template <class MakeWorker>
+asio::awaitable<error_code> run_workers(unsigned count, MakeWorker& make_worker, diagnostics& d) {
+    auto ex = co_await asio::this_coro::executor;
+    std::vector<diagnostics> diags(count);
+    using op_type = decltype(asio::co_spawn(ex, make_worker(diags[0]), asio::deferred));
+    std::vector<op_type> ops;
+    ops.reserve(count);
+    for (unsigned i = 0; i < count; ++i) ops.push_back(asio::co_spawn(ex, make_worker(diags[i]), asio::deferred));
+    auto stop_on_failure = [](std::exception_ptr e, error_code ec) {
+        return (e || ec) ? asio::cancellation_type::terminal : asio::cancellation_type::none;
+    };
+    auto [order, exceptions, codes] = co_await asio::experimental::make_parallel_group(std::move(ops))
+                                          .async_wait(stop_on_failure, asio::use_awaitable);
+    for (std::size_t i : order) {
+        if (!exceptions[i] && !codes[i]) continue;
+        d = std::move(diags[i]);
+        if (exceptions[i]) co_return worker_exception(exceptions[i], d.message);
+        co_return codes[i];
+    }
+    co_return error_code{};
+}
+
+// True when the calling coroutine has been cancelled. Then its cancellation state is
+// replaced by one that lets nothing through, so that the clean-up that follows (aborting
+// a multipart upload, removing a temporary file) runs to its end.
+inline asio::awaitable<bool> take_cancellation() {
+    asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+    bool const cancelled = cs.cancelled() != asio::cancellation_type::none;
+    co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
+    co_return cancelled;
+}
+
+// The checksum S3 gives a multipart object made of `parts` (COMPOSITE type): the
+// algorithm over the concatenated raw part checksums, then "-<part count>". Empty when a
+// part has no checksum of that algorithm.
+inline std::string composite_checksum(crypto::checksum_algorithm alg, const std::vector<s3::completed_part>& parts) {
+    crypto::checksum_hasher h(alg);
+    for (const auto& p : parts) {
+        if (!p.checksum || p.checksum->algorithm != alg) return {};
+        auto raw = base64::decode(p.checksum->value);
+        if (!raw || raw->size() != crypto::checksum_size(alg)) return {};
+        h.update(*raw);
+    }
+    std::string out(h.finish().view());
+    out += '-';
+    out += std::to_string(parts.size());
+    return out;
+}
+
+} // namespace cirrus::transfer::detail

@@ -1,0 +1,436 @@
+#pragma once
+// async_upload_directory and async_download_prefix: a folder tree to objects under a key
+// prefix and back, many files in flight at once.
+//
+// - The relative path of a file, with '/' separators, follows the prefix in its key
+//   (the prefix is used as given: pass "photos/" for a folder), and the part of a key
+//   after the prefix is the relative path a download writes.
+// - include / exclude: fnmatch(3) globs on the relative path, where '*' also matches '/'
+//   ("*.jpg" matches "a/b.jpg"). With include globs a path must match one of them; it must
+//   match no exclude glob.
+// - Symbolic links are skipped (and counted as skipped) unless follow_symlinks; then
+//   linked files are uploaded and linked folders walked (a link cycle ends with ELOOP from
+//   the walk, reported as a failure).
+// - skip_unchanged (the default, which makes both operations a one-way sync): a file is
+//   skipped when the object has the same size and the ETag its bytes would get: the hex
+//   MD5 of the file for a single PUT, or the MD5 of the parts' MD5s followed by "-<parts>"
+//   for a multipart upload, with parts planned as upload.parts plans them (downloads try
+//   that plan and the smallest whole-MiB part size that gives the ETag's part count).
+//   Sizes are compared first, so only files of the same size are read. Objects encrypted
+//   with SSE-KMS or SSE-C have other ETags and are always transferred again.
+// - Downloads refuse keys whose relative path is absolute or has a ".." component
+//   (errc::unsafe_key, in the summary's failures): nothing is written outside the target
+//   directory. Keys ending in '/' (folder markers) are skipped.
+// - `concurrency` files are in flight; each file larger than its single-put (single-get)
+//   threshold has its own upload.concurrency parts (download.concurrency ranges) in flight.
+// - The summary counts files transferred and skipped, and lists each failure with its
+//   path, key, error and message. A failure of one file does not stop the others: the
+//   operation completes without error, with the failures in the summary. It fails only
+//   when the walk or the listing cannot start, or when cancelled.
+
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/core/hex.hpp>
+#include <cirrus/core/views.hpp>
+#include <cirrus/crypto/md5.hpp>
+#include <cirrus/s3/client.hpp>
+#include <cirrus/transfer/detail/common.hpp>
+#include <cirrus/transfer/download.hpp>
+#include <cirrus/transfer/errors.hpp>
+#include <cirrus/transfer/progress.hpp>
+#include <cirrus/transfer/upload.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+namespace cirrus::transfer {
+
+struct directory_options {
+    list_view<std::string_view> include = {}; // globs on the relative path; empty: every file
+    list_view<std::string_view> exclude = {};
+    unsigned concurrency = 16; // files in flight
+    bool follow_symlinks = false;
+    bool skip_unchanged = true;
+    upload_options upload = {};     // for each file (its on_progress is not used)
+    download_options download = {}; // for each file (its on_progress and resumable are not used)
+    // Bytes of the files transferred so far (counted when a file is done) and of all the
+    // files to transfer.
+    progress_handler on_progress = {};
+    std::chrono::milliseconds progress_interval{100};
+};
+
+struct upload_directory_request {
+    std::string_view bucket = {};
+    std::string_view prefix = {};    // prepended to each relative path
+    std::string_view directory = {}; // the folder to upload
+    directory_options options = {};
+};
+
+struct download_prefix_request {
+    std::string_view bucket = {};
+    std::string_view prefix = {};    // the keys to download
+    std::string_view directory = {}; // written below this folder (created if missing)
+    directory_options options = {};
+};
+
+struct file_failure {
+    std::string path = {};
+    std::string key = {};
+    error_code error = {};
+    std::string message = {}; // what the server or the system said
+};
+
+struct directory_result {
+    std::uint32_t transferred = 0;
+    std::uint32_t skipped = 0; // unchanged, symlinks, folder markers
+    std::uint64_t bytes_transferred = 0;
+    std::vector<file_failure> failed = {};
+};
+
+namespace detail {
+
+inline bool glob_selected(const directory_options& o, const std::string& rel) {
+    auto matches = [&](std::string_view glob) {
+        std::string const g(glob);
+        return ::fnmatch(g.c_str(), rel.c_str(), 0) == 0;
+    };
+    if (!o.include.empty()) {
+        bool any = false;
+        for (auto g : o.include) any = any || matches(g);
+        if (!any) return false;
+    }
+    for (auto g : o.exclude)
+        if (matches(g)) return false;
+    return true;
+}
+
+// A relative path from a key that stays below the target folder: not absolute, no ".."
+// component, no NUL.
+inline bool safe_relative_path(std::string_view rel) {
+    if (rel.empty() || rel.front() == '/' || rel.find('\0') != std::string_view::npos) return false;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t const slash = rel.find('/', start);
+        std::string_view const part = rel.substr(start, slash == std::string_view::npos ? rel.npos : slash - start);
+        if (part == "..") return false;
+        if (slash == std::string_view::npos) return true;
+        start = slash + 1;
+    }
+}
+
+// The ETag S3 gives `size` bytes of `fd` uploaded in one PUT (parts == 0) or in parts of
+// `part_size`: hex MD5, or hex MD5 of the parts' MD5s then "-<parts>".
+inline result<std::string> s3_etag_of_file(int fd, std::uint64_t size, std::uint64_t part_size, std::uint32_t parts) {
+    constexpr std::size_t block = 256 * 1024;
+    if (parts == 0) {
+        crypto::md5_hasher h;
+        if (auto ec = cirrus::detail::read_blocks(fd, 0, size, block,
+                                                  [&](const std::uint8_t* p, std::size_t n) { h.update(p, n); }))
+            return ec;
+        auto const d = h.finish();
+        return hex::encode(std::span<const std::uint8_t>(d));
+    }
+    crypto::md5_hasher whole;
+    for (std::uint32_t i = 0; i < parts; ++i) {
+        std::uint64_t const off = std::uint64_t(i) * part_size;
+        std::uint64_t const len = std::min(part_size, size - off);
+        crypto::md5_hasher h;
+        if (auto ec = cirrus::detail::read_blocks(fd, off, len, block,
+                                                  [&](const std::uint8_t* p, std::size_t n) { h.update(p, n); }))
+            return ec;
+        auto const d = h.finish();
+        whole.update(d.data(), d.size());
+    }
+    auto const d = whole.finish();
+    return hex::encode(std::span<const std::uint8_t>(d)) + "-" + std::to_string(parts);
+}
+
+inline std::string_view unquoted(std::string_view etag) {
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') return etag.substr(1, etag.size() - 2);
+    return etag;
+}
+
+// True when the file at `path` of `size` bytes would get `etag` (see s3_etag_of_file),
+// trying the plan `parts` makes and, for a multipart ETag, the smallest whole-MiB part
+// size that gives its part count.
+inline bool same_content(const std::string& path, std::uint64_t size, std::string_view etag, const part_options& parts) {
+    etag = unquoted(etag);
+    file_handle f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (f.fd < 0) return false;
+    std::size_t const dash = etag.rfind('-');
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> candidates; // (part size, parts); parts 0: single
+    if (dash == std::string_view::npos) {
+        candidates.emplace_back(size, 0);
+    } else {
+        std::uint32_t n = 0;
+        for (char c : etag.substr(dash + 1)) {
+            if (c < '0' || c > '9' || n > max_parts) return false;
+            n = n * 10 + std::uint32_t(c - '0');
+        }
+        if (n == 0) return false;
+        if (auto p = plan_parts(size, parts); p && p->multipart && p->part_count == n)
+            candidates.emplace_back(p->part_size, n);
+        constexpr std::uint64_t mib = 1ull << 20;
+        std::uint64_t const ps = ((size + n - 1) / n + mib - 1) / mib * mib;
+        if (ps > 0 && (size + ps - 1) / ps == n && (candidates.empty() || candidates[0].first != ps))
+            candidates.emplace_back(ps, n);
+    }
+    for (auto [ps, n] : candidates) {
+        auto got = s3_etag_of_file(f.fd, size, ps, n);
+        if (got && *got == etag) return true;
+    }
+    return false;
+}
+
+struct file_job {
+    std::string path;
+    std::string key;
+    std::uint64_t size = 0;
+    std::string etag; // downloads: the object's ETag
+};
+
+// Runs the per-file transfers `jobs` through `concurrency` workers; `one(job, diag)`
+// returns awaitable<error_code> (with a file-level failure as its error) or skips.
+template <class One>
+asio::awaitable<error_code> run_jobs(const std::vector<file_job>& jobs, const directory_options& o,
+                                     directory_result& out, One& one, diagnostics& d) {
+    std::uint64_t total = 0;
+    for (auto& j : jobs) total += j.size;
+    progress_meter meter(o.on_progress, o.progress_interval);
+    meter.set_total(total);
+    std::size_t next = 0;
+    auto worker = [&](diagnostics&) -> asio::awaitable<error_code> {
+        diagnostics fd;
+        while (next < jobs.size()) {
+            const file_job& job = jobs[next++];
+            fd.clear();
+            bool skipped = false;
+            error_code ec = co_await one(job, fd, skipped);
+            if (ec == asio::error::operation_aborted) co_return ec;
+            if (ec) {
+                out.failed.push_back({job.path, job.key, ec, fd.message.empty() ? ec.message() : fd.what()});
+            } else if (skipped) {
+                ++out.skipped;
+            } else {
+                ++out.transferred;
+                out.bytes_transferred += job.size;
+            }
+            meter.add(job.size);
+        }
+        co_return error_code{};
+    };
+    unsigned const workers = std::max(1u, std::min<unsigned>(o.concurrency, static_cast<unsigned>(jobs.size())));
+    error_code ec = jobs.empty() ? error_code{} : co_await run_workers(workers, worker, d);
+    if (!ec) meter.finish();
+    co_return ec;
+}
+
+// Every object under `prefix` (all pages): key -> summary.
+template <class Provider>
+asio::awaitable<error_code> list_prefix(s3::client<Provider>& client, std::string_view bucket,
+                                        std::string_view prefix, std::map<std::string, s3::object_summary>& out,
+                                        diagnostics& d) {
+    s3::list_objects_request lr{.bucket = bucket, .prefix = prefix};
+    auto collect = [&out](const s3::object_summary& o) { out.emplace(o.key, o); };
+    auto [ec] = co_await client.async_for_each_object(lr, collect, asio::as_tuple(asio::use_awaitable));
+    (void)d;
+    co_return ec;
+}
+
+template <class Provider>
+asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const upload_directory_request& r,
+                                             directory_result& out, diagnostics& d) {
+    namespace fs = std::filesystem;
+    const directory_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    fs::path const root(r.directory);
+    std::error_code fec;
+    if (!fs::is_directory(root, fec)) {
+        d.message = std::string(r.directory) + " is not a directory";
+        co_return fec ? error_code(fec.value(), boost::system::system_category())
+                      : error_code(make_error_code(boost::system::errc::not_a_directory));
+    }
+    auto opts = fs::directory_options::skip_permission_denied;
+    if (o.follow_symlinks) opts |= fs::directory_options::follow_directory_symlink;
+    std::vector<file_job> jobs;
+    fs::recursive_directory_iterator it(root, opts, fec), end;
+    if (fec) {
+        d.message = "cannot read " + std::string(r.directory) + ": " + fec.message();
+        co_return error_code(fec.value(), boost::system::system_category());
+    }
+    for (; it != end; it.increment(fec)) {
+        if (fec) break;
+        const fs::directory_entry& e = *it;
+        std::string const rel = e.path().lexically_relative(root).generic_string();
+        std::error_code sec;
+        if (e.is_symlink(sec) && !o.follow_symlinks) {
+            ++out.skipped;
+            continue;
+        }
+        if (!e.is_regular_file(sec)) continue; // folders are walked, others ignored
+        if (!glob_selected(o, rel)) continue;
+        jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}});
+    }
+    if (fec) out.failed.push_back({std::string(r.directory), {}, error_code(fec.value(), boost::system::system_category()),
+                                   "the walk stopped: " + fec.message()});
+
+    std::map<std::string, s3::object_summary> remote;
+    if (o.skip_unchanged) {
+        if (auto ec = co_await list_prefix(client, r.bucket, r.prefix, remote, d)) co_return ec;
+    }
+
+    auto one = [&](const file_job& job, diagnostics& fd, bool& skipped) -> asio::awaitable<error_code> {
+        if (o.skip_unchanged) {
+            auto found = remote.find(job.key);
+            if (found != remote.end() && found->second.size == job.size &&
+                same_content(job.path, job.size, found->second.etag, o.upload.parts)) {
+                skipped = true;
+                co_return error_code{};
+            }
+        }
+        upload_file_request ur{.bucket = r.bucket, .key = job.key, .path = job.path, .options = o.upload};
+        ur.options.on_progress = {};
+        auto [ec, res] = co_await async_upload_file(client, ur, fd, asio::as_tuple(asio::use_awaitable));
+        (void)res;
+        co_return ec;
+    };
+    co_return co_await run_jobs(jobs, o, out, one, d);
+}
+
+template <class Provider>
+asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const download_prefix_request& r,
+                                            directory_result& out, diagnostics& d) {
+    namespace fs = std::filesystem;
+    const directory_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    std::map<std::string, s3::object_summary> remote;
+    if (auto ec = co_await list_prefix(client, r.bucket, r.prefix, remote, d)) co_return ec;
+    fs::path const root(r.directory);
+
+    std::vector<file_job> jobs;
+    for (auto& [key, summary] : remote) {
+        std::string_view const rel = std::string_view(key).substr(r.prefix.size());
+        if (rel.empty() || rel.back() == '/') {
+            ++out.skipped; // the prefix itself or a folder marker
+            continue;
+        }
+        if (!safe_relative_path(rel)) {
+            out.failed.push_back({{}, key, make_error_code(errc::unsafe_key),
+                                  "the key's path after the prefix is absolute or has a \"..\" component"});
+            continue;
+        }
+        std::string const rels(rel);
+        if (!glob_selected(o, rels)) continue;
+        jobs.push_back({(root / rels).string(), key, summary.size, summary.etag});
+    }
+
+    auto one = [&](const file_job& job, diagnostics& fd, bool& skipped) -> asio::awaitable<error_code> {
+        std::error_code fec;
+        if (o.skip_unchanged) {
+            auto const st = fs::status(job.path, fec);
+            if (!fec && fs::is_regular_file(st) && fs::file_size(job.path, fec) == job.size && !fec &&
+                same_content(job.path, job.size, job.etag, o.upload.parts)) {
+                skipped = true;
+                co_return error_code{};
+            }
+        }
+        fs::create_directories(fs::path(job.path).parent_path(), fec);
+        if (fec) {
+            fd.message = "cannot create the folder of " + job.path + ": " + fec.message();
+            co_return error_code(fec.value(), boost::system::system_category());
+        }
+        download_file_request dr{.bucket = r.bucket, .key = job.key, .path = job.path, .options = o.download};
+        dr.options.on_progress = {};
+        dr.options.resumable = false;
+        auto [ec, res] = co_await async_download_file(client, dr, fd, asio::as_tuple(asio::use_awaitable));
+        (void)res;
+        co_return ec;
+    };
+    co_return co_await run_jobs(jobs, o, out, one, d);
+}
+
+template <class Provider>
+struct upload_directory_op {
+    using result_type = directory_result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+    s3::client<Provider> client;
+    cirrus::detail::owned_copy<upload_directory_request> request;
+    asio::awaitable<error_code> start(diagnostics& d, directory_result& out) {
+        return upload_directory(client, request.get(), out, d);
+    }
+};
+
+template <class Provider>
+struct download_prefix_op {
+    using result_type = directory_result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+    s3::client<Provider> client;
+    cirrus::detail::owned_copy<download_prefix_request> request;
+    asio::awaitable<error_code> start(diagnostics& d, directory_result& out) {
+        return download_prefix(client, request.get(), out, d);
+    }
+};
+
+} // namespace detail
+
+static_assert(std::is_trivially_destructible_v<upload_directory_request>);
+static_assert(std::is_trivially_destructible_v<download_prefix_request>);
+
+// Uploads the files below r.directory to r.bucket under r.prefix; completes with
+// void(error_code, directory_result). Per-file failures are in the result, not the error.
+template <class Provider, cirrus::detail::completion_token Token = default_token>
+auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r,
+                            Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::upload_directory_op<Provider>{
+                                        client, cirrus::detail::owned_copy<upload_directory_request>(r)},
+                                    nullptr, nullptr);
+}
+template <class Provider, class Token = default_token>
+auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r, diagnostics& diag,
+                            Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::upload_directory_op<Provider>{
+                                        client, cirrus::detail::owned_copy<upload_directory_request>(r)},
+                                    &diag, nullptr);
+}
+
+// Downloads the objects under r.prefix into r.directory; completes with
+// void(error_code, directory_result). Per-file failures are in the result, not the error.
+template <class Provider, cirrus::detail::completion_token Token = default_token>
+auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_prefix_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_prefix_request>(r)},
+                                    nullptr, nullptr);
+}
+template <class Provider, class Token = default_token>
+auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, diagnostics& diag,
+                           Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_prefix_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_prefix_request>(r)},
+                                    &diag, nullptr);
+}
+
+} // namespace cirrus::transfer

@@ -1,0 +1,462 @@
+#pragma once
+// async_download_file and async_download_to: one object to a file, or to a handler in
+// order, over an s3::client.
+//
+// download_file: HEAD, then either one GET (objects up to single_get_threshold; the
+// client writes a temporary file beside the target and renames it into place) or
+// `concurrency` ranged GETs at once, each written with pwrite at its offset into
+// `<path>.cirrus-download` and renamed onto `path` when every range has arrived and the
+// checksum matched. Every ranged GET carries If-Match with the ETag HEAD gave, so an object
+// replaced during the download fails with errc::object_changed instead of mixing two
+// versions. On failure or cancellation the temporary file is removed, unless `resumable`:
+// then it stays with `<path>.cirrus-download.state` (the ETag, size and range size, then
+// the number of each range written), and the next resumable run for the same object
+// fetches only the missing ranges.
+//
+// download_to: the same ranged GETs into per-worker buffers of one range each, handed to
+// `on_data` strictly in order; a worker whose range is not next waits for its turn before
+// taking another, so memory stays at concurrency x part_size however large the object.
+//
+// Checksums: when HEAD reports a full-object checksum (CRC64NVME, or a single PUT's
+// checksum), download_file reads the finished file back once and compares it, and
+// download_to hashes the data as it is delivered; a mismatch fails the download
+// (cirrus::errc::checksum_mismatch) and, for download_to, comes after the data was
+// delivered, so treat it as provisional until the operation completes. A COMPOSITE
+// checksum (a multipart upload's checksum of part checksums) cannot be checked from
+// ranges: checksum_verified stays false.
+
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/file_io.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/error.hpp>
+#include <cirrus/core/views.hpp>
+#include <cirrus/s3/client.hpp>
+#include <cirrus/transfer/detail/common.hpp>
+#include <cirrus/transfer/errors.hpp>
+#include <cirrus/transfer/progress.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace cirrus::transfer {
+
+struct download_options {
+    std::uint64_t part_size = 8ull << 20;            // bytes per ranged GET
+    std::uint64_t single_get_threshold = 16ull << 20; // objects up to this size: one GET
+    unsigned concurrency = 8;                         // ranged GETs in flight
+    bool verify_checksum = true;                      // compare a full-object checksum
+    // Keep the temporary file and its state on failure, and continue from them (same
+    // object, same part_size) on the next resumable run. download_file only.
+    bool resumable = false;
+    // Called with the bytes written (or delivered) so far, at most once per
+    // progress_interval and once at the end (progress.hpp).
+    progress_handler on_progress = {};
+    std::chrono::milliseconds progress_interval{100};
+};
+
+struct download_file_request {
+    std::string_view bucket = {};
+    std::string_view key = {};
+    std::string_view path = {}; // the file to write (replaced on success)
+    std::string_view version_id = {};
+    download_options options = {};
+};
+
+// Receives the object's bytes in order; an error stops the download with that error.
+using data_handler = callable_view<error_code(std::span<const std::uint8_t> data)>;
+
+struct download_to_request {
+    std::string_view bucket = {};
+    std::string_view key = {};
+    data_handler on_data = {};
+    std::string_view version_id = {};
+    download_options options = {};
+};
+
+struct download_result {
+    std::uint64_t size = 0;
+    std::string etag = {};
+    std::optional<s3::checksum> checksum = {}; // what HEAD reported
+    bool checksum_verified = false;
+    std::uint32_t requests = 0;     // GETs made (ranges fetched in this run)
+    std::uint64_t bytes_resumed = 0; // found on disk from an earlier resumable run
+};
+
+namespace detail {
+
+// The range plan of a download: fixed-size ranges, the last one shorter.
+struct range_plan {
+    std::uint64_t size = 0;
+    std::uint64_t part = 1;
+    std::uint32_t count() const noexcept { return static_cast<std::uint32_t>((size + part - 1) / part); }
+    std::uint64_t offset(std::uint32_t i) const noexcept { return std::uint64_t(i) * part; }
+    std::uint64_t length(std::uint32_t i) const noexcept { return std::min(part, size - offset(i)); }
+};
+
+// The state file of a resumable download: "<etag> <size> <part size>\n", then one line per
+// range written. Returns the ranges it lists when the header matches, else nothing.
+inline std::vector<char> read_resume_state(const std::string& state_path, const std::string& header,
+                                           std::uint32_t count) {
+    std::vector<char> have(count, 0);
+    std::ifstream in(state_path);
+    std::string line;
+    if (!in || !std::getline(in, line) || line + "\n" != header) return {};
+    while (std::getline(in, line)) {
+        char* end = nullptr;
+        unsigned long const n = std::strtoul(line.c_str(), &end, 10);
+        if (end == line.c_str() || *end != '\0' || n >= count) continue;
+        have[n] = 1;
+    }
+    return have;
+}
+
+inline error_code map_range_error(error_code ec, diagnostics& d) {
+    if (ec == s3::errc::precondition_failed) {
+        d.message = "the object was replaced during the download (its ETag changed)";
+        return make_error_code(errc::object_changed);
+    }
+    return ec;
+}
+
+template <class Provider>
+asio::awaitable<error_code> head_for_download(s3::client<Provider>& client, std::string_view bucket,
+                                              std::string_view key, std::string_view version_id,
+                                              s3::object_info& info, download_result& out, diagnostics& d) {
+    s3::head_object_request h{.bucket = bucket, .key = key, .version_id = version_id};
+    auto [ec] = co_await client.async_head_object(h, info, d, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    out.size = info.content_length;
+    out.etag = info.etag;
+    out.checksum = info.checksum;
+    co_return error_code{};
+}
+
+template <class Provider>
+asio::awaitable<error_code> download_file(s3::client<Provider> client, const download_file_request& r,
+                                          download_result& out, diagnostics& d) {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    const download_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    std::string const path(r.path);
+
+    s3::object_info info;
+    if (auto ec = co_await head_for_download(client, r.bucket, r.key, r.version_id, info, out, d)) co_return ec;
+    std::uint64_t const size = out.size;
+    progress_meter meter(o.on_progress, o.progress_interval);
+    meter.set_total(size);
+
+    if (size <= o.single_get_threshold) {
+        // One GET; the client writes beside the target, verifies a full-object checksum
+        // and renames into place.
+        s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
+        g.conditions.if_match = out.etag;
+        g.checksum_mode = o.verify_checksum;
+        g.sink = s3::object_sink::file(std::string_view(path));
+        s3::get_object_result gr;
+        auto [ec] = co_await client.async_get_object(g, gr, d, as_tuple(use_awaitable));
+        out.requests = 1;
+        if (ec) co_return map_range_error(ec, d);
+        if (gr.bytes_received != size) {
+            d.message = "received " + std::to_string(gr.bytes_received) + " of " + std::to_string(size) + " bytes";
+            co_return make_error_code(errc::short_download);
+        }
+        out.checksum_verified = gr.checksum_verified;
+        meter.add(size);
+        meter.finish();
+        co_return error_code{};
+    }
+
+    range_plan const plan{size, std::max<std::uint64_t>(o.part_size, 1)};
+    std::uint32_t const count = plan.count();
+    std::string const temp_path = path + ".cirrus-download";
+    std::string const state_path = temp_path + ".state";
+    std::string const header = out.etag + " " + std::to_string(size) + " " + std::to_string(plan.part) + "\n";
+
+    std::vector<char> have;
+    if (o.resumable) have = read_resume_state(state_path, header, count);
+    bool const resuming = !have.empty();
+    if (!resuming) have.assign(count, 0);
+
+    file_handle file(::open(temp_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | (resuming ? 0 : O_TRUNC), 0644));
+    if (file.fd < 0) {
+        error_code ec = last_system_error();
+        d.message = "cannot create " + temp_path + ": " + ec.message();
+        co_return ec;
+    }
+    file_handle state;
+    if (o.resumable) {
+        state = file_handle(::open(state_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (resuming ? 0 : O_TRUNC),
+                                   0644));
+        if (state.fd >= 0 && !resuming) {
+            if (::write(state.fd, header.data(), header.size()) != static_cast<ssize_t>(header.size())) state.reset();
+        }
+    }
+    if (resuming) {
+        for (std::uint32_t i = 0; i < count; ++i)
+            if (have[i]) out.bytes_resumed += plan.length(i);
+        meter.set_total(size, out.bytes_resumed);
+    }
+
+    auto remove_temporary = [&] {
+        file.reset();
+        ::unlink(temp_path.c_str());
+        if (o.resumable) {
+            state.reset();
+            ::unlink(state_path.c_str());
+        }
+    };
+
+    std::uint32_t next = 0;
+    auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
+        s3::get_object_result gr;
+        for (;;) {
+            while (next < count && have[next]) ++next;
+            if (next >= count) co_return error_code{};
+            std::uint32_t const i = next++;
+            std::uint64_t const off = plan.offset(i), len = plan.length(i);
+            s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
+            g.range = s3::byte_range::between(off, off + len - 1);
+            g.conditions.if_match = out.etag;
+            g.checksum_mode = false;
+            g.sink = s3::object_sink::file(file.fd, off);
+            ++out.requests;
+            auto [ec] = co_await client.async_get_object(g, gr, wd, as_tuple(use_awaitable));
+            if (ec) co_return map_range_error(ec, wd);
+            if (gr.bytes_received != len) {
+                wd.message = "range at " + std::to_string(off) + ": received " + std::to_string(gr.bytes_received) +
+                             " of " + std::to_string(len) + " bytes";
+                co_return make_error_code(errc::short_download);
+            }
+            if (state.fd >= 0) {
+                std::string const line = std::to_string(i) + "\n";
+                if (::write(state.fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) state.reset();
+            }
+            meter.add(len);
+        }
+    };
+    unsigned const workers = std::max(1u, std::min<unsigned>(o.concurrency, count));
+    error_code failure = co_await run_workers(workers, worker, d);
+
+    if (!failure && o.verify_checksum && out.checksum && s3::detail::is_full_object_checksum(*out.checksum)) {
+        auto sum = s3::detail::checksum_of_file(file.fd, 0, size, out.checksum->algorithm);
+        if (!sum) failure = sum.error();
+        else if (*sum != std::string_view(out.checksum->value)) {
+            d.clear();
+            d.message = std::string(crypto::checksum_header_name(out.checksum->algorithm)) +
+                        " of the object does not match the data received";
+            failure = make_error_code(cirrus::errc::checksum_mismatch);
+            if (o.resumable) {
+                // The ranges on disk are wrong somewhere: start over next time.
+                state.reset();
+                ::unlink(state_path.c_str());
+            }
+        } else {
+            out.checksum_verified = true;
+        }
+    }
+    if (!failure) {
+        if (::rename(temp_path.c_str(), path.c_str()) != 0) {
+            failure = last_system_error();
+            d.message = "cannot move the download into place at " + path + ": " + failure.message();
+        } else {
+            if (o.resumable) {
+                state.reset();
+                ::unlink(state_path.c_str());
+            }
+            meter.finish();
+            co_return error_code{};
+        }
+    }
+    if (co_await take_cancellation()) failure = asio::error::operation_aborted;
+    if (!o.resumable) remove_temporary();
+    co_return failure;
+}
+
+template <class Provider>
+asio::awaitable<error_code> download_to(s3::client<Provider> client, const download_to_request& r,
+                                        download_result& out, diagnostics& d) {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    const download_options& o = r.options;
+    co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    if (!r.on_data) co_return make_error_code(cirrus::errc::invalid_argument);
+
+    s3::object_info info;
+    if (auto ec = co_await head_for_download(client, r.bucket, r.key, r.version_id, info, out, d)) co_return ec;
+    std::uint64_t const size = out.size;
+    std::optional<crypto::checksum_hasher> hasher;
+    if (o.verify_checksum && out.checksum && s3::detail::is_full_object_checksum(*out.checksum))
+        hasher.emplace(out.checksum->algorithm);
+    progress_meter meter(o.on_progress, o.progress_interval);
+    meter.set_total(size);
+
+    auto deliver = [&](std::span<const std::uint8_t> data) -> error_code {
+        if (hasher) hasher->update(data);
+        meter.add(data.size());
+        return r.on_data(data);
+    };
+    auto check = [&]() -> error_code {
+        if (!hasher) {
+            meter.finish();
+            return {};
+        }
+        if (hasher->finish() != std::string_view(out.checksum->value)) {
+            d.clear();
+            d.message = std::string(crypto::checksum_header_name(out.checksum->algorithm)) +
+                        " of the object does not match the data delivered";
+            return make_error_code(cirrus::errc::checksum_mismatch);
+        }
+        out.checksum_verified = true;
+        meter.finish();
+        return {};
+    };
+
+    if (size <= o.single_get_threshold) {
+        // One GET whose chunks go straight to the handler (not retried once data went out).
+        s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
+        g.conditions.if_match = out.etag;
+        g.checksum_mode = false;
+        auto on_chunk = [&](std::span<const std::uint8_t> c) -> error_code { return deliver(c); };
+        g.sink = s3::object_sink::handler(on_chunk);
+        s3::get_object_result gr;
+        auto [ec] = co_await client.async_get_object(g, gr, d, as_tuple(use_awaitable));
+        out.requests = 1;
+        if (ec) co_return map_range_error(ec, d);
+        if (gr.bytes_received != size) co_return make_error_code(errc::short_download);
+        co_return check();
+    }
+
+    range_plan const plan{size, std::max<std::uint64_t>(o.part_size, 1)};
+    std::uint32_t const count = plan.count();
+    std::uint32_t next = 0;      // the next range to fetch
+    std::uint32_t delivered = 0; // ranges handed to on_data
+    bool stopped = false;        // on_data failed: nothing more is delivered
+    // Wakes the workers waiting for their turn (cancelled, never expires).
+    asio::steady_timer turn(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
+
+    auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
+        std::vector<std::uint8_t> buffer(static_cast<std::size_t>(std::min<std::uint64_t>(plan.part, size)));
+        s3::get_object_result gr;
+        for (;;) {
+            if (next >= count || stopped) co_return error_code{};
+            std::uint32_t const i = next++;
+            std::uint64_t const off = plan.offset(i), len = plan.length(i);
+            s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
+            g.range = s3::byte_range::between(off, off + len - 1);
+            g.conditions.if_match = out.etag;
+            g.checksum_mode = false;
+            g.sink = s3::object_sink::memory(std::span(buffer.data(), static_cast<std::size_t>(len)));
+            ++out.requests;
+            auto [ec] = co_await client.async_get_object(g, gr, wd, as_tuple(use_awaitable));
+            if (ec) co_return map_range_error(ec, wd);
+            if (gr.bytes_received != len) co_return make_error_code(errc::short_download);
+            while (delivered != i) {
+                auto [wait_ec] = co_await turn.async_wait(as_tuple(use_awaitable));
+                (void)wait_ec; // woken by cancel(): look again (a cancelled worker throws at the next wait)
+            }
+            // A worker woken by the group's cancellation (another failed) delivers nothing.
+            asio::cancellation_state const cs = co_await asio::this_coro::cancellation_state;
+            if (stopped || cs.cancelled() != asio::cancellation_type::none)
+                co_return make_error_code(asio::error::operation_aborted);
+            error_code const hec = deliver(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(len)));
+            ++delivered;
+            if (hec) stopped = true;
+            turn.cancel();
+            if (hec) co_return hec;
+        }
+    };
+    unsigned const workers = std::max(1u, std::min<unsigned>(o.concurrency, count));
+    error_code failure = co_await run_workers(workers, worker, d);
+    if (!failure) co_return check();
+    if (co_await take_cancellation()) failure = asio::error::operation_aborted;
+    co_return failure;
+}
+
+template <class Provider>
+struct download_file_op {
+    using result_type = download_result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+    s3::client<Provider> client;
+    cirrus::detail::owned_copy<download_file_request> request;
+    asio::awaitable<error_code> start(diagnostics& d, download_result& out) {
+        return download_file(client, request.get(), out, d);
+    }
+};
+
+template <class Provider>
+struct download_to_op {
+    using result_type = download_result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+    s3::client<Provider> client;
+    cirrus::detail::owned_copy<download_to_request> request;
+    asio::awaitable<error_code> start(diagnostics& d, download_result& out) {
+        return download_to(client, request.get(), out, d);
+    }
+};
+
+} // namespace detail
+
+static_assert(std::is_trivially_destructible_v<download_file_request>);
+static_assert(std::is_trivially_destructible_v<download_to_request>);
+
+// Downloads r.bucket/r.key to r.path; completes with void(error_code, download_result).
+// Errors: the HEAD's or a GET's (s3::errc::no_such_key ...), errc::object_changed,
+// errc::short_download, cirrus::errc::checksum_mismatch, the file's (errno), or
+// asio::error::operation_aborted. The file at r.path is replaced only on success.
+template <class Provider, cirrus::detail::completion_token Token = default_token>
+auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_file_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_file_request>(r)},
+                                    nullptr, nullptr);
+}
+template <class Provider, class Token = default_token>
+auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, diagnostics& diag,
+                         Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_file_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_file_request>(r)},
+                                    &diag, nullptr);
+}
+
+// Delivers r.bucket/r.key to r.on_data in order (the callable is copied into the
+// operation); completes with void(error_code, download_result).
+template <class Provider, cirrus::detail::completion_token Token = default_token>
+auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_to_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_to_request>(r)},
+                                    nullptr, nullptr);
+}
+template <class Provider, class Token = default_token>
+auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, diagnostics& diag,
+                       Token&& token = {}) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    detail::download_to_op<Provider>{
+                                        client, cirrus::detail::owned_copy<download_to_request>(r)},
+                                    &diag, nullptr);
+}
+
+} // namespace cirrus::transfer
