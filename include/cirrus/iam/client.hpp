@@ -46,7 +46,6 @@ class client : public aws::detail::client_base<Provider, detail::operation, &det
 
 public:
     using base::base;
-    using base::async_execute;
 
     // ------------------------------------------------------------------ users
     template <class... Args>

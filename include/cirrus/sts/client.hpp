@@ -31,7 +31,6 @@ class client : public aws::detail::client_base<Provider, detail::operation, &det
 
 public:
     using base::base;
-    using base::async_execute;
 
     // Completes with caller_identity: the account, ARN and user id of the credentials.
     template <cirrus::detail::completion_token Token = default_token>
