@@ -25,6 +25,7 @@
 #include <cirrus/http/impl/transport.ipp>
 #include <cirrus/iam/impl/operations.ipp>
 #include <cirrus/lambda/impl/operations.ipp>
+#include <cirrus/iam/impl/policy.ipp>
 #include <cirrus/postgres/impl/codec.ipp>
 #include <cirrus/postgres/impl/connect_params.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>

@@ -114,11 +114,36 @@ struct instance_profile {
     std::vector<role> roles;
 };
 
+struct login_profile {
+    std::string user_name;
+    std::string create_date;
+    bool password_reset_required = false;
+};
+
+// The users, groups and roles a managed policy is attached to (one page).
+struct policy_entities {
+    std::vector<std::string> user_names;
+    std::vector<std::string> group_names;
+    std::vector<std::string> role_names;
+    bool is_truncated = false;
+    std::string marker;
+};
+
 // One page of a List* operation: the items, and the marker of the next page when
 // is_truncated.
 template <class T>
 struct page {
+    using value_type = T;
     std::vector<T> items;
+    bool is_truncated = false;
+    std::string marker;
+};
+
+// GetGroup: the group and one page of its users.
+struct get_group_result {
+    using value_type = user;
+    iam::group group;
+    std::vector<user> items; // the users
     bool is_truncated = false;
     std::string marker;
 };

@@ -23,7 +23,7 @@
 // the provider's regional endpoint. Requests are views, copied when the operation starts;
 // the client may be destroyed while operations run.
 
-#include <cirrus/aws/detail/service_op.hpp>
+#include <cirrus/aws/detail/client_base.hpp>
 #include <cirrus/aws/options.hpp>
 #include <cirrus/core/pager.hpp>
 #include <cirrus/lambda/detail/operations.hpp>
@@ -49,35 +49,17 @@ template <class Request>
 using pager = cirrus::pager<detail::paging<Request>>;
 
 template <provider::Provider Provider = provider::aws>
-class client {
+class client : public aws::detail::client_base<Provider, detail::operation, &detail::names> {
+    using base = aws::detail::client_base<Provider, detail::operation, &detail::names>;
+
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
-
-    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
-    client(executor_type ex, client_options options)
-        : svc_(aws::detail::make_service<Provider>(std::move(ex), detail::names(), std::move(options))) {}
-    client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return svc_->executor; }
-    const client_options& options() const noexcept { return svc_->options; }
-    const http::endpoint& endpoint() const noexcept { return svc_->endpoint; }
-    const diagnostics& last_diagnostics() const noexcept { return svc_->last_diagnostics; }
-
-    template <detail::lambda_request Request, cirrus::detail::completion_token Token = default_token>
-    auto async_execute(const Request& r, Token&& token = {}) {
-        return start(r, nullptr, std::forward<Token>(token));
-    }
-    template <detail::lambda_request Request, class Token = default_token>
-    auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
-        return start(r, &diag, std::forward<Token>(token));
-    }
+    using base::async_execute;
+    using base::base;
 
 #define CIRRUS_LAMBDA_CALL(name)                                                                                       \
     template <class... Args>                                                                                           \
     auto async_##name(const name##_request& r, Args&&... args) {                                                       \
-        return async_execute(r, std::forward<Args>(args)...);                                                          \
+        return this->async_execute(r, std::forward<Args>(args)...);                                                    \
     }
     // ------------------------------------------------------------------ functions
     CIRRUS_LAMBDA_CALL(create_function)
@@ -109,42 +91,28 @@ public:
     // the last configuration read.
     template <class... Args>
     auto async_wait_function_active(const function_active_request& r, Args&&... args) {
-        return async_execute(r, std::forward<Args>(args)...);
+        return this->async_execute(r, std::forward<Args>(args)...);
     }
     template <class... Args>
     auto async_wait_function_updated(const function_updated_request& r, Args&&... args) {
-        return async_execute(r, std::forward<Args>(args)...);
+        return this->async_execute(r, std::forward<Args>(args)...);
     }
 
     // Listings as async ranges (keep the pager where it is: it is neither copyable nor
     // movable, as its request views the markers it keeps).
-    pager<list_functions_request> list_functions_pages(const list_functions_request& r) const { return {svc_, r}; }
-    pager<list_versions_by_function_request>
-    list_versions_by_function_pages(const list_versions_by_function_request& r) const {
-        return {svc_, r};
+    pager<list_functions_request> list_functions_pages(const list_functions_request& r) const {
+        return {this->service_ptr(), r};
     }
-    pager<list_layers_request> list_layers_pages(const list_layers_request& r) const { return {svc_, r}; }
+    pager<list_versions_by_function_request> list_versions_by_function_pages(
+        const list_versions_by_function_request& r) const {
+        return {this->service_ptr(), r};
+    }
+    pager<list_layers_request> list_layers_pages(const list_layers_request& r) const {
+        return {this->service_ptr(), r};
+    }
     pager<list_layer_versions_request> list_layer_versions_pages(const list_layer_versions_request& r) const {
-        return {svc_, r};
+        return {this->service_ptr(), r};
     }
-
-private:
-    template <class Request, class Token>
-    auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(svc_->executor, std::forward<Token>(token),
-                                        aws::detail::service_op<detail::operation,
-                                                                Request>{svc_, cirrus::detail::owned_copy<Request>(r)},
-                                        diag, &svc_->last_diagnostics);
-    }
-
-    static client_options with_credentials(client_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
-    }
-
-    std::shared_ptr<aws::detail::service> svc_;
 };
 
 } // namespace cirrus::lambda

@@ -1,0 +1,98 @@
+#pragma once
+// The public face every client over aws::detail::service shares (IAM, STS, ...): the
+// constructors (executor only; options; options and fixed credentials), the accessors, and
+// async_execute(request, [diagnostics&,] [token]) started with core/async_op.hpp through the
+// generic request operation (core/detail/request_op.hpp). A client derives from it and adds
+// its named operations:
+//
+//   template <provider::Provider P = provider::aws>
+//   class client : public aws::detail::client_base<P, detail::operation, &detail::names> {
+//   public:
+//       using client::client_base::client_base;
+//       template <class... Args>
+//       auto async_get_user(const get_user_request& r, Args&&... args) {
+//           return this->async_execute(r, std::forward<Args>(args)...);
+//       }
+//   };
+//
+// Operation<Request> is the client's table: result_type and
+// `static awaitable<error_code> run(service&, const Request&, result_type&, diagnostics&)`.
+// Names() gives the service's endpoint id, signing name and error mapping.
+
+#include <cirrus/auth/provider.hpp>
+#include <cirrus/aws/detail/service.hpp>
+#include <cirrus/aws/options.hpp>
+#include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
+#include <cirrus/core/detail/request_op.hpp>
+#include <cirrus/provider/provider.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <memory>
+#include <type_traits>
+#include <utility>
+
+namespace cirrus::aws::detail {
+
+// A request type the table Operation knows.
+template <class Request, template <class> class Operation>
+concept operation_request = requires { typename Operation<Request>::result_type; };
+
+template <provider::Provider Provider, template <class> class Operation, service_names (*Names)() noexcept>
+class client_base {
+public:
+    using executor_type = boost::asio::any_io_executor;
+    using provider_type = Provider;
+
+    // The endpoint and region come from the options, the environment
+    // (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, AWS_REGION ...) or the provider. A
+    // missing or malformed endpoint is reported by every operation.
+    explicit client_base(executor_type ex) : client_base(std::move(ex), service_options{}) {}
+    client_base(executor_type ex, service_options options)
+        : svc_(make_service<Provider>(std::move(ex), Names(), std::move(options))) {}
+    // With fixed credentials.
+    client_base(executor_type ex, service_options options, auth::credentials credentials)
+        : client_base(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+
+    executor_type get_executor() const noexcept { return svc_->executor; }
+    const service_options& options() const noexcept { return svc_->options; }
+    const http::endpoint& endpoint() const noexcept { return svc_->endpoint; }
+    // What the server (or the client) said about the last failed operation started
+    // without a diagnostics argument.
+    const diagnostics& last_diagnostics() const noexcept { return svc_->last_diagnostics; }
+
+    // Runs the operation of any request type the client knows.
+    template <operation_request<Operation> Request, cirrus::detail::completion_token Token = default_token>
+    auto async_execute(const Request& r, Token&& token = {}) {
+        return start(r, nullptr, std::forward<Token>(token));
+    }
+    template <operation_request<Operation> Request, class Token = default_token>
+    auto async_execute(const Request& r, diagnostics& diag, Token&& token = {}) {
+        return start(r, &diag, std::forward<Token>(token));
+    }
+
+protected:
+    // The service state, shared with running operations and pagers.
+    const std::shared_ptr<service>& service_ptr() const noexcept { return svc_; }
+
+private:
+    template <class Request, class Token>
+    auto start(const Request& r, diagnostics* diag, Token&& token) {
+        static_assert(std::is_trivially_destructible_v<Request>,
+                      "requests are views, safe as braced temporaries in co_await");
+        using op = cirrus::detail::request_op<service, Operation, Request>;
+        return cirrus::detail::async_op(svc_->executor, std::forward<Token>(token),
+                                        op{svc_, cirrus::detail::owned_copy<Request>(r)}, diag,
+                                        &svc_->last_diagnostics);
+    }
+
+    static service_options with_credentials(service_options o, auth::credentials c) {
+        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
+        return o;
+    }
+
+    std::shared_ptr<service> svc_;
+};
+
+} // namespace cirrus::aws::detail
