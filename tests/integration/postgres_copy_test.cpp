@@ -453,7 +453,7 @@ TEST(PostgresBulk, CreateTableSqlQuotesIdentifiersAndMapsTypes) {
     EXPECT_EQ(pg::create_table_sql<odd_names>({"my schema", "T"}, true),
               "CREATE TABLE IF NOT EXISTS \"my schema\".\"T\" (\"Select\" int4 NOT NULL, \"with_quote_\" text NOT NULL)");
     EXPECT_EQ(pg::copy_in_sql<odd_names>("t"), "COPY \"t\" (\"Select\", \"with_quote_\") FROM STDIN (FORMAT binary)");
-    EXPECT_EQ(pg::copy_in_sql<std::tuple<int, int>>("t"), "COPY \"t\" FROM STDIN (FORMAT binary)");
+    EXPECT_EQ((pg::copy_in_sql<std::tuple<int, int>>("t")), "COPY \"t\" FROM STDIN (FORMAT binary)");
     EXPECT_EQ(pg::quote_identifier("a\"b"), "\"a\"\"b\"");
 }
 

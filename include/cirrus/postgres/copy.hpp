@@ -221,13 +221,14 @@ copy_sink copy_to_handler(Handler handler) {
 template <class Row, class Next>
 copy_source copy_from_rows(Next next, std::size_t chunk_size = 256 * 1024) {
     struct state {
+        explicit state(Next n) : next(std::move(n)) {}
         Next next;
         bool started = false;
         bool finished = false;
         std::string scratch;
         Row row{};
     };
-    auto st = std::make_shared<state>(state{std::move(next)});
+    auto st = std::make_shared<state>(std::move(next));
     return [st, chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
         if (st->finished) co_return error_code{};
         if (!st->started) {
@@ -252,13 +253,14 @@ template <class Range>
 copy_source copy_from_range(const Range& rows, std::size_t chunk_size = 256 * 1024) {
     using It = decltype(std::begin(rows));
     struct state {
+        state(It b, It e) : it(b), end(e) {}
         It it;
         It end;
         bool started = false;
         bool finished = false;
         std::string scratch;
     };
-    auto st = std::make_shared<state>(state{std::begin(rows), std::end(rows)});
+    auto st = std::make_shared<state>(std::begin(rows), std::end(rows));
     return [st, chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
         if (st->finished) co_return error_code{};
         if (!st->started) {
