@@ -314,6 +314,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::copy_out_body(const std
     copy_answer ans;
     bool in_copy = false;
     bool copy_seen = false;
+    bool refused_copy_in = false; // a COPY FROM STDIN, answered with CopyFail
     error_code sink_ec;
     std::string sink_reason;
     while (!ans.done) {
@@ -359,6 +360,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::copy_out_body(const std
                 std::size_t n;
                 ec = parse_copy_response(m.body, f, n);
                 ans.not_copy = true;
+                refused_copy_in = true;
                 cirrus::buffer fail;
                 write_copy_fail(fail, "COPY FROM STDIN is not supported by async_copy_out");
                 if (!ec) {
@@ -407,7 +409,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::copy_out_body(const std
         diag.assign_client("the COPY sink failed: " + sink_reason + "; the COPY was canceled");
         co_return sink_ec;
     }
-    if (ans.has_error) {
+    if (ans.has_error && !refused_copy_in) {
         diag.assign_server(ans.error);
         co_return sqlstate_error(ans.error.sqlstate);
     }
