@@ -29,6 +29,7 @@
 #include <cirrus/postgres/impl/codec.ipp>
 #include <cirrus/postgres/impl/connect_params.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>
+#include <cirrus/postgres/impl/copy.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>
 #include <cirrus/postgres/impl/rds_auth.ipp>
 #include <cirrus/postgres/impl/session.ipp>

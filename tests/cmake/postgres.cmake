@@ -12,11 +12,12 @@ cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
 #   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh
 cirrus_add_tests(cirrus_postgres_tests AREA postgres
     SOURCES integration/postgres_test.cpp integration/postgres_query_test.cpp integration/postgres_async_test.cpp
-            integration/postgres_pipeline_test.cpp
+            integration/postgres_pipeline_test.cpp integration/postgres_copy_test.cpp
             support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/asio/experimental/awaitable_operators.hpp>
         <gtest/gtest.h>
-    FIXTURES postgres)
+    FIXTURES postgres
+    DATA adult)
 # The fuzz target tests/fuzz/postgres_message_fuzz.cpp runs as "postgres.fuzz.message" over
 # tests/fuzz/corpus/postgres_message/ (registered by tests/CMakeLists.txt for every
 # *_fuzz.cpp).

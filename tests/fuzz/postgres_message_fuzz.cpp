@@ -168,6 +168,19 @@ void fuzz_startup(std::string_view data) {
             (void)pd::parse_notification(m.body, n);
             break;
         }
+        case 'G': case 'H': case 'W': {
+            // CopyInResponse / CopyOutResponse / CopyBothResponse.
+            pg::format f;
+            std::size_t n;
+            (void)pd::parse_copy_response(m.body, f, n);
+            break;
+        }
+        case 'C': {
+            // The row count of a COPY's CommandComplete.
+            std::string_view tag;
+            if (!pd::parse_command_complete(m.body, tag)) (void)pd::affected_rows_of(tag);
+            break;
+        }
         case 'Z': {
             pg::transaction_status t;
             (void)pd::parse_ready_for_query(m.body, t);

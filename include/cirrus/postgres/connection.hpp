@@ -19,7 +19,9 @@
 // One operation at a time per connection; a second one started meanwhile fails with
 // client_errc::operation_in_progress. The connection must outlive its operations.
 
+#include <cirrus/postgres/bulk.hpp>
 #include <cirrus/postgres/connect_params.hpp>
+#include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/detail/session.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
@@ -282,6 +284,66 @@ public:
         return transaction_command("ROLLBACK", &diag, std::forward<Token>(token));
     }
 
+    // COPY ... FROM STDIN (text, CSV or binary, as the statement says) with the data of
+    // `src`, streamed chunk by chunk (postgres/copy.hpp: copy_from_file, copy_from_rows,
+    // copy_from_range). A server error during the copy (a bad CSV line) completes with its
+    // SQLSTATE and diagnostics; a failed source sends CopyFail and completes with the
+    // source's error. The connection stays usable either way.
+    // Signature: void(error_code, std::uint64_t rows).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_copy_in(std::string_view sql, const copy_source& src, Token&& token = {}) {
+        return copy_in_op(sql, src, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_copy_in(std::string_view sql, const copy_source& src, diagnostics& diag, Token&& token = {}) {
+        return copy_in_op(sql, src, &diag, std::forward<Token>(token));
+    }
+    // A source or sink is a class type: name it (a temporary inside a co_await expression
+    // is what g++ 12 miscompiles). It is copied into the operation.
+    template <class... Args>
+    auto async_copy_in(std::string_view, copy_source&&, Args&&...) = delete;
+    template <class... Args>
+    auto async_copy_out(std::string_view, copy_sink&&, Args&&...) = delete;
+
+    // COPY ... TO STDOUT (or COPY (query) TO STDOUT) into `sink`, one message at a time
+    // (copy_to_file, copy_to_handler).  Signature: void(error_code, std::uint64_t rows).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_copy_out(std::string_view sql, const copy_sink& sink, Token&& token = {}) {
+        return copy_out_op(sql, sink, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_copy_out(std::string_view sql, const copy_sink& sink, diagnostics& diag, Token&& token = {}) {
+        return copy_out_op(sql, sink, &diag, std::forward<Token>(token));
+    }
+
+    // CREATE TABLE from a described row type (postgres/bulk.hpp: create_table_sql).
+    // Signature: void(error_code).
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_create_table(const table_name& table, Token&& token = {}) {
+        return command_op(create_table_sql<Row>(table), nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_create_table(const table_name& table, diagnostics& diag, Token&& token = {}) {
+        return command_op(create_table_sql<Row>(table), &diag, std::forward<Token>(token));
+    }
+    // Inserts a range of rows (a std::vector<Row> ...) through binary COPY
+    // (bulk.hpp: copy_in_sql; copy.hpp: copy_from_range). The range must be an lvalue
+    // that outlives the operation.  Signature: void(error_code, std::uint64_t rows).
+    template <class Range, cirrus::detail::completion_token Token = default_token>
+    auto async_insert_rows(const table_name& table, Range&& rows, Token&& token = {}) {
+        static_assert(std::is_lvalue_reference_v<Range>, "async_insert_rows: name the range (it must outlive the operation)");
+        using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
+        auto src = copy_from_range(rows);
+        return copy_in_op(copy_in_sql<Row>(table), src, nullptr, std::forward<Token>(token));
+    }
+    template <class Range, class Token = default_token>
+    auto async_insert_rows(const table_name& table, Range&& rows, diagnostics& diag, Token&& token = {}) {
+        static_assert(std::is_lvalue_reference_v<Range>, "async_insert_rows: name the range (it must outlive the operation)");
+        using Row = std::remove_cvref_t<decltype(*std::begin(rows))>;
+        auto src = copy_from_range(rows);
+        return copy_in_op(copy_in_sql<Row>(table), src, &diag, std::forward<Token>(token));
+    }
+
     // Sends Terminate and closes the socket.  Signature: void(error_code).
     // Sends every query of `p` before reading any result (postgres/pipeline.hpp). `p` and
     // `out` must outlive the operation. Completes with the first failed step's error (and
@@ -316,6 +378,27 @@ private:
                                         &detail::last_diagnostics(*impl_));
     }
 
+    template <class Token>
+    auto command_op(std::string sql, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::move(sql)](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return detail::run_transaction_command(*impl, sql, d, sig);
+                           });
+    }
+    template <class Token>
+    auto copy_in_op(std::string_view sql, const copy_source& src, diagnostics* diag, Token&& token) {
+        return start<std::uint64_t>(diag, std::forward<Token>(token),
+                                    [sql = std::string(sql), src](
+                                        detail::connection_impl* impl, diagnostics& d, std::uint64_t& rows,
+                                        const auto& sig) { return detail::run_copy_in(*impl, sql, src, rows, d, sig); });
+    }
+    template <class Token>
+    auto copy_out_op(std::string_view sql, const copy_sink& sink, diagnostics* diag, Token&& token) {
+        return start<std::uint64_t>(diag, std::forward<Token>(token),
+                                    [sql = std::string(sql), sink](
+                                        detail::connection_impl* impl, diagnostics& d, std::uint64_t& rows,
+                                        const auto& sig) { return detail::run_copy_out(*impl, sql, sink, rows, d, sig); });
+    }
     template <class Token>
     auto pipeline_op(const pipeline& p, pipeline_results& out, diagnostics* diag, Token&& token) {
         return start<void>(diag, std::forward<Token>(token),

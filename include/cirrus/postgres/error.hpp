@@ -58,6 +58,7 @@ enum class client_errc {
     result_too_large,                // an operation's results exceeded connection_options::max_result_bytes
     scram_too_many_iterations,       // the server asked for more SCRAM iterations than scram_max_iterations
     pipeline_aborted,                // a pipelined query skipped: an earlier query of its segment failed
+    not_a_copy,                      // the statement given to a COPY operation is not the COPY it expects
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -106,6 +107,7 @@ public:
         case client_errc::result_too_large: return "the results exceeded the client's limit (max_result_bytes)";
         case client_errc::scram_too_many_iterations: return "the server asked for more SCRAM iterations than allowed";
         case client_errc::pipeline_aborted: return "not executed: an earlier query of the same pipeline segment failed";
+        case client_errc::not_a_copy: return "the statement is not the COPY this operation expects";
         }
         return "unknown postgres client error";
     }

@@ -2,9 +2,11 @@
 // PostgreSQL client over the v3 wire protocol (no libpq): connection, authentication,
 // TLS, simple and extended queries, prepared statements, codecs and typed rows.
 
+#include <cirrus/postgres/bulk.hpp>
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/connection.hpp>
+#include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
 #include <cirrus/postgres/rds_auth.hpp>

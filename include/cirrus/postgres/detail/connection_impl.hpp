@@ -14,6 +14,7 @@
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/connect_params.hpp>
+#include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/detail/auth.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
@@ -154,11 +155,22 @@ public:
     asio::awaitable<error_code> run_pipeline(const pipeline& p, pipeline_results& out, diagnostics& diag,
                                              std::shared_ptr<op_signal> sig);
 
+    // COPY FROM STDIN / TO STDOUT (impl/copy.ipp). `rows`: the count of the server's
+    // CommandComplete.
+    asio::awaitable<error_code> copy_in(std::string sql, const copy_source& src, std::uint64_t& rows,
+                                        diagnostics& diag, std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> copy_out(std::string sql, const copy_sink& sink, std::uint64_t& rows,
+                                         diagnostics& diag, std::shared_ptr<op_signal> sig);
+
 private:
+    asio::awaitable<error_code> copy_in_body(const std::string& sql, const copy_source& src, std::uint64_t& rows,
+                                             diagnostics& diag);
+    asio::awaitable<error_code> copy_out_body(const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
+                                              diagnostics& diag);
     asio::awaitable<error_code> pipeline_body(const pipeline& p, pipeline_results& out, diagnostics& diag);
 
     enum class state { closed, connecting, ready, busy };
-    enum class cancel_reason { none, user, timeout, result_limit };
+    enum class cancel_reason { none, user, timeout, result_limit, copy_sink };
 
     // ---------------------------------------------------------------------------------
     // I/O primitives
@@ -307,5 +319,6 @@ private:
 
 #if CIRRUS_HEADER_ONLY
 #include <cirrus/postgres/impl/connection_impl.ipp>
+#include <cirrus/postgres/impl/copy.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>
 #endif

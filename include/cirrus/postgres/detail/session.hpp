@@ -7,6 +7,7 @@
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/config.hpp>
 #include <cirrus/postgres/connect_params.hpp>
+#include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/pipeline.hpp>
@@ -65,6 +66,10 @@ CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& 
 CIRRUS_DECL task run_terminate(connection_impl& c);
 CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_results& out, diagnostics& diag,
                               signal_ptr sig);
+CIRRUS_DECL task run_copy_in(connection_impl& c, const std::string& sql, const copy_source& src, std::uint64_t& rows,
+                             diagnostics& diag, signal_ptr sig);
+CIRRUS_DECL task run_copy_out(connection_impl& c, const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
+                              diagnostics& diag, signal_ptr sig);
 
 } // namespace cirrus::postgres::detail
 

@@ -69,5 +69,13 @@ CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_re
                               signal_ptr sig) {
     return c.run_pipeline(p, out, diag, std::move(sig));
 }
+CIRRUS_DECL task run_copy_in(connection_impl& c, const std::string& sql, const copy_source& src, std::uint64_t& rows,
+                             diagnostics& diag, signal_ptr sig) {
+    return c.copy_in(sql, src, rows, diag, std::move(sig));
+}
+CIRRUS_DECL task run_copy_out(connection_impl& c, const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
+                              diagnostics& diag, signal_ptr sig) {
+    return c.copy_out(sql, sink, rows, diag, std::move(sig));
+}
 
 } // namespace cirrus::postgres::detail
