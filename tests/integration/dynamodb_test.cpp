@@ -51,15 +51,7 @@ std::string random_suffix() {
     return s;
 }
 
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 ddb::client_options local_options() {
     return {.region = "us-east-1",

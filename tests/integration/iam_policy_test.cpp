@@ -129,15 +129,7 @@ TEST(IamPolicyDocument, MalformedDocumentsAreRefusedWithAReason) {
 
 namespace {
 
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 std::string unique(std::string_view base) {
     static std::mt19937_64 rng(std::random_device{}());

@@ -44,15 +44,7 @@ using cirrus::error_code;
 
 namespace {
 
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 cirrus::aws::service_options moto_options() {
     return {.region = "us-east-1",

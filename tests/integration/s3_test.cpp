@@ -128,15 +128,7 @@ std::string random_bytes(std::size_t n, unsigned seed) {
 
 // Runs a deferred operation to completion on `ioc`; returns its (error_code, ...) tuple (a
 // with_diagnostics exception, the default token's, comes back as its error_code).
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 std::string shell_quote(std::string_view s) {
     std::string out = "'";

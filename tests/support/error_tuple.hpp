@@ -4,6 +4,11 @@
 
 #include <cirrus/core/error.hpp>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <exception>
@@ -35,6 +40,19 @@ auto error_tuple(std::tuple<First, Rest...> t) {
     } else {
         return t;
     }
+}
+
+// Runs a deferred operation (client.async_x(request) with the deferred token, or any
+// callable taking a token) to completion on ioc; returns (error_code, results...).
+template <class Deferred>
+auto sync(boost::asio::io_context& ioc, Deferred&& op) {
+    namespace asio = boost::asio;
+    auto fut = asio::co_spawn(
+        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
+        asio::use_future);
+    ioc.restart();
+    ioc.run();
+    return error_tuple(fut.get());
 }
 
 } // namespace cirrus::test

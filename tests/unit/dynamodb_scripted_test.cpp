@@ -27,15 +27,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 server_action json(std::string body, unsigned status = 200) {
     server_action a;

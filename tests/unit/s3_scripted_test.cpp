@@ -39,15 +39,7 @@ namespace {
 using path_style = cirrus::provider::custom<cirrus::provider::features{.checksums = cirrus::provider::classic_checksums},
                                            cirrus::provider::addressing::path>;
 
-template <class Deferred>
-auto sync(asio::io_context& ioc, Deferred&& op) {
-    auto fut = asio::co_spawn(
-        ioc, [op = std::forward<Deferred>(op)]() mutable { return std::move(op)(asio::as_tuple(asio::use_awaitable)); },
-        asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return cirrus::test::error_tuple(fut.get());
-}
+using cirrus::test::sync;
 
 s3::client_options options_for(const test_server& server) {
     return {.region = "us-east-1",

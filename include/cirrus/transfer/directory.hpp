@@ -171,7 +171,8 @@ inline std::string_view unquoted(std::string_view etag) {
 // True when the file at `path` of `size` bytes would get `etag` (see s3_etag_of_file),
 // trying the plan `parts` makes and, for a multipart ETag, the smallest whole-MiB part
 // size that gives its part count.
-inline bool same_content(const std::string& path, std::uint64_t size, std::string_view etag, const part_options& parts) {
+inline bool same_content(const std::string& path, std::uint64_t size, std::string_view etag,
+                         const part_options& parts) {
     etag = unquoted(etag);
     file_handle f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (f.fd < 0) return false;
@@ -245,9 +246,8 @@ asio::awaitable<error_code> run_jobs(const std::vector<file_job>& jobs, const di
 
 // Every object under `prefix` (all pages): key -> summary.
 template <class Provider>
-asio::awaitable<error_code> list_prefix(s3::client<Provider>& client, std::string_view bucket,
-                                        std::string_view prefix, std::map<std::string, s3::object_summary>& out,
-                                        diagnostics& d) {
+asio::awaitable<error_code> list_prefix(s3::client<Provider>& client, std::string_view bucket, std::string_view prefix,
+                                        std::map<std::string, s3::object_summary>& out, diagnostics& d) {
     s3::list_objects_request lr{.bucket = bucket, .prefix = prefix};
     auto collect = [&out](const s3::object_summary& o) { out.emplace(o.key, o); };
     auto [ec] = co_await client.async_for_each_object(lr, collect, asio::as_tuple(asio::use_awaitable));
@@ -289,8 +289,11 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
         if (!glob_selected(o, rel)) continue;
         jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}});
     }
-    if (fec) out.failed.push_back({std::string(r.directory), {}, error_code(fec.value(), boost::system::system_category()),
-                                   "the walk stopped: " + fec.message()});
+    if (fec)
+        out.failed.push_back({std::string(r.directory),
+                              {},
+                              error_code(fec.value(), boost::system::system_category()),
+                              "the walk stopped: " + fec.message()});
 
     std::map<std::string, s3::object_summary> remote;
     if (o.skip_unchanged) {
@@ -333,7 +336,9 @@ asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const d
             continue;
         }
         if (!safe_relative_path(rel)) {
-            out.failed.push_back({{}, key, make_error_code(errc::unsafe_key),
+            out.failed.push_back({{},
+                                  key,
+                                  make_error_code(errc::unsafe_key),
                                   "the key's path after the prefix is absolute or has a \"..\" component"});
             continue;
         }
@@ -399,38 +404,25 @@ static_assert(std::is_trivially_destructible_v<download_prefix_request>);
 // Uploads the files below r.directory to r.bucket under r.prefix; completes with
 // void(error_code, directory_result). Per-file failures are in the result, not the error.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
-auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r,
-                            Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::upload_directory_op<Provider>{
-                                        client, cirrus::detail::owned_copy<upload_directory_request>(r)},
-                                    nullptr, nullptr);
+auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r, Token&& token = {}) {
+    return detail::start_transfer<detail::upload_directory_op>(client, r, nullptr, std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r, diagnostics& diag,
                             Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::upload_directory_op<Provider>{
-                                        client, cirrus::detail::owned_copy<upload_directory_request>(r)},
-                                    &diag, nullptr);
+    return detail::start_transfer<detail::upload_directory_op>(client, r, &diag, std::forward<Token>(token));
 }
 
 // Downloads the objects under r.prefix into r.directory; completes with
 // void(error_code, directory_result). Per-file failures are in the result, not the error.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_prefix_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_prefix_request>(r)},
-                                    nullptr, nullptr);
+    return detail::start_transfer<detail::download_prefix_op>(client, r, nullptr, std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, diagnostics& diag,
                            Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_prefix_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_prefix_request>(r)},
-                                    &diag, nullptr);
+    return detail::start_transfer<detail::download_prefix_op>(client, r, &diag, std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

@@ -60,7 +60,7 @@
 namespace cirrus::transfer {
 
 struct download_options {
-    std::uint64_t part_size = 8ull << 20;            // bytes per ranged GET
+    std::uint64_t part_size = 8ull << 20;             // bytes per ranged GET
     std::uint64_t single_get_threshold = 16ull << 20; // objects up to this size: one GET
     unsigned concurrency = 8;                         // ranged GETs in flight
     bool verify_checksum = true;                      // compare a full-object checksum
@@ -97,7 +97,7 @@ struct download_result {
     std::string etag = {};
     std::optional<s3::checksum> checksum = {}; // what HEAD reported
     bool checksum_verified = false;
-    std::uint32_t requests = 0;     // GETs made (ranges fetched in this run)
+    std::uint32_t requests = 0;      // GETs made (ranges fetched in this run)
     std::uint64_t bytes_resumed = 0; // found on disk from an earlier resumable run
 };
 
@@ -139,8 +139,8 @@ inline error_code map_range_error(error_code ec, diagnostics& d) {
 
 template <class Provider>
 asio::awaitable<error_code> head_for_download(s3::client<Provider>& client, std::string_view bucket,
-                                              std::string_view key, std::string_view version_id,
-                                              s3::object_info& info, download_result& out, diagnostics& d) {
+                                              std::string_view key, std::string_view version_id, s3::object_info& info,
+                                              download_result& out, diagnostics& d) {
     s3::head_object_request h{.bucket = bucket, .key = key, .version_id = version_id};
     auto [ec] = co_await client.async_head_object(h, info, d, asio::as_tuple(asio::use_awaitable));
     if (ec) co_return ec;
@@ -205,8 +205,8 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     }
     file_handle state;
     if (o.resumable) {
-        state = file_handle(::open(state_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (resuming ? 0 : O_TRUNC),
-                                   0644));
+        state = file_handle(
+            ::open(state_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (resuming ? 0 : O_TRUNC), 0644));
         if (state.fd >= 0 && !resuming) {
             if (::write(state.fd, header.data(), header.size()) != static_cast<ssize_t>(header.size())) state.reset();
         }
@@ -293,8 +293,8 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
 }
 
 template <class Provider>
-asio::awaitable<error_code> download_to(s3::client<Provider> client, const download_to_request& r,
-                                        download_result& out, diagnostics& d) {
+asio::awaitable<error_code> download_to(s3::client<Provider> client, const download_to_request& r, download_result& out,
+                                        diagnostics& d) {
     using asio::as_tuple;
     using asio::use_awaitable;
     const download_options& o = r.options;
@@ -427,36 +427,24 @@ static_assert(std::is_trivially_destructible_v<download_to_request>);
 // asio::error::operation_aborted. The file at r.path is replaced only on success.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_file_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_file_request>(r)},
-                                    nullptr, nullptr);
+    return detail::start_transfer<detail::download_file_op>(client, r, nullptr, std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, diagnostics& diag,
                          Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_file_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_file_request>(r)},
-                                    &diag, nullptr);
+    return detail::start_transfer<detail::download_file_op>(client, r, &diag, std::forward<Token>(token));
 }
 
 // Delivers r.bucket/r.key to r.on_data in order (the callable is copied into the
 // operation); completes with void(error_code, download_result).
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_to_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_to_request>(r)},
-                                    nullptr, nullptr);
+    return detail::start_transfer<detail::download_to_op>(client, r, nullptr, std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, diagnostics& diag,
                        Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::download_to_op<Provider>{
-                                        client, cirrus::detail::owned_copy<download_to_request>(r)},
-                                    &diag, nullptr);
+    return detail::start_transfer<detail::download_to_op>(client, r, &diag, std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

@@ -309,16 +309,12 @@ static_assert(std::is_trivially_destructible_v<upload_file_request>);
 // (error_with_diagnostics): the client's last_diagnostics() is not written.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::upload_file_op<Provider>{client, cirrus::detail::owned_copy<upload_file_request>(r)}, nullptr,
-                                    nullptr);
+    return detail::start_transfer<detail::upload_file_op>(client, r, nullptr, std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, diagnostics& diag,
                        Token&& token = {}) {
-    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    detail::upload_file_op<Provider>{client, cirrus::detail::owned_copy<upload_file_request>(r)}, &diag,
-                                    nullptr);
+    return detail::start_transfer<detail::upload_file_op>(client, r, &diag, std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

@@ -5,6 +5,7 @@
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/base64.hpp>
+#include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/crypto/checksum.hpp>
@@ -31,6 +32,15 @@
 namespace cirrus::transfer::detail {
 
 namespace asio = boost::asio;
+
+// Starts the transfer operation Op<Provider>{client, request copy} through
+// core/async_op.hpp; diag may be null. Transfers write no client's last_diagnostics().
+template <template <class> class Op, class Client, class Request, class Token>
+auto start_transfer(const Client& client, const Request& r, diagnostics* diag, Token&& token) {
+    return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
+                                    Op<typename Client::provider_type>{client, cirrus::detail::owned_copy<Request>(r)},
+                                    diag, nullptr);
+}
 
 struct file_handle {
     int fd = -1;
