@@ -32,7 +32,11 @@ struct settings {
 };
 
 asio::awaitable<void> run(settings s) {
-    iam::client<> c(co_await asio::this_coro::executor, {.region = "us-east-1"});
+    // (Named first: g++ 12 mishandles braced temporaries inside a co_await expression.)
+    const auto ex = co_await asio::this_coro::executor;
+    iam::client_options options;
+    options.region = "us-east-1";
+    iam::client<> c(ex, options);
     const std::string user = s.prefix + "-app";
     const std::string group = s.prefix + "-readers";
     const std::string role = s.prefix + "-lambda";
@@ -52,8 +56,9 @@ asio::awaitable<void> run(settings s) {
             .add(iam::statementize("s3", {"GetObject", "PutObject"}, iam::effect::allow, {objects_arn}))
             .add(iam::statementize("s3", {"ListBucket"}, iam::effect::allow, {bucket_arn}))
             .json();
+    const std::string policy_name = s.prefix + "-data";
     auto policy = co_await c.async_create_policy(
-        {.policy_name = s.prefix + "-data", .policy_document = document, .description = "reads and writes the data"});
+        {.policy_name = policy_name, .policy_document = document, .description = "reads and writes the data"});
     std::printf("policy %s (%s)\n", policy.policy_name.c_str(), policy.arn.c_str());
 
     auto g = co_await c.async_create_group({.group_name = group});

@@ -9,6 +9,6 @@ if(CIRRUS_BUILD_TESTS)
         COMMAND sh -c "AWS_ENDPOINT_URL_IAM=\"\${CIRRUS_MOTO_ENDPOINT:-http://127.0.0.1:5055}\" AWS_ACCESS_KEY_ID=cirrus AWS_SECRET_ACCESS_KEY=cirrus exec \"$0\" --prefix iam-example-$$"
             $<TARGET_FILE:iam_setup>)
     set_tests_properties(examples.iam_setup PROPERTIES LABELS "examples;iam" TIMEOUT 120
-        FIXTURES_REQUIRED service.moto
+        FIXTURES_REQUIRED service.moto RESOURCE_LOCK moto-auth
         PASS_REGULAR_EXPRESSION "user iam-example-[0-9]+-app.*access key [A-Z0-9]+, status Active.*policy iam-example-[0-9]+-data.*group iam-example-[0-9]+-readers: 1 member.*role iam-example-[0-9]+-lambda: 2 attached policies.*cleaned up")
 endif()

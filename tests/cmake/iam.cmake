@@ -5,4 +5,5 @@
 cirrus_add_tests(cirrus_iam_tests AREA iam
     SOURCES integration/sts_test.cpp integration/iam_test.cpp integration/iam_policy_test.cpp
     PCH <boost/asio.hpp> <gtest/gtest.h>
-    FIXTURES moto)
+    FIXTURES moto
+    LOCKS moto-auth)

@@ -6,7 +6,8 @@
 cirrus_add_tests(cirrus_lambda_tests AREA lambda
     SOURCES integration/lambda_test.cpp
     PCH <boost/asio.hpp> <gtest/gtest.h>
-    FIXTURES moto lambda-emulator)
+    FIXTURES moto lambda-emulator
+    LOCKS moto-auth)
 
 #   cirrus_zip_tests: the zip writer's archives read back by unzip and Python's zipfile
 cirrus_add_tests(cirrus_zip_tests AREA lambda
