@@ -72,8 +72,16 @@ asio::awaitable<void> run(settings s) {
                                            .assume_role_policy_document = trust,
                                            .description = "runs the data functions"});
     co_await c.async_attach_role_policy({.name = role, .policy_arn = policy.arn});
-    co_await c.async_attach_role_policy(
-        {.name = role, .policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"});
+    // What AWS's managed AWSLambdaBasicExecutionRole grants (CloudWatch Logs), as a policy
+    // of our own: local IAM servers such as moto do not carry AWS's managed policies.
+    const std::string logs_document =
+        iam::policy_document{}
+            .add(iam::statementize("logs", {"CreateLogGroup", "CreateLogStream", "PutLogEvents"}, iam::effect::allow,
+                                   {"*"}))
+            .json();
+    const std::string logs_name = s.prefix + "-logs";
+    auto logs = co_await c.async_create_policy({.policy_name = logs_name, .policy_document = logs_document});
+    co_await c.async_attach_role_policy({.name = role, .policy_arn = logs.arn});
     auto attached = co_await c.async_list_attached_role_policies({.name = role});
     std::printf("role %s: %zu attached polic%s\n", r.role_name.c_str(), attached.items.size(),
                 attached.items.size() == 1 ? "y" : "ies");
@@ -84,6 +92,7 @@ asio::awaitable<void> run(settings s) {
     co_await c.async_delete_user({.user_name = user, .cleanup = true});
     co_await c.async_delete_group({.group_name = group, .cleanup = true});
     co_await c.async_delete_policy({.policy_arn = policy.arn, .cleanup = true});
+    co_await c.async_delete_policy({.policy_arn = logs.arn, .cleanup = true});
     std::printf("cleaned up\n");
 }
 
