@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <sstream>
@@ -252,7 +253,8 @@ TEST(IamGroups, CreateGetListMembersDelete) {
         if (!item) break;
         listed.push_back(item->group_name);
     }
-    EXPECT_EQ(listed, std::vector<std::string>{gname});
+    // Other tests and examples may have groups under other paths: ours is listed once.
+    EXPECT_EQ(std::count(listed.begin(), listed.end(), gname), 1) << "groups listed: " << listed.size();
     EXPECT_TRUE(pages.done());
 
     auto [rec, r] = sync(ioc, c.async_remove_user_from_group({.group_name = gname, .user_name = users[0]}, asio::deferred));
