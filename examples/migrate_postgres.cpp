@@ -15,12 +15,13 @@ namespace pg = cirrus::postgres;
 
 namespace {
 
-// A table name as a quoted identifier; only plain names are accepted here.
+// A table name as a quoted identifier (pg::quote_identifier); only plain names are
+// accepted here.
 std::string quoted_table(const std::string& name) {
     const bool plain = !name.empty() && name.size() < 64 &&
                        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
     if (!plain) throw std::invalid_argument("--source-table: use lower-case letters, digits and _");
-    return '"' + name + '"';
+    return pg::quote_identifier(name);
 }
 
 } // namespace
