@@ -11,7 +11,7 @@ if(CIRRUS_BUILD_TESTS)
     foreach(name upload_directory upload_directory_symlinks)
         add_test(NAME examples.${name}
             COMMAND ${CMAKE_COMMAND} -DEXAMPLE=$<TARGET_FILE:upload_directory> -DCASE=${name}
-                -DDIRECTORY=${PROJECT_SOURCE_DIR}/tests/fuzz/corpus -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/${name}
+                -DDIRECTORY=${PROJECT_SOURCE_DIR}/tests/fuzz/corpus -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/${name}.work
                 -P ${CMAKE_CURRENT_LIST_DIR}/scripts/upload_directory_test.cmake)
         set_tests_properties(examples.${name} PROPERTIES LABELS "examples;s3" TIMEOUT 300
             FIXTURES_REQUIRED service.versitygw)

@@ -133,6 +133,16 @@ protected:
         });
     }
 
+    bool exists(const std::string& key) {
+        return run(ioc_, [this, key]() -> asio::awaitable<bool> {
+            s3::head_object_request r{.bucket = bucket_, .key = key};
+            auto [e, h] = co_await client_->async_head_object(r, as_tuple(use_awaitable));
+            (void)h;
+            EXPECT_TRUE(!e || e == s3::errc::no_such_key) << e.message();
+            co_return !e;
+        });
+    }
+
     void put(const std::string& key, const std::string& data) {
         auto ec = run(ioc_, [&]() -> asio::awaitable<error_code> {
             s3::put_object_request r{.bucket = bucket_, .key = key, .body = data};
@@ -625,6 +635,48 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     auto d2 = down();
     EXPECT_EQ(d2.transferred, 0u);
     EXPECT_EQ(d2.skipped, 5u);
+    ASSERT_EQ(first.skipped_links.size(), 1u);
+    EXPECT_EQ(first.skipped_links[0], "link.txt");
+
+    // delete_missing: a file removed from the source is deleted from the bucket; objects
+    // the globs exclude, or named like a skipped link, stay.
+    put("tree/kept.tmp", "excluded by *.tmp");
+    put("tree/link.txt", "named like the skipped link");
+    fs::remove(src + "/a/b/c.txt");
+    files.erase("a/b/c.txt");
+    o.delete_missing = true;
+    auto fourth = up();
+    EXPECT_TRUE(fourth.failed.empty()) << fourth.failed[0].key << ": " << fourth.failed[0].message;
+    EXPECT_EQ(fourth.deleted, 1u);
+    EXPECT_EQ(fourth.transferred, 0u);
+    EXPECT_FALSE(exists("tree/a/b/c.txt"));
+    EXPECT_TRUE(exists("tree/kept.tmp"));
+    EXPECT_TRUE(exists("tree/link.txt"));
+
+    // ... and the download removes the file with no object (but not an excluded one).
+    std::ofstream(dst + "/extra.bin") << "no object";
+    std::ofstream(dst + "/local.tmp") << "excluded";
+    o.exclude = exclude;
+    auto d3 = down();
+    EXPECT_TRUE(d3.failed.empty()) << d3.failed[0].path << ": " << d3.failed[0].message;
+    EXPECT_EQ(d3.transferred, 1u); // link.txt, an ordinary object to the download
+    EXPECT_EQ(d3.deleted, 2u);     // extra.bin, a/b/c.txt
+    EXPECT_FALSE(fs::exists(dst + "/extra.bin"));
+    EXPECT_FALSE(fs::exists(dst + "/a/b/c.txt"));
+    EXPECT_TRUE(fs::exists(dst + "/local.tmp"));
+    auto d4 = down();
+    EXPECT_EQ(d4.transferred + d4.deleted, 0u);
+
+    // A prefix that completes a ".." segment is refused before anything is sent.
+    auto refused = run(ioc_, [&]() -> asio::awaitable<cirrus::error_code> {
+        auto [e, r] = co_await transfer::async_upload_directory(
+            *client_, {.bucket = bucket_, .prefix = "tree/../", .directory = src}, as_tuple(use_awaitable));
+        (void)r;
+        co_return e;
+    });
+    EXPECT_EQ(refused, transfer::errc::unsafe_key);
+    EXPECT_FALSE(transfer::detail::prefix_has_dot_segment("a/..b"));
+    EXPECT_TRUE(transfer::detail::prefix_has_dot_segment("./x"));
 }
 
 TEST_F(Transfer, DownloadPrefixRefusesPathTraversal) {

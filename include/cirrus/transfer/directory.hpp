@@ -20,7 +20,14 @@
 //   with SSE-KMS or SSE-C have other ETags and are always transferred again.
 // - Downloads refuse keys whose relative path is absolute or has a ".." component
 //   (errc::unsafe_key, in the summary's failures): nothing is written outside the target
-//   directory. Keys ending in '/' (folder markers) are skipped.
+//   directory. Keys ending in '/' (folder markers) are skipped. An upload refuses a prefix
+//   with a "." or ".." segment (errc::unsafe_key), which servers and proxies that
+//   normalise paths would turn into other keys.
+// - delete_missing (sync --delete): after the transfers, an upload deletes the objects
+//   under the prefix that have no file (DeleteObjects, 1,000 keys a request), a download
+//   the regular files below the folder that have no object. Only paths the globs select
+//   are considered, never folder markers or skipped symbolic links, and nothing is
+//   deleted when the walk or the listing was incomplete or the operation was cancelled.
 // - `concurrency` files are in flight; each file larger than its single-put (single-get)
 //   threshold has its own upload.concurrency parts (download.concurrency ranges) in flight.
 // - The summary counts files transferred and skipped, and lists each failure with its
@@ -54,6 +61,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +77,7 @@ struct directory_options {
     unsigned concurrency = 16; // files in flight
     bool follow_symlinks = false;
     bool skip_unchanged = true;
+    bool delete_missing = false; // make the target an exact copy (see above)
     upload_options upload = {};     // for each file (its on_progress is not used)
     download_options download = {}; // for each file (its on_progress and resumable are not used)
     // Bytes of the files transferred so far (counted when a file is done) and of all the
@@ -101,8 +110,10 @@ struct file_failure {
 struct directory_result {
     std::uint32_t transferred = 0;
     std::uint32_t skipped = 0; // unchanged, symlinks, folder markers
+    std::uint32_t deleted = 0; // by delete_missing
     std::uint64_t bytes_transferred = 0;
     std::vector<file_failure> failed = {};
+    std::vector<std::string> skipped_links = {}; // relative paths of symbolic links not followed
 };
 
 namespace detail {
@@ -134,6 +145,19 @@ inline bool safe_relative_path(std::string_view rel) {
         if (slash == std::string_view::npos) return true;
         start = slash + 1;
     }
+}
+
+// True when a key prefix completes a "." or ".." segment: "a/../" or "./", not "a/..b".
+inline bool prefix_has_dot_segment(std::string_view prefix) {
+    prefix = prefix.substr(0, prefix.rfind('/') == std::string_view::npos ? 0 : prefix.rfind('/') + 1);
+    std::size_t start = 0;
+    while (start < prefix.size()) {
+        std::size_t const slash = prefix.find('/', start);
+        std::string_view const part = prefix.substr(start, slash - start);
+        if (part == "." || part == "..") return true;
+        start = slash + 1;
+    }
+    return false;
 }
 
 // The ETag S3 gives `size` bytes of `fd` uploaded in one PUT (parts == 0) or in parts of
@@ -255,12 +279,45 @@ asio::awaitable<error_code> list_prefix(s3::client<Provider>& client, std::strin
     co_return ec;
 }
 
+// download_prefix's delete_missing: removes the regular files below `root` (links are
+// neither followed nor removed) that the globs select and that have no object.
+inline void delete_files_without_object(const std::filesystem::path& root,
+                                        const std::map<std::string, s3::object_summary>& remote,
+                                        std::string_view prefix, const directory_options& o, directory_result& out) {
+    namespace fs = std::filesystem;
+    std::error_code fec;
+    std::vector<fs::path> doomed;
+    fs::recursive_directory_iterator it(root, fs::directory_options::none, fec), end;
+    for (; !fec && it != end; it.increment(fec)) {
+        std::error_code sec;
+        if (it->is_symlink(sec) || !it->is_regular_file(sec)) continue;
+        std::string const rel = it->path().lexically_relative(root).generic_string();
+        if (!glob_selected(o, rel)) continue;
+        if (!remote.contains(std::string(prefix) + rel)) doomed.push_back(it->path());
+    }
+    if (fec) { // an incomplete walk deletes nothing
+        out.failed.push_back({root.string(), {}, error_code(fec.value(), boost::system::system_category()),
+                              "the walk for delete_missing stopped: " + fec.message()});
+        return;
+    }
+    for (auto& p : doomed) {
+        if (fs::remove(p, fec)) ++out.deleted;
+        else if (fec)
+            out.failed.push_back({p.string(), {}, error_code(fec.value(), boost::system::system_category()),
+                                  "not deleted: " + fec.message()});
+    }
+}
+
 template <class Provider>
 asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const upload_directory_request& r,
                                              directory_result& out, diagnostics& d) {
     namespace fs = std::filesystem;
     const directory_options& o = r.options;
     co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    if (prefix_has_dot_segment(r.prefix)) {
+        d.message = "the prefix \"" + std::string(r.prefix) + "\" has a \".\" or \"..\" segment";
+        co_return make_error_code(errc::unsafe_key);
+    }
     fs::path const root(r.directory);
     std::error_code fec;
     if (!fs::is_directory(root, fec)) {
@@ -283,12 +340,14 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
         std::error_code sec;
         if (e.is_symlink(sec) && !o.follow_symlinks) {
             ++out.skipped;
+            out.skipped_links.push_back(rel);
             continue;
         }
         if (!e.is_regular_file(sec)) continue; // folders are walked, others ignored
         if (!glob_selected(o, rel)) continue;
         jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}});
     }
+    bool const walk_complete = !fec;
     if (fec)
         out.failed.push_back({std::string(r.directory),
                               {},
@@ -296,7 +355,7 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
                               "the walk stopped: " + fec.message()});
 
     std::map<std::string, s3::object_summary> remote;
-    if (o.skip_unchanged) {
+    if (o.skip_unchanged || o.delete_missing) {
         if (auto ec = co_await list_prefix(client, r.bucket, r.prefix, remote, d)) co_return ec;
     }
 
@@ -315,7 +374,37 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
         (void)res;
         co_return ec;
     };
-    co_return co_await run_jobs(jobs, o, out, one, d);
+    if (auto ec = co_await run_jobs(jobs, o, out, one, d)) co_return ec;
+    if (!o.delete_missing || !walk_complete) co_return error_code{};
+
+    // Objects with no file: selected by the globs, not folder markers, not a skipped link.
+    std::set<std::string_view> present;
+    for (auto& j : jobs) present.insert(j.key);
+    std::set<std::string_view> const links(out.skipped_links.begin(), out.skipped_links.end());
+    std::vector<s3::object_identifier> doomed;
+    for (auto& [key, summary] : remote) {
+        std::string const rel = key.substr(r.prefix.size());
+        if (rel.empty() || rel.back() == '/' || present.contains(key) || links.contains(rel)) continue;
+        if (!glob_selected(o, rel)) continue;
+        doomed.push_back({key, {}});
+    }
+    if (doomed.empty()) co_return error_code{};
+    s3::delete_objects_request const del{.bucket = r.bucket, .objects = doomed};
+    diagnostics dd;
+    auto [ec, deleted] = co_await client.async_delete_objects(del, dd, asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted) co_return ec;
+    if (ec) {
+        std::string why = dd.message.empty() ? ec.message() : dd.what();
+        out.failed.push_back({{}, {}, ec, "deleting objects with no file: " + why});
+        co_return error_code{};
+    }
+    out.deleted += static_cast<std::uint32_t>(doomed.size() - deleted.errors.size());
+    for (auto& e : deleted.errors) {
+        s3::errc const code = s3::errc_from_code(e.code);
+        out.failed.push_back({{}, e.key, code != s3::errc::ok ? make_error_code(code) : make_error_code(errc::not_deleted),
+                              "not deleted: " + e.code + ": " + e.message});
+    }
+    co_return error_code{};
 }
 
 template <class Provider>
@@ -369,7 +458,9 @@ asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const d
         (void)res;
         co_return ec;
     };
-    co_return co_await run_jobs(jobs, o, out, one, d);
+    if (auto ec = co_await run_jobs(jobs, o, out, one, d)) co_return ec;
+    if (o.delete_missing) delete_files_without_object(root, remote, r.prefix, o, out);
+    co_return error_code{};
 }
 
 template <class Provider>

@@ -21,6 +21,7 @@ enum class errc {
     object_changed,         // the object changed (ETag or size) while it was being downloaded
     short_download,         // the server sent fewer bytes than the object's size
     unsafe_key,             // a key that would write outside the target directory ("..", "/x")
+    not_deleted,            // delete_missing: the server kept an object (its code is in the message)
 };
 
 namespace detail {
@@ -38,6 +39,7 @@ public:
         case errc::object_changed: return "the object changed during the download";
         case errc::short_download: return "the download ended before the object's size";
         case errc::unsafe_key: return "the key would write outside the target directory";
+        case errc::not_deleted: return "the object was not deleted";
         }
         return "unknown transfer error";
     }
