@@ -6,9 +6,10 @@ cirrus_add_tests(cirrus_transfer_tests AREA transfer
 
 #   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,
 #                             resume from an upload id, nothing left behind on failure),
-#                             downloads, directories; copy_from_object into PostgreSQL.
+#                             downloads, directories, uploads and downloads cut by
+#                             Toxiproxy; copy_from_object into PostgreSQL.
 cirrus_add_tests(cirrus_transfer_s3_tests AREA transfer
     SOURCES integration/transfer_test.cpp integration/transfer_postgres_test.cpp
     PCH <boost/asio.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp> <gtest/gtest.h>
-    FIXTURES versitygw postgres
+    FIXTURES versitygw postgres toxiproxy
     DATA adult)
