@@ -12,6 +12,7 @@
 #include <cirrus/transfer/directory.hpp>
 #include <cirrus/transfer/download.hpp>
 #include <cirrus/transfer/upload.hpp>
+#include <cirrus/transfer/upload_stream.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -709,6 +710,99 @@ TEST_F(Transfer, DownloadPrefixRefusesPathTraversal) {
     (void)stored;
     ASSERT_LE(r.failed.size(), 1u);
     for (auto& f : r.failed) EXPECT_EQ(f.error, transfer::errc::unsafe_key) << f.key;
+}
+
+// ============================================================================ streams
+
+namespace {
+
+// A stream over `data` in uneven pieces (1 byte to 97 KiB), with a failure after
+// `fail_after` bytes when set; checks that it is never read by two workers at once.
+struct test_stream {
+    const std::string* data = nullptr;
+    std::size_t pos = 0;
+    std::size_t calls = 0;
+    bool busy = false;
+    bool overlapped = false;
+    std::optional<std::size_t> fail_after = {};
+};
+
+asio::awaitable<cirrus::result<std::size_t>> read_test_stream(test_stream* s, std::span<std::uint8_t> out) {
+    if (s->busy) s->overlapped = true;
+    s->busy = true;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    pause.expires_after(std::chrono::microseconds(50)); // a real suspension between calls
+    co_await pause.async_wait(use_awaitable);
+    s->busy = false;
+    ++s->calls;
+    if (s->fail_after && s->pos >= *s->fail_after) co_return make_error_code(std::errc::io_error);
+    std::size_t const piece = 1 + (s->calls * 7919) % (97 * 1024);
+    std::size_t const n = std::min({out.size(), piece, s->data->size() - s->pos});
+    std::memcpy(out.data(), s->data->data() + s->pos, n);
+    s->pos += n;
+    co_return n;
+}
+
+} // namespace
+
+TEST_F(Transfer, UploadStreamOfUnknownLength) {
+    transfer::upload_options o = multipart_5mib();
+    o.concurrency = 3;
+    for (std::size_t size : {std::size_t(0), std::size_t(1), 5 * mib - 1, 10 * mib, 12 * mib + 3}) {
+        SCOPED_TRACE("size " + std::to_string(size));
+        std::string const data = random_bytes(size, static_cast<unsigned>(size + 7));
+        test_stream st{.data = &data};
+        auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
+        std::string const key = "stream/" + std::to_string(size);
+        auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
+            cirrus::diagnostics diag;
+            const transfer::upload_stream_request req{.bucket = bucket_, .key = key, .read = read, .options = o};
+            auto [ec, res] = co_await transfer::async_upload_stream(*client_, req, diag, as_tuple(use_awaitable));
+            if (ec) ADD_FAILURE() << ec.message() << " / " << diag.what();
+            if (ec) co_return ec;
+            co_return res;
+        });
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->size, size);
+        std::uint32_t const parts = size < 5 * mib ? 1u : static_cast<std::uint32_t>((size + 5 * mib - 1) / (5 * mib));
+        EXPECT_EQ(r->parts, parts);
+        if (parts > 1) {
+            EXPECT_TRUE(r->checksum_verified);
+        }
+        EXPECT_FALSE(st.overlapped);
+        EXPECT_TRUE(get(key) == data);
+    }
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+TEST_F(Transfer, UploadStreamReaderFailureAbortsLeavingNothing) {
+    std::string const data = random_bytes(16 * mib, 71);
+    test_stream st{.data = &data, .fail_after = 7 * mib};
+    auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
+    auto ec = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        const transfer::upload_stream_request req{
+            .bucket = bucket_, .key = "broken", .read = read, .options = multipart_5mib()};
+        auto [e, res] = co_await transfer::async_upload_stream(*client_, req, as_tuple(use_awaitable));
+        (void)res;
+        co_return e;
+    });
+    EXPECT_EQ(ec, std::errc::io_error) << ec.message();
+    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_FALSE(exists("broken"));
+    // A part size outside S3's limits is refused before reading.
+    transfer::upload_options tiny;
+    tiny.parts.part_size = 1 * mib;
+    test_stream unused{.data = &data};
+    auto read2 = [&unused](std::span<std::uint8_t> out) { return read_test_stream(&unused, out); };
+    auto ec2 = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        // The one-line form: a braced request inside co_await (requests are views).
+        auto [e, res] = co_await transfer::async_upload_stream(
+            *client_, {.bucket = bucket_, .key = "tiny", .read = read2, .options = tiny}, as_tuple(use_awaitable));
+        (void)res;
+        co_return e;
+    });
+    EXPECT_EQ(ec2, cirrus::errc::invalid_argument);
+    EXPECT_EQ(unused.calls, 0u);
 }
 
 // ============================================================================ network cuts
