@@ -245,8 +245,8 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
             asio::co_spawn(
                 ioc_, [&]() -> asio::awaitable<void> { got = co_await direct.async_get(std::chrono::system_clock::now(), d); },
                 asio::detached);
-            ioc_.run();
             ioc_.restart();
+            ioc_.run();
             ASSERT_TRUE(got) << d.what();
             forged = *got;
             forged.session_token += "x";
