@@ -61,9 +61,8 @@ std::string unique(std::string_view base) {
 // The moto-auth lock (tests/cmake/iam.cmake) keeps other tests off moto meanwhile.
 void set_moto_auth(std::string_view count) {
     const auto ep = cirrus::test::parse_endpoint(cirrus::test::moto_endpoint());
-    const auto res =
-        cirrus::test::http_exchange(ep, "POST", "/moto-api/reset-auth",
-                                    {{"Host", ep.host_header()}, {"Content-Type", "text/plain"}}, count);
+    const auto res = cirrus::test::http_exchange(ep, "POST", "/moto-api/reset-auth",
+                                                 {{"Host", ep.host_header()}, {"Content-Type", "text/plain"}}, count);
     ASSERT_EQ(res.status, 200u) << res.body;
 }
 
@@ -94,8 +93,8 @@ protected:
     }
     std::pair<cirrus::error_code, diagnostics> put(s3::client<>& c, const std::string& bucket) {
         diagnostics diag;
-        auto [ec, r] =
-            sync(ioc_, c.async_put_object({.bucket = bucket, .key = "k2", .body = "written"}, diag, asio::deferred));
+        auto [ec, r] = sync(ioc_, c.async_put_object({.bucket = bucket, .key = "k2", .body = "written"}, diag,
+                                                     asio::deferred));
         return {ec, diag};
     }
 
@@ -121,20 +120,20 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
         auto [ec, r] = sync(ioc_, setup_s3.async_create_bucket({.bucket = *b}, asio::deferred));
         ASSERT_FALSE(ec) << ec.message() << " " << setup_s3.last_diagnostics().what();
         const std::string content = "in " + *b;
-        auto [pec, p] = sync(ioc_, setup_s3.async_put_object({.bucket = *b, .key = "k", .body = content},
-                                                             asio::deferred));
+        auto [pec, p] = sync(ioc_,
+                             setup_s3.async_put_object({.bucket = *b, .key = "k", .body = content}, asio::deferred));
         ASSERT_FALSE(pec) << pec.message();
     }
 
     // An administrator, to clean up later with enforcement on.
     const std::string admin_name = unique("cirrus-admin");
     ASSERT_FALSE(std::get<0>(sync(ioc_, admin_iam.async_create_user({.user_name = admin_name}, asio::deferred))));
-    const std::string everything = iam::policy_document{}
-                                       .add(iam::policy_statement{}.allow().action("*").resource("*"))
-                                       .json();
-    ASSERT_FALSE(std::get<0>(sync(ioc_, admin_iam.async_put_user_policy({.name = admin_name, .policy_name = "all",
-                                                                          .policy_document = everything},
-                                                                         asio::deferred))));
+    const std::string everything =
+        iam::policy_document{}.add(iam::policy_statement{}.allow().action("*").resource("*")).json();
+    ASSERT_FALSE(std::get<0>(
+        sync(ioc_,
+             admin_iam.async_put_user_policy({.name = admin_name, .policy_name = "all", .policy_document = everything},
+                                             asio::deferred))));
     auto [aec, admin_key] = sync(ioc_, admin_iam.async_create_access_key({.user_name = admin_name}, asio::deferred));
     ASSERT_FALSE(aec);
 
@@ -142,13 +141,13 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
     const std::string user = unique("cirrus-reader");
     auto [uec, created] = sync(ioc_, admin_iam.async_create_user({.user_name = user}, asio::deferred));
     ASSERT_FALSE(uec) << uec.message();
-    const std::string read_one =
-        iam::policy_document{}
-            .add(iam::statementize("s3", {"GetObject"}, iam::effect::allow, {"arn:aws:s3:::" + allowed + "/*"}))
-            .json();
+    const std::string read_one = iam::policy_document{}
+                                     .add(iam::statementize("s3", {"GetObject"}, iam::effect::allow,
+                                                            {"arn:aws:s3:::" + allowed + "/*"}))
+                                     .json();
     auto [pec, policy] = sync(ioc_, admin_iam.async_create_policy({.policy_name = unique("cirrus-read-one"),
-                                                                    .policy_document = read_one},
-                                                                   asio::deferred));
+                                                                   .policy_document = read_one},
+                                                                  asio::deferred));
     ASSERT_FALSE(pec) << pec.message() << " " << admin_iam.last_diagnostics().what();
     ASSERT_FALSE(std::get<0>(
         sync(ioc_, admin_iam.async_attach_user_policy({.name = user, .policy_arn = policy.arn}, asio::deferred))));
@@ -161,12 +160,13 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
     const std::string trust_user = iam::policy_document::trust_aws(created.arn).json();
     const std::string trust_other =
         iam::policy_document::trust_aws("arn:aws:iam::123456789012:user/someone-else").json();
-    auto [rec, r1] = sync(ioc_, admin_iam.async_create_role({.role_name = role, .assume_role_policy_document = trust_user},
-                                                            asio::deferred));
+    auto [rec, r1] = sync(ioc_,
+                          admin_iam.async_create_role({.role_name = role, .assume_role_policy_document = trust_user},
+                                                      asio::deferred));
     ASSERT_FALSE(rec) << rec.message();
-    auto [r2ec, r2] = sync(ioc_, admin_iam.async_create_role(
-                                     {.role_name = stranger_role, .assume_role_policy_document = trust_other},
-                                     asio::deferred));
+    auto [r2ec, r2] = sync(ioc_, admin_iam.async_create_role({.role_name = stranger_role,
+                                                              .assume_role_policy_document = trust_other},
+                                                             asio::deferred));
     ASSERT_FALSE(r2ec);
     for (const auto* r : {&role, &stranger_role})
         ASSERT_FALSE(std::get<0>(
@@ -188,16 +188,17 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
     // --- AssumeRole without an identity policy allowing sts:AssumeRole: refused by moto
     // (AWS would accept the trust policy naming the user on its own).
     auto assume = [&](const std::string& role_name, std::string policy = {}) {
-        return auth::any_credentials_provider(auth::caching_provider(sts::assume_role_provider(
-            user_key, {.role_arn = "arn:aws:iam::123456789012:role/" + role_name,
-                       .session_name = "reader",
-                       .duration = 900s,
-                       .policy = std::move(policy),
-                       .sts = {.region = "us-east-1", .endpoint = cirrus::test::moto_endpoint()}})));
+        return auth::any_credentials_provider(auth::caching_provider(
+            sts::assume_role_provider(user_key,
+                                      {.role_arn = "arn:aws:iam::123456789012:role/" + role_name,
+                                       .session_name = "reader",
+                                       .duration = 900s,
+                                       .policy = std::move(policy),
+                                       .sts = {.region = "us-east-1", .endpoint = cirrus::test::moto_endpoint()}})));
     };
     auto caller = [&](const auth::any_credentials_provider& p, diagnostics& diag) {
-        sts::client<> c(ioc_.get_executor(), {.region = "us-east-1", .endpoint = cirrus::test::moto_endpoint(),
-                                              .credentials = p});
+        sts::client<> c(ioc_.get_executor(),
+                        {.region = "us-east-1", .endpoint = cirrus::test::moto_endpoint(), .credentials = p});
         return sync(ioc_, c.async_get_caller_identity(diag, asio::deferred));
     };
     {
@@ -213,9 +214,10 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
     set_moto_auth("inf");
     const std::string may_assume =
         iam::policy_document{}.add(iam::policy_statement{}.allow().action("sts:AssumeRole").resource("*")).json();
-    ASSERT_FALSE(std::get<0>(sync(ioc_, admin_iam.async_put_user_policy({.name = user, .policy_name = "assume",
-                                                                          .policy_document = may_assume},
-                                                                         asio::deferred))));
+    ASSERT_FALSE(std::get<0>(
+        sync(ioc_,
+             admin_iam.async_put_user_policy({.name = user, .policy_name = "assume", .policy_document = may_assume},
+                                             asio::deferred))));
     set_moto_auth("0");
 
     // --- through the role
@@ -243,7 +245,10 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
             diagnostics d;
             cirrus::result<auth::credentials> got = cirrus::error_code(cirrus::errc::missing_credentials);
             asio::co_spawn(
-                ioc_, [&]() -> asio::awaitable<void> { got = co_await direct.async_get(std::chrono::system_clock::now(), d); },
+                ioc_,
+                [&]() -> asio::awaitable<void> {
+                    got = co_await direct.async_get(std::chrono::system_clock::now(), d);
+                },
                 asio::detached);
             ioc_.restart();
             ioc_.run();
@@ -301,10 +306,11 @@ TEST_F(MotoEnforcement, OneBucketPolicyForAUserAndForAnAssumedRole) {
     EXPECT_FALSE(pdec) << pdec.message() << " " << diag.what();
     s3::client<> admin_s3(ioc_.get_executor(), s3_options(fixed(admin_creds)));
     for (const auto* b : {&allowed, &other}) {
-        auto [ec, d] = sync(ioc_, admin_s3.async_delete_bucket({.bucket = *b, .empty_first = true}, diag, asio::deferred));
+        auto [ec, d] = sync(ioc_,
+                            admin_s3.async_delete_bucket({.bucket = *b, .empty_first = true}, diag, asio::deferred));
         EXPECT_FALSE(ec) << ec.message() << " " << diag.what();
     }
     set_moto_auth("inf");
-    EXPECT_FALSE(std::get<0>(sync(ioc_, admin_iam.async_delete_user({.user_name = admin_name, .cleanup = true},
-                                                                    asio::deferred))));
+    EXPECT_FALSE(std::get<0>(
+        sync(ioc_, admin_iam.async_delete_user({.user_name = admin_name, .cleanup = true}, asio::deferred))));
 }

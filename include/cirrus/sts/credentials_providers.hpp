@@ -22,8 +22,8 @@
 // source as the source's. Messages name the role ARN, the profile and the token file,
 // never a secret, a session token or the web identity token.
 
-#include <cirrus/auth/container_provider.hpp>
 #include <cirrus/auth/async_chain.hpp>
+#include <cirrus/auth/container_provider.hpp>
 #include <cirrus/auth/credentials.hpp>
 #include <cirrus/auth/imds_provider.hpp>
 #include <cirrus/auth/profile_file.hpp>
@@ -151,9 +151,8 @@ struct chain_options {
     auth::imds_options imds = {};
 };
 
-using default_async_chain_type = auth::async_chain_provider<auth::environment_provider, web_identity_provider,
-                                                            profile_provider, auth::container_provider,
-                                                            auth::imds_provider>;
+using default_async_chain_type = auth::async_chain_provider<
+    auth::environment_provider, web_identity_provider, profile_provider, auth::container_provider, auth::imds_provider>;
 
 // The AWS SDKs' order: the environment, web identity from the environment, the shared
 // files' profile (with assume-role), the container endpoint, the instance metadata
@@ -176,12 +175,12 @@ namespace detail {
 // What a profile resolves to: a first source, then roles assumed one after the other,
 // each with the credentials of the one before. Built without I/O (resolve_profile).
 enum class profile_source : std::uint8_t {
-    profile_keys,    // the named profile's own keys, read as auth::profile_provider reads them
-    static_keys,     // a source profile's keys (in `keys`)
-    environment,     // credential_source = Environment
-    ec2_metadata,    // credential_source = Ec2InstanceMetadata
-    ecs_container,   // credential_source = EcsContainer
-    web_identity,    // roles[0] is assumed with the token of `token_file`
+    profile_keys,  // the named profile's own keys, read as auth::profile_provider reads them
+    static_keys,   // a source profile's keys (in `keys`)
+    environment,   // credential_source = Environment
+    ec2_metadata,  // credential_source = Ec2InstanceMetadata
+    ecs_container, // credential_source = EcsContainer
+    web_identity,  // roles[0] is assumed with the token of `token_file`
 };
 
 struct profile_role {

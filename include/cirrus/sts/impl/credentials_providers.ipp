@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace cirrus::sts {
@@ -52,15 +52,16 @@ inline void name_the_call(diagnostics& diag, std::string_view what) {
 // co_await, which g++ 12 miscompiles).
 template <class Request>
 asio::awaitable<result<auth::credentials>> call_sts(const provider_client_options& options, const Request& request,
-                                                   const auth::credentials* caller, auth::time_point now,
-                                                   std::string_view what, diagnostics& diag) {
+                                                    const auth::credentials* caller, auth::time_point now,
+                                                    std::string_view what, diagnostics& diag) {
     provider_client_options o = options;
     o.credentials = auth::any_credentials_provider(auth::static_provider(caller ? *caller : auth::credentials{}));
     auto ex = co_await asio::this_coro::executor;
     std::shared_ptr<service> svc = aws::detail::make_service<provider::aws>(ex, names(), std::move(o));
     assume_role_result out;
     error_code ec;
-    if constexpr (std::is_same_v<Request, assume_role_request>) ec = co_await ops::assume_role(*svc, request, out, diag);
+    if constexpr (std::is_same_v<Request, assume_role_request>)
+        ec = co_await ops::assume_role(*svc, request, out, diag);
     else ec = co_await ops::assume_role_with_web_identity(*svc, request, out, diag);
     if (ec) {
         name_the_call(diag, what);
@@ -113,7 +114,8 @@ inline error_code role_of(const auth::profile& p, profile_role& out, diagnostics
         long long n = 0;
         const auto [end, ec] = std::from_chars(d->data(), d->data() + d->size(), n);
         if (ec != std::errc() || end != d->data() + d->size() || n <= 0)
-            return invalid_profile(diag, "profile " + in_quotes(p.name()) + ": duration_seconds is not a number of seconds");
+            return invalid_profile(diag,
+                                   "profile " + in_quotes(p.name()) + ": duration_seconds is not a number of seconds");
         out.duration = std::chrono::seconds(n);
     }
     if (non_empty(p, "mfa_serial"))
@@ -127,9 +129,10 @@ error_code resolve_into(const auth::profile_set& set, std::string_view name, boo
                         std::vector<std::string>& visited, profile_chain& out, diagnostics& diag) {
     const auth::profile* p = set.find(name);
     if (p == nullptr) {
-        if (top) return credentials_failure(diag, errc::missing_credentials, "profile " + in_quotes(name) + " not found");
-        return invalid_profile(diag, "profile " + in_quotes(visited.back()) + " names source_profile " + in_quotes(name) +
-                                         ", which does not exist");
+        if (top)
+            return credentials_failure(diag, errc::missing_credentials, "profile " + in_quotes(name) + " not found");
+        return invalid_profile(diag, "profile " + in_quotes(visited.back()) + " names source_profile " +
+                                         in_quotes(name) + ", which does not exist");
     }
     // A source profile's own keys win over its role (as botocore reads it).
     if (!top && has_keys(*p)) {
@@ -200,8 +203,8 @@ inline error_code read_token(const std::string& file, std::string& token, diagno
     if (auth::detail::read_profile_file(file, token, missing, d) || missing)
         return invalid_profile(diag, "web identity: cannot read the token file " + file +
                                          (missing ? std::string(" (no such file)") : ""));
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' ||
-                              token.back() == '\t'))
+    while (!token.empty() &&
+           (token.back() == '\n' || token.back() == '\r' || token.back() == ' ' || token.back() == '\t'))
         token.pop_back();
     if (token.empty()) return invalid_profile(diag, "web identity: the token file " + file + " is empty");
     return {};
@@ -219,15 +222,15 @@ CIRRUS_DECL error_code resolve_profile(const auth::profile_set& set, std::string
 } // namespace detail
 
 CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> assume_role_provider::async_get(auth::time_point now,
-                                                                                            diagnostics& diag) {
+                                                                                              diagnostics& diag) {
     const std::string what = "AssumeRole " + options_.role_arn;
     result<auth::credentials_ptr> source = co_await source_.async_get_shared(now, diag);
     if (!source) {
         detail::name_the_call(diag, what + ": the source credentials");
         co_return source.error();
     }
-    const std::string session =
-        options_.session_name.empty() ? detail::default_session_name(now) : options_.session_name;
+    const std::string session = options_.session_name.empty() ? detail::default_session_name(now)
+                                                              : options_.session_name;
     const assume_role_request request{.role_arn = options_.role_arn,
                                       .session_name = session,
                                       .duration = options_.duration,
@@ -238,7 +241,7 @@ CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> assume_role_provid
 }
 
 CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> web_identity_provider::async_get(auth::time_point now,
-                                                                                             diagnostics& diag) {
+                                                                                               diagnostics& diag) {
     const bool env = options_.from_environment;
     const std::string file = detail::given_or_environment(env, options_.token_file, "AWS_WEB_IDENTITY_TOKEN_FILE");
     if (file.empty())
@@ -263,9 +266,10 @@ CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> web_identity_provi
 }
 
 CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> profile_provider::async_get(auth::time_point now,
-                                                                                        diagnostics& diag) {
-    const auth::profile_file_locations locations =
-        options_.locations ? *options_.locations : auth::profile_file_locations::from_environment();
+                                                                                          diagnostics& diag) {
+    const auth::profile_file_locations locations = options_.locations
+                                                       ? *options_.locations
+                                                       : auth::profile_file_locations::from_environment();
     auto set = auth::load_profile_files(locations, diag);
     if (!set) co_return set.error();
     detail::profile_chain chain;
@@ -321,7 +325,7 @@ CIRRUS_DECL boost::asio::awaitable<result<auth::credentials>> profile_provider::
         diag = std::move(d);
         diag.message = std::move(message);
         co_return ec == errc::missing_credentials || ec == errc::expired_credentials ? error_code(errc::invalid_config)
-                                                                                      : ec;
+                                                                                     : ec;
     }
     for (; next_role < chain.roles.size(); ++next_role) {
         const detail::profile_role& role = chain.roles[next_role];
