@@ -1,20 +1,26 @@
 // Sets up what an application needs in IAM, then takes it all down again: a user with an
 // access key, a managed policy written from statements, a group the user joins, and a
-// role that Lambda may assume, with the policy attached to the group and the role.
+// role that Lambda may assume, with the policy attached to the group and the role; then
+// a role the new user may assume, taken on through sts::assume_role_provider (cached,
+// refreshed ahead of expiry) to show who the caller becomes.
 //
 //   iam_setup [--prefix NAME] [--bucket BUCKET] [--keep]
 //
-// The endpoint comes from $AWS_ENDPOINT_URL_IAM or $AWS_ENDPOINT_URL (moto in the tests),
-// else IAM itself; credentials from the environment or the shared files, as for the AWS
-// SDKs. With --keep nothing is deleted.
+// The endpoints come from $AWS_ENDPOINT_URL_IAM and $AWS_ENDPOINT_URL_STS, or
+// $AWS_ENDPOINT_URL (moto in the tests), else IAM's and STS's own; credentials from the
+// environment or the shared files, as for the AWS SDKs. With --keep nothing is deleted.
 
+#include <cirrus/auth/provider.hpp>
 #include <cirrus/iam/iam.hpp>
+#include <cirrus/sts/credentials_providers.hpp>
+#include <cirrus/sts/sts.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -86,8 +92,33 @@ asio::awaitable<void> run(settings s) {
     std::printf("role %s: %zu attached polic%s\n", r.role_name.c_str(), attached.items.size(),
                 attached.items.size() == 1 ? "y" : "ies");
 
+    // A role the new user may assume (the user also needs sts:AssumeRole on it), and the
+    // user's key taking it on: the provider calls AssumeRole, the cache refreshes the
+    // session ahead of its expiry, and any client signs with it.
+    const std::string deployer = s.prefix + "-deployer";
+    const std::string deployer_trust = iam::policy_document::trust_aws(u.arn).json();
+    auto d = co_await c.async_create_role({.role_name = deployer, .assume_role_policy_document = deployer_trust});
+    co_await c.async_attach_role_policy({.name = deployer, .policy_arn = policy.arn});
+    const std::string may_assume =
+        iam::policy_document{}.add(iam::policy_statement{}.allow().action("sts:AssumeRole").resource(d.arn)).json();
+    co_await c.async_put_user_policy({.name = user, .policy_name = "assume-deployer", .policy_document = may_assume});
+    cirrus::sts::assume_role_options assume;
+    assume.role_arn = d.arn;
+    assume.session_name = "iam-setup";
+    assume.duration = std::chrono::minutes(15);
+    assume.sts = {.region = "us-east-1"};
+    const cirrus::auth::credentials user_key{key.access_key_id, key.secret_access_key, "", std::nullopt};
+    cirrus::sts::client_options sts_options;
+    sts_options.region = "us-east-1";
+    sts_options.credentials = cirrus::auth::any_credentials_provider(
+        cirrus::auth::caching_provider(cirrus::sts::assume_role_provider(user_key, std::move(assume))));
+    cirrus::sts::client<> as_deployer(ex, sts_options);
+    auto me = co_await as_deployer.async_get_caller_identity();
+    std::printf("the user's key assumes %s: %s\n", d.role_name.c_str(), me.arn.c_str());
+
     if (s.keep) co_return;
     // Everything IAM would refuse to delete while attached goes first: .cleanup does it.
+    co_await c.async_delete_role({.role_name = deployer, .cleanup = true});
     co_await c.async_delete_role({.role_name = role, .cleanup = true});
     co_await c.async_delete_user({.user_name = user, .cleanup = true});
     co_await c.async_delete_group({.group_name = group, .cleanup = true});

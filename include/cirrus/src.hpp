@@ -35,4 +35,5 @@
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/postgres/impl/typed_row.ipp>
 #include <cirrus/s3/impl/operations.ipp>
+#include <cirrus/sts/impl/credentials_providers.ipp>
 #include <cirrus/sts/impl/operations.ipp>

@@ -6,6 +6,9 @@
 //   auto provider = cirrus::auth::any_credentials_provider(
 //       cirrus::auth::caching_provider(cirrus::auth::default_async_chain()));
 //
+// cirrus::sts::default_async_chain() (<cirrus/sts/credentials_providers.hpp>) adds web
+// identity and shared-file profiles with role_arn, which need the STS client.
+//
 // The rules are chain_provider's: a provider that has no credentials (missing_credentials)
 // or expired ones is skipped; any other error stops the chain and is returned as is.
 

@@ -45,6 +45,8 @@ public:
     auto async_assume_role(const assume_role_request& r, Args&&... args) {
         return this->async_execute(r, std::forward<Args>(args)...);
     }
+    // Sent unsigned, as the AWS SDKs send it: the token is the proof of identity, and the
+    // client's credentials are not asked for.
     template <class... Args>
     auto async_assume_role_with_web_identity(const assume_role_with_web_identity_request& r, Args&&... args) {
         return this->async_execute(r, std::forward<Args>(args)...);

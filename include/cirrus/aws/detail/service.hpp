@@ -55,6 +55,7 @@ struct service_call {
     std::string_view target = {};               // X-Amz-Target (JSON protocols), when not empty
     std::span<const http::header> headers = {}; // any other headers
     unsigned max_attempts = 0;                  // the transport's attempts (0: the client's retry setting)
+    bool anonymous = false; // unsigned, without asking the credentials provider (AssumeRoleWithWebIdentity)
     http::response res = {};
 
     std::vector<http::header> views = {}; // storage of send()
@@ -75,7 +76,7 @@ public:
     auth::any_credentials_provider credentials;
     diagnostics last_diagnostics; // of the last failed operation started without its own
 
-    // Signs and sends `call`; on failure `diag` has the service's code, message and
+    // Signs (unless call.anonymous) and sends `call`; on failure `diag` has the service's code, message and
     // request id (never a secret) and the error is the service's.
     CIRRUS_DECL asio::awaitable<error_code> send(service_call& call, diagnostics& diag);
 

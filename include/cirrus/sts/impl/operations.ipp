@@ -42,8 +42,9 @@ inline error_code malformed() { return make_error_code(errc::protocol_error); }
 
 // Sends `form`, parsing the response with `parse` on success.
 template <class Result, class Parse>
-task exchange(service& s, std::string_view body, Result& out, diagnostics& diag, Parse parse) {
+task exchange(service& s, std::string_view body, Result& out, diagnostics& diag, Parse parse, bool anonymous = false) {
     aws::detail::service_call call{.body = body, .content_type = "application/x-www-form-urlencoded"};
+    call.anonymous = anonymous;
     if (auto ec = co_await s.send(call, diag)) co_return ec;
     if (auto ec = parse(call.res.body, out)) {
         diag.clear();
@@ -127,7 +128,9 @@ CIRRUS_DECL task assume_role_with_web_identity(service& s, const assume_role_wit
     add_duration(f, r.duration);
     f.add_if("ProviderId", r.provider_id).add_if("Policy", r.policy);
     const std::string body = f.take();
-    co_return co_await exchange(s, body, out, diag, &parse_assume_role);
+    // Unsigned, as the AWS SDKs send it: the token is the proof, and the caller may have
+    // no credentials at all (this is how a web-identity provider gets its first ones).
+    co_return co_await exchange(s, body, out, diag, &parse_assume_role, true);
 }
 
 CIRRUS_DECL task get_session_token(service& s, const get_session_token_request& r, session_token_result& out,
