@@ -578,3 +578,57 @@ TEST_F(ApiGatewayDeploy, AFailedStepDeletesWhatWasCreated) {
     EXPECT_EQ(diag.message.rfind("GetFunctionConfiguration: ", 0), 0u) << diag.message;
     EXPECT_TRUE(n.rest_api_id.empty());
 }
+
+// ------------------------------------------------------------------ canned bytes
+
+TEST(ApiGatewayWire, ParsesWhatTheServiceSends) {
+    // GetResources as API Gateway sends it: the list under "item" (its JSON name), a
+    // position, and embedded methods.
+    std::string body = R"({"item":[{"id":"r0","path":"/"},{"id":"r1","parentId":"r0","pathPart":"hi","path":"/hi",)"
+                       R"("resourceMethods":{"ANY":{"httpMethod":"ANY","authorizationType":"NONE","apiKeyRequired":true,)"
+                       R"("methodIntegration":{"type":"AWS_PROXY","httpMethod":"POST","uri":"arn:x","timeoutInMillis":29000}}}}],)"
+                       R"("position":"cGFnZTI="})";
+    apigw::get_resources_result page;
+    ASSERT_FALSE(apigw::detail::parse(body, page));
+    ASSERT_EQ(page.items.size(), 2u);
+    EXPECT_EQ(page.position, "cGFnZTI=");
+    EXPECT_EQ(page.items[1].parent_id, "r0");
+    const auto& m = page.items[1].resource_methods.at("ANY");
+    EXPECT_TRUE(m.api_key_required);
+    ASSERT_TRUE(m.has_integration);
+    EXPECT_EQ(m.method_integration.timeout_ms, 29000);
+    EXPECT_EQ(m.method_integration.uri, "arn:x");
+
+    std::string plan_json = R"({"id":"p1","name":"n","apiStages":[{"apiId":"a","stage":"s"}],)"
+                            R"("throttle":{"burstLimit":20,"rateLimit":10.5},"quota":{"limit":1000,"offset":0,"period":"DAY"},)"
+                            R"("description":null,"tags":null})";
+    apigw::usage_plan plan;
+    ASSERT_FALSE(apigw::detail::parse(plan_json, plan));
+    EXPECT_EQ(plan.throttle_rate_limit, 10.5);
+    EXPECT_EQ(plan.throttle_burst_limit, 20);
+    EXPECT_EQ(plan.quota_limit, 1000);
+    EXPECT_EQ(plan.quota_period, "DAY");
+    EXPECT_TRUE(plan.description.empty());
+    ASSERT_EQ(plan.api_stages.size(), 1u);
+    EXPECT_EQ(plan.api_stages[0].stage, "s");
+
+    std::string html = "<html>500</html>";
+    apigw::rest_api api;
+    EXPECT_EQ(apigw::detail::parse(html, api), apigw::errc::malformed_response);
+    std::string not_a_list = R"({"item":{"id":"x"}})";
+    EXPECT_EQ(apigw::detail::parse(not_a_list, page), apigw::errc::malformed_response);
+}
+
+TEST(ApiGatewayWire, WritesTheUsagePlanBody) {
+    const apigw::api_stage stages[] = {{.api_id = "a1", .stage = "prod"}, {.api_id = "a2", .stage = "dev\"x"}};
+    EXPECT_EQ(apigw::detail::create_usage_plan_body({.name = "p",
+                                                     .api_stages = stages,
+                                                     .throttle = {.rate_limit = 2.5, .burst_limit = 5},
+                                                     .quota = {.limit = 100, .period = "WEEK"}}),
+              R"({"name":"p","apiStages":[{"apiId":"a1","stage":"prod"},{"apiId":"a2","stage":"dev\"x"}],)"
+              R"("throttle":{"rateLimit":2.5,"burstLimit":5},"quota":{"limit":100,"period":"WEEK","offset":0}})");
+    // Neither throttle nor quota when they are not set.
+    EXPECT_EQ(apigw::detail::create_usage_plan_body({.name = "bare"}), R"({"name":"bare"})");
+    EXPECT_EQ(apigw::errc_from_code("NotFoundException"), apigw::errc::not_found);
+    EXPECT_EQ(apigw::errc_from_code("AccessDeniedException"), apigw::errc::ok);
+}
