@@ -99,7 +99,7 @@ struct deploy_op {
 } // namespace detail
 
 template <provider::Provider P, cirrus::detail::completion_token Token = default_token>
-auto async_deploy_function(client<P>& api, lambda::client<P>& fn, const deploy_function_request& r,
+auto async_deploy_function(const client<P>& api, const lambda::client<P>& fn, const deploy_function_request& r,
                            Token&& token = {}) {
     const auto& svc = service_of(api);
     return cirrus::detail::async_op(svc->executor, std::forward<Token>(token),
@@ -107,7 +107,7 @@ auto async_deploy_function(client<P>& api, lambda::client<P>& fn, const deploy_f
                                     &svc->last_diagnostics);
 }
 template <provider::Provider P, class Token = default_token>
-auto async_deploy_function(client<P>& api, lambda::client<P>& fn, const deploy_function_request& r,
+auto async_deploy_function(const client<P>& api, const lambda::client<P>& fn, const deploy_function_request& r,
                            diagnostics& diag, Token&& token = {}) {
     const auto& svc = service_of(api);
     return cirrus::detail::async_op(svc->executor, std::forward<Token>(token),

@@ -116,7 +116,7 @@ struct build_layer_op {
 
 // The archive inline in PublishLayerVersion.
 template <provider::Provider P, cirrus::detail::completion_token Token = default_token>
-auto async_build_layer(client<P>& fn, const build_layer_request& r, Token&& token = {}) {
+auto async_build_layer(const client<P>& fn, const build_layer_request& r, Token&& token = {}) {
     const auto& svc = service_of(fn);
     return cirrus::detail::async_op(
         svc->executor, std::forward<Token>(token),
@@ -124,7 +124,7 @@ auto async_build_layer(client<P>& fn, const build_layer_request& r, Token&& toke
         nullptr, &svc->last_diagnostics);
 }
 template <provider::Provider P, class Token = default_token>
-auto async_build_layer(client<P>& fn, const build_layer_request& r, diagnostics& diag, Token&& token = {}) {
+auto async_build_layer(const client<P>& fn, const build_layer_request& r, diagnostics& diag, Token&& token = {}) {
     const auto& svc = service_of(fn);
     return cirrus::detail::async_op(
         svc->executor, std::forward<Token>(token),
@@ -134,7 +134,7 @@ auto async_build_layer(client<P>& fn, const build_layer_request& r, diagnostics&
 
 // The archive uploaded to r.s3_bucket with `storage` first (any S3 provider's client).
 template <provider::Provider P, provider::Provider S, cirrus::detail::completion_token Token = default_token>
-auto async_build_layer(client<P>& fn, const s3::client<S>& storage, const build_layer_request& r,
+auto async_build_layer(const client<P>& fn, const s3::client<S>& storage, const build_layer_request& r,
                        Token&& token = {}) {
     const auto& svc = service_of(fn);
     return cirrus::detail::async_op(svc->executor, std::forward<Token>(token),
@@ -144,7 +144,7 @@ auto async_build_layer(client<P>& fn, const s3::client<S>& storage, const build_
                                     nullptr, &svc->last_diagnostics);
 }
 template <provider::Provider P, provider::Provider S, class Token = default_token>
-auto async_build_layer(client<P>& fn, const s3::client<S>& storage, const build_layer_request& r,
+auto async_build_layer(const client<P>& fn, const s3::client<S>& storage, const build_layer_request& r,
                        diagnostics& diag, Token&& token = {}) {
     const auto& svc = service_of(fn);
     return cirrus::detail::async_op(svc->executor, std::forward<Token>(token),
