@@ -3,8 +3,9 @@
 # the services: signed S3, STS, IAM and DynamoDB requests, a directory uploaded to a
 # bucket with the S3 client, then PostgreSQL over TLS with
 # SCRAM (prepared statements, typed rows, a transaction, cancellation), a CSV batch
-# loaded from an S3 object into PostgreSQL with COPY, and a table moved
-# from PostgreSQL into DynamoDB.
+# loaded from an S3 object into PostgreSQL with COPY, a table moved from PostgreSQL
+# into DynamoDB, and a Python function deployed to Lambda (moto), invoked and put
+# behind an API Gateway REST API.
 # Services started here are stopped at the end; ones that were already running stay.
 set -Eeuo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,7 +16,7 @@ launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=ON >/dev/null
-cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests upload_directory postgres_basics load_csv dynamodb_migrate
+cmake --build "$build" -j "${CIRRUS_JOBS:-2}" --target signed_requests upload_directory postgres_basics load_csv dynamodb_migrate lambda_deploy
 
 export CIRRUS_SERVICES_OWNER=demo.sh
 trap './scripts/services.sh stop >/dev/null || true' EXIT
@@ -53,3 +54,6 @@ AWS_ENDPOINT_URL_DYNAMODB=$CIRRUS_DYNAMODB_ENDPOINT AWS_ACCESS_KEY_ID=demo AWS_S
     AWS_SESSION_TOKEN= "$build/examples/dynamodb_migrate" \
     --from-postgres "postgresql://$CIRRUS_PG_USER:$CIRRUS_PG_PASSWORD@$CIRRUS_PG_HOST:$CIRRUS_PG_PORT/$CIRRUS_PG_DATABASE?sslmode=require" \
     --create-source --source-table demo_clients --rows 2000 --table "demo-clients-$(date +%s)" --cleanup
+echo
+echo "== A function deployed to Lambda from a directory, invoked, and put behind API Gateway (moto)"
+sh examples/cmake/scripts/lambda_deploy_test.sh "$build/examples/lambda_deploy" examples/lambda_deploy_app

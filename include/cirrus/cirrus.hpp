@@ -7,6 +7,7 @@
 #include <cirrus/dynamodb/dynamodb.hpp>
 #include <cirrus/http/client.hpp>
 #include <cirrus/iam/iam.hpp>
+#include <cirrus/apigateway/apigateway.hpp>
 #include <cirrus/lambda/lambda.hpp>
 #include <cirrus/postgres/postgres.hpp>
 #include <cirrus/provider/all.hpp>

@@ -14,6 +14,8 @@
 #error "<cirrus/src.hpp> is for CIRRUS_SEPARATE_COMPILATION builds: define it for every source file"
 #endif
 
+#include <cirrus/apigateway/impl/deploy.ipp>
+#include <cirrus/apigateway/impl/operations.ipp>
 #include <cirrus/auth/impl/container_provider.ipp>
 #include <cirrus/auth/impl/imds_provider.ipp>
 #include <cirrus/auth/impl/sigv4a.ipp>

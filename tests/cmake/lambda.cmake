@@ -1,10 +1,11 @@
 # Lambda client.
 #   cirrus_lambda_tests: every operation against moto (functions, waiters, versions,
 #                        aliases, layers, permissions, function URLs, typed errors, Invoke
-#                        in moto's no-container mode) and Invoke of a real function process
-#                        under cargo-lambda's Runtime API emulator
+#                        in moto's no-container mode), Invoke of a real function process
+#                        under cargo-lambda's Runtime API emulator, and the API Gateway
+#                        client with the one-call deploy of a function against moto
 cirrus_add_tests(cirrus_lambda_tests AREA lambda
-    SOURCES integration/lambda_test.cpp
+    SOURCES integration/lambda_test.cpp integration/apigateway_test.cpp
     PCH <boost/asio.hpp> <gtest/gtest.h>
     FIXTURES moto lambda-emulator
     LOCKS moto-auth)

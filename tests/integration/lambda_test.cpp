@@ -9,6 +9,8 @@
 #include <cirrus/aws/detail/query.hpp>
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/lambda/lambda.hpp>
+#include <cirrus/lambda/layer.hpp>
+#include <cirrus/s3/client.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -29,6 +31,8 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 #include <random>
@@ -398,6 +402,82 @@ TEST_F(Lambda, Layers) {
     auto [nec, none] = sync(ioc_, c_.async_get_layer_version({.layer_name = layer, .version_number = 1}, diag,
                                                              asio::deferred));
     EXPECT_EQ(nec, lambda::errc::resource_not_found) << nec.message() << " " << diag.what();
+}
+
+TEST_F(Lambda, BuildLayerFromDirectory) {
+    // A python/ tree: pkg/__init__.py and pkg/mod.py.
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::temp_directory_path() / unique("cirrus-layer-src");
+    fs::create_directories(dir / "pkg");
+    std::ofstream(dir / "pkg" / "__init__.py") << "";
+    std::ofstream(dir / "pkg" / "mod.py") << "def answer():\n    return 42\n";
+    const std::string directory = dir.string();
+    const std::string layer = unique("cirrus-built");
+    const std::array<std::string_view, 1> runtimes{"python3.12"};
+
+    // Inline: zipped under python/ and published in one call.
+    auto [ec, l] = sync(ioc_, lambda::async_build_layer(c_,
+                                                        {.layer_name = layer,
+                                                         .directory = directory,
+                                                         .prefix = "python/",
+                                                         .description = "built",
+                                                         .compatible_runtimes = runtimes,
+                                                         .mtime = 1700000000},
+                                                        asio::deferred));
+    ASSERT_FALSE(ec) << ec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(l.layer.version, 1);
+    EXPECT_NE(l.layer.layer_version_arn.find(layer + ":1"), std::string::npos);
+    EXPECT_EQ(l.layer.description, "built");
+    EXPECT_EQ(l.layer.compatible_runtimes, std::vector<std::string>{"python3.12"});
+    EXPECT_GT(l.zip_size, 0u);
+    EXPECT_EQ(l.layer.content_size, static_cast<std::int64_t>(l.zip_size));
+    EXPECT_TRUE(l.s3_bucket.empty());
+    // The same tree and time: the same archive, hence the same CodeSha256.
+    auto [ec2, l2] = sync(ioc_, lambda::async_build_layer(
+                                    c_, {.layer_name = layer, .directory = directory, .prefix = "python/", .mtime = 1700000000},
+                                    asio::deferred));
+    ASSERT_FALSE(ec2) << ec2.message();
+    EXPECT_EQ(l2.layer.version, 2);
+    EXPECT_EQ(l2.layer.content_sha256, l.layer.content_sha256);
+
+    // Through S3: the archive uploaded to a bucket of moto's S3, then published from there.
+    cirrus::s3::client<> s3(ioc_.get_executor(), {.region = "us-east-1",
+                                                  .endpoint = cirrus::test::moto_endpoint(),
+                                                  .credentials = cirrus::auth::any_credentials_provider(
+                                                      cirrus::auth::static_provider("AKIDCIRRUSLAMBDA", "cirrus-lambda-secret"))});
+    const std::string bucket = unique("cirrus-layers");
+    auto [bec, made] = sync(ioc_, s3.async_create_bucket({.bucket = bucket}, asio::deferred));
+    ASSERT_FALSE(bec) << bec.message() << ": " << s3.last_diagnostics().what();
+    auto [sec, ls] = sync(ioc_, lambda::async_build_layer(
+                                    c_, s3, {.layer_name = layer, .directory = directory, .prefix = "python/", .s3_bucket = bucket},
+                                    asio::deferred));
+    ASSERT_FALSE(sec) << sec.message() << ": " << c_.last_diagnostics().what();
+    EXPECT_EQ(ls.s3_bucket, bucket);
+    EXPECT_EQ(ls.s3_key, layer + ".zip");
+    EXPECT_EQ(ls.layer.version, 3);
+    EXPECT_EQ(ls.layer.content_size, static_cast<std::int64_t>(ls.zip_size));
+    EXPECT_EQ(ls.layer.content_location.rfind("s3://", 0), 0u) << ls.layer.content_location;
+    auto [hec, head] = sync(ioc_, s3.async_head_object({.bucket = bucket, .key = ls.s3_key}, asio::deferred));
+    ASSERT_FALSE(hec) << hec.message();
+    EXPECT_EQ(head.content_length, ls.zip_size);
+
+    // Failures: a directory that is not there (nothing sent), a bucket that is not there.
+    diagnostics diag;
+    auto [dec, ld] = sync(ioc_, lambda::async_build_layer(c_, {.layer_name = layer, .directory = directory + "-missing"},
+                                                          diag, asio::deferred));
+    EXPECT_TRUE(dec);
+    EXPECT_EQ(diag.message.rfind("zip " + directory + "-missing: ", 0), 0u) << diag.message;
+    auto [nec, ln] = sync(ioc_, lambda::async_build_layer(
+                                    c_, s3, {.layer_name = layer, .directory = directory, .s3_bucket = bucket + "-missing"},
+                                    diag, asio::deferred));
+    EXPECT_TRUE(nec);
+    EXPECT_EQ(diag.service_code, "NoSuchBucket");
+
+    for (std::int64_t n : {1, 2, 3})
+        sync(ioc_, c_.async_delete_layer_version({.layer_name = layer, .version_number = n}, asio::deferred));
+    sync(ioc_, s3.async_delete_object({.bucket = bucket, .key = ls.s3_key}, asio::deferred));
+    sync(ioc_, s3.async_delete_bucket({.bucket = bucket}, asio::deferred));
+    fs::remove_all(dir);
 }
 
 TEST_F(Lambda, PermissionsAndUrl) {

@@ -72,6 +72,10 @@ public:
         return start(r, &diag, std::forward<Token>(token));
     }
 
+    // The service state of a client, for operations that span clients
+    // (apigateway::async_deploy_function drives an API Gateway and a Lambda client).
+    friend const std::shared_ptr<service>& service_of(const client_base& c) noexcept { return c.svc_; }
+
 protected:
     // The service state, shared with running operations and pagers.
     const std::shared_ptr<service>& service_ptr() const noexcept { return svc_; }

@@ -2,6 +2,7 @@
 // Definitions for lambda/detail/operations.hpp: the restJson1 requests (method, path,
 // query, JSON body) and the JSON responses of Lambda.
 
+#include <cirrus/aws/detail/json.hpp>
 #include <cirrus/core/base64.hpp>
 #include <cirrus/core/uri.hpp>
 #include <cirrus/http/error.hpp>
@@ -29,98 +30,7 @@ namespace wire {
 namespace asio = boost::asio;
 namespace dom = simdjson::dom;
 
-// ------------------------------------------------------------------ writing JSON
-
-class json_out {
-public:
-    explicit json_out(std::string& out) : out_(out) { out_.push_back('{'); }
-    void close() { out_.push_back('}'); }
-
-    void key(std::string_view k) {
-        if (comma_) out_.push_back(',');
-        quoted(k);
-        out_.push_back(':');
-        comma_ = true;
-    }
-    void field(std::string_view k, std::string_view v) {
-        key(k);
-        quoted(v);
-    }
-    void field_if(std::string_view k, std::string_view v) {
-        if (!v.empty()) field(k, v);
-    }
-    void number(std::string_view k, std::int64_t v) {
-        key(k);
-        out_ += std::to_string(v);
-    }
-    void number_if(std::string_view k, std::int64_t v) {
-        if (v != 0) number(k, v);
-    }
-    void boolean(std::string_view k, bool v) {
-        key(k);
-        out_ += v ? "true" : "false";
-    }
-    void strings(std::string_view k, const string_list& l) {
-        key(k);
-        out_.push_back('[');
-        bool first = true;
-        for (const auto& s : l) {
-            if (!first) out_.push_back(',');
-            first = false;
-            quoted(s);
-        }
-        out_.push_back(']');
-    }
-    void strings_if(std::string_view k, const string_list& l) {
-        if (!l.empty()) strings(k, l);
-    }
-    void map(std::string_view k, const cirrus::pairs_view& p) {
-        key(k);
-        out_.push_back('{');
-        bool first = true;
-        p.for_each([&](std::string_view n, std::string_view v) {
-            if (!first) out_.push_back(',');
-            first = false;
-            quoted(n);
-            out_.push_back(':');
-            quoted(v);
-        });
-        out_.push_back('}');
-    }
-    // A nested object: begin with key(), then open() ... close().
-    json_out open(std::string_view k) {
-        key(k);
-        return json_out(out_);
-    }
-
-private:
-    void quoted(std::string_view s) {
-        static constexpr char hex[] = "0123456789abcdef";
-        out_.push_back('"');
-        for (const char ch : s) {
-            const auto c = static_cast<unsigned char>(ch);
-            switch (c) {
-            case '"': out_ += "\\\""; break;
-            case '\\': out_ += "\\\\"; break;
-            case '\n': out_ += "\\n"; break;
-            case '\r': out_ += "\\r"; break;
-            case '\t': out_ += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out_ += "\\u00";
-                    out_.push_back(hex[c >> 4]);
-                    out_.push_back(hex[c & 0xF]);
-                } else {
-                    out_.push_back(ch);
-                }
-            }
-        }
-        out_.push_back('"');
-    }
-
-    std::string& out_;
-    bool comma_ = false;
-};
+using aws::detail::json_out;
 
 inline void write_code(json_out& j, const code_source& c) {
     if (!c.zip_file.empty()) j.field("ZipFile", base64::encode(c.zip_file));
@@ -166,34 +76,10 @@ inline void add_query(std::string& q, std::string_view name, std::int64_t value)
     if (value != 0) add_query(q, name, std::to_string(value));
 }
 
-// ------------------------------------------------------------------ reading JSON
-
-inline std::string str(dom::element e) {
-    std::string_view v;
-    if (e.get_string().get(v)) return {};
-    return std::string(v);
-}
-inline std::int64_t int64(dom::element e) {
-    std::int64_t v = 0;
-    if (!e.get_int64().get(v)) return v;
-    double d = 0;
-    if (!e.get_double().get(d)) return static_cast<std::int64_t>(d);
-    return 0;
-}
-inline std::vector<std::string> strings(dom::element e) {
-    std::vector<std::string> out;
-    dom::array a;
-    if (e.get_array().get(a)) return out;
-    for (dom::element x : a) out.push_back(str(x));
-    return out;
-}
-
-// Parses `json` as an object; false when it is not one.
-inline bool root_object(dom::parser& p, std::string& json, dom::object& out) {
-    dom::element doc;
-    if (p.parse(json).get(doc)) return false;
-    return !doc.get_object().get(out);
-}
+using aws::detail::json::str;
+using aws::detail::json::int64;
+using aws::detail::json::strings;
+using aws::detail::json::root_object;
 
 inline void read_config(dom::object o, function_configuration& f) {
     for (auto field : o) {
