@@ -889,4 +889,7 @@ TEST(S3Providers, RegionAndEndpointFromTheEnvironmentLikeTheSdks) {
         EXPECT_EQ(cfg.endpoint_url("s3"), "https://s3.us-west-2.amazonaws.com");
         EXPECT_EQ(provider::config<provider::versitygw>{}.endpoint_url("s3"), "http://127.0.0.1:7070");
     }
+    // The SDKs' service ids: "API Gateway" for the endpoint id apigateway.
+    EXPECT_EQ(provider::endpoint_variable("dynamodb"), "AWS_ENDPOINT_URL_DYNAMODB");
+    EXPECT_EQ(provider::endpoint_variable("apigateway"), "AWS_ENDPOINT_URL_API_GATEWAY");
 }

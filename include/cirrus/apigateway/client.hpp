@@ -18,8 +18,7 @@
 // the service's code ("NotFoundException" ...), message and request id; the error is an
 // apigateway::errc (errors.hpp).
 //
-// The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_APIGATEWAY (the SDKs name it
-// AWS_ENDPOINT_URL_API_GATEWAY),
+// The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_API_GATEWAY (the SDKs' name),
 // $AWS_ENDPOINT_URL or the provider's regional endpoint. Requests are views, copied when
 // the operation starts; the client may be destroyed while operations run.
 

@@ -170,8 +170,11 @@ constexpr bool starts_with(std::string_view s, std::string_view p) noexcept { re
 } // namespace detail
 
 // The SDKs' name of a service's endpoint variable: AWS_ENDPOINT_URL_<SERVICE ID>, the
-// service id upper-cased with spaces as underscores ("s3" -> AWS_ENDPOINT_URL_S3).
+// service id upper-cased with spaces as underscores ("s3" -> AWS_ENDPOINT_URL_S3). Where
+// the SDKs' service id is not the endpoint id, theirs: "apigateway" (service id "API
+// Gateway") -> AWS_ENDPOINT_URL_API_GATEWAY.
 inline std::string endpoint_variable(std::string_view service) {
+    if (service == "apigateway") return "AWS_ENDPOINT_URL_API_GATEWAY";
     std::string name = "AWS_ENDPOINT_URL_";
     for (char c : service)
         name.push_back(c == ' ' || c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
