@@ -47,14 +47,21 @@ struct restarter {
     std::thread thread;
     std::atomic<bool> ok{false};
     std::atomic<bool> done{false};
-    void run(cirrus::test::pg_scratch_server& s, std::chrono::milliseconds delay, std::chrono::milliseconds down) {
-        thread = std::thread([this, &s, delay, down] {
+    // After `delay`, once `ready()` holds (at most 20 s).
+    template <class Ready>
+    void run(cirrus::test::pg_scratch_server& s, std::chrono::milliseconds delay, std::chrono::milliseconds down,
+             Ready ready) {
+        thread = std::thread([this, &s, delay, down, ready] {
             std::this_thread::sleep_for(delay);
+            for (int i = 0; i < 2000 && !ready(); ++i) std::this_thread::sleep_for(10ms);
             bool stopped = s.stop();
             std::this_thread::sleep_for(down);
             ok = stopped && s.start();
             done = true;
         });
+    }
+    void run(cirrus::test::pg_scratch_server& s, std::chrono::milliseconds delay, std::chrono::milliseconds down) {
+        run(s, delay, down, [] { return true; });
     }
     ~restarter() {
         if (thread.joinable()) thread.join();
@@ -345,6 +352,60 @@ TEST(PostgresPool, ConnectionErrorsAreClear) {
     });
 }
 
+TEST(PostgresPool, HealthCheckLifetimeAndIdleEviction) {
+    pgtest::run([]() -> asio::awaitable<void> {
+        auto ex = co_await asio::this_coro::executor;
+        auto admin = co_await pgtest::connect();
+        PG_CO_REQUIRE(admin);
+        pg::results r;
+        {
+            // An idle connection whose backend was terminated is not handed out.
+            pg::pool pool(ex, shared_pool(2));
+            std::int32_t pid = 0;
+            {
+                auto c = co_await pool.async_acquire();
+                pid = c->backend_pid();
+                c.return_without_reset();
+            }
+            co_await admin->async_execute(pg::query("select pg_terminate_backend($1)", pid), r);
+            co_await sleep_for(100ms);
+            auto c = co_await pool.async_acquire(2s);
+            EXPECT_NE(c->backend_pid(), pid);
+            EXPECT_EQ(co_await scalar(*c, "select 1"), "1");
+            EXPECT_EQ(pool.stats().total, 1u);
+        }
+        {
+            // Idle for longer than max_idle_time: closed by the maintenance timer.
+            auto opts = shared_pool(2);
+            opts.max_idle_time = 100ms;
+            pg::pool pool(ex, opts);
+            {
+                auto c = co_await pool.async_acquire();
+            }
+            co_await sleep_for(50ms);
+            EXPECT_EQ(pool.stats().total, 1u);
+            EXPECT_EQ(pool.stats().idle, 1u);
+            co_await sleep_for(300ms);
+            EXPECT_EQ(pool.stats().total, 0u);
+        }
+        {
+            // Older than max_lifetime: closed when given back.
+            auto opts = shared_pool(2);
+            opts.max_lifetime = 150ms;
+            pg::pool pool(ex, opts);
+            std::int32_t pid = 0;
+            {
+                auto c = co_await pool.async_acquire();
+                pid = c->backend_pid();
+                co_await sleep_for(200ms);
+                c.return_without_reset();
+            }
+            auto c = co_await pool.async_acquire();
+            EXPECT_NE(c->backend_pid(), pid);
+        }
+    });
+}
+
 // 200 coroutines on two threads share 10 connections while the server restarts: every
 // request completes (none hangs, none is lost), successfully or with a clear error, and
 // the pool serves everyone again afterwards.
@@ -400,7 +461,8 @@ TEST(PostgresPool, ManyCoroutinesThroughAServerRestart) {
             if (e) ADD_FAILURE() << "a worker threw";
             if (--running == 0) ioc.stop();
         });
-    restart.run(server, 150ms, 500ms);
+    // Once the pool is busy: queries are running on every connection.
+    restart.run(server, 100ms, 500ms, [&] { return ok >= 100; });
     std::thread second([&] { ioc.run_for(40s); });
     ioc.run_for(40s);
     second.join();
