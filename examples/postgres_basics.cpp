@@ -1,7 +1,8 @@
 // PostgreSQL basics with cirrus: connect over TLS, create a table, insert rows with a
 // prepared statement inside a transaction, read them back as typed rows, handle a
 // constraint error, cancel a slow query with a timeout, and load CSV batches with COPY
-// (the UCI Adult data set of tests/data/adult, normalised line by line as it streams).
+// (the UCI Adult data set of tests/data/adult, normalised line by line as it streams),
+// then serve concurrent requests from a connection pool and hear them with LISTEN/NOTIFY.
 //
 //   postgres_basics ["postgresql://user:password@host:port/db?sslmode=verify-full&sslrootcert=ca.crt"]
 //
@@ -24,6 +25,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,20 @@ pg::copy_source adult_csv_source(const std::string& path) {
         }
         co_return cirrus::error_code{};
     };
+}
+
+// One of many requests served from a pool: it announces its answer with NOTIFY.
+asio::awaitable<void> pooled_request(pg::pool& pool, int id) {
+    constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+    pg::diagnostics diag;
+    auto [ec, conn] = co_await pool.async_acquire(5s, diag, tok);
+    if (!ec) {
+        pg::results res;
+        std::tie(ec) = co_await conn->async_execute(
+            pg::query("select pg_notify('books_done', $1::text || ':' || pg_backend_pid())", id), res, diag, tok);
+        conn.return_without_reset(); // a plain query: the session needs no reset
+    }
+    if (ec) std::cerr << "  request " << id << " failed: " << ec.message() << " - " << diag.what() << "\n";
 }
 
 // Throws with the server's words (never the password) when an operation fails.
@@ -189,6 +205,30 @@ asio::awaitable<void> run(std::string conninfo) {
     } else {
         std::cout << "  (no Adult data in " << adult_dir << ": COPY skipped)\n";
     }
+
+    // A pool of 4 connections serves 20 concurrent requests; each NOTIFYs a channel this
+    // connection LISTENs to, so the notifications queue here until we read them.
+    std::tie(ec) = co_await conn.async_listen("books_done", diag, tok);
+    check(ec, diag, "listen");
+    pg::pool_options pool_opts;
+    check(pg::parse_connection_string(conninfo, pool_opts.params, &diag), diag, "pool settings");
+    pool_opts.max_size = 4;
+    auto ex = co_await asio::this_coro::executor;
+    pg::pool pool(ex, pool_opts);
+    constexpr int requests = 20;
+    for (int i = 0; i < requests; ++i) asio::co_spawn(ex, pooled_request(pool, i), asio::detached);
+    std::set<std::string> backends;
+    for (int i = 0; i < requests; ++i) {
+        asio::steady_timer limit(ex, 10s);
+        auto got = co_await (conn.async_next_notification(diag, tok) || limit.async_wait(tok));
+        if (got.index() != 0) throw std::runtime_error("no notification within 10 s");
+        auto [nec, note] = std::get<0>(got);
+        check(nec, diag, "notification");
+        backends.insert(note.payload.substr(note.payload.find(':') + 1));
+    }
+    std::cout << "  " << requests << " pooled requests notified us from " << backends.size() << " backends (pool of "
+              << pool_opts.max_size << ")\n";
+
     std::tie(ec) = co_await conn.async_close(tok);
     check(ec, diag, "close");
 }

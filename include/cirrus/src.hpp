@@ -32,7 +32,9 @@
 #include <cirrus/postgres/impl/connect_params.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/copy.ipp>
+#include <cirrus/postgres/impl/listener.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>
+#include <cirrus/postgres/impl/pool.ipp>
 #include <cirrus/postgres/impl/rds_auth.ipp>
 #include <cirrus/postgres/impl/session.ipp>
 #include <cirrus/postgres/impl/typed_row.ipp>

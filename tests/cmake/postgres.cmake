@@ -9,11 +9,12 @@ cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
             unit/postgres_rds_auth_test.cpp
     PCH <gtest/gtest.h> <boost/describe.hpp> <boost/pfr.hpp> <boost/asio.hpp> <boost/asio/ssl.hpp>)
 
-#   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh
+#   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh (the tests that
+#                          restart a server start a private one: support/pg_scratch.hpp)
 cirrus_add_tests(cirrus_postgres_tests AREA postgres
     SOURCES integration/postgres_test.cpp integration/postgres_query_test.cpp integration/postgres_async_test.cpp
             integration/postgres_pipeline_test.cpp integration/postgres_copy_test.cpp
-            support/slow_lookup.cpp
+            integration/postgres_pool_test.cpp support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/asio/experimental/awaitable_operators.hpp>
         <gtest/gtest.h>
     FIXTURES postgres

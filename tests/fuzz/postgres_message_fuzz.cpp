@@ -11,6 +11,7 @@
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
+#include <cirrus/postgres/detail/notification_queue.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
 #include <cirrus/postgres/detail/scram.hpp>
 #include <cirrus/postgres/detail/server_parameters.hpp>
@@ -115,9 +116,11 @@ void fuzz_collector(std::string_view data, std::uint8_t flags) {
     }
 }
 
-// Messages of the startup phase, parsed one by one.
+// Messages of the startup phase (and the asynchronous ones a connection takes at any
+// time: notices, ParameterStatus, NotificationResponse), parsed one by one.
 void fuzz_startup(std::string_view data) {
     pd::server_parameters params;
+    pd::notification_queue notifications(3);
     while (!data.empty()) {
         auto r = pd::parse_frame(data, max_body);
         if (r.status != pd::frame_status::complete) break;
@@ -164,8 +167,12 @@ void fuzz_startup(std::string_view data) {
             break;
         }
         case 'A': {
-            pd::notification n;
-            (void)pd::parse_notification(m.body, n);
+            // NotificationResponse, into a connection's bounded queue (capacity 3).
+            pg::notification n;
+            if (!pd::parse_notification(m.body, n)) {
+                notifications.push(std::move(n));
+                if (notifications.size() == notifications.capacity() && (m.body.size() & 1)) (void)notifications.pop();
+            }
             break;
         }
         case 'G': case 'H': case 'W': {

@@ -25,6 +25,7 @@
 #include <cirrus/postgres/detail/session.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/notification.hpp>
 #include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
@@ -50,6 +51,8 @@ namespace asio = boost::asio;
 class transaction;
 
 namespace detail {
+
+struct pool_access;
 
 // A connection operation for core/async_op.hpp: `body` runs on the connection with the
 // operation's diagnostics, its result (when R is not void) and its cancellation signal.
@@ -123,6 +126,10 @@ public:
     void set_notice_handler(std::function<void(const notice&)> handler) {
         detail::set_notice_handler(*impl_, std::move(handler));
     }
+    // Notifications received and not yet taken (see async_next_notification), and those
+    // dropped because the queue was full (connection_options::notification_queue_capacity).
+    std::size_t queued_notifications() const noexcept { return detail::queued_notifications(*impl_); }
+    std::uint64_t dropped_notifications() const noexcept { return detail::dropped_notifications(*impl_); }
     // What the server (or the client) said about the last failed operation started without
     // a diagnostics argument.
     const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics(*impl_); }
@@ -344,6 +351,39 @@ public:
         return copy_in_op(copy_in_sql<Row>(table), src, &diag, std::forward<Token>(token));
     }
 
+    // LISTEN / UNLISTEN on a channel (quoted as an identifier: the exact name given).
+    // Signature: void(error_code).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_listen(std::string_view channel, Token&& token = {}) {
+        return command_op("LISTEN " + quote_identifier(channel), nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_listen(std::string_view channel, diagnostics& diag, Token&& token = {}) {
+        return command_op("LISTEN " + quote_identifier(channel), &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_unlisten(std::string_view channel, Token&& token = {}) {
+        return command_op("UNLISTEN " + quote_identifier(channel), nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_unlisten(std::string_view channel, diagnostics& diag, Token&& token = {}) {
+        return command_op("UNLISTEN " + quote_identifier(channel), &diag, std::forward<Token>(token));
+    }
+    // The oldest notification received (during any operation: they are queued), or the
+    // next one the server sends. While it waits no other operation can run on the
+    // connection; cancel it (a bound cancellation slot, `||` with a timer) to run one:
+    // the connection stays usable. A lost connection completes it with the error (and
+    // the connection is closed): postgres::listener reconnects by itself.
+    // Signature: void(error_code, notification).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_next_notification(Token&& token = {}) {
+        return next_notification_op(nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_next_notification(diagnostics& diag, Token&& token = {}) {
+        return next_notification_op(&diag, std::forward<Token>(token));
+    }
+
     // Sends Terminate and closes the socket.  Signature: void(error_code).
     // Sends every query of `p` before reading any result (postgres/pipeline.hpp). `p` and
     // `out` must outlive the operation. Completes with the first failed step's error (and
@@ -370,6 +410,7 @@ public:
 
 private:
     friend class transaction;
+    friend struct detail::pool_access;
 
     template <class R, class Token, class Body>
     auto start(diagnostics* diag, Token&& token, Body body) {
@@ -384,6 +425,12 @@ private:
                            [sql = std::move(sql)](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
                                return detail::run_transaction_command(*impl, sql, d, sig);
                            });
+    }
+    template <class Token>
+    auto next_notification_op(diagnostics* diag, Token&& token) {
+        return start<notification>(diag, std::forward<Token>(token),
+                                   [](detail::connection_impl* impl, diagnostics& d, notification& out,
+                                      const auto& sig) { return detail::run_next_notification(*impl, out, d, sig); });
     }
     template <class Token>
     auto copy_in_op(std::string_view sql, const copy_source& src, diagnostics* diag, Token&& token) {

@@ -59,6 +59,8 @@ enum class client_errc {
     scram_too_many_iterations,       // the server asked for more SCRAM iterations than scram_max_iterations
     pipeline_aborted,                // a pipelined query skipped: an earlier query of its segment failed
     not_a_copy,                      // the statement given to a COPY operation is not the COPY it expects
+    pool_timeout,                    // no pooled connection became available within the acquire timeout
+    pool_closed,                     // the pool was canceled or destroyed
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -108,6 +110,8 @@ public:
         case client_errc::scram_too_many_iterations: return "the server asked for more SCRAM iterations than allowed";
         case client_errc::pipeline_aborted: return "not executed: an earlier query of the same pipeline segment failed";
         case client_errc::not_a_copy: return "the statement is not the COPY this operation expects";
+        case client_errc::pool_timeout: return "no pooled connection became available within the acquire timeout";
+        case client_errc::pool_closed: return "the connection pool was canceled";
         }
         return "unknown postgres client error";
     }

@@ -12,6 +12,14 @@ namespace detail {
 inline constexpr std::size_t default_max_message_size = std::size_t{64} << 20;
 } // namespace detail
 
+// Waits between reconnection attempts (postgres::pool, postgres::listener): `initial`
+// after the first failure, doubled after each further one up to `max`, each wait with
+// up to a quarter of random jitter so that many clients do not retry in step.
+struct backoff_options {
+    std::chrono::milliseconds initial{100};
+    std::chrono::milliseconds max{5'000};
+};
+
 struct connection_options {
     // Largest backend message accepted (a DataRow holds one whole row). Larger ones are a
     // protocol error and close the connection.
@@ -32,6 +40,10 @@ struct connection_options {
     // After a cancel request, how long to wait for the server to end the query before
     // closing the connection.
     std::chrono::milliseconds cancel_timeout{10'000};
+    // NOTIFY messages received and not yet taken by async_next_notification, kept while
+    // the connection runs other operations. When full, the oldest is dropped and
+    // counted (connection::dropped_notifications()).
+    std::size_t notification_queue_capacity = 10'000;
 };
 
 } // namespace cirrus::postgres

@@ -9,6 +9,10 @@
 #include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/listener.hpp>
+#include <cirrus/postgres/notification.hpp>
+#include <cirrus/postgres/pool.hpp>
+#include <cirrus/postgres/pool_options.hpp>
 #include <cirrus/postgres/rds_auth.hpp>
 #include <cirrus/postgres/results.hpp>
 #include <cirrus/postgres/statement.hpp>

@@ -17,6 +17,7 @@
 #include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/detail/auth.hpp>
 #include <cirrus/postgres/detail/collector.hpp>
+#include <cirrus/postgres/detail/notification_queue.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
 #include <cirrus/postgres/detail/server_parameters.hpp>
 #include <cirrus/postgres/detail/stream.hpp>
@@ -93,7 +94,7 @@ class connection_impl : public std::enable_shared_from_this<connection_impl> {
 public:
     explicit connection_impl(asio::any_io_executor ex, connection_options opts)
         : ex_(std::move(ex)), opts_(opts), stream_(ex_), resolver_(ex_), connect_timer_(ex_), query_timer_(ex_),
-          grace_timer_(ex_), reader_(opts.max_message_size) {}
+          grace_timer_(ex_), reader_(opts.max_message_size), notifications_(opts.notification_queue_capacity) {}
 
     connection_impl(const connection_impl&) = delete;
     connection_impl& operator=(const connection_impl&) = delete;
@@ -114,9 +115,19 @@ public:
     }
     std::uint64_t session() const noexcept { return session_; }
     std::size_t cached_statements() const noexcept { return cache_.size(); }
+    std::size_t queued_notifications() const noexcept { return notifications_.size(); }
+    std::uint64_t dropped_notifications() const noexcept { return notifications_.dropped(); }
 
     // Of the last failed operation started without the caller's diagnostics.
     diagnostics last_diagnostics;
+
+    // Of an idle connection, without I/O: -1 closed (by either side), 1 the server sent
+    // something (a notice, a FATAL error before it closed ...), 0 nothing.
+    int probe_idle() noexcept {
+        if (state_ != state::ready) return -1;
+        if (reader_.buffered() != 0) return 1;
+        return stream_.peek_idle();
+    }
 
     // Closes the socket immediately (no Terminate).
     void close_now() { fail_connection(); }
@@ -150,6 +161,11 @@ public:
     asio::awaitable<error_code> transaction_command(std::string sql, diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     asio::awaitable<error_code> terminate();
+
+    // The oldest queued notification, or the next one the server sends. While it waits
+    // the connection is busy; a cancellation ends the wait and keeps the connection.
+    asio::awaitable<error_code> next_notification(notification& out, diagnostics& diag,
+                                                  std::shared_ptr<op_signal> sig);
 
     // Pipelining (impl/pipeline.ipp).
     asio::awaitable<error_code> run_pipeline(const pipeline& p, pipeline_results& out, diagnostics& diag,
@@ -312,6 +328,7 @@ private:
     cancel_reason cancel_reason_ = cancel_reason::none;
     std::shared_ptr<cancel_flight> flight_;
     std::shared_ptr<op_signal> current_sig_;
+    notification_queue notifications_;
 };
 
 } // namespace detail

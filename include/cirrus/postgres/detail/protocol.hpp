@@ -11,6 +11,7 @@
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/notification.hpp>
 #include <cirrus/postgres/options.hpp>
 
 #include <cstddef>
@@ -517,15 +518,9 @@ inline error_code parse_parameter_description(std::string_view body, std::vector
     return r.done() ? error_code{} : protocol_error();
 }
 
-struct notification {
-    std::int32_t process_id = 0;
-    std::string channel;
-    std::string payload;
-};
-
 inline error_code parse_notification(std::string_view body, notification& out) {
     body_reader r(body);
-    out.process_id = r.i32();
+    out.sender_pid = r.i32();
     out.channel = r.cstring();
     out.payload = r.cstring();
     return r.done() ? error_code{} : protocol_error();

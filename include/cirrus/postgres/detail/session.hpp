@@ -9,6 +9,7 @@
 #include <cirrus/postgres/connect_params.hpp>
 #include <cirrus/postgres/copy.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
+#include <cirrus/postgres/notification.hpp>
 #include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
@@ -50,6 +51,9 @@ CIRRUS_DECL diagnostics& last_diagnostics(connection_impl& c) noexcept;
 CIRRUS_DECL std::uint64_t session_id(const connection_impl& c) noexcept;
 CIRRUS_DECL void schedule_rollback(connection_impl& c, std::uint64_t session) noexcept;
 CIRRUS_DECL void close_now(connection_impl& c) noexcept;
+CIRRUS_DECL int probe_idle(connection_impl& c) noexcept;
+CIRRUS_DECL std::size_t queued_notifications(const connection_impl& c) noexcept;
+CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept;
 
 using task = boost::asio::awaitable<error_code>;
 CIRRUS_DECL task run_connect(connection_impl& c, const connect_params& p, diagnostics& diag, signal_ptr sig);
@@ -64,6 +68,7 @@ CIRRUS_DECL task run_prepare(connection_impl& c, const std::string& sql, stateme
 CIRRUS_DECL task run_close_statement(connection_impl& c, const statement& stmt, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& sql, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_terminate(connection_impl& c);
+CIRRUS_DECL task run_next_notification(connection_impl& c, notification& out, diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_results& out, diagnostics& diag,
                               signal_ptr sig);
 CIRRUS_DECL task run_copy_in(connection_impl& c, const std::string& sql, const copy_source& src, std::uint64_t& rows,

@@ -24,9 +24,11 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -107,6 +109,27 @@ public:
             unix_.close(ignored);
         }
         kind_ = kind::none;
+    }
+
+    // Without blocking, what an idle connection's socket holds: -1 the peer closed it
+    // (or it failed), 1 bytes are waiting, 0 nothing.
+    int peek_idle() noexcept {
+        int fd = -1;
+        if (kind_ == kind::tcp || kind_ == kind::tls) fd = tcp_.native_handle();
+        else if (kind_ == kind::unix_socket) fd = unix_.native_handle();
+        if (fd < 0) return -1;
+        char b;
+        ssize_t n = ::recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n > 0) return 1;
+        if (n == 0) return -1;
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -1;
+    }
+
+    // Ends pending reads and writes (operation_aborted) and keeps the connection.
+    void cancel() noexcept {
+        error_code ignored;
+        if (tcp_.is_open()) tcp_.cancel(ignored);
+        if (unix_.is_open()) unix_.cancel(ignored);
     }
 
     // Before a new connection: no operation may be pending.

@@ -196,6 +196,76 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::terminate() {
     co_return error_code{};
 }
 
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::next_notification(notification& out, diagnostics& diag,
+                                                                           std::shared_ptr<op_signal> sig) {
+    diag.clear();
+    if (!notifications_.empty()) {
+        out = notifications_.pop();
+        co_return error_code{};
+    }
+    if (state_ == state::busy || state_ == state::connecting) {
+        diag.assign_client("another operation is in progress on this connection");
+        co_return make_error_code(client_errc::operation_in_progress);
+    }
+    if (state_ != state::ready) {
+        diag.assign_client("the connection is not open");
+        co_return make_error_code(client_errc::not_connected);
+    }
+    if (sig->requested) co_return asio::error::operation_aborted;
+    // Between queries the server sends only asynchronous messages (and a FATAL error
+    // before it closes the connection). A canceled read consumes nothing, so the
+    // connection stays in step with the server.
+    state_ = state::busy;
+    bool canceled = false;
+    sig->on_cancel = [this, &canceled](asio::cancellation_type_t) {
+        canceled = true;
+        stream_.cancel();
+    };
+    error_code ec;
+    while (notifications_.empty() && !canceled) {
+        message_view m;
+        ec = co_await read_message(m);
+        if (ec) {
+            if (canceled && ec == asio::error::operation_aborted) break;
+            if (ec == errc::message_too_large) describe_oversize(diag, " while waiting for notifications");
+            else if (ec == errc::protocol_error) diag.assign_client("the server sent an invalid message");
+            else diag.assign_client("the connection was lost while waiting for notifications: " + ec.message());
+            break;
+        }
+        if (handle_async(m, ec)) {
+            if (ec) {
+                diag.assign_client("the server sent an invalid message");
+                break;
+            }
+            continue;
+        }
+        if (m.type == msg::error_response) {
+            // FATAL: administrator shutdown, terminated backend, idle session timeout ...
+            server_message_fields f;
+            if (!(ec = parse_server_message(m.body, f))) {
+                diag.assign_server(f);
+                ec = sqlstate_error(f.sqlstate);
+            }
+            break;
+        }
+        diag.assign_client("unexpected message while waiting for notifications");
+        ec = make_error_code(client_errc::unexpected_message);
+        break;
+    }
+    sig->on_cancel = nullptr;
+    if (canceled && notifications_.empty()) {
+        if (state_ == state::busy) state_ = state::ready;
+        co_return asio::error::operation_aborted;
+    }
+    if (ec) {
+        fail_connection();
+        co_return ec;
+    }
+    state_ = state::ready;
+    out = notifications_.pop();
+    co_return error_code{};
+}
+
 CIRRUS_DECL void connection_impl::fail_connection() {
     abort_io();
     connect_timer_.cancel();
@@ -268,8 +338,10 @@ CIRRUS_DECL bool connection_impl::handle_async(const message_view& m, error_code
         return true;
     }
     case msg::notification_response: {
+        // Kept for async_next_notification whatever operation is running.
         notification n;
         ec = parse_notification(m.body, n);
+        if (!ec) notifications_.push(std::move(n));
         return true;
     }
     default: return false;
@@ -278,6 +350,8 @@ CIRRUS_DECL bool connection_impl::handle_async(const message_view& m, error_code
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::exchange(response_collector& c, diagnostics& diag) {
     if (auto ec = co_await flush()) {
+        if (ec != asio::error::operation_aborted)
+            diag.assign_client("the connection to the server was lost (" + ec.message() + "); it was closed");
         fail_connection();
         co_return ec;
     }
@@ -299,6 +373,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::exchange(response_colle
                 describe_oversize(diag, "");
             } else if (ec == errc::protocol_error) {
                 diag.assign_client("the server sent an invalid message; the connection was closed");
+            } else if (io_error && ec != asio::error::operation_aborted) {
+                diag.assign_client("the connection to the server was lost (" + ec.message() + "); it was closed");
             }
             fail_connection();
             co_return ec;

@@ -37,6 +37,11 @@ CIRRUS_DECL diagnostics& last_diagnostics(connection_impl& c) noexcept { return 
 CIRRUS_DECL std::uint64_t session_id(const connection_impl& c) noexcept { return c.session(); }
 CIRRUS_DECL void schedule_rollback(connection_impl& c, std::uint64_t session) noexcept { c.schedule_rollback(session); }
 CIRRUS_DECL void close_now(connection_impl& c) noexcept { c.close_now(); }
+CIRRUS_DECL int probe_idle(connection_impl& c) noexcept { return c.probe_idle(); }
+CIRRUS_DECL std::size_t queued_notifications(const connection_impl& c) noexcept { return c.queued_notifications(); }
+CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept {
+    return c.dropped_notifications();
+}
 
 CIRRUS_DECL task run_connect(connection_impl& c, const connect_params& p, diagnostics& diag, signal_ptr sig) {
     return c.connect(p, diag, std::move(sig));
@@ -65,6 +70,9 @@ CIRRUS_DECL task run_transaction_command(connection_impl& c, const std::string& 
     return c.transaction_command(sql, diag, std::move(sig));
 }
 CIRRUS_DECL task run_terminate(connection_impl& c) { return c.terminate(); }
+CIRRUS_DECL task run_next_notification(connection_impl& c, notification& out, diagnostics& diag, signal_ptr sig) {
+    return c.next_notification(out, diag, std::move(sig));
+}
 CIRRUS_DECL task run_pipeline(connection_impl& c, const pipeline& p, pipeline_results& out, diagnostics& diag,
                               signal_ptr sig) {
     return c.run_pipeline(p, out, diag, std::move(sig));
