@@ -4,6 +4,7 @@
 // failing sources and sinks, cancellation.
 
 #include "postgres_support.hpp"
+#include "support/adult_csv.hpp"
 
 #include <support/temp_dir.hpp>
 
@@ -56,29 +57,6 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
-// The Adult records of both files as plain CSV: no space after the commas, no empty line,
-// no "|1x3 Cross validator" line, the test file's labels without their final period.
-std::string adult_csv(std::size_t& records) {
-    std::string out;
-    records = 0;
-    for (const char* name : {"adult.data", "adult.test"}) {
-        std::ifstream in(std::string(CIRRUS_TEST_DATA_DIR) + "/adult/" + name);
-        std::string line;
-        while (std::getline(in, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty() || line[0] == '|') continue;
-            if (line.back() == '.') line.pop_back();
-            for (std::size_t i = 0; i < line.size(); ++i) {
-                out += line[i];
-                if (line[i] == ',' && i + 1 < line.size() && line[i + 1] == ' ') ++i;
-            }
-            out += '\n';
-            ++records;
-        }
-    }
-    return out;
-}
-
 std::vector<std::string_view> sorted_lines(std::string_view text) {
     std::vector<std::string_view> lines;
     while (!text.empty()) {
@@ -90,10 +68,8 @@ std::vector<std::string_view> sorted_lines(std::string_view text) {
     return lines;
 }
 
-constexpr const char* adult_columns =
-    "(age text, workclass text, fnlwgt text, education text, education_num text, marital_status text, "
-    "occupation text, relationship text, race text, sex text, capital_gain text, capital_loss text, "
-    "hours_per_week text, native_country text, class text)"; // text: the data holds stray values ("A")
+using cirrus::test::adult_columns;
+using cirrus::test::adult_csv;
 
 // Count, sums and an order-independent digest of every row's text.
 std::string adult_checksum_sql(const std::string& table) {

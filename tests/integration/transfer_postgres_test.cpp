@@ -4,6 +4,7 @@
 // abort the COPY (no rows kept) with S3's error, and the connection stays usable.
 
 #include "postgres_support.hpp"
+#include "support/adult_csv.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
@@ -40,32 +41,8 @@ client_type make_client(asio::any_io_executor ex) {
                                                   cirrus::auth::static_provider(svc.access_key, svc.secret_key))});
 }
 
-// The Adult data set as CSV, as tests/integration/postgres_copy_test.cpp builds it.
-std::string adult_csv(std::size_t& records) {
-    std::string out;
-    records = 0;
-    for (const char* name : {"adult.data", "adult.test"}) {
-        std::ifstream in(std::string(CIRRUS_TEST_DATA_DIR) + "/adult/" + name);
-        std::string line;
-        while (std::getline(in, line)) {
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            if (line.empty() || line[0] == '|') continue;
-            if (line.back() == '.') line.pop_back();
-            for (std::size_t i = 0; i < line.size(); ++i) {
-                out += line[i];
-                if (line[i] == ',' && i + 1 < line.size() && line[i + 1] == ' ') ++i;
-            }
-            out += '\n';
-            ++records;
-        }
-    }
-    return out;
-}
-
-constexpr const char* adult_columns =
-    "(age text, workclass text, fnlwgt text, education text, education_num text, marital_status text, "
-    "occupation text, relationship text, race text, sex text, capital_gain text, capital_loss text, "
-    "hours_per_week text, native_country text, class text)";
+using cirrus::test::adult_columns;
+using cirrus::test::adult_csv;
 
 asio::awaitable<void> exec(pg::connection& conn, const std::string& sql) {
     pg::results r;

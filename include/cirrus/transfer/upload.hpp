@@ -116,6 +116,39 @@ asio::awaitable<void> abort_upload(s3::client<Provider>& client, std::string_vie
     }
 }
 
+// CompleteMultipartUpload of `done`, then the object's composite checksum compared with
+// the one computed from the parts' (out.checksum_verified). `completed` says whether the
+// object exists: false when the request failed (the caller aborts the upload), true with
+// cirrus::errc::checksum_mismatch when the server's checksum differs.
+template <class Provider>
+asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::string_view bucket,
+                                            std::string_view key, std::string_view upload_id,
+                                            const std::vector<s3::completed_part>& done, const upload_options& options,
+                                            upload_result& out, diagnostics& d, bool& completed) {
+    s3::complete_multipart_upload_request cm{.bucket = bucket, .key = key, .upload_id = upload_id};
+    cm.parts = done;
+    s3::complete_multipart_upload_result cres;
+    auto [ec] = co_await client.async_complete_multipart_upload(cm, cres, d, asio::as_tuple(asio::use_awaitable));
+    completed = !ec;
+    if (ec) co_return ec;
+    out.etag = std::move(cres.etag);
+    out.checksum = std::move(cres.checksum);
+    if (options.checksum && out.checksum && out.checksum->algorithm == *options.checksum &&
+        out.checksum->value.find('-') != std::string::npos) {
+        std::string const expected = composite_checksum(*options.checksum, done);
+        if (!expected.empty()) {
+            if (out.checksum->value != expected) {
+                d.clear();
+                d.message = "the object's composite checksum " + out.checksum->value + " does not match the parts sent (" +
+                            expected + ")";
+                co_return make_error_code(cirrus::errc::checksum_mismatch);
+            }
+            out.checksum_verified = true;
+        }
+    }
+    co_return error_code{};
+}
+
 // The upload, over a copy of the caller's client (the client's state is shared).
 template <class Provider>
 asio::awaitable<error_code> upload_file(s3::client<Provider> client, const upload_file_request& r, upload_result& out,
@@ -246,27 +279,11 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
         }
     }
     if (!failure) {
-        s3::complete_multipart_upload_request cm{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
-        cm.parts = done;
-        s3::complete_multipart_upload_result cres;
-        auto [ec] = co_await client.async_complete_multipart_upload(cm, cres, d, as_tuple(use_awaitable));
-        if (!ec) {
-            out.etag = std::move(cres.etag);
-            out.checksum = std::move(cres.checksum);
-            if (options.checksum && out.checksum && out.checksum->algorithm == *options.checksum) {
-                std::string const expected = composite_checksum(*options.checksum, done);
-                if (!expected.empty() && out.checksum->value.find('-') != std::string::npos) {
-                    if (out.checksum->value != expected) {
-                        d.clear();
-                        d.message = "the object's composite checksum " + out.checksum->value +
-                                    " does not match the parts sent (" + expected + ")";
-                        co_return make_error_code(cirrus::errc::checksum_mismatch);
-                    }
-                    out.checksum_verified = true;
-                }
-            }
-            meter.finish();
-            co_return error_code{};
+        bool completed = false;
+        error_code ec = co_await complete_upload(client, r.bucket, r.key, upload_id, done, options, out, d, completed);
+        if (completed) {
+            if (!ec) meter.finish();
+            co_return ec;
         }
         failure = ec;
     }

@@ -216,28 +216,11 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     if (!failure) {
         out.size = total;
         out.parts = parts_read;
-        s3::complete_multipart_upload_request cm{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
-        cm.parts = done;
-        s3::complete_multipart_upload_result cres2;
-        auto [ec] = co_await client.async_complete_multipart_upload(cm, cres2, d, as_tuple(use_awaitable));
-        if (!ec) {
-            out.etag = std::move(cres2.etag);
-            out.checksum = std::move(cres2.checksum);
-            if (options.checksum && out.checksum && out.checksum->algorithm == *options.checksum &&
-                out.checksum->value.find('-') != std::string::npos) {
-                std::string const expected = composite_checksum(*options.checksum, done);
-                if (!expected.empty()) {
-                    if (out.checksum->value != expected) {
-                        d.clear();
-                        d.message = "the object's composite checksum " + out.checksum->value +
-                                    " does not match the parts sent (" + expected + ")";
-                        co_return make_error_code(cirrus::errc::checksum_mismatch);
-                    }
-                    out.checksum_verified = true;
-                }
-            }
-            meter.finish();
-            co_return error_code{};
+        bool completed = false;
+        error_code ec = co_await complete_upload(client, r.bucket, r.key, upload_id, done, options, out, d, completed);
+        if (completed) {
+            if (!ec) meter.finish();
+            co_return ec;
         }
         failure = ec;
     }
