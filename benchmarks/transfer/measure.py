@@ -1,6 +1,9 @@
 """Runs one client command and prints one JSON line measured from outside, the same way
-for every client: wall seconds (spawn to exit), CPU seconds (user + system of the child
-and anything it waited for, from wait4's rusage) and peak RSS (ru_maxrss, KiB).
+for every client: wall seconds (spawn to exit), CPU seconds (user + system of the client
+and anything it waited for) and peak RSS (KiB), both from GNU time (/usr/bin/time, wait4's
+rusage). Not wait4 from here: Linux keeps the pre-exec image's high-water RSS in
+ru_maxrss, so a client forked from this Python process would never report less than the
+interpreter's ~14 MiB; GNU time's own image is ~2 MiB.
 
     measure.py TAGS_JSON -- COMMAND ARGS...
 
@@ -11,19 +14,20 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 
 def main():
     tags = json.loads(sys.argv[1])
     cmd = sys.argv[sys.argv.index("--") + 1:]
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=sys.stderr.fileno())
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    tags.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, user=usage.ru_utime, sys=usage.ru_stime,
-                rss_kib=usage.ru_maxrss, status=proc.returncode)
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.monotonic()
+        proc = subprocess.run(["/usr/bin/time", "-o", report.name, "-f", "%U %S %M", *cmd], stdout=sys.stderr.fileno())
+        wall = time.monotonic() - start
+        user, system, rss = report.read().split()[-3:]  # after "Command exited with non-zero status" if any
+    tags.update(wall=wall, cpu=float(user) + float(system), user=float(user), sys=float(system), rss_kib=int(rss),
+                status=proc.returncode)
     print(json.dumps(tags), flush=True)
     sys.exit(proc.returncode)
 
