@@ -12,7 +12,9 @@
 // Flags: --endpoint URL (default $CIRRUS_S3_ENDPOINT, then the SDK's environment),
 //        --part-size MIB (8), --concurrency N (parts or ranges in flight per object: 8),
 //        --files N (objects in flight for the folder operations: 16),
-//        --no-checksum (no CRC32C on uploads, no full-object check on downloads).
+//        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
+//        --io-buffer KIB (the transport's per-connection file I/O buffer; default the
+//        client's, 64 KiB).
 // Credentials and region come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_REGION), as for the peers. The CPU time and peak RSS are measured from outside by
 // the script, the same way for every client.
@@ -46,6 +48,7 @@ struct options {
     unsigned concurrency = 8;
     unsigned files = 16;
     bool checksum = true;
+    std::size_t io_buffer = 0; // 0: the client's default
     std::string command;
     std::vector<std::string> args;
     transfer::upload_options up;
@@ -54,6 +57,7 @@ struct options {
 
 int usage() {
     std::fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
+               "         [--io-buffer KIB]\n"
                "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
                "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
                stderr);
@@ -181,6 +185,7 @@ int main(int argc, char** argv) {
         else if (arg == "--concurrency") o.concurrency = static_cast<unsigned>(number());
         else if (arg == "--files") o.files = static_cast<unsigned>(number());
         else if (arg == "--no-checksum") o.checksum = false;
+        else if (arg == "--io-buffer") o.io_buffer = number() << 10;
         else if (arg.starts_with("--")) return usage();
         else positional.emplace_back(arg);
     }
@@ -191,7 +196,9 @@ int main(int argc, char** argv) {
     o.down = download_settings(o);
 
     asio::io_context ioc(1);
-    s3::client<> client(ioc.get_executor(), {.endpoint = o.endpoint});
+    s3::client_options co{.endpoint = o.endpoint};
+    if (o.io_buffer != 0) co.http.io_buffer_size = o.io_buffer;
+    s3::client<> client(ioc.get_executor(), co);
     int status = 1;
     asio::co_spawn(ioc, run(client, o), [&](std::exception_ptr e, int s) {
         if (e) {
