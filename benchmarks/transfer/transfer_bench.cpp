@@ -14,7 +14,8 @@
 //        --files N (objects in flight for the folder operations: 16),
 //        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
 //        --io-buffer KIB (the transport's per-connection file I/O buffer; default the
-//        client's, 64 KiB).
+//        client's, 64 KiB), --checksum-at header|trailer (where an upload's checksum
+//        goes; default the transfer layer's choice: a header over plain HTTP).
 // Credentials and region come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_REGION), as for the peers. The CPU time and peak RSS are measured from outside by
 // the script, the same way for every client.
@@ -49,6 +50,7 @@ struct options {
     unsigned files = 16;
     bool checksum = true;
     std::size_t io_buffer = 0; // 0: the client's default
+    s3::checksum_location checksum_at = s3::checksum_location::automatic;
     std::string command;
     std::vector<std::string> args;
     transfer::upload_options up;
@@ -58,7 +60,7 @@ struct options {
 int usage() {
     std::
         fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
-              "         [--io-buffer KIB]\n"
+              "         [--io-buffer KIB] [--checksum-at header|trailer]\n"
               "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
               "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
               stderr);
@@ -71,6 +73,7 @@ transfer::upload_options upload_settings(const options& o) {
     u.parts.single_put_threshold = 2 * o.part_size;
     u.concurrency = o.concurrency;
     if (!o.checksum) u.checksum = std::nullopt;
+    u.checksum_at = o.checksum_at;
     return u;
 }
 
@@ -187,7 +190,12 @@ int main(int argc, char** argv) {
         else if (arg == "--files") o.files = static_cast<unsigned>(number());
         else if (arg == "--no-checksum") o.checksum = false;
         else if (arg == "--io-buffer") o.io_buffer = number() << 10;
-        else if (arg.starts_with("--")) return usage();
+        else if (arg == "--checksum-at") {
+            const std::string at = value();
+            if (at == "header") o.checksum_at = s3::checksum_location::header;
+            else if (at == "trailer") o.checksum_at = s3::checksum_location::trailer;
+            else return usage();
+        } else if (arg.starts_with("--")) return usage();
         else positional.emplace_back(arg);
     }
     if (positional.empty() || o.part_size == 0 || o.concurrency == 0 || o.files == 0) return usage();
