@@ -16,6 +16,7 @@
 //     --list              print every key under the prefix, with its size, after the upload
 //     --download DIR      then download the prefix into DIR (skipping files DIR already holds)
 //     --cleanup           delete every object under the prefix (and a bucket this run created) at the end
+//     --remove-bucket     with --cleanup, delete the bucket even when this run did not create it
 //
 // Files the bucket already holds with the same size and ETag are skipped, so running it
 // twice sends nothing the second time. Keys are the paths as found under <directory>,
@@ -67,6 +68,7 @@ struct options {
     bool progress = false;
     bool list = false;
     bool cleanup = false;
+    bool remove_bucket = false;
 };
 
 int usage() {
@@ -74,7 +76,7 @@ int usage() {
                  "usage: upload_directory <directory> <bucket> [--prefix P] [--parallel N] [--endpoint URL]\n"
                  "           [--region R] [--create-bucket] [--include GLOB]... [--exclude GLOB]... [--no-checksum]\n"
                  "           [--force] [--delete] [--follow-symlinks] [--progress] [--list] [--download DIR]\n"
-                 "           [--cleanup]\n");
+                 "           [--cleanup [--remove-bucket]]\n");
     return 2;
 }
 
@@ -216,7 +218,7 @@ asio::awaitable<int> run(s3::client<>& client, const options& o) {
             std::fprintf(stderr, "cleanup failed: %s\n", diag.what().c_str());
             status = 1;
         }
-        if (created) {
+        if (created || o.remove_bucket) {
             const s3::delete_bucket_request drop{.bucket = o.bucket};
             auto [drop_ec, dropped] = co_await client.async_delete_bucket(drop, diag, asio::as_tuple(asio::use_awaitable));
             if (drop_ec) {
@@ -253,6 +255,7 @@ int main(int argc, char** argv) {
         else if (a == "--list") o.list = true;
         else if (a == "--download") o.download = value();
         else if (a == "--cleanup") o.cleanup = true;
+        else if (a == "--remove-bucket") o.remove_bucket = true;
         else if (a.starts_with("--")) return usage();
         else positional.push_back(a);
     }

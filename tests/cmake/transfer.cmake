@@ -5,8 +5,11 @@ cirrus_add_tests(cirrus_transfer_tests AREA transfer
     PCH <gtest/gtest.h>)
 
 #   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,
-#                             resume from an upload id, nothing left behind on failure).
+#                             resume from an upload id, nothing left behind on failure),
+#                             downloads, directories, uploads and downloads cut by
+#                             Toxiproxy; copy_from_object into PostgreSQL.
 cirrus_add_tests(cirrus_transfer_s3_tests AREA transfer
-    SOURCES integration/transfer_test.cpp
+    SOURCES integration/transfer_test.cpp integration/transfer_postgres_test.cpp
     PCH <boost/asio.hpp> <boost/beast/core.hpp> <boost/beast/http.hpp> <gtest/gtest.h>
-    FIXTURES versitygw)
+    FIXTURES versitygw postgres toxiproxy
+    DATA adult)

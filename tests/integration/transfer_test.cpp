@@ -2,6 +2,7 @@
 // around part boundaries, a larger generated object) compared byte for byte and by
 // checksum, resume from an upload id, and no multipart upload left behind on failure.
 
+#include "support/http_sync.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 
@@ -11,6 +12,7 @@
 #include <cirrus/transfer/directory.hpp>
 #include <cirrus/transfer/download.hpp>
 #include <cirrus/transfer/upload.hpp>
+#include <cirrus/transfer/upload_stream.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -708,4 +710,247 @@ TEST_F(Transfer, DownloadPrefixRefusesPathTraversal) {
     (void)stored;
     ASSERT_LE(r.failed.size(), 1u);
     for (auto& f : r.failed) EXPECT_EQ(f.error, transfer::errc::unsafe_key) << f.key;
+}
+
+// ============================================================================ streams
+
+namespace {
+
+// A stream over `data` in uneven pieces (1 byte to 97 KiB), with a failure after
+// `fail_after` bytes when set; checks that it is never read by two workers at once.
+struct test_stream {
+    const std::string* data = nullptr;
+    std::size_t pos = 0;
+    std::size_t calls = 0;
+    bool busy = false;
+    bool overlapped = false;
+    std::optional<std::size_t> fail_after = {};
+};
+
+asio::awaitable<cirrus::result<std::size_t>> read_test_stream(test_stream* s, std::span<std::uint8_t> out) {
+    if (s->busy) s->overlapped = true;
+    s->busy = true;
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    pause.expires_after(std::chrono::microseconds(50)); // a real suspension between calls
+    co_await pause.async_wait(use_awaitable);
+    s->busy = false;
+    ++s->calls;
+    if (s->fail_after && s->pos >= *s->fail_after) co_return make_error_code(std::errc::io_error);
+    std::size_t const piece = 1 + (s->calls * 7919) % (97 * 1024);
+    std::size_t const n = std::min({out.size(), piece, s->data->size() - s->pos});
+    std::memcpy(out.data(), s->data->data() + s->pos, n);
+    s->pos += n;
+    co_return n;
+}
+
+} // namespace
+
+TEST_F(Transfer, UploadStreamOfUnknownLength) {
+    transfer::upload_options o = multipart_5mib();
+    o.concurrency = 3;
+    for (std::size_t size : {std::size_t(0), std::size_t(1), 5 * mib - 1, 10 * mib, 12 * mib + 3}) {
+        SCOPED_TRACE("size " + std::to_string(size));
+        std::string const data = random_bytes(size, static_cast<unsigned>(size + 7));
+        test_stream st{.data = &data};
+        auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
+        std::string const key = "stream/" + std::to_string(size);
+        auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
+            cirrus::diagnostics diag;
+            const transfer::upload_stream_request req{.bucket = bucket_, .key = key, .read = read, .options = o};
+            auto [ec, res] = co_await transfer::async_upload_stream(*client_, req, diag, as_tuple(use_awaitable));
+            if (ec) ADD_FAILURE() << ec.message() << " / " << diag.what();
+            if (ec) co_return ec;
+            co_return res;
+        });
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->size, size);
+        std::uint32_t const parts = size < 5 * mib ? 1u : static_cast<std::uint32_t>((size + 5 * mib - 1) / (5 * mib));
+        EXPECT_EQ(r->parts, parts);
+        if (parts > 1) {
+            EXPECT_TRUE(r->checksum_verified);
+        }
+        EXPECT_FALSE(st.overlapped);
+        EXPECT_TRUE(get(key) == data);
+    }
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+TEST_F(Transfer, UploadStreamReaderFailureAbortsLeavingNothing) {
+    std::string const data = random_bytes(16 * mib, 71);
+    test_stream st{.data = &data, .fail_after = 7 * mib};
+    auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
+    auto ec = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        const transfer::upload_stream_request req{
+            .bucket = bucket_, .key = "broken", .read = read, .options = multipart_5mib()};
+        auto [e, res] = co_await transfer::async_upload_stream(*client_, req, as_tuple(use_awaitable));
+        (void)res;
+        co_return e;
+    });
+    EXPECT_EQ(ec, std::errc::io_error) << ec.message();
+    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_FALSE(exists("broken"));
+    // A part size outside S3's limits is refused before reading.
+    transfer::upload_options tiny;
+    tiny.parts.part_size = 1 * mib;
+    test_stream unused{.data = &data};
+    auto read2 = [&unused](std::span<std::uint8_t> out) { return read_test_stream(&unused, out); };
+    auto ec2 = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        // The one-line form: a braced request inside co_await (requests are views).
+        auto [e, res] = co_await transfer::async_upload_stream(
+            *client_, {.bucket = bucket_, .key = "tiny", .read = read2, .options = tiny}, as_tuple(use_awaitable));
+        (void)res;
+        co_return e;
+    });
+    EXPECT_EQ(ec2, cirrus::errc::invalid_argument);
+    EXPECT_EQ(unused.calls, 0u);
+}
+
+// ============================================================================ network cuts
+
+namespace {
+
+// The Transfer fixture plus a Toxiproxy proxy in front of versitygw and a client through it
+// (retries quick, attempts counted).
+class TransferCut : public Transfer {
+protected:
+    void SetUp() override {
+        Transfer::SetUp();
+        api_ = cirrus::test::parse_endpoint(cirrus::test::toxiproxy_api());
+        name_ = "cirrus_xfer_" + random_suffix();
+        cirrus::test::s3_service svc;
+        const std::string upstream = cirrus::test::parse_endpoint(svc.endpoint).host_header();
+        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies",
+                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
+                                             R"({"name":")" + name_ + R"(","listen":"127.0.0.1:0","upstream":")" +
+                                                 upstream + R"(","enabled":true})");
+        ASSERT_EQ(r.status, 201u) << r.body;
+        const auto at = r.body.find("\"listen\":\"");
+        ASSERT_NE(at, std::string::npos);
+        const auto start = at + 10;
+        proxy_ = "http://" + r.body.substr(start, r.body.find('"', start) - start);
+    }
+    void TearDown() override {
+        cut_.reset();
+        if (!name_.empty())
+            (void)cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_, {{"Host", api_.host_header()}});
+        Transfer::TearDown();
+    }
+    // Closes each connection once `bytes` went through it in `stream` (upstream: client to
+    // server).
+    void limit_data(const std::string& stream, std::size_t bytes) {
+        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies/" + name_ + "/toxics",
+                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
+                                             R"({"name":"cut","type":"limit_data","stream":")" + stream +
+                                                 R"(","toxicity":1.0,"attributes":{"bytes":)" + std::to_string(bytes) +
+                                                 "}}");
+        ASSERT_EQ(r.status, 200u) << r.body;
+    }
+    void remove_limit() {
+        auto r = cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_ + "/toxics/cut",
+                                             {{"Host", api_.host_header()}});
+        ASSERT_EQ(r.status, 204u) << r.body;
+    }
+    client_type& via_proxy(unsigned max_attempts) {
+        cirrus::test::s3_service svc;
+        s3::client_options o{.region = svc.region,
+                             .endpoint = proxy_,
+                             .credentials = cirrus::auth::any_credentials_provider(
+                                 cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
+        o.http.retry.max_attempts = max_attempts;
+        o.http.retry.base_delay = std::chrono::milliseconds(5);
+        o.http.retry.max_backoff = std::chrono::milliseconds(20);
+        o.http.on_event = [this](const cirrus::http::request_event& ev) {
+            if (ev.phase == cirrus::http::event_phase::attempt) ++attempts_;
+        };
+        cut_.emplace(ioc_.get_executor(), o);
+        return *cut_;
+    }
+
+    cirrus::test::endpoint api_;
+    std::string name_;
+    std::string proxy_;
+    std::optional<client_type> cut_;
+    unsigned attempts_ = 0;
+};
+
+} // namespace
+
+TEST_F(TransferCut, UploadCutMidPartRetriesThePartFromTheFileAndCompletes) {
+    // Every connection is closed after 6 MiB from the client: each second 5 MiB part is cut
+    // mid-body and sent again, read again from the file, on a new connection.
+    std::string data = random_bytes(16 * mib, 61);
+    std::string path = dir_.write("cut-upload", data);
+    limit_data("upstream", 6 * mib);
+    auto& c = via_proxy(3);
+    transfer::upload_options o = multipart_5mib();
+    o.concurrency = 1;
+    auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
+        cirrus::diagnostics diag;
+        auto [ec, res] = co_await transfer::async_upload_file(
+            c, {.bucket = bucket_, .key = "cut", .path = path, .options = o}, diag, as_tuple(use_awaitable));
+        if (ec) ADD_FAILURE() << ec.message() << " / " << diag.what();
+        if (ec) co_return ec;
+        co_return res;
+    });
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->parts, 4u);
+    EXPECT_TRUE(r->checksum_verified);
+    EXPECT_GT(attempts_, 6u); // create, 4 parts, complete, and the parts sent again
+    EXPECT_TRUE(get("cut") == data);
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+TEST_F(TransferCut, UploadCutWithoutRetriesAbortsLeavingNothing) {
+    std::string data = random_bytes(12 * mib, 62);
+    std::string path = dir_.write("cut-upload", data);
+    limit_data("upstream", 6 * mib);
+    auto& c = via_proxy(1);
+    transfer::upload_options o = multipart_5mib();
+    o.concurrency = 1;
+    auto ec = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        auto [e, res] = co_await transfer::async_upload_file(
+            c, {.bucket = bucket_, .key = "cut", .path = path, .options = o}, as_tuple(use_awaitable));
+        (void)res;
+        co_return e;
+    });
+    EXPECT_TRUE(ec);
+    EXPECT_EQ(pending_uploads(), 0u); // aborted: nothing left to pay for
+    EXPECT_FALSE(exists("cut"));
+}
+
+TEST_F(TransferCut, DownloadCutResumesAndNeverLeavesAPartialFile) {
+    // Every connection is closed after 3 MiB from the server; without retries the download
+    // fails part way, keeps what it has under the temporary name only, and the next run
+    // (the network healed) fetches only the missing ranges.
+    std::string data = random_bytes(12 * mib, 63);
+    put("cut", data);
+    std::string target = dir_.path + "/target";
+    limit_data("downstream", 3 * mib);
+    auto& c = via_proxy(1);
+    transfer::download_options o;
+    o.part_size = mib;
+    o.single_get_threshold = 0;
+    o.concurrency = 2;
+    o.resumable = true;
+    auto down = [&]() {
+        return run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::download_result>> {
+            auto [e, res] = co_await transfer::async_download_file(
+                c, {.bucket = bucket_, .key = "cut", .path = target, .options = o}, as_tuple(use_awaitable));
+            if (e) co_return e;
+            co_return res;
+        });
+    };
+    auto first = down();
+    ASSERT_FALSE(first);
+    EXPECT_FALSE(std::filesystem::exists(target));
+    EXPECT_TRUE(std::filesystem::exists(target + ".cirrus-download"));
+
+    remove_limit();
+    auto second = down();
+    ASSERT_TRUE(second) << second.error().message();
+    EXPECT_GE(second->bytes_resumed, 2 * mib);
+    EXPECT_EQ(second->bytes_resumed + second->requests * mib, 12 * mib);
+    EXPECT_TRUE(second->checksum_verified);
+    EXPECT_TRUE(read_file(target) == data);
+    EXPECT_TRUE(stray_files({"target"}).empty());
 }
