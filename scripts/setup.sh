@@ -33,6 +33,7 @@ BUILD_PACKAGES=(
     libboost1.81-all-dev libboost-url1.81-dev libboost-json1.81-dev
     libssl-dev libsimdjson-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
     openssl curl zlib1g-dev unzip
+    rclone time # benchmarks/run_transfer.sh: a peer, and GNU time to measure every client
 )
 SERVICE_PACKAGES=(postgresql-15 openssl curl default-jre-headless maven python3-venv)
 
