@@ -116,20 +116,9 @@ struct object_copy_state {
 template <class Provider>
 asio::awaitable<error_code> fetch_object_range(object_copy_state<Provider>& st, std::uint64_t offset,
                                                std::span<std::uint8_t> out, diagnostics& d) {
-    s3::get_object_request g{.bucket = st.bucket, .key = st.key, .version_id = st.version_id};
-    g.range = s3::byte_range::between(offset, offset + out.size() - 1);
-    g.conditions.if_match = st.etag;
-    g.checksum_mode = false; // the whole object's checksum is checked at the end
-    g.sink = s3::object_sink::memory(out);
     s3::get_object_result gr;
-    auto [ec] = co_await st.client.async_get_object(g, gr, d, asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return map_range_error(ec, d);
-    if (gr.bytes_received != out.size()) {
-        d.message = "range at " + std::to_string(offset) + ": received " + std::to_string(gr.bytes_received) + " of " +
-                    std::to_string(out.size()) + " bytes";
-        co_return make_error_code(errc::short_download);
-    }
-    co_return error_code{};
+    s3::object_sink const sink = s3::object_sink::memory(out);
+    co_return co_await get_range(st.client, st.bucket, st.key, st.version_id, st.etag, offset, out.size(), sink, gr, d);
 }
 
 template <class Provider>

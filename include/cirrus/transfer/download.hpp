@@ -137,6 +137,30 @@ inline error_code map_range_error(error_code ec, diagnostics& d) {
     return ec;
 }
 
+// GETs bytes [offset, offset + length) of the object as it was when `etag` was read
+// (If-Match: a replaced object is errc::object_changed) into `sink`, without the
+// full-object checksum (the caller checks the whole); fewer bytes than asked is
+// errc::short_download.
+template <class Provider>
+asio::awaitable<error_code> get_range(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                      std::string_view version_id, std::string_view etag, std::uint64_t offset,
+                                      std::uint64_t length, s3::object_sink sink, s3::get_object_result& gr,
+                                      diagnostics& d) {
+    s3::get_object_request g{.bucket = bucket, .key = key, .version_id = version_id};
+    g.range = s3::byte_range::between(offset, offset + length - 1);
+    g.conditions.if_match = etag;
+    g.checksum_mode = false;
+    g.sink = sink;
+    auto [ec] = co_await client.async_get_object(g, gr, d, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return map_range_error(ec, d);
+    if (gr.bytes_received != length) {
+        d.message = "range at " + std::to_string(offset) + ": received " + std::to_string(gr.bytes_received) + " of " +
+                    std::to_string(length) + " bytes";
+        co_return make_error_code(errc::short_download);
+    }
+    co_return error_code{};
+}
+
 template <class Provider>
 asio::awaitable<error_code> head_for_download(s3::client<Provider>& client, std::string_view bucket,
                                               std::string_view key, std::string_view version_id, s3::object_info& info,
@@ -234,19 +258,10 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
             if (next >= count) co_return error_code{};
             std::uint32_t const i = next++;
             std::uint64_t const off = plan.offset(i), len = plan.length(i);
-            s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
-            g.range = s3::byte_range::between(off, off + len - 1);
-            g.conditions.if_match = out.etag;
-            g.checksum_mode = false;
-            g.sink = s3::object_sink::file(file.fd, off);
             ++out.requests;
-            auto [ec] = co_await client.async_get_object(g, gr, wd, as_tuple(use_awaitable));
-            if (ec) co_return map_range_error(ec, wd);
-            if (gr.bytes_received != len) {
-                wd.message = "range at " + std::to_string(off) + ": received " + std::to_string(gr.bytes_received) +
-                             " of " + std::to_string(len) + " bytes";
-                co_return make_error_code(errc::short_download);
-            }
+            s3::object_sink const sink = s3::object_sink::file(file.fd, off);
+            if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd))
+                co_return ec;
             if (state.fd >= 0) {
                 std::string const line = std::to_string(i) + "\n";
                 if (::write(state.fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) state.reset();
@@ -361,15 +376,10 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
             if (next >= count || stopped) co_return error_code{};
             std::uint32_t const i = next++;
             std::uint64_t const off = plan.offset(i), len = plan.length(i);
-            s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
-            g.range = s3::byte_range::between(off, off + len - 1);
-            g.conditions.if_match = out.etag;
-            g.checksum_mode = false;
-            g.sink = s3::object_sink::memory(std::span(buffer.data(), static_cast<std::size_t>(len)));
             ++out.requests;
-            auto [ec] = co_await client.async_get_object(g, gr, wd, as_tuple(use_awaitable));
-            if (ec) co_return map_range_error(ec, wd);
-            if (gr.bytes_received != len) co_return make_error_code(errc::short_download);
+            s3::object_sink const sink = s3::object_sink::memory(std::span(buffer.data(), static_cast<std::size_t>(len)));
+            if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd))
+                co_return ec;
             while (delivered != i) {
                 auto [wait_ec] = co_await turn.async_wait(as_tuple(use_awaitable));
                 (void)wait_ec; // woken by cancel(): look again (a cancelled worker throws at the next wait)
