@@ -168,7 +168,7 @@ TEST_F(VersityGw, OneConnectionForSequentialRequests) {
 
 // ---------------------------------------------------------------- Toxiproxy faults
 
-#include "support/http_sync.hpp"
+#include "support/toxiproxy.hpp"
 
 namespace {
 
@@ -178,37 +178,20 @@ protected:
     void SetUp() override {
         VersityGw::SetUp();
         if (HasFatalFailure()) return;
-        api_ = cirrus::test::parse_endpoint(cirrus::test::toxiproxy_api());
-        name_ = unique_name("cirrus_http");
-        const auto upstream = ep_.host_header();
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies", {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":")" + name_ + R"(","listen":"127.0.0.1:0","upstream":")" +
-                                                 upstream + R"(","enabled":true})");
-        ASSERT_EQ(r.status, 201u) << r.body;
-        const auto at = r.body.find("\"listen\":\"");
-        ASSERT_NE(at, std::string::npos);
-        const auto start = at + 10;
-        const std::string listen = r.body.substr(start, r.body.find('"', start) - start);
-        proxy_ = http::endpoint::parse("http://" + listen).value();
+        toxi_.emplace(unique_name("cirrus_http"), ep_.host_header());
+        ASSERT_TRUE(toxi_->created());
+        proxy_ = http::endpoint::parse(toxi_->url()).value();
     }
     void TearDown() override {
-        if (!name_.empty()) (void)cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_, {{"Host", api_.host_header()}});
+        toxi_.reset();
         VersityGw::TearDown();
     }
 
     void add_toxic(const std::string& toxic, const std::string& type, const std::string& attributes,
                    const std::string& stream = "downstream") {
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies/" + name_ + "/toxics",
-                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":")" + toxic + R"(","type":")" + type + R"(","stream":")" +
-                                                 stream + R"(","toxicity":1.0,"attributes":)" + attributes + "}");
-        ASSERT_EQ(r.status, 200u) << r.body;
+        ASSERT_TRUE(toxi_->add_toxic(toxic, type, attributes, stream));
     }
-    void remove_toxic(const std::string& toxic) {
-        auto r = cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_ + "/toxics/" + toxic,
-                                             {{"Host", api_.host_header()}});
-        EXPECT_EQ(r.status, 204u) << r.body;
-    }
+    void remove_toxic(const std::string& toxic) { EXPECT_TRUE(toxi_->remove_toxic(toxic)); }
 
     // The same request as s3(), through the proxy.
     http::request via_proxy(std::string_view method, std::string path, http::request_body body = {}) {
@@ -234,8 +217,7 @@ protected:
         return o;
     }
 
-    cirrus::test::endpoint api_;
-    std::string name_;
+    std::optional<cirrus::test::toxiproxy_proxy> toxi_;
     http::endpoint proxy_;
 };
 

@@ -8,6 +8,7 @@
 #include "support/error_tuple.hpp"
 #include "support/http_sync.hpp"
 #include "support/services.hpp"
+#include "support/toxiproxy.hpp"
 
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/client.hpp>
@@ -1987,18 +1988,8 @@ namespace {
 class S3Toxiproxy : public ::testing::Test {
 protected:
     void SetUp() override {
-        api_ = cirrus::test::parse_endpoint(cirrus::test::toxiproxy_api());
-        name_ = "cirrus_s3_" + random_suffix();
-        const std::string upstream = cirrus::test::parse_endpoint(svc_.endpoint).host_header();
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies",
-                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":")" + name_ + R"(","listen":"127.0.0.1:0","upstream":")" +
-                                                 upstream + R"(","enabled":true})");
-        ASSERT_EQ(r.status, 201u) << r.body;
-        const auto at = r.body.find("\"listen\":\"");
-        ASSERT_NE(at, std::string::npos);
-        const auto start = at + 10;
-        proxy_ = "http://" + r.body.substr(start, r.body.find('"', start) - start);
+        proxy_.emplace("cirrus_s3_" + random_suffix(), cirrus::test::parse_endpoint(svc_.endpoint).host_header());
+        ASSERT_TRUE(proxy_->created());
         bucket_ = "cirrus-s3-" + random_suffix();
         auto [ec, created] = sync(ioc_, direct_.async_create_bucket({.bucket = bucket_}, diag_));
         ASSERT_FALSE(ec) << diag_.what();
@@ -2006,22 +1997,16 @@ protected:
         ASSERT_FALSE(pec) << diag_.what();
     }
     void TearDown() override {
-        if (!name_.empty())
-            (void)cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_, {{"Host", api_.host_header()}});
+        proxy_.reset();
         if (!bucket_.empty()) (void)sync(ioc_, direct_.async_delete_bucket({.bucket = bucket_, .empty_first = true}, diag_));
     }
     void add_toxic(const std::string& type, const std::string& attributes) {
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies/" + name_ + "/toxics",
-                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":"t","type":")" + type +
-                                                 R"(","stream":"downstream","toxicity":1.0,"attributes":)" +
-                                                 attributes + "}");
-        ASSERT_EQ(r.status, 200u) << r.body;
+        ASSERT_TRUE(proxy_->add_toxic("t", type, attributes));
     }
     // A client through the proxy: quick retries, and a total timeout of 20 s.
     s3::client_options via_proxy() {
         auto o = backend::versitygw::options();
-        o.endpoint = proxy_;
+        o.endpoint = proxy_->url();
         o.http.retry.base_delay = 5ms;
         o.http.retry.max_backoff = 20ms;
         o.http.timeouts.total = 20s;
@@ -2034,9 +2019,7 @@ protected:
     cirrus::test::s3_service svc_;
     asio::io_context ioc_;
     s3::client<provider::versitygw> direct_{ioc_.get_executor(), backend::versitygw::options()};
-    cirrus::test::endpoint api_;
-    std::string name_;
-    std::string proxy_;
+    std::optional<cirrus::test::toxiproxy_proxy> proxy_;
     std::string bucket_;
     diagnostics diag_;
     unsigned attempts_ = 0;

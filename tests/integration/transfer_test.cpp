@@ -5,6 +5,7 @@
 #include "support/http_sync.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
+#include "support/toxiproxy.hpp"
 
 #include <cirrus/crypto/crc32c.hpp>
 #include <cirrus/provider/all.hpp>
@@ -815,45 +816,26 @@ class TransferCut : public Transfer {
 protected:
     void SetUp() override {
         Transfer::SetUp();
-        api_ = cirrus::test::parse_endpoint(cirrus::test::toxiproxy_api());
-        name_ = "cirrus_xfer_" + random_suffix();
         cirrus::test::s3_service svc;
-        const std::string upstream = cirrus::test::parse_endpoint(svc.endpoint).host_header();
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies",
-                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":")" + name_ + R"(","listen":"127.0.0.1:0","upstream":")" +
-                                                 upstream + R"(","enabled":true})");
-        ASSERT_EQ(r.status, 201u) << r.body;
-        const auto at = r.body.find("\"listen\":\"");
-        ASSERT_NE(at, std::string::npos);
-        const auto start = at + 10;
-        proxy_ = "http://" + r.body.substr(start, r.body.find('"', start) - start);
+        proxy_.emplace("cirrus_xfer_" + random_suffix(), cirrus::test::parse_endpoint(svc.endpoint).host_header());
+        ASSERT_TRUE(proxy_->created());
     }
     void TearDown() override {
         cut_.reset();
-        if (!name_.empty())
-            (void)cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_, {{"Host", api_.host_header()}});
+        proxy_.reset();
         Transfer::TearDown();
     }
     // Closes each connection once `bytes` went through it in `stream` (upstream: client to
     // server).
     void limit_data(const std::string& stream, std::size_t bytes) {
-        auto r = cirrus::test::http_exchange(api_, "POST", "/proxies/" + name_ + "/toxics",
-                                             {{"Host", api_.host_header()}, {"Content-Type", "application/json"}},
-                                             R"({"name":"cut","type":"limit_data","stream":")" + stream +
-                                                 R"(","toxicity":1.0,"attributes":{"bytes":)" + std::to_string(bytes) +
-                                                 "}}");
-        ASSERT_EQ(r.status, 200u) << r.body;
+        const std::string attributes = R"({"bytes":)" + std::to_string(bytes) + "}";
+        ASSERT_TRUE(proxy_->add_toxic("cut", "limit_data", attributes, stream));
     }
-    void remove_limit() {
-        auto r = cirrus::test::http_exchange(api_, "DELETE", "/proxies/" + name_ + "/toxics/cut",
-                                             {{"Host", api_.host_header()}});
-        ASSERT_EQ(r.status, 204u) << r.body;
-    }
+    void remove_limit() { ASSERT_TRUE(proxy_->remove_toxic("cut")); }
     client_type& via_proxy(unsigned max_attempts) {
         cirrus::test::s3_service svc;
         s3::client_options o{.region = svc.region,
-                             .endpoint = proxy_,
+                             .endpoint = proxy_->url(),
                              .credentials = cirrus::auth::any_credentials_provider(
                                  cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
         o.http.retry.max_attempts = max_attempts;
@@ -866,9 +848,7 @@ protected:
         return *cut_;
     }
 
-    cirrus::test::endpoint api_;
-    std::string name_;
-    std::string proxy_;
+    std::optional<cirrus::test::toxiproxy_proxy> proxy_;
     std::optional<client_type> cut_;
     unsigned attempts_ = 0;
 };

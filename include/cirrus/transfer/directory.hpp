@@ -61,8 +61,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -77,7 +77,7 @@ struct directory_options {
     unsigned concurrency = 16; // files in flight
     bool follow_symlinks = false;
     bool skip_unchanged = true;
-    bool delete_missing = false; // make the target an exact copy (see above)
+    bool delete_missing = false;    // make the target an exact copy (see above)
     upload_options upload = {};     // for each file (its on_progress is not used)
     download_options download = {}; // for each file (its on_progress and resumable are not used)
     // Bytes of the files transferred so far (counted when a file is done) and of all the
@@ -296,14 +296,18 @@ inline void delete_files_without_object(const std::filesystem::path& root,
         if (!remote.contains(std::string(prefix) + rel)) doomed.push_back(it->path());
     }
     if (fec) { // an incomplete walk deletes nothing
-        out.failed.push_back({root.string(), {}, error_code(fec.value(), boost::system::system_category()),
+        out.failed.push_back({root.string(),
+                              {},
+                              error_code(fec.value(), boost::system::system_category()),
                               "the walk for delete_missing stopped: " + fec.message()});
         return;
     }
     for (auto& p : doomed) {
         if (fs::remove(p, fec)) ++out.deleted;
         else if (fec)
-            out.failed.push_back({p.string(), {}, error_code(fec.value(), boost::system::system_category()),
+            out.failed.push_back({p.string(),
+                                  {},
+                                  error_code(fec.value(), boost::system::system_category()),
                                   "not deleted: " + fec.message()});
     }
 }
@@ -401,7 +405,9 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
     out.deleted += static_cast<std::uint32_t>(doomed.size() - deleted.errors.size());
     for (auto& e : deleted.errors) {
         s3::errc const code = s3::errc_from_code(e.code);
-        out.failed.push_back({{}, e.key, code != s3::errc::ok ? make_error_code(code) : make_error_code(errc::not_deleted),
+        out.failed.push_back({{},
+                              e.key,
+                              code != s3::errc::ok ? make_error_code(code) : make_error_code(errc::not_deleted),
                               "not deleted: " + e.code + ": " + e.message});
     }
     co_return error_code{};
@@ -480,57 +486,40 @@ asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const d
     co_return error_code{};
 }
 
-template <class Provider>
-struct upload_directory_op {
-    using result_type = directory_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<upload_directory_request> request;
-    asio::awaitable<error_code> start(diagnostics& d, directory_result& out) {
-        return upload_directory(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_upload_directory = [](auto& client, const upload_directory_request& r, directory_result& out,
+                                                diagnostics& d) { return upload_directory(client, r, out, d); };
 
-template <class Provider>
-struct download_prefix_op {
-    using result_type = directory_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<download_prefix_request> request;
-    asio::awaitable<error_code> start(diagnostics& d, directory_result& out) {
-        return download_prefix(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_download_prefix = [](auto& client, const download_prefix_request& r, directory_result& out,
+                                               diagnostics& d) { return download_prefix(client, r, out, d); };
 
 } // namespace detail
-
-static_assert(std::is_trivially_destructible_v<upload_directory_request>);
-static_assert(std::is_trivially_destructible_v<download_prefix_request>);
 
 // Uploads the files below r.directory to r.bucket under r.prefix; completes with
 // void(error_code, directory_result). Per-file failures are in the result, not the error.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::upload_directory_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<directory_result>(client, r, nullptr, detail::run_upload_directory,
+                                                    std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_upload_directory(const s3::client<Provider>& client, const upload_directory_request& r, diagnostics& diag,
                             Token&& token = {}) {
-    return detail::start_transfer<detail::upload_directory_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<directory_result>(client, r, &diag, detail::run_upload_directory,
+                                                    std::forward<Token>(token));
 }
 
 // Downloads the objects under r.prefix into r.directory; completes with
 // void(error_code, directory_result). Per-file failures are in the result, not the error.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::download_prefix_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<directory_result>(client, r, nullptr, detail::run_download_prefix,
+                                                    std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_prefix(const s3::client<Provider>& client, const download_prefix_request& r, diagnostics& diag,
                            Token&& token = {}) {
-    return detail::start_transfer<detail::download_prefix_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<directory_result>(client, r, &diag, detail::run_download_prefix,
+                                                    std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

@@ -377,7 +377,8 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
             std::uint32_t const i = next++;
             std::uint64_t const off = plan.offset(i), len = plan.length(i);
             ++out.requests;
-            s3::object_sink const sink = s3::object_sink::memory(std::span(buffer.data(), static_cast<std::size_t>(len)));
+            s3::object_sink const sink = s3::object_sink::memory(
+                std::span(buffer.data(), static_cast<std::size_t>(len)));
             if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd))
                 co_return ec;
             while (delivered != i) {
@@ -402,34 +403,13 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
     co_return failure;
 }
 
-template <class Provider>
-struct download_file_op {
-    using result_type = download_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<download_file_request> request;
-    asio::awaitable<error_code> start(diagnostics& d, download_result& out) {
-        return download_file(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_download_file = [](auto& client, const download_file_request& r, download_result& out,
+                                             diagnostics& d) { return download_file(client, r, out, d); };
 
-template <class Provider>
-struct download_to_op {
-    using result_type = download_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<download_to_request> request;
-    asio::awaitable<error_code> start(diagnostics& d, download_result& out) {
-        return download_to(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_download_to = [](auto& client, const download_to_request& r, download_result& out,
+                                           diagnostics& d) { return download_to(client, r, out, d); };
 
 } // namespace detail
-
-static_assert(std::is_trivially_destructible_v<download_file_request>);
-static_assert(std::is_trivially_destructible_v<download_to_request>);
 
 // Downloads r.bucket/r.key to r.path; completes with void(error_code, download_result).
 // Errors: the HEAD's or a GET's (s3::errc::no_such_key ...), errc::object_changed,
@@ -437,24 +417,28 @@ static_assert(std::is_trivially_destructible_v<download_to_request>);
 // asio::error::operation_aborted. The file at r.path is replaced only on success.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::download_file_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<download_result>(client, r, nullptr, detail::run_download_file,
+                                                   std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_file(const s3::client<Provider>& client, const download_file_request& r, diagnostics& diag,
                          Token&& token = {}) {
-    return detail::start_transfer<detail::download_file_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<download_result>(client, r, &diag, detail::run_download_file,
+                                                   std::forward<Token>(token));
 }
 
 // Delivers r.bucket/r.key to r.on_data in order (the callable is copied into the
 // operation); completes with void(error_code, download_result).
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::download_to_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<download_result>(client, r, nullptr, detail::run_download_to,
+                                                   std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_download_to(const s3::client<Provider>& client, const download_to_request& r, diagnostics& diag,
                        Token&& token = {}) {
-    return detail::start_transfer<detail::download_to_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<download_result>(client, r, &diag, detail::run_download_to,
+                                                   std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

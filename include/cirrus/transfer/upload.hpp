@@ -121,10 +121,10 @@ asio::awaitable<void> abort_upload(s3::client<Provider>& client, std::string_vie
 // object exists: false when the request failed (the caller aborts the upload), true with
 // cirrus::errc::checksum_mismatch when the server's checksum differs.
 template <class Provider>
-asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::string_view bucket,
-                                            std::string_view key, std::string_view upload_id,
-                                            const std::vector<s3::completed_part>& done, const upload_options& options,
-                                            upload_result& out, diagnostics& d, bool& completed) {
+asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                            std::string_view upload_id, const std::vector<s3::completed_part>& done,
+                                            const upload_options& options, upload_result& out, diagnostics& d,
+                                            bool& completed) {
     s3::complete_multipart_upload_request cm{.bucket = bucket, .key = key, .upload_id = upload_id};
     cm.parts = done;
     s3::complete_multipart_upload_result cres;
@@ -139,8 +139,8 @@ asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::s
         if (!expected.empty()) {
             if (out.checksum->value != expected) {
                 d.clear();
-                d.message = "the object's composite checksum " + out.checksum->value + " does not match the parts sent (" +
-                            expected + ")";
+                d.message = "the object's composite checksum " + out.checksum->value +
+                            " does not match the parts sent (" + expected + ")";
                 co_return make_error_code(cirrus::errc::checksum_mismatch);
             }
             out.checksum_verified = true;
@@ -299,23 +299,10 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
     co_return failure;
 }
 
-template <class Provider>
-struct upload_file_op {
-    using result_type = upload_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<upload_file_request> request;
-
-    asio::awaitable<error_code> start(diagnostics& d, upload_result& out) {
-        return upload_file(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_upload_file = [](auto& client, const upload_file_request& r, upload_result& out,
+                                           diagnostics& d) { return upload_file(client, r, out, d); };
 
 } // namespace detail
-
-static_assert(std::is_trivially_destructible_v<upload_file_request>);
 
 // Uploads r.path to r.bucket/r.key; completes with void(error_code, upload_result).
 // Errors: the file's (errno as system errors, errc::not_a_regular_file), the plan's
@@ -326,12 +313,13 @@ static_assert(std::is_trivially_destructible_v<upload_file_request>);
 // (error_with_diagnostics): the client's last_diagnostics() is not written.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::upload_file_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<upload_result>(client, r, nullptr, detail::run_upload_file,
+                                                 std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_upload_file(const s3::client<Provider>& client, const upload_file_request& r, diagnostics& diag,
                        Token&& token = {}) {
-    return detail::start_transfer<detail::upload_file_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<upload_result>(client, r, &diag, detail::run_upload_file, std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

@@ -154,8 +154,8 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     std::vector<s3::completed_part> done;
     std::uint32_t parts_read = 0;
     std::uint64_t total = 0;
-    bool ended = false;     // the reader said 0
-    bool reading = false;   // a worker is at the reader
+    bool ended = false;   // the reader said 0
+    bool reading = false; // a worker is at the reader
     bool first_taken = false;
     asio::steady_timer turn(co_await asio::this_coro::executor, asio::steady_timer::time_point::max());
 
@@ -208,7 +208,9 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
             if (done.size() < n) done.resize(n);
-            done[n - 1] = {.part_number = ur.part_number, .etag = std::move(pr.etag), .checksum = std::move(pr.checksum)};
+            done[n - 1] = {.part_number = ur.part_number,
+                           .etag = std::move(pr.etag),
+                           .checksum = std::move(pr.checksum)};
             meter.add(data.size());
         }
     };
@@ -230,34 +232,23 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     co_return failure;
 }
 
-template <class Provider>
-struct upload_stream_op {
-    using result_type = upload_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    s3::client<Provider> client;
-    cirrus::detail::owned_copy<upload_stream_request> request;
-
-    asio::awaitable<error_code> start(diagnostics& d, upload_result& out) {
-        return upload_stream(client, request.get(), out, d);
-    }
-};
+inline constexpr auto run_upload_stream = [](auto& client, const upload_stream_request& r, upload_result& out,
+                                             diagnostics& d) { return upload_stream(client, r, out, d); };
 
 } // namespace detail
-
-static_assert(std::is_trivially_destructible_v<upload_stream_request>);
 
 // Uploads what r.read delivers to r.bucket/r.key; completes with void(error_code,
 // upload_result). Errors are upload_file's, plus the reader's own.
 template <class Provider, cirrus::detail::completion_token Token = default_token>
 auto async_upload_stream(const s3::client<Provider>& client, const upload_stream_request& r, Token&& token = {}) {
-    return detail::start_transfer<detail::upload_stream_op>(client, r, nullptr, std::forward<Token>(token));
+    return detail::start_transfer<upload_result>(client, r, nullptr, detail::run_upload_stream,
+                                                 std::forward<Token>(token));
 }
 template <class Provider, class Token = default_token>
 auto async_upload_stream(const s3::client<Provider>& client, const upload_stream_request& r, diagnostics& diag,
                          Token&& token = {}) {
-    return detail::start_transfer<detail::upload_stream_op>(client, r, &diag, std::forward<Token>(token));
+    return detail::start_transfer<upload_result>(client, r, &diag, detail::run_upload_stream,
+                                                 std::forward<Token>(token));
 }
 
 } // namespace cirrus::transfer

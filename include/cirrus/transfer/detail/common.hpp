@@ -26,6 +26,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -33,12 +34,31 @@ namespace cirrus::transfer::detail {
 
 namespace asio = boost::asio;
 
-// Starts the transfer operation Op<Provider>{client, request copy} through
-// core/async_op.hpp; diag may be null. Transfers write no client's last_diagnostics().
-template <template <class> class Op, class Client, class Request, class Token>
-auto start_transfer(const Client& client, const Request& r, diagnostics* diag, Token&& token) {
+// The operation core/async_op.hpp runs for every transfer: a copy of the client, an owned
+// copy of the request, and `run`, a captureless callable that does the work,
+// run(client, request, result, diagnostics) -> awaitable<error_code>.
+template <class Client, class Request, class Result, class Run>
+struct transfer_op {
+    using result_type = Result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    Client client;
+    cirrus::detail::owned_copy<Request> request;
+    [[no_unique_address]] Run run;
+
+    asio::awaitable<error_code> start(diagnostics& d, Result& out) { return run(client, request.get(), out, d); }
+};
+
+// Starts a transfer that completes with void(error_code, Result); diag may be null.
+// Transfers write no client's last_diagnostics().
+template <class Result, class Client, class Request, class Run, class Token>
+auto start_transfer(const Client& client, const Request& r, diagnostics* diag, Run run, Token&& token) {
+    static_assert(std::is_trivially_destructible_v<Request>);
     return cirrus::detail::async_op(client.get_executor(), std::forward<Token>(token),
-                                    Op<typename Client::provider_type>{client, cirrus::detail::owned_copy<Request>(r)},
+                                    transfer_op<Client, Request, Result, Run>{client,
+                                                                              cirrus::detail::owned_copy<Request>(r),
+                                                                              run},
                                     diag, nullptr);
 }
 
