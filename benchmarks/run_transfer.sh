@@ -25,6 +25,9 @@
 #   CIRRUS_BENCH_CONCURRENCY  parts or ranges in flight per object (default: 8)
 #   CIRRUS_BENCH_PARALLEL     objects in flight in the tree transfers (default: 16)
 #   CIRRUS_BENCH_CLIENTS      clients to run (default: "cirrus awscrt s5cmd rclone go")
+#   CIRRUS_BENCH_CIRRUS_FLAGS extra transfer_bench flags, e.g. "--unsigned-payload" (parts as
+#                             UNSIGNED-PAYLOAD with an unsigned checksum trailer, as aws-c-s3
+#                             signs them, instead of signed chunks over plain HTTP)
 #   CIRRUS_BENCH_DATA         where the data and the downloads go (default: <build dir>/transfer-data)
 set -euo pipefail
 
@@ -39,6 +42,7 @@ part_mib=${CIRRUS_BENCH_PART_MIB:-8}
 concurrency=${CIRRUS_BENCH_CONCURRENCY:-8}
 parallel=${CIRRUS_BENCH_PARALLEL:-16}
 read -r -a clients <<<"${CIRRUS_BENCH_CLIENTS:-cirrus awscrt s5cmd rclone go}"
+read -r -a cirrus_flags <<<"${CIRRUS_BENCH_CIRRUS_FLAGS:-}"
 data=${CIRRUS_BENCH_DATA:-$build_dir/transfer-data}
 # Pinned peers.
 awscrt_version=0.38.1
@@ -158,7 +162,8 @@ command_for() {
     cirrus | go | awscrt)
         local -a tool
         case $client in
-        cirrus) tool=("$bench" --endpoint "$endpoint" --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel") ;;
+        cirrus) tool=("$bench" --endpoint "$endpoint" --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel"
+            ${cirrus_flags[@]+"${cirrus_flags[@]}"}) ;;
         go) tool=("$build_dir/go-transfer" -endpoint "$endpoint" -part-size "$part_mib" -concurrency "$concurrency" -files "$parallel") ;;
         awscrt) tool=("$venv/bin/python" "$repo/benchmarks/peers/py-awscrt/awscrt_transfer.py" --endpoint "$endpoint"
             --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel") ;;

@@ -15,7 +15,9 @@
 //        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
 //        --io-buffer KIB (the transport's per-connection file I/O buffer; default the
 //        client's, 64 KiB), --checksum-at header|trailer (where an upload's checksum
-//        goes; default the transfer layer's choice: a header over plain HTTP).
+//        goes; default the transfer layer's choice: a header over plain HTTP, a trailer
+//        with --unsigned-payload), --unsigned-payload (parts as UNSIGNED-PAYLOAD with the
+//        checksum in an unsigned trailer over plain HTTP too, instead of signed chunks).
 // Credentials and region come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_REGION), as for the peers. The CPU time and peak RSS are measured from outside by
 // the script, the same way for every client.
@@ -51,6 +53,7 @@ struct options {
     bool checksum = true;
     std::size_t io_buffer = 0; // 0: the client's default
     s3::checksum_location checksum_at = s3::checksum_location::automatic;
+    bool unsigned_payload = false;
     std::string command;
     std::vector<std::string> args;
     transfer::upload_options up;
@@ -60,7 +63,7 @@ struct options {
 int usage() {
     std::
         fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
-              "         [--io-buffer KIB] [--checksum-at header|trailer]\n"
+              "         [--io-buffer KIB] [--checksum-at header|trailer] [--unsigned-payload]\n"
               "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
               "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
               stderr);
@@ -74,6 +77,7 @@ transfer::upload_options upload_settings(const options& o) {
     u.concurrency = o.concurrency;
     if (!o.checksum) u.checksum = std::nullopt;
     u.checksum_at = o.checksum_at;
+    if (o.unsigned_payload) u.payload = cirrus::http::payload_signing::unsigned_payload;
     return u;
 }
 
@@ -190,6 +194,7 @@ int main(int argc, char** argv) {
         else if (arg == "--files") o.files = static_cast<unsigned>(number());
         else if (arg == "--no-checksum") o.checksum = false;
         else if (arg == "--io-buffer") o.io_buffer = number() << 10;
+        else if (arg == "--unsigned-payload") o.unsigned_payload = true;
         else if (arg == "--checksum-at") {
             const std::string at = value();
             if (at == "header") o.checksum_at = s3::checksum_location::header;

@@ -7,6 +7,7 @@
 #include "support/temp_dir.hpp"
 #include "support/toxiproxy.hpp"
 
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/crypto/crc32c.hpp>
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/client.hpp>
@@ -267,6 +268,42 @@ TEST_F(Transfer, UploadWithoutChecksumAndHeaderChecksum) {
     auto h = multipart_5mib();
     h.checksum_at = s3::checksum_location::header;
     round_trip(7 * mib, h, 2);
+}
+
+// Over plain HTTP the parts go as signed aws-chunked chunks with the CRC32C in a header
+// (each part read twice); with payload = unsigned_payload as plain chunks with the checksum
+// in an unsigned trailer (read once), and the server checks the trailer.
+TEST_F(Transfer, UploadWithUnsignedPayloadSendsAnUnsignedTrailer) {
+    std::vector<std::string> sent; // x-amz-content-sha256 of each PUT attempt
+    cirrus::test::s3_service svc;
+    s3::client_options co{.region = svc.region,
+                          .endpoint = svc.endpoint,
+                          .credentials = cirrus::auth::any_credentials_provider(
+                              cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
+    co.http.observe_headers = true;
+    co.http.on_event = [&sent](const cirrus::http::request_event& ev) {
+        if (ev.phase != cirrus::http::event_phase::attempt || ev.method != cirrus::http::verb::put) return;
+        for (const auto& h : ev.headers)
+            if (cirrus::ascii::iequals(h.name, "x-amz-content-sha256")) sent.emplace_back(h.value);
+    };
+    client_.emplace(ioc_.get_executor(), co);
+
+    round_trip(10 * mib + 1, multipart_5mib(), 3);
+    ASSERT_EQ(sent.size(), 3u);
+    for (const auto& v : sent) EXPECT_EQ(v, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+
+    sent.clear();
+    auto o = multipart_5mib();
+    o.payload = cirrus::http::payload_signing::unsigned_payload;
+    round_trip(10 * mib + 2, o, 3);
+    ASSERT_EQ(sent.size(), 3u);
+    for (const auto& v : sent) EXPECT_EQ(v, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+
+    // A single PUT too.
+    sent.clear();
+    round_trip(1000, o, 1);
+    ASSERT_EQ(sent.size(), 1u);
+    EXPECT_EQ(sent[0], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
 }
 
 TEST_F(Transfer, UploadResumesFromUploadId) {

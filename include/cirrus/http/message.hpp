@@ -9,6 +9,7 @@
 #include <cirrus/http/body.hpp>
 #include <cirrus/http/endpoint.hpp>
 #include <cirrus/http/headers.hpp>
+#include <cirrus/http/payload_signing.hpp>
 
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -26,17 +27,6 @@ namespace cirrus::http {
 using verb = boost::beast::http::verb;
 using header = auth::sigv4::header; // {name, value}, both views
 using fields = boost::beast::http::fields;
-
-// How the body enters the signature. With signing_options::trailer_checksum set, only
-// automatic, unsigned_payload and streaming apply (see there).
-enum class payload_signing {
-    automatic,        // SHA-256 of memory bodies; UNSIGNED-PAYLOAD for file and generator bodies over
-                      // TLS; aws-chunked signed streaming for them over plain HTTP (size must be known)
-    sha256,           // SHA-256 of the whole body (a file or rewindable generator is read twice)
-    unsigned_payload, // "UNSIGNED-PAYLOAD"
-    streaming,        // aws-chunked: a signature per chunk (STREAMING-AWS4-HMAC-SHA256-PAYLOAD)
-    precomputed,      // signing_options::payload_hash as given by the caller
-};
 
 struct signing_options {
     const auth::credentials* credentials = nullptr; // null: the request goes out unsigned

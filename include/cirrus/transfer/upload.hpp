@@ -51,9 +51,15 @@ struct upload_options {
     unsigned concurrency = 8; // parts in flight
     // Per-part (and single-put) checksum; nullopt sends none.
     std::optional<crypto::checksum_algorithm> checksum = crypto::checksum_algorithm::crc32c;
-    // Where the checksum goes: automatic is a trailer over TLS (UNSIGNED-PAYLOAD with the
-    // checksum trailer) and the client's default otherwise; header or trailer force it.
+    // Where the checksum goes: automatic is a trailer when the payload goes unsigned (over
+    // TLS, or with payload = unsigned_payload) and a header otherwise (the part is then read
+    // twice); header or trailer force it.
     s3::checksum_location checksum_at = s3::checksum_location::automatic;
+    // How each part's body is signed (s3::request_options::payload). automatic: signed
+    // chunks over plain HTTP, UNSIGNED-PAYLOAD with the checksum trailer over TLS.
+    // unsigned_payload asks for the unsigned trailer over plain HTTP too: each part is then
+    // read once and hashed only for its checksum.
+    http::payload_signing payload = http::payload_signing::automatic;
     // Continue this multipart upload: parts ListParts reports with the planned size are
     // kept, the others are sent.
     std::string_view resume_upload_id = {};
@@ -188,6 +194,7 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
         put.body = s3::object_body::file(file.fd, 0, size);
         put.checksum_algorithm = options.checksum;
         put.checksum_at = options.checksum_at;
+        put.options.payload = options.payload;
         s3::put_object_result pr;
         auto [ec] = co_await client.async_put_object(put, pr, d, as_tuple(use_awaitable));
         if (ec) co_return ec;
@@ -258,6 +265,7 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             ur.body = s3::object_body::file(file.fd, plan.offset(n), plan.length(n));
             ur.checksum_algorithm = options.checksum;
             ur.checksum_at = options.checksum_at;
+            ur.options.payload = options.payload;
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
             done[n - 1] = {.part_number = ur.part_number,

@@ -127,6 +127,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
         put.body = s3::object_body::memory(std::span<const std::uint8_t>(first.data(), *first_len));
         put.checksum_algorithm = options.checksum;
         put.checksum_at = options.checksum_at;
+        put.options.payload = options.payload;
         s3::put_object_result pr;
         auto [ec] = co_await client.async_put_object(put, pr, d, as_tuple(use_awaitable));
         if (ec) co_return ec;
@@ -205,6 +206,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
             ur.body = s3::object_body::memory(data);
             ur.checksum_algorithm = options.checksum;
             ur.checksum_at = options.checksum_at;
+            ur.options.payload = options.payload;
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
             if (done.size() < n) done.resize(n);

@@ -302,7 +302,9 @@ public:
                                             .region = signing_region,
                                             .service = "s3",
                                             .rules = auth::sigv4::uri_rules::s3,
-                                            .payload = x.payload,
+                                            .payload = x.payload != http::payload_signing::automatic
+                                                           ? x.payload
+                                                           : x.options.payload,
                                             .payload_hash = x.payload_hash,
                                             .content_sha256_header = true,
                                             .chunk_size = options.chunk_size,
@@ -375,8 +377,14 @@ public:
         const bool is_stream = body.type() == object_body::kind::generator;
         const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::file;
         const bool want_checksum = algorithm.has_value() && precomputed.empty();
-        bool trailer = want_checksum &&
-                       (where == checksum_location::trailer || (where == checksum_location::automatic && is_stream));
+        // automatic: a trailer for streams, and for files whose payload goes unsigned (over
+        // TLS, or asked for), so the file is read once; a header otherwise.
+        const bool unsigned_file =
+            is_file && (x.options.payload == http::payload_signing::unsigned_payload ||
+                        (x.options.payload == http::payload_signing::automatic &&
+                         endpoint.scheme() == http::scheme::https));
+        bool trailer = want_checksum && (where == checksum_location::trailer ||
+                                         (where == checksum_location::automatic && (is_stream || unsigned_file)));
         if (trailer && !src.length_known) {
             diag.message = "a checksum trailer needs the stream's size";
             return make_error_code(cirrus::errc::invalid_argument);

@@ -13,6 +13,7 @@
 #include <cirrus/core/views.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/http/body.hpp>
+#include <cirrus/http/payload_signing.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -156,11 +157,19 @@ struct request_options {
     std::chrono::milliseconds timeout{0};
     // Attempts, the first included (else http::retry_options::max_attempts); 1: no retry.
     unsigned max_attempts = 0;
+    // How the body enters the signature (http::payload_signing). automatic: the SHA-256 of
+    // memory bodies; for files and streams UNSIGNED-PAYLOAD over TLS and signed aws-chunked
+    // chunks over plain HTTP. unsigned_payload: UNSIGNED-PAYLOAD, and with a checksum the
+    // unsigned trailer (STREAMING-UNSIGNED-PAYLOAD-TRAILER): no hashing beyond the checksum,
+    // the fast path. streaming: signed chunks (a trailer is signed too). sha256: the body
+    // is hashed first (a file or stream is read twice; no trailer).
+    http::payload_signing payload = http::payload_signing::automatic;
 };
 
 // Where a checksum of the uploaded data goes.
 enum class checksum_location {
-    automatic, // header for memory bodies and files, trailer for streams
+    automatic, // trailer for streams, and for files whose payload goes unsigned (TLS, or
+               // request_options::payload = unsigned_payload); header otherwise
     header,    // x-amz-checksum-<alg> header (a file or stream is read once more first)
     trailer,   // aws-chunked body with the checksum as a trailer (one pass over the data)
 };
