@@ -6,6 +6,7 @@
 //   ddb_bench --table T [--duration S] [--concurrency 1,64] [--ops put,get,query] [--json]
 //             [--max-allocations-per-request N]
 //   ddb_bench --table T --cleanup                      delete the table
+//   ddb_bench --table T --temporary [run options]      all three in one (a small table)
 //
 // With --max-allocations-per-request the exit status is 3 when an operation allocated more
 // than that per request (operator new, timed phase) or a request failed.
@@ -329,7 +330,7 @@ int main(int argc, char** argv) {
     double seconds = 3;
     std::vector<unsigned> levels{1, 64};
     std::vector<op_kind> ops{op_kind::put, op_kind::get, op_kind::query};
-    bool json = false, do_setup = false, cleanup = false;
+    bool json = false, do_setup = false, cleanup = false, temporary = false;
     unsigned big_items = 2500;
     double max_allocations = -1;
     for (int i = 1; i < argc; ++i) {
@@ -342,6 +343,7 @@ int main(int argc, char** argv) {
         else if (a == "--setup") do_setup = true;
         else if (a == "--big-items") big_items = static_cast<unsigned>(std::stoul(next()));
         else if (a == "--cleanup") cleanup = true;
+        else if (a == "--temporary") temporary = true;
         else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
         else if (a == "--concurrency") {
             levels.clear();
@@ -356,7 +358,7 @@ int main(int argc, char** argv) {
                                                 : op_kind::query);
         } else {
             std::fprintf(stderr,
-                         "usage: %s --table T [--setup [--big-items N] | --cleanup] [--endpoint URL] [--duration S] "
+                         "usage: %s --table T [--setup [--big-items N] | --cleanup | --temporary] [--endpoint URL] [--duration S] "
                          "[--concurrency 1,64] [--ops put,get,query,put_item,get_item] [--json] "
                          "[--max-allocations-per-request N]\n",
                          argv[0]);
@@ -381,12 +383,17 @@ int main(int argc, char** argv) {
         return once(ioc, [&](auto h) { db.async_delete_table({.table = table}, gone, h); }) ? 1 : 0;
     }
 
+    if (temporary && setup(ioc, db, table, 0) != 0) return 1;
     bench b{db, table};
     std::vector<result> results;
     for (op_kind op : ops)
         for (unsigned c : levels) results.push_back(run(ioc, b, op, c, seconds));
 
     int status = 0;
+    if (temporary) {
+        ddb::table_description gone;
+        if (once(ioc, [&](auto h) { db.async_delete_table({.table = table}, gone, h); })) status = 1;
+    }
     for (const auto& r : results) {
         if (max_allocations >= 0 && (r.allocations_per_request > max_allocations || r.errors > 0 || r.requests == 0))
             status = 3;

@@ -64,6 +64,7 @@ struct exchange {
 class exchange_pool {
 public:
     static constexpr std::size_t max_kept = 64;
+    static constexpr std::size_t initial_body = 1024;
 
     std::unique_ptr<exchange> acquire() {
         {
@@ -74,7 +75,11 @@ public:
                 return x;
             }
         }
-        return std::make_unique<exchange>();
+        auto x = std::make_unique<exchange>();
+        // Room for a typical request from the start, so that a request a few bytes longer
+        // than the ones before (a key's number one digit longer) does not grow the buffer.
+        x->body.reserve(initial_body);
+        return x;
     }
 
     void release(exchange* x) noexcept {
