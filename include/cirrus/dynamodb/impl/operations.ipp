@@ -476,7 +476,8 @@ CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_
 
 CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
                             diagnostics& diag) {
-    if (auto ec = co_await c.send(x, op, diag)) co_return ec;
+    c.prepare(x, op);
+    if (auto ec = c.after(co_await c.svc.send(x.call, diag), x)) co_return ec;
     if (parse == nullptr) co_return error_code{};
     bool ignored = false;
     const error_code ec = parse(c.typed, x.call.res.body, out, found != nullptr ? *found : ignored);
