@@ -4,15 +4,23 @@
 //
 //   ddb_bench --table T --setup                        create the table and its items
 //   ddb_bench --table T [--duration S] [--concurrency 1,64] [--ops put,get,query] [--json]
+//             [--max-allocations-per-request N]
 //   ddb_bench --table T --cleanup                      delete the table
+//   ddb_bench --table T --temporary [run options]      all three in one (a small table)
+//
+// With --max-allocations-per-request the exit status is 3 when an operation allocated more
+// than that per request (operator new, timed phase) or a request failed.
 //
 // The endpoint is CIRRUS_DYNAMODB_ENDPOINT (scripts/services.sh). The requests, the same in
 // the Go and Rust peers (benchmarks/peers/go-ddb, rust-ddb):
 //   put    PutItem of {pk: S "put#<n % 1000>", sk: N 0, name: S, visits: N <n>, active: BOOL,
-//          payload: S (82 bytes)}
-//   get    GetItem of {pk: "get#<n % 100>", sk: 0}, read into a described struct (typed)
+//          payload: S (82 bytes)}, written from a described struct (client::async_put)
+//   get    GetItem of {pk: "get#<n % 100>", sk: 0}, read into a described struct
+//          (client::async_get)
 //   query  Query "pk = :p" with :p = "query": 10 items of the same shape, each read into
 //          the struct
+//   put_item, get_item  the same through the item API (async_put_item of a kept item;
+//          async_get_item into a kept get_item_result, then from_item)
 // One thread runs one io_context, as a user's single-threaded service would. Each worker
 // keeps its request items, its result and its typed struct between requests (a caller
 // that reuses what it can), so what allocations remain are the client's own.
@@ -21,6 +29,7 @@
 
 #include <cirrus/dynamodb/client.hpp>
 #include <cirrus/dynamodb/mapping.hpp>
+#include <cirrus/dynamodb/typed.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -57,6 +66,12 @@ struct profile {
 };
 BOOST_DESCRIBE_STRUCT(profile, (), (pk, sk, name, visits, active, payload))
 
+struct profile_key {
+    std::string pk;
+    std::int64_t sk = 0;
+};
+BOOST_DESCRIBE_STRUCT(profile_key, (), (pk, sk))
+
 double cpu_seconds() {
     rusage u{};
     ::getrusage(RUSAGE_SELF, &u);
@@ -85,7 +100,7 @@ ddb::item make_profile(std::string_view pk, std::uint64_t sk, std::uint64_t visi
     return i;
 }
 
-enum class op_kind { put, get, query };
+enum class op_kind { put, get, query, put_item, get_item };
 
 struct bench {
     ddb::client<>& db;
@@ -100,22 +115,45 @@ std::string_view key_text(char (&buf)[32], const char* prefix, unsigned n) {
     return {buf, static_cast<std::size_t>(r.ptr - buf)};
 }
 
-asio::awaitable<void> worker(const bench& b, op_kind op, unsigned first, unsigned step, clock_type::time_point until,
-                             std::uint64_t& done, std::uint64_t& errors) {
-    auto put_item = make_profile("put#0", 0, 0);
-    ddb::item key;
-    set_s(key, "pk", "get#0");
-    set_n(key, "sk", 0);
+// What a worker keeps from request to request, from the warm-up to the timed phase.
+struct worker_state {
+    ddb::item put_item = make_profile("put#0", 0, 0);
+    ddb::item key = [] {
+        ddb::item k;
+        set_s(k, "pk", "get#0");
+        set_n(k, "sk", 0);
+        return k;
+    }();
     ddb::put_item_result put_result;
     ddb::get_item_result get_result;
     ddb::query_result query_result;
     profile row;
-    std::vector<profile> rows(10);
+    profile put_row{.pk = "put#0", .sk = 0, .name = "Ada Lovelace", .visits = 0, .active = true, .payload = payload};
+    profile_key get_key{.pk = "get#0", .sk = 0};
+    std::vector<profile> rows = std::vector<profile>(10);
+};
+
+asio::awaitable<void> worker(const bench& b, op_kind op, worker_state& w, unsigned first, unsigned step,
+                             clock_type::time_point until, std::uint64_t& done, std::uint64_t& errors) {
+    auto& [put_item, key, put_result, get_result, query_result, row, put_row, get_key, rows] = w;
     char buf[32];
     for (unsigned n = first; clock_type::now() < until; n += step) {
         bool ok = false;
         switch (op) {
         case op_kind::put: {
+            put_row.pk.assign(key_text(buf, "put#", n % 1000));
+            put_row.visits = n;
+            auto [ec] = co_await b.db.async_put(b.table, put_row, asio::as_tuple(asio::use_awaitable));
+            ok = !ec;
+            break;
+        }
+        case op_kind::get: {
+            get_key.pk.assign(key_text(buf, "get#", n % 100));
+            auto [ec, found] = co_await b.db.async_get(b.table, get_key, row, asio::as_tuple(asio::use_awaitable));
+            ok = !ec && found && row.sk == 0;
+            break;
+        }
+        case op_kind::put_item: {
             set_s(put_item, "pk", key_text(buf, "put#", n % 1000));
             set_n(put_item, "visits", n);
             auto [ec] = co_await b.db.async_put_item({.table = b.table, .item = put_item}, put_result,
@@ -123,7 +161,7 @@ asio::awaitable<void> worker(const bench& b, op_kind op, unsigned first, unsigne
             ok = !ec;
             break;
         }
-        case op_kind::get: {
+        case op_kind::get_item: {
             set_s(key, "pk", key_text(buf, "get#", n % 100));
             auto [ec] = co_await b.db.async_get_item({.table = b.table, .key = key}, get_result,
                                                      asio::as_tuple(asio::use_awaitable));
@@ -150,38 +188,59 @@ struct result {
     double seconds = 0;
     double cpu_seconds = 0;
     double allocations_per_request = 0;
+    double heap_allocations_per_request = -1; // every malloc-family call; -1: not counted
     std::uint64_t errors = 0;
 };
 
-void run_workers(asio::io_context& ioc, const bench& b, op_kind op, unsigned concurrency, clock_type::duration d,
-                 std::uint64_t& done, std::uint64_t& errors) {
+// Spawns the workers (their frames are allocated here), then runs them when `counted` is
+// not null, after reading the counters into it.
+struct counters {
+    std::uint64_t cxx = 0, heap = 0;
+    double cpu = 0;
+    clock_type::time_point t;
+};
+void run_workers(asio::io_context& ioc, const bench& b, op_kind op, std::vector<worker_state>& workers,
+                 clock_type::duration d, std::uint64_t& done, std::uint64_t& errors, counters* counted) {
     const auto until = clock_type::now() + d;
-    for (unsigned i = 0; i < concurrency; ++i)
-        asio::co_spawn(ioc, worker(b, op, i, concurrency, until, done, errors), asio::detached);
+    const auto n = static_cast<unsigned>(workers.size());
+    for (unsigned i = 0; i < n; ++i)
+        asio::co_spawn(ioc, worker(b, op, workers[i], i, n, until, done, errors), asio::detached);
+    if (counted != nullptr) {
+        counted->cxx = cirrus::bench::cxx_allocations.load();
+        counted->heap = cirrus::bench::heap_allocations.load();
+        counted->cpu = cpu_seconds();
+        counted->t = clock_type::now();
+    }
     ioc.restart();
     ioc.run();
 }
 
 result run(asio::io_context& ioc, const bench& b, op_kind op, unsigned concurrency, double seconds) {
     std::uint64_t done = 0, errors = 0;
+    std::vector<worker_state> workers(concurrency);
     // Warm-up: connections opened, buffers grown, frames recycled.
-    run_workers(ioc, b, op, concurrency, std::chrono::milliseconds(500), done, errors);
+    run_workers(ioc, b, op, workers, std::chrono::milliseconds(500), done, errors, nullptr);
     done = 0;
     errors = 0;
-    const auto alloc0 = cirrus::bench::cxx_allocations.load();
-    const double cpu0 = cpu_seconds();
-    const auto t0 = clock_type::now();
-    run_workers(ioc, b, op, concurrency,
+    counters c0;
+    run_workers(ioc, b, op, workers,
                 std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(seconds)), done,
-                errors);
+                errors, &c0);
     result r;
-    r.seconds = std::chrono::duration<double>(clock_type::now() - t0).count();
-    r.cpu_seconds = cpu_seconds() - cpu0;
+    r.seconds = std::chrono::duration<double>(clock_type::now() - c0.t).count();
+    r.cpu_seconds = cpu_seconds() - c0.cpu;
     const auto alloc1 = cirrus::bench::cxx_allocations.load();
+    const auto heap1 = cirrus::bench::heap_allocations.load();
     r.op = op;
     r.concurrency = concurrency;
     r.requests = done;
-    r.allocations_per_request = done == 0 ? 0 : static_cast<double>(alloc1 - alloc0) / static_cast<double>(done);
+    const double per = done == 0 ? 0 : 1.0 / static_cast<double>(done);
+    r.allocations_per_request = static_cast<double>(alloc1 - c0.cxx) * per;
+#ifdef CIRRUS_BENCH_COUNTS_MALLOC
+    r.heap_allocations_per_request = static_cast<double>(heap1 - c0.heap) * per;
+#else
+    (void)heap1;
+#endif
     r.errors = errors;
     return r;
 }
@@ -246,6 +305,8 @@ const char* name_of(op_kind op) {
     case op_kind::put: return "put";
     case op_kind::get: return "get";
     case op_kind::query: return "query";
+    case op_kind::put_item: return "put_item";
+    case op_kind::get_item: return "get_item";
     }
     return "?";
 }
@@ -269,8 +330,9 @@ int main(int argc, char** argv) {
     double seconds = 3;
     std::vector<unsigned> levels{1, 64};
     std::vector<op_kind> ops{op_kind::put, op_kind::get, op_kind::query};
-    bool json = false, do_setup = false, cleanup = false;
+    bool json = false, do_setup = false, cleanup = false, temporary = false;
     unsigned big_items = 2500;
+    double max_allocations = -1;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -281,17 +343,24 @@ int main(int argc, char** argv) {
         else if (a == "--setup") do_setup = true;
         else if (a == "--big-items") big_items = static_cast<unsigned>(std::stoul(next()));
         else if (a == "--cleanup") cleanup = true;
+        else if (a == "--temporary") temporary = true;
+        else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
         else if (a == "--concurrency") {
             levels.clear();
             for (const auto& s : split(next())) levels.push_back(static_cast<unsigned>(std::stoul(s)));
         } else if (a == "--ops") {
             ops.clear();
             for (const auto& s : split(next()))
-                ops.push_back(s == "put" ? op_kind::put : s == "get" ? op_kind::get : op_kind::query);
+                ops.push_back(s == "put"        ? op_kind::put
+                              : s == "get"      ? op_kind::get
+                              : s == "put_item" ? op_kind::put_item
+                              : s == "get_item" ? op_kind::get_item
+                                                : op_kind::query);
         } else {
             std::fprintf(stderr,
-                         "usage: %s --table T [--setup [--big-items N] | --cleanup] [--endpoint URL] [--duration S] "
-                         "[--concurrency 1,64] [--ops put,get,query] [--json]\n",
+                         "usage: %s --table T [--setup [--big-items N] | --cleanup | --temporary] [--endpoint URL] [--duration S] "
+                         "[--concurrency 1,64] [--ops put,get,query,put_item,get_item] [--json] "
+                         "[--max-allocations-per-request N]\n",
                          argv[0]);
             return 2;
         }
@@ -314,23 +383,34 @@ int main(int argc, char** argv) {
         return once(ioc, [&](auto h) { db.async_delete_table({.table = table}, gone, h); }) ? 1 : 0;
     }
 
+    if (temporary && setup(ioc, db, table, 0) != 0) return 1;
     bench b{db, table};
     std::vector<result> results;
     for (op_kind op : ops)
         for (unsigned c : levels) results.push_back(run(ioc, b, op, c, seconds));
 
+    int status = 0;
+    if (temporary) {
+        ddb::table_description gone;
+        if (once(ioc, [&](auto h) { db.async_delete_table({.table = table}, gone, h); })) status = 1;
+    }
     for (const auto& r : results) {
+        if (max_allocations >= 0 && (r.allocations_per_request > max_allocations || r.errors > 0 || r.requests == 0))
+            status = 3;
         const double rps = static_cast<double>(r.requests) / r.seconds;
         const double cpu_us = r.requests == 0 ? 0 : r.cpu_seconds * 1e6 / static_cast<double>(r.requests);
         if (json)
             std::printf("{\"client\":\"cirrus\",\"op\":\"%s\",\"concurrency\":%u,\"requests\":%llu,\"rps\":%.1f,"
-                        "\"cpu_us_per_request\":%.1f,\"allocs_per_request\":%.2f,\"errors\":%llu}\n",
+                        "\"cpu_us_per_request\":%.1f,\"allocs_per_request\":%.2f,\"heap_allocs_per_request\":%.2f,"
+                        "\"errors\":%llu}\n",
                         name_of(r.op), r.concurrency, static_cast<unsigned long long>(r.requests), rps, cpu_us,
-                        r.allocations_per_request, static_cast<unsigned long long>(r.errors));
-        else
-            std::printf("%-6s in flight %3u: %8.0f req/s  %6.1f us CPU/request  %.1f allocations/request  %llu errors\n",
-                        name_of(r.op), r.concurrency, rps, cpu_us, r.allocations_per_request,
+                        r.allocations_per_request, r.heap_allocations_per_request,
                         static_cast<unsigned long long>(r.errors));
+        else
+            std::printf("%-8s in flight %3u: %8.0f req/s  %6.1f us CPU/request  %.2f allocations/request  "
+                        "%.2f malloc-family calls/request  %llu errors\n",
+                        name_of(r.op), r.concurrency, rps, cpu_us, r.allocations_per_request,
+                        r.heap_allocations_per_request, static_cast<unsigned long long>(r.errors));
     }
-    return 0;
+    return status;
 }

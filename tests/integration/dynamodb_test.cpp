@@ -8,6 +8,7 @@
 #include "support/services.hpp"
 
 #include <cirrus/dynamodb/dynamodb.hpp>
+#include <cirrus/dynamodb/typed.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -71,6 +72,62 @@ struct client_row {
     friend bool operator==(const client_row&, const client_row&) = default;
 };
 BOOST_DESCRIBE_STRUCT(client_row, (), (clientid, name, year, month, status, email, tags))
+
+// The typed operations' rows: reserved words as attribute names, a 38-digit number, a
+// nested struct, a list, a map, bytes and an optional.
+struct typed_address {
+    std::string city;
+    int zip = 0;
+    friend bool operator==(const typed_address&, const typed_address&) = default;
+};
+BOOST_DESCRIBE_STRUCT(typed_address, (), (city, zip))
+
+struct typed_row {
+    std::int64_t clientid = 0;
+    std::string name;
+    int year = 0;
+    int month = 0;
+    std::string status;
+    ddb::decimal balance;
+    double ratio = 0;
+    bool active = false;
+    std::optional<std::string> email;
+    std::vector<std::string> tags;
+    std::map<std::string, std::int64_t> counts;
+    typed_address address;
+    ddb::bytes blob;
+    friend bool operator==(const typed_row&, const typed_row&) = default;
+};
+BOOST_DESCRIBE_STRUCT(typed_row, (),
+                      (clientid, name, year, month, status, balance, ratio, active, email, tags, counts, address, blob))
+
+struct typed_key {
+    std::int64_t clientid = 0;
+};
+BOOST_DESCRIBE_STRUCT(typed_key, (), (clientid))
+
+// A struct the item does not fit: a field the item does not have.
+struct typed_with_more {
+    std::int64_t clientid = 0;
+    std::string not_in_the_item;
+};
+BOOST_DESCRIBE_STRUCT(typed_with_more, (), (clientid, not_in_the_item))
+
+typed_row sample_typed_row(std::int64_t id) {
+    return {.clientid = id,
+            .name = "caf\xc3\xa9 \"quoted\" \\ line\nbreak",
+            .year = 2024,
+            .month = 3,
+            .status = "open",
+            .balance = {"-12345678901234567890123456789012345678"},
+            .ratio = 0.125,
+            .active = true,
+            .email = std::nullopt,
+            .tags = {"vip", "new"},
+            .counts = {{"logins", 7}, {"orders", 12345678901234LL}},
+            .address = {.city = "London", .zip = 10115},
+            .blob = {std::string("\x00\x01\xff binary", 10)}};
+}
 
 class DynamoDB : public ::testing::Test {
 protected:
@@ -653,6 +710,135 @@ TEST_F(DynamoDB, PartiQLStatementsWithParameters) {
     // A failed statement: DuplicateItemException.
     auto [de, dr] = sync(ioc_, db_.async_execute_statement({.statement = insert, .parameters = dup}, d));
     EXPECT_EQ(de, ddb::errc::duplicate_item) << de.message() << " " << d.what();
+}
+
+// ============================================================================ typed items
+
+TEST_F(DynamoDB, TypedPutAndGetRoundTripWithReservedWordsAndA38DigitNumber) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    const typed_row row = sample_typed_row(11);
+    diagnostics d;
+    auto [pe] = sync(ioc_, db_.async_put(table_, row, d));
+    ASSERT_FALSE(pe) << pe.message() << " " << d.what();
+
+    // Read back into a struct, twice into the same one (its strings reused).
+    typed_row back;
+    for (int i = 0; i < 2; ++i) {
+        auto [ge, found] = sync(ioc_, db_.async_get(table_, typed_key{11}, back, ddb::get_options{.consistent_read = true}, d));
+        ASSERT_FALSE(ge) << ge.message() << " " << d.what();
+        EXPECT_TRUE(found);
+        EXPECT_EQ(back, row);
+    }
+
+    // What DynamoDB stored, through the item API: the reserved words are plain attribute
+    // names, the number is exact, the empty optional is absent.
+    ddb::item key{{"clientid", 11}};
+    auto [ie, got] = sync(ioc_, db_.async_get_item({.table = table_, .key = key, .consistent_read = true}, d));
+    ASSERT_FALSE(ie) << ie.message() << " " << d.what();
+    ASSERT_TRUE(got.item.has_value());
+    EXPECT_EQ(*got.item->at("balance").n(), "-12345678901234567890123456789012345678");
+    EXPECT_EQ(*got.item->at("year").n(), "2024");
+    EXPECT_EQ(*got.item->at("status").s(), "open");
+    EXPECT_EQ(*got.item->at("name").s(), row.name);
+    EXPECT_EQ(*got.item->at("blob").b(), row.blob.data);
+    EXPECT_FALSE(got.item->contains("email"));
+    auto mapped = ddb::from_item<typed_row>(*got.item);
+    ASSERT_TRUE(mapped.has_value());
+    EXPECT_EQ(*mapped, row);
+
+    // A key given as an item, and an optional that is set.
+    typed_row second = sample_typed_row(12);
+    second.email = "ada@example.com";
+    auto [pe2] = sync(ioc_, db_.async_put(table_, second, d));
+    ASSERT_FALSE(pe2) << pe2.message() << " " << d.what();
+    ddb::item key12{{"clientid", 12}};
+    auto [ge2, found2] = sync(ioc_, db_.async_get(table_, key12, back, ddb::get_options{.consistent_read = true}, d));
+    ASSERT_FALSE(ge2) << ge2.message() << " " << d.what();
+    EXPECT_TRUE(found2);
+    EXPECT_EQ(back, second);
+    EXPECT_EQ(back.email, "ada@example.com");
+
+    // No item: found is false and the struct is untouched.
+    auto [ge3, found3] = sync(ioc_, db_.async_get(table_, typed_key{999}, back, d));
+    EXPECT_FALSE(ge3) << ge3.message() << " " << d.what();
+    EXPECT_FALSE(found3);
+    EXPECT_EQ(back, second);
+
+    // An item that does not fit the struct is a validation error, typed.
+    typed_with_more more;
+    auto [ge4, found4] = sync(ioc_, db_.async_get(table_, typed_key{11}, more, d));
+    EXPECT_EQ(ge4, ddb::errc::validation);
+    EXPECT_NE(d.message.find("does not fit"), std::string::npos) << d.what();
+
+    // A missing table: the service's error with its diagnostics.
+    auto [ge5, found5] = sync(ioc_, db_.async_get("no-such-table", typed_key{11}, back, d));
+    EXPECT_EQ(ge5, ddb::errc::resource_not_found);
+    EXPECT_EQ(d.service_code, "ResourceNotFoundException");
+    auto [pe5] = sync(ioc_, db_.async_put("no-such-table", row, d));
+    EXPECT_EQ(pe5, ddb::errc::resource_not_found);
+}
+
+TEST_F(DynamoDB, TypedOneLinersInACoroutine) {
+    ASSERT_NO_FATAL_FAILURE(create_clients_table(table_));
+    const std::string t = table_;
+    std::exception_ptr failure;
+    typed_row got;
+    bool found = false, missing = true;
+    std::string thrown;
+    asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> {
+            auto o = local_options(); // options own strings: built in a statement of their own
+            ddb::client<> db(co_await asio::this_coro::executor, o);
+            // Temporaries everywhere: the table name, the struct, the key.
+            co_await db.async_put(std::string(t), sample_typed_row(21));
+            found = co_await db.async_get(std::string(t), typed_key{21}, got);
+            missing = co_await db.async_get(t, typed_key{22}, got);
+            try {
+                co_await db.async_get(std::string("no-such-table"), typed_key{21}, got);
+            } catch (const cirrus::error_with_diagnostics& e) {
+                thrown = e.get_diagnostics().service_code;
+            }
+            auto [ec] = co_await db.async_put(t, sample_typed_row(23), asio::as_tuple(asio::use_awaitable));
+            EXPECT_FALSE(ec);
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    ioc_.restart();
+    ioc_.run();
+    if (failure) std::rethrow_exception(failure);
+    EXPECT_TRUE(found);
+    EXPECT_FALSE(missing);
+    EXPECT_EQ(got, sample_typed_row(21));
+    EXPECT_EQ(thrown, "ResourceNotFoundException");
+
+    // deferred, started later: the table name, the key and the struct written were
+    // temporaries, gone by then (the request was written when the operation was made).
+    auto put = [&] {
+        std::string table = t;
+        typed_row r = sample_typed_row(24);
+        return db_.async_put(table, r);
+    }();
+    typed_row back;
+    auto get = [&] {
+        std::string table = t;
+        typed_key k{24};
+        return db_.async_get(table, k, back, ddb::get_options{.consistent_read = true});
+    }();
+    auto [pe] = sync(ioc_, std::move(put));
+    ASSERT_FALSE(pe) << pe.message();
+    auto [ge, f] = sync(ioc_, std::move(get));
+    ASSERT_FALSE(ge) << ge.message();
+    EXPECT_TRUE(f);
+    EXPECT_EQ(back, sample_typed_row(24));
+
+    // A callback, with the client's last diagnostics on failure.
+    std::optional<bool> via_callback;
+    db_.async_get(std::string("no-such-table"), typed_key{1}, back,
+                  [&](error_code ec, bool fnd) { via_callback = !ec && fnd; });
+    ioc_.restart();
+    ioc_.run();
+    EXPECT_EQ(via_callback, false);
+    EXPECT_EQ(db_.last_diagnostics().service_code, "ResourceNotFoundException");
 }
 
 // ============================================================================ async shape

@@ -37,6 +37,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -63,6 +64,33 @@ struct reset_result {
         reset_for_reuse(r);
     }
 };
+// A typed operation (dynamodb/typed.hpp): the request is already written in the leased
+// exchange; Result is bool (GetItem: whether the item was there) or void.
+template <class Result>
+struct typed_op {
+    using result_type = Result;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
+
+    std::shared_ptr<core> c; // declared before the lease, which gives the exchange back to it
+    exchange_lease x;
+    std::string_view op; // a literal
+    typed_parse parse;
+    void* out;
+
+    task start(diagnostics& d) { return ops::typed_call(*c, *x, op, parse, out, nullptr, d); }
+    task start(diagnostics& d, bool& found) { return ops::typed_call(*c, *x, op, parse, out, &found, d); }
+};
+
+// Defined in dynamodb/typed.hpp.
+template <class T>
+struct typed_codec;
+template <class T>
+concept complete_type = requires { sizeof(T); };
+
+template <class T>
+concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
+
 template <class Request>
 using request_op = cirrus::detail::request_op<core, operation, Request>;
 template <class Request>
@@ -189,6 +217,41 @@ public:
         return async_execute(r, std::forward<Args>(args)...);
     }
 
+    // ------------------------------------------------------------------ typed items
+    // GetItem into a described struct and PutItem of one, without an item map; declared
+    // here, usable with #include <cirrus/dynamodb/typed.hpp>. The key is a described struct
+    // of the key attributes (or an item). async_get completes with void(error_code, bool):
+    // false when no item has the key (out untouched); a field missing from the item or of
+    // another type is errc::validation. async_put completes with void(error_code). The
+    // request is written when the call is made; `out` must live until the completion.
+    //   bool found = co_await db.async_get("clients", client_key{42}, row);
+    //   co_await db.async_put("clients", row);
+    template <class Key, class T, detail::typed_token Token = default_token>
+    auto async_get(std::string_view table, const Key& key, T& out, Token&& token = {}) {
+        return start_get(table, key, out, get_options{}, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class T, class Token = default_token>
+    auto async_get(std::string_view table, const Key& key, T& out, diagnostics& diag, Token&& token = {}) {
+        return start_get(table, key, out, get_options{}, &diag, std::forward<Token>(token));
+    }
+    template <class Key, class T, cirrus::detail::completion_token Token = default_token>
+    auto async_get(std::string_view table, const Key& key, T& out, const get_options& o, Token&& token = {}) {
+        return start_get(table, key, out, o, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class T, class Token = default_token>
+    auto async_get(std::string_view table, const Key& key, T& out, const get_options& o, diagnostics& diag,
+                   Token&& token = {}) {
+        return start_get(table, key, out, o, &diag, std::forward<Token>(token));
+    }
+    template <class T, cirrus::detail::completion_token Token = default_token>
+    auto async_put(std::string_view table, const T& value, Token&& token = {}) {
+        return start_put(table, value, nullptr, std::forward<Token>(token));
+    }
+    template <class T, class Token = default_token>
+    auto async_put(std::string_view table, const T& value, diagnostics& diag, Token&& token = {}) {
+        return start_put(table, value, &diag, std::forward<Token>(token));
+    }
+
     // ------------------------------------------------------------------ reading many
     // One page each; query_pages() and scan_pages() walk them all.
     template <class... Args>
@@ -253,6 +316,30 @@ private:
         return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
                                         detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
                                                                          &out},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class Key, class T, class Token>
+    auto start_get(std::string_view table, const Key& key, T& out, const get_options& o, diagnostics* diag,
+                   Token&& token) {
+        static_assert(detail::complete_type<detail::typed_codec<T>>,
+                      "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        detail::exchange_lease x = detail::acquire_exchange(*core_);
+        detail::typed_codec<T>::write_get(detail::request_body(*x), table, key, o);
+        return cirrus::detail::async_op(
+            detail::executor_of(*core_), std::forward<Token>(token),
+            detail::typed_op<bool>{core_, std::move(x), "GetItem", &detail::typed_codec<T>::parse_get, &out}, diag,
+            &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class T, class Token>
+    auto start_put(std::string_view table, const T& value, diagnostics* diag, Token&& token) {
+        static_assert(detail::complete_type<detail::typed_codec<T>>,
+                      "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        detail::exchange_lease x = detail::acquire_exchange(*core_);
+        detail::typed_codec<T>::write_put(detail::request_body(*x), table, value);
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::typed_op<void>{core_, std::move(x), "PutItem", nullptr, nullptr},
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 

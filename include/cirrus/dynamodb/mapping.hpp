@@ -19,6 +19,7 @@
 //   if (auto ec = dynamodb::from_item(i, back)) ...
 //
 // Mapped types: bool (BOOL), integers and floating point (N, exact for integers),
+// dynamodb::decimal (N as its exact decimal text),
 // enums (N of the underlying value), std::string (S), binary (B: dynamodb::bytes),
 // std::optional<T> (absent or NULL when empty), std::vector<T> (L), std::set<std::string>
 // (SS), std::map<std::string, T> (M), attribute_value and item themselves, and described
@@ -50,6 +51,13 @@ struct bytes {
     friend bool operator==(const bytes&, const bytes&) = default;
 };
 
+// A number kept as its exact decimal text ("12345678901234567890123456789012345678",
+// "-0.5", "1E+3"), mapped to N: for the 38 significant digits no C++ arithmetic type holds.
+struct decimal {
+    std::string text;
+    friend bool operator==(const decimal&, const decimal&) = default;
+};
+
 namespace detail {
 template <class T>
 struct is_std_optional : std::false_type {};
@@ -73,7 +81,8 @@ concept described = boost::describe::has_describe_members<T>::value;
 
 template <class T>
 concept mappable = std::is_same_v<T, bool> || std::is_arithmetic_v<T> || std::is_enum_v<T> ||
-                   std::is_same_v<T, std::string> || std::is_same_v<T, bytes> || std::is_same_v<T, attribute_value> ||
+                   std::is_same_v<T, std::string> || std::is_same_v<T, bytes> || std::is_same_v<T, decimal> ||
+                   std::is_same_v<T, attribute_value> ||
                    std::is_same_v<T, item> || detail::is_string_set<T>::value || detail::described<T> ||
                    (detail::is_std_optional<T>::value&& requires { typename T::value_type; }) ||
                    detail::is_std_vector<T>::value || detail::is_string_map<T>::value;
@@ -117,6 +126,8 @@ attribute_value to_attribute(const T& v) {
         return attribute_value::string(v);
     } else if constexpr (std::is_same_v<T, bytes>) {
         return attribute_value::binary(v.data);
+    } else if constexpr (std::is_same_v<T, decimal>) {
+        return attribute_value::number(v.text);
     } else if constexpr (detail::is_string_set<T>::value) {
         return attribute_value::string_set(std::vector<std::string>(v.begin(), v.end()));
     } else if constexpr (detail::described<T>) {
@@ -187,6 +198,9 @@ error_code from_attribute(const attribute_value& a, T& out) {
     } else if constexpr (std::is_same_v<T, bytes>) {
         if (!a.b()) return mismatch;
         out.data = *a.b();
+    } else if constexpr (std::is_same_v<T, decimal>) {
+        if (!a.n()) return mismatch;
+        out.text = *a.n();
     } else if constexpr (detail::is_string_set<T>::value) {
         if (!a.ss()) return mismatch;
         out = T(a.ss()->begin(), a.ss()->end());

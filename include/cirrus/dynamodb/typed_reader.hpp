@@ -183,6 +183,12 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
         if (auto ec = text_of(val, t)) return ec;
         out.assign(t);
         return {};
+    } else if constexpr (std::is_same_v<T, decimal>) {
+        if (type != "N") return mismatch();
+        std::string_view t;
+        if (auto ec = text_of(val, t)) return ec;
+        out.text.assign(t);
+        return {};
     } else if constexpr (std::is_same_v<T, bytes>) {
         if (type != "B") return mismatch();
         std::string_view t;

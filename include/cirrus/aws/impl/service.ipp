@@ -29,8 +29,15 @@ CIRRUS_DECL asio::awaitable<error_code> service::send(service_call& call, diagno
         diag.message += names.endpoint_id;
         co_return make_error_code(http::errc::invalid_endpoint);
     }
-    if (call.anonymous) call.creds.reset();
-    else if (auto ec = co_await get_credentials(call.creds, diag)) co_return ec;
+    if (call.anonymous) {
+        call.creds.reset();
+    } else {
+        // At hand (static credentials, a cache outside its refresh margin): no coroutine.
+        call.creds = credentials.peek_shared(std::chrono::system_clock::now());
+        if (!call.creds) {
+            if (auto ec = co_await get_credentials(call.creds, diag)) co_return ec;
+        }
+    }
     call.views.clear();
     call.views.reserve(call.headers.size() + 2);
     if (!call.content_type.empty()) call.views.push_back({"content-type", call.content_type});

@@ -8,32 +8,95 @@
 
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/dynamodb/detail/json_reader.hpp>
+#include <cirrus/dynamodb/detail/exchange_lease.hpp>
 #include <cirrus/dynamodb/errors.hpp>
 #include <cirrus/dynamodb/options.hpp>
+#include <cirrus/dynamodb/typed_reader.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace cirrus::dynamodb::detail {
 
 namespace asio = boost::asio;
 using task = asio::awaitable<error_code>;
 
-// One call, kept alive in the operation's frame.
+// One call, leased from the core's pool (exchange_lease) for the operation.
 struct exchange {
     std::string body;               // the request's JSON
     aws::detail::service_call call; // call.res.body: the response's JSON
     std::string target;             // "DynamoDB_20120810.<Operation>"
     error_details details;          // of a failure: old item, cancellation reasons
 
+    // For the next call of the same operation.
     void reset() {
         body.clear();
         call.res.clear();
         details = {};
     }
+
+    // Back to a fresh exchange for the pool, keeping the storage of the strings and the
+    // response's header map, but not bodies past max_kept_body (a 1 MB Query page or a
+    // 400 KB item does not stay pinned in a pooled exchange).
+    static constexpr std::size_t max_kept_body = 256 * 1024;
+    void clear() noexcept {
+        body.clear();
+        if (body.capacity() > max_kept_body) std::string().swap(body);
+        call.res.clear();
+        if (call.res.body.capacity() > max_kept_body) std::string().swap(call.res.body);
+        call.body = {};
+        call.target = {};
+        call.views.clear();
+        call.creds.reset();
+        details.item.reset();
+        details.reasons.clear();
+    }
+};
+
+// Exchanges kept for the later operations of the same client: bounded (max_kept), and
+// thread-safe (a lease is taken where the operation is started).
+class exchange_pool {
+public:
+    static constexpr std::size_t max_kept = 64;
+    static constexpr std::size_t initial_body = 1024;
+
+    std::unique_ptr<exchange> acquire() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!free_.empty()) {
+                std::unique_ptr<exchange> x = std::move(free_.back());
+                free_.pop_back();
+                return x;
+            }
+        }
+        auto x = std::make_unique<exchange>();
+        // Room for a typical request from the start, so that a request a few bytes longer
+        // than the ones before (a key's number one digit longer) does not grow the buffer.
+        x->body.reserve(initial_body);
+        return x;
+    }
+
+    void release(exchange* x) noexcept {
+        std::unique_ptr<exchange> owned(x);
+        owned->clear();
+        std::lock_guard lock(mutex_);
+        if (free_.size() < max_kept) {
+            try {
+                free_.push_back(std::move(owned));
+            } catch (...) { // no room to keep it: let it go
+            }
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<exchange>> free_;
 };
 
 inline error_code map_service_error(error_code ec, const diagnostics& diag) {
@@ -51,19 +114,31 @@ public:
 
     aws::detail::service svc;
     json_reader reader;
+    dynamodb::typed_reader typed; // of the typed operations (dynamodb/typed.hpp)
+    exchange_pool exchanges;
+
+    exchange_lease lease() { return exchange_lease(exchanges.acquire().release(), exchange_returner{this}); }
 
     // Sends x.body as the operation `op` ("PutItem" ...); on failure the diagnostics and
     // the details of the error body are filled.
     task send(exchange& x, std::string_view op, diagnostics& diag) {
+        prepare(x, op);
+        co_return after(co_await svc.send(x.call, diag), x);
+    }
+
+    // send() in two halves, for an operation that awaits svc.send itself (one coroutine
+    // frame fewer per request).
+    void prepare(exchange& x, std::string_view op) {
         x.target = "DynamoDB_20120810.";
         x.target += op;
         x.call.body = x.body;
         x.call.content_type = "application/x-amz-json-1.0";
         x.call.target = x.target;
-        const error_code ec = co_await svc.send(x.call, diag);
+    }
+    error_code after(error_code ec, exchange& x) {
         if ((ec == errc::conditional_check_failed || ec == errc::transaction_canceled) && !x.call.res.body.empty())
             (void)reader.error(x.call.res.body, x.details); // the details are a bonus: a malformed body keeps the error
-        co_return ec;
+        return ec;
     }
 };
 

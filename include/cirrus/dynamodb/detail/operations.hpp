@@ -6,6 +6,7 @@
 #include <cirrus/core/config.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/dynamodb/model.hpp>
+#include <cirrus/dynamodb/detail/exchange_lease.hpp>
 #include <cirrus/dynamodb/options.hpp>
 #include <cirrus/http/endpoint.hpp>
 
@@ -14,11 +15,23 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+
+namespace cirrus::dynamodb {
+class typed_reader;
+}
 
 namespace cirrus::dynamodb::detail {
 
-class core;
 using task = boost::asio::awaitable<error_code>;
+
+CIRRUS_DECL exchange_lease acquire_exchange(core& c);
+// The buffer the request's JSON is written to (empty in a new lease).
+CIRRUS_DECL std::string& request_body(exchange& x) noexcept;
+
+// Reads a typed response body into *out (found: GetItem's item was there). Instantiated
+// per struct type by the typed operations (dynamodb/typed.hpp).
+using typed_parse = error_code (*)(typed_reader& reader, std::string& body, void* out, bool& found);
 
 CIRRUS_DECL std::shared_ptr<core> make_core(boost::asio::any_io_executor ex, client_options options,
                                             http::endpoint endpoint, std::string signing_region);
@@ -55,6 +68,10 @@ CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, 
                                    diagnostics& diag);
 CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_request& r,
                                          batch_execute_statement_result& out, diagnostics& diag);
+// A typed operation: sends the body already written in x as `op` ("GetItem", "PutItem"),
+// then hands the response body to `parse` (when not null) with `out`.
+CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
+                            diagnostics& diag);
 } // namespace ops
 
 // operation<Request>: the coroutine of a request type and its result type.

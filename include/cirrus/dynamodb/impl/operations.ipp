@@ -28,6 +28,9 @@ CIRRUS_DECL std::shared_ptr<core> make_core(boost::asio::any_io_executor ex, cli
     if (options.http.max_error_body == http::client_options{}.max_error_body) options.http.max_error_body = 4 << 20;
     return std::make_shared<core>(std::move(ex), std::move(options), std::move(endpoint), std::move(signing_region));
 }
+CIRRUS_DECL void exchange_returner::operator()(exchange* x) const noexcept { c->exchanges.release(x); }
+CIRRUS_DECL exchange_lease acquire_exchange(core& c) { return c.lease(); }
+CIRRUS_DECL std::string& request_body(exchange& x) noexcept { return x.body; }
 CIRRUS_DECL boost::asio::any_io_executor executor_of(const core& c) noexcept { return c.svc.executor; }
 CIRRUS_DECL diagnostics& last_diagnostics_of(core& c) noexcept { return c.svc.last_diagnostics; }
 CIRRUS_DECL const client_options& options_of(const core& c) noexcept { return c.svc.options; }
@@ -82,35 +85,40 @@ inline bool is_throttled(const error_code& ec) noexcept {
 }
 
 CIRRUS_DECL task create_table(core& c, const create_table_request& r, table_description& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "CreateTable", r, x, diag)) co_return ec;
     if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "CreateTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task describe_table(core& c, const describe_table_request& r, table_description& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "DescribeTable", r, x, diag)) co_return ec;
     if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "DescribeTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task update_table(core& c, const update_table_request& r, table_description& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "UpdateTable", r, x, diag)) co_return ec;
     if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "UpdateTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task delete_table(core& c, const delete_table_request& r, table_description& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "DeleteTable", r, x, diag)) co_return ec;
     if (c.reader.table(x.call.res.body, out)) co_return malformed(diag, "DeleteTable");
     co_return error_code{};
 }
 
 CIRRUS_DECL task list_tables(core& c, const list_tables_request& r, list_tables_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "ListTables", r, x, diag)) co_return ec;
     if (c.reader.list_tables(x.call.res.body, out)) co_return malformed(diag, "ListTables");
     co_return error_code{};
@@ -118,7 +126,8 @@ CIRRUS_DECL task list_tables(core& c, const list_tables_request& r, list_tables_
 
 CIRRUS_DECL task update_time_to_live(core& c, const update_time_to_live_request& r, time_to_live_result& out,
                                      diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "UpdateTimeToLive", r, x, diag)) co_return ec;
     if (c.reader.time_to_live(x.call.res.body, out)) co_return malformed(diag, "UpdateTimeToLive");
     co_return error_code{};
@@ -126,7 +135,8 @@ CIRRUS_DECL task update_time_to_live(core& c, const update_time_to_live_request&
 
 CIRRUS_DECL task describe_time_to_live(core& c, const describe_time_to_live_request& r, time_to_live_result& out,
                                        diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "DescribeTimeToLive", r, x, diag)) co_return ec;
     if (c.reader.time_to_live(x.call.res.body, out)) co_return malformed(diag, "DescribeTimeToLive");
     co_return error_code{};
@@ -186,7 +196,8 @@ inline void keep_old_item(const error_code& ec, exchange& x, item& attributes) {
 }
 
 CIRRUS_DECL task put_item(core& c, const put_item_request& r, put_item_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     error_code ec = co_await call(c, "PutItem", r, x, diag);
     if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "PutItem");
     keep_old_item(ec, x, out.attributes);
@@ -194,14 +205,16 @@ CIRRUS_DECL task put_item(core& c, const put_item_request& r, put_item_result& o
 }
 
 CIRRUS_DECL task get_item(core& c, const get_item_request& r, get_item_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "GetItem", r, x, diag)) co_return ec;
     if (c.reader.get_item(x.call.res.body, out)) co_return malformed(diag, "GetItem");
     co_return error_code{};
 }
 
 CIRRUS_DECL task update_item(core& c, const update_item_request& r, update_item_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     error_code ec = co_await call(c, "UpdateItem", r, x, diag);
     if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "UpdateItem");
     keep_old_item(ec, x, out.attributes);
@@ -209,7 +222,8 @@ CIRRUS_DECL task update_item(core& c, const update_item_request& r, update_item_
 }
 
 CIRRUS_DECL task delete_item(core& c, const delete_item_request& r, delete_item_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     error_code ec = co_await call(c, "DeleteItem", r, x, diag);
     if (!ec && c.reader.attributes(x.call.res.body, out.attributes)) ec = malformed(diag, "DeleteItem");
     keep_old_item(ec, x, out.attributes);
@@ -217,14 +231,16 @@ CIRRUS_DECL task delete_item(core& c, const delete_item_request& r, delete_item_
 }
 
 CIRRUS_DECL task query(core& c, const query_request& r, query_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "Query", r, x, diag)) co_return ec;
     if (c.reader.query(x.call.res.body, out)) co_return malformed(diag, "Query");
     co_return error_code{};
 }
 
 CIRRUS_DECL task scan(core& c, const scan_request& r, scan_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "Scan", r, x, diag)) co_return ec;
     if (c.reader.query(x.call.res.body, out)) co_return malformed(diag, "Scan");
     co_return error_code{};
@@ -313,7 +329,8 @@ CIRRUS_DECL task batch_write(core& c, const batch_write_request& r, batch_write_
     for (const auto& k : r.delete_keys) deletes.push_back(&k);
     std::deque<item> returned; // unprocessed items DynamoDB sent back (stable addresses)
     std::vector<const item*> chunk_puts, chunk_deletes;
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     while (!puts.empty() || !deletes.empty()) {
         chunk_puts.clear();
         chunk_deletes.clear();
@@ -369,7 +386,8 @@ CIRRUS_DECL task batch_get(core& c, const batch_get_request& r, batch_get_result
     for (const auto& k : r.keys) keys.push_back(&k);
     std::deque<item> returned;
     std::vector<const item*> chunk;
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     while (!keys.empty()) {
         chunk.clear();
         while (!keys.empty() && chunk.size() < per_call) {
@@ -421,7 +439,8 @@ inline std::string make_token() {
 
 CIRRUS_DECL task transact_write(core& c, const transact_write_request& r, transact_write_result& out,
                                 diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     write(x.body, r, make_token());
     const error_code ec = co_await c.send(x, "TransactWriteItems", diag);
     if (ec == errc::transaction_canceled) out.cancellation_reasons = std::move(x.details.reasons);
@@ -429,7 +448,8 @@ CIRRUS_DECL task transact_write(core& c, const transact_write_request& r, transa
 }
 
 CIRRUS_DECL task transact_get(core& c, const transact_get_request& r, transact_get_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     error_code ec = co_await call(c, "TransactGetItems", r, x, diag);
     if (!ec && c.reader.transact_get(x.call.res.body, out)) ec = malformed(diag, "TransactGetItems");
     if (ec == errc::transaction_canceled) out.cancellation_reasons = std::move(x.details.reasons);
@@ -438,7 +458,8 @@ CIRRUS_DECL task transact_get(core& c, const transact_get_request& r, transact_g
 
 CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, execute_statement_result& out,
                                    diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "ExecuteStatement", r, x, diag)) co_return ec;
     if (c.reader.execute_statement(x.call.res.body, out)) co_return malformed(diag, "ExecuteStatement");
     co_return error_code{};
@@ -446,10 +467,28 @@ CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, 
 
 CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_request& r,
                                          batch_execute_statement_result& out, diagnostics& diag) {
-    exchange x;
+    const exchange_lease lease = c.lease();
+    exchange& x = *lease;
     if (auto ec = co_await call(c, "BatchExecuteStatement", r, x, diag)) co_return ec;
     if (c.reader.batch_execute_statement(x.call.res.body, out)) co_return malformed(diag, "BatchExecuteStatement");
     co_return error_code{};
+}
+
+CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
+                            diagnostics& diag) {
+    c.prepare(x, op);
+    if (auto ec = c.after(co_await c.svc.send(x.call, diag), x)) co_return ec;
+    if (parse == nullptr) co_return error_code{};
+    bool ignored = false;
+    const error_code ec = parse(c.typed, x.call.res.body, out, found != nullptr ? *found : ignored);
+    if (!ec) co_return ec;
+    if (ec != errc::validation) co_return malformed(diag, op);
+    // A missing field or a value of another type: the item does not fit the struct.
+    diag.clear();
+    diag.message = "the item of the ";
+    diag.message += op;
+    diag.message += " response does not fit the struct (a field is missing or of another type)";
+    co_return ec;
 }
 
 } // namespace ops

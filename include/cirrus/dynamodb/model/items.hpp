@@ -37,6 +37,11 @@ struct get_item_request {
     bool consistent_read = false;
 };
 
+// Options of the typed GetItem (client::async_get, dynamodb/typed.hpp).
+struct get_options {
+    bool consistent_read = false;
+};
+
 struct update_item_request {
     std::string_view table = {};
     item_view key = {};
