@@ -30,7 +30,9 @@
 #include <cirrus/iam/impl/policy.ipp>
 #include <cirrus/postgres/impl/codec.ipp>
 #include <cirrus/postgres/impl/connect_params.ipp>
+#include <cirrus/postgres/impl/connect.ipp>
 #include <cirrus/postgres/impl/connection_impl.ipp>
+#include <cirrus/postgres/impl/execution.ipp>
 #include <cirrus/postgres/impl/copy.ipp>
 #include <cirrus/postgres/impl/listener.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>

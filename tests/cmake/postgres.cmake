@@ -14,7 +14,7 @@ cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
 cirrus_add_tests(cirrus_postgres_tests AREA postgres
     SOURCES integration/postgres_test.cpp integration/postgres_query_test.cpp integration/postgres_async_test.cpp
             integration/postgres_pipeline_test.cpp integration/postgres_copy_test.cpp
-            integration/postgres_pool_test.cpp support/slow_lookup.cpp
+            integration/postgres_pool_test.cpp integration/postgres_stream_test.cpp support/slow_lookup.cpp
     PCH <boost/asio.hpp> <boost/asio/ssl.hpp> <boost/asio/experimental/awaitable_operators.hpp>
         <gtest/gtest.h>
     FIXTURES postgres

@@ -25,6 +25,7 @@
 #include <cirrus/postgres/detail/session.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/execution.hpp>
 #include <cirrus/postgres/notification.hpp>
 #include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/pipeline.hpp>
@@ -231,6 +232,36 @@ public:
     template <class Row, class Token = default_token>
     auto async_execute(const bound_statement& s, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
         return typed_statement_op(s, rows, &diag, std::forward<Token>(token));
+    }
+
+    // Streamed rows (postgres/execution.hpp): starts the query (through the statement
+    // cache, or a prepared statement); its rows are then read a batch at a time with
+    // async_read_some_rows until st.complete().  Signature: void(error_code).
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_start_execution(const bound_query& q, execution_state& st, Token&& token = {}) {
+        return start_execution_op(q.sql, q.params, nullptr, st, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_start_execution(const bound_query& q, execution_state& st, diagnostics& diag, Token&& token = {}) {
+        return start_execution_op(q.sql, q.params, nullptr, st, &diag, std::forward<Token>(token));
+    }
+    template <cirrus::detail::completion_token Token = default_token>
+    auto async_start_execution(const bound_statement& s, execution_state& st, Token&& token = {}) {
+        return start_execution_op({}, s.params(), &s.statement(), st, nullptr, std::forward<Token>(token));
+    }
+    template <class Token = default_token>
+    auto async_start_execution(const bound_statement& s, execution_state& st, diagnostics& diag, Token&& token = {}) {
+        return start_execution_op({}, s.params(), &s.statement(), st, &diag, std::forward<Token>(token));
+    }
+    // Replaces `rows` with the next batch (empty once the result is over). `st` and `rows`
+    // must outlive the operation.  Signature: void(error_code).
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_read_some_rows(execution_state& st, std::vector<Row>& rows, Token&& token = {}) {
+        return read_some_rows_op(st, rows, nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_read_some_rows(execution_state& st, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
+        return read_some_rows_op(st, rows, &diag, std::forward<Token>(token));
     }
 
     // Prepares a named statement.  Signature: void(error_code, statement).
@@ -521,6 +552,24 @@ private:
                            [stmt = s.statement(), params = s.params(), &rows](detail::connection_impl* impl,
                                                                               diagnostics& d, const auto& sig) {
                                return typed_execute_statement(impl, stmt, params, rows, d, sig);
+                           });
+    }
+    template <class Token>
+    auto start_execution_op(std::string_view sql, const detail::param_list& params, const statement* stmt,
+                            execution_state& st, diagnostics* diag, Token&& token) {
+        return start<void>(diag, std::forward<Token>(token),
+                           [sql = std::string(sql), params, stmt = stmt ? *stmt : statement{}, prepared = stmt != nullptr,
+                            &st](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return detail::run_start_execution(*impl, sql, params, prepared ? &stmt : nullptr, st, d,
+                                                                  sig);
+                           });
+    }
+    template <class Row, class Token>
+    auto read_some_rows_op(execution_state& st, std::vector<Row>& rows, diagnostics* diag, Token&& token) {
+        static_assert(detail::check_row_codecs<Row>());
+        return start<void>(diag, std::forward<Token>(token),
+                           [&st, &rows](detail::connection_impl* impl, diagnostics& d, const auto& sig) {
+                               return detail::read_row_batch(impl, st, rows, d, sig);
                            });
     }
     template <class Token>

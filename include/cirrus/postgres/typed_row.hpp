@@ -156,8 +156,7 @@ auto& positional_get(Row& r, auto index) {
 
 // Column index per field, resolved once per result set.
 template <class Row>
-error_code map_columns(const resultset& rs, std::vector<std::size_t>& map, row_failure* fail = nullptr) {
-    const auto& cols = rs.columns();
+error_code map_columns(const std::vector<column>& cols, std::vector<std::size_t>& map, row_failure* fail = nullptr) {
     map.clear();
     auto count_mismatch = [&](std::size_t fields) {
         if (fail) {
@@ -200,22 +199,23 @@ error_code map_columns(const resultset& rs, std::vector<std::size_t>& map, row_f
 
 // Fills the value part of `fail` for field `member` (type F) read from column `col`.
 template <class Row, class F>
-void note_field_failure(const resultset& rs, std::size_t col, std::string member, row_failure* fail) {
+void note_field_failure(const std::vector<column>& cols, std::size_t col, std::string member, row_failure* fail) {
     if (!fail) return;
     fail->row_type = cpp_type_name<Row>();
     fail->member = std::move(member);
     fail->member_type = cpp_type_name<F>();
     fail->column = col;
-    if (col < rs.columns().size()) {
-        fail->column_name = rs.columns()[col].name;
-        fail->column_type = rs.columns()[col].type_oid;
+    if (col < cols.size()) {
+        fail->column_name = cols[col].name;
+        fail->column_type = cols[col].type_oid;
     }
     fail->has_row = true;
 }
 
-template <class Row>
-error_code read_mapped(row_view row, const std::vector<std::size_t>& map, Row& out, const resultset* rs = nullptr,
-                       row_failure* fail = nullptr) {
+// `row`: a row_view, or any row of field_views indexed by column.
+template <class Row, class RowView>
+error_code read_mapped(const RowView& row, const std::vector<std::size_t>& map, Row& out,
+                       const std::vector<column>* rs = nullptr, row_failure* fail = nullptr) {
     if constexpr (decodable<Row>) {
         auto ec = row[map[0]].get_to(out);
         if (ec && rs) note_field_failure<Row, Row>(*rs, map[0], {}, fail);
@@ -260,7 +260,7 @@ template <class Row>
 error_code read_row(row_view row, const resultset& rs, Row& out) {
     static_assert(detail::check_row_codecs<Row>());
     std::vector<std::size_t> map;
-    if (auto ec = detail::map_columns<Row>(rs, map)) return ec;
+    if (auto ec = detail::map_columns<Row>(rs.columns(), map)) return ec;
     return detail::read_mapped(row, map, out);
 }
 
@@ -276,7 +276,7 @@ error_code read_rows(const resultset& rs, std::vector<Row>& out, diagnostics* di
     std::vector<std::size_t> map;
     detail::row_failure fail;
     detail::row_failure* fp = diag ? &fail : nullptr;
-    if (auto ec = detail::map_columns<Row>(rs, map, fp)) {
+    if (auto ec = detail::map_columns<Row>(rs.columns(), map, fp)) {
         if (diag) detail::describe_row_failure(fail, ec, *diag);
         return ec;
     }
@@ -284,7 +284,7 @@ error_code read_rows(const resultset& rs, std::vector<Row>& out, diagnostics* di
     std::size_t index = 0;
     for (auto row : rs) {
         Row r{};
-        if (auto ec = detail::read_mapped(row, map, r, &rs, fp)) {
+        if (auto ec = detail::read_mapped(row, map, r, &rs.columns(), fp)) {
             if (diag) {
                 fail.row = index;
                 detail::describe_row_failure(fail, ec, *diag);

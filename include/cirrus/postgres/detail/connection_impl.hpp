@@ -23,6 +23,7 @@
 #include <cirrus/postgres/detail/stream.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
+#include <cirrus/postgres/execution.hpp>
 #include <cirrus/postgres/options.hpp>
 #include <cirrus/postgres/pipeline.hpp>
 #include <cirrus/postgres/results.hpp>
@@ -125,7 +126,7 @@ public:
     // something (a notice, a FATAL error before it closed ...), 0 nothing.
     int probe_idle() noexcept {
         if (state_ != state::ready) return -1;
-        if (reader_.buffered() != 0) return 1;
+        if (reader_.buffered() != 0 || exec_.active) return 1;
         return stream_.peek_idle();
     }
 
@@ -178,6 +179,18 @@ public:
     asio::awaitable<error_code> copy_out(std::string sql, const copy_sink& sink, std::uint64_t& rows,
                                          diagnostics& diag, std::shared_ptr<op_signal> sig);
 
+    // Streamed rows (impl/execution.ipp): Bind and Execute through the cache (or of
+    // `stmt`), read up to BindComplete; then a batch of rows per read_some_rows.
+    asio::awaitable<error_code> start_execution(std::string sql, param_list params, const statement* stmt,
+                                                execution_state& st, diagnostics& diag,
+                                                std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> read_some_rows(execution_state& st, row_sink& sink, diagnostics& diag,
+                                               std::shared_ptr<op_signal> sig);
+    // The rest of execution `id` is read and dropped before the next operation.
+    void abandon_execution(std::uint64_t id) noexcept {
+        if (exec_.active && exec_.id == id) exec_.abandoned = true;
+    }
+
 private:
     asio::awaitable<error_code> copy_in_body(const std::string& sql, const copy_source& src, std::uint64_t& rows,
                                              diagnostics& diag);
@@ -217,12 +230,15 @@ private:
     // ---------------------------------------------------------------------------------
     // operation framing: state checks, pending rollback, cancellation and timeouts
 
-    error_code begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig);
+    // `stream_call`: a read of the unfinished execution, which other operations wait for.
+    error_code begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig, bool stream_call = false);
 
     asio::awaitable<error_code> end_op(error_code ec, diagnostics& diag);
 
     void request_cancel(cancel_reason why);
 
+    // Before an operation's first request: the rest of an abandoned execution, then the
+    // ROLLBACK of a dropped transaction.
     asio::awaitable<error_code> run_pending_rollback(diagnostics& diag);
 
     asio::awaitable<error_code> simple_query_body(std::string_view sql, results* out, diagnostics& diag);
@@ -248,12 +264,27 @@ private:
     // anything is sent.
     static error_code refused_parameter(const param_list& params, diagnostics& diag);
 
+    // Bind (parameters converted to the statement's types where needed), Execute, Sync
+    // into out_; with a Flush after the Bind when asked.
+    error_code write_bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
+                                  const std::vector<column>& columns, const param_list& params, diagnostics& diag,
+                                  bool flush_after_bind = false);
+
     asio::awaitable<error_code> bind_execute(const std::string& name, const std::vector<oid_t>& server_types,
                                              const std::vector<column>& columns, const param_list& params, results& out,
                                              diagnostics& diag);
 
-    asio::awaitable<error_code> execute_cached(const std::string& sql, const param_list& params, results& out,
-                                               diagnostics& diag);
+    // Results into `out`, or (out null) a streamed execution started into `st`.
+    asio::awaitable<error_code> execute_cached(const std::string& sql, const param_list& params, results* out,
+                                               execution_state* st, diagnostics& diag);
+
+    // impl/execution.ipp
+    asio::awaitable<error_code> bind_stream(const std::string& name, const std::vector<oid_t>& server_types,
+                                            const std::vector<column>& columns, const param_list& params,
+                                            execution_state& st, diagnostics& diag);
+    asio::awaitable<error_code> drain_execution(diagnostics& diag);
+    // A read failed (I/O, framing) or the server broke the protocol: explains it, closes.
+    error_code lost_connection(error_code ec, diagnostics& diag, bool io_error);
 
     const cached_statement& insert_cached(const std::string& key, cached_statement stmt);
 
@@ -328,6 +359,14 @@ private:
     cancel_reason cancel_reason_ = cancel_reason::none;
     std::shared_ptr<cancel_flight> flight_;
     std::shared_ptr<op_signal> current_sig_;
+    // The unfinished streamed execution, if any.
+    struct stream_status {
+        bool active = false;
+        bool abandoned = false; // its execution_state is gone: drain before the next operation
+        std::uint64_t id = 0;
+    } exec_;
+    std::uint64_t execution_counter_ = 0;
+    bool keep_buffer_ = false; // the operation handed out views into the receive buffer
     notification_queue notifications_;
 };
 
@@ -336,6 +375,8 @@ private:
 
 #if CIRRUS_HEADER_ONLY
 #include <cirrus/postgres/impl/connection_impl.ipp>
+#include <cirrus/postgres/impl/connect.ipp>
 #include <cirrus/postgres/impl/copy.ipp>
+#include <cirrus/postgres/impl/execution.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>
 #endif

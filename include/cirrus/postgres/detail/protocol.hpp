@@ -337,6 +337,18 @@ public:
     }
     void commit(std::size_t n) noexcept { end_ += n; }
 
+    // Grows the buffer to at least n bytes, for larger reads (a long result).
+    void reserve(std::size_t n) {
+        if (capacity_ >= n) return;
+        std::size_t pending = end_ - begin_;
+        auto fresh = std::make_unique_for_overwrite<char[]>(n);
+        if (pending != 0) std::memcpy(fresh.get(), data_.get() + begin_, pending);
+        data_ = std::move(fresh);
+        capacity_ = n;
+        begin_ = 0;
+        end_ = pending;
+    }
+
     std::size_t buffered() const noexcept { return end_ - begin_; }
     std::size_t capacity() const noexcept { return capacity_; }
     void reset() noexcept { begin_ = end_ = wanted_ = 0; }

@@ -26,9 +26,14 @@
 #include <string_view>
 #include <utility>
 
+namespace cirrus::postgres {
+class execution_state;
+}
+
 namespace cirrus::postgres::detail {
 
 class connection_impl;
+struct row_sink;
 
 // Cancellation requests of one operation, forwarded from its completion handler's slot.
 using op_signal = cirrus::detail::cancel_signal;
@@ -51,6 +56,8 @@ CIRRUS_DECL diagnostics& last_diagnostics(connection_impl& c) noexcept;
 CIRRUS_DECL std::uint64_t session_id(const connection_impl& c) noexcept;
 CIRRUS_DECL void schedule_rollback(connection_impl& c, std::uint64_t session) noexcept;
 CIRRUS_DECL void close_now(connection_impl& c) noexcept;
+// An execution_state destroyed before its execution ended.
+CIRRUS_DECL void abandon_execution(connection_impl& c, std::uint64_t id) noexcept;
 CIRRUS_DECL int probe_idle(connection_impl& c) noexcept;
 CIRRUS_DECL std::size_t queued_notifications(const connection_impl& c) noexcept;
 CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept;
@@ -75,6 +82,12 @@ CIRRUS_DECL task run_copy_in(connection_impl& c, const std::string& sql, const c
                              diagnostics& diag, signal_ptr sig);
 CIRRUS_DECL task run_copy_out(connection_impl& c, const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
                               diagnostics& diag, signal_ptr sig);
+// Streamed rows (postgres/execution.hpp). `stmt`: a prepared statement, else `sql`
+// through the statement cache.
+CIRRUS_DECL task run_start_execution(connection_impl& c, const std::string& sql, const param_list& params,
+                                     const statement* stmt, execution_state& st, diagnostics& diag, signal_ptr sig);
+CIRRUS_DECL task run_read_some_rows(connection_impl& c, execution_state& st, row_sink& sink, diagnostics& diag,
+                                    signal_ptr sig);
 
 } // namespace cirrus::postgres::detail
 

@@ -37,11 +37,10 @@ CIRRUS_DECL diagnostics& last_diagnostics(connection_impl& c) noexcept { return 
 CIRRUS_DECL std::uint64_t session_id(const connection_impl& c) noexcept { return c.session(); }
 CIRRUS_DECL void schedule_rollback(connection_impl& c, std::uint64_t session) noexcept { c.schedule_rollback(session); }
 CIRRUS_DECL void close_now(connection_impl& c) noexcept { c.close_now(); }
+CIRRUS_DECL void abandon_execution(connection_impl& c, std::uint64_t id) noexcept { c.abandon_execution(id); }
 CIRRUS_DECL int probe_idle(connection_impl& c) noexcept { return c.probe_idle(); }
 CIRRUS_DECL std::size_t queued_notifications(const connection_impl& c) noexcept { return c.queued_notifications(); }
-CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept {
-    return c.dropped_notifications();
-}
+CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept { return c.dropped_notifications(); }
 
 CIRRUS_DECL task run_connect(connection_impl& c, const connect_params& p, diagnostics& diag, signal_ptr sig) {
     return c.connect(p, diag, std::move(sig));
@@ -84,6 +83,14 @@ CIRRUS_DECL task run_copy_in(connection_impl& c, const std::string& sql, const c
 CIRRUS_DECL task run_copy_out(connection_impl& c, const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
                               diagnostics& diag, signal_ptr sig) {
     return c.copy_out(sql, sink, rows, diag, std::move(sig));
+}
+CIRRUS_DECL task run_start_execution(connection_impl& c, const std::string& sql, const param_list& params,
+                                     const statement* stmt, execution_state& st, diagnostics& diag, signal_ptr sig) {
+    return c.start_execution(sql, params, stmt, st, diag, std::move(sig));
+}
+CIRRUS_DECL task run_read_some_rows(connection_impl& c, execution_state& st, row_sink& sink, diagnostics& diag,
+                                    signal_ptr sig) {
+    return c.read_some_rows(st, sink, diag, std::move(sig));
 }
 
 } // namespace cirrus::postgres::detail

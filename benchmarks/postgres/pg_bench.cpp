@@ -1,0 +1,174 @@
+// cirrus::postgres against a local PostgreSQL, one JSON line per measurement
+// (benchmarks/run_postgres.sh runs it beside pgbench, psql and asyncpg):
+//
+//   lookup_seq    1-row primary-key lookups one after another (prepared statement)
+//   lookup_pipe   the same lookups pipelined, 50 a batch with one Sync (async_run_pipeline)
+//   fetch         N rows of mixed types (int8, float8, text, bool, timestamptz) streamed
+//                 into a struct (async_start_execution + async_read_some_rows)
+//   copy_in       COPY FROM STDIN of a CSV file into a truncated table
+//
+//   pg_bench --conninfo "postgresql://..." [--lookups N] [--batches B] [--rows R]
+//            [--csv file --copy-table T] [--keys K]
+//
+// The lookup table bench_kv(id int primary key, v text) with ids 1..K is made by the script.
+// Times are wall clock; CPU is the process' user + system time over the timed phase.
+
+#include <cirrus/postgres/postgres.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/describe/class.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sys/resource.h>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace pg = cirrus::postgres;
+using clock_type = std::chrono::steady_clock;
+constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+
+struct mixed_row {
+    std::int64_t id;
+    double x;
+    std::string_view label;
+    bool flag;
+    std::chrono::sys_time<std::chrono::microseconds> at;
+};
+BOOST_DESCRIBE_STRUCT(mixed_row, (), (id, x, label, flag, at))
+
+double cpu_seconds() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    auto s = [](timeval t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+    return s(u.ru_utime) + s(u.ru_stime);
+}
+
+struct options {
+    std::string conninfo;
+    long lookups = 20000;
+    long batches = 1000;
+    long rows = 1000000;
+    long keys = 10000;
+    std::string csv;
+    std::string copy_table = "bench_adult";
+};
+
+struct phase {
+    clock_type::time_point t0 = clock_type::now();
+    double c0 = cpu_seconds();
+    void report(const char* op, double units, const char* unit) const {
+        const double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
+        std::printf("{\"client\":\"cirrus\",\"op\":\"%s\",\"%s\":%.0f,\"seconds\":%.4f,\"per_second\":%.1f,"
+                    "\"cpu_seconds\":%.4f}\n",
+                    op, unit, units, secs, units / secs, cpu_seconds() - c0);
+        std::fflush(stdout);
+    }
+};
+
+void fail(const char* what, cirrus::error_code ec, const pg::diagnostics& diag) {
+    std::fprintf(stderr, "pg_bench: %s: %s / %s\n", what, ec.message().c_str(), diag.what().c_str());
+    std::exit(1);
+}
+
+asio::awaitable<void> run(options o) {
+    pg::connection conn(co_await asio::this_coro::executor);
+    pg::diagnostics diag;
+    auto [ec] = co_await conn.async_connect(o.conninfo, diag, tok);
+    if (ec) fail("connect", ec, diag);
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> key(1, static_cast<int>(o.keys));
+    const char* lookup = "select v from bench_kv where id = $1";
+
+    if (o.lookups > 0) {
+        auto [pec, stmt] = co_await conn.async_prepare(lookup, diag, tok);
+        if (pec) fail("prepare", pec, diag);
+        pg::results res;
+        phase p;
+        for (long i = 0; i < o.lookups; ++i) {
+            std::tie(ec) = co_await conn.async_execute(stmt.bind(key(rng)), res, diag, tok);
+            if (ec || res.empty() || res[0].size() != 1) fail("lookup", ec, diag);
+        }
+        p.report("lookup_seq", static_cast<double>(o.lookups), "queries");
+    }
+    if (o.batches > 0) {
+        pg::pipeline pl;
+        pg::pipeline_results out;
+        phase p;
+        for (long b = 0; b < o.batches; ++b) {
+            pl.clear();
+            for (int i = 0; i < 50; ++i) pl.add(lookup, key(rng));
+            std::tie(ec) = co_await conn.async_run_pipeline(pl, out, diag, tok);
+            if (ec) fail("pipeline", ec, diag);
+        }
+        p.report("lookup_pipe", static_cast<double>(o.batches) * 50, "queries");
+    }
+    if (o.rows > 0) {
+        pg::execution_state st;
+        std::vector<mixed_row> rows;
+        std::int64_t sum = 0;
+        phase p;
+        std::tie(ec) = co_await conn.async_start_execution(
+            pg::query("select g::int8 as id, g * 0.5::float8 as x, 'label ' || g as label, g % 2 = 0 as flag,"
+                      " timestamptz '2024-01-01' + g * interval '1 second' as at"
+                      " from generate_series(1, $1::int8) g",
+                      static_cast<std::int64_t>(o.rows)),
+            st, diag, tok);
+        if (ec) fail("fetch", ec, diag);
+        while (!st.complete()) {
+            std::tie(ec) = co_await conn.async_read_some_rows(st, rows, diag, tok);
+            if (ec) fail("fetch", ec, diag);
+            for (const auto& r : rows) sum += r.id + static_cast<std::int64_t>(r.label.size());
+        }
+        if (st.rows_read() != static_cast<std::uint64_t>(o.rows) || sum == 0) fail("fetch count", {}, diag);
+        p.report("fetch", static_cast<double>(o.rows), "rows");
+    }
+    if (!o.csv.empty()) {
+        pg::results res;
+        std::tie(ec) = co_await conn.async_query("truncate " + o.copy_table, res, diag, tok);
+        if (ec) fail("truncate", ec, diag);
+        auto src = pg::copy_from_file(o.csv);
+        phase p;
+        auto [cec, n] = co_await conn.async_copy_in("copy " + o.copy_table + " from stdin (format csv)", src, diag, tok);
+        if (cec) fail("copy", cec, diag);
+        p.report("copy_in", static_cast<double>(n), "rows");
+    }
+    co_await conn.async_close(tok);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    options o;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string_view a = argv[i];
+        const char* v = argv[i + 1];
+        if (a == "--conninfo") o.conninfo = v;
+        else if (a == "--lookups") o.lookups = std::atol(v);
+        else if (a == "--batches") o.batches = std::atol(v);
+        else if (a == "--rows") o.rows = std::atol(v);
+        else if (a == "--keys") o.keys = std::atol(v);
+        else if (a == "--csv") o.csv = v;
+        else if (a == "--copy-table") o.copy_table = v;
+        else {
+            std::fprintf(stderr, "pg_bench: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    asio::io_context ioc;
+    asio::co_spawn(ioc, run(o), [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+    });
+    ioc.run();
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# cirrus::postgres (benchmarks/postgres/pg_bench.cpp) against libpq (pgbench -M prepared,
+# sync and \startpipeline pipeline mode; psql \copy) and Python asyncpg, in one run, on the
+# local PostgreSQL of scripts/services.sh:
+#   lookup_seq   1-row primary-key lookups, one after another (queries/s)
+#   lookup_pipe  the same lookups pipelined, 50 a batch (queries/s)
+#   fetch        rows of mixed types (int8, float8, text, bool, timestamptz) (rows/s, CPU s)
+#   copy_in      COPY of the Adult CSV (tests/data/adult/adult.data, normalised to plain
+#                CSV) into a truncated table (rows/s)
+# Rounds run every client once, in an order rotated from round to round; the table shows
+# each client's median round and the ratios of cirrus to each peer (median and per round).
+#
+#   benchmarks/run_postgres.sh
+#
+# Environment (all optional):
+#   CIRRUS_BUILD_DIR        build directory (default: <repo>/build-bench)
+#   CIRRUS_BENCH_JOBS       parallel build jobs (default: 2)
+#   CIRRUS_BENCH_ROUNDS     rounds (default: 3)
+#   CIRRUS_BENCH_LOOKUPS    sequential lookups per client and round (default: 20000)
+#   CIRRUS_BENCH_BATCHES    pipelined batches of 50 (default: 1000)
+#   CIRRUS_BENCH_ROWS       rows fetched (default: 1000000)
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${CIRRUS_BUILD_DIR:-$repo/build-bench}
+jobs=${CIRRUS_BENCH_JOBS:-2}
+rounds=${CIRRUS_BENCH_ROUNDS:-3}
+lookups=${CIRRUS_BENCH_LOOKUPS:-20000}
+batches=${CIRRUS_BENCH_BATCHES:-1000}
+rows=${CIRRUS_BENCH_ROWS:-1000000}
+keys=10000
+asyncpg_version=0.31.0
+
+log() { printf '[run_postgres] %s\n' "$*" >&2; }
+die() {
+    printf '[run_postgres] error: %s\n' "$*" >&2
+    exit 1
+}
+command -v pgbench >/dev/null || die "pgbench not found (postgresql-contrib / postgresql-client)"
+command -v psql >/dev/null || die "psql not found"
+
+"$repo/scripts/services.sh" start postgres >&2
+eval "$("$repo/scripts/services.sh" env)"
+dsn="postgresql://${CIRRUS_PG_USER:-cirrus}:${CIRRUS_PG_PASSWORD:-cirrus-scram-pw}@${CIRRUS_PG_HOST:-127.0.0.1}:${CIRRUS_PG_PORT:-54329}/${CIRRUS_PG_DATABASE:-cirrus_test}?sslmode=disable"
+
+# ------------------------------------------------------------------------------ build
+mkdir -p "$build_dir"
+log "building pg_bench (Release) in $build_dir/cmake"
+cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
+    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
+if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
+    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
+    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
+    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
+cmake --build "$build_dir/cmake" --target pg_bench -j "$jobs" >"$build_dir/pg-build.log" 2>&1 ||
+    { tail -50 "$build_dir/pg-build.log" >&2; die "pg_bench build failed"; }
+bench=$build_dir/cmake/benchmarks/pg_bench
+
+venv=$build_dir/postgres-venv
+log "Python peer in $venv: asyncpg==$asyncpg_version (PyPI)"
+[[ -x $venv/bin/python ]] || python3 -m venv "$venv" || die "cannot create $venv (python3-venv)"
+"$venv/bin/pip" install -q --disable-pip-version-check "asyncpg==$asyncpg_version" || die "pip install failed"
+
+# ------------------------------------------------------------------------------ data
+work=$build_dir/postgres-work
+mkdir -p "$work"
+# The Adult data is "39, State-gov, ..." with a blank last line: plain CSV for every client.
+csv=$work/adult.csv
+sed -e 's/, /,/g' -e '/^[[:space:]]*$/d' "$repo/tests/data/adult/adult.data" >"$csv"
+csv_rows=$(wc -l <"$csv")
+log "tables bench_kv ($keys rows) and bench_adult; $csv_rows CSV rows"
+psql -q -X -v ON_ERROR_STOP=1 "$dsn" >&2 <<SQL
+drop table if exists bench_kv;
+create table bench_kv (id int primary key, v text not null);
+insert into bench_kv select g, 'value ' || g from generate_series(1, $keys) g;
+drop table if exists bench_adult;
+-- text columns: the copy in the repository has a few non-numeric values in numeric columns.
+create table bench_adult (age text, workclass text, fnlwgt text, education text, education_num text,
+    marital_status text, occupation text, relationship text, race text, sex text, capital_gain text,
+    capital_loss text, hours_per_week text, native_country text, income text);
+analyze bench_kv;
+SQL
+trap 'psql -q -X "$dsn" -c "drop table if exists bench_kv; drop table if exists bench_adult" >/dev/null 2>&1 || true' EXIT
+
+fetch_sql="select g::int8 as id, g * 0.5::float8 as x, 'label ' || g as label, g % 2 = 0 as flag, timestamptz '2024-01-01' + g * interval '1 second' as at from generate_series(1, $rows) g"
+printf '\\set id random(1, %d)\nselect v from bench_kv where id = :id;\n' "$keys" >"$work/lookup.sql"
+{
+    for i in $(seq 1 50); do printf '\\set id%d random(1, %d)\n' "$i" "$keys"; done
+    printf '\\startpipeline\n'
+    for i in $(seq 1 50); do printf 'select v from bench_kv where id = :id%d;\n' "$i"; done
+    printf '\\endpipeline\n'
+} >"$work/pipeline.sql"
+printf '%s;\n' "$fetch_sql" >"$work/fetch.sql"
+
+# Runs a command; prints one JSON line: wall seconds, the children's CPU seconds, and the
+# rate from pgbench's tps (times `per_tx` units) or from `units` over the wall time.
+measure() { # client op unit units per_tx command...
+    python3 - "$@" <<'PY'
+import json, re, resource, subprocess, sys, time
+client, op, unit, units, per_tx, *cmd = sys.argv[1:]
+units, per_tx = float(units), float(per_tx)
+t0 = time.perf_counter()
+out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+secs = time.perf_counter() - t0
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out)
+rate = float(m.group(1)) * per_tx if m else units / secs
+print(json.dumps({"client": client, "op": op, unit: units, "seconds": round(secs, 4),
+                  "per_second": round(rate, 1), "cpu_seconds": round(u.ru_utime + u.ru_stime, 4)}))
+PY
+}
+
+results=$build_dir/postgres-results.jsonl
+: >"$results"
+tag() { sed "s/^{/{\"round\":$1,/" >>"$results"; }
+run_client() { # client round
+    case $1 in
+    cirrus)
+        log "round $2: cirrus"
+        "$bench" --conninfo "$dsn" --lookups "$lookups" --batches "$batches" --rows "$rows" --keys "$keys" \
+            --csv "$csv" --copy-table bench_adult | tag "$2" ;;
+    libpq)
+        log "round $2: pgbench -M prepared (sync, pipeline), psql \\copy"
+        measure pgbench lookup_seq queries "$lookups" 1 \
+            pgbench -n -M prepared -c 1 -t "$lookups" -f "$work/lookup.sql" "$dsn" | tag "$2"
+        measure pgbench-pipeline lookup_pipe queries $((batches * 50)) 50 \
+            pgbench -n -M prepared -c 1 -t "$batches" -f "$work/pipeline.sql" "$dsn" | tag "$2"
+        measure pgbench fetch rows "$rows" "$rows" \
+            pgbench -n -M prepared -c 1 -t 1 -f "$work/fetch.sql" "$dsn" | tag "$2"
+        psql -q -X "$dsn" -c "truncate bench_adult"
+        measure psql copy_in rows "$csv_rows" 0 \
+            psql -q -X -v ON_ERROR_STOP=1 "$dsn" -c "\\copy bench_adult from '$csv' with (format csv)" | tag "$2" ;;
+    asyncpg)
+        log "round $2: asyncpg"
+        "$venv/bin/python" "$repo/benchmarks/peers/py-asyncpg/asyncpg_bench.py" --dsn "$dsn" --lookups "$lookups" \
+            --batches "$batches" --rows "$rows" --keys "$keys" --csv "$csv" --copy-table bench_adult | tag "$2" ;;
+    esac
+}
+clients=(cirrus libpq asyncpg)
+for ((round = 1; round <= rounds; round++)); do
+    # Rotate the order so that no client always runs first (or last) in a round.
+    for ((i = 0; i < ${#clients[@]}; i++)); do
+        run_client "${clients[(i + round - 1) % ${#clients[@]}]}" "$round"
+    done
+done
+
+python3 - "$results" "$rounds" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rounds = sorted({r["round"] for r in rows})
+units = {"lookup_seq": "queries/s", "lookup_pipe": "queries/s", "fetch": "rows/s", "copy_in": "rows/s"}
+
+def median(values):
+    v = sorted(values)
+    return v[(len(v) - 1) // 2]
+
+print(f"\nPostgreSQL (local), median of {len(rounds)} round(s); CPU = client process CPU seconds")
+print(f"{'op':<13}{'client':<18}{'rate':>14}{'':<11}{'CPU s':>8}")
+for op in units:
+    level = [r for r in rows if r["op"] == op]
+    clients = list(dict.fromkeys(r["client"] for r in level))
+    med = {c: median([r["per_second"] for r in level if r["client"] == c]) for c in clients}
+    cpu = {c: median([r["cpu_seconds"] for r in level if r["client"] == c]) for c in clients}
+    for c in clients:
+        print(f"{op:<13}{c:<18}{med[c]:>14.0f} {units[op]:<10}{cpu[c]:>8.2f}")
+    if "cirrus" not in med:
+        continue
+    for peer in (c for c in clients if c != "cirrus"):
+        each = []
+        for rnd in rounds:
+            ours = [r for r in level if r["client"] == "cirrus" and r["round"] == rnd]
+            theirs = [r for r in level if r["client"] == peer and r["round"] == rnd]
+            if ours and theirs:
+                each.append(f"{ours[0]['per_second'] / theirs[0]['per_second']:.2f}")
+        print(f"{'':<13}cirrus / {peer}: {med['cirrus'] / med[peer]:.2f}x (each round: {' '.join(each)})")
+PY
