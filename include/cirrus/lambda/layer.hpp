@@ -14,10 +14,10 @@
 // Without an S3 client (async_build_layer(fn, request)) the archive goes inline in the
 // PublishLayerVersion request (Lambda takes up to 50 MB that way; larger layers go through
 // S3) and is built in memory; with S3 it is zipped straight into the object
-// (zip/upload.hpp), a multipart upload once it outgrows a part. Completes with void(error_code, build_layer_result)
-// like every cirrus operation; a failure of the zip step is a zip::errc or the file
-// system's error, with the directory in the diagnostics' message; of the upload, the S3
-// client's error; of the publish, a lambda::errc.
+// (zip/upload.hpp), a multipart upload once it outgrows a part. Completes with
+// void(error_code, build_layer_result) like every cirrus operation; a failure of the zip
+// step is a zip::errc or the file system's error, with the directory in the diagnostics'
+// message; of the upload, the S3 client's error; of the publish, a lambda::errc.
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
