@@ -64,10 +64,12 @@ pid_t spawn(const std::vector<std::string>& command, const std::string& api) {
     std::vector<char*> a, e;
     for (auto& s : args) a.push_back(s.data());
     a.push_back(nullptr);
-    std::string api_var = "AWS_LAMBDA_RUNTIME_API=" + api, name_var = "AWS_LAMBDA_FUNCTION_NAME=_";
+    // What Lambda sets for every function (the Rust runtime refuses to start without them).
+    std::vector<std::string> vars{"AWS_LAMBDA_RUNTIME_API=" + api, "AWS_LAMBDA_FUNCTION_NAME=_",
+                                  "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
+                                  "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/_", "AWS_LAMBDA_LOG_STREAM_NAME=bench"};
     for (char** p = environ; *p != nullptr; ++p) e.push_back(*p);
-    e.push_back(api_var.data());
-    e.push_back(name_var.data());
+    for (auto& v : vars) e.push_back(v.data());
     e.push_back(nullptr);
     pid_t pid = -1;
     if (posix_spawnp(&pid, a[0], nullptr, nullptr, a.data(), e.data()) != 0) return -1;
