@@ -8,7 +8,7 @@ if(CIRRUS_BUILD_TESTS)
     add_test(NAME examples.lambda_function
         COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/scripts/lambda_function_test.sh $<TARGET_FILE:lambda_function>)
     set_tests_properties(examples.lambda_function PROPERTIES LABELS "examples;lambda" TIMEOUT 120
-        FIXTURES_REQUIRED service.lambda-emulator
+        FIXTURES_REQUIRED service.lambda-emulator RESOURCE_LOCK lambda-emulator
         PASS_REGULAR_EXPRESSION "\"greeting\":\"hello ada\".* status=200.*\"errorType\":\"MissingName\".* status=500.*\"greeting\":\"hello bob\".* status=200.*function exit=0")
 endif()
 

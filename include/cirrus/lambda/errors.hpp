@@ -41,6 +41,7 @@ enum class errc {
     function_failed,         // a waiter saw State=Failed or LastUpdateStatus=Failed
     wait_timeout,            // a waiter's deadline passed first
     malformed_response,      // the response body is not the JSON Lambda sends
+    payload_mismatch,        // a typed payload (lambda/json.hpp) is not JSON or does not fit its type
 };
 
 namespace detail {
@@ -66,6 +67,7 @@ public:
         case errc::function_failed: return "the function's state or last update failed";
         case errc::wait_timeout: return "the function did not reach the state in time";
         case errc::malformed_response: return "the response is not a Lambda response";
+        case errc::payload_mismatch: return "the payload does not match its type";
         }
         return "unknown Lambda error";
     }

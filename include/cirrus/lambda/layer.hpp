@@ -13,16 +13,18 @@
 //
 // Without an S3 client (async_build_layer(fn, request)) the archive goes inline in the
 // PublishLayerVersion request (Lambda takes up to 50 MB that way; larger layers go through
-// S3). The archive is built in memory. Completes with void(error_code, build_layer_result)
-// like every cirrus operation; a failure of the zip step is a zip::errc or the file
-// system's error, with the directory in the diagnostics' message; of the upload, the S3
-// client's error; of the publish, a lambda::errc.
+// S3) and is built in memory; with S3 it is zipped straight into the object
+// (zip/upload.hpp), a multipart upload once it outgrows a part. Completes with
+// void(error_code, build_layer_result) like every cirrus operation; a failure of the zip
+// step is a zip::errc or the file system's error, with the directory in the diagnostics'
+// message; of the upload, the S3 client's error; of the publish, a lambda::errc.
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/lambda/client.hpp>
 #include <cirrus/s3/client.hpp>
+#include <cirrus/zip/upload.hpp>
 #include <cirrus/zip/writer.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -67,31 +69,33 @@ namespace detail {
 template <class S3Client>
 boost::asio::awaitable<error_code> build_layer(service& fn, S3Client* s3, const build_layer_request& r,
                                                build_layer_result& out, diagnostics& d) {
-    namespace asio = boost::asio;
-    std::string archive;
-    const zip::directory_options zo{.prefix = r.prefix, .mtime = r.mtime};
-    if (auto ec = zip::zip_directory(std::filesystem::path(r.directory), archive, zo)) {
-        d.clear();
-        d.message = "zip ";
-        d.message += r.directory;
-        d.message += ": ";
-        d.message += ec.message();
-        co_return ec;
-    }
-    out.zip_size = archive.size();
     publish_layer_version_request p{.layer_name = r.layer_name,
                                     .description = r.description,
                                     .compatible_runtimes = r.compatible_runtimes,
                                     .compatible_architectures = r.compatible_architectures,
                                     .license_info = r.license_info};
+    const zip::directory_options zo{.prefix = r.prefix, .mtime = r.mtime};
+    std::string archive;
     if (s3 != nullptr) {
+        // Zipped straight into the object (zip/upload.hpp), never whole in memory.
         out.s3_bucket = std::string(r.s3_bucket);
         out.s3_key = r.s3_key.empty() ? std::string(r.layer_name) + ".zip" : std::string(r.s3_key);
-        const s3::put_object_request put{.bucket = out.s3_bucket, .key = out.s3_key, .body = archive};
-        auto [ec, put_result] = co_await s3->async_put_object(put, d, asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return ec;
+        const zip::upload_directory_request up{
+            .bucket = out.s3_bucket, .key = out.s3_key, .directory = r.directory, .options = zo};
+        zip::upload_directory_result uploaded;
+        if (auto ec = co_await zip::detail::upload_directory(*s3, up, uploaded, d)) co_return ec;
+        out.zip_size = static_cast<std::size_t>(uploaded.zip_size);
         p.content = {.s3_bucket = out.s3_bucket, .s3_key = out.s3_key};
     } else {
+        if (auto ec = zip::zip_directory(std::filesystem::path(r.directory), archive, zo)) {
+            d.clear();
+            d.message = "zip ";
+            d.message += r.directory;
+            d.message += ": ";
+            d.message += ec.message();
+            co_return ec;
+        }
+        out.zip_size = archive.size();
         p.content = {.zip_file = archive};
     }
     co_return co_await ops::publish_layer_version(fn, p, out.layer, d);

@@ -19,7 +19,9 @@
 // (an executable `bootstrap` must keep 0755). Directories end with '/'; symbolic links are
 // entries of type S_IFLNK whose content is the target (as Info-ZIP stores them).
 // Not supported: ZIP64 (archives or entries over 4 GiB, more than 65535 entries), which
-// finish() reports as errc::too_large; encryption; streaming to a sink.
+// finish() reports as errc::too_large; encryption. An archive can be streamed while it is
+// written (pending(), consume(), finish_stream()): zip/upload.hpp zips a directory straight
+// into an S3 object that way.
 
 #include <cirrus/core/config.hpp>
 #include <cirrus/core/error.hpp>
@@ -69,7 +71,8 @@ public:
     // A symbolic link to `target`.
     inline error_code add_symlink(std::string_view name, std::string_view target, const entry_options& o = {});
 
-    // Writes the central directory and returns the archive (the writer is then spent).
+    // Writes the central directory and returns the archive (the writer is then spent), or
+    // what of it was not consumed yet when it was streamed (below).
     inline error_code finish(std::string& out);
     std::string finish() {
         std::string out;
@@ -78,7 +81,15 @@ public:
     }
 
     std::size_t entries() const noexcept { return entries_.size(); }
-    std::size_t bytes() const noexcept { return data_.size(); } // local headers and data so far
+    std::size_t bytes() const noexcept { return flushed_ + data_.size(); } // local headers and data so far
+
+    // Streaming: the bytes written since they were last consumed (each entry is written
+    // whole by add_*), and consume(n) to drop the first n of them once they went
+    // elsewhere; finish_stream() then writes the central directory as pending bytes too.
+    // The writer keeps only the pending bytes and one record per entry.
+    std::string_view pending() const noexcept { return std::string_view(data_).substr(consumed_); }
+    inline void consume(std::size_t n) noexcept;
+    inline error_code finish_stream();
 
 private:
     struct entry {
@@ -97,6 +108,8 @@ private:
                                const entry_options& o);
 
     std::string data_;
+    std::size_t consumed_ = 0;  // of data_, by consume()
+    std::uint64_t flushed_ = 0; // bytes before data_ (consumed and dropped)
     std::vector<entry> entries_;
     bool finished_ = false;
 };
@@ -115,6 +128,18 @@ struct directory_options {
 // named relative to `dir` with `o.prefix` in front, with each file's mode and time.
 // Symbolic links are kept as links.
 inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o = {});
+
+namespace detail {
+// One entry of a tree, for adding entries one at a time (zip/upload.hpp).
+struct tree_entry {
+    std::filesystem::path path;
+    std::string name; // in the archive, with the prefix
+};
+// The entries of add_directory_tree, in its order.
+inline error_code list_tree(const std::filesystem::path& dir, const directory_options& o, std::vector<tree_entry>& out);
+// Adds one (its file read into `buffer`).
+inline error_code add_tree_entry(writer& z, const tree_entry& e, const directory_options& o, std::string& buffer);
+} // namespace detail
 
 // zip of a whole directory, into `out`.
 inline error_code zip_directory(const std::filesystem::path& dir, std::string& out, const directory_options& o = {});

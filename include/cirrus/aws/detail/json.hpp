@@ -17,6 +17,31 @@
 
 namespace cirrus::aws::detail {
 
+// Appends `s` as a JSON string (quotes, escapes; bytes over 0x7F as they are).
+inline void append_quoted(std::string& out, std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (const char ch : s) {
+        const auto c = static_cast<unsigned char>(ch);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out.push_back(hex[c >> 4]);
+                out.push_back(hex[c & 0xF]);
+            } else {
+                out.push_back(ch);
+            }
+        }
+    }
+    out.push_back('"');
+}
+
 // Writes one JSON object into `out`: construct, add fields, close().
 class json_out {
 public:
@@ -99,29 +124,7 @@ public:
     }
 
 private:
-    void quoted(std::string_view s) {
-        static constexpr char hex[] = "0123456789abcdef";
-        out_.push_back('"');
-        for (const char ch : s) {
-            const auto c = static_cast<unsigned char>(ch);
-            switch (c) {
-            case '"': out_ += "\\\""; break;
-            case '\\': out_ += "\\\\"; break;
-            case '\n': out_ += "\\n"; break;
-            case '\r': out_ += "\\r"; break;
-            case '\t': out_ += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    out_ += "\\u00";
-                    out_.push_back(hex[c >> 4]);
-                    out_.push_back(hex[c & 0xF]);
-                } else {
-                    out_.push_back(ch);
-                }
-            }
-        }
-        out_.push_back('"');
-    }
+    void quoted(std::string_view s) { append_quoted(out_, s); }
 
     std::string& out_;
     bool comma_ = false;

@@ -115,7 +115,7 @@ inline error_code writer::add(std::string_view name, std::uint32_t type, std::st
     e.dos_date = static_cast<std::uint16_t>(((tm.tm_year - 80) << 9) | ((tm.tm_mon + 1) << 5) | tm.tm_mday);
     e.unix_time = static_cast<std::uint32_t>(t);
     e.external = ((type | (o.mode & 07777)) << 16) | (type == 0040000 ? 0x10u : 0u);
-    e.offset = data_.size();
+    e.offset = flushed_ + data_.size();
     if (e.offset + 30 + name.size() + 9 + stored.size() >= 0xFFFFFFFFu) return make_error_code(errc::too_large);
 
     // Local file header.
@@ -159,9 +159,18 @@ inline error_code writer::add_symlink(std::string_view name, std::string_view ta
     return add(name, 0120000, target, l);
 }
 
-inline error_code writer::finish(std::string& out) {
+inline void writer::consume(std::size_t n) noexcept {
+    consumed_ += std::min(n, data_.size() - consumed_);
+    if (consumed_ == data_.size()) {
+        flushed_ += data_.size();
+        data_.clear();
+        consumed_ = 0;
+    }
+}
+
+inline error_code writer::finish_stream() {
     if (finished_) return make_error_code(errc::finished);
-    const std::uint64_t cd_offset = data_.size();
+    const std::uint64_t cd_offset = flushed_ + data_.size();
     std::string cd;
     for (const auto& e : entries_) {
         detail::put32(cd, 0x02014b50);
@@ -189,21 +198,34 @@ inline error_code writer::finish(std::string& out) {
     }
     if (cd_offset + cd.size() >= 0xFFFFFFFFu) return make_error_code(errc::too_large);
     finished_ = true;
-    out = std::move(data_);
-    out += cd;
-    detail::put32(out, 0x06054b50);
-    detail::put16(out, 0);
-    detail::put16(out, 0);
-    detail::put16(out, static_cast<std::uint32_t>(entries_.size()));
-    detail::put16(out, static_cast<std::uint32_t>(entries_.size()));
-    detail::put32(out, static_cast<std::uint32_t>(cd.size()));
-    detail::put32(out, static_cast<std::uint32_t>(cd_offset));
-    detail::put16(out, 0); // comment
-    data_.clear();
+    data_ += cd;
+    detail::put32(data_, 0x06054b50);
+    detail::put16(data_, 0);
+    detail::put16(data_, 0);
+    detail::put16(data_, static_cast<std::uint32_t>(entries_.size()));
+    detail::put16(data_, static_cast<std::uint32_t>(entries_.size()));
+    detail::put32(data_, static_cast<std::uint32_t>(cd.size()));
+    detail::put32(data_, static_cast<std::uint32_t>(cd_offset));
+    detail::put16(data_, 0); // comment
     return {};
 }
 
-inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o) {
+inline error_code writer::finish(std::string& out) {
+    if (auto ec = finish_stream()) return ec;
+    if (consumed_ == 0) {
+        out = std::move(data_);
+    } else {
+        out.assign(data_, consumed_);
+    }
+    flushed_ += data_.size();
+    data_.clear();
+    consumed_ = 0;
+    return {};
+}
+
+namespace detail {
+
+inline error_code list_tree(const std::filesystem::path& dir, const directory_options& o, std::vector<tree_entry>& out) {
     namespace fs = std::filesystem;
     std::error_code sec;
     std::vector<fs::path> paths;
@@ -211,34 +233,52 @@ inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir
         paths.push_back(it->path());
     if (sec) return error_code(sec);
     std::sort(paths.begin(), paths.end());
-    std::string contents;
-    for (const auto& p : paths) {
-        struct stat st{};
-        if (::lstat(p.c_str(), &st) != 0) return error_code(errno, boost::system::generic_category());
+    out.clear();
+    out.reserve(paths.size());
+    for (auto& p : paths) {
         std::string name(o.prefix);
         name += p.lexically_relative(dir).generic_string();
-        const entry_options eo{.mode = static_cast<std::uint32_t>(st.st_mode & 07777),
-                               .mtime = o.mtime != 0 ? o.mtime : st.st_mtime,
-                               .compression = o.compression,
-                               .level = o.level};
-        error_code ec;
-        if (S_ISDIR(st.st_mode)) {
-            if (o.include_directories) ec = z.add_directory(name, eo);
-        } else if (S_ISLNK(st.st_mode)) {
-            const auto target = fs::read_symlink(p, sec);
-            if (sec) return error_code(sec);
-            ec = z.add_symlink(name, target.string(), eo);
-        } else if (S_ISREG(st.st_mode)) {
-            std::FILE* f = std::fopen(p.c_str(), "rb");
-            if (f == nullptr) return error_code(errno, boost::system::generic_category());
-            contents.resize(static_cast<std::size_t>(st.st_size));
-            const std::size_t got = contents.empty() ? 0 : std::fread(contents.data(), 1, contents.size(), f);
-            std::fclose(f);
-            if (got != contents.size()) return error_code(EIO, boost::system::generic_category());
-            ec = z.add_file(name, contents, eo);
-        }
-        if (ec) return ec;
+        out.push_back({std::move(p), std::move(name)});
     }
+    return {};
+}
+
+inline error_code add_tree_entry(writer& z, const tree_entry& e, const directory_options& o, std::string& contents) {
+    namespace fs = std::filesystem;
+    const fs::path& p = e.path;
+    struct stat st{};
+    if (::lstat(p.c_str(), &st) != 0) return error_code(errno, boost::system::generic_category());
+    const entry_options eo{.mode = static_cast<std::uint32_t>(st.st_mode & 07777),
+                           .mtime = o.mtime != 0 ? o.mtime : st.st_mtime,
+                           .compression = o.compression,
+                           .level = o.level};
+    if (S_ISDIR(st.st_mode)) {
+        if (o.include_directories) return z.add_directory(e.name, eo);
+    } else if (S_ISLNK(st.st_mode)) {
+        std::error_code sec;
+        const auto target = fs::read_symlink(p, sec);
+        if (sec) return error_code(sec);
+        return z.add_symlink(e.name, target.string(), eo);
+    } else if (S_ISREG(st.st_mode)) {
+        std::FILE* f = std::fopen(p.c_str(), "rb");
+        if (f == nullptr) return error_code(errno, boost::system::generic_category());
+        contents.resize(static_cast<std::size_t>(st.st_size));
+        const std::size_t got = contents.empty() ? 0 : std::fread(contents.data(), 1, contents.size(), f);
+        std::fclose(f);
+        if (got != contents.size()) return error_code(EIO, boost::system::generic_category());
+        return z.add_file(e.name, contents, eo);
+    }
+    return {};
+}
+
+} // namespace detail
+
+inline error_code add_directory_tree(writer& z, const std::filesystem::path& dir, const directory_options& o) {
+    std::vector<detail::tree_entry> tree;
+    if (auto ec = detail::list_tree(dir, o, tree)) return ec;
+    std::string contents;
+    for (const auto& e : tree)
+        if (auto ec = detail::add_tree_entry(z, e, o, contents)) return ec;
     return {};
 }
 
