@@ -22,16 +22,7 @@ jobs=${CIRRUS_BENCH_JOBS:-2}
 duration=${CIRRUS_BENCH_DURATION:-3}
 rounds=${CIRRUS_BENCH_ROUNDS:-3}
 
-log() { printf '[run_dynamodb] %s\n' "$*" >&2; }
-die() {
-    printf '[run_dynamodb] error: %s\n' "$*" >&2
-    exit 1
-}
-find_tool() { # name fallback-path
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"
-    elif [[ -x $2 ]]; then printf '%s' "$2"
-    else return 1; fi
-}
+source "$repo/benchmarks/common.sh"
 cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo") || die "cargo not found"
 go=$(find_tool go /usr/local/go/bin/go) || die "go not found"
 
@@ -41,17 +32,7 @@ endpoint=$CIRRUS_DYNAMODB_ENDPOINT
 
 # ------------------------------------------------------------------------------ build
 mkdir -p "$build_dir"
-log "building ddb_bench and ddb_parse_bench (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target ddb_bench ddb_parse_bench -j "$jobs" >"$build_dir/ddb-build.log" 2>&1 ||
-    { tail -50 "$build_dir/ddb-build.log" >&2; die "ddb_bench build failed"; }
+build_bench ddb-build.log ddb_bench ddb_parse_bench
 bench=$build_dir/cmake/benchmarks/ddb_bench
 parse_bench=$build_dir/cmake/benchmarks/ddb_parse_bench
 

