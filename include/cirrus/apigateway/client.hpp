@@ -49,11 +49,7 @@ public:
     using base::async_execute;
     using base::base;
 
-#define CIRRUS_APIGATEWAY_CALL(name, result)                                                                           \
-    template <class... Args>                                                                                           \
-    auto async_##name(const name##_request& r, Args&&... args) {                                                       \
-        return this->async_execute(r, std::forward<Args>(args)...);                                                    \
-    }
+#define CIRRUS_APIGATEWAY_CALL(name, result) CIRRUS_AWS_OPERATION(name)
     // create_rest_api, get_rest_api, delete_rest_api, get_resources (one page),
     // create_resource, delete_resource, put_method, get_method, put_integration,
     // create_deployment, create_stage, get_stage, delete_stage, create_usage_plan,

@@ -56,36 +56,30 @@ public:
     using base::async_execute;
     using base::base;
 
-#define CIRRUS_LAMBDA_CALL(name)                                                                                       \
-    template <class... Args>                                                                                           \
-    auto async_##name(const name##_request& r, Args&&... args) {                                                       \
-        return this->async_execute(r, std::forward<Args>(args)...);                                                    \
-    }
     // ------------------------------------------------------------------ functions
-    CIRRUS_LAMBDA_CALL(create_function)
-    CIRRUS_LAMBDA_CALL(get_function)
-    CIRRUS_LAMBDA_CALL(get_function_configuration)
-    CIRRUS_LAMBDA_CALL(list_functions) // one page; list_functions_pages() walks them all
-    CIRRUS_LAMBDA_CALL(update_function_code)
-    CIRRUS_LAMBDA_CALL(update_function_configuration)
-    CIRRUS_LAMBDA_CALL(delete_function)
-    CIRRUS_LAMBDA_CALL(invoke)
+    CIRRUS_AWS_OPERATION(create_function)
+    CIRRUS_AWS_OPERATION(get_function)
+    CIRRUS_AWS_OPERATION(get_function_configuration)
+    CIRRUS_AWS_OPERATION(list_functions) // one page; list_functions_pages() walks them all
+    CIRRUS_AWS_OPERATION(update_function_code)
+    CIRRUS_AWS_OPERATION(update_function_configuration)
+    CIRRUS_AWS_OPERATION(delete_function)
+    CIRRUS_AWS_OPERATION(invoke)
     // ------------------------------------------------------------------ versions, aliases
-    CIRRUS_LAMBDA_CALL(publish_version)
-    CIRRUS_LAMBDA_CALL(create_alias)
-    CIRRUS_LAMBDA_CALL(update_alias)
-    CIRRUS_LAMBDA_CALL(list_versions_by_function)
+    CIRRUS_AWS_OPERATION(publish_version)
+    CIRRUS_AWS_OPERATION(create_alias)
+    CIRRUS_AWS_OPERATION(update_alias)
+    CIRRUS_AWS_OPERATION(list_versions_by_function)
     // ------------------------------------------------------------------ layers
-    CIRRUS_LAMBDA_CALL(publish_layer_version)
-    CIRRUS_LAMBDA_CALL(list_layers)
-    CIRRUS_LAMBDA_CALL(list_layer_versions)
-    CIRRUS_LAMBDA_CALL(get_layer_version)
-    CIRRUS_LAMBDA_CALL(delete_layer_version)
+    CIRRUS_AWS_OPERATION(publish_layer_version)
+    CIRRUS_AWS_OPERATION(list_layers)
+    CIRRUS_AWS_OPERATION(list_layer_versions)
+    CIRRUS_AWS_OPERATION(get_layer_version)
+    CIRRUS_AWS_OPERATION(delete_layer_version)
     // ------------------------------------------------------------------ policy, URLs
-    CIRRUS_LAMBDA_CALL(add_permission)
-    CIRRUS_LAMBDA_CALL(remove_permission)
-    CIRRUS_LAMBDA_CALL(create_function_url_config)
-#undef CIRRUS_LAMBDA_CALL
+    CIRRUS_AWS_OPERATION(add_permission)
+    CIRRUS_AWS_OPERATION(remove_permission)
+    CIRRUS_AWS_OPERATION(create_function_url_config)
 
     // Waiters (requests.hpp): State=Active; LastUpdateStatus=Successful. Both complete with
     // the last configuration read.

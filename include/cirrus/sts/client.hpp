@@ -41,20 +41,11 @@ public:
     auto async_get_caller_identity(diagnostics& diag, Token&& token = {}) {
         return this->async_execute(get_caller_identity_request{}, diag, std::forward<Token>(token));
     }
-    template <class... Args>
-    auto async_assume_role(const assume_role_request& r, Args&&... args) {
-        return this->async_execute(r, std::forward<Args>(args)...);
-    }
+    CIRRUS_AWS_OPERATION(assume_role)
     // Sent unsigned, as the AWS SDKs send it: the token is the proof of identity, and the
     // client's credentials are not asked for.
-    template <class... Args>
-    auto async_assume_role_with_web_identity(const assume_role_with_web_identity_request& r, Args&&... args) {
-        return this->async_execute(r, std::forward<Args>(args)...);
-    }
-    template <class... Args>
-    auto async_get_session_token(const get_session_token_request& r, Args&&... args) {
-        return this->async_execute(r, std::forward<Args>(args)...);
-    }
+    CIRRUS_AWS_OPERATION(assume_role_with_web_identity)
+    CIRRUS_AWS_OPERATION(get_session_token)
 };
 
 } // namespace cirrus::sts

@@ -6,6 +6,7 @@
 #include <cirrus/apigateway/errors.hpp>
 #include <cirrus/apigateway/model.hpp>
 #include <cirrus/apigateway/requests.hpp>
+#include <cirrus/aws/detail/operation.hpp>
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/core/config.hpp>
 #include <cirrus/core/diagnostics.hpp>
@@ -14,7 +15,9 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cirrus::apigateway::detail {
@@ -73,34 +76,19 @@ template <class Request>
 struct operation;
 #define CIRRUS_APIGATEWAY_OPERATION(name, result)                                                                      \
     template <>                                                                                                        \
-    struct operation<name##_request> {                                                                                 \
-        using result_type = result;                                                                                    \
-        static task run(service& s, const name##_request& r, result_type& o, diagnostics& d) {                         \
-            return ops::name(s, r, o, d);                                                                              \
-        }                                                                                                              \
-    };
+    struct operation<name##_request> : aws::detail::bound_operation<name##_request, result, &ops::name> {};
 CIRRUS_APIGATEWAY_OPS(CIRRUS_APIGATEWAY_OPERATION)
 #undef CIRRUS_APIGATEWAY_OPERATION
 
 // GetResources moves on by position.
-struct resources_paging {
-    using core_type = service;
-    using request_type = get_resources_request;
-    using result_type = get_resources_result;
-    using item_type = resource;
-    using state_type = cirrus::detail::page_markers;
-
-    static state_type start(const get_resources_request& r) { return state_type(r.position); }
-    static boost::asio::any_io_executor executor(service& s) noexcept { return s.executor; }
-    static task fetch(service& s, const get_resources_request& r, get_resources_result& out, diagnostics& diag) {
-        return ops::get_resources(s, r, out, diag);
-    }
-    static page_step advance(get_resources_request& r, const get_resources_result& page, state_type& markers) {
-        if (page.position.empty()) return page_step::last;
-        return markers.advance(page.position, r.position);
+struct resources_pages {
+    static std::optional<std::string_view> next(const get_resources_result& page) noexcept {
+        return aws::detail::next_marker(page.position);
     }
     static std::vector<resource>& items(get_resources_result& page) noexcept { return page.items; }
 };
+using resources_paging = aws::detail::marker_paging<operation<get_resources_request>, get_resources_request,
+                                                    &get_resources_request::position, resources_pages>;
 
 } // namespace cirrus::apigateway::detail
 

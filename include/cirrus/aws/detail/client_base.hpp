@@ -9,10 +9,7 @@
 //   class client : public aws::detail::client_base<P, detail::operation, &detail::names> {
 //   public:
 //       using client::client_base::client_base;
-//       template <class... Args>
-//       auto async_get_user(const get_user_request& r, Args&&... args) {
-//           return this->async_execute(r, std::forward<Args>(args)...);
-//       }
+//       CIRRUS_AWS_OPERATION(get_user) // async_get_user(const get_user_request&, ...)
 //   };
 //
 // Operation<Request> is the client's table: result_type and
@@ -33,11 +30,21 @@
 #include <type_traits>
 #include <utility>
 
+// In a client derived from client_base: async_<name>(const <name>_request&, [diagnostics&,]
+// [token]), async_execute under the operation's own name.
+#define CIRRUS_AWS_OPERATION(name)                                                                                     \
+    template <class... Args>                                                                                           \
+    auto async_##name(const name##_request& r, Args&&... args) {                                                       \
+        return this->async_execute(r, std::forward<Args>(args)...);                                                    \
+    }
+
 namespace cirrus::aws::detail {
 
 // A request type the table Operation knows.
 template <class Request, template <class> class Operation>
-concept operation_request = requires { typename Operation<Request>::result_type; };
+concept operation_request = requires {
+    typename Operation<Request>::result_type;
+};
 
 template <provider::Provider Provider, template <class> class Operation, service_names (*Names)() noexcept>
 class client_base {

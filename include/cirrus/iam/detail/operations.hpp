@@ -4,6 +4,7 @@
 // defined in iam/impl/operations.ipp (compiled once with CIRRUS_SEPARATE_COMPILATION);
 // the deletes with cleanup are coroutines of their own there.
 
+#include <cirrus/aws/detail/operation.hpp>
 #include <cirrus/aws/detail/query.hpp>
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/core/config.hpp>
@@ -16,6 +17,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -178,10 +180,7 @@ CIRRUS_DECL task delete_policy(service& s, const delete_policy_request& r, empty
 } // namespace ops
 
 template <class Request, class Result, task (*Run)(service&, const Request&, Result&, diagnostics&)>
-struct composite_operation {
-    using result_type = Result;
-    static task run(service& s, const Request& r, Result& out, diagnostics& diag) { return Run(s, r, out, diag); }
-};
+using composite_operation = aws::detail::bound_operation<Request, Result, Run>;
 
 // The table: request type -> result type and coroutine.
 template <class Request>
@@ -252,8 +251,7 @@ CIRRUS_IAM_OPERATION(list_entities_for_policy, policy_entities)
 template <>
 struct operation<delete_user_request> : composite_operation<delete_user_request, empty_result, &ops::delete_user> {};
 template <>
-struct operation<delete_group_request> : composite_operation<delete_group_request, empty_result, &ops::delete_group> {
-};
+struct operation<delete_group_request> : composite_operation<delete_group_request, empty_result, &ops::delete_group> {};
 template <>
 struct operation<delete_role_request> : composite_operation<delete_role_request, empty_result, &ops::delete_role> {};
 template <>
@@ -262,25 +260,15 @@ struct operation<delete_policy_request>
 
 // What a pager (core/pager.hpp) needs of an IAM listing: every list moves on by
 // IsTruncated and Marker.
-template <class Request>
-struct paging {
-    using core_type = service;
-    using request_type = Request;
-    using result_type = typename operation<Request>::result_type;
-    using item_type = typename result_type::value_type;
-    using state_type = cirrus::detail::page_markers;
-
-    static state_type start(const Request& r) { return state_type(r.marker); }
-    static boost::asio::any_io_executor executor(service& s) noexcept { return s.executor; }
-    static task fetch(service& s, const Request& r, result_type& out, diagnostics& diag) {
-        return operation<Request>::run(s, r, out, diag);
+struct pages {
+    static std::optional<std::string_view> next(const auto& page) noexcept {
+        if (!page.is_truncated) return std::nullopt;
+        return std::string_view(page.marker);
     }
-    static page_step advance(Request& r, const result_type& p, state_type& markers) {
-        if (!p.is_truncated) return page_step::last;
-        return markers.advance(p.marker, r.marker);
-    }
-    static std::vector<item_type>& items(result_type& p) noexcept { return p.items; }
+    static auto& items(auto& page) noexcept { return page.items; }
 };
+template <class Request>
+using paging = aws::detail::marker_paging<operation<Request>, Request, &Request::marker, pages>;
 
 } // namespace cirrus::iam::detail
 

@@ -3,6 +3,7 @@
 // lambda/impl/operations.ipp (compiled once with CIRRUS_SEPARATE_COMPILATION), and the
 // paging policies of the listings (core/pager.hpp).
 
+#include <cirrus/aws/detail/operation.hpp>
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/core/config.hpp>
 #include <cirrus/core/diagnostics.hpp>
@@ -14,6 +15,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -58,8 +60,7 @@ CIRRUS_DECL task update_function_code(service&, const update_function_code_reque
 CIRRUS_DECL task update_function_configuration(service&, const update_function_configuration_request&,
                                                function_configuration&, diagnostics&);
 CIRRUS_DECL task delete_function(service&, const delete_function_request&, empty_result&, diagnostics&);
-CIRRUS_DECL task wait_function_active(service&, const function_active_request&, function_configuration&,
-                                      diagnostics&);
+CIRRUS_DECL task wait_function_active(service&, const function_active_request&, function_configuration&, diagnostics&);
 CIRRUS_DECL task wait_function_updated(service&, const function_updated_request&, function_configuration&,
                                        diagnostics&);
 CIRRUS_DECL task invoke(service&, const invoke_request&, invoke_result&, diagnostics&);
@@ -68,8 +69,7 @@ CIRRUS_DECL task create_alias(service&, const create_alias_request&, alias_confi
 CIRRUS_DECL task update_alias(service&, const update_alias_request&, alias_configuration&, diagnostics&);
 CIRRUS_DECL task list_versions_by_function(service&, const list_versions_by_function_request&, list_versions_result&,
                                            diagnostics&);
-CIRRUS_DECL task publish_layer_version(service&, const publish_layer_version_request&, layer_version&,
-                                       diagnostics&);
+CIRRUS_DECL task publish_layer_version(service&, const publish_layer_version_request&, layer_version&, diagnostics&);
 CIRRUS_DECL task list_layers(service&, const list_layers_request&, list_layers_result&, diagnostics&);
 CIRRUS_DECL task list_layer_versions(service&, const list_layer_versions_request&, list_layer_versions_result&,
                                      diagnostics&);
@@ -77,25 +77,21 @@ CIRRUS_DECL task get_layer_version(service&, const get_layer_version_request&, l
 CIRRUS_DECL task delete_layer_version(service&, const delete_layer_version_request&, empty_result&, diagnostics&);
 CIRRUS_DECL task add_permission(service&, const add_permission_request&, add_permission_result&, diagnostics&);
 CIRRUS_DECL task remove_permission(service&, const remove_permission_request&, empty_result&, diagnostics&);
-CIRRUS_DECL task create_function_url_config(service&, const create_function_url_config_request&,
-                                            function_url_config&, diagnostics&);
+CIRRUS_DECL task create_function_url_config(service&, const create_function_url_config_request&, function_url_config&,
+                                            diagnostics&);
 } // namespace ops
 
 template <class Request>
 struct operation;
 #define CIRRUS_LAMBDA_OPERATION(req, fn, result)                                                                       \
     template <>                                                                                                        \
-    struct operation<req> {                                                                                            \
-        using result_type = result;                                                                                    \
-        static task run(service& s, const req& r, result_type& o, diagnostics& d) { return ops::fn(s, r, o, d); }       \
-    };
+    struct operation<req> : aws::detail::bound_operation<req, result, &ops::fn> {};
 CIRRUS_LAMBDA_OPERATION(create_function_request, create_function, function_configuration)
 CIRRUS_LAMBDA_OPERATION(get_function_request, get_function, get_function_result)
 CIRRUS_LAMBDA_OPERATION(get_function_configuration_request, get_function_configuration, function_configuration)
 CIRRUS_LAMBDA_OPERATION(list_functions_request, list_functions, list_functions_result)
 CIRRUS_LAMBDA_OPERATION(update_function_code_request, update_function_code, function_configuration)
-CIRRUS_LAMBDA_OPERATION(update_function_configuration_request, update_function_configuration,
-                        function_configuration)
+CIRRUS_LAMBDA_OPERATION(update_function_configuration_request, update_function_configuration, function_configuration)
 CIRRUS_LAMBDA_OPERATION(delete_function_request, delete_function, empty_result)
 CIRRUS_LAMBDA_OPERATION(function_active_request, wait_function_active, function_configuration)
 CIRRUS_LAMBDA_OPERATION(function_updated_request, wait_function_updated, function_configuration)
@@ -115,7 +111,9 @@ CIRRUS_LAMBDA_OPERATION(create_function_url_config_request, create_function_url_
 #undef CIRRUS_LAMBDA_OPERATION
 
 template <class Request>
-concept lambda_request = requires { typename operation<Request>::result_type; };
+concept lambda_request = requires {
+    typename operation<Request>::result_type;
+};
 
 // Where a page of each listing keeps its items.
 inline std::vector<function_configuration>& items_of(list_functions_result& p) noexcept { return p.functions; }
@@ -124,25 +122,14 @@ inline std::vector<layer_summary>& items_of(list_layers_result& p) noexcept { re
 inline std::vector<layer_version>& items_of(list_layer_versions_result& p) noexcept { return p.layer_versions; }
 
 // Every listing of Lambda moves on by Marker / NextMarker.
-template <class Request>
-struct paging {
-    using core_type = service;
-    using request_type = Request;
-    using result_type = typename operation<Request>::result_type;
-    using item_type = typename std::remove_reference_t<decltype(items_of(std::declval<result_type&>()))>::value_type;
-    using state_type = cirrus::detail::page_markers;
-
-    static state_type start(const Request& r) { return state_type(r.marker); }
-    static boost::asio::any_io_executor executor(service& s) noexcept { return s.executor; }
-    static task fetch(service& s, const Request& r, result_type& out, diagnostics& diag) {
-        return operation<Request>::run(s, r, out, diag);
+struct pages {
+    static std::optional<std::string_view> next(const auto& page) noexcept {
+        return aws::detail::next_marker(page.next_marker);
     }
-    static page_step advance(Request& r, const result_type& page, state_type& markers) {
-        if (page.next_marker.empty()) return page_step::last;
-        return markers.advance(page.next_marker, r.marker);
-    }
-    static std::vector<item_type>& items(result_type& page) noexcept { return items_of(page); }
+    static auto& items(auto& page) noexcept { return items_of(page); }
 };
+template <class Request>
+using paging = aws::detail::marker_paging<operation<Request>, Request, &Request::marker, pages>;
 
 } // namespace cirrus::lambda::detail
 

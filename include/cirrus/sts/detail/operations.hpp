@@ -2,6 +2,7 @@
 // The STS operations over the shared AWS service core, defined in sts/impl/operations.ipp
 // (compiled once with CIRRUS_SEPARATE_COMPILATION).
 
+#include <cirrus/aws/detail/operation.hpp>
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/core/config.hpp>
 #include <cirrus/core/diagnostics.hpp>
@@ -33,34 +34,14 @@ CIRRUS_DECL error_code parse_session_token(std::string_view xml, session_token_r
 
 template <class Request>
 struct operation;
-template <>
-struct operation<get_caller_identity_request> {
-    using result_type = caller_identity;
-    static task run(service& s, const get_caller_identity_request& r, result_type& o, diagnostics& d) {
-        return ops::get_caller_identity(s, r, o, d);
-    }
-};
-template <>
-struct operation<assume_role_request> {
-    using result_type = assume_role_result;
-    static task run(service& s, const assume_role_request& r, result_type& o, diagnostics& d) {
-        return ops::assume_role(s, r, o, d);
-    }
-};
-template <>
-struct operation<assume_role_with_web_identity_request> {
-    using result_type = assume_role_result;
-    static task run(service& s, const assume_role_with_web_identity_request& r, result_type& o, diagnostics& d) {
-        return ops::assume_role_with_web_identity(s, r, o, d);
-    }
-};
-template <>
-struct operation<get_session_token_request> {
-    using result_type = session_token_result;
-    static task run(service& s, const get_session_token_request& r, result_type& o, diagnostics& d) {
-        return ops::get_session_token(s, r, o, d);
-    }
-};
+#define CIRRUS_STS_OPERATION(name, fn, result)                                                                         \
+    template <>                                                                                                        \
+    struct operation<name> : aws::detail::bound_operation<name, result, &ops::fn> {};
+CIRRUS_STS_OPERATION(get_caller_identity_request, get_caller_identity, caller_identity)
+CIRRUS_STS_OPERATION(assume_role_request, assume_role, assume_role_result)
+CIRRUS_STS_OPERATION(assume_role_with_web_identity_request, assume_role_with_web_identity, assume_role_result)
+CIRRUS_STS_OPERATION(get_session_token_request, get_session_token, session_token_result)
+#undef CIRRUS_STS_OPERATION
 
 } // namespace cirrus::sts::detail
 
