@@ -61,9 +61,7 @@ struct copy_file {
     }
 };
 
-inline error_code errno_error() noexcept {
-    return error_code(errno, boost::system::generic_category());
-}
+inline error_code errno_error() noexcept { return error_code(errno, boost::system::generic_category()); }
 
 inline void put_be16(cirrus::buffer& out, std::uint16_t v) {
     char* p = out.extend(2);
@@ -132,9 +130,10 @@ error_code write_copy_binary_row(const Row& row, cirrus::buffer& out, std::strin
     } else {
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             error_code ec;
-            ((ec = ec ? ec : detail::encode_copy_field(detail::positional_get(const_cast<Row&>(row),
-                                                                              std::integral_constant<std::size_t, I>{}),
-                                                       out, scratch)),
+            ((ec = ec ? ec
+                      : detail::encode_copy_field(detail::positional_get(const_cast<Row&>(row),
+                                                                         std::integral_constant<std::size_t, I>{}),
+                                                  out, scratch)),
              ...);
             return ec;
         }
@@ -167,7 +166,8 @@ std::string copy_columns() {
 inline copy_source copy_from_file(std::string path, std::size_t chunk_size = 256 * 1024) {
     auto file = std::make_shared<detail::copy_file>();
     auto opened = std::make_shared<bool>(false);
-    return [file, opened, path = std::move(path), chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
+    return [file, opened, path = std::move(path),
+            chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
         if (!*opened) {
             *opened = true;
             file->f = std::fopen(path.c_str(), "rb");
@@ -216,68 +216,68 @@ copy_sink copy_to_handler(Handler handler) {
     };
 }
 
-// Binary COPY data from a generator: `next(Row&)` fills the next row and returns true,
-// or returns false at the end. Rows are gathered into chunks of about `chunk_size` bytes.
-template <class Row, class Next>
-copy_source copy_from_rows(Next next, std::size_t chunk_size = 256 * 1024) {
+namespace detail {
+
+// Binary COPY data in chunks of about chunk_size bytes from rows that
+// `produce(write, ec)` hands to `write` one at a time (ec = write(row); true), until it
+// returns false at the end.
+template <class Producer>
+copy_source binary_copy_source(Producer produce, std::size_t chunk_size) {
     struct state {
-        explicit state(Next n) : next(std::move(n)) {}
-        Next next;
+        explicit state(Producer p) : produce(std::move(p)) {}
+        Producer produce;
         bool started = false;
         bool finished = false;
         std::string scratch;
-        Row row{};
     };
-    auto st = std::make_shared<state>(std::move(next));
+    auto st = std::make_shared<state>(std::move(produce));
     return [st, chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
         if (st->finished) co_return error_code{};
         if (!st->started) {
             st->started = true;
             write_copy_binary_header(chunk);
         }
+        auto write = [&](const auto& row) { return write_copy_binary_row(row, chunk, st->scratch); };
         while (chunk.size() < chunk_size) {
-            if (!st->next(st->row)) {
+            error_code ec;
+            if (!st->produce(write, ec)) {
                 write_copy_binary_trailer(chunk);
                 st->finished = true;
                 break;
             }
-            if (auto ec = write_copy_binary_row(st->row, chunk, st->scratch)) co_return ec;
+            if (ec) co_return ec;
         }
         co_return error_code{};
     };
+}
+
+} // namespace detail
+
+// Binary COPY data from a generator: `next(Row&)` fills the next row and returns true,
+// or returns false at the end. Rows are gathered into chunks of about `chunk_size` bytes.
+template <class Row, class Next>
+copy_source copy_from_rows(Next next, std::size_t chunk_size = 256 * 1024) {
+    return detail::binary_copy_source(
+        [next = std::move(next), row = Row{}](auto& write, error_code& ec) mutable {
+            if (!next(row)) return false;
+            ec = write(row);
+            return true;
+        },
+        chunk_size);
 }
 
 // Binary COPY data from a range of rows (a std::vector<Row>, a view ...), which must
 // outlive the operation.
 template <class Range>
 copy_source copy_from_range(const Range& rows, std::size_t chunk_size = 256 * 1024) {
-    using It = decltype(std::begin(rows));
-    struct state {
-        state(It b, It e) : it(b), end(e) {}
-        It it;
-        It end;
-        bool started = false;
-        bool finished = false;
-        std::string scratch;
-    };
-    auto st = std::make_shared<state>(std::begin(rows), std::end(rows));
-    return [st, chunk_size](cirrus::buffer& chunk) -> boost::asio::awaitable<error_code> {
-        if (st->finished) co_return error_code{};
-        if (!st->started) {
-            st->started = true;
-            write_copy_binary_header(chunk);
-        }
-        while (chunk.size() < chunk_size) {
-            if (st->it == st->end) {
-                write_copy_binary_trailer(chunk);
-                st->finished = true;
-                break;
-            }
-            if (auto ec = write_copy_binary_row(*st->it, chunk, st->scratch)) co_return ec;
-            ++st->it;
-        }
-        co_return error_code{};
-    };
+    return detail::binary_copy_source(
+        [it = std::begin(rows), end = std::end(rows)](auto& write, error_code& ec) mutable {
+            if (it == end) return false;
+            ec = write(*it);
+            ++it;
+            return true;
+        },
+        chunk_size);
 }
 
 } // namespace cirrus::postgres

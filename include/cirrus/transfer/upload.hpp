@@ -96,6 +96,24 @@ struct upload_result {
 
 namespace detail {
 
+// UploadPart of part n with the options' checksum and payload signing, and the record of
+// what the server answered for it in `done` (which has room for part n).
+inline s3::upload_part_request part_request(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                                            std::uint32_t n, s3::object_body body, const upload_options& options) {
+    s3::upload_part_request ur{.bucket = bucket, .key = key, .upload_id = upload_id};
+    ur.part_number = static_cast<s3::part_number_type>(n);
+    ur.body = std::move(body);
+    ur.checksum_algorithm = options.checksum;
+    ur.checksum_at = options.checksum_at;
+    ur.options.payload = options.payload;
+    return ur;
+}
+inline void record_part(std::vector<s3::completed_part>& done, std::uint32_t n, s3::upload_part_result& pr) {
+    done[n - 1] = {.part_number = static_cast<s3::part_number_type>(n),
+                   .etag = std::move(pr.etag),
+                   .checksum = std::move(pr.checksum)};
+}
+
 // Aborts a multipart upload for good. A part whose request was cut after its body had
 // gone out may still be stored by the server after the abort (S3 documents that an abort
 // may have to be repeated; versitygw re-creates the upload's folder when such a part
@@ -153,6 +171,34 @@ asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::s
         }
     }
     co_return error_code{};
+}
+
+// The end of a multipart upload, after its parts (failure: the first error, or none):
+// CompleteMultipartUpload (complete_upload). On a failure, and on cancellation, the upload
+// is aborted with a cancellation state of its own (a cancelled upload is aborted too), or
+// kept for a resume when `resumable` and options.abort_on_failure is off.
+template <class Provider>
+asio::awaitable<error_code> finish_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                          std::string_view upload_id, const std::vector<s3::completed_part>& done,
+                                          const upload_options& options, upload_result& out, diagnostics& d,
+                                          progress_meter& meter, error_code failure, bool resumable) {
+    if (!failure) {
+        bool completed = false;
+        error_code ec = co_await complete_upload(client, bucket, key, upload_id, done, options, out, d, completed);
+        if (completed) {
+            if (!ec) meter.finish();
+            co_return ec;
+        }
+        failure = ec;
+    }
+    bool const cancelled = co_await take_cancellation();
+    if (cancelled) failure = asio::error::operation_aborted;
+    if (!resumable || options.abort_on_failure || cancelled) {
+        co_await abort_upload(client, bucket, key, upload_id);
+    } else if (d.message.empty()) {
+        d.message = "the multipart upload " + std::string(upload_id) + " is kept for a resume";
+    }
+    co_return failure;
 }
 
 // The upload, over a copy of the caller's client (the client's state is shared).
@@ -260,17 +306,13 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             while (next <= plan.part_count && have[next - 1]) ++next;
             if (next > plan.part_count) co_return error_code{};
             std::uint32_t const n = next++;
-            s3::upload_part_request ur{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
-            ur.part_number = static_cast<s3::part_number_type>(n);
-            ur.body = s3::object_body::file(file.fd, plan.offset(n), plan.length(n));
-            ur.checksum_algorithm = options.checksum;
-            ur.checksum_at = options.checksum_at;
-            ur.options.payload = options.payload;
+            s3::upload_part_request const ur = part_request(r.bucket, r.key, upload_id, n,
+                                                            s3::object_body::file(file.fd, plan.offset(n),
+                                                                                  plan.length(n)),
+                                                            options);
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
-            done[n - 1] = {.part_number = ur.part_number,
-                           .etag = std::move(pr.etag),
-                           .checksum = std::move(pr.checksum)};
+            record_part(done, n, pr);
             meter.add(plan.length(n));
         }
     };
@@ -286,25 +328,8 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             failure = make_error_code(errc::source_changed);
         }
     }
-    if (!failure) {
-        bool completed = false;
-        error_code ec = co_await complete_upload(client, r.bucket, r.key, upload_id, done, options, out, d, completed);
-        if (completed) {
-            if (!ec) meter.finish();
-            co_return ec;
-        }
-        failure = ec;
-    }
-
-    // Clean up with a cancellation state of its own: a cancelled upload is aborted too.
-    bool const cancelled = co_await take_cancellation();
-    if (cancelled) failure = asio::error::operation_aborted;
-    if (options.abort_on_failure || cancelled) {
-        co_await abort_upload(client, r.bucket, r.key, upload_id);
-    } else if (d.message.empty()) {
-        d.message = "the multipart upload " + upload_id + " is kept for a resume";
-    }
-    co_return failure;
+    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, options, out, d, meter, failure,
+                                     /*resumable=*/true);
 }
 
 inline constexpr auto run_upload_file = [](auto& client, const upload_file_request& r, upload_result& out,

@@ -201,18 +201,12 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
                 n = ++parts_read;
             }
             total += data.size();
-            s3::upload_part_request ur{.bucket = r.bucket, .key = r.key, .upload_id = upload_id};
-            ur.part_number = static_cast<s3::part_number_type>(n);
-            ur.body = s3::object_body::memory(data);
-            ur.checksum_algorithm = options.checksum;
-            ur.checksum_at = options.checksum_at;
-            ur.options.payload = options.payload;
+            s3::upload_part_request const ur = part_request(r.bucket, r.key, upload_id, n,
+                                                            s3::object_body::memory(data), options);
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
             if (done.size() < n) done.resize(n);
-            done[n - 1] = {.part_number = ur.part_number,
-                           .etag = std::move(pr.etag),
-                           .checksum = std::move(pr.checksum)};
+            record_part(done, n, pr);
             meter.add(data.size());
         }
     };
@@ -220,18 +214,10 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     if (!failure) {
         out.size = total;
         out.parts = parts_read;
-        bool completed = false;
-        error_code ec = co_await complete_upload(client, r.bucket, r.key, upload_id, done, options, out, d, completed);
-        if (completed) {
-            if (!ec) meter.finish();
-            co_return ec;
-        }
-        failure = ec;
     }
-    bool const cancelled = co_await take_cancellation();
-    if (cancelled) failure = asio::error::operation_aborted;
-    co_await abort_upload(client, r.bucket, r.key, upload_id);
-    co_return failure;
+    // A stream cannot be read again: an upload that fails is aborted.
+    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, options, out, d, meter, failure,
+                                     /*resumable=*/false);
 }
 
 inline constexpr auto run_upload_stream = [](auto& client, const upload_stream_request& r, upload_result& out,

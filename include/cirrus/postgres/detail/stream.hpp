@@ -75,18 +75,10 @@ public:
         co_return std::tuple<error_code, std::size_t>{asio::error::not_connected, 0};
     }
 
-    asio::awaitable<std::tuple<error_code, std::size_t>> write(asio::const_buffer b) {
-        switch (kind_) {
-        case kind::tls: co_return co_await asio::async_write(*tls_, b, as_tuple_awaitable);
-        case kind::tcp: co_return co_await asio::async_write(tcp_, b, as_tuple_awaitable);
-        case kind::unix_socket: co_return co_await asio::async_write(unix_, b, as_tuple_awaitable);
-        case kind::none: break;
-        }
-        co_return std::tuple<error_code, std::size_t>{asio::error::not_connected, 0};
-    }
-
-    // A message header and its payload in one write.
-    asio::awaitable<std::tuple<error_code, std::size_t>> write(std::array<asio::const_buffer, 2> b) {
+    // One buffer, or a message header and its payload (std::array<const_buffer, 2>) in one
+    // write.
+    template <class ConstBufferSequence>
+    asio::awaitable<std::tuple<error_code, std::size_t>> write(ConstBufferSequence b) {
         switch (kind_) {
         case kind::tls: co_return co_await asio::async_write(*tls_, b, as_tuple_awaitable);
         case kind::tcp: co_return co_await asio::async_write(tcp_, b, as_tuple_awaitable);
