@@ -13,7 +13,7 @@
 // functions echo it); one that does not counts as an error. Prints one JSON line.
 //
 // Environment: CIRRUS_LAMBDA_EMULATOR_ENDPOINT (the Invoke route) and
-// CIRRUS_LAMBDA_RUNTIME_API (host:port/.rt, given to the function).
+// CIRRUS_LAMBDA_RUNTIME_API (host:port/.rt, given to the function as http://host:port/.rt).
 
 #include <cirrus/lambda/lambda.hpp>
 
@@ -31,6 +31,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -64,11 +65,13 @@ pid_t spawn(const std::vector<std::string>& command, const std::string& api) {
     std::vector<char*> a, e;
     for (auto& s : args) a.push_back(s.data());
     a.push_back(nullptr);
-    // What Lambda sets for every function (the Rust runtime refuses to start without them).
+    // What Lambda sets for every function (the Rust runtime refuses to start without them),
+    // in place of any the benchmark itself inherited.
     std::vector<std::string> vars{"AWS_LAMBDA_RUNTIME_API=" + api, "AWS_LAMBDA_FUNCTION_NAME=_",
                                   "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128",
                                   "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/_", "AWS_LAMBDA_LOG_STREAM_NAME=bench"};
-    for (char** p = environ; *p != nullptr; ++p) e.push_back(*p);
+    for (char** p = environ; *p != nullptr; ++p)
+        if (std::string_view(*p).rfind("AWS_LAMBDA_", 0) != 0) e.push_back(*p);
     for (auto& v : vars) e.push_back(v.data());
     e.push_back(nullptr);
     pid_t pid = -1;
@@ -130,7 +133,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "lambda_bench: no function command after --\n");
         return 2;
     }
-    const std::string api = env_or("CIRRUS_LAMBDA_RUNTIME_API", "127.0.0.1:9100/.rt");
+    // The Runtime API in the form the emulator prints for its functions, with the scheme:
+    // the Rust runtime parses the variable as a URI, and host:port/.rt (a path without a
+    // scheme) is not one, so it panics at start (a bare host:port, as Lambda sets it,
+    // parses). cirrus' runtime takes either form.
+    std::string api = env_or("CIRRUS_LAMBDA_RUNTIME_API", "127.0.0.1:9100/.rt");
+    if (api.find("://") == std::string::npos) api = "http://" + api;
 
     // A stuck emulator or a function that never polls must not hang the run.
     std::atomic<long> progress{0};

@@ -73,32 +73,33 @@ struct invoke_typed_op {
     }
 };
 
+// Both async_invoke<Out> overloads: `diag` null keeps the diagnostics in the client's
+// last_diagnostics() on failure.
+template <class Out, provider::Provider P, class In, class Token>
+auto start_invoke_typed(const client<P>& fn, const invoke_request& r, const In& event, diagnostics* diag,
+                        Token&& token) {
+    const auto& svc = service_of(fn);
+    invoke_request without_payload = r;
+    without_payload.payload = {};
+    return cirrus::detail::async_op(svc->executor, std::forward<Token>(token),
+                                    invoke_typed_op<Out>{svc,
+                                                         cirrus::detail::owned_copy<invoke_request>(without_payload),
+                                                         to_json(event)},
+                                    diag, &svc->last_diagnostics);
+}
+
 } // namespace detail
 
 template <class Out, provider::Provider P, class In, cirrus::detail::completion_token Token = default_token>
     requires json_mappable<Out> && json_mappable<In>
 auto async_invoke(const client<P>& fn, const invoke_request& r, const In& event, Token&& token = {}) {
-    const auto& svc = service_of(fn);
-    invoke_request without_payload = r;
-    without_payload.payload = {};
-    return cirrus::detail::async_op(
-        svc->executor, std::forward<Token>(token),
-        detail::invoke_typed_op<Out>{svc, cirrus::detail::owned_copy<invoke_request>(without_payload), to_json(event)},
-        nullptr,
-        &svc->last_diagnostics);
+    return detail::start_invoke_typed<Out>(fn, r, event, nullptr, std::forward<Token>(token));
 }
 template <class Out, provider::Provider P, class In, class Token = default_token>
     requires json_mappable<Out> && json_mappable<In>
 auto async_invoke(const client<P>& fn, const invoke_request& r, const In& event, diagnostics& diag,
                   Token&& token = {}) {
-    const auto& svc = service_of(fn);
-    invoke_request without_payload = r;
-    without_payload.payload = {};
-    return cirrus::detail::async_op(
-        svc->executor, std::forward<Token>(token),
-        detail::invoke_typed_op<Out>{svc, cirrus::detail::owned_copy<invoke_request>(without_payload), to_json(event)},
-        &diag,
-        &svc->last_diagnostics);
+    return detail::start_invoke_typed<Out>(fn, r, event, &diag, std::forward<Token>(token));
 }
 
 } // namespace cirrus::lambda

@@ -87,14 +87,8 @@ boost::asio::awaitable<error_code> build_layer(service& fn, S3Client* s3, const 
         out.zip_size = static_cast<std::size_t>(uploaded.zip_size);
         p.content = {.s3_bucket = out.s3_bucket, .s3_key = out.s3_key};
     } else {
-        if (auto ec = zip::zip_directory(std::filesystem::path(r.directory), archive, zo)) {
-            d.clear();
-            d.message = "zip ";
-            d.message += r.directory;
-            d.message += ": ";
-            d.message += ec.message();
-            co_return ec;
-        }
+        if (auto ec = zip::zip_directory(std::filesystem::path(r.directory), archive, zo))
+            co_return zip::detail::directory_zip_failed(r.directory, ec, d);
         out.zip_size = archive.size();
         p.content = {.zip_file = archive};
     }

@@ -56,18 +56,22 @@ struct upload_directory_result {
 
 namespace detail {
 
+// A failure of zipping `directory` (zip::errc or the file system's error), with the
+// directory named in the diagnostics' message ("zip <directory>: <what failed>").
+inline error_code directory_zip_failed(std::string_view directory, error_code ec, diagnostics& d) {
+    d.clear();
+    d.message = "zip ";
+    d.message += directory;
+    d.message += ": ";
+    d.message += ec.message();
+    return ec;
+}
+
 template <class Provider>
 boost::asio::awaitable<error_code> upload_directory(s3::client<Provider> s3, const upload_directory_request& r,
                                                     upload_directory_result& out, diagnostics& d) {
     const std::filesystem::path dir(r.directory);
-    auto zip_failed = [&](error_code ec) {
-        d.clear();
-        d.message = "zip ";
-        d.message += r.directory;
-        d.message += ": ";
-        d.message += ec.message();
-        return ec;
-    };
+    auto zip_failed = [&](error_code ec) { return directory_zip_failed(r.directory, ec, d); };
     std::vector<tree_entry> tree;
     if (auto ec = list_tree(dir, r.options, tree)) co_return zip_failed(ec);
 
