@@ -2,7 +2,7 @@
 // what a real server will not: a certificate for another name, a cleartext password asked
 // for over unverified TLS, a broken TLS handshake followed by an MD5 request, a startup
 // that skips authentication, a ParameterStatus flood, ten million SCRAM iterations, rows
-// without end.
+// without end, a Redshift-like server (md5, version 8.0.2, text values, unknown columns).
 
 #include "support/pg_coro.hpp"
 #include "support/pg_script_server.hpp"
@@ -12,10 +12,12 @@
 #include <cirrus/postgres/postgres.hpp>
 
 #include <boost/asio.hpp>
+#include <boost/describe/class.hpp>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -307,4 +309,140 @@ TEST(PostgresScripted, ResultBytesAreCappedAndTheQueryCanceled) {
         EXPECT_EQ(res.front()[0][0].as<std::string>(), "1");
         conn.close();
     }, 60s);
+}
+
+// --- Redshift-like servers: text values, unknown-typed columns ---------------------------
+
+namespace {
+
+struct redshift_row {
+    std::string label;  // a string literal: type unknown (705)
+    std::int32_t n = 0; // int4
+    double ratio = 0;   // float8
+};
+BOOST_DESCRIBE_STRUCT(redshift_row, (), (label, n, ratio))
+
+// A RowDescription of (name, type oid) columns, in text format.
+std::string typed_row_description(const std::vector<std::pair<std::string, std::uint32_t>>& columns) {
+    std::string body = wire::u16(static_cast<std::uint16_t>(columns.size()));
+    for (const auto& [name, type] : columns)
+        body += name + '\0' + wire::u32(0) + wire::u16(0) + wire::u32(type) + wire::u16(0xffff) +
+                wire::u32(0xffffffff) + wire::u16(0);
+    return wire::message('T', body);
+}
+
+// The parameter and result format codes of a Bind message's body.
+struct bind_formats {
+    std::vector<int> params;
+    std::vector<int> results;
+    std::vector<std::string> values;
+};
+bind_formats read_bind(const std::string& body) {
+    bind_formats out;
+    std::size_t at = body.find('\0') + 1; // portal
+    at = body.find('\0', at) + 1;         // statement
+    auto u16 = [&] {
+        int v = (static_cast<unsigned char>(body.at(at)) << 8) | static_cast<unsigned char>(body.at(at + 1));
+        at += 2;
+        return v;
+    };
+    auto u32 = [&] {
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(body.at(at + i));
+        at += 4;
+        return v;
+    };
+    for (int i = 0, n = u16(); i < n; ++i) out.params.push_back(u16());
+    for (int i = 0, n = u16(); i < n; ++i) {
+        std::uint32_t len = u32();
+        out.values.push_back(body.substr(at, len));
+        at += len;
+    }
+    for (int i = 0, n = u16(); i < n; ++i) out.results.push_back(u16());
+    return out;
+}
+
+// md5, server_version 8.0.2 (what Amazon Redshift announces), then one extended-protocol
+// query: label unknown, n int4, ratio float8, all in text whatever the client asked for.
+pg_script_server::script redshift_script() {
+    return pg_script_server::script{}
+        .send(wire::auth_md5("s4lt"))
+        .expect('p')
+        .send(wire::auth_ok() + wire::parameter_status("server_version", "8.0.2") + wire::backend_key() + wire::ready())
+        .expect('P')
+        .expect('D')
+        .expect('S')
+        .send(wire::message('1', "") + wire::message('t', wire::u16(1) + wire::u32(23)) +
+              typed_row_description({{"label", 705}, {"n", 23}, {"ratio", 701}}) + wire::ready())
+        .expect('B')
+        .expect('E')
+        .expect('S')
+        .send(wire::message('2', "") + wire::data_row({"hello", "42", "0.25"}) +
+              wire::data_row({"w\xc3\xb6rld", "-7", "1e-3"}) + wire::command_complete("SELECT 2") + wire::ready());
+}
+
+} // namespace
+
+TEST(PostgresScripted, RedshiftLikeServerGetsTextValuesAndUnknownColumnsAreRead) {
+    pg_script_server server;
+    server.add(redshift_script());
+    server.add(redshift_script());
+    cirrus::test::run_coroutine(
+        [&]() -> asio::awaitable<void> {
+            const auto p = params_for(server);
+            pg::diagnostics diag;
+            {
+                // Automatic: the server's version says text, for results and parameters.
+                pg::connection conn(co_await asio::this_coro::executor);
+                auto [cec] = co_await conn.async_connect(p, diag, tok);
+                PG_CO_CHECK(cec, diag);
+                EXPECT_EQ(conn.server_parameter("server_version").value_or(""), "8.0.2");
+                std::vector<redshift_row> rows;
+                auto q = pg::query("select 'hello' as label, n, ratio from t where n > $1", 7);
+                auto [ec] = co_await conn.async_execute(q, rows, diag, tok);
+                PG_CO_CHECK(ec, diag);
+                if (rows.size() == 2) {
+                    EXPECT_EQ(rows[0].label, "hello");
+                    EXPECT_EQ(rows[0].n, 42);
+                    EXPECT_DOUBLE_EQ(rows[0].ratio, 0.25);
+                    EXPECT_EQ(rows[1].label, "w\xc3\xb6rld");
+                    EXPECT_EQ(rows[1].n, -7);
+                    EXPECT_DOUBLE_EQ(rows[1].ratio, 0.001);
+                } else {
+                    ADD_FAILURE() << rows.size() << " rows";
+                }
+                conn.close();
+            }
+            {
+                // Asked for binary where known: the Bind says so (this server would not answer
+                // in binary, which is why automatic does not ask).
+                pg::connection_options opts;
+                opts.values = pg::value_format::binary_where_known;
+                pg::connection conn(co_await asio::this_coro::executor, opts);
+                auto [cec] = co_await conn.async_connect(p, diag, tok);
+                PG_CO_CHECK(cec, diag);
+                std::vector<redshift_row> rows;
+                auto q = pg::query("select 'hello' as label, n, ratio from t where n > $1", 7);
+                auto [ec] = co_await conn.async_execute(q, rows, diag, tok);
+                (void)ec; // the rows came in text after a binary request: whatever the outcome
+                conn.close();
+            }
+        },
+        30s);
+    auto connections = server.connections();
+    ASSERT_EQ(connections.size(), 2u);
+    auto bind_of = [](const cirrus::test::pg_connection_log& c) {
+        for (const auto& m : c.messages)
+            if (m.type == 'B') return read_bind(m.body);
+        ADD_FAILURE() << "no Bind message";
+        return bind_formats{};
+    };
+    EXPECT_TRUE(connections[0].script_completed);
+    const auto automatic = bind_of(connections[0]);
+    EXPECT_EQ(automatic.params, std::vector<int>({0}));
+    EXPECT_EQ(automatic.values, std::vector<std::string>({"7"}));
+    for (int f : automatic.results) EXPECT_EQ(f, 0);
+    const auto binary = bind_of(connections[1]);
+    EXPECT_EQ(binary.params, std::vector<int>({1}));
+    EXPECT_EQ(binary.results, std::vector<int>({0, 1, 1})); // unknown has no binary codec
 }

@@ -20,6 +20,18 @@ struct backoff_options {
     std::chrono::milliseconds max{5'000};
 };
 
+// How values travel in the extended protocol: result columns and parameters.
+enum class value_format {
+    // binary_where_known, except on a server that announces a server_version before 9:
+    // text there (Amazon Redshift announces 8.0.2, and neither sends nor accepts every
+    // type in binary).
+    automatic,
+    // Binary for the types cirrus has a binary codec for, text for the rest.
+    binary_where_known,
+    // Text only, whatever the server.
+    text,
+};
+
 struct connection_options {
     // Largest backend message accepted (a DataRow holds one whole row). Larger ones are a
     // protocol error and close the connection.
@@ -44,6 +56,9 @@ struct connection_options {
     // the connection runs other operations. When full, the oldest is dropped and
     // counted (connection::dropped_notifications()).
     std::size_t notification_queue_capacity = 10'000;
+    // The format of values in the extended protocol (results and parameters). The typed
+    // rows and fields read either format; the simple query protocol is text anyway.
+    value_format values = value_format::automatic;
 };
 
 } // namespace cirrus::postgres

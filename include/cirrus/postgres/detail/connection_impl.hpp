@@ -165,8 +165,7 @@ public:
 
     // The oldest queued notification, or the next one the server sends. While it waits
     // the connection is busy; a cancellation ends the wait and keeps the connection.
-    asio::awaitable<error_code> next_notification(notification& out, diagnostics& diag,
-                                                  std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> next_notification(notification& out, diagnostics& diag, std::shared_ptr<op_signal> sig);
 
     // Pipelining (impl/pipeline.ipp).
     asio::awaitable<error_code> run_pipeline(const pipeline& p, pipeline_results& out, diagnostics& diag,
@@ -174,16 +173,15 @@ public:
 
     // COPY FROM STDIN / TO STDOUT (impl/copy.ipp). `rows`: the count of the server's
     // CommandComplete.
-    asio::awaitable<error_code> copy_in(std::string sql, const copy_source& src, std::uint64_t& rows,
-                                        diagnostics& diag, std::shared_ptr<op_signal> sig);
-    asio::awaitable<error_code> copy_out(std::string sql, const copy_sink& sink, std::uint64_t& rows,
-                                         diagnostics& diag, std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> copy_in(std::string sql, const copy_source& src, std::uint64_t& rows, diagnostics& diag,
+                                        std::shared_ptr<op_signal> sig);
+    asio::awaitable<error_code> copy_out(std::string sql, const copy_sink& sink, std::uint64_t& rows, diagnostics& diag,
+                                         std::shared_ptr<op_signal> sig);
 
     // Streamed rows (impl/execution.ipp): Bind and Execute through the cache (or of
     // `stmt`), read up to BindComplete; then a batch of rows per read_some_rows.
     asio::awaitable<error_code> start_execution(std::string sql, param_list params, const statement* stmt,
-                                                execution_state& st, diagnostics& diag,
-                                                std::shared_ptr<op_signal> sig);
+                                                execution_state& st, diagnostics& diag, std::shared_ptr<op_signal> sig);
     asio::awaitable<error_code> read_some_rows(execution_state& st, row_sink& sink, diagnostics& diag,
                                                std::shared_ptr<op_signal> sig);
     // The rest of execution `id` is read and dropped before the next operation.
@@ -246,8 +244,27 @@ private:
     // ---------------------------------------------------------------------------------
     // extended protocol
 
-    static std::vector<column> with_result_formats(std::vector<column> cols) {
-        for (auto& c : cols) c.format = has_binary_codec(c.type_oid) ? format::binary : format::text;
+    // Whether values may travel in binary (connection_options::values).
+    bool binary_values() const noexcept {
+        switch (opts_.values) {
+        case value_format::text: return false;
+        case value_format::binary_where_known: return true;
+        case value_format::automatic: break;
+        }
+        auto version = server_params_.find("server_version");
+        return !version || !before_version_9(*version);
+    }
+    // "8.0.2" (Amazon Redshift), "7.4": a major version before 9. Anything else, including
+    // text that is not a version, is not.
+    static bool before_version_9(std::string_view version) noexcept {
+        std::size_t digits = 0;
+        while (digits < version.size() && version[digits] >= '0' && version[digits] <= '9') ++digits;
+        return digits == 1 && version[0] < '9';
+    }
+
+    std::vector<column> with_result_formats(std::vector<column> cols) const {
+        bool const binary = binary_values();
+        for (auto& c : cols) c.format = binary && has_binary_codec(c.type_oid) ? format::binary : format::text;
         return cols;
     }
 
@@ -263,6 +280,14 @@ private:
     // A parameter its codec refused (a ragged nested vector): the operation fails before
     // anything is sent.
     static error_code refused_parameter(const param_list& params, diagnostics& diag);
+
+    // A Bind of the unnamed portal into `out`: parameters in binary where `binary` and
+    // the statement's type agree, otherwise in text (converted from binary where needed);
+    // results in the formats of `columns` (all text without them). On failure `out` is
+    // as it was and `failure` says what went wrong.
+    static error_code write_bind(cirrus::buffer& out, const std::string& name, const std::vector<oid_t>& server_types,
+                                 const std::vector<column>* columns, const param_list& params, bool binary,
+                                 std::string& failure);
 
     // Bind (parameters converted to the statement's types where needed), Execute, Sync
     // into out_; with a Flush after the Bind when asked.
@@ -374,8 +399,8 @@ private:
 } // namespace cirrus::postgres
 
 #if CIRRUS_HEADER_ONLY
-#include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/connect.ipp>
+#include <cirrus/postgres/impl/connection_impl.ipp>
 #include <cirrus/postgres/impl/copy.ipp>
 #include <cirrus/postgres/impl/execution.ipp>
 #include <cirrus/postgres/impl/pipeline.ipp>

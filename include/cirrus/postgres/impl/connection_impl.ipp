@@ -498,12 +498,12 @@ CIRRUS_DECL error_code connection_impl::refused_parameter(const param_list& para
     return params.error();
 }
 
-CIRRUS_DECL error_code connection_impl::write_bind_execute(const std::string& name,
-                                                           const std::vector<oid_t>& server_types,
-                                                           const std::vector<column>& columns, const param_list& params,
-                                                           diagnostics& diag, bool flush_after_bind) {
+CIRRUS_DECL error_code connection_impl::write_bind(cirrus::buffer& out, const std::string& name,
+                                                   const std::vector<oid_t>& server_types,
+                                                   const std::vector<column>* columns, const param_list& params,
+                                                   bool binary, std::string& failure) {
     if (params.size() != server_types.size()) {
-        diag.assign_client("the number of parameters does not match the statement");
+        failure = "the number of parameters does not match the statement";
         return make_error_code(client_errc::parameter_count_mismatch);
     }
     std::vector<bind_param> binds;
@@ -514,16 +514,16 @@ CIRRUS_DECL error_code connection_impl::write_bind_execute(const std::string& na
         bind_param b;
         if (p.is_null) {
             b.fmt = format::text;
-        } else if (p.fmt == format::text || p.type == server_types[i] || server_types[i] == 0) {
+        } else if (p.fmt == format::text || (binary && (p.type == server_types[i] || server_types[i] == 0))) {
             b.fmt = p.fmt;
             b.value = params.bytes(p);
         } else {
-            // The statement wants another type: send our value's text form and let
-            // the server convert it (int8 -> int4, date -> timestamp, ...).
+            // The statement wants another type, or the server takes text only: send our
+            // value's text form and let the server convert it (int8 -> int4, date ->
+            // timestamp, ...).
             field_data f{p.type, format::binary, false, params.bytes(p)};
             if (auto ec = render_text(f, converted[i])) {
-                diag.assign_client("parameter " + std::to_string(i + 1) +
-                                   " cannot be converted to the statement's type");
+                failure = "parameter " + std::to_string(i + 1) + " cannot be converted to the statement's type";
                 return ec;
             }
             b.fmt = format::text;
@@ -532,12 +532,27 @@ CIRRUS_DECL error_code connection_impl::write_bind_execute(const std::string& na
         binds.push_back(b);
     }
     std::vector<format> formats;
-    formats.reserve(columns.size());
-    for (const auto& c : columns) formats.push_back(c.format);
+    if (columns) {
+        formats.reserve(columns->size());
+        for (const auto& c : *columns) formats.push_back(c.format);
+    }
+    std::size_t const mark = out.size();
+    if (auto ec = detail::write_bind(out, "", name, binds, formats)) {
+        out.shrink_by(out.size() - mark); // what came before (Close messages) stays
+        failure = "a parameter is too large";
+        return ec;
+    }
+    return {};
+}
+
+CIRRUS_DECL error_code connection_impl::write_bind_execute(const std::string& name,
+                                                           const std::vector<oid_t>& server_types,
+                                                           const std::vector<column>& columns, const param_list& params,
+                                                           diagnostics& diag, bool flush_after_bind) {
     queue_pending_closes();
-    if (auto ec = write_bind(out_, "", name, binds, formats)) {
-        out_.clear();
-        diag.assign_client("a parameter is too large");
+    std::string failure;
+    if (auto ec = write_bind(out_, name, server_types, &columns, params, binary_values(), failure)) {
+        diag.assign_client(std::move(failure));
         return ec;
     }
     if (flush_after_bind) {

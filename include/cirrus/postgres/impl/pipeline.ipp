@@ -35,51 +35,6 @@ inline std::string cache_key(const std::string& sql, const std::vector<oid_t>& t
     return key;
 }
 
-// Bind of `params` to a statement whose parameter types the server fixed as
-// `server_types` (values of another type go as text for the server to convert).
-inline error_code write_pipeline_bind(cirrus::buffer& out, const std::string& name,
-                                      const std::vector<oid_t>& server_types, const std::vector<column>* columns,
-                                      const param_list& params, std::size_t index, diagnostics& diag) {
-    if (params.size() != server_types.size()) {
-        diag.assign_client("pipeline step " + std::to_string(index) +
-                           ": the number of parameters does not match the statement");
-        return make_error_code(client_errc::parameter_count_mismatch);
-    }
-    std::vector<bind_param> binds;
-    std::vector<std::string> converted(params.size());
-    binds.reserve(params.size());
-    for (std::size_t i = 0; i < params.size(); ++i) {
-        const auto& p = params[i];
-        bind_param b;
-        if (p.is_null) {
-            b.fmt = format::text;
-        } else if (p.fmt == format::text || p.type == server_types[i] || server_types[i] == 0) {
-            b.fmt = p.fmt;
-            b.value = params.bytes(p);
-        } else {
-            field_data f{p.type, format::binary, false, params.bytes(p)};
-            if (auto ec = render_text(f, converted[i])) {
-                diag.assign_client("pipeline step " + std::to_string(index) + ": parameter " + std::to_string(i + 1) +
-                                   " cannot be converted to the statement's type");
-                return ec;
-            }
-            b.fmt = format::text;
-            b.value = converted[i];
-        }
-        binds.push_back(b);
-    }
-    std::vector<format> formats;
-    if (columns) {
-        formats.reserve(columns->size());
-        for (const auto& c : *columns) formats.push_back(c.format);
-    }
-    if (auto ec = write_bind(out, "", name, binds, formats)) {
-        diag.assign_client("pipeline step " + std::to_string(index) + ": a parameter is too large");
-        return ec;
-    }
-    return {};
-}
-
 } // namespace pipeline_detail
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_pipeline(const pipeline& p, pipeline_results& out,
@@ -153,18 +108,25 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
     out_.clear();
     queue_pending_closes();
     const bool per_query = p.sync() == pipeline_sync::per_query;
+    bool const binary = binary_values();
+    auto bind = [&](std::size_t i, const std::string& name, const std::vector<oid_t>& types,
+                    const std::vector<column>* columns) {
+        std::string failure;
+        auto ec = write_bind(out_, name, types, columns, steps[i].params, binary, failure);
+        if (ec) diag.assign_client("pipeline step " + std::to_string(i) + ": " + failure);
+        return ec;
+    };
     for (std::size_t i = 0; i < steps.size(); ++i) {
         error_code ec;
         if (plan[i].named) {
-            ec = write_pipeline_bind(out_, plan[i].named->name, plan[i].named->param_types, &plan[i].named->columns,
-                                     steps[i].params, i, diag);
+            ec = bind(i, plan[i].named->name, plan[i].named->param_types, &plan[i].named->columns);
         } else {
             if (write_parse(out_, "", steps[i].sql, plan[i].types)) {
                 diag.assign_client("pipeline step " + std::to_string(i) +
                                    ": the query contains a NUL character or too many parameters");
                 ec = make_error_code(errc::invalid_argument);
             } else {
-                ec = write_pipeline_bind(out_, "", plan[i].types, nullptr, steps[i].params, i, diag);
+                ec = bind(i, "", plan[i].types, nullptr);
                 if (!ec) write_describe(out_, 'P', "");
             }
         }
