@@ -113,6 +113,40 @@ struct typed_with_more {
 };
 BOOST_DESCRIBE_STRUCT(typed_with_more, (), (clientid, not_in_the_item))
 
+// The typed Query and Scan rows: an events table's items, with reserved words (name, year,
+// status) as attribute names.
+struct typed_event {
+    std::string pk;
+    std::int64_t sk = 0;
+    std::string status;
+    std::string name;
+    int year = 0;
+    std::optional<std::string> note;
+    std::vector<std::string> tags;
+    friend bool operator==(const typed_event&, const typed_event&) = default;
+};
+BOOST_DESCRIBE_STRUCT(typed_event, (), (pk, sk, status, name, year, note, tags))
+
+// A struct the events do not fit: "name" is a string in the items.
+struct typed_event_mistyped {
+    std::string pk;
+    std::int64_t sk = 0;
+    std::int64_t name = 0;
+};
+BOOST_DESCRIBE_STRUCT(typed_event_mistyped, (), (pk, sk, name))
+
+typed_event sample_event(const std::string& pk, std::int64_t sk) {
+    typed_event e{.pk = pk,
+                  .sk = sk,
+                  .status = sk % 3 == 0 ? "open" : "closed",
+                  .name = "event \"" + std::to_string(sk) + "\"",
+                  .year = 2000 + static_cast<int>(sk % 25),
+                  .note = std::nullopt,
+                  .tags = {"t" + std::to_string(sk % 4)}};
+    if (sk % 5 == 0) e.note = "note " + std::to_string(sk);
+    return e;
+}
+
 typed_row sample_typed_row(std::int64_t id) {
     return {.clientid = id,
             .name = "caf\xc3\xa9 \"quoted\" \\ line\nbreak",
@@ -839,6 +873,161 @@ TEST_F(DynamoDB, TypedOneLinersInACoroutine) {
     ioc_.run();
     EXPECT_EQ(via_callback, false);
     EXPECT_EQ(db_.last_diagnostics().service_code, "ResourceNotFoundException");
+}
+
+// Typed Query and Scan: pages straight into a vector of structs, 300 items over many pages
+// (Limit), forward and backward, through one page at a time, the pager's pages and its
+// items; reserved words as attribute names; an item that does not fit the struct.
+TEST_F(DynamoDB, TypedQueryAndScanPageByPage) {
+    ASSERT_NO_FATAL_FAILURE(create_events_table(table_));
+    diagnostics d;
+    std::vector<ddb::item> items;
+    for (std::int64_t i = 0; i < 300; ++i) items.push_back(ddb::to_item(sample_event(i < 250 ? "a" : "b", i)));
+    auto [we, w] = sync(ioc_, db_.async_batch_write({.table = table_, .put = items}, d));
+    ASSERT_FALSE(we) << we.message() << " " << d.what();
+    ASSERT_EQ(w.written, 300u);
+
+    // One page of 100, then the next one from its LastEvaluatedKey.
+    auto a = attr("pk") == "a";
+    std::vector<typed_event> rows;
+    auto [qe, page] = sync(ioc_, db_.async_query({.table = table_, .key_condition = a, .limit = 100}, rows, d));
+    ASSERT_FALSE(qe) << qe.message() << " " << d.what();
+    ASSERT_EQ(rows.size(), 100u);
+    EXPECT_EQ(page.count, 100);
+    ASSERT_TRUE(page.more());
+    for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i], sample_event("a", static_cast<std::int64_t>(i)));
+    EXPECT_EQ(*page.last_evaluated_key.at("sk").n(), "99");
+    auto [qe2, page2] = sync(ioc_, db_.async_query({.table = table_,
+                                                    .key_condition = a,
+                                                    .limit = 100,
+                                                    .exclusive_start_key = page.last_evaluated_key},
+                                                   rows, d));
+    ASSERT_FALSE(qe2) << qe2.message() << " " << d.what();
+    ASSERT_EQ(rows.size(), 100u);
+    EXPECT_EQ(rows.front(), sample_event("a", 100));
+
+    // Every page through the pager, newest first, into the same vector.
+    auto pages = db_.query_pages<typed_event>(
+        {.table = table_, .key_condition = a, .scan_forward = false, .limit = 40});
+    std::vector<std::int64_t> seen;
+    while (!pages.done()) {
+        auto [pe] = sync(ioc_, pages.async_next_page(rows, d));
+        ASSERT_FALSE(pe) << pe.message() << " " << d.what();
+        EXPECT_LE(rows.size(), 40u);
+        for (const auto& r : rows) {
+            EXPECT_EQ(r, sample_event("a", r.sk));
+            seen.push_back(r.sk);
+        }
+    }
+    ASSERT_EQ(seen.size(), 250u);
+    for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], 249 - static_cast<std::int64_t>(i));
+    EXPECT_GE(pages.pages_fetched(), 7u);
+    auto [after] = sync(ioc_, pages.async_next_page(rows)); // past the end: nothing more
+    EXPECT_FALSE(after);
+    EXPECT_TRUE(rows.empty());
+
+    // Item by item, with a filter on a reserved word: the open ones of "b" (sk 252 ... 297).
+    auto b = attr("pk") == "b";
+    auto open = attr("status") == "open";
+    auto items_of_b = db_.query_pages<typed_event>({.table = table_, .key_condition = b, .filter = open, .limit = 7});
+    typed_event one;
+    std::vector<std::int64_t> open_b;
+    for (;;) {
+        auto [ne, more] = sync(ioc_, items_of_b.async_next(one, d));
+        ASSERT_FALSE(ne) << ne.message() << " " << d.what();
+        if (!more) break;
+        EXPECT_EQ(one, sample_event("b", one.sk));
+        open_b.push_back(one.sk);
+    }
+    std::vector<std::int64_t> expected;
+    for (std::int64_t i = 250; i < 300; ++i)
+        if (i % 3 == 0) expected.push_back(i);
+    EXPECT_EQ(open_b, expected);
+
+    // A Scan of every page sees each of the 300 items once; one Scan page on its own.
+    auto scan = db_.scan_pages<typed_event>({.table = table_, .limit = 70});
+    std::set<std::pair<std::string, std::int64_t>> keys;
+    while (!scan.done()) {
+        auto [se] = sync(ioc_, scan.async_next_page(rows, d));
+        ASSERT_FALSE(se) << se.message() << " " << d.what();
+        for (const auto& r : rows) {
+            EXPECT_EQ(r, sample_event(r.pk, r.sk));
+            keys.insert({r.pk, r.sk});
+        }
+    }
+    EXPECT_EQ(keys.size(), 300u);
+    EXPECT_GE(scan.pages_fetched(), 5u);
+    auto [se1, scanned] = sync(ioc_, db_.async_scan({.table = table_, .limit = 10}, rows, d));
+    ASSERT_FALSE(se1) << se1.message() << " " << d.what();
+    EXPECT_EQ(rows.size(), 10u);
+    EXPECT_EQ(scanned.scanned_count, 10);
+    EXPECT_TRUE(scanned.more());
+
+    // Items that do not fit the struct: typed, naming the item and the field.
+    std::vector<typed_event_mistyped> wrong;
+    auto [me, mpage] = sync(ioc_, db_.async_query({.table = table_, .key_condition = a, .limit = 5}, wrong, d));
+    EXPECT_EQ(me, ddb::errc::validation);
+    EXPECT_NE(d.message.find(R"(item 0, field "name" has another type)"), std::string::npos) << d.what();
+    auto wrong_pages = db_.scan_pages<typed_event_mistyped>({.table = table_, .limit = 50});
+    auto [mpe] = sync(ioc_, wrong_pages.async_next_page(wrong));
+    EXPECT_EQ(mpe, ddb::errc::validation);
+    EXPECT_NE(wrong_pages.last_diagnostics().message.find(R"(field "name" has another type)"), std::string::npos)
+        << wrong_pages.last_diagnostics().what();
+
+    // A missing table: the service's error.
+    auto [nte, ntpage] = sync(ioc_, db_.async_query({.table = "no-such-table", .key_condition = a}, rows, d));
+    EXPECT_EQ(nte, ddb::errc::resource_not_found);
+    EXPECT_EQ(d.service_code, "ResourceNotFoundException");
+}
+
+// The typed Query and Scan in a coroutine with the default token: braced requests, a page
+// and a pager, a failure thrown with its diagnostics.
+TEST_F(DynamoDB, TypedQueryOneLinersInACoroutine) {
+    ASSERT_NO_FATAL_FAILURE(create_events_table(table_));
+    const std::string t = table_;
+    std::exception_ptr failure;
+    std::size_t first_page = 0, all = 0, scanned = 0;
+    bool more = false;
+    std::string thrown;
+    asio::co_spawn(
+        ioc_,
+        [&]() -> asio::awaitable<void> {
+            auto o = local_options();
+            ddb::client<> db(co_await asio::this_coro::executor, o);
+            for (std::int64_t i = 0; i < 25; ++i) {
+                const typed_event e = sample_event("a", i); // named: no class temporary in a co_await
+                co_await db.async_put(t, e);
+            }
+            auto key = attr("pk") == "a";
+            std::vector<typed_event> rows;
+            auto page =
+                co_await db.async_query({.table = t, .key_condition = key, .consistent_read = true, .limit = 10}, rows);
+            first_page = rows.size();
+            more = page.more();
+            auto pages = db.query_pages<typed_event>(
+                {.table = t, .key_condition = key, .consistent_read = true, .limit = 10});
+            while (!pages.done()) {
+                co_await pages.async_next_page(rows);
+                all += rows.size();
+            }
+            auto scan = db.scan_pages<typed_event>({.table = t, .consistent_read = true, .limit = 6});
+            typed_event one;
+            while (co_await scan.async_next(one)) ++scanned;
+            try {
+                co_await db.async_scan({.table = "no-such-table"}, rows);
+            } catch (const cirrus::error_with_diagnostics& x) {
+                thrown = x.get_diagnostics().service_code;
+            }
+        },
+        [&](std::exception_ptr e) { failure = e; });
+    ioc_.restart();
+    ioc_.run();
+    if (failure) std::rethrow_exception(failure);
+    EXPECT_EQ(first_page, 10u);
+    EXPECT_TRUE(more);
+    EXPECT_EQ(all, 25u);
+    EXPECT_EQ(scanned, 25u);
+    EXPECT_EQ(thrown, "ResourceNotFoundException");
 }
 
 // ============================================================================ async shape

@@ -7,15 +7,18 @@
 #include "support/error_tuple.hpp"
 
 #include <cirrus/dynamodb/dynamodb.hpp>
+#include <cirrus/dynamodb/typed.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/describe/class.hpp>
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -185,6 +188,44 @@ TEST(DynamodbScripted, AQueryWhoseKeysCycleEnds) {
     const auto reqs = server.requests();
     ASSERT_EQ(reqs.size(), 3u);
     EXPECT_NE(reqs[1].body.find(R"("ExclusiveStartKey":{"k":{"N":"1"}})"), std::string::npos) << reqs[1].body;
+    EXPECT_NE(reqs[2].body.find(R"("ExclusiveStartKey":{"k":{"N":"2"}})"), std::string::npos) << reqs[2].body;
+}
+
+struct keyed {
+    std::int64_t k = 0;
+};
+BOOST_DESCRIBE_STRUCT(keyed, (), (k))
+
+// The same through the typed pager, which writes each page's LastEvaluatedKey back as the
+// response's JSON: the keys as the server sent them, and the cycle ends the range.
+TEST(DynamodbScripted, ATypedQueryWhoseKeysCycleEnds) {
+    cirrus::test::test_server server;
+    server.push(json(R"({"Items":[{"k":{"N":"1"}}],"Count":1,"LastEvaluatedKey":{"k": {"N":"1"}}})"));
+    server.push(json(R"({"Items":[{"k":{"N":"2"}}],"Count":1,"LastEvaluatedKey":{"k":{"N":"2"}}})"));
+    server.push(json(R"({"Items":[{"k":{"N":"3"}}],"Count":1,"LastEvaluatedKey":{"k": {"N":"1"}}})"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    const auto key = ddb::attr("k") == 0;
+    auto pages = db.query_pages<keyed>({.table = "t1", .key_condition = key});
+    std::vector<keyed> rows;
+    std::vector<std::int64_t> seen;
+    cirrus::error_code last;
+    for (int i = 0; i < 10 && !pages.done(); ++i) {
+        auto [ec] = sync(ioc, pages.async_next_page(rows));
+        if (ec) {
+            last = ec;
+            break;
+        }
+        for (const auto& r : rows) seen.push_back(r.k);
+    }
+    EXPECT_EQ(last, cirrus::errc::protocol_error) << last.message();
+    EXPECT_TRUE(pages.done());
+    EXPECT_EQ(pages.pages_fetched(), 3u);
+    EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2}));
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 3u);
+    EXPECT_EQ(reqs[0].body.find("ExclusiveStartKey"), std::string::npos) << reqs[0].body;
+    EXPECT_NE(reqs[1].body.find(R"("ExclusiveStartKey":{"k": {"N":"1"}})"), std::string::npos) << reqs[1].body;
     EXPECT_NE(reqs[2].body.find(R"("ExclusiveStartKey":{"k":{"N":"2"}})"), std::string::npos) << reqs[2].body;
 }
 

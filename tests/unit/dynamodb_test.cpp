@@ -477,6 +477,83 @@ TEST(DynamodbTypedReader, MissingMistypedAndMalformedAreErrors) {
     EXPECT_EQ(reader.query_items(body, rows), ddb::errc::malformed_response);
 }
 
+// Which item and which field did not fit, for the diagnostics of the typed operations:
+// a missing field, a value of another type in a nested struct, a list and a map.
+TEST(DynamodbTypedReader, NamesTheFieldThatDoesNotFit) {
+    ddb::typed_reader reader;
+    mapping::address a;
+    bool found = false;
+    std::string body = R"({"Item":{"city":{"S":"Caen"}}})";
+    EXPECT_EQ(reader.get_item(body, a, found), ddb::errc::validation);
+    EXPECT_EQ(reader.mismatch(), R"(field "zip" is missing)");
+
+    mapping::client_row fits;
+    fits.name = "Ada";
+    fits.home = {"Paris", 75001};
+    mapping::client_row with_previous;
+    with_previous.previous = {{"Lyon", 1}, {"Caen", 2}};
+    auto page = [&](const ddb::item& second) {
+        std::string json = R"({"Items":[)";
+        ddb::detail::json_writer w(json);
+        w.map(ddb::to_item(fits));
+        w.map(second);
+        return json + R"(],"Count":2})";
+    };
+    ddb::item bad = ddb::to_item(with_previous);
+    bad["home"] = attribute_value::map({{"city", "Paris"}, {"zip", "75001"}});
+    std::vector<mapping::client_row> rows;
+    std::string json = page(bad);
+    EXPECT_EQ(reader.query_items(json, rows), ddb::errc::validation);
+    EXPECT_EQ(reader.mismatch(), R"(item 1, field "home.zip" has another type)");
+
+    bad = ddb::to_item(with_previous);
+    (*bad["previous"].l())[1] = attribute_value::map({{"zip", 2}});
+    json = page(bad);
+    EXPECT_EQ(reader.query_items(json, rows), ddb::errc::validation);
+    EXPECT_EQ(reader.mismatch(), R"(item 1, field "previous[1].city" is missing)");
+
+    bad = ddb::to_item(fits);
+    bad["scores"] = attribute_value::map({{"x", true}});
+    json = page(bad);
+    EXPECT_EQ(reader.query_items(json, rows), ddb::errc::validation);
+    EXPECT_EQ(reader.mismatch(), R"(item 1, field "scores.x" has another type)");
+}
+
+// query_page: the LastEvaluatedKey as the response's JSON, written back as it came by the
+// next request of a typed pager.
+TEST(DynamodbTypedReader, QueryPageKeepsTheLastKeyAsJson) {
+    ddb::typed_reader reader;
+    std::vector<mapping::address> rows;
+    std::int64_t count = 0, scanned = 0;
+    std::string key;
+    std::string body = R"({"Count":1,"Items":[{"city":{"S":"Caen"},"zip":{"N":"14000"}}],)"
+                       R"("LastEvaluatedKey":{"pk":{"S":"a\"b"}, "sk":{"N":"3"}},"ScannedCount":4})";
+    ASSERT_FALSE(reader.query_page(body, rows, count, scanned, key));
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0], (mapping::address{"Caen", 14000}));
+    EXPECT_EQ(count, 1);
+    EXPECT_EQ(scanned, 4);
+    EXPECT_EQ(key, R"({"pk":{"S":"a\"b"}, "sk":{"N":"3"}})");
+    body = R"({"Count":0,"Items":[],"ScannedCount":0})";
+    ASSERT_FALSE(reader.query_page(body, rows, count, scanned, key));
+    EXPECT_TRUE(rows.empty());
+    EXPECT_TRUE(key.empty());
+    body = R"({"Items":[],"LastEvaluatedKey":[1]})";
+    EXPECT_EQ(reader.query_page(body, rows, count, scanned, key), ddb::errc::malformed_response);
+
+    // The next request starts after that key, as it came.
+    auto k = attr("pk") == "a";
+    std::string out;
+    ddb::detail::write(out, ddb::query_request{.table = "t", .key_condition = k, .limit = 2},
+                       R"({"pk":{"S":"a"},"sk":{"N":"3"}})");
+    EXPECT_EQ(out, R"x({"TableName":"t","KeyConditionExpression":"#n0 = :v0",)x"
+                   R"x("ExpressionAttributeNames":{"#n0":"pk"},"ExpressionAttributeValues":{":v0":{"S":"a"}},)x"
+                   R"x("Limit":2,"ExclusiveStartKey":{"pk":{"S":"a"},"sk":{"N":"3"}}})x");
+    out.clear();
+    ddb::detail::write(out, ddb::scan_request{.table = "t"}, R"({"pk":{"S":"a"}})");
+    EXPECT_EQ(out, R"({"TableName":"t","ExclusiveStartKey":{"pk":{"S":"a"}}})");
+}
+
 TEST(DynamodbErrors, CodesFromTheEnvelope) {
     EXPECT_EQ(ddb::errc_from_code("ConditionalCheckFailedException"), ddb::errc::conditional_check_failed);
     EXPECT_EQ(ddb::errc_from_code("ResourceNotFoundException"), ddb::errc::resource_not_found);

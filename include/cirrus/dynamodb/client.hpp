@@ -31,6 +31,7 @@
 #include <cirrus/dynamodb/errors.hpp>
 #include <cirrus/dynamodb/model.hpp>
 #include <cirrus/dynamodb/options.hpp>
+#include <cirrus/dynamodb/typed_pager.hpp>
 #include <cirrus/provider/aws.hpp>
 #include <cirrus/provider/provider.hpp>
 
@@ -81,12 +82,23 @@ struct typed_op {
     task start(diagnostics& d) { return ops::typed_call(*c, *x, op, parse, out, nullptr, d); }
     task start(diagnostics& d, bool& found) { return ops::typed_call(*c, *x, op, parse, out, &found, d); }
 };
+// A typed Query or Scan page: the request is already written in the leased exchange.
+struct typed_page_op {
+    using result_type = page_info;
+    using diagnostics_type = diagnostics;
+    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
 
-// Defined in dynamodb/typed.hpp.
-template <class T>
-struct typed_codec;
-template <class T>
-concept complete_type = requires { sizeof(T); };
+    std::shared_ptr<core> c; // declared before the lease, which gives the exchange back to it
+    exchange_lease x;
+    std::string_view op; // a literal
+    typed_page_parse parse;
+    void* items;
+    std::string last_key;
+
+    task start(diagnostics& d, page_info& out) {
+        return ops::typed_page_call(*c, *x, op, parse, items, &out, last_key, d);
+    }
+};
 
 template <class T>
 concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
@@ -252,6 +264,42 @@ public:
         return start_put(table, value, &diag, std::forward<Token>(token));
     }
 
+    // ------------------------------------------------------------------ typed Query and Scan
+    // One page of a Query or Scan straight into a std::vector of described structs (resized
+    // to the page's items, existing elements overwritten in place), without item maps;
+    // declared here, usable with #include <cirrus/dynamodb/typed.hpp>. Completes with
+    // void(error_code, page_info): the counts and the LastEvaluatedKey (empty on the last
+    // page). An item that does not fit the struct is errc::validation, the diagnostics
+    // naming the item and the field. The request is written when the call is made; `out`
+    // must live until the completion. query_pages<T>() and scan_pages<T>() walk every page.
+    //   std::vector<client_row> rows;
+    //   auto page = co_await db.async_query({.table = "clients", .key_condition = key}, rows);
+    template <class T, cirrus::detail::completion_token Token = default_token>
+    auto async_query(const query_request& r, std::vector<T>& out, Token&& token = {}) {
+        return start_page(r, out, nullptr, std::forward<Token>(token));
+    }
+    template <class T, class Token = default_token>
+    auto async_query(const query_request& r, std::vector<T>& out, diagnostics& diag, Token&& token = {}) {
+        return start_page(r, out, &diag, std::forward<Token>(token));
+    }
+    template <class T, cirrus::detail::completion_token Token = default_token>
+    auto async_scan(const scan_request& r, std::vector<T>& out, Token&& token = {}) {
+        return start_page(r, out, nullptr, std::forward<Token>(token));
+    }
+    template <class T, class Token = default_token>
+    auto async_scan(const scan_request& r, std::vector<T>& out, diagnostics& diag, Token&& token = {}) {
+        return start_page(r, out, &diag, std::forward<Token>(token));
+    }
+    // Every page, into the caller's vector or struct (dynamodb/typed_pager.hpp).
+    template <class T>
+    typed_query_pager<T> query_pages(const query_request& r) const {
+        return {core_, r};
+    }
+    template <class T>
+    typed_scan_pager<T> scan_pages(const scan_request& r) const {
+        return {core_, r};
+    }
+
     // ------------------------------------------------------------------ reading many
     // One page each; query_pages() and scan_pages() walk them all.
     template <class... Args>
@@ -340,6 +388,22 @@ private:
         detail::typed_codec<T>::write_put(detail::request_body(*x), table, value);
         return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
                                         detail::typed_op<void>{core_, std::move(x), "PutItem", nullptr, nullptr},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class Request, class T, class Token>
+    auto start_page(const Request& r, std::vector<T>& out, diagnostics* diag, Token&& token) {
+        static_assert(detail::complete_type<detail::typed_codec<T>>,
+                      "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        detail::exchange_lease x = detail::acquire_exchange(*core_);
+        detail::write(detail::request_body(*x), r);
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::typed_page_op{core_,
+                                                              std::move(x),
+                                                              detail::page_operation<Request>,
+                                                              &detail::typed_codec<T>::parse_page,
+                                                              &out,
+                                                              {}},
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 

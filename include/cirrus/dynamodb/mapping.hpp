@@ -92,19 +92,32 @@ attribute_value to_attribute(const T& v);
 template <class T>
 error_code from_attribute(const attribute_value& a, T& out);
 
+namespace detail {
+// Calls f(name, value) for each field of a described struct that goes into its item, in
+// the order of the description: every field but an empty optional. A field of a type that
+// does not map stops the compilation here.
+template <class T, class F>
+    requires described<T>
+void for_each_item_field(const T& v, F&& f) {
+    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+    boost::mp11::mp_for_each<members>([&](auto d) {
+        using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
+        static_assert(mappable<field_type>,
+                      "a field of this struct has a type that does not map to a DynamoDB attribute "
+                      "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
+        if constexpr (is_std_optional<field_type>::value) {
+            if (!(v.*d.pointer)) return;
+        }
+        f(d.name, v.*d.pointer);
+    });
+}
+} // namespace detail
+
 template <class T>
     requires detail::described<T> item to_item(const T& v) {
         item out;
-        using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-        boost::mp11::mp_for_each<members>([&](auto d) {
-            using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
-            static_assert(mappable<field_type>,
-                          "a field of this struct has a type that does not map to a DynamoDB attribute "
-                          "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-            if constexpr (detail::is_std_optional<field_type>::value) {
-                if (!(v.*d.pointer)) return;
-            }
-            out.insert_or_assign(std::string(d.name), to_attribute(v.*d.pointer));
+        detail::for_each_item_field(v, [&](const char* name, const auto& field) {
+            out.insert_or_assign(std::string(name), to_attribute(field));
         });
         return out;
     }

@@ -1,6 +1,7 @@
 #pragma once
-// The typed operations of dynamodb::client: GetItem into a described struct and PutItem of
-// one, without an intermediate dynamodb::item.
+// The typed operations of dynamodb::client: GetItem into a described struct, PutItem of
+// one, and Query and Scan pages into a std::vector of them, without an intermediate
+// dynamodb::item.
 //
 //   #include <cirrus/dynamodb/typed.hpp>
 //   struct row_key { std::string pk; std::int64_t sk = 0; };
@@ -8,12 +9,15 @@
 //
 //   co_await db.async_put("clients", row);                    // PutItem of a described struct
 //   bool found = co_await db.async_get("clients", row_key{"a", 1}, row);  // GetItem into it
+//   auto page = co_await db.async_query({.table = "clients", .key_condition = k}, rows);  // one page
+//   auto pages = db.query_pages<row>({.table = "clients", .key_condition = k});            // every page
 //
-// The request's JSON is written when the operation is started (the table, the key and the
-// struct are read then, so temporaries are fine with every token), into a buffer the client
-// keeps for its later operations; the response is read into the caller's struct with
-// typed_reader, whose strings keep their storage. A steady stream of typed GetItems of a
-// struct of fixed size makes no heap allocation in cirrus (docs/dynamodb.md).
+// The request's JSON is written when the operation is started (the table, the key, the
+// struct and the Query or Scan request are read then, so temporaries are fine with every
+// token), into a buffer the client keeps for its later operations; the response is read
+// into the caller's struct or vector with typed_reader, whose strings keep their storage.
+// A steady stream of typed GetItems of a struct of fixed size makes no heap allocation in
+// cirrus (docs/dynamodb.md).
 //
 // This header includes <simdjson.h>; include it where the typed operations are called.
 
@@ -23,8 +27,10 @@
 #include <cirrus/dynamodb/mapping.hpp>
 #include <cirrus/dynamodb/typed_reader.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cirrus::dynamodb::detail {
 
@@ -54,6 +60,11 @@ struct typed_codec {
 
     static error_code parse_get(typed_reader& reader, std::string& body, void* out, bool& found) {
         return reader.get_item(body, *static_cast<T*>(out), found);
+    }
+
+    static error_code parse_page(typed_reader& reader, std::string& body, void* items, std::int64_t& count,
+                                 std::int64_t& scanned_count, std::string& last_key) {
+        return reader.query_page(body, *static_cast<std::vector<T>*>(items), count, scanned_count, last_key);
     }
 };
 

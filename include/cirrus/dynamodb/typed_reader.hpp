@@ -27,6 +27,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <string>
@@ -45,6 +46,58 @@ inline constexpr int max_depth = 64;
 
 inline error_code malformed() noexcept { return make_error_code(errc::malformed_response); }
 inline error_code mismatch() noexcept { return make_error_code(errc::validation); }
+
+// Where an item did not fit the struct, gathered while the error unwinds: the path's
+// segments innermost first (the deepest max_segments of them), each a field's or a map
+// key's name, or a list index. Names view the structs' descriptions or the response, so
+// they are read before the next response is.
+struct mismatch_path {
+    static constexpr std::size_t max_segments = 8;
+    static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+    struct segment {
+        std::string_view name;
+        std::size_t index = no_index; // of a list element (no name)
+    };
+    std::array<segment, max_segments> segments{};
+    std::size_t size = 0;
+    bool truncated = false; // segments further out were dropped
+    bool missing = false;   // the innermost field is missing, not of another type
+    std::size_t item = 0;   // of a page: the item's index
+    bool in_page = false;
+
+    void clear() noexcept { *this = mismatch_path{}; }
+    void add(std::string_view name) noexcept { add(segment{name, no_index}); }
+    void add_index(std::size_t index) noexcept { add(segment{{}, index}); }
+    void add(segment s) noexcept {
+        if (size < max_segments) segments[size++] = s;
+        else truncated = true;
+    }
+
+    // `item 3, field "address.zip" is missing`, `field "tags[1]" has another type`.
+    std::string describe() const {
+        std::string out;
+        if (in_page) {
+            out += "item ";
+            out += std::to_string(item);
+            out += ", ";
+        }
+        out += "field \"";
+        if (truncated) out += "..";
+        for (std::size_t i = size; i-- > 0;) {
+            const segment& s = segments[i];
+            if (s.index != no_index) {
+                out += '[';
+                out += std::to_string(s.index);
+                out += ']';
+                continue;
+            }
+            if (i + 1 != size || truncated) out += '.';
+            out += s.name;
+        }
+        out += missing ? "\" is missing" : "\" has another type";
+        return out;
+    }
+};
 
 // A JSON string's text: in place when it has no escapes, else unescaped by simdjson.
 inline error_code text_of(od::value v, std::string_view& out) {
@@ -90,13 +143,13 @@ error_code elements(od::value v, F&& f) {
 }
 
 template <class T>
-error_code read_attribute(od::value v, T& out, int depth);
+error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where);
 template <class T>
-error_code read_typed_value(std::string_view type, od::value val, T& out, int depth);
+error_code read_typed_value(std::string_view type, od::value val, T& out, int depth, mismatch_path& where);
 
 // The fields of an M (or of an item) into a described struct.
 template <class T>
-error_code read_struct(od::value v, T& out, int depth) {
+error_code read_struct(od::value v, T& out, int depth, mismatch_path& where) {
     if (depth > max_depth) return malformed();
     using members = boost::describe::describe_members<T, boost::describe::mod_public>;
     constexpr std::size_t count = boost::mp11::mp_size<members>::value;
@@ -110,7 +163,8 @@ error_code read_struct(od::value v, T& out, int depth) {
             if (!known && key == d.name) {
                 known = true;
                 seen |= std::uint64_t{1} << index;
-                r = read_attribute(val, out.*d.pointer, depth + 1);
+                r = read_attribute(val, out.*d.pointer, depth + 1, where);
+                if (r == errc::validation) where.add(d.name);
             }
             ++index;
         });
@@ -122,7 +176,11 @@ error_code read_struct(od::value v, T& out, int depth) {
         using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
         if (!(seen & (std::uint64_t{1} << index))) {
             if constexpr (is_std_optional<field_type>::value) (out.*d.pointer).reset();
-            else if (!ec) ec = mismatch();
+            else if (!ec) {
+                ec = mismatch();
+                where.missing = true;
+                where.add(d.name);
+            }
         }
         ++index;
     });
@@ -131,7 +189,7 @@ error_code read_struct(od::value v, T& out, int depth) {
 
 // An attribute value {"<type>": <value>} into T.
 template <class T>
-error_code read_attribute(od::value v, T& out, int depth) {
+error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where) {
     static_assert(mappable<T>, "this type does not map to a DynamoDB attribute (see dynamodb::mappable)");
     static_assert(!std::is_same_v<T, attribute_value> && !std::is_same_v<T, item>,
                   "typed_reader reads typed fields only: read attribute_value and item fields with from_item");
@@ -147,9 +205,9 @@ error_code read_attribute(od::value v, T& out, int depth) {
             }
             if (!out) out.emplace();
             // The value object is being iterated: read this field's value as the element's.
-            return read_typed_value(type, val, *out, depth);
+            return read_typed_value(type, val, *out, depth, where);
         } else {
-            return read_typed_value(type, val, out, depth);
+            return read_typed_value(type, val, out, depth, where);
         }
     });
     if (ec) return ec;
@@ -158,7 +216,7 @@ error_code read_attribute(od::value v, T& out, int depth) {
 
 // The value of one attribute whose type key is `type`.
 template <class T>
-error_code read_typed_value(std::string_view type, od::value val, T& out, int depth) {
+error_code read_typed_value(std::string_view type, od::value val, T& out, int depth, mismatch_path& where) {
     if constexpr (std::is_same_v<T, bool>) {
         if (type != "BOOL") return mismatch();
         return val.get_bool().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
@@ -208,13 +266,16 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
         });
     } else if constexpr (described<T>) {
         if (type != "M") return mismatch();
-        return read_struct(val, out, depth + 1);
+        return read_struct(val, out, depth + 1, where);
     } else if constexpr (is_std_vector<T>::value) {
         if (type != "L") return mismatch();
         std::size_t n = 0;
         auto ec = elements(val, [&](od::value e) -> error_code {
             if (n == out.size()) out.emplace_back();
-            return read_attribute(e, out[n++], depth + 1);
+            const error_code r = read_attribute(e, out[n], depth + 1, where);
+            if (r == errc::validation) where.add_index(n);
+            ++n;
+            return r;
         });
         out.resize(n);
         return ec;
@@ -223,7 +284,9 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
         if (type != "M") return mismatch();
         out.clear();
         return fields(val, [&](std::string_view key, od::value e) -> error_code {
-            return read_attribute(e, out[std::string(key)], depth + 1);
+            const error_code r = read_attribute(e, out[std::string(key)], depth + 1, where);
+            if (r == errc::validation) where.add(key);
+            return r;
         });
     }
 }
@@ -241,29 +304,23 @@ class typed_reader {
 public:
     // The "Items" of a Query or Scan response into `out` (resized to the page's items;
     // existing elements are overwritten in place). `count` and `scanned_count` are set when
-    // given; LastEvaluatedKey is not read (use query_result for paging).
+    // given; LastEvaluatedKey is not read (query_page reads it).
     template <class T>
         requires detail::described<T> error_code query_items(std::string& body, std::vector<T>& out,
                                                              std::int64_t* count = nullptr,
                                                              std::int64_t* scanned_count = nullptr) {
-            namespace t = detail::typed;
-            t::od::document doc;
-            if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
-            t::od::value root;
-            if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
-            std::size_t n = 0;
-            auto ec = t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
-                if (key == "Items")
-                    return t::elements(v, [&](t::od::value e) -> error_code {
-                        if (n == out.size()) out.emplace_back();
-                        return t::read_struct(e, out[n++], 0);
-                    });
-                std::int64_t* target = key == "Count" ? count : key == "ScannedCount" ? scanned_count : nullptr;
-                if (target != nullptr && v.get_int64().get(*target) != simdjson::SUCCESS) return t::malformed();
-                return {};
-            });
-            out.resize(n);
-            return ec;
+            return read_page(body, out, count, scanned_count, nullptr);
+        }
+
+    // The same, and the page's LastEvaluatedKey as the response's JSON text into
+    // `last_evaluated_key` (cleared on the last page): what the next request's
+    // ExclusiveStartKey is, written back as it came.
+    template <class T>
+        requires detail::described<T> error_code query_page(std::string& body, std::vector<T>& out, std::int64_t& count,
+                                                            std::int64_t& scanned_count,
+                                                            std::string& last_evaluated_key) {
+            last_evaluated_key.clear();
+            return read_page(body, out, &count, &scanned_count, &last_evaluated_key);
         }
 
     // The "Item" of a GetItem response into `out`; `found` is false (and `out` untouched)
@@ -272,6 +329,7 @@ public:
         requires detail::described<T> error_code get_item(std::string& body, T& out, bool& found) {
             namespace t = detail::typed;
             found = false;
+            where_.clear();
             t::od::document doc;
             if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
             t::od::value root;
@@ -279,12 +337,57 @@ public:
             return t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
                 if (key != "Item") return {};
                 found = true;
-                return t::read_struct(v, out, 0);
+                return t::read_struct(v, out, 0, where_);
             });
         }
 
+    // After errc::validation (an item that does not fit the struct), which field of which
+    // item: `item 3, field "address.zip" is missing`, `field "tags[1]" has another type`.
+    // Read it before the next response is read.
+    std::string mismatch() const { return where_.describe(); }
+
 private:
+    template <class T>
+    error_code read_page(std::string& body, std::vector<T>& out, std::int64_t* count, std::int64_t* scanned_count,
+                         std::string* last_evaluated_key) {
+        namespace t = detail::typed;
+        where_.clear();
+        t::od::document doc;
+        if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
+        t::od::value root;
+        if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
+        std::size_t n = 0;
+        auto ec = t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
+            if (key == "Items")
+                return t::elements(v, [&](t::od::value e) -> error_code {
+                    if (n == out.size()) out.emplace_back();
+                    const error_code r = t::read_struct(e, out[n], 0, where_);
+                    if (r == errc::validation) {
+                        where_.in_page = true;
+                        where_.item = n;
+                    }
+                    ++n;
+                    return r;
+                });
+            if (key == "LastEvaluatedKey" && last_evaluated_key != nullptr) {
+                t::od::object key_object;
+                std::string_view text;
+                if (v.get_object().get(key_object) != simdjson::SUCCESS ||
+                    key_object.raw_json().get(text) != simdjson::SUCCESS)
+                    return t::malformed();
+                last_evaluated_key->assign(text);
+                return {};
+            }
+            std::int64_t* target = key == "Count" ? count : key == "ScannedCount" ? scanned_count : nullptr;
+            if (target != nullptr && v.get_int64().get(*target) != simdjson::SUCCESS) return t::malformed();
+            return {};
+        });
+        out.resize(n);
+        return ec;
+    }
+
     simdjson::ondemand::parser parser_;
+    detail::typed::mismatch_path where_;
 };
 
 } // namespace cirrus::dynamodb

@@ -7,6 +7,7 @@
 
 #include <cirrus/auth/sigv4/signer.hpp>
 #include <cirrus/core/base64.hpp>
+#include <cirrus/core/detail/json_string.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -49,27 +50,7 @@ struct post_form {
 
 namespace detail {
 
-inline void append_json_string(std::string& out, std::string_view s) {
-    out.push_back('"');
-    for (char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out += "\\u00";
-                out.push_back(hex::lower_digits[(c >> 4) & 0xF]);
-                out.push_back(hex::lower_digits[c & 0xF]);
-            } else {
-                out.push_back(c);
-            }
-        }
-    }
-    out.push_back('"');
-}
+using cirrus::detail::append_json_string;
 
 } // namespace detail
 

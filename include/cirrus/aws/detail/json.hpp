@@ -4,6 +4,7 @@
 // holds and leave the default when it holds something else. Included by impl/*.ipp files
 // only (simdjson stays out of the public headers).
 
+#include <cirrus/core/detail/json_string.hpp>
 #include <cirrus/core/views.hpp>
 
 #include <simdjson.h>
@@ -17,30 +18,8 @@
 
 namespace cirrus::aws::detail {
 
-// Appends `s` as a JSON string (quotes, escapes; bytes over 0x7F as they are).
-inline void append_quoted(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out.push_back('"');
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out.push_back(hex[c >> 4]);
-                out.push_back(hex[c & 0xF]);
-            } else {
-                out.push_back(ch);
-            }
-        }
-    }
-    out.push_back('"');
-}
+// Appends `s` as a JSON string (core/detail/json_string.hpp).
+inline void append_quoted(std::string& out, std::string_view s) { cirrus::detail::append_json_string(out, s); }
 
 // Writes one JSON object into `out`: construct, add fields, close().
 class json_out {

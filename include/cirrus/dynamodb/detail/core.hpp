@@ -7,8 +7,9 @@
 // (old item, cancellation reasons) are read. Included by the .ipp files only.
 
 #include <cirrus/aws/detail/service.hpp>
-#include <cirrus/dynamodb/detail/json_reader.hpp>
+#include <cirrus/core/detail/exchange_pool.hpp>
 #include <cirrus/dynamodb/detail/exchange_lease.hpp>
+#include <cirrus/dynamodb/detail/json_reader.hpp>
 #include <cirrus/dynamodb/errors.hpp>
 #include <cirrus/dynamodb/options.hpp>
 #include <cirrus/dynamodb/typed_reader.hpp>
@@ -16,7 +17,6 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +33,11 @@ struct exchange {
     aws::detail::service_call call; // call.res.body: the response's JSON
     std::string target;             // "DynamoDB_20120810.<Operation>"
     error_details details;          // of a failure: old item, cancellation reasons
+
+    // Room for a typical request from the start, so that a request a few bytes longer
+    // than the ones before (a key's number one digit longer) does not grow the buffer.
+    static constexpr std::size_t initial_body = 1024;
+    exchange() { body.reserve(initial_body); }
 
     // For the next call of the same operation.
     void reset() {
@@ -59,45 +64,9 @@ struct exchange {
     }
 };
 
-// Exchanges kept for the later operations of the same client: bounded (max_kept), and
-// thread-safe (a lease is taken where the operation is started).
-class exchange_pool {
-public:
-    static constexpr std::size_t max_kept = 64;
-    static constexpr std::size_t initial_body = 1024;
-
-    std::unique_ptr<exchange> acquire() {
-        {
-            std::lock_guard lock(mutex_);
-            if (!free_.empty()) {
-                std::unique_ptr<exchange> x = std::move(free_.back());
-                free_.pop_back();
-                return x;
-            }
-        }
-        auto x = std::make_unique<exchange>();
-        // Room for a typical request from the start, so that a request a few bytes longer
-        // than the ones before (a key's number one digit longer) does not grow the buffer.
-        x->body.reserve(initial_body);
-        return x;
-    }
-
-    void release(exchange* x) noexcept {
-        std::unique_ptr<exchange> owned(x);
-        owned->clear();
-        std::lock_guard lock(mutex_);
-        if (free_.size() < max_kept) {
-            try {
-                free_.push_back(std::move(owned));
-            } catch (...) { // no room to keep it: let it go
-            }
-        }
-    }
-
-private:
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<exchange>> free_;
-};
+// Exchanges kept for the later operations of the same client (core/detail/exchange_pool.hpp;
+// a lease is taken where the operation is started).
+using exchange_pool = cirrus::detail::exchange_pool<exchange>;
 
 inline error_code map_service_error(error_code ec, const diagnostics& diag) {
     return to_dynamodb_error(ec, diag.service_code);
@@ -117,7 +86,7 @@ public:
     dynamodb::typed_reader typed; // of the typed operations (dynamodb/typed.hpp)
     exchange_pool exchanges;
 
-    exchange_lease lease() { return exchange_lease(exchanges.acquire().release(), exchange_returner{this}); }
+    exchange_lease lease() { return exchange_lease(exchanges.take().release(), exchange_returner{this}); }
 
     // Sends x.body as the operation `op` ("PutItem" ...); on failure the diagnostics and
     // the details of the error body are filled.

@@ -4,6 +4,7 @@
 // as JSON requires, and writes attribute values in DynamoDB's wire format.
 
 #include <cirrus/core/base64.hpp>
+#include <cirrus/core/detail/json_string.hpp>
 #include <cirrus/dynamodb/attribute_value.hpp>
 
 #include <charconv>
@@ -129,32 +130,7 @@ public:
     }
 
     // Appends s quoted and escaped.
-    void write_quoted(std::string_view s) {
-        out_.push_back('"');
-        std::size_t run = 0;
-        for (std::size_t i = 0; i < s.size(); ++i) {
-            const auto c = static_cast<unsigned char>(s[i]);
-            if (c >= 0x20 && c != '"' && c != '\\') continue;
-            out_.append(s.data() + run, i - run);
-            run = i + 1;
-            switch (c) {
-            case '"': out_.append("\\\""); break;
-            case '\\': out_.append("\\\\"); break;
-            case '\n': out_.append("\\n"); break;
-            case '\r': out_.append("\\r"); break;
-            case '\t': out_.append("\\t"); break;
-            case '\b': out_.append("\\b"); break;
-            case '\f': out_.append("\\f"); break;
-            default: {
-                static constexpr char hex[] = "0123456789abcdef";
-                const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                out_.append(esc, 6);
-            }
-            }
-        }
-        out_.append(s.data() + run, s.size() - run);
-        out_.push_back('"');
-    }
+    void write_quoted(std::string_view s) { cirrus::detail::append_json_string(out_, s); }
 
 private:
     void separate() {

@@ -32,6 +32,10 @@ CIRRUS_DECL std::string& request_body(exchange& x) noexcept;
 // Reads a typed response body into *out (found: GetItem's item was there). Instantiated
 // per struct type by the typed operations (dynamodb/typed.hpp).
 using typed_parse = error_code (*)(typed_reader& reader, std::string& body, void* out, bool& found);
+// Reads a typed Query or Scan page into *items (a std::vector of the struct), its counts,
+// and its LastEvaluatedKey as JSON (empty on the last page).
+using typed_page_parse = error_code (*)(typed_reader& reader, std::string& body, void* items, std::int64_t& count,
+                                        std::int64_t& scanned_count, std::string& last_key);
 
 CIRRUS_DECL std::shared_ptr<core> make_core(boost::asio::any_io_executor ex, client_options options,
                                             http::endpoint endpoint, std::string signing_region);
@@ -72,6 +76,11 @@ CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_
 // then hands the response body to `parse` (when not null) with `out`.
 CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
                             diagnostics& diag);
+// A typed Query or Scan page: sends the body already written in x as `op`, then reads the
+// response into *items with `parse`, the LastEvaluatedKey's JSON into last_key, and, when
+// info is not null, the counts and that key (as an item) into *info.
+CIRRUS_DECL task typed_page_call(core& c, exchange& x, std::string_view op, typed_page_parse parse, void* items,
+                                 page_info* info, std::string& last_key, diagnostics& diag);
 } // namespace ops
 
 // operation<Request>: the coroutine of a request type and its result type.

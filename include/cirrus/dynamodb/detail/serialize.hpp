@@ -24,6 +24,10 @@ CIRRUS_DECL void write(std::string& out, const update_item_request& r);
 CIRRUS_DECL void write(std::string& out, const delete_item_request& r);
 CIRRUS_DECL void write(std::string& out, const query_request& r);
 CIRRUS_DECL void write(std::string& out, const scan_request& r);
+// The same, starting after `start_key` (the LastEvaluatedKey of the page before, as the
+// response's JSON) instead of r.exclusive_start_key when it is not empty.
+CIRRUS_DECL void write(std::string& out, const query_request& r, std::string_view start_key);
+CIRRUS_DECL void write(std::string& out, const scan_request& r, std::string_view start_key);
 // A transaction with its idempotency token (the request's, or `token`).
 CIRRUS_DECL void write(std::string& out, const transact_write_request& r, std::string_view token);
 CIRRUS_DECL void write(std::string& out, const transact_get_request& r);

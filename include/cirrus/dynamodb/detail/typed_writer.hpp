@@ -7,9 +7,6 @@
 #include <cirrus/dynamodb/detail/json_writer.hpp>
 #include <cirrus/dynamodb/mapping.hpp>
 
-#include <boost/describe/members.hpp>
-#include <boost/mp11/algorithm.hpp>
-
 #include <charconv>
 #include <string_view>
 #include <type_traits>
@@ -24,17 +21,9 @@ template <class T>
     requires described<T>
 void write_typed_item(json_writer& w, const T& v) {
     w.begin_object();
-    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-    boost::mp11::mp_for_each<members>([&](auto d) {
-        using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
-        static_assert(mappable<field_type>,
-                      "a field of this struct has a type that does not map to a DynamoDB attribute "
-                      "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-        if constexpr (is_std_optional<field_type>::value) {
-            if (!(v.*d.pointer)) return;
-        }
-        w.key(d.name);
-        write_typed_value(w, v.*d.pointer);
+    for_each_item_field(v, [&](const char* name, const auto& field) {
+        w.key(name);
+        write_typed_value(w, field);
     });
     w.end_object();
 }

@@ -487,8 +487,34 @@ CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_par
     diag.clear();
     diag.message = "the item of the ";
     diag.message += op;
-    diag.message += " response does not fit the struct (a field is missing or of another type)";
+    diag.message += " response does not fit the struct: ";
+    diag.message += c.typed.mismatch();
     co_return ec;
+}
+
+CIRRUS_DECL task typed_page_call(core& c, exchange& x, std::string_view op, typed_page_parse parse, void* items,
+                                 page_info* info, std::string& last_key, diagnostics& diag) {
+    c.prepare(x, op);
+    if (auto ec = c.after(co_await c.svc.send(x.call, diag), x)) co_return ec;
+    std::int64_t count = 0, scanned_count = 0;
+    const error_code ec = parse(c.typed, x.call.res.body, items, count, scanned_count, last_key);
+    if (ec == errc::validation) {
+        diag.clear();
+        diag.message = "an item of the ";
+        diag.message += op;
+        diag.message += " response does not fit the struct: ";
+        diag.message += c.typed.mismatch();
+        co_return ec;
+    }
+    if (ec) co_return malformed(diag, op);
+    if (info != nullptr) {
+        info->count = count;
+        info->scanned_count = scanned_count;
+        info->last_evaluated_key.clear();
+        if (!last_key.empty() && c.reader.parse_item(last_key, info->last_evaluated_key))
+            co_return malformed(diag, op);
+    }
+    co_return error_code{};
 }
 
 } // namespace ops

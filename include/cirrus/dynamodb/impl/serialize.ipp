@@ -373,7 +373,9 @@ CIRRUS_DECL void write(std::string& out, const delete_item_request& r) {
     w.end_object();
 }
 
-CIRRUS_DECL void write(std::string& out, const query_request& r) {
+CIRRUS_DECL void write(std::string& out, const query_request& r) { write(out, r, std::string_view()); }
+
+CIRRUS_DECL void write(std::string& out, const query_request& r, std::string_view start_key) {
     json_writer w(out);
     placeholders p;
     w.begin_object();
@@ -387,14 +389,19 @@ CIRRUS_DECL void write(std::string& out, const query_request& r) {
     if (!r.scan_forward) w.field_bool("ScanIndexForward", false);
     if (r.limit) w.field("Limit", *r.limit);
     if (r.select != select::automatic) w.field("Select", write_detail::select_name(r.select));
-    if (!r.exclusive_start_key.empty()) {
+    if (!start_key.empty()) {
+        w.key("ExclusiveStartKey");
+        w.raw(start_key);
+    } else if (!r.exclusive_start_key.empty()) {
         w.key("ExclusiveStartKey");
         w.map(*r.exclusive_start_key.get());
     }
     w.end_object();
 }
 
-CIRRUS_DECL void write(std::string& out, const scan_request& r) {
+CIRRUS_DECL void write(std::string& out, const scan_request& r) { write(out, r, std::string_view()); }
+
+CIRRUS_DECL void write(std::string& out, const scan_request& r, std::string_view start_key) {
     json_writer w(out);
     placeholders p;
     w.begin_object();
@@ -408,7 +415,10 @@ CIRRUS_DECL void write(std::string& out, const scan_request& r) {
     if (r.select != select::automatic) w.field("Select", write_detail::select_name(r.select));
     if (r.segment) w.field("Segment", *r.segment);
     if (r.total_segments) w.field("TotalSegments", *r.total_segments);
-    if (!r.exclusive_start_key.empty()) {
+    if (!start_key.empty()) {
+        w.key("ExclusiveStartKey");
+        w.raw(start_key);
+    } else if (!r.exclusive_start_key.empty()) {
         w.key("ExclusiveStartKey");
         w.map(*r.exclusive_start_key.get());
     }

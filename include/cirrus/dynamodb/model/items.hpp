@@ -127,4 +127,13 @@ struct query_result {
 using scan_result = query_result;
 using parallel_scan_result = query_result;
 
+// What a page of a typed Query or Scan (client::async_query(request, std::vector<T>&),
+// dynamodb/typed.hpp) says beside its items.
+struct page_info {
+    std::int64_t count = 0;         // items returned (after the filter)
+    std::int64_t scanned_count = 0; // items evaluated (before the filter)
+    item last_evaluated_key;        // empty on the last page; the next request's exclusive_start_key
+    bool more() const noexcept { return !last_evaluated_key.empty(); }
+};
+
 } // namespace cirrus::dynamodb

@@ -7,6 +7,7 @@
 
 #include <cirrus/auth/provider.hpp>
 #include <cirrus/auth/sigv4/signer.hpp>
+#include <cirrus/core/detail/exchange_pool.hpp>
 #include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/md5.hpp>
@@ -29,7 +30,6 @@
 #include <cerrno>
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,47 +101,8 @@ struct exchange {
     }
 };
 
-// Exchanges kept for reuse by later operations of the same client: a steady stream of
-// requests then allocates nothing for building requests or reading response headers.
-// Bounded (max_kept exchanges); thread-safe.
-class exchange_pool {
-public:
-    static constexpr std::size_t max_kept = 64;
-
-    struct returner {
-        exchange_pool* pool;
-        void operator()(exchange* x) const noexcept { pool->release(x); }
-    };
-    using lease = std::unique_ptr<exchange, returner>;
-
-    lease acquire() {
-        {
-            std::lock_guard lock(mutex_);
-            if (!free_.empty()) {
-                exchange* x = free_.back().release();
-                free_.pop_back();
-                return lease(x, returner{this});
-            }
-        }
-        return lease(new exchange(), returner{this});
-    }
-
-private:
-    void release(exchange* x) noexcept {
-        std::unique_ptr<exchange> owned(x);
-        owned->clear();
-        std::lock_guard lock(mutex_);
-        if (free_.size() < max_kept) {
-            try {
-                free_.push_back(std::move(owned));
-            } catch (...) { // no room to keep it: let it go
-            }
-        }
-    }
-
-    std::mutex mutex_;
-    std::vector<std::unique_ptr<exchange>> free_;
-};
+// Exchanges kept for reuse by later operations of the same client (core/detail/exchange_pool.hpp).
+using exchange_pool = cirrus::detail::exchange_pool<exchange>;
 
 // The source of an upload, with what the client opened for it.
 struct upload_source {
