@@ -5,7 +5,8 @@ cirrus_add_tests(cirrus_transfer_tests AREA transfer
     PCH <gtest/gtest.h>)
 
 #   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,
-#                             resume from an upload id, nothing left behind on failure),
+#                             resume from an upload id, nothing left behind on failure,
+#                             full-object CRC64NVME checksums),
 #                             downloads, directories, uploads and downloads cut by
 #                             Toxiproxy; copy_from_object into PostgreSQL.
 cirrus_add_tests(cirrus_transfer_s3_tests AREA transfer
