@@ -1,5 +1,6 @@
 # Transfers (include/cirrus/transfer/).
-#   cirrus_transfer_tests: part-size planning against S3's limits (pure functions).
+#   cirrus_transfer_tests: part-size planning against S3's limits, the composite and
+#                          full-object checksums computed from the parts' (pure functions).
 cirrus_add_tests(cirrus_transfer_tests AREA transfer
     SOURCES unit/transfer_test.cpp
     PCH <gtest/gtest.h>)
