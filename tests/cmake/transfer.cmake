@@ -1,11 +1,13 @@
 # Transfers (include/cirrus/transfer/).
-#   cirrus_transfer_tests: part-size planning against S3's limits (pure functions).
+#   cirrus_transfer_tests: part-size planning against S3's limits, the composite and
+#                          full-object checksums computed from the parts' (pure functions).
 cirrus_add_tests(cirrus_transfer_tests AREA transfer
     SOURCES unit/transfer_test.cpp
     PCH <gtest/gtest.h>)
 
 #   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,
-#                             resume from an upload id, nothing left behind on failure),
+#                             resume from an upload id, nothing left behind on failure,
+#                             full-object CRC64NVME checksums),
 #                             downloads, directories, uploads and downloads cut by
 #                             Toxiproxy; copy_from_object into PostgreSQL.
 cirrus_add_tests(cirrus_transfer_s3_tests AREA transfer

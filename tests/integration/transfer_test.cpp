@@ -8,7 +8,9 @@
 #include "support/toxiproxy.hpp"
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/crypto/checksum.hpp>
 #include <cirrus/crypto/crc32c.hpp>
+#include <cirrus/crypto/crc64nvme.hpp>
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/client.hpp>
 #include <cirrus/transfer/directory.hpp>
@@ -218,6 +220,37 @@ protected:
         EXPECT_EQ(pending_uploads(), 0u);
     }
 
+    // The checksum HeadObject and GetObject (checksum mode) report for `key`, and whether
+    // the GET verified it against the bytes received.
+    struct stored_checksum {
+        std::optional<s3::checksum> head = {};
+        std::optional<s3::checksum> get = {};
+        bool get_verified = false;
+        std::uint64_t size = 0;
+    };
+    stored_checksum checksum_of(const std::string& key) {
+        return run(ioc_, [this, key]() -> asio::awaitable<stored_checksum> {
+            stored_checksum out;
+            s3::head_object_request hr{.bucket = bucket_, .key = key};
+            hr.checksum_mode = true;
+            s3::head_object_result h;
+            auto [he] = co_await client_->async_head_object(hr, h, as_tuple(use_awaitable));
+            EXPECT_FALSE(he) << he.message();
+            out.head = std::move(h.checksum);
+            std::string const file = dir_.path + "/checked";
+            s3::get_object_request gr{.bucket = bucket_, .key = key};
+            gr.checksum_mode = true;
+            gr.sink = s3::object_sink::file(file);
+            s3::get_object_result g;
+            auto [ge] = co_await client_->async_get_object(gr, g, as_tuple(use_awaitable));
+            EXPECT_FALSE(ge) << ge.message();
+            out.get = std::move(g.checksum);
+            out.get_verified = g.checksum_verified;
+            out.size = g.bytes_received;
+            co_return out;
+        });
+    }
+
     asio::io_context ioc_;
     std::optional<client_type> client_;
     std::string bucket_;
@@ -230,6 +263,18 @@ transfer::upload_options multipart_5mib() {
     transfer::upload_options o;
     o.parts.part_size = 5 * mib;
     return o;
+}
+
+transfer::upload_options full_object_crc64nvme() {
+    transfer::upload_options o = multipart_5mib();
+    o.checksum = cirrus::crypto::checksum_algorithm::crc64nvme;
+    o.full_object_checksum = true;
+    return o;
+}
+
+// The CRC64NVME header value of `data`, computed over it in one piece.
+std::string crc64nvme_of(const std::string& data) {
+    return cirrus::crypto::checksum_value::from_crc64(cirrus::crypto::crc64nvme(std::string_view(data))).str();
 }
 
 } // namespace
@@ -304,6 +349,151 @@ TEST_F(Transfer, UploadWithUnsignedPayloadSendsAnUnsignedTrailer) {
     round_trip(1000, o, 1);
     ASSERT_EQ(sent.size(), 1u);
     EXPECT_EQ(sent[0], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+}
+
+// full_object_checksum: the parts carry CRC64NVME, the object's CRC64NVME over its whole
+// content is combined from theirs, sent on CompleteMultipartUpload and compared with the
+// server's answer; HeadObject and GetObject then report that FULL_OBJECT CRC64NVME, the
+// one computed here over the file in one piece. 3 parts and a tail at the boundary of the
+// fourth part, -1, exact and +1.
+TEST_F(Transfer, UploadFullObjectCrc64nvme) {
+    for (std::size_t size : {20 * mib - 1, 20 * mib, 15 * mib + 1, 15 * mib + 12345}) {
+        SCOPED_TRACE("size " + std::to_string(size));
+        std::string const data = random_bytes(size, static_cast<unsigned>(size + 64));
+        std::string const path = dir_.write("full" + std::to_string(size), data);
+        std::string const key = "full/" + std::to_string(size);
+        std::string const expected = crc64nvme_of(data);
+        auto r = upload(key, path, full_object_crc64nvme());
+        ASSERT_TRUE(r) << r.error().message();
+        EXPECT_EQ(r->parts, 4u);
+        ASSERT_TRUE(r->checksum);
+        EXPECT_EQ(r->checksum->algorithm, cirrus::crypto::checksum_algorithm::crc64nvme);
+        EXPECT_EQ(r->checksum->value, expected);
+        EXPECT_EQ(r->checksum->type, "FULL_OBJECT");
+        EXPECT_TRUE(r->checksum_verified);
+
+        stored_checksum const stored = checksum_of(key);
+        ASSERT_TRUE(stored.head);
+        EXPECT_EQ(stored.head->algorithm, cirrus::crypto::checksum_algorithm::crc64nvme);
+        EXPECT_EQ(stored.head->value, expected);
+        EXPECT_EQ(stored.head->type, "FULL_OBJECT");
+        ASSERT_TRUE(stored.get);
+        EXPECT_EQ(stored.get->value, expected);
+        EXPECT_TRUE(stored.get_verified); // the GET's bytes hashed against it
+        EXPECT_EQ(stored.size, size);
+    }
+    // Without the option, CRC32C parts make a COMPOSITE checksum.
+    std::string const data = random_bytes(10 * mib + 1, 3);
+    auto r = upload("composite", dir_.write("composite", data), multipart_5mib());
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r->checksum);
+    EXPECT_NE(r->checksum->value.find("-3"), std::string::npos) << r->checksum->value;
+    EXPECT_TRUE(r->checksum_verified);
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+// The S3 requests underneath: CreateMultipartUpload with x-amz-checksum-type FULL_OBJECT
+// (the server answers the type), and a CompleteMultipartUpload whose x-amz-checksum-crc64nvme
+// is not the object's is refused (BadDigest) and leaves the upload in place.
+TEST_F(Transfer, CompleteMultipartUploadChecksFullObjectChecksum) {
+    std::string const data = random_bytes(5 * mib + 7, 5);
+    using cirrus::crypto::checksum_algorithm;
+    auto ec = run(ioc_, [&]() -> asio::awaitable<error_code> {
+        s3::create_multipart_upload_request cr{.bucket = bucket_, .key = "full"};
+        cr.checksum_algorithm = checksum_algorithm::crc64nvme;
+        cr.checksum_type = s3::checksum_type::full_object;
+        s3::create_multipart_upload_result cres;
+        auto [e] = co_await client_->async_create_multipart_upload(cr, cres, as_tuple(use_awaitable));
+        if (e) co_return e;
+        EXPECT_EQ(cres.checksum_algorithm, checksum_algorithm::crc64nvme);
+        EXPECT_EQ(cres.checksum_type, s3::checksum_type::full_object);
+        std::vector<s3::completed_part> parts;
+        for (int n = 1; n <= 2; ++n) {
+            s3::upload_part_request ur{.bucket = bucket_, .key = "full", .upload_id = cres.upload_id};
+            ur.part_number = n;
+            ur.body = s3::object_body::memory(n == 1 ? std::string_view(data).substr(0, 5 * mib)
+                                                     : std::string_view(data).substr(5 * mib));
+            ur.checksum_algorithm = checksum_algorithm::crc64nvme;
+            s3::upload_part_result pr;
+            auto [pe] = co_await client_->async_upload_part(ur, pr, as_tuple(use_awaitable));
+            if (pe) co_return pe;
+            parts.push_back({.part_number = n, .etag = pr.etag, .checksum = pr.checksum});
+        }
+        std::string const good = crc64nvme_of(data);
+        std::string const wrong = crc64nvme_of(data + "x");
+        s3::complete_multipart_upload_request cm{.bucket = bucket_, .key = "full", .upload_id = cres.upload_id};
+        cm.parts = parts;
+        cm.checksum_algorithm = checksum_algorithm::crc64nvme;
+        cm.checksum_type = s3::checksum_type::full_object;
+        cm.checksum_value = wrong;
+        s3::complete_multipart_upload_result done;
+        cirrus::diagnostics diag;
+        auto [we] = co_await client_->async_complete_multipart_upload(cm, done, diag, as_tuple(use_awaitable));
+        EXPECT_EQ(we, s3::errc::bad_digest) << we.message() << " / " << diag.what();
+        cm.checksum_value = good;
+        auto [ge] = co_await client_->async_complete_multipart_upload(cm, done, as_tuple(use_awaitable));
+        if (ge) co_return ge;
+        EXPECT_TRUE(done.checksum);
+        if (done.checksum) {
+            EXPECT_EQ(done.checksum->value, good);
+            EXPECT_EQ(done.checksum->type, "FULL_OBJECT");
+        }
+        co_return error_code{};
+    });
+    ASSERT_FALSE(ec) << ec.message();
+    EXPECT_TRUE(get("full") == data);
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+// A full-object checksum needs a CRC: SHA-256 (or no checksum) is refused before any
+// request, leaving nothing behind.
+TEST_F(Transfer, UploadFullObjectChecksumNeedsACrc) {
+    std::string const path = dir_.write("sha", random_bytes(10 * mib + 1, 9));
+    for (bool none : {false, true}) {
+        auto o = full_object_crc64nvme();
+        if (none) o.checksum.reset();
+        else o.checksum = cirrus::crypto::checksum_algorithm::sha256;
+        auto r = upload("sha", path, o);
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error(), cirrus::errc::invalid_argument) << r.error().message();
+    }
+    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_FALSE(exists("sha"));
+}
+
+// A resumed full-object upload combines the CRC64NVME that ListParts reports for the
+// part already there with those of the parts it sends.
+TEST_F(Transfer, UploadFullObjectResumesFromUploadId) {
+    std::string const data = random_bytes(12 * mib, 17);
+    std::string const path = dir_.write("resume-full", data);
+    using cirrus::crypto::checksum_algorithm;
+    std::string const upload_id = run(ioc_, [&]() -> asio::awaitable<std::string> {
+        s3::create_multipart_upload_request cr{.bucket = bucket_, .key = "resumed-full"};
+        cr.checksum_algorithm = checksum_algorithm::crc64nvme;
+        cr.checksum_type = s3::checksum_type::full_object;
+        s3::create_multipart_upload_result cres;
+        auto [e] = co_await client_->async_create_multipart_upload(cr, cres, as_tuple(use_awaitable));
+        EXPECT_FALSE(e) << e.message();
+        s3::upload_part_request ur{.bucket = bucket_, .key = "resumed-full", .upload_id = cres.upload_id};
+        ur.part_number = 2;
+        ur.body = s3::object_body::memory(std::string_view(data).substr(5 * mib, 5 * mib));
+        ur.checksum_algorithm = checksum_algorithm::crc64nvme;
+        s3::upload_part_result pr;
+        auto [e2] = co_await client_->async_upload_part(ur, pr, as_tuple(use_awaitable));
+        EXPECT_FALSE(e2) << e2.message();
+        co_return cres.upload_id;
+    });
+    ASSERT_FALSE(upload_id.empty());
+    auto o = full_object_crc64nvme();
+    o.resume_upload_id = upload_id;
+    auto r = upload("resumed-full", path, o);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->parts_resumed, 1u);
+    ASSERT_TRUE(r->checksum);
+    EXPECT_EQ(r->checksum->value, crc64nvme_of(data));
+    EXPECT_TRUE(r->checksum_verified);
+    EXPECT_TRUE(get("resumed-full") == data);
+    EXPECT_EQ(pending_uploads(), 0u);
 }
 
 TEST_F(Transfer, UploadResumesFromUploadId) {
@@ -810,6 +1000,36 @@ TEST_F(Transfer, UploadStreamOfUnknownLength) {
         EXPECT_FALSE(st.overlapped);
         EXPECT_TRUE(get(key) == data);
     }
+    EXPECT_EQ(pending_uploads(), 0u);
+}
+
+// A stream with full_object_checksum: the parts' sizes are only known as they are read;
+// the object's CRC64NVME is combined from them (3 parts and a 3-byte tail).
+TEST_F(Transfer, UploadStreamFullObjectCrc64nvme) {
+    transfer::upload_options o = full_object_crc64nvme();
+    o.concurrency = 3;
+    std::string const data = random_bytes(15 * mib + 3, 29);
+    test_stream st{.data = &data};
+    auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
+    auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
+        cirrus::diagnostics diag;
+        const transfer::upload_stream_request req{.bucket = bucket_, .key = "stream-full", .read = read, .options = o};
+        auto [ec, res] = co_await transfer::async_upload_stream(*client_, req, diag, as_tuple(use_awaitable));
+        if (ec) ADD_FAILURE() << ec.message() << " / " << diag.what();
+        if (ec) co_return ec;
+        co_return res;
+    });
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->parts, 4u);
+    std::string const expected = crc64nvme_of(data);
+    ASSERT_TRUE(r->checksum);
+    EXPECT_EQ(r->checksum->value, expected);
+    EXPECT_TRUE(r->checksum_verified);
+    stored_checksum const stored = checksum_of("stream-full");
+    ASSERT_TRUE(stored.head);
+    EXPECT_EQ(stored.head->value, expected);
+    EXPECT_EQ(stored.head->type, "FULL_OBJECT");
+    EXPECT_TRUE(stored.get_verified);
     EXPECT_EQ(pending_uploads(), 0u);
 }
 

@@ -1,7 +1,15 @@
-// Part-size planning for multipart transfers, against S3's limits.
+// Part-size planning for multipart transfers, against S3's limits; the checksums of a
+// multipart object computed from its parts' (composite and full-object).
+#include <cirrus/transfer/detail/common.hpp>
 #include <cirrus/transfer/part_plan.hpp>
 
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace ct = cirrus::transfer;
 
@@ -86,4 +94,73 @@ TEST(transfer_plan, overrides_are_checked) {
     ASSERT_TRUE(q);
     EXPECT_EQ(q->part_size, ct::min_part_size);
     expect_covers(*q);
+}
+
+namespace {
+// `data` cut into parts of the given sizes, each with its checksum under `alg`.
+std::vector<cirrus::s3::completed_part> parts_of(std::string_view data, const std::vector<std::uint64_t>& sizes,
+                                                 cirrus::crypto::checksum_algorithm alg) {
+    std::vector<cirrus::s3::completed_part> parts;
+    std::uint64_t offset = 0;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+        cirrus::s3::completed_part p;
+        p.part_number = static_cast<int>(i + 1);
+        p.etag = "\"e\"";
+        p.checksum =
+            cirrus::s3::checksum{.algorithm = alg,
+                                 .value = cirrus::crypto::compute_checksum(alg, data.substr(offset, sizes[i])).str()};
+        parts.push_back(std::move(p));
+        offset += sizes[i];
+    }
+    return parts;
+}
+} // namespace
+
+// The full-object CRC combined from the parts' equals the CRC of the whole data in one
+// piece, for the three CRCs, with parts of uneven sizes (a 1-byte and an empty part too).
+TEST(transfer_checksum, full_object_combines_part_crcs) {
+    using cirrus::crypto::checksum_algorithm;
+    std::mt19937 rng(42);
+    std::string data(3 * 65536 + 4099, '\0');
+    for (auto& c : data) c = static_cast<char>(rng());
+    std::vector<std::uint64_t> const sizes = {65536, 65535, 1, 0, 65537, 4098};
+    for (auto alg : {checksum_algorithm::crc64nvme, checksum_algorithm::crc32c, checksum_algorithm::crc32}) {
+        SCOPED_TRACE(std::string(cirrus::crypto::algorithm_name(alg)));
+        auto parts = parts_of(data, sizes, alg);
+        std::string const whole = cirrus::crypto::compute_checksum(alg, std::string_view(data)).str();
+        EXPECT_EQ(ct::detail::full_object_checksum(alg, parts, sizes), whole);
+        // One part: its own checksum.
+        std::vector<std::uint64_t> const one = {data.size()};
+        EXPECT_EQ(ct::detail::full_object_checksum(alg, parts_of(data, one, alg), one), whole);
+        // A wrong size gives another value; sizes that do not match the parts give none.
+        auto off = sizes;
+        off[1] += 1;
+        EXPECT_NE(ct::detail::full_object_checksum(alg, parts, off), whole);
+        off.pop_back();
+        EXPECT_EQ(ct::detail::full_object_checksum(alg, parts, off), "");
+        // A part without a checksum, or with another algorithm's: nothing to combine.
+        auto missing = parts;
+        missing[2].checksum.reset();
+        EXPECT_EQ(ct::detail::full_object_checksum(alg, missing, sizes), "");
+        auto other = parts;
+        other[0].checksum->algorithm = alg == checksum_algorithm::crc32 ? checksum_algorithm::crc32c
+                                                                        : checksum_algorithm::crc32;
+        EXPECT_EQ(ct::detail::full_object_checksum(alg, other, sizes), "");
+    }
+    // SHA-256 has no combination.
+    auto sha = parts_of(data, sizes, checksum_algorithm::sha256);
+    EXPECT_EQ(ct::detail::full_object_checksum(checksum_algorithm::sha256, sha, sizes), "");
+    EXPECT_FALSE(ct::detail::combinable(checksum_algorithm::sha1));
+}
+
+// The composite checksum: the algorithm over the raw part checksums, then "-<parts>".
+TEST(transfer_checksum, composite_of_part_checksums) {
+    using cirrus::crypto::checksum_algorithm;
+    std::string const data(10000, 'x');
+    std::vector<std::uint64_t> const sizes = {6000, 4000};
+    auto parts = parts_of(data, sizes, checksum_algorithm::crc32c);
+    std::string raw;
+    for (const auto& p : parts) raw += *cirrus::base64::decode(p.checksum->value);
+    EXPECT_EQ(ct::detail::composite_checksum(checksum_algorithm::crc32c, parts),
+              cirrus::crypto::compute_checksum(checksum_algorithm::crc32c, std::string_view(raw)).str() + "-2");
 }

@@ -5,10 +5,12 @@
 // the file itself at the part's offset (http::request_body::file(fd, offset, length):
 // positional reads into a bounded scratch buffer, never a whole part in memory; a retried
 // part is read again from the file). Parts carry a checksum (CRC32C by default), and the
-// object's composite checksum is computed from them and compared with the server's. On
-// any failure or cancellation the upload is aborted, so no multipart upload is left
-// behind; `resume_upload_id` continues an earlier upload, sending only the parts ListParts
-// does not report.
+// object's composite checksum is computed from them and compared with the server's; with
+// full_object_checksum the object gets the CRC of its whole content instead (FULL_OBJECT,
+// CRC64NVME typically), combined from the parts' CRCs, sent on CompleteMultipartUpload
+// and compared with the server's. On any failure or cancellation the upload is aborted,
+// so no multipart upload is left behind; `resume_upload_id` continues an earlier upload,
+// sending only the parts ListParts does not report.
 //
 // It starts the way every cirrus operation does (core/async_op.hpp, docs/async.md):
 //
@@ -51,6 +53,13 @@ struct upload_options {
     unsigned concurrency = 8; // parts in flight
     // Per-part (and single-put) checksum; nullopt sends none.
     std::optional<crypto::checksum_algorithm> checksum = crypto::checksum_algorithm::crc32c;
+    // A multipart object's checksum over its whole content (x-amz-checksum-type:
+    // FULL_OBJECT, as a single PUT's) instead of the COMPOSITE checksum of its parts'
+    // checksums. Needs a CRC as `checksum` (crc64nvme, crc32c or crc32): the object's CRC
+    // is combined from the parts' (the file is not read again), sent on
+    // CompleteMultipartUpload, which the server refuses when its own differs, and compared
+    // with the one the server answers.
+    bool full_object_checksum = false;
     // Where the checksum goes: automatic is a trailer when the payload goes unsigned (over
     // TLS, or with payload = unsigned_payload) and a header otherwise (the part is then read
     // twice); header or trailer force it.
@@ -88,13 +97,31 @@ struct upload_result {
     std::uint32_t parts = 0; // 1 for a single put
     std::uint32_t parts_resumed = 0;
     // What the server reported for the object: for a multipart upload with per-part
-    // checksums the COMPOSITE checksum, already compared with the one computed from the
-    // parts (checksum_verified).
+    // checksums the COMPOSITE checksum, or the FULL_OBJECT one (full_object_checksum),
+    // already compared with the one computed from the parts (checksum_verified).
     std::optional<s3::checksum> checksum = {};
     bool checksum_verified = false;
 };
 
 namespace detail {
+
+// Options that cannot work together, refused before any request.
+inline error_code check_upload_options(const upload_options& options, diagnostics& d) {
+    if (options.full_object_checksum && !(options.checksum && combinable(*options.checksum))) {
+        d.message = "upload_options::full_object_checksum needs a CRC as the checksum (crc64nvme, crc32c or crc32)";
+        return make_error_code(cirrus::errc::invalid_argument);
+    }
+    return {};
+}
+
+// CreateMultipartUpload with the options' checksum algorithm and type.
+inline s3::create_multipart_upload_request create_request(std::string_view bucket, std::string_view key,
+                                                          const upload_options& options) {
+    s3::create_multipart_upload_request cr{.bucket = bucket, .key = key};
+    cr.checksum_algorithm = options.checksum;
+    if (options.full_object_checksum) cr.checksum_type = s3::checksum_type::full_object;
+    return cr;
+}
 
 // UploadPart of part n with the options' checksum and payload signing, and the record of
 // what the server answered for it in `done` (which has room for part n).
@@ -140,36 +167,52 @@ asio::awaitable<void> abort_upload(s3::client<Provider>& client, std::string_vie
     }
 }
 
-// CompleteMultipartUpload of `done`, then the object's composite checksum compared with
-// the one computed from the parts' (out.checksum_verified). `completed` says whether the
-// object exists: false when the request failed (the caller aborts the upload), true with
-// cirrus::errc::checksum_mismatch when the server's checksum differs.
+// CompleteMultipartUpload of `done` (part n is sizes[n - 1] bytes), then the object's
+// checksum compared with the one computed from the parts' (out.checksum_verified): the
+// composite one ("<value>-<parts>"), or the full-object one combined from the parts' CRCs
+// (sent with the request too) when options.full_object_checksum is set or the server
+// says FULL_OBJECT. `completed` says whether the object exists: false when the request
+// failed (the caller aborts the upload), true with cirrus::errc::checksum_mismatch when
+// the server's checksum differs.
 template <class Provider>
 asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
                                             std::string_view upload_id, const std::vector<s3::completed_part>& done,
-                                            const upload_options& options, upload_result& out, diagnostics& d,
-                                            bool& completed) {
+                                            const std::vector<std::uint64_t>& sizes, const upload_options& options,
+                                            upload_result& out, diagnostics& d, bool& completed) {
     s3::complete_multipart_upload_request cm{.bucket = bucket, .key = key, .upload_id = upload_id};
     cm.parts = done;
+    // Empty when a part's checksum is missing (a server that does not echo them): the
+    // server then computes the object's checksum alone, and it is not verified here.
+    std::string const full = options.checksum ? full_object_checksum(*options.checksum, done, sizes) : std::string();
+    if (options.full_object_checksum) {
+        cm.checksum_type = s3::checksum_type::full_object;
+        if (!full.empty()) {
+            cm.checksum_algorithm = options.checksum;
+            cm.checksum_value = full;
+        }
+    }
     s3::complete_multipart_upload_result cres;
     auto [ec] = co_await client.async_complete_multipart_upload(cm, cres, d, asio::as_tuple(asio::use_awaitable));
     completed = !ec;
     if (ec) co_return ec;
     out.etag = std::move(cres.etag);
     out.checksum = std::move(cres.checksum);
-    if (options.checksum && out.checksum && out.checksum->algorithm == *options.checksum &&
-        out.checksum->value.find('-') != std::string::npos) {
-        std::string const expected = composite_checksum(*options.checksum, done);
-        if (!expected.empty()) {
-            if (out.checksum->value != expected) {
-                d.clear();
-                d.message = "the object's composite checksum " + out.checksum->value +
-                            " does not match the parts sent (" + expected + ")";
-                co_return make_error_code(cirrus::errc::checksum_mismatch);
-            }
-            out.checksum_verified = true;
-        }
+    if (!options.checksum || !out.checksum || out.checksum->algorithm != *options.checksum) co_return error_code{};
+    bool const composite = out.checksum->value.find('-') != std::string::npos;
+    std::string expected;
+    if (composite) expected = composite_checksum(*options.checksum, done);
+    else if (options.full_object_checksum ||
+             s3::parse_checksum_type(out.checksum->type) == s3::checksum_type::full_object)
+        expected = full;
+    if (expected.empty()) co_return error_code{};
+    if (out.checksum->value != expected) {
+        d.clear();
+        d.message = std::string(composite ? "the object's composite " : "the object's full-object ") +
+                    std::string(crypto::algorithm_name(*options.checksum)) + " checksum " + out.checksum->value +
+                    " does not match the one computed from the parts sent (" + expected + ")";
+        co_return make_error_code(cirrus::errc::checksum_mismatch);
     }
+    out.checksum_verified = true;
     co_return error_code{};
 }
 
@@ -180,11 +223,13 @@ asio::awaitable<error_code> complete_upload(s3::client<Provider>& client, std::s
 template <class Provider>
 asio::awaitable<error_code> finish_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
                                           std::string_view upload_id, const std::vector<s3::completed_part>& done,
-                                          const upload_options& options, upload_result& out, diagnostics& d,
-                                          progress_meter& meter, error_code failure, bool resumable) {
+                                          const std::vector<std::uint64_t>& sizes, const upload_options& options,
+                                          upload_result& out, diagnostics& d, progress_meter& meter, error_code failure,
+                                          bool resumable) {
     if (!failure) {
         bool completed = false;
-        error_code ec = co_await complete_upload(client, bucket, key, upload_id, done, options, out, d, completed);
+        error_code ec = co_await complete_upload(client, bucket, key, upload_id, done, sizes, options, out, d,
+                                                 completed);
         if (completed) {
             if (!ec) meter.finish();
             co_return ec;
@@ -211,6 +256,7 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
     // A cancelled coroutine would throw at its next co_await: errors are handled as codes
     // here, and the clean-up after a cancellation must run (take_cancellation).
     co_await asio::this_coro::throw_if_cancelled(false);
+    if (auto ec = check_upload_options(options, d)) co_return ec;
 
     file_handle file(::open(std::string(r.path).c_str(), O_RDONLY | O_CLOEXEC));
     if (file.fd < 0) {
@@ -282,8 +328,7 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             marker = lp.next_part_number_marker;
         }
     } else {
-        s3::create_multipart_upload_request cr{.bucket = r.bucket, .key = r.key};
-        cr.checksum_algorithm = options.checksum;
+        s3::create_multipart_upload_request const cr = create_request(r.bucket, r.key, options);
         s3::create_multipart_upload_result cres;
         auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, as_tuple(use_awaitable));
         if (ec) co_return ec;
@@ -328,7 +373,9 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             failure = make_error_code(errc::source_changed);
         }
     }
-    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, options, out, d, meter, failure,
+    std::vector<std::uint64_t> sizes(plan.part_count);
+    for (std::uint32_t n = 1; n <= plan.part_count; ++n) sizes[n - 1] = plan.length(n);
+    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, sizes, options, out, d, meter, failure,
                                      /*resumable=*/true);
 }
 
@@ -340,7 +387,8 @@ inline constexpr auto run_upload_file = [](auto& client, const upload_file_reque
 // Uploads r.path to r.bucket/r.key; completes with void(error_code, upload_result).
 // Errors: the file's (errno as system errors, errc::not_a_regular_file), the plan's
 // (cirrus::errc::invalid_argument past S3's limits), the first failed request's (with what
-// the server said in the diagnostics), errc::worker_failed, errc::source_changed,
+// the server said in the diagnostics; s3::errc::bad_digest when the server refuses the
+// full-object checksum), errc::worker_failed, errc::source_changed,
 // cirrus::errc::checksum_mismatch, or asio::error::operation_aborted. Without a
 // diagnostics argument they reach the caller only through the default token's exception
 // (error_with_diagnostics): the client's last_diagnostics() is not written.

@@ -20,7 +20,7 @@
 //   would plan a file of that size), else options.parts.preferred_part_size (8 MiB); a
 //   stream longer than 10,000 parts of it fails with cirrus::errc::invalid_argument (8 MiB
 //   parts: 78 GiB; give a size_hint or a larger part size for more).
-// - Checksums, the composite-checksum check, progress (bytes_total is size_hint, 0 when
+// - Checksums, the composite and full-object checksum checks, progress (bytes_total is size_hint, 0 when
 //   unknown), cancellation and the abort of the multipart upload on any failure are those
 //   of upload_file (upload.hpp). resume_upload_id and abort_on_failure = false are not
 //   used: a stream cannot be resumed.
@@ -102,6 +102,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     using asio::use_awaitable;
     const upload_options& options = r.options;
     co_await asio::this_coro::throw_if_cancelled(false); // see upload_file
+    if (auto ec = check_upload_options(options, d)) co_return ec;
     if (!r.read) {
         d.message = "upload_stream_request::read is empty";
         co_return make_error_code(cirrus::errc::invalid_argument);
@@ -140,8 +141,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
         co_return error_code{};
     }
 
-    s3::create_multipart_upload_request cr{.bucket = r.bucket, .key = r.key};
-    cr.checksum_algorithm = options.checksum;
+    s3::create_multipart_upload_request const cr = create_request(r.bucket, r.key, options);
     s3::create_multipart_upload_result cres;
     {
         auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, as_tuple(use_awaitable));
@@ -153,6 +153,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
     // Workers take turns at the reader (one at a time, in stream order), then upload the
     // part they read while the next worker reads.
     std::vector<s3::completed_part> done;
+    std::vector<std::uint64_t> sizes; // of each part in `done`
     std::uint32_t parts_read = 0;
     std::uint64_t total = 0;
     bool ended = false;   // the reader said 0
@@ -205,8 +206,12 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
                                                             s3::object_body::memory(data), options);
             auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
             if (ec) co_return ec;
-            if (done.size() < n) done.resize(n);
+            if (done.size() < n) {
+                done.resize(n);
+                sizes.resize(n);
+            }
             record_part(done, n, pr);
+            sizes[n - 1] = data.size();
             meter.add(data.size());
         }
     };
@@ -216,7 +221,7 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
         out.parts = parts_read;
     }
     // A stream cannot be read again: an upload that fails is aborted.
-    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, options, out, d, meter, failure,
+    co_return co_await finish_upload(client, r.bucket, r.key, upload_id, done, sizes, options, out, d, meter, failure,
                                      /*resumable=*/false);
 }
 

@@ -470,6 +470,7 @@ inline error_code build_create_multipart_upload(const create_multipart_upload_re
         return ec;
     if (r.checksum_algorithm)
         b.add_header("x-amz-checksum-algorithm", std::string(crypto::algorithm_name(*r.checksum_algorithm)));
+    if (r.checksum_type != checksum_type::unspecified) b.add_header("x-amz-checksum-type", to_string(r.checksum_type));
     return {};
 }
 

@@ -529,6 +529,7 @@ CIRRUS_DECL task create_multipart_upload(core& c, const create_multipart_upload_
     out.checksum_algorithm = r.checksum_algorithm;
     if (const auto a = crypto::parse_checksum_algorithm(x.res.header("x-amz-checksum-algorithm")))
         out.checksum_algorithm = a;
+    out.checksum_type = parse_checksum_type(x.res.header("x-amz-checksum-type"));
     co_return error_code{};
 }
 
@@ -581,7 +582,13 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
         diag.message = "a multipart upload needs at least one part";
         co_return make_error_code(cirrus::errc::invalid_argument);
     }
-    if (auto ec = c.check_features({.conditional_write = !r.if_none_match.empty()}, diag)) co_return ec;
+    if (!r.checksum_value.empty() && !r.checksum_algorithm) {
+        diag.message = "complete_multipart_upload_request::checksum_value needs its checksum_algorithm";
+        co_return make_error_code(cirrus::errc::invalid_argument);
+    }
+    if (auto ec = c.check_features({.checksum = r.checksum_algorithm, .conditional_write = !r.if_none_match.empty()},
+                                   diag))
+        co_return ec;
     auto lease = c.acquire_exchange();
     exchange& x = *lease;
     x.options = r.options;
@@ -592,6 +599,10 @@ CIRRUS_DECL task complete_multipart_upload(core& c, const complete_multipart_upl
     x.b.body = build_complete_multipart_upload(r.parts);
     x.b.add_header("Content-Type", "application/xml");
     x.b.add_header_if("If-None-Match", r.if_none_match);
+    if (!r.checksum_value.empty())
+        x.b.add_header(crypto::checksum_header_name(*r.checksum_algorithm), r.checksum_value);
+    if (r.checksum_type != checksum_type::unspecified)
+        x.b.add_header("x-amz-checksum-type", to_string(r.checksum_type));
     if (auto ec = co_await c.send(x, diag, resource::upload)) co_return ec;
     if (auto ec = c.check_error_document(x, diag, resource::upload)) co_return ec;
     if (parse_complete_multipart_upload(x.res.body, out)) co_return parse_error(diag, "CompleteMultipartUpload");

@@ -121,6 +121,38 @@ struct checksum {
 // "CRC32C", "SHA256" ...: the name S3 uses for an algorithm.
 inline std::string_view to_string(checksum_algorithm a) noexcept { return crypto::algorithm_name(a); }
 
+// How the checksum of a multipart object is made (x-amz-checksum-type). composite: the
+// algorithm over the parts' checksums, reported as "<value>-<parts>"; full_object: the
+// algorithm over the whole object, as for a single PUT (CRC32, CRC32C and CRC64NVME only).
+// unspecified sends no header: S3 then makes CRC64NVME objects FULL_OBJECT and the
+// others COMPOSITE.
+enum class checksum_type { unspecified, composite, full_object };
+
+// "COMPOSITE", "FULL_OBJECT", or empty for unspecified.
+inline std::string_view to_string(checksum_type t) noexcept {
+    switch (t) {
+    case checksum_type::unspecified: return {};
+    case checksum_type::composite: return "COMPOSITE";
+    case checksum_type::full_object: return "FULL_OBJECT";
+    }
+    return {};
+}
+// The type S3 names, in any case; unspecified for anything else.
+inline checksum_type parse_checksum_type(std::string_view name) noexcept {
+    auto same = [name](std::string_view expected) {
+        if (name.size() != expected.size()) return false;
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            char c = name[i];
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+            if (c != expected[i]) return false;
+        }
+        return true;
+    };
+    if (same("COMPOSITE")) return checksum_type::composite;
+    if (same("FULL_OBJECT")) return checksum_type::full_object;
+    return checksum_type::unspecified;
+}
+
 // "CRC32C:yZRlqg==", with " (FULL_OBJECT)" or " (COMPOSITE)" when the server said which.
 inline std::string to_string(const checksum& c) {
     std::string out(to_string(c.algorithm));

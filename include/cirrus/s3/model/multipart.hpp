@@ -15,13 +15,17 @@ struct create_multipart_upload_request {
     canned_acl acl = canned_acl::none;
     server_side_encryption encryption = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {}; // every part then carries one
-    request_options options = {};                                      // per-request timeout and attempts
+    // x-amz-checksum-type: full_object asks for the whole object's checksum (sent again,
+    // as complete_multipart_upload_request::checksum_value) instead of a composite one.
+    s3::checksum_type checksum_type = s3::checksum_type::unspecified;
+    request_options options = {}; // per-request timeout and attempts
 };
 struct create_multipart_upload_result {
     std::string bucket = {};
     std::string key = {};
     std::string upload_id = {};
     std::optional<crypto::checksum_algorithm> checksum_algorithm = {};
+    s3::checksum_type checksum_type = s3::checksum_type::unspecified; // as the server answered it
 };
 
 struct upload_part_request {
@@ -72,7 +76,14 @@ struct complete_multipart_upload_request {
     std::string_view upload_id = {};
     list_view<completed_part> parts = {}; // sorted by part number by the client
     std::string_view if_none_match = {};  // "*": fail if the key exists
-    request_options options = {};         // per-request timeout and attempts
+    // The whole object's checksum (base64, as a header value) for an upload created with
+    // checksum_type full_object: sent as x-amz-checksum-<algorithm>, and the server
+    // refuses the upload (BadDigest) when its own differs. checksum_type goes as
+    // x-amz-checksum-type; it must be the one the upload was created with.
+    std::optional<crypto::checksum_algorithm> checksum_algorithm = {};
+    std::string_view checksum_value = {};
+    s3::checksum_type checksum_type = s3::checksum_type::unspecified;
+    request_options options = {}; // per-request timeout and attempts
 };
 struct complete_multipart_upload_result {
     std::string location = {};

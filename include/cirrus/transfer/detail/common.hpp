@@ -1,7 +1,7 @@
 #pragma once
 // What the transfer operations share: an owned file descriptor, the pool of workers that
 // keeps N requests in flight (the first failure cancels the others), the error of a worker
-// that threw, and the composite checksum of a multipart object.
+// that threw, and the composite and full-object checksums of a multipart object.
 
 #include <cirrus/core/async_op.hpp>
 #include <cirrus/core/base64.hpp>
@@ -23,6 +23,7 @@
 
 #include <unistd.h>
 
+#include <cstdint>
 #include <exception>
 #include <optional>
 #include <string>
@@ -147,6 +148,45 @@ inline std::string composite_checksum(crypto::checksum_algorithm alg, const std:
     out += '-';
     out += std::to_string(parts.size());
     return out;
+}
+
+// The algorithms whose checksum of a whole object can be combined from its parts'.
+constexpr bool combinable(crypto::checksum_algorithm alg) noexcept {
+    return alg == crypto::checksum_algorithm::crc32 || alg == crypto::checksum_algorithm::crc32c ||
+           alg == crypto::checksum_algorithm::crc64nvme;
+}
+
+// The FULL_OBJECT checksum of an object made of `parts`, part i being sizes[i] bytes: the
+// CRC of the whole object combined from the parts' CRCs (crc*_combine), without reading
+// the data again. Empty when the algorithm is not a CRC (combinable), a part has no
+// checksum of that algorithm, or the sizes do not match the parts.
+inline std::string full_object_checksum(crypto::checksum_algorithm alg, const std::vector<s3::completed_part>& parts,
+                                        const std::vector<std::uint64_t>& sizes) {
+    if (!combinable(alg) || parts.empty() || parts.size() != sizes.size()) return {};
+    std::uint64_t crc = 0;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const auto& p = parts[i];
+        if (!p.checksum || p.checksum->algorithm != alg) return {};
+        auto raw = base64::decode(p.checksum->value);
+        if (!raw || raw->size() != crypto::checksum_size(alg)) return {};
+        std::uint64_t part = 0;
+        for (unsigned char b : *raw) part = (part << 8) | b; // big-endian
+        if (i == 0) {
+            crc = part;
+            continue;
+        }
+        switch (alg) {
+        case crypto::checksum_algorithm::crc32:
+            crc = crypto::crc32_combine(static_cast<std::uint32_t>(crc), static_cast<std::uint32_t>(part), sizes[i]);
+            break;
+        case crypto::checksum_algorithm::crc32c:
+            crc = crypto::crc32c_combine(static_cast<std::uint32_t>(crc), static_cast<std::uint32_t>(part), sizes[i]);
+            break;
+        default: crc = crypto::crc64nvme_combine(crc, part, sizes[i]); break;
+        }
+    }
+    if (alg == crypto::checksum_algorithm::crc64nvme) return crypto::checksum_value::from_crc64(crc).str();
+    return crypto::checksum_value::from_crc32(static_cast<std::uint32_t>(crc)).str();
 }
 
 } // namespace cirrus::transfer::detail
