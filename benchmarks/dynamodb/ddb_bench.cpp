@@ -17,10 +17,11 @@
 //          payload: S (82 bytes)}, written from a described struct (client::async_put)
 //   get    GetItem of {pk: "get#<n % 100>", sk: 0}, read into a described struct
 //          (client::async_get)
-//   query  Query "pk = :p" with :p = "query": 10 items of the same shape, each read into
-//          the struct
-//   put_item, get_item  the same through the item API (async_put_item of a kept item;
-//          async_get_item into a kept get_item_result, then from_item)
+//   query  Query "pk = :p" with :p = "query": 10 items of the same shape, read into a kept
+//          vector of the struct (client::async_query(request, rows))
+//   put_item, get_item, query_item  the same through the item API (async_put_item of a
+//          kept item; async_get_item into a kept get_item_result, async_query into a kept
+//          query_result, then from_item)
 // One thread runs one io_context, as a user's single-threaded service would. Each worker
 // keeps its request items, its result and its typed struct between requests (a caller
 // that reuses what it can), so what allocations remain are the client's own.
@@ -100,7 +101,7 @@ ddb::item make_profile(std::string_view pk, std::uint64_t sk, std::uint64_t visi
     return i;
 }
 
-enum class op_kind { put, get, query, put_item, get_item };
+enum class op_kind { put, get, query, put_item, get_item, query_item };
 
 struct bench {
     ddb::client<>& db;
@@ -169,6 +170,12 @@ asio::awaitable<void> worker(const bench& b, op_kind op, worker_state& w, unsign
             break;
         }
         case op_kind::query: {
+            auto [ec, page] = co_await b.db.async_query({.table = b.table, .key_condition = b.query_key}, rows,
+                                                        asio::as_tuple(asio::use_awaitable));
+            ok = !ec && rows.size() == 10 && page.count == 10 && !page.more();
+            break;
+        }
+        case op_kind::query_item: {
             auto [ec] = co_await b.db.async_query({.table = b.table, .key_condition = b.query_key}, query_result,
                                                   asio::as_tuple(asio::use_awaitable));
             ok = !ec && query_result.items.size() == rows.size();
@@ -307,6 +314,7 @@ const char* name_of(op_kind op) {
     case op_kind::query: return "query";
     case op_kind::put_item: return "put_item";
     case op_kind::get_item: return "get_item";
+    case op_kind::query_item: return "query_item";
     }
     return "?";
 }
@@ -351,15 +359,17 @@ int main(int argc, char** argv) {
         } else if (a == "--ops") {
             ops.clear();
             for (const auto& s : split(next()))
-                ops.push_back(s == "put"        ? op_kind::put
-                              : s == "get"      ? op_kind::get
-                              : s == "put_item" ? op_kind::put_item
-                              : s == "get_item" ? op_kind::get_item
-                                                : op_kind::query);
+                ops.push_back(s == "put"          ? op_kind::put
+                              : s == "get"        ? op_kind::get
+                              : s == "put_item"   ? op_kind::put_item
+                              : s == "get_item"   ? op_kind::get_item
+                              : s == "query_item" ? op_kind::query_item
+                                                  : op_kind::query);
         } else {
             std::fprintf(stderr,
-                         "usage: %s --table T [--setup [--big-items N] | --cleanup | --temporary] [--endpoint URL] [--duration S] "
-                         "[--concurrency 1,64] [--ops put,get,query,put_item,get_item] [--json] "
+                         "usage: %s --table T [--setup [--big-items N] | --cleanup | --temporary] [--endpoint URL] "
+                         "[--duration S] "
+                         "[--concurrency 1,64] [--ops put,get,query,put_item,get_item,query_item] [--json] "
                          "[--max-allocations-per-request N]\n",
                          argv[0]);
             return 2;

@@ -66,8 +66,9 @@ struct reset_result {
     }
 };
 // A typed operation (dynamodb/typed.hpp): the request is already written in the leased
-// exchange; Result is bool (GetItem: whether the item was there) or void.
-template <class Result>
+// exchange. Result is bool (GetItem: whether the item was there), void (PutItem) or
+// page_info (a Query or Scan page, read with a typed_page_parse into the vector `out`).
+template <class Result, class Parse = typed_parse>
 struct typed_op {
     using result_type = Result;
     using diagnostics_type = diagnostics;
@@ -76,27 +77,14 @@ struct typed_op {
     std::shared_ptr<core> c; // declared before the lease, which gives the exchange back to it
     exchange_lease x;
     std::string_view op; // a literal
-    typed_parse parse;
+    Parse parse;
     void* out;
+    std::string last_key = {}; // of a page: its LastEvaluatedKey's JSON
 
     task start(diagnostics& d) { return ops::typed_call(*c, *x, op, parse, out, nullptr, d); }
     task start(diagnostics& d, bool& found) { return ops::typed_call(*c, *x, op, parse, out, &found, d); }
-};
-// A typed Query or Scan page: the request is already written in the leased exchange.
-struct typed_page_op {
-    using result_type = page_info;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    std::shared_ptr<core> c; // declared before the lease, which gives the exchange back to it
-    exchange_lease x;
-    std::string_view op; // a literal
-    typed_page_parse parse;
-    void* items;
-    std::string last_key;
-
-    task start(diagnostics& d, page_info& out) {
-        return ops::typed_page_call(*c, *x, op, parse, items, &out, last_key, d);
+    task start(diagnostics& d, page_info& info) {
+        return ops::typed_page_call(*c, *x, op, parse, out, &info, last_key, d);
     }
 };
 
@@ -395,15 +383,12 @@ private:
     auto start_page(const Request& r, std::vector<T>& out, diagnostics* diag, Token&& token) {
         static_assert(detail::complete_type<detail::typed_codec<T>>,
                       "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        using page_op = detail::typed_op<page_info, detail::typed_page_parse>;
         detail::exchange_lease x = detail::acquire_exchange(*core_);
         detail::write(detail::request_body(*x), r);
         return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::typed_page_op{core_,
-                                                              std::move(x),
-                                                              detail::page_operation<Request>,
-                                                              &detail::typed_codec<T>::parse_page,
-                                                              &out,
-                                                              {}},
+                                        page_op{core_, std::move(x), detail::page_operation<Request>,
+                                                &detail::typed_codec<T>::parse_page, &out},
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 

@@ -51,6 +51,16 @@ public:
         write_quoted(s);
         comma_ = true;
     }
+    // A string written in pieces: begin_string(), string_piece() ..., end_string().
+    void begin_string() {
+        separate();
+        out_.push_back('"');
+    }
+    void string_piece(std::string_view s) { cirrus::detail::append_json_escaped(out_, s); }
+    void end_string() {
+        out_.push_back('"');
+        comma_ = true;
+    }
     // Text that is already JSON (a number).
     void raw(std::string_view json) {
         separate();
