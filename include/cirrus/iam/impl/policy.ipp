@@ -1,6 +1,7 @@
 #pragma once
 // Definitions for iam/policy.hpp.
 
+#include <cirrus/core/detail/json_string.hpp>
 #include <cirrus/iam/policy.hpp>
 
 #include <algorithm>
@@ -15,29 +16,7 @@ namespace cirrus::iam {
 namespace detail {
 namespace {
 
-inline void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
-        switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                static constexpr char hex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += ch;
-            }
-        }
-    }
-    out += '"';
-}
+using cirrus::detail::append_json_string;
 
 // One value as a string, several as an array.
 inline void append_values(std::string& out, const std::vector<std::string>& v) {
