@@ -133,15 +133,23 @@ inline asio::awaitable<bool> take_cancellation() {
     co_return cancelled;
 }
 
+// The raw bytes of a part's checksum of algorithm `alg`; none when the part has no
+// checksum of that algorithm, or one that is not base64 of the algorithm's size.
+inline std::optional<std::string> raw_part_checksum(crypto::checksum_algorithm alg, const s3::completed_part& p) {
+    if (!p.checksum || p.checksum->algorithm != alg) return {};
+    auto raw = base64::decode(p.checksum->value);
+    if (!raw || raw->size() != crypto::checksum_size(alg)) return {};
+    return raw;
+}
+
 // The checksum S3 gives a multipart object made of `parts` (COMPOSITE type): the
 // algorithm over the concatenated raw part checksums, then "-<part count>". Empty when a
 // part has no checksum of that algorithm.
 inline std::string composite_checksum(crypto::checksum_algorithm alg, const std::vector<s3::completed_part>& parts) {
     crypto::checksum_hasher h(alg);
     for (const auto& p : parts) {
-        if (!p.checksum || p.checksum->algorithm != alg) return {};
-        auto raw = base64::decode(p.checksum->value);
-        if (!raw || raw->size() != crypto::checksum_size(alg)) return {};
+        auto raw = raw_part_checksum(alg, p);
+        if (!raw) return {};
         h.update(*raw);
     }
     std::string out(h.finish().view());
@@ -165,10 +173,8 @@ inline std::string full_object_checksum(crypto::checksum_algorithm alg, const st
     if (!combinable(alg) || parts.empty() || parts.size() != sizes.size()) return {};
     std::uint64_t crc = 0;
     for (std::size_t i = 0; i < parts.size(); ++i) {
-        const auto& p = parts[i];
-        if (!p.checksum || p.checksum->algorithm != alg) return {};
-        auto raw = base64::decode(p.checksum->value);
-        if (!raw || raw->size() != crypto::checksum_size(alg)) return {};
+        auto raw = raw_part_checksum(alg, parts[i]);
+        if (!raw) return {};
         std::uint64_t part = 0;
         for (unsigned char b : *raw) part = (part << 8) | b; // big-endian
         if (i == 0) {
