@@ -1075,6 +1075,152 @@ TEST(PostgresTypedRows, NestedVectorMembers) {
     });
 }
 
+// --- values in text (connection_options::values) -----------------------------------------
+
+namespace {
+struct every_type {
+    std::int64_t id;
+    std::int16_t small;
+    double ratio;
+    bool ok;
+    pg::numeric amount;
+    std::string name;
+    pg::bytea data;
+    pg::date born;
+    pg::timestamptz at;
+    pg::uuid tag;
+    pg::json doc;
+    std::vector<std::optional<std::int32_t>> scores;
+    std::vector<std::string> labels;
+    std::optional<pg::interval> wait;
+};
+BOOST_DESCRIBE_STRUCT(every_type, (), (id, small, ratio, ok, amount, name, data, born, at, tag, doc, scores, labels, wait))
+
+bool same(const every_type& a, const every_type& b) {
+    return a.id == b.id && a.small == b.small && a.ratio == b.ratio && a.ok == b.ok && a.amount == b.amount &&
+           a.name == b.name && a.data == b.data && a.born == b.born && a.at == b.at && a.tag == b.tag &&
+           a.doc.text == b.doc.text && a.scores == b.scores && a.labels == b.labels && a.wait == b.wait;
+}
+
+// Every column of every result set has the format `f`.
+bool all_in(const pg::results& r, pg::format f) {
+    for (const auto& rs : r)
+        for (const auto& row : rs)
+            for (std::size_t i = 0; i < row.size(); ++i)
+                if (row[i].format() != f) return false;
+    return true;
+}
+} // namespace
+
+// value_format::text against the real server: parameters of every codec are sent in
+// their text form, and results come back in text, through queries, prepared statements,
+// pipelines and streamed reads; the same statements on a default connection come back in
+// binary, so the test fails if the option does nothing.
+TEST(PostgresTextValues, EveryCodecTravelsAsTextWhenAsked) {
+    run([]() -> asio::awaitable<void> {
+        auto p = scram_params();
+        pg::connection_options opts;
+        opts.values = pg::value_format::text;
+        auto conn = co_await connect(p, opts);
+        PG_CO_REQUIRE(conn);
+        auto plain = co_await connect();
+        PG_CO_REQUIRE(plain);
+        co_await simple(*conn, "create temp table every_type(id int8 primary key, small int2, ratio float8, ok bool, "
+                               "amount numeric, name text, data bytea, born date, at timestamptz, tag uuid, doc json, "
+                               "scores int4[], labels text[], wait interval)");
+        every_type v;
+        v.id = 9'007'199'254'740'993;
+        v.small = -32768;
+        v.ratio = 0.1;
+        v.ok = true;
+        v.amount = *pg::numeric::parse("-12345678901234567890.000000000000000001");
+        v.name = "héllo, \"wörld\" \\ ✓";
+        for (int b = 0; b < 256; ++b) v.data.push_back(static_cast<std::byte>(b));
+        v.born = pg::date(year{1969} / 7 / 20);
+        v.at = pg::timestamptz(sys_days(year{2038} / 1 / 19) + 3h + 14min + 8s + 123456us);
+        v.tag = *pg::uuid::parse("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+        v.doc.text = "{\"a\": [1, 2, {\"b\": null}], \"c\": \"✓\"}";
+        v.scores = {1, std::nullopt, -3};
+        v.labels = {"a", "b c", "NULL", "{x}", ""};
+        v.wait = pg::interval{14, 3, 14706'789'000LL};
+        pg::diagnostics diag;
+        pg::results r;
+        auto insert = pg::query("insert into every_type values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                v.id, v.small, v.ratio, v.ok, v.amount, v.name, v.data, v.born, v.at, v.tag, v.doc,
+                                v.scores, v.labels, *v.wait);
+        auto [ie] = co_await conn->async_execute(insert, r, diag, tok);
+        PG_CO_CHECK(ie, diag);
+        // The server read each parameter as the value it is.
+        auto check = pg::query("select id = $1 and small = $2 and ratio = $3 and ok = $4 and amount = $5 and name = $6 and "
+                               "data = $7 and born = $8 and at = $9 and tag = $10 and doc::text = $11::text and scores = $12 "
+                               "and labels = $13 and wait = $14 from every_type",
+                               v.id, v.small, v.ratio, v.ok, v.amount, v.name, v.data, v.born, v.at, v.tag, v.doc, v.scores,
+                               v.labels, *v.wait);
+        auto [ce] = co_await conn->async_execute(check, r, diag, tok);
+        PG_CO_CHECK(ce, diag);
+        PG_CO_REQUIRE(r.size() == 1 && r[0].size() == 1);
+        EXPECT_TRUE(r[0][0][0].as<bool>());
+        EXPECT_TRUE(all_in(r, pg::format::text));
+
+        // Typed rows through the extended protocol, in text.
+        const std::string select_all = "select * from every_type";
+        auto [de] = co_await conn->async_execute(select_all, r, diag, tok);
+        PG_CO_CHECK(de, diag);
+        EXPECT_TRUE(all_in(r, pg::format::text));
+        std::vector<every_type> rows;
+        auto q = pg::query(select_all);
+        auto [te] = co_await conn->async_execute(q, rows, diag, tok);
+        PG_CO_CHECK(te, diag);
+        PG_CO_REQUIRE(rows.size() == 1u);
+        EXPECT_TRUE(same(rows[0], v));
+        // The default connection gets the same statement in binary.
+        const std::string known = "select 1::int8, 'x'::text, 0.5::float8, true, '{1,2}'::int4[], now()";
+        auto [be] = co_await plain->async_execute(known, r, diag, tok);
+        PG_CO_CHECK(be, diag);
+        EXPECT_TRUE(all_in(r, pg::format::binary));
+
+        // A prepared statement, bound with a parameter in text.
+        auto [pe, stmt] = co_await conn->async_prepare("select * from every_type where id = $1", diag, tok);
+        PG_CO_CHECK(pe, diag);
+        rows.clear();
+        auto [se] = co_await conn->async_execute(stmt.bind(v.id), rows, diag, tok);
+        PG_CO_CHECK(se, diag);
+        PG_CO_REQUIRE(rows.size() == 1u);
+        EXPECT_TRUE(same(rows[0], v));
+
+        // A pipeline.
+        pg::pipeline pl;
+        pl.add("select * from every_type where id = $1", v.id);
+        pl.add("select $1::int8[] as scores", std::vector<std::int64_t>{5, 6});
+        pg::pipeline_results pr;
+        auto [le] = co_await conn->async_run_pipeline(pl, pr, diag, tok);
+        PG_CO_CHECK(le, diag);
+        PG_CO_REQUIRE(pr.size() == 2u);
+        rows.clear();
+        pg::diagnostics rdiag;
+        EXPECT_FALSE(pr.read(0, rows, &rdiag)) << rdiag.what();
+        PG_CO_REQUIRE(rows.size() == 1u);
+        EXPECT_TRUE(same(rows[0], v));
+        std::vector<std::vector<std::int64_t>> arrays;
+        EXPECT_FALSE(pr.read(1, arrays, &rdiag)) << rdiag.what();
+        EXPECT_EQ(arrays, (std::vector<std::vector<std::int64_t>>{{5, 6}}));
+
+        // A streamed read.
+        pg::execution_state st;
+        auto streamed = pg::query("select * from every_type where id = $1", v.id);
+        auto [xe] = co_await conn->async_start_execution(streamed, st, diag, tok);
+        PG_CO_CHECK(xe, diag);
+        std::vector<every_type> got;
+        while (!st.complete()) {
+            auto [re] = co_await conn->async_read_some_rows(st, rows, diag, tok);
+            PG_CO_CHECK(re, diag);
+            got.insert(got.end(), rows.begin(), rows.end());
+        }
+        PG_CO_REQUIRE(got.size() == 1u);
+        EXPECT_TRUE(same(got[0], v));
+    });
+}
+
 // --- transactions -------------------------------------------------------------------------
 
 TEST(PostgresTransactions, CommitRollbackAndGuard) {
