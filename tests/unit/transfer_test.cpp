@@ -164,3 +164,56 @@ TEST(transfer_checksum, composite_of_part_checksums) {
     EXPECT_EQ(ct::detail::composite_checksum(checksum_algorithm::crc32c, parts),
               cirrus::crypto::compute_checksum(checksum_algorithm::crc32c, std::string_view(raw)).str() + "-2");
 }
+
+// Checking a COMPOSITE checksum over bytes as they arrive, in pieces that do not line up
+// with the parts, gives what S3 computes from the part checksums.
+TEST(transfer_checksum, composite_hasher_matches_the_parts) {
+    using cirrus::crypto::checksum_algorithm;
+    std::mt19937 rng(5);
+    std::string data(25000, '\0');
+    for (auto& c : data) c = static_cast<char>(rng());
+    std::vector<std::uint64_t> const sizes = {10000, 10000, 5000};
+    for (auto alg : {checksum_algorithm::crc32c, checksum_algorithm::crc32, checksum_algorithm::crc64nvme,
+                     checksum_algorithm::sha1, checksum_algorithm::sha256}) {
+        SCOPED_TRACE(static_cast<int>(alg));
+        std::string const expected = ct::detail::composite_checksum(alg, parts_of(data, sizes, alg));
+        ct::detail::composite_hasher h(alg, sizes);
+        std::string_view rest = data;
+        for (std::size_t step = 1; !rest.empty(); step = step * 3 + 1) {
+            auto const n = std::min(step, rest.size());
+            h.update(std::span(reinterpret_cast<const std::uint8_t*>(rest.data()), n));
+            rest.remove_prefix(n);
+        }
+        EXPECT_EQ(h.finish(), expected);
+        // Other boundaries give another value; too few bytes give none.
+        ct::detail::composite_hasher other(alg, {10001, 9999, 5000});
+        other.update(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size()));
+        EXPECT_NE(other.finish(), expected);
+        ct::detail::composite_hasher short_of(alg, sizes);
+        short_of.update(std::span(reinterpret_cast<const std::uint8_t*>(data.data()), data.size() - 1));
+        EXPECT_EQ(short_of.finish(), "");
+    }
+}
+
+TEST(transfer_checksum, composite_part_count_and_regular_sizes) {
+    namespace s3 = cirrus::s3;
+    using cirrus::crypto::checksum_algorithm;
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-12"}),
+              12u);
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA=="}),
+              0u);
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-x1"}),
+              0u);
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-99999999999999999999"}),
+              0u);
+    EXPECT_EQ(ct::detail::regular_part_sizes(14, 6, 3), (std::vector<std::uint64_t>{6, 6, 2}));
+    EXPECT_EQ(ct::detail::regular_part_sizes(18, 6, 3), (std::vector<std::uint64_t>{6, 6, 6}));
+    EXPECT_EQ(ct::detail::regular_part_sizes(5, 6, 1), (std::vector<std::uint64_t>{5}));
+    EXPECT_FALSE(ct::detail::regular_part_sizes(12, 6, 3)); // the last part would be empty
+    EXPECT_FALSE(ct::detail::regular_part_sizes(19, 6, 3)); // more than three parts' worth
+    EXPECT_FALSE(ct::detail::regular_part_sizes(0, 6, 0));
+}

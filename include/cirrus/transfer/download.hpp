@@ -22,13 +22,21 @@
 // download_to hashes the data as it is delivered; a mismatch fails the download
 // (cirrus::errc::checksum_mismatch) and, for download_to, comes after the data was
 // delivered, so treat it as provisional until the operation completes. A COMPOSITE
-// checksum (a multipart upload's checksum of part checksums) cannot be checked from
-// ranges: checksum_verified stays false.
+// checksum ("<base64>-<n>": the algorithm over the raw checksums of the n parts of a
+// multipart upload) is checked the same way once the part boundaries are known: a HEAD
+// with partNumber=1 gives the part size, and the parts are taken to be of that size but
+// the last, as every SDK uploads them. If the data does not match under that reading,
+// each part's size is asked for (one HEAD per part) before a mismatch is reported, so
+// an object uploaded with parts of other sizes is still checked (download_file) or left
+// unverified (download_to, whose data is gone by then). A server that cannot answer a
+// HEAD by part number leaves checksum_verified false.
 
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/base64.hpp>
 #include <cirrus/core/detail/file_io.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/error.hpp>
+#include <cirrus/core/result.hpp>
 #include <cirrus/core/views.hpp>
 #include <cirrus/s3/client.hpp>
 #include <cirrus/transfer/detail/common.hpp>
@@ -174,6 +182,50 @@ asio::awaitable<error_code> head_for_download(s3::client<Provider>& client, std:
     co_return error_code{};
 }
 
+// The sizes of parts first..last (1-based) of the object, by HEAD with partNumber; none
+// when the server does not answer one of them.
+template <class Provider>
+asio::awaitable<std::optional<std::vector<std::uint64_t>>> part_sizes(s3::client<Provider>& client,
+                                                                      std::string_view bucket, std::string_view key,
+                                                                      std::string_view version_id,
+                                                                      std::string_view etag, std::uint32_t first,
+                                                                      std::uint32_t last) {
+    std::vector<std::uint64_t> sizes;
+    s3::object_info info;
+    diagnostics ignored;
+    for (std::uint32_t i = first; i <= last; ++i) {
+        s3::head_object_request h{.bucket = bucket, .key = key, .version_id = version_id};
+        h.part_number = static_cast<s3::part_number_type>(i);
+        h.conditions.if_match = etag;
+        auto [ec] = co_await client.async_head_object(h, info, ignored, asio::as_tuple(asio::use_awaitable));
+        if (ec || info.content_length == 0) co_return std::nullopt;
+        sizes.push_back(info.content_length);
+    }
+    co_return sizes;
+}
+
+// The part sizes to check a COMPOSITE checksum with: those of parts of the size of part 1
+// (one HEAD); none when the checksum is not COMPOSITE or the server cannot tell.
+template <class Provider>
+asio::awaitable<std::optional<std::vector<std::uint64_t>>> composite_plan(s3::client<Provider>& client,
+                                                                          std::string_view bucket, std::string_view key,
+                                                                          std::string_view version_id,
+                                                                          const download_result& out) {
+    if (!out.checksum) co_return std::nullopt;
+    std::uint32_t const parts = composite_part_count(*out.checksum);
+    if (parts == 0) co_return std::nullopt;
+    auto first = co_await part_sizes(client, bucket, key, version_id, out.etag, 1, 1);
+    if (!first) co_return std::nullopt;
+    co_return regular_part_sizes(out.size, first->front(), parts);
+}
+
+inline error_code composite_mismatch(const download_result& out, diagnostics& d, std::string_view what) {
+    d.clear();
+    d.message = std::string(crypto::checksum_header_name(out.checksum->algorithm)) +
+                " (COMPOSITE) of the object does not match the data " + std::string(what);
+    return make_error_code(cirrus::errc::checksum_mismatch);
+}
+
 template <class Provider>
 asio::awaitable<error_code> download_file(s3::client<Provider> client, const download_file_request& r,
                                           download_result& out, diagnostics& d) {
@@ -189,7 +241,12 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     progress_meter meter(o.on_progress, o.progress_interval);
     meter.set_total(size);
 
-    if (size <= o.single_get_threshold) {
+    // The part sizes a COMPOSITE checksum is checked with; such an object takes the
+    // ranged path, whose temporary file is checked before it is renamed into place.
+    std::optional<std::vector<std::uint64_t>> composite;
+    if (o.verify_checksum) composite = co_await composite_plan(client, r.bucket, r.key, r.version_id, out);
+
+    if (size <= o.single_get_threshold && !composite) {
         // One GET; the client writes beside the target, verifies a full-object checksum
         // and renames into place.
         s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
@@ -289,6 +346,32 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
             out.checksum_verified = true;
         }
     }
+    if (!failure && composite) {
+        auto check_with = [&](std::vector<std::uint64_t> sizes) -> result<bool> {
+            composite_hasher h(out.checksum->algorithm, std::move(sizes));
+            auto const feed = [&](const std::uint8_t* p, std::size_t n) { h.update(std::span(p, n)); };
+            if (auto ec = cirrus::detail::read_blocks(file.fd, 0, size, 256 * 1024, feed))
+                return result<bool>(boost::system::in_place_error, ec);
+            return h.finish() == out.checksum->value;
+        };
+        auto same = check_with(*composite);
+        if (same && !*same) {
+            // Parts of other sizes than the first's? Ask for each one's size.
+            auto const parts = static_cast<std::uint32_t>(composite->size());
+            auto exact = co_await part_sizes(client, r.bucket, r.key, r.version_id, out.etag, 1, parts);
+            if (exact && *exact != *composite) same = check_with(std::move(*exact));
+        }
+        if (!same) failure = same.error();
+        else if (!*same) {
+            failure = composite_mismatch(out, d, "received");
+            if (o.resumable) {
+                state.reset();
+                ::unlink(state_path.c_str());
+            }
+        } else {
+            out.checksum_verified = true;
+        }
+    }
     if (!failure) {
         if (::rename(temp_path.c_str(), path.c_str()) != 0) {
             failure = last_system_error();
@@ -320,15 +403,32 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
     if (auto ec = co_await head_for_download(client, r.bucket, r.key, r.version_id, info, out, d)) co_return ec;
     std::uint64_t const size = out.size;
     std::optional<crypto::checksum_hasher> hasher;
+    std::optional<composite_hasher> composite;
+    std::optional<std::vector<std::uint64_t>> composite_sizes;
     if (o.verify_checksum && out.checksum && s3::detail::is_full_object_checksum(*out.checksum))
         hasher.emplace(out.checksum->algorithm);
+    else if (o.verify_checksum) composite_sizes = co_await composite_plan(client, r.bucket, r.key, r.version_id, out);
+    if (composite_sizes) composite.emplace(out.checksum->algorithm, *composite_sizes);
     progress_meter meter(o.on_progress, o.progress_interval);
     meter.set_total(size);
 
     auto deliver = [&](std::span<const std::uint8_t> data) -> error_code {
         if (hasher) hasher->update(data);
+        if (composite) composite->update(data);
         meter.add(data.size());
         return r.on_data(data);
+    };
+    // A COMPOSITE mismatch under parts of the first part's size: a real one if the parts
+    // have those sizes; if not, the data (already delivered) cannot be checked again.
+    auto check_composite = [&]() -> asio::awaitable<error_code> {
+        if (composite->finish() == out.checksum->value) {
+            out.checksum_verified = true;
+            co_return error_code{};
+        }
+        auto const parts = static_cast<std::uint32_t>(composite_sizes->size());
+        auto exact = co_await part_sizes(client, r.bucket, r.key, r.version_id, out.etag, 1, parts);
+        if (exact && *exact == *composite_sizes) co_return composite_mismatch(out, d, "delivered");
+        co_return error_code{};
     };
     auto check = [&]() -> error_code {
         if (!hasher) {
@@ -358,6 +458,9 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
         out.requests = 1;
         if (ec) co_return map_range_error(ec, d);
         if (gr.bytes_received != size) co_return make_error_code(errc::short_download);
+        if (composite) {
+            if (auto ec = co_await check_composite()) co_return ec;
+        }
         co_return check();
     }
 
@@ -398,6 +501,7 @@ asio::awaitable<error_code> download_to(s3::client<Provider> client, const downl
     };
     unsigned const workers = std::max(1u, std::min<unsigned>(o.concurrency, count));
     error_code failure = co_await run_workers(workers, worker, d);
+    if (!failure && composite) failure = co_await check_composite();
     if (!failure) co_return check();
     if (co_await take_cancellation()) failure = asio::error::operation_aborted;
     co_return failure;

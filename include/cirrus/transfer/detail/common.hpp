@@ -23,10 +23,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -156,6 +159,73 @@ inline std::string composite_checksum(crypto::checksum_algorithm alg, const std:
     out += '-';
     out += std::to_string(parts.size());
     return out;
+}
+
+// Checks a COMPOSITE checksum over bytes that arrive in order: each part's checksum over
+// its bytes (the parts' sizes are given), then the algorithm over the parts' raw checksums.
+class composite_hasher {
+public:
+    composite_hasher(crypto::checksum_algorithm alg, std::vector<std::uint64_t> sizes)
+        : alg_(alg), sizes_(std::move(sizes)), part_(alg), outer_(alg) {}
+
+    void update(std::span<const std::uint8_t> data) {
+        while (!data.empty() && index_ < sizes_.size()) {
+            auto const n = static_cast<std::size_t>(std::min<std::uint64_t>(data.size(), sizes_[index_] - filled_));
+            part_.update(data.first(n));
+            filled_ += n;
+            data = data.subspan(n);
+            if (filled_ == sizes_[index_]) close_part();
+        }
+    }
+
+    // "<base64>-<parts>", as S3 reports it; empty unless exactly the parts' bytes came.
+    std::string finish() {
+        if (index_ != sizes_.size()) return {};
+        std::string out(outer_.finish().view());
+        out += '-';
+        out += std::to_string(sizes_.size());
+        return out;
+    }
+
+private:
+    void close_part() {
+        auto const raw = base64::decode(part_.finish().view());
+        if (raw) outer_.update(*raw);
+        part_ = crypto::checksum_hasher(alg_);
+        filled_ = 0;
+        ++index_;
+    }
+
+    crypto::checksum_algorithm alg_;
+    std::vector<std::uint64_t> sizes_;
+    crypto::checksum_hasher part_;
+    crypto::checksum_hasher outer_;
+    std::size_t index_ = 0;
+    std::uint64_t filled_ = 0;
+};
+
+// The number of parts a COMPOSITE checksum value names ("...-<n>"), or 0.
+inline std::uint32_t composite_part_count(const s3::checksum& c) {
+    if (c.type == "FULL_OBJECT") return 0;
+    std::string_view const v = c.value;
+    std::uint32_t n = 0;
+    auto const dash = v.rfind('-');
+    if (dash == std::string_view::npos) return 0;
+    for (char ch : v.substr(dash + 1)) {
+        if (ch < '0' || ch > '9' || n > 100'000) return 0;
+        n = n * 10 + static_cast<std::uint32_t>(ch - '0');
+    }
+    return n;
+}
+
+// `parts` parts of `part` bytes but the last, which holds the rest; none when `size`
+// cannot be cut that way.
+inline std::optional<std::vector<std::uint64_t>> regular_part_sizes(std::uint64_t size, std::uint64_t part,
+                                                                    std::uint32_t parts) {
+    if (parts == 0 || part == 0 || size <= (parts - 1) * part || size > parts * part) return std::nullopt;
+    std::vector<std::uint64_t> sizes(parts, part);
+    sizes.back() = size - (parts - 1) * part;
+    return sizes;
 }
 
 // The algorithms whose checksum of a whole object can be combined from its parts'.
