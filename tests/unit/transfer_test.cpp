@@ -210,6 +210,13 @@ TEST(transfer_checksum, composite_part_count_and_regular_sizes) {
     EXPECT_EQ(ct::detail::composite_part_count(
                   s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-99999999999999999999"}),
               0u);
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-10000"}),
+              10000u);
+    // More parts than S3 allows: not a checksum to act on (each part could cost a HEAD).
+    EXPECT_EQ(ct::detail::composite_part_count(
+                  s3::checksum{.algorithm = checksum_algorithm::crc32c, .value = "AAAAAA==-10001"}),
+              0u);
     EXPECT_EQ(ct::detail::regular_part_sizes(14, 6, 3), (std::vector<std::uint64_t>{6, 6, 2}));
     EXPECT_EQ(ct::detail::regular_part_sizes(18, 6, 3), (std::vector<std::uint64_t>{6, 6, 6}));
     EXPECT_EQ(ct::detail::regular_part_sizes(5, 6, 1), (std::vector<std::uint64_t>{5}));

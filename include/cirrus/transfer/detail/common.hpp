@@ -204,7 +204,7 @@ private:
     std::uint64_t filled_ = 0;
 };
 
-// The number of parts a COMPOSITE checksum value names ("...-<n>"), or 0.
+// The number of parts a COMPOSITE checksum value names ("...-<n>", n <= 10,000), or 0.
 inline std::uint32_t composite_part_count(const s3::checksum& c) {
     if (c.type == "FULL_OBJECT") return 0;
     std::string_view const v = c.value;
@@ -212,10 +212,10 @@ inline std::uint32_t composite_part_count(const s3::checksum& c) {
     auto const dash = v.rfind('-');
     if (dash == std::string_view::npos) return 0;
     for (char ch : v.substr(dash + 1)) {
-        if (ch < '0' || ch > '9' || n > 100'000) return 0;
+        if (ch < '0' || ch > '9' || n > 10'000) return 0;
         n = n * 10 + static_cast<std::uint32_t>(ch - '0');
     }
-    return n;
+    return n <= 10'000 ? n : 0; // S3's limit, and so at most that many HEADs per check
 }
 
 // `parts` parts of `part` bytes but the last, which holds the rest; none when `size`
