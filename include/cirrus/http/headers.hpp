@@ -7,10 +7,10 @@
 // are kept in the order received; get() returns the first.
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/index_iterator.hpp>
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,41 +32,13 @@ public:
         std::string_view name_string() const noexcept { return name(); }
 
     private:
-        friend class header_map;
-        field(const header_map* m, slot s) noexcept : map_(m), slot_(s) {}
+        friend class cirrus::detail::index_iterator<header_map, field>;
+        field(const header_map* m, std::size_t i) noexcept : map_(m), slot_(m->slots_[i]) {}
         const header_map* map_;
         slot slot_;
     };
 
-    class const_iterator {
-    public:
-        using iterator_category = std::forward_iterator_tag;
-        using value_type = field;
-        using difference_type = std::ptrdiff_t;
-        using pointer = void;
-        using reference = field;
-
-        const_iterator() noexcept = default;
-        field operator*() const noexcept { return {map_, map_->slots_[index_]}; }
-        const_iterator& operator++() noexcept {
-            ++index_;
-            return *this;
-        }
-        const_iterator operator++(int) noexcept {
-            auto old = *this;
-            ++index_;
-            return old;
-        }
-        friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept {
-            return a.index_ == b.index_;
-        }
-
-    private:
-        friend class header_map;
-        const_iterator(const header_map* m, std::size_t i) noexcept : map_(m), index_(i) {}
-        const header_map* map_ = nullptr;
-        std::size_t index_ = 0;
-    };
+    using const_iterator = cirrus::detail::index_iterator<header_map, field>;
 
     const_iterator begin() const noexcept { return {this, 0}; }
     const_iterator end() const noexcept { return {this, slots_.size()}; }

@@ -8,6 +8,7 @@
 //       auto name = row.at("name").as<std::string>();
 //   }
 
+#include <cirrus/core/detail/index_iterator.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/postgres/codec.hpp>
@@ -18,7 +19,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -101,57 +101,7 @@ private:
 // One result set: the columns, the rows and the command tag of one statement.
 class resultset {
 public:
-    class iterator {
-    public:
-        using iterator_category = std::random_access_iterator_tag;
-        using value_type = row_view;
-        using difference_type = std::ptrdiff_t;
-        using reference = row_view;
-        using pointer = void;
-
-        iterator() = default;
-        iterator(const resultset* rs, std::size_t i) noexcept : rs_(rs), i_(i) {}
-        row_view operator*() const noexcept { return {rs_, i_}; }
-        row_view operator[](difference_type n) const noexcept { return {rs_, i_ + static_cast<std::size_t>(n)}; }
-        iterator& operator++() noexcept {
-            ++i_;
-            return *this;
-        }
-        iterator operator++(int) noexcept {
-            auto t = *this;
-            ++i_;
-            return t;
-        }
-        iterator& operator--() noexcept {
-            --i_;
-            return *this;
-        }
-        iterator operator--(int) noexcept {
-            auto t = *this;
-            --i_;
-            return t;
-        }
-        iterator& operator+=(difference_type n) noexcept {
-            i_ += static_cast<std::size_t>(n);
-            return *this;
-        }
-        iterator& operator-=(difference_type n) noexcept {
-            i_ -= static_cast<std::size_t>(n);
-            return *this;
-        }
-        friend iterator operator+(iterator a, difference_type n) noexcept { return a += n; }
-        friend iterator operator+(difference_type n, iterator a) noexcept { return a += n; }
-        friend iterator operator-(iterator a, difference_type n) noexcept { return a -= n; }
-        friend difference_type operator-(const iterator& a, const iterator& b) noexcept {
-            return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
-        }
-        friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
-        friend auto operator<=>(const iterator& a, const iterator& b) noexcept { return a.i_ <=> b.i_; }
-
-    private:
-        const resultset* rs_ = nullptr;
-        std::size_t i_ = 0;
-    };
+    using iterator = cirrus::detail::index_iterator<resultset, row_view>;
 
     const std::vector<column>& columns() const noexcept { return columns_; }
     // Rows.

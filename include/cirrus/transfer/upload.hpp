@@ -114,31 +114,65 @@ inline error_code check_upload_options(const upload_options& options, diagnostic
     return {};
 }
 
-// CreateMultipartUpload with the options' checksum algorithm and type.
-inline s3::create_multipart_upload_request create_request(std::string_view bucket, std::string_view key,
-                                                          const upload_options& options) {
+// The body of a PutObject or UploadPart, with the options' checksum and payload signing.
+template <class Request>
+void set_body(Request& req, const s3::object_body& body, const upload_options& options) {
+    req.body = body;
+    req.checksum_algorithm = options.checksum;
+    req.checksum_at = options.checksum_at;
+    req.options.payload = options.payload;
+}
+
+// PutObject of the whole object (`size` bytes) with the options' checksum and payload
+// signing: the server's ETag and checksum in `out`, and the progress to its end.
+template <class Provider>
+asio::awaitable<error_code> put_whole(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                      const s3::object_body& body, std::uint64_t size, const upload_options& options,
+                                      upload_result& out, diagnostics& d, progress_meter& meter) {
+    s3::put_object_request put{.bucket = bucket, .key = key};
+    set_body(put, body, options);
+    s3::put_object_result pr;
+    auto [ec] = co_await client.async_put_object(put, pr, d, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    out.etag = std::move(pr.etag);
+    out.checksum = std::move(pr.checksum);
+    meter.add(size);
+    meter.finish();
+    co_return error_code{};
+}
+
+// CreateMultipartUpload with the options' checksum algorithm and type; its id in `upload_id`.
+template <class Provider>
+asio::awaitable<error_code> create_upload(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                          const upload_options& options, std::string& upload_id, diagnostics& d) {
     s3::create_multipart_upload_request cr{.bucket = bucket, .key = key};
     cr.checksum_algorithm = options.checksum;
     if (options.full_object_checksum) cr.checksum_type = s3::checksum_type::full_object;
-    return cr;
+    s3::create_multipart_upload_result cres;
+    auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    upload_id = std::move(cres.upload_id);
+    co_return error_code{};
 }
 
-// UploadPart of part n with the options' checksum and payload signing, and the record of
-// what the server answered for it in `done` (which has room for part n).
-inline s3::upload_part_request part_request(std::string_view bucket, std::string_view key, std::string_view upload_id,
-                                            std::uint32_t n, s3::object_body body, const upload_options& options) {
+// UploadPart of part n (`length` bytes) with the options' checksum and payload signing;
+// what the server answered for it goes to done[n - 1] (`done` grows to n parts when
+// shorter) and its bytes to the progress.
+template <class Provider>
+asio::awaitable<error_code> send_part(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
+                                      std::string_view upload_id, std::uint32_t n, const s3::object_body& body,
+                                      std::uint64_t length, const upload_options& options,
+                                      std::vector<s3::completed_part>& done, diagnostics& d, progress_meter& meter) {
     s3::upload_part_request ur{.bucket = bucket, .key = key, .upload_id = upload_id};
     ur.part_number = static_cast<s3::part_number_type>(n);
-    ur.body = std::move(body);
-    ur.checksum_algorithm = options.checksum;
-    ur.checksum_at = options.checksum_at;
-    ur.options.payload = options.payload;
-    return ur;
-}
-inline void record_part(std::vector<s3::completed_part>& done, std::uint32_t n, s3::upload_part_result& pr) {
-    done[n - 1] = {.part_number = static_cast<s3::part_number_type>(n),
-                   .etag = std::move(pr.etag),
-                   .checksum = std::move(pr.checksum)};
+    set_body(ur, body, options);
+    s3::upload_part_result pr;
+    auto [ec] = co_await client.async_upload_part(ur, pr, d, asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    if (done.size() < n) done.resize(n);
+    done[n - 1] = {.part_number = ur.part_number, .etag = std::move(pr.etag), .checksum = std::move(pr.checksum)};
+    meter.add(length);
+    co_return error_code{};
 }
 
 // Aborts a multipart upload for good. A part whose request was cut after its body had
@@ -282,19 +316,8 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
     meter.set_total(size);
 
     if (!plan.multipart && options.resume_upload_id.empty()) {
-        s3::put_object_request put{.bucket = r.bucket, .key = r.key};
-        put.body = s3::object_body::file(file.fd, 0, size);
-        put.checksum_algorithm = options.checksum;
-        put.checksum_at = options.checksum_at;
-        put.options.payload = options.payload;
-        s3::put_object_result pr;
-        auto [ec] = co_await client.async_put_object(put, pr, d, as_tuple(use_awaitable));
-        if (ec) co_return ec;
-        out.etag = std::move(pr.etag);
-        out.checksum = std::move(pr.checksum);
-        meter.add(size);
-        meter.finish();
-        co_return error_code{};
+        s3::object_body const body = s3::object_body::file(file.fd, 0, size);
+        co_return co_await put_whole(client, r.bucket, r.key, body, size, options, out, d, meter);
     }
 
     // ---- multipart
@@ -328,11 +351,7 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
             marker = lp.next_part_number_marker;
         }
     } else {
-        s3::create_multipart_upload_request const cr = create_request(r.bucket, r.key, options);
-        s3::create_multipart_upload_result cres;
-        auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, as_tuple(use_awaitable));
-        if (ec) co_return ec;
-        upload_id = std::move(cres.upload_id);
+        if (auto ec = co_await create_upload(client, r.bucket, r.key, options, upload_id, d)) co_return ec;
     }
     out.upload_id = upload_id;
     {
@@ -346,19 +365,14 @@ asio::awaitable<error_code> upload_file(s3::client<Provider> client, const uploa
     // the others (run_workers).
     std::uint32_t next = 1;
     auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
-        s3::upload_part_result pr;
         for (;;) {
             while (next <= plan.part_count && have[next - 1]) ++next;
             if (next > plan.part_count) co_return error_code{};
             std::uint32_t const n = next++;
-            s3::upload_part_request const ur = part_request(r.bucket, r.key, upload_id, n,
-                                                            s3::object_body::file(file.fd, plan.offset(n),
-                                                                                  plan.length(n)),
-                                                            options);
-            auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
-            if (ec) co_return ec;
-            record_part(done, n, pr);
-            meter.add(plan.length(n));
+            s3::object_body const body = s3::object_body::file(file.fd, plan.offset(n), plan.length(n));
+            if (auto ec = co_await send_part(client, r.bucket, r.key, upload_id, n, body, plan.length(n), options, done,
+                                             wd, meter))
+                co_return ec;
         }
     };
     if (!failure) {

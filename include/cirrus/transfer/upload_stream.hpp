@@ -124,30 +124,14 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
         co_return first_len.error();
     }
     if (*first_len < part_size) {
-        s3::put_object_request put{.bucket = r.bucket, .key = r.key};
-        put.body = s3::object_body::memory(std::span<const std::uint8_t>(first.data(), *first_len));
-        put.checksum_algorithm = options.checksum;
-        put.checksum_at = options.checksum_at;
-        put.options.payload = options.payload;
-        s3::put_object_result pr;
-        auto [ec] = co_await client.async_put_object(put, pr, d, as_tuple(use_awaitable));
-        if (ec) co_return ec;
         out.size = *first_len;
         out.parts = 1;
-        out.etag = std::move(pr.etag);
-        out.checksum = std::move(pr.checksum);
-        meter.add(*first_len);
-        meter.finish();
-        co_return error_code{};
+        s3::object_body const body = s3::object_body::memory(std::span<const std::uint8_t>(first.data(), *first_len));
+        co_return co_await put_whole(client, r.bucket, r.key, body, *first_len, options, out, d, meter);
     }
 
-    s3::create_multipart_upload_request const cr = create_request(r.bucket, r.key, options);
-    s3::create_multipart_upload_result cres;
-    {
-        auto [ec] = co_await client.async_create_multipart_upload(cr, cres, d, as_tuple(use_awaitable));
-        if (ec) co_return ec;
-    }
-    std::string const upload_id = std::move(cres.upload_id);
+    std::string upload_id;
+    if (auto ec = co_await create_upload(client, r.bucket, r.key, options, upload_id, d)) co_return ec;
     out.upload_id = upload_id;
 
     // Workers take turns at the reader (one at a time, in stream order), then upload the
@@ -163,7 +147,6 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
 
     auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
         std::vector<std::uint8_t> buffer;
-        s3::upload_part_result pr;
         for (;;) {
             while (reading) {
                 auto [wait_ec] = co_await turn.async_wait(as_tuple(use_awaitable));
@@ -202,17 +185,12 @@ asio::awaitable<error_code> upload_stream(s3::client<Provider> client, const upl
                 n = ++parts_read;
             }
             total += data.size();
-            s3::upload_part_request const ur = part_request(r.bucket, r.key, upload_id, n,
-                                                            s3::object_body::memory(data), options);
-            auto [ec] = co_await client.async_upload_part(ur, pr, wd, as_tuple(use_awaitable));
-            if (ec) co_return ec;
-            if (done.size() < n) {
-                done.resize(n);
-                sizes.resize(n);
-            }
-            record_part(done, n, pr);
+            s3::object_body const body = s3::object_body::memory(data);
+            if (auto ec = co_await send_part(client, r.bucket, r.key, upload_id, n, body, data.size(), options, done,
+                                             wd, meter))
+                co_return ec;
+            if (sizes.size() < n) sizes.resize(n);
             sizes[n - 1] = data.size();
-            meter.add(data.size());
         }
     };
     error_code failure = co_await run_workers(std::max(1u, options.concurrency), worker, d);

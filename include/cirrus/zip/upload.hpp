@@ -17,7 +17,6 @@
 // aborted); the diagnostics' message names the directory for the zip step.
 
 #include <cirrus/core/async_op.hpp>
-#include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/s3/client.hpp>
@@ -110,35 +109,24 @@ boost::asio::awaitable<error_code> upload_directory(s3::client<Provider> s3, con
     co_return ec;
 }
 
-template <class Provider>
-struct upload_directory_op {
-    using result_type = upload_directory_result;
-    using diagnostics_type = diagnostics;
-    static constexpr auto cancellation = cirrus::detail::cancellation_mode::forward;
-
-    s3::client<Provider> s3;
-    cirrus::detail::owned_copy<upload_directory_request> request;
-
-    boost::asio::awaitable<error_code> start(diagnostics& d, upload_directory_result& out) {
-        return upload_directory(s3, request.get(), out, d);
-    }
-};
+inline constexpr auto run_upload_directory = [](auto& s3, const upload_directory_request& r,
+                                                upload_directory_result& out,
+                                                diagnostics& d) { return upload_directory(s3, r, out, d); };
 
 } // namespace detail
 
-// Completes with void(error_code, upload_directory_result), like every cirrus operation.
+// Completes with void(error_code, upload_directory_result), like every cirrus operation
+// (it runs as the transfers do: transfer/detail/common.hpp).
 template <provider::Provider P, cirrus::detail::completion_token Token = default_token>
 auto async_upload_directory(const s3::client<P>& s3, const upload_directory_request& r, Token&& token = {}) {
-    return cirrus::detail::async_op(
-        s3.get_executor(), std::forward<Token>(token),
-        detail::upload_directory_op<P>{s3, cirrus::detail::owned_copy<upload_directory_request>(r)}, nullptr, nullptr);
+    return transfer::detail::start_transfer<upload_directory_result>(s3, r, nullptr, detail::run_upload_directory,
+                                                                     std::forward<Token>(token));
 }
 template <provider::Provider P, class Token = default_token>
 auto async_upload_directory(const s3::client<P>& s3, const upload_directory_request& r, diagnostics& diag,
                             Token&& token = {}) {
-    return cirrus::detail::async_op(
-        s3.get_executor(), std::forward<Token>(token),
-        detail::upload_directory_op<P>{s3, cirrus::detail::owned_copy<upload_directory_request>(r)}, &diag, nullptr);
+    return transfer::detail::start_transfer<upload_directory_result>(s3, r, &diag, detail::run_upload_directory,
+                                                                     std::forward<Token>(token));
 }
 
 } // namespace cirrus::zip

@@ -10,6 +10,7 @@
 // Memory bodies, memory sinks and descriptors are used in place: they must stay alive until
 // the operation completes.
 
+#include <cirrus/core/ascii.hpp>
 #include <cirrus/core/views.hpp>
 #include <cirrus/crypto/checksum.hpp>
 #include <cirrus/http/body.hpp>
@@ -139,17 +140,8 @@ inline std::string_view to_string(checksum_type t) noexcept {
 }
 // The type S3 names, in any case; unspecified for anything else.
 inline checksum_type parse_checksum_type(std::string_view name) noexcept {
-    auto same = [name](std::string_view expected) {
-        if (name.size() != expected.size()) return false;
-        for (std::size_t i = 0; i < name.size(); ++i) {
-            char c = name[i];
-            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-            if (c != expected[i]) return false;
-        }
-        return true;
-    };
-    if (same("COMPOSITE")) return checksum_type::composite;
-    if (same("FULL_OBJECT")) return checksum_type::full_object;
+    if (ascii::iequals(name, "COMPOSITE")) return checksum_type::composite;
+    if (ascii::iequals(name, "FULL_OBJECT")) return checksum_type::full_object;
     return checksum_type::unspecified;
 }
 
