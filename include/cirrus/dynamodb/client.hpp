@@ -47,24 +47,14 @@ namespace cirrus::dynamodb {
 
 namespace detail {
 
-// Before a call into a result the caller keeps: nothing of the previous response remains;
-// a page's vector keeps its capacity.
-template <class Result>
-void reset_for_reuse(Result& r) {
-    r = Result{};
-}
-inline void reset_for_reuse(query_result& r) {
+// Before a call into a result the caller keeps (core/detail/request_op.hpp): nothing of the
+// previous response remains; a page's vector keeps its capacity.
+inline void reset_for_reuse(const core&, query_result& r) {
     r.items.clear();
     r.count = 0;
     r.scanned_count = 0;
     r.last_evaluated_key.clear();
 }
-struct reset_result {
-    template <class Result>
-    void operator()(Result& r) const {
-        reset_for_reuse(r);
-    }
-};
 // A typed operation (dynamodb/typed.hpp): the request is already written in the leased
 // exchange. Result is bool (GetItem: whether the item was there), void (PutItem) or
 // page_info (a Query or Scan page, read with a typed_page_parse into the vector `out`).
@@ -90,11 +80,6 @@ struct typed_op {
 
 template <class T>
 concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
-
-template <class Request>
-using request_op = cirrus::detail::request_op<core, operation, Request>;
-template <class Request>
-using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
 
 } // namespace detail
 
@@ -127,7 +112,7 @@ public:
     client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
     // With fixed credentials.
     client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+        : client(std::move(ex), auth::with_static_credentials(std::move(options), std::move(credentials))) {}
 
     executor_type get_executor() const noexcept { return detail::executor_of(*core_); }
     const client_options& options() const noexcept { return detail::options_of(*core_); }
@@ -337,22 +322,12 @@ public:
 private:
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
-                                        diag, &detail::last_diagnostics_of(*core_));
+        return cirrus::detail::start_request<detail::operation>(core_, r, diag, std::forward<Token>(token));
     }
-
     template <class Request, class Token>
     auto start_into(const Request& r, typename detail::operation<Request>::result_type& out, diagnostics* diag,
                     Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
-                                                                         &out},
-                                        diag, &detail::last_diagnostics_of(*core_));
+        return cirrus::detail::start_request_into<detail::operation>(core_, r, out, diag, std::forward<Token>(token));
     }
 
     template <class Key, class T, class Token>
@@ -390,11 +365,6 @@ private:
                                         page_op{core_, std::move(x), detail::page_operation<Request>,
                                                 &detail::typed_codec<T>::parse_page, &out},
                                         diag, &detail::last_diagnostics_of(*core_));
-    }
-
-    static client_options with_credentials(client_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
     }
 
     static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {

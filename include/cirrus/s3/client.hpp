@@ -40,22 +40,6 @@
 
 namespace cirrus::s3 {
 
-namespace detail {
-
-// What a reused result is reset with before an operation writes into it.
-struct reset_result {
-    template <class Result>
-    void operator()(Result& r) const {
-        reset_for_reuse(r);
-    }
-};
-template <class Request>
-using request_op = cirrus::detail::request_op<core, operation, Request>;
-template <class Request>
-using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
-
-} // namespace detail
-
 // S3 listings as async ranges (core/pager.hpp): pages, or items one at a time.
 template <class Paging>
 using pager = cirrus::pager<Paging>;
@@ -82,7 +66,7 @@ public:
 
     // With fixed credentials.
     client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+        : client(std::move(ex), auth::with_static_credentials(std::move(options), std::move(credentials))) {}
 
     executor_type get_executor() const noexcept { return core_->executor; }
     const client_options& options() const noexcept { return core_->options; }
@@ -338,22 +322,14 @@ public:
     }
 
 private:
+    // Requests are views (see s3/model/common.hpp), copied when the operation starts.
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
-                                        diag, &core_->last_diagnostics);
+        return cirrus::detail::start_request<detail::operation>(core_, r, diag, std::forward<Token>(token));
     }
     template <class Request, class Token>
     auto start_into(const Request& r, detail::result_of<Request>& out, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
-                                                                         &out},
-                                        diag, &core_->last_diagnostics);
+        return cirrus::detail::start_request_into<detail::operation>(core_, r, out, diag, std::forward<Token>(token));
     }
 
     struct rename_op_type {
@@ -414,11 +390,6 @@ private:
             if (step == page_step::last) co_return error_code{};
             if (step == page_step::stuck) co_return cirrus::detail::pagination_stuck(diag);
         }
-    }
-
-    static client_options with_credentials(client_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
     }
 
     static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {

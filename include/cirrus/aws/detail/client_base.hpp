@@ -60,7 +60,7 @@ public:
         : svc_(make_service<Provider>(std::move(ex), Names(), std::move(options))) {}
     // With fixed credentials.
     client_base(executor_type ex, service_options options, auth::credentials credentials)
-        : client_base(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
+        : client_base(std::move(ex), auth::with_static_credentials(std::move(options), std::move(credentials))) {}
 
     executor_type get_executor() const noexcept { return svc_->executor; }
     const service_options& options() const noexcept { return svc_->options; }
@@ -90,17 +90,7 @@ protected:
 private:
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        using op = cirrus::detail::request_op<service, Operation, Request>;
-        return cirrus::detail::async_op(svc_->executor, std::forward<Token>(token),
-                                        op{svc_, cirrus::detail::owned_copy<Request>(r)}, diag,
-                                        &svc_->last_diagnostics);
-    }
-
-    static service_options with_credentials(service_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
+        return cirrus::detail::start_request<Operation>(svc_, r, diag, std::forward<Token>(token));
     }
 
     std::shared_ptr<service> svc_;
