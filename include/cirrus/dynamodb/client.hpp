@@ -24,6 +24,7 @@
 
 #include <cirrus/auth/provider.hpp>
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/client_handle.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/dynamodb/detail/operations.hpp>
@@ -78,6 +79,18 @@ struct typed_op {
     }
 };
 
+// The state of a client of provider P, with the endpoint resolved for the options.
+template <provider::Provider Provider>
+std::shared_ptr<core> make_client_core(boost::asio::any_io_executor ex, client_options o) {
+    provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+    o.region = cfg.resolved_region();
+    cfg.region = o.region;
+    http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
+    if (auto parsed = cfg.endpoint_for("dynamodb")) ep = std::move(*parsed);
+    std::string signing_region = cfg.signing_region("dynamodb");
+    return make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
+}
+
 template <class T>
 concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
 
@@ -100,26 +113,13 @@ using list_tables_pager = pager<list_tables_request>;
 using execute_statement_pager = pager<execute_statement_request>;
 
 template <provider::Provider Provider = provider::aws>
-class client {
+class client : public cirrus::detail::client_handle<Provider, detail::core, client_options,
+                                                    &detail::make_client_core<Provider>> {
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
-
-    // The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL
-    // or the provider's regional endpoint. A malformed endpoint is reported by every
-    // operation (http::errc::invalid_endpoint).
-    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
-    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
-    // With fixed credentials.
-    client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), auth::with_static_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return detail::executor_of(*core_); }
-    const client_options& options() const noexcept { return detail::options_of(*core_); }
-    const http::endpoint& endpoint() const noexcept { return detail::endpoint_of(*core_); }
-    // What the server (or the client) said about the last failed operation started
-    // without a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics_of(*core_); }
+    // Constructors (core/detail/client_handle.hpp): client(executor, [options,
+    // [credentials]]). The endpoint comes from options.endpoint,
+    // $AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL or the provider's regional endpoint.
+    using client::client_handle::client_handle;
 
     // Runs the operation of any request type: async_execute(put_item_request{...}).
     template <detail::dynamodb_request Request, cirrus::detail::completion_token Token = default_token>
@@ -367,17 +367,14 @@ private:
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 
-    static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
-        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
-        o.region = cfg.resolved_region();
-        cfg.region = o.region;
-        http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
-        if (auto parsed = cfg.endpoint_for("dynamodb")) ep = std::move(*parsed);
-        std::string signing_region = cfg.signing_region("dynamodb");
-        return detail::make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
-    }
-
-    std::shared_ptr<detail::core> core_;
+    using client::client_handle::core_; // the client's state
 };
+
+// dynamodb::client<> db(executor, [options, [credentials]]) is a client of provider::aws.
+// clang-format off
+client(boost::asio::any_io_executor) -> client<>;
+client(boost::asio::any_io_executor, client_options) -> client<>;
+client(boost::asio::any_io_executor, client_options, auth::credentials) -> client<>;
+// clang-format on
 
 } // namespace cirrus::dynamodb

@@ -23,6 +23,7 @@
 // io_context.
 
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/client_handle.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/core/pager.hpp>
@@ -40,6 +41,27 @@
 
 namespace cirrus::s3 {
 
+namespace detail {
+
+// The state of a client of provider P: the endpoint and addressing resolved for the
+// options.
+template <provider::Provider Provider>
+std::shared_ptr<core> make_client_core(boost::asio::any_io_executor ex, client_options o) {
+    provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+    if (o.path_style)
+        cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
+    o.region = cfg.resolved_region();
+    cfg.region = o.region;
+    http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
+    if (auto parsed = cfg.endpoint_for("s3")) ep = std::move(*parsed);
+    bool virtual_hosted = cfg.style() == provider::addressing::virtual_hosted;
+    if (!o.path_style && is_address_like(ep.host())) virtual_hosted = false;
+    return std::make_shared<core>(std::move(ex), std::move(o), std::move(ep), virtual_hosted, cfg.signing_region("s3"),
+                                  Provider::features);
+}
+
+} // namespace detail
+
 // S3 listings as async ranges (core/pager.hpp): pages, or items one at a time.
 template <class Paging>
 using pager = cirrus::pager<Paging>;
@@ -54,28 +76,16 @@ using list_parts_pager = pager<detail::ops::list_parts_paging>;
 // chosen by request fields (canned ACLs, checksum algorithms, conditional writes, object
 // lock) are checked before sending (cirrus::errc::unsupported).
 template <provider::Provider Provider = provider::aws>
-class client {
+class client : public cirrus::detail::client_handle<Provider, detail::core, client_options,
+                                                    &detail::make_client_core<Provider>> {
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
+    // Constructors (core/detail/client_handle.hpp): client(executor, [options,
+    // [credentials]]). The endpoint comes from options.endpoint, or from the provider for
+    // options.region.
+    using client::client_handle::client_handle;
 
-    // The endpoint comes from options.endpoint, or from the provider for options.region.
-    // A malformed endpoint is reported by every operation (http::errc::invalid_endpoint).
-    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
-    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
-
-    // With fixed credentials.
-    client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), auth::with_static_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return core_->executor; }
-    const client_options& options() const noexcept { return core_->options; }
-    const http::endpoint& endpoint() const noexcept { return core_->endpoint; }
     bool virtual_hosted() const noexcept { return core_->virtual_hosted; }
     http::client& http_client() noexcept { return core_->http; }
-    // What the server (or the client) said about the last failed operation started
-    // without a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return core_->last_diagnostics; }
 
     // True when rename_object is one request on this provider.
     static constexpr bool native_rename = provider::supports_native_rename<Provider>;
@@ -392,21 +402,14 @@ private:
         }
     }
 
-    static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
-        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
-        if (o.path_style)
-            cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
-        o.region = cfg.resolved_region();
-        cfg.region = o.region;
-        http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
-        if (auto parsed = cfg.endpoint_for("s3")) ep = std::move(*parsed);
-        bool virtual_hosted = cfg.style() == provider::addressing::virtual_hosted;
-        if (!o.path_style && detail::is_address_like(ep.host())) virtual_hosted = false;
-        return std::make_shared<detail::core>(std::move(ex), std::move(o), std::move(ep), virtual_hosted,
-                                              cfg.signing_region("s3"), Provider::features);
-    }
-
-    std::shared_ptr<detail::core> core_;
+    using client::client_handle::core_; // the client's state
 };
+
+// s3::client<> c(executor, [options, [credentials]]) is a client of provider::aws.
+// clang-format off
+client(boost::asio::any_io_executor) -> client<>;
+client(boost::asio::any_io_executor, client_options) -> client<>;
+client(boost::asio::any_io_executor, client_options, auth::credentials) -> client<>;
+// clang-format on
 
 } // namespace cirrus::s3

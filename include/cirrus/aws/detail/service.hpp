@@ -85,6 +85,8 @@ public:
 
     // What core/detail/request_op.hpp asks of a client's state.
     friend asio::any_io_executor executor_of(const service& s) noexcept { return s.executor; }
+    friend const service_options& options_of(const service& s) noexcept { return s.options; }
+    friend const http::endpoint& endpoint_of(const service& s) noexcept { return s.endpoint; }
     friend diagnostics& last_diagnostics_of(service& s) noexcept { return s.last_diagnostics; }
 };
 
