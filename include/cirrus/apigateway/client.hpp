@@ -43,11 +43,8 @@ using resources_pager = cirrus::pager<detail::resources_paging>;
 
 template <provider::Provider Provider = provider::aws>
 class client : public aws::detail::client_base<Provider, detail::operation, &detail::names> {
-    using base = aws::detail::client_base<Provider, detail::operation, &detail::names>;
-
 public:
-    using base::async_execute;
-    using base::base;
+    using client::client_base::client_base;
 
 #define CIRRUS_APIGATEWAY_CALL(name, result) CIRRUS_AWS_OPERATION(name)
     // create_rest_api, get_rest_api, delete_rest_api, get_resources (one page),

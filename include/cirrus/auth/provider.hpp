@@ -559,4 +559,11 @@ inline any_credentials_provider provider_or_default(const std::optional<any_cred
     return given ? *given : any_credentials_provider(caching_provider(default_chain()));
 }
 
+// A client's options with fixed credentials (the constructors taking credentials).
+template <class Options>
+Options with_static_credentials(Options o, credentials c) {
+    o.credentials = any_credentials_provider(static_provider(std::move(c)));
+    return o;
+}
+
 } // namespace cirrus::auth

@@ -24,6 +24,7 @@
 
 #include <cirrus/auth/provider.hpp>
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/client_handle.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/dynamodb/detail/operations.hpp>
@@ -47,24 +48,14 @@ namespace cirrus::dynamodb {
 
 namespace detail {
 
-// Before a call into a result the caller keeps: nothing of the previous response remains;
-// a page's vector keeps its capacity.
-template <class Result>
-void reset_for_reuse(Result& r) {
-    r = Result{};
-}
-inline void reset_for_reuse(query_result& r) {
+// Before a call into a result the caller keeps (core/detail/request_op.hpp): nothing of the
+// previous response remains; a page's vector keeps its capacity.
+inline void reset_for_reuse(const core&, query_result& r) {
     r.items.clear();
     r.count = 0;
     r.scanned_count = 0;
     r.last_evaluated_key.clear();
 }
-struct reset_result {
-    template <class Result>
-    void operator()(Result& r) const {
-        reset_for_reuse(r);
-    }
-};
 // A typed operation (dynamodb/typed.hpp): the request is already written in the leased
 // exchange. Result is bool (GetItem: whether the item was there), void (PutItem) or
 // page_info (a Query or Scan page, read with a typed_page_parse into the vector `out`).
@@ -88,13 +79,20 @@ struct typed_op {
     }
 };
 
+// The state of a client of provider P, with the endpoint resolved for the options.
+template <provider::Provider Provider>
+std::shared_ptr<core> make_client_core(boost::asio::any_io_executor ex, client_options o) {
+    provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+    o.region = cfg.resolved_region();
+    cfg.region = o.region;
+    http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
+    if (auto parsed = cfg.endpoint_for("dynamodb")) ep = std::move(*parsed);
+    std::string signing_region = cfg.signing_region("dynamodb");
+    return make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
+}
+
 template <class T>
 concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
-
-template <class Request>
-using request_op = cirrus::detail::request_op<core, operation, Request>;
-template <class Request>
-using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
 
 } // namespace detail
 
@@ -115,26 +113,13 @@ using list_tables_pager = pager<list_tables_request>;
 using execute_statement_pager = pager<execute_statement_request>;
 
 template <provider::Provider Provider = provider::aws>
-class client {
+class client : public cirrus::detail::client_handle<Provider, detail::core, client_options,
+                                                    &detail::make_client_core<Provider>> {
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
-
-    // The endpoint comes from options.endpoint, $AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL
-    // or the provider's regional endpoint. A malformed endpoint is reported by every
-    // operation (http::errc::invalid_endpoint).
-    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
-    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
-    // With fixed credentials.
-    client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return detail::executor_of(*core_); }
-    const client_options& options() const noexcept { return detail::options_of(*core_); }
-    const http::endpoint& endpoint() const noexcept { return detail::endpoint_of(*core_); }
-    // What the server (or the client) said about the last failed operation started
-    // without a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return detail::last_diagnostics_of(*core_); }
+    // Constructors (core/detail/client_handle.hpp): client(executor, [options,
+    // [credentials]]). The endpoint comes from options.endpoint,
+    // $AWS_ENDPOINT_URL_DYNAMODB, $AWS_ENDPOINT_URL or the provider's regional endpoint.
+    using client::client_handle::client_handle;
 
     // Runs the operation of any request type: async_execute(put_item_request{...}).
     template <detail::dynamodb_request Request, cirrus::detail::completion_token Token = default_token>
@@ -337,22 +322,12 @@ public:
 private:
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
-                                        diag, &detail::last_diagnostics_of(*core_));
+        return cirrus::detail::start_request<detail::operation>(core_, r, diag, std::forward<Token>(token));
     }
-
     template <class Request, class Token>
     auto start_into(const Request& r, typename detail::operation<Request>::result_type& out, diagnostics* diag,
                     Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
-                                                                         &out},
-                                        diag, &detail::last_diagnostics_of(*core_));
+        return cirrus::detail::start_request_into<detail::operation>(core_, r, out, diag, std::forward<Token>(token));
     }
 
     template <class Key, class T, class Token>
@@ -392,22 +367,14 @@ private:
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 
-    static client_options with_credentials(client_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
-    }
-
-    static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
-        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
-        o.region = cfg.resolved_region();
-        cfg.region = o.region;
-        http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
-        if (auto parsed = cfg.endpoint_for("dynamodb")) ep = std::move(*parsed);
-        std::string signing_region = cfg.signing_region("dynamodb");
-        return detail::make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
-    }
-
-    std::shared_ptr<detail::core> core_;
+    using client::client_handle::core_; // the client's state
 };
+
+// dynamodb::client<> db(executor, [options, [credentials]]) is a client of provider::aws.
+// clang-format off
+client(boost::asio::any_io_executor) -> client<>;
+client(boost::asio::any_io_executor, client_options) -> client<>;
+client(boost::asio::any_io_executor, client_options, auth::credentials) -> client<>;
+// clang-format on
 
 } // namespace cirrus::dynamodb

@@ -42,10 +42,8 @@ using pager = cirrus::pager<detail::paging<Request>>;
 
 template <provider::Provider Provider = provider::aws>
 class client : public aws::detail::client_base<Provider, detail::operation, &detail::names> {
-    using base = aws::detail::client_base<Provider, detail::operation, &detail::names>;
-
 public:
-    using base::base;
+    using client::client_base::client_base;
 
     // ------------------------------------------------------------------ users
     CIRRUS_AWS_OPERATION(create_user)

@@ -23,6 +23,7 @@
 // io_context.
 
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/client_handle.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/core/pager.hpp>
@@ -42,17 +43,22 @@ namespace cirrus::s3 {
 
 namespace detail {
 
-// What a reused result is reset with before an operation writes into it.
-struct reset_result {
-    template <class Result>
-    void operator()(Result& r) const {
-        reset_for_reuse(r);
-    }
-};
-template <class Request>
-using request_op = cirrus::detail::request_op<core, operation, Request>;
-template <class Request>
-using request_into_op = cirrus::detail::request_into_op<core, operation, Request, reset_result>;
+// The state of a client of provider P: the endpoint and addressing resolved for the
+// options.
+template <provider::Provider Provider>
+std::shared_ptr<core> make_client_core(boost::asio::any_io_executor ex, client_options o) {
+    provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
+    if (o.path_style)
+        cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
+    o.region = cfg.resolved_region();
+    cfg.region = o.region;
+    http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
+    if (auto parsed = cfg.endpoint_for("s3")) ep = std::move(*parsed);
+    bool virtual_hosted = cfg.style() == provider::addressing::virtual_hosted;
+    if (!o.path_style && is_address_like(ep.host())) virtual_hosted = false;
+    return std::make_shared<core>(std::move(ex), std::move(o), std::move(ep), virtual_hosted, cfg.signing_region("s3"),
+                                  Provider::features);
+}
 
 } // namespace detail
 
@@ -70,28 +76,16 @@ using list_parts_pager = pager<detail::ops::list_parts_paging>;
 // chosen by request fields (canned ACLs, checksum algorithms, conditional writes, object
 // lock) are checked before sending (cirrus::errc::unsupported).
 template <provider::Provider Provider = provider::aws>
-class client {
+class client : public cirrus::detail::client_handle<Provider, detail::core, client_options,
+                                                    &detail::make_client_core<Provider>> {
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
+    // Constructors (core/detail/client_handle.hpp): client(executor, [options,
+    // [credentials]]). The endpoint comes from options.endpoint, or from the provider for
+    // options.region.
+    using client::client_handle::client_handle;
 
-    // The endpoint comes from options.endpoint, or from the provider for options.region.
-    // A malformed endpoint is reported by every operation (http::errc::invalid_endpoint).
-    explicit client(executor_type ex) : client(std::move(ex), client_options{}) {}
-    client(executor_type ex, client_options options) : core_(make_core(std::move(ex), std::move(options))) {}
-
-    // With fixed credentials.
-    client(executor_type ex, client_options options, auth::credentials credentials)
-        : client(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return core_->executor; }
-    const client_options& options() const noexcept { return core_->options; }
-    const http::endpoint& endpoint() const noexcept { return core_->endpoint; }
     bool virtual_hosted() const noexcept { return core_->virtual_hosted; }
     http::client& http_client() noexcept { return core_->http; }
-    // What the server (or the client) said about the last failed operation started
-    // without a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return core_->last_diagnostics; }
 
     // True when rename_object is one request on this provider.
     static constexpr bool native_rename = provider::supports_native_rename<Provider>;
@@ -338,22 +332,14 @@ public:
     }
 
 private:
+    // Requests are views (see s3/model/common.hpp), copied when the operation starts.
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        detail::request_op<Request>{core_, cirrus::detail::owned_copy<Request>(r)},
-                                        diag, &core_->last_diagnostics);
+        return cirrus::detail::start_request<detail::operation>(core_, r, diag, std::forward<Token>(token));
     }
     template <class Request, class Token>
     auto start_into(const Request& r, detail::result_of<Request>& out, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views (see s3/model/common.hpp), safe as braced temporaries in co_await");
-        return cirrus::detail::async_op(core_->executor, std::forward<Token>(token),
-                                        detail::request_into_op<Request>{core_, cirrus::detail::owned_copy<Request>(r),
-                                                                         &out},
-                                        diag, &core_->last_diagnostics);
+        return cirrus::detail::start_request_into<detail::operation>(core_, r, out, diag, std::forward<Token>(token));
     }
 
     struct rename_op_type {
@@ -416,26 +402,14 @@ private:
         }
     }
 
-    static client_options with_credentials(client_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
-    }
-
-    static std::shared_ptr<detail::core> make_core(executor_type ex, client_options o) {
-        provider::config<Provider> cfg{.region = o.region, .endpoint = o.endpoint, .addressing_style = {}};
-        if (o.path_style)
-            cfg.addressing_style = *o.path_style ? provider::addressing::path : provider::addressing::virtual_hosted;
-        o.region = cfg.resolved_region();
-        cfg.region = o.region;
-        http::endpoint ep; // stays empty when unusable: every operation then fails with invalid_endpoint
-        if (auto parsed = cfg.endpoint_for("s3")) ep = std::move(*parsed);
-        bool virtual_hosted = cfg.style() == provider::addressing::virtual_hosted;
-        if (!o.path_style && detail::is_address_like(ep.host())) virtual_hosted = false;
-        return std::make_shared<detail::core>(std::move(ex), std::move(o), std::move(ep), virtual_hosted,
-                                              cfg.signing_region("s3"), Provider::features);
-    }
-
-    std::shared_ptr<detail::core> core_;
+    using client::client_handle::core_; // the client's state
 };
+
+// s3::client<> c(executor, [options, [credentials]]) is a client of provider::aws.
+// clang-format off
+client(boost::asio::any_io_executor) -> client<>;
+client(boost::asio::any_io_executor, client_options) -> client<>;
+client(boost::asio::any_io_executor, client_options, auth::credentials) -> client<>;
+// clang-format on
 
 } // namespace cirrus::s3

@@ -27,10 +27,8 @@ using client_options = aws::service_options;
 
 template <provider::Provider Provider = provider::aws>
 class client : public aws::detail::client_base<Provider, detail::operation, &detail::names> {
-    using base = aws::detail::client_base<Provider, detail::operation, &detail::names>;
-
 public:
-    using base::base;
+    using client::client_base::client_base;
 
     // Completes with caller_identity: the account, ARN and user id of the credentials.
     template <cirrus::detail::completion_token Token = default_token>

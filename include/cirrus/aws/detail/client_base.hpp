@@ -1,9 +1,9 @@
 #pragma once
 // The public face every client over aws::detail::service shares (IAM, STS, ...): the
-// constructors (executor only; options; options and fixed credentials), the accessors, and
-// async_execute(request, [diagnostics&,] [token]) started with core/async_op.hpp through the
-// generic request operation (core/detail/request_op.hpp). A client derives from it and adds
-// its named operations:
+// constructors (executor only; options; options and fixed credentials) and the accessors
+// of core/detail/client_handle.hpp, and async_execute(request, [diagnostics&,] [token])
+// started with core/async_op.hpp through the generic request operation
+// (core/detail/request_op.hpp). A client derives from it and adds its named operations:
 //
 //   template <provider::Provider P = provider::aws>
 //   class client : public aws::detail::client_base<P, detail::operation, &detail::names> {
@@ -20,6 +20,7 @@
 #include <cirrus/aws/detail/service.hpp>
 #include <cirrus/aws/options.hpp>
 #include <cirrus/core/async_op.hpp>
+#include <cirrus/core/detail/client_handle.hpp>
 #include <cirrus/core/detail/owned_copy.hpp>
 #include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/provider/provider.hpp>
@@ -46,28 +47,20 @@ concept operation_request = requires {
     typename Operation<Request>::result_type;
 };
 
+// The service state of provider P for the service Names() names.
+template <provider::Provider Provider, service_names (*Names)() noexcept>
+std::shared_ptr<service> make_client_service(boost::asio::any_io_executor ex, service_options options) {
+    return make_service<Provider>(std::move(ex), Names(), std::move(options));
+}
+
 template <provider::Provider Provider, template <class> class Operation, service_names (*Names)() noexcept>
-class client_base {
+class client_base
+    : public cirrus::detail::client_handle<Provider, service, service_options, &make_client_service<Provider, Names>> {
 public:
-    using executor_type = boost::asio::any_io_executor;
-    using provider_type = Provider;
-
-    // The endpoint and region come from the options, the environment
-    // (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, AWS_REGION ...) or the provider. A
-    // missing or malformed endpoint is reported by every operation.
-    explicit client_base(executor_type ex) : client_base(std::move(ex), service_options{}) {}
-    client_base(executor_type ex, service_options options)
-        : svc_(make_service<Provider>(std::move(ex), Names(), std::move(options))) {}
-    // With fixed credentials.
-    client_base(executor_type ex, service_options options, auth::credentials credentials)
-        : client_base(std::move(ex), with_credentials(std::move(options), std::move(credentials))) {}
-
-    executor_type get_executor() const noexcept { return svc_->executor; }
-    const service_options& options() const noexcept { return svc_->options; }
-    const http::endpoint& endpoint() const noexcept { return svc_->endpoint; }
-    // What the server (or the client) said about the last failed operation started
-    // without a diagnostics argument.
-    const diagnostics& last_diagnostics() const noexcept { return svc_->last_diagnostics; }
+    // client(executor, [options, [credentials]]) (core/detail/client_handle.hpp). The
+    // endpoint and region come from the options, the environment
+    // (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, AWS_REGION ...) or the provider.
+    using client_base::client_handle::client_handle;
 
     // Runs the operation of any request type the client knows.
     template <operation_request<Operation> Request, cirrus::detail::completion_token Token = default_token>
@@ -81,29 +74,17 @@ public:
 
     // The service state of a client, for operations that span clients
     // (apigateway::async_deploy_function drives an API Gateway and a Lambda client).
-    friend const std::shared_ptr<service>& service_of(const client_base& c) noexcept { return c.svc_; }
+    friend const std::shared_ptr<service>& service_of(const client_base& c) noexcept { return c.core_; }
 
 protected:
     // The service state, shared with running operations and pagers.
-    const std::shared_ptr<service>& service_ptr() const noexcept { return svc_; }
+    const std::shared_ptr<service>& service_ptr() const noexcept { return this->core_; }
 
 private:
     template <class Request, class Token>
     auto start(const Request& r, diagnostics* diag, Token&& token) {
-        static_assert(std::is_trivially_destructible_v<Request>,
-                      "requests are views, safe as braced temporaries in co_await");
-        using op = cirrus::detail::request_op<service, Operation, Request>;
-        return cirrus::detail::async_op(svc_->executor, std::forward<Token>(token),
-                                        op{svc_, cirrus::detail::owned_copy<Request>(r)}, diag,
-                                        &svc_->last_diagnostics);
+        return cirrus::detail::start_request<Operation>(this->core_, r, diag, std::forward<Token>(token));
     }
-
-    static service_options with_credentials(service_options o, auth::credentials c) {
-        o.credentials = auth::any_credentials_provider(auth::static_provider(std::move(c)));
-        return o;
-    }
-
-    std::shared_ptr<service> svc_;
 };
 
 } // namespace cirrus::aws::detail

@@ -5,6 +5,7 @@
 // only (simdjson stays out of the public headers).
 
 #include <cirrus/core/detail/json_string.hpp>
+#include <cirrus/core/detail/json_writer.hpp>
 #include <cirrus/core/views.hpp>
 
 #include <simdjson.h>
@@ -21,93 +22,63 @@ namespace cirrus::aws::detail {
 // Appends `s` as a JSON string (core/detail/json_string.hpp).
 inline void append_quoted(std::string& out, std::string_view s) { cirrus::detail::append_json_string(out, s); }
 
-// Writes one JSON object into `out`: construct, add fields, close().
+// Writes one JSON object into `out` with the library's writer (core/detail/json_writer.hpp):
+// construct, add fields, close(). Objects nested with open() and item() write through
+// their parent's writer.
 class json_out {
 public:
-    explicit json_out(std::string& out) : out_(out) { out_.push_back('{'); }
-    void close() { out_.push_back('}'); }
+    explicit json_out(std::string& out) : own_(out), w_(own_) { w_.begin_object(); }
+    json_out(const json_out&) = delete;
+    json_out& operator=(const json_out&) = delete;
+    void close() { w_.end_object(); }
 
-    void key(std::string_view k) {
-        if (comma_) out_.push_back(',');
-        quoted(k);
-        out_.push_back(':');
-        comma_ = true;
-    }
-    void field(std::string_view k, std::string_view v) {
-        key(k);
-        quoted(v);
-    }
+    void key(std::string_view k) { w_.key(k); }
+    void field(std::string_view k, std::string_view v) { w_.field(k, v); }
     void field_if(std::string_view k, std::string_view v) {
         if (!v.empty()) field(k, v);
     }
-    void number(std::string_view k, std::int64_t v) {
-        key(k);
-        out_ += std::to_string(v);
-    }
+    void number(std::string_view k, std::int64_t v) { w_.field(k, v); }
     void number_if(std::string_view k, std::int64_t v) {
         if (v != 0) number(k, v);
     }
     // A number with a fraction (shortest text that reads back the same).
     void real(std::string_view k, double v) {
-        key(k);
-        char buf[32];
-        const auto r = std::to_chars(buf, buf + sizeof buf, v);
-        out_.append(buf, r.ptr);
+        w_.key(k);
+        w_.real(v);
     }
-    void boolean(std::string_view k, bool v) {
-        key(k);
-        out_ += v ? "true" : "false";
-    }
+    void boolean(std::string_view k, bool v) { w_.field_bool(k, v); }
     void strings(std::string_view k, const cirrus::list_view<std::string_view>& l) {
-        key(k);
-        out_.push_back('[');
-        bool first = true;
-        for (const auto& s : l) {
-            if (!first) out_.push_back(',');
-            first = false;
-            quoted(s);
-        }
-        out_.push_back(']');
+        begin_array(k);
+        for (const auto& s : l) w_.string(s);
+        end_array();
     }
     void strings_if(std::string_view k, const cirrus::list_view<std::string_view>& l) {
         if (!l.empty()) strings(k, l);
     }
     void map(std::string_view k, const cirrus::pairs_view& p) {
-        key(k);
-        out_.push_back('{');
-        bool first = true;
-        p.for_each([&](std::string_view n, std::string_view v) {
-            if (!first) out_.push_back(',');
-            first = false;
-            quoted(n);
-            out_.push_back(':');
-            quoted(v);
-        });
-        out_.push_back('}');
+        w_.key(k);
+        w_.begin_object();
+        p.for_each([&](std::string_view n, std::string_view v) { w_.field(n, v); });
+        w_.end_object();
     }
     // An array of objects: "k":[ then item() ... close() for each, then end_array().
     void begin_array(std::string_view k) {
-        key(k);
-        out_.push_back('[');
-        items_ = 0;
+        w_.key(k);
+        w_.begin_array();
     }
-    json_out item() {
-        if (items_++ != 0) out_.push_back(',');
-        return json_out(out_);
-    }
-    void end_array() { out_.push_back(']'); }
+    json_out item() { return json_out(w_); }
+    void end_array() { w_.end_array(); }
     // A nested object: open(k) ... close().
     json_out open(std::string_view k) {
-        key(k);
-        return json_out(out_);
+        w_.key(k);
+        return json_out(w_);
     }
 
 private:
-    void quoted(std::string_view s) { append_quoted(out_, s); }
+    explicit json_out(cirrus::detail::json_writer& parent) : own_(parent.buffer()), w_(parent) { w_.begin_object(); }
 
-    std::string& out_;
-    bool comma_ = false;
-    int items_ = 0;
+    cirrus::detail::json_writer own_; // the writer of a top-level object
+    cirrus::detail::json_writer& w_;  // own_, or the writer of the object this one is nested in
 };
 
 namespace json {

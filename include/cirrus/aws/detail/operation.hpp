@@ -14,6 +14,7 @@
 //   using paging = aws::detail::marker_paging<operation<Request>, Request, &Request::marker, pages>;
 
 #include <cirrus/aws/detail/service.hpp>
+#include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/core/diagnostics.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/pager.hpp>
@@ -29,15 +30,11 @@
 
 namespace cirrus::aws::detail {
 
-// The operation of Request: one coroutine, Run, that fills a Result.
+// The operation of Request: one coroutine, Run, that fills a Result
+// (core/detail/request_op.hpp).
 template <class Request, class Result,
           boost::asio::awaitable<error_code> (*Run)(service&, const Request&, Result&, diagnostics&)>
-struct bound_operation {
-    using result_type = Result;
-    static boost::asio::awaitable<error_code> run(service& s, const Request& r, Result& out, diagnostics& diag) {
-        return Run(s, r, out, diag);
-    }
-};
+using bound_operation = cirrus::detail::bound_operation<Run>;
 
 // The marker of the next page as a listing's page gives it: none when the page is the last.
 inline std::optional<std::string_view> next_marker(std::string_view marker) noexcept {

@@ -82,6 +82,12 @@ public:
 
     // The provider's current snapshot (refreshed ahead of expiry by the cache).
     CIRRUS_DECL asio::awaitable<error_code> get_credentials(auth::credentials_ptr& out, diagnostics& diag) const;
+
+    // What core/detail/request_op.hpp asks of a client's state.
+    friend asio::any_io_executor executor_of(const service& s) noexcept { return s.executor; }
+    friend const service_options& options_of(const service& s) noexcept { return s.options; }
+    friend const http::endpoint& endpoint_of(const service& s) noexcept { return s.endpoint; }
+    friend diagnostics& last_diagnostics_of(service& s) noexcept { return s.last_diagnostics; }
 };
 
 // Resolves the endpoint and signing region of `names.endpoint_id` for provider P

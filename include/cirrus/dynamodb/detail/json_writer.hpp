@@ -1,103 +1,15 @@
 #pragma once
-// A small JSON writer for DynamoDB requests: appends to a caller's buffer (reused from
-// request to request, so a steady stream of requests does not allocate), escapes strings
-// as JSON requires, and writes attribute values in DynamoDB's wire format.
+// The JSON writer of DynamoDB requests: the library's writer (core/detail/json_writer.hpp)
+// and attribute values in DynamoDB's wire format.
 
-#include <cirrus/core/base64.hpp>
-#include <cirrus/core/detail/json_string.hpp>
+#include <cirrus/core/detail/json_writer.hpp>
 #include <cirrus/dynamodb/attribute_value.hpp>
-
-#include <charconv>
-#include <cstddef>
-#include <cstdint>
-#include <span>
-#include <string>
-#include <string_view>
 
 namespace cirrus::dynamodb::detail {
 
-class json_writer {
+class json_writer : public cirrus::detail::json_writer {
 public:
-    explicit json_writer(std::string& out) noexcept : out_(out) {}
-
-    std::string& buffer() noexcept { return out_; }
-
-    void begin_object() {
-        separate();
-        out_.push_back('{');
-        comma_ = false;
-    }
-    void end_object() {
-        out_.push_back('}');
-        comma_ = true;
-    }
-    void begin_array() {
-        separate();
-        out_.push_back('[');
-        comma_ = false;
-    }
-    void end_array() {
-        out_.push_back(']');
-        comma_ = true;
-    }
-    void key(std::string_view k) {
-        separate();
-        write_quoted(k);
-        out_.push_back(':');
-        comma_ = false;
-    }
-    void string(std::string_view s) {
-        separate();
-        write_quoted(s);
-        comma_ = true;
-    }
-    // A string written in pieces: begin_string(), string_piece() ..., end_string().
-    void begin_string() {
-        separate();
-        out_.push_back('"');
-    }
-    void string_piece(std::string_view s) { cirrus::detail::append_json_escaped(out_, s); }
-    void end_string() {
-        out_.push_back('"');
-        comma_ = true;
-    }
-    // Text that is already JSON (a number).
-    void raw(std::string_view json) {
-        separate();
-        out_.append(json);
-        comma_ = true;
-    }
-    void number(std::int64_t v) {
-        char buf[24];
-        const auto r = std::to_chars(buf, buf + sizeof buf, v);
-        raw(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
-    }
-    void boolean(bool b) { raw(b ? "true" : "false"); }
-    void null() { raw("null"); }
-    void base64(std::string_view bytes) {
-        separate();
-        out_.push_back('"');
-        const std::size_t at = out_.size();
-        out_.resize(at + cirrus::base64::encoded_size(bytes.size()));
-        cirrus::base64::encode_to(std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()),
-                                  out_.data() + at);
-        out_.push_back('"');
-        comma_ = true;
-    }
-
-    // Convenience: "k": "v", "k": n.
-    void field(std::string_view k, std::string_view v) {
-        key(k);
-        string(v);
-    }
-    void field(std::string_view k, std::int64_t v) {
-        key(k);
-        number(v);
-    }
-    void field_bool(std::string_view k, bool v) {
-        key(k);
-        boolean(v);
-    }
+    using cirrus::detail::json_writer::json_writer;
 
     // An attribute value: {"S": "..."}, {"M": {...}} ...
     void value(const attribute_value& v) {
@@ -138,17 +50,6 @@ public:
         }
         end_object();
     }
-
-    // Appends s quoted and escaped.
-    void write_quoted(std::string_view s) { cirrus::detail::append_json_string(out_, s); }
-
-private:
-    void separate() {
-        if (comma_) out_.push_back(',');
-    }
-
-    std::string& out_;
-    bool comma_ = false;
 };
 
 } // namespace cirrus::dynamodb::detail

@@ -4,9 +4,10 @@
 // the client template needs of the core without seeing it.
 
 #include <cirrus/core/config.hpp>
+#include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/core/diagnostics.hpp>
-#include <cirrus/dynamodb/model.hpp>
 #include <cirrus/dynamodb/detail/exchange_lease.hpp>
+#include <cirrus/dynamodb/model.hpp>
 #include <cirrus/dynamodb/options.hpp>
 #include <cirrus/http/endpoint.hpp>
 
@@ -87,65 +88,53 @@ CIRRUS_DECL task typed_page_call(core& c, exchange& x, std::string_view op, type
 template <class Request>
 struct operation;
 
-template <class Request, class Result, task (*Op)(core&, const Request&, Result&, diagnostics&)>
-struct operation_fn {
-    using request_type = Request;
-    using result_type = Result;
-    static task run(core& c, const Request& r, Result& out, diagnostics& d) { return Op(c, r, out, d); }
-};
+template <auto Op>
+using operation_fn = cirrus::detail::bound_operation<Op>;
 
 template <>
-struct operation<create_table_request> : operation_fn<create_table_request, table_description, &ops::create_table> {};
+struct operation<create_table_request> : operation_fn<&ops::create_table> {};
 template <>
-struct operation<describe_table_request>
-    : operation_fn<describe_table_request, table_description, &ops::describe_table> {};
+struct operation<describe_table_request> : operation_fn<&ops::describe_table> {};
 template <>
-struct operation<update_table_request> : operation_fn<update_table_request, table_description, &ops::update_table> {};
+struct operation<update_table_request> : operation_fn<&ops::update_table> {};
 template <>
-struct operation<delete_table_request> : operation_fn<delete_table_request, table_description, &ops::delete_table> {};
+struct operation<delete_table_request> : operation_fn<&ops::delete_table> {};
 template <>
-struct operation<list_tables_request> : operation_fn<list_tables_request, list_tables_result, &ops::list_tables> {};
+struct operation<list_tables_request> : operation_fn<&ops::list_tables> {};
 template <>
-struct operation<update_time_to_live_request>
-    : operation_fn<update_time_to_live_request, time_to_live_result, &ops::update_time_to_live> {};
+struct operation<update_time_to_live_request> : operation_fn<&ops::update_time_to_live> {};
 template <>
-struct operation<describe_time_to_live_request>
-    : operation_fn<describe_time_to_live_request, time_to_live_result, &ops::describe_time_to_live> {};
+struct operation<describe_time_to_live_request> : operation_fn<&ops::describe_time_to_live> {};
 template <>
-struct operation<table_active_request> : operation_fn<table_active_request, wait_result, &ops::table_active> {};
+struct operation<table_active_request> : operation_fn<&ops::table_active> {};
 template <>
-struct operation<table_not_exists_request>
-    : operation_fn<table_not_exists_request, wait_result, &ops::table_not_exists> {};
+struct operation<table_not_exists_request> : operation_fn<&ops::table_not_exists> {};
 template <>
-struct operation<put_item_request> : operation_fn<put_item_request, put_item_result, &ops::put_item> {};
+struct operation<put_item_request> : operation_fn<&ops::put_item> {};
 template <>
-struct operation<get_item_request> : operation_fn<get_item_request, get_item_result, &ops::get_item> {};
+struct operation<get_item_request> : operation_fn<&ops::get_item> {};
 template <>
-struct operation<update_item_request> : operation_fn<update_item_request, update_item_result, &ops::update_item> {};
+struct operation<update_item_request> : operation_fn<&ops::update_item> {};
 template <>
-struct operation<delete_item_request> : operation_fn<delete_item_request, delete_item_result, &ops::delete_item> {};
+struct operation<delete_item_request> : operation_fn<&ops::delete_item> {};
 template <>
-struct operation<query_request> : operation_fn<query_request, query_result, &ops::query> {};
+struct operation<query_request> : operation_fn<&ops::query> {};
 template <>
-struct operation<scan_request> : operation_fn<scan_request, scan_result, &ops::scan> {};
+struct operation<scan_request> : operation_fn<&ops::scan> {};
 template <>
-struct operation<parallel_scan_request>
-    : operation_fn<parallel_scan_request, parallel_scan_result, &ops::parallel_scan> {};
+struct operation<parallel_scan_request> : operation_fn<&ops::parallel_scan> {};
 template <>
-struct operation<batch_write_request> : operation_fn<batch_write_request, batch_write_result, &ops::batch_write> {};
+struct operation<batch_write_request> : operation_fn<&ops::batch_write> {};
 template <>
-struct operation<batch_get_request> : operation_fn<batch_get_request, batch_get_result, &ops::batch_get> {};
+struct operation<batch_get_request> : operation_fn<&ops::batch_get> {};
 template <>
-struct operation<transact_write_request>
-    : operation_fn<transact_write_request, transact_write_result, &ops::transact_write> {};
+struct operation<transact_write_request> : operation_fn<&ops::transact_write> {};
 template <>
-struct operation<transact_get_request> : operation_fn<transact_get_request, transact_get_result, &ops::transact_get> {};
+struct operation<transact_get_request> : operation_fn<&ops::transact_get> {};
 template <>
-struct operation<execute_statement_request>
-    : operation_fn<execute_statement_request, execute_statement_result, &ops::execute_statement> {};
+struct operation<execute_statement_request> : operation_fn<&ops::execute_statement> {};
 template <>
-struct operation<batch_execute_statement_request>
-    : operation_fn<batch_execute_statement_request, batch_execute_statement_result, &ops::batch_execute_statement> {};
+struct operation<batch_execute_statement_request> : operation_fn<&ops::batch_execute_statement> {};
 
 template <class T>
 concept dynamodb_request = requires {

@@ -146,6 +146,12 @@ public:
     // An exchange for one operation, cleared and returned to the pool when the lease ends.
     exchange_pool::lease acquire_exchange() { return exchanges.acquire(); }
 
+    // What core/detail/request_op.hpp asks of a client's state.
+    friend asio::any_io_executor executor_of(const core& c) noexcept { return c.executor; }
+    friend const client_options& options_of(const core& c) noexcept { return c.options; }
+    friend const http::endpoint& endpoint_of(const core& c) noexcept { return c.endpoint; }
+    friend diagnostics& last_diagnostics_of(core& c) noexcept { return c.last_diagnostics; }
+
     // Request fields that need a provider feature, checked before anything is sent.
     struct feature_use {
         canned_acl acl = canned_acl::none;

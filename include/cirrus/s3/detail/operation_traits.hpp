@@ -2,6 +2,7 @@
 // Which coroutine runs each S3 request, what it returns, and which provider feature it
 // needs: the table behind s3::client::async_execute.
 
+#include <cirrus/core/detail/request_op.hpp>
 #include <cirrus/provider/provider.hpp>
 #include <cirrus/s3/detail/operations.hpp>
 
@@ -10,17 +11,7 @@
 namespace cirrus::s3::detail {
 
 template <auto Op>
-struct operation_fn;
-template <class Request, class Result, task (*Op)(core&, const Request&, Result&, diagnostics&)>
-struct operation_fn<Op> {
-    using result_type = Result;
-    static task run(core& c, const Request& r, Result& out, diagnostics& d) { return Op(c, r, out, d); }
-};
-template <class Request, task (*Op)(core&, const Request&, diagnostics&)>
-struct operation_fn<Op> {
-    using result_type = void;
-    static task run(core& c, const Request& r, cirrus::detail::no_result&, diagnostics& d) { return Op(c, r, d); }
-};
+using operation_fn = cirrus::detail::bound_operation<Op>;
 
 // operation<Request>: result_type, run(core&, const Request&, result&, diagnostics&), and
 // for some, required_feature (a member of provider::features that must be true).
@@ -124,14 +115,10 @@ using result_of = typename operation<Request>::result_type;
 template <class Request>
 concept has_result = !std::is_void_v<result_of<Request>>;
 
-// Before an operation writes into a result the caller reused: results whose reader assigns
-// every field keep their storage; the others start empty.
-template <class Result>
-void reset_for_reuse(Result& r) {
-    r = Result{};
-}
-inline void reset_for_reuse(object_info&) noexcept {} // read_object_info assigns every field
-inline void reset_for_reuse(get_object_result& r) noexcept {
+// Before an operation writes into a result the caller reused (core/detail/request_op.hpp):
+// results whose reader assigns every field keep their storage; the others start empty.
+inline void reset_for_reuse(const core&, object_info&) noexcept {} // read_object_info assigns every field
+inline void reset_for_reuse(const core&, get_object_result& r) noexcept {
     r.body.clear();
     r.bytes_received = 0;
     r.checksum_verified = false;
