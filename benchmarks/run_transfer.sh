@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Transfers through cirrus::transfer beside the awscrt S3 client (aws-c-s3), s5cmd, rclone and
 # the aws-sdk-go-v2 transfer manager, against the same S3 server, in one run: one large file
-# each way, a tree of small files each way, and a sync of that tree with 1% of its files
-# changed. For each client and transfer: MiB/s, CPU seconds per GiB (user + system of the
+# each way, a tree of small files each way, and two syncs of that tree with 1% of its files
+# changed: by size and time (s5cmd's rule; rclone --update --use-server-modtime) and by size
+# and MD5 (cirrus' default; rclone --checksum). For each client and transfer: MiB/s, CPU seconds per GiB (user + system of the
 # client process) and peak RSS, all measured from outside the same way for every client
 # (benchmarks/transfer/measure.py), the median round, and the ratio of cirrus to the best
 # peer (median and each round). A raw ceiling (curl, one PUT and one GET of the large file)
@@ -154,7 +155,9 @@ command_for() {
         download) cmd=("${tool[@]}" download "$bucket" "$p/big.bin" "$out/big.bin") ;;
         upload-dir) cmd=("${tool[@]}" upload-dir "$tree" "$bucket" "$p/tree/") ;;
         download-prefix) cmd=("${tool[@]}" download-prefix "$bucket" "$p/tree/" "$out/tree") ;;
-        sync) cmd=("${tool[@]}" sync "$synced" "$bucket" "$p/tree/") ;;
+        # s5cmd's rule: same size and not newer; then back to the first tree by content
+        sync) cmd=("${tool[@]}" --compare size-and-time sync "$synced" "$bucket" "$p/tree/") ;;
+        sync-checksum) cmd=("${tool[@]}" sync "$tree" "$bucket" "$p/tree/") ;;
         esac ;;
     s5cmd)
         local -a tool=("$s5cmd" --endpoint-url "$endpoint" --numworkers "$parallel")
@@ -173,13 +176,19 @@ command_for() {
         download) cmd=("${tool[@]}" copyto "bench:$bucket/$p/big.bin" "$out/big.bin") ;;
         upload-dir) cmd=("${tool[@]}" copy "$tree" "bench:$bucket/$p/tree") ;;
         download-prefix) cmd=("${tool[@]}" copy "bench:$bucket/$p/tree" "$out/tree") ;;
-        # size + MD5 (the ETag of a single-part object), as cirrus decides
-        sync) cmd=("${tool[@]}" sync --checksum "$synced" "bench:$bucket/$p/tree") ;;
+        # size and time (the object's upload time, s5cmd's rule); size + MD5 (the ETag of
+        # a single-part object), as cirrus' default
+        sync) cmd=("${tool[@]}" sync --update --use-server-modtime "$synced" "bench:$bucket/$p/tree") ;;
+        sync-checksum) cmd=("${tool[@]}" sync --checksum "$tree" "bench:$bucket/$p/tree") ;;
         esac ;;
     esac
 }
 supports() { # client op
-    [[ $2 != sync || $1 == cirrus || $1 == s5cmd || $1 == rclone ]]
+    case $2 in
+    sync) [[ $1 == cirrus || $1 == s5cmd || $1 == rclone ]] ;;
+    sync-checksum) [[ $1 == cirrus || $1 == rclone ]] ;;
+    *) return 0 ;;
+    esac
 }
 
 # Checks a transfer's result (not timed): the file's bytes, the tree's file count.
@@ -195,12 +204,13 @@ run_client() { # client round server
     local client=$1 round=$2 server=$3 op
     prefix=bench-$client-r$round
     log "$server round $round: $client"
-    for op in upload download upload-dir download-prefix sync; do
+    for op in upload download upload-dir download-prefix sync sync-checksum; do
         supports "$client" "$op" || continue
         case $op in
         download) rm -f "$out/big.bin" ;;
         download-prefix) rm -rf "$out/tree" && mkdir -p "$out/tree" ;;
-        sync) xargs touch <"$data/changed.txt" ;; # newer than the objects, as edited files are
+        # newer than the objects, as edited files are (at whole seconds: after a pause)
+        sync) sleep 1 && xargs touch <"$data/changed.txt" ;;
         esac
         command_for "$client" "$op"
         local status=0
@@ -257,10 +267,10 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 big, tree, files, kib, cores, load = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
 MiB, GiB = 1 << 20, 1 << 30
-size = {"upload": big, "download": big, "upload-dir": tree, "download-prefix": tree, "sync": tree}
+size = {"upload": big, "download": big, "upload-dir": tree, "download-prefix": tree, "sync": tree, "sync-checksum": tree}
 label = {"upload": f"upload {big // MiB} MiB", "download": f"download {big // MiB} MiB",
          "upload-dir": f"upload {files} x {kib} KiB", "download-prefix": f"download {files} x {kib} KiB",
-         "sync": f"sync {files} files, 1% changed"}
+         "sync": f"sync {files}, 1% newer (time)", "sync-checksum": f"sync {files}, 1% other (MD5)"}
 
 def median(v):
     v = sorted(v)

@@ -17,7 +17,9 @@
 //        client's, 64 KiB), --checksum-at header|trailer (where an upload's checksum
 //        goes; default the transfer layer's choice: a header over plain HTTP, a trailer
 //        with --unsigned-payload), --unsigned-payload (parts as UNSIGNED-PAYLOAD with the
-//        checksum in an unsigned trailer over plain HTTP too, instead of signed chunks).
+//        checksum in an unsigned trailer over plain HTTP too, instead of signed chunks),
+//        --compare content|size-and-time|size (what sync compares: the default, content, is
+//        size and ETag; size-and-time is the rule of s5cmd sync and aws s3 sync).
 // Credentials and region come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_REGION), as for the peers. The CPU time and peak RSS are measured from outside by
 // the script, the same way for every client.
@@ -54,6 +56,7 @@ struct options {
     std::size_t io_buffer = 0; // 0: the client's default
     s3::checksum_location checksum_at = s3::checksum_location::automatic;
     bool unsigned_payload = false;
+    transfer::compare_by compare = transfer::compare_by::content;
     std::string command;
     std::vector<std::string> args;
     transfer::upload_options up;
@@ -64,6 +67,7 @@ int usage() {
     std::
         fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
               "         [--io-buffer KIB] [--checksum-at header|trailer] [--unsigned-payload]\n"
+              "         [--compare content|size-and-time|size]\n"
               "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
               "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
               stderr);
@@ -134,6 +138,7 @@ asio::awaitable<int> run(s3::client<>& client, const options& o) {
     dir.concurrency = o.files;
     dir.upload = up;
     dir.download = down;
+    dir.compare = o.compare;
     if ((o.command == "upload-dir" || o.command == "sync") && a.size() == 3) {
         dir.skip_unchanged = o.command == "sync";
         const transfer::upload_directory_request r{.bucket = a[1], .prefix = a[2], .directory = a[0], .options = dir};
@@ -195,7 +200,13 @@ int main(int argc, char** argv) {
         else if (arg == "--no-checksum") o.checksum = false;
         else if (arg == "--io-buffer") o.io_buffer = number() << 10;
         else if (arg == "--unsigned-payload") o.unsigned_payload = true;
-        else if (arg == "--checksum-at") {
+        else if (arg == "--compare") {
+            const std::string by = value();
+            if (by == "content") o.compare = transfer::compare_by::content;
+            else if (by == "size-and-time") o.compare = transfer::compare_by::size_and_time;
+            else if (by == "size") o.compare = transfer::compare_by::size;
+            else return usage();
+        } else if (arg == "--checksum-at") {
             const std::string at = value();
             if (at == "header") o.checksum_at = s3::checksum_location::header;
             else if (at == "trailer") o.checksum_at = s3::checksum_location::trailer;

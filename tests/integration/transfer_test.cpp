@@ -30,16 +30,20 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <algorithm>
 #include <cstring>
-#include <initializer_list>
-#include <optional>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -1060,6 +1064,79 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     EXPECT_EQ(refused, transfer::errc::unsafe_key);
     EXPECT_FALSE(transfer::detail::prefix_has_dot_segment("a/..b"));
     EXPECT_TRUE(transfer::detail::prefix_has_dot_segment("./x"));
+}
+
+TEST_F(Transfer, SyncBySizeAndTimeReadsNoFile) {
+    // compare_by::size_and_time skips by size and modification time alone: an edit that
+    // keeps the size and an older time goes unseen (content sees it), a newer time is
+    // sent; compare_by::size ignores the time too. Downloads compare the other way round.
+    namespace fs = std::filesystem;
+    std::string const src = dir_.path + "/timed";
+    fs::create_directories(src);
+    for (const char* name : {"a.bin", "b.bin", "c.bin"})
+        std::ofstream(src + "/" + name, std::ios::binary) << random_bytes(4000, static_cast<unsigned>(60 + name[0]));
+    auto set_time = [](const std::string& path, std::time_t t) {
+        struct timespec ts[2] = {{t, 0}, {t, 0}};
+        ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), ts, 0), 0) << path;
+    };
+    auto rewrite = [&](const std::string& rel, int seed) {
+        std::ofstream(src + "/" + rel, std::ios::binary) << random_bytes(4000, seed);
+    };
+    transfer::directory_options o;
+    o.compare = transfer::compare_by::size_and_time;
+    auto up = [&]() {
+        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_upload_directory(*client_, {.bucket = bucket_,
+                                                                           .prefix = "timed/",
+                                                                           .directory = src,
+                                                                           .options = o});
+        });
+    };
+    std::time_t const now = std::time(nullptr);
+    for (const char* name : {"a.bin", "b.bin", "c.bin"}) set_time(src + "/" + name, now - 3600);
+    auto first = up();
+    EXPECT_TRUE(first.failed.empty()) << first.failed[0].path << ": " << first.failed[0].message;
+    EXPECT_EQ(first.transferred, 3u);
+    auto second = up();
+    EXPECT_EQ(second.transferred, 0u);
+    EXPECT_EQ(second.skipped, 3u);
+
+    rewrite("a.bin", 70); // other bytes, same size, an old time: unseen by time, seen by content
+    set_time(src + "/a.bin", now - 3600);
+    rewrite("b.bin", 71); // other bytes, a newer time than the object's
+    set_time(src + "/b.bin", now + 3600);
+    auto third = up();
+    EXPECT_EQ(third.transferred, 1u);
+    EXPECT_TRUE(get("timed/b.bin") == read_file(src + "/b.bin"));
+    EXPECT_FALSE(get("timed/a.bin") == read_file(src + "/a.bin"));
+    o.compare = transfer::compare_by::size;
+    set_time(src + "/c.bin", now + 3600);
+    EXPECT_EQ(up().transferred, 0u);
+    o.compare = transfer::compare_by::content;
+    auto by_content = up();
+    EXPECT_EQ(by_content.transferred, 1u); // a.bin
+    EXPECT_TRUE(get("timed/a.bin") == read_file(src + "/a.bin"));
+
+    // Downloads: the file is the copy; an object newer than it is fetched again.
+    std::string const dst = dir_.path + "/timed-dst";
+    o.compare = transfer::compare_by::size_and_time;
+    auto down = [&]() {
+        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_download_prefix(*client_, {.bucket = bucket_,
+                                                                          .prefix = "timed/",
+                                                                          .directory = dst,
+                                                                          .options = o});
+        });
+    };
+    EXPECT_EQ(down().transferred, 3u);
+    auto again = down();
+    EXPECT_EQ(again.transferred, 0u);
+    EXPECT_EQ(again.skipped, 3u);
+    std::ofstream(dst + "/c.bin", std::ios::binary) << random_bytes(4000, 72);
+    set_time(dst + "/c.bin", now - 3 * 86400); // older than the object
+    set_time(dst + "/a.bin", now + 3600);      // newer than the object: kept
+    EXPECT_EQ(down().transferred, 1u);
+    EXPECT_TRUE(read_file(dst + "/c.bin") == get("timed/c.bin"));
 }
 
 TEST_F(Transfer, DownloadPrefixRefusesPathTraversal) {

@@ -18,6 +18,13 @@
 //   that plan and the smallest whole-MiB part size that gives the ETag's part count).
 //   Sizes are compared first, so only files of the same size are read. Objects encrypted
 //   with SSE-KMS or SSE-C have other ETags and are always transferred again.
+//   `compare` picks a cheaper rule that reads no file: compare_by::size_and_time, the rule
+//   of `aws s3 sync` and `s5cmd sync` (same size, and the copy at the target is not older
+//   than the source, at whole seconds: an upload skips a file whose modification time is
+//   not after the object's LastModified, a download an object whose LastModified is not
+//   after the file's), or compare_by::size. Both trust the clocks and miss an edit that
+//   keeps the size within the second of the copy; compare_by::content (the default) does
+//   not.
 // - Downloads refuse keys whose relative path is absolute or has a ".." component
 //   (errc::unsafe_key, in the summary's failures): nothing is written outside the target
 //   directory. Keys ending in '/' (folder markers) are skipped. An upload refuses a prefix
@@ -71,15 +78,23 @@
 
 namespace cirrus::transfer {
 
+// How skip_unchanged decides that a file and an object hold the same bytes (see above).
+enum class compare_by {
+    content,       // same size and the ETag the file's bytes would get (reads the file)
+    size_and_time, // same size, and the target's copy is not older than the source
+    size,          // same size
+};
+
 struct directory_options {
     list_view<std::string_view> include = {}; // globs on the relative path; empty: every file
     list_view<std::string_view> exclude = {};
     unsigned concurrency = 16; // files in flight
     bool follow_symlinks = false;
     bool skip_unchanged = true;
-    bool delete_missing = false;    // make the target an exact copy (see above)
-    upload_options upload = {};     // for each file (its on_progress is not used)
-    download_options download = {}; // for each file (its on_progress and resumable are not used)
+    compare_by compare = compare_by::content; // what skip_unchanged compares
+    bool delete_missing = false;              // make the target an exact copy (see above)
+    upload_options upload = {};               // for each file (its on_progress is not used)
+    download_options download = {};           // for each file (its on_progress and resumable are not used)
     // Bytes of the files transferred so far (counted when a file is done) and of all the
     // files to transfer.
     progress_handler on_progress = {};
@@ -229,8 +244,35 @@ struct file_job {
     std::string path;
     std::string key;
     std::uint64_t size = 0;
-    std::string etag; // downloads: the object's ETag
+    std::string etag;                                 // downloads: the object's ETag
+    std::chrono::system_clock::time_point modified{}; // the source's modification time
 };
+
+// The modification time in `st`; of the file at `path` (its epoch when it cannot be read).
+inline std::chrono::system_clock::time_point modified_time(const struct ::stat& st) {
+    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+}
+inline std::chrono::system_clock::time_point file_modified(const std::string& path) {
+    struct ::stat st {};
+    return ::stat(path.c_str(), &st) == 0 ? modified_time(st) : std::chrono::system_clock::time_point{};
+}
+
+// Whether `target` (size, modification time, ETag) already holds the source `job` under
+// rule `by`; `path` is the local file of the pair, read only by compare_by::content.
+inline bool unchanged(compare_by by, const file_job& job, std::uint64_t target_size,
+                      std::chrono::system_clock::time_point target_modified, std::string_view etag,
+                      const std::string& path, const part_options& parts) {
+    using std::chrono::floor;
+    using std::chrono::seconds;
+    if (target_size != job.size) return false;
+    switch (by) {
+    case compare_by::size: return true;
+    case compare_by::size_and_time: return floor<seconds>(job.modified) <= floor<seconds>(target_modified);
+    case compare_by::content: break;
+    }
+    return same_content(path, job.size, etag, parts);
+}
 
 // Runs the per-file transfers `jobs` through `concurrency` workers; `one(job, diag)`
 // returns awaitable<error_code> (with a file-level failure as its error) or skips.
@@ -349,7 +391,9 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
         }
         if (!e.is_regular_file(sec)) continue; // folders are walked, others ignored
         if (!glob_selected(o, rel)) continue;
-        jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}});
+        jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}, {}});
+        if (o.skip_unchanged && o.compare == compare_by::size_and_time)
+            jobs.back().modified = file_modified(jobs.back().path);
     }
     bool const walk_complete = !fec;
     if (fec)
@@ -366,8 +410,8 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
     auto one = [&](const file_job& job, diagnostics& fd, bool& skipped) -> asio::awaitable<error_code> {
         if (o.skip_unchanged) {
             auto found = remote.find(job.key);
-            if (found != remote.end() && found->second.size == job.size &&
-                same_content(job.path, job.size, found->second.etag, o.upload.parts)) {
+            if (found != remote.end() && unchanged(o.compare, job, found->second.size, found->second.last_modified,
+                                                   found->second.etag, job.path, o.upload.parts)) {
                 skipped = true;
                 co_return error_code{};
             }
@@ -439,15 +483,17 @@ asio::awaitable<error_code> download_prefix(s3::client<Provider> client, const d
         }
         std::string const rels(rel);
         if (!glob_selected(o, rels)) continue;
-        jobs.push_back({(root / rels).string(), key, summary.size, summary.etag});
+        jobs.push_back({(root / rels).string(), key, summary.size, summary.etag, summary.last_modified});
     }
 
     auto one = [&](const file_job& job, diagnostics& fd, bool& skipped) -> asio::awaitable<error_code> {
         std::error_code fec;
         if (o.skip_unchanged) {
-            auto const st = fs::status(job.path, fec);
-            if (!fec && fs::is_regular_file(st) && fs::file_size(job.path, fec) == job.size && !fec &&
-                same_content(job.path, job.size, job.etag, o.upload.parts)) {
+            // The object is the source here: the file is the copy that must not be older.
+            struct ::stat st {};
+            if (::stat(job.path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+                unchanged(o.compare, job, static_cast<std::uint64_t>(st.st_size), modified_time(st), job.etag, job.path,
+                          o.upload.parts)) {
                 skipped = true;
                 co_return error_code{};
             }
