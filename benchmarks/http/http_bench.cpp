@@ -5,13 +5,15 @@
 //
 //   http_bench [--via s3|http] [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64]
 //              [--size BYTES] [--bucket NAME] [--keep] [--cleanup] [--json]
-//              [--max-allocations-per-request N]
+//              [--max-allocations-per-request N] [--threads N]
 //
 // The bucket and its object are created first and removed at the end, unless --keep
 // (for peers to read the same object; --cleanup alone removes them later).
 // Endpoint and credentials default to the versitygw of scripts/services.sh
 // (CIRRUS_S3_ENDPOINT, CIRRUS_S3_ACCESS_KEY, CIRRUS_S3_SECRET_KEY, CIRRUS_S3_REGION). One
-// thread runs one io_context; every request is signed, sent on a pooled connection and
+// thread runs one io_context (--threads N: N threads, each with its own io_context and
+// client, the requests in flight shared out among them, as a thread-per-core service
+// runs); every request is signed, sent on a pooled connection and
 // read into a caller buffer. Allocations are counted by a replaced operator new over the
 // timed phase only (and, in a build without sanitizers, every malloc-family call as well:
 // "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with --max-allocations-per-request the exit status is 3 when a level
@@ -35,9 +37,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
@@ -60,6 +64,10 @@ class histogram {
 public:
     histogram() : counts_(1'000'001, 0) {}
     void clear() { std::fill(counts_.begin(), counts_.end(), 0); total_ = 0; }
+    void merge(const histogram& o) {
+        for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += o.counts_[i];
+        total_ += o.total_;
+    }
     void add(clock_type::duration d) {
         const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
         ++counts_[static_cast<std::size_t>(std::clamp<long long>(us, 0, 1'000'000))];
@@ -94,7 +102,7 @@ struct result {
 using s3_client = cirrus::s3::client<cirrus::provider::versitygw>;
 
 struct bench {
-    http::client& client;
+    http::client* client;
     s3_client* s3 = nullptr; // set: the GETs go through the S3 client
     http::endpoint endpoint;
     cirrus::auth::credentials creds;
@@ -137,7 +145,7 @@ asio::awaitable<void> worker(const bench& b, worker_state& w, clock_type::time_p
                 asio::as_tuple(asio::use_awaitable));
             if (ec || w.got.bytes_received != b.size) ++errors;
         } else {
-            auto [ec] = co_await b.client.async_send(b.get(w.buffer), w.res, asio::as_tuple(asio::use_awaitable));
+            auto [ec] = co_await b.client->async_send(b.get(w.buffer), w.res, asio::as_tuple(asio::use_awaitable));
             if (ec || w.res.body_size != b.size) ++errors;
         }
         if (h != nullptr) h->add(clock_type::now() - t0);
@@ -145,31 +153,69 @@ asio::awaitable<void> worker(const bench& b, worker_state& w, clock_type::time_p
     }
 }
 
-result run(asio::io_context& ioc, const bench& b, unsigned concurrency, double seconds, histogram& h) {
-    std::uint64_t done = 0, errors = 0;
-    std::vector<worker_state> workers;
-    workers.reserve(concurrency);
-    for (unsigned i = 0; i < concurrency; ++i) workers.emplace_back(b.size);
+// One thread's share: its io_context, the bench (client) it uses and its histogram.
+struct lane {
+    asio::io_context* ioc;
+    const bench* b;
+    histogram* h;
+    std::uint64_t done = 0;
+    std::uint64_t errors = 0;
+    std::vector<worker_state> workers = {};
+};
+
+// Runs every lane's io_context, on this thread when there is one lane, else one thread each.
+void run_lanes(std::vector<lane>& lanes) {
+    if (lanes.size() == 1) {
+        lanes[0].ioc->restart();
+        lanes[0].ioc->run();
+        return;
+    }
+    std::vector<std::thread> threads;
+    for (auto& l : lanes) {
+        l.ioc->restart();
+        threads.emplace_back([&l] { l.ioc->run(); });
+    }
+    for (auto& t : threads) t.join();
+}
+
+result run(std::vector<lane>& lanes, unsigned concurrency, double seconds, histogram& h) {
+    for (std::size_t i = 0; i < lanes.size(); ++i) {
+        auto& l = lanes[i];
+        l.workers.clear();
+        // Worker k goes to lane k % lanes: the in-flight requests shared out evenly.
+        l.workers.reserve(concurrency);
+        for (unsigned k = static_cast<unsigned>(i); k < concurrency; k += static_cast<unsigned>(lanes.size()))
+            l.workers.emplace_back(l.b->size);
+    }
     // Warm-up: connections opened, buffers grown, frames recycled.
     auto warm_until = clock_type::now() + std::chrono::milliseconds(500);
-    for (auto& w : workers) asio::co_spawn(ioc, worker(b, w, warm_until, nullptr, done, errors), asio::detached);
-    ioc.restart();
-    ioc.run();
+    for (auto& l : lanes)
+        for (auto& w : l.workers)
+            asio::co_spawn(*l.ioc, worker(*l.b, w, warm_until, nullptr, l.done, l.errors), asio::detached);
+    run_lanes(lanes);
 
-    h.clear();
-    done = 0;
-    errors = 0;
     const auto until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(
                                                std::chrono::duration<double>(seconds));
-    for (auto& w : workers) asio::co_spawn(ioc, worker(b, w, until, &h, done, errors), asio::detached);
+    for (auto& l : lanes) {
+        l.h->clear();
+        l.done = 0;
+        l.errors = 0;
+        for (auto& w : l.workers) asio::co_spawn(*l.ioc, worker(*l.b, w, until, l.h, l.done, l.errors), asio::detached);
+    }
     const auto alloc0 = cirrus::bench::cxx_allocations.load();
     const auto heap0 = cirrus::bench::heap_allocations.load();
     const auto t0 = clock_type::now();
-    ioc.restart();
-    ioc.run();
+    run_lanes(lanes);
     const auto elapsed = std::chrono::duration<double>(clock_type::now() - t0).count();
     const auto alloc1 = cirrus::bench::cxx_allocations.load();
     const auto heap1 = cirrus::bench::heap_allocations.load();
+    std::uint64_t done = 0, errors = 0;
+    h.clear();
+    for (auto& l : lanes) {
+        done += l.done;
+        errors += l.errors;
+        h.merge(*l.h);
+    }
     result r;
     r.concurrency = concurrency;
     r.requests = done;
@@ -207,6 +253,7 @@ int main(int argc, char** argv) {
     bool keep = false;
     bool cleanup_only = false;
     bool via_s3 = true;
+    unsigned threads = 1;
     std::optional<double> max_allocations;
     std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
     for (int i = 1; i < argc; ++i) {
@@ -221,6 +268,7 @@ int main(int argc, char** argv) {
         else if (a == "--keep") keep = true;
         else if (a == "--cleanup") cleanup_only = true;
         else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
+        else if (a == "--threads") threads = std::max(1u, static_cast<unsigned>(std::stoul(next())));
         else if (a == "--concurrency") {
             levels.clear();
             std::string list = next();
@@ -232,7 +280,8 @@ int main(int argc, char** argv) {
         } else {
             std::fprintf(stderr,
                          "usage: %s [--via s3|http] [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
-                         "[--bucket NAME] [--keep] [--cleanup] [--json] [--max-allocations-per-request N]\n",
+                         "[--bucket NAME] [--keep] [--cleanup] [--json] [--max-allocations-per-request N] "
+                         "[--threads N]\n",
                          argv[0]);
             return 2;
         }
@@ -248,11 +297,11 @@ int main(int argc, char** argv) {
     options.pool.max_connections_per_host = 256;
     options.retry.max_attempts = 1;
     http::client client(ioc.get_executor(), options);
-    bench b{client,
+    bench b{&client,
             nullptr,
             *ep,
-            {env_or("CIRRUS_S3_ACCESS_KEY", "cirrusadmin"), env_or("CIRRUS_S3_SECRET_KEY", "cirrus-versity-secret-0123456789"),
-             "", std::nullopt},
+            {env_or("CIRRUS_S3_ACCESS_KEY", "cirrusadmin"),
+             env_or("CIRRUS_S3_SECRET_KEY", "cirrus-versity-secret-0123456789"), "", std::nullopt},
             env_or("CIRRUS_S3_REGION", "us-east-1"),
             "/" + bucket + "/object-4k",
             size,
@@ -296,9 +345,33 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    histogram h;
+    // Lane 0 is the client above; each further thread gets its own io_context and client.
+    struct extra_lane {
+        asio::io_context ioc{1};
+        std::optional<http::client> client;
+        std::optional<s3_client> s3;
+        std::optional<bench> b;
+        histogram h;
+    };
+    std::vector<std::unique_ptr<extra_lane>> extras;
+    histogram h, h0;
+    std::vector<lane> lanes{lane{&ioc, &b, &h0}};
+    for (unsigned t = 1; t < threads; ++t) {
+        auto& x = *extras.emplace_back(std::make_unique<extra_lane>());
+        x.client.emplace(x.ioc.get_executor(), options);
+        x.b.emplace(b);
+        x.b->client = &*x.client;
+        if (via_s3) {
+            cirrus::s3::client_options s3_options{.region = b.region, .endpoint = url, .path_style = true};
+            s3_options.credentials = cirrus::auth::any_credentials_provider(cirrus::auth::static_provider(b.creds));
+            s3_options.http = options;
+            x.s3.emplace(x.ioc.get_executor(), std::move(s3_options));
+            x.b->s3 = &*x.s3;
+        }
+        lanes.push_back(lane{&x.ioc, &*x.b, &x.h});
+    }
     std::vector<result> results;
-    for (unsigned c : levels) results.push_back(run(ioc, b, c, seconds, h));
+    for (unsigned c : levels) results.push_back(run(lanes, c, seconds, h));
 
     if (!keep) remove();
 
