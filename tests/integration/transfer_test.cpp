@@ -765,6 +765,60 @@ TEST_F(Transfer, OneGibRoundTripKeepsTheChecksum) {
     EXPECT_TRUE(stray_files({"gib-back"}).empty());
 }
 
+// The server's copy is changed on its disk after the upload (versitygw's posix store keeps
+// the object's bytes in a plain file and its checksum beside them), so the server sends
+// bytes that do not match the checksum it reports: a FULL_OBJECT CRC64NVME (checked from
+// the ranges' CRCs as they arrive) and a COMPOSITE CRC32C whose parts are the ranges
+// (likewise), and one whose parts are not (read back). Each download is refused and
+// leaves no file; the same downloads before the change are verified.
+TEST_F(Transfer, DownloadRefusesBytesThatDoNotMatchTheChecksum) {
+    std::string const data = random_bytes(20 * mib + 123, 91);
+    std::string const src = dir_.write("src", data);
+    transfer::upload_options composite = multipart_5mib();
+    composite.checksum = cirrus::crypto::checksum_algorithm::crc32c;
+    ASSERT_TRUE(upload("bad/full", src, full_object_crc64nvme()));
+    ASSERT_TRUE(upload("bad/composite", src, composite));
+    transfer::download_options parts_as_ranges;
+    parts_as_ranges.part_size = 5 * mib;
+    parts_as_ranges.single_get_threshold = mib;
+    transfer::download_options other_ranges = parts_as_ranges;
+    other_ranges.part_size = 3 * mib;
+    struct attempt {
+        const char* key;
+        const transfer::download_options* options;
+    };
+    attempt const attempts[] = {{"bad/full", &parts_as_ranges},
+                                {"bad/full", &other_ranges},
+                                {"bad/composite", &parts_as_ranges},
+                                {"bad/composite", &other_ranges}};
+    for (auto [key, options] : attempts) {
+        auto good = download(key, dir_.path + "/good", *options);
+        ASSERT_TRUE(good) << key << ": " << good.error().message();
+        EXPECT_TRUE(good->checksum_verified) << key;
+        EXPECT_TRUE(read_file(dir_.path + "/good") == data) << key;
+        std::filesystem::remove(dir_.path + "/good");
+    }
+
+    // Flip one byte of each stored object, in its fourth 5 MiB part.
+    std::string const store = cirrus::test::env_or("CIRRUS_RUN_DIR", "/tmp/cirrus-run") + "/versitygw/data/" + bucket_ +
+                              "/";
+    for (const char* key : {"bad/full", "bad/composite"}) {
+        int const fd = ::open((store + key).c_str(), O_WRONLY | O_CLOEXEC);
+        ASSERT_GE(fd, 0) << store + key << ": " << std::strerror(errno);
+        char const flipped = static_cast<char>(data[16 * mib + 7] ^ 0x20);
+        EXPECT_EQ(::pwrite(fd, &flipped, 1, static_cast<off_t>(16 * mib + 7)), 1);
+        ::close(fd);
+    }
+    for (auto [key, options] : attempts) {
+        cirrus::diagnostics diag;
+        auto bad = download(key, dir_.path + "/bad", *options, &diag);
+        ASSERT_FALSE(bad) << key << " part size " << options->part_size;
+        EXPECT_EQ(bad.error(), cirrus::errc::checksum_mismatch) << key << ": " << bad.error().message();
+        EXPECT_NE(diag.message.find("does not match"), std::string::npos) << diag.message;
+        EXPECT_TRUE(stray_files({"src"}).empty()) << key;
+    }
+}
+
 // A COMPOSITE checksum of parts of 6, 5 and 3 MiB (not all of the first part's size):
 // download_file asks for the parts' sizes and checks it; download_to, whose data is gone
 // when that turns out, leaves it unverified and does not fail. An object under the

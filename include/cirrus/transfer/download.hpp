@@ -118,6 +118,11 @@ struct range_plan {
     std::uint32_t count() const noexcept { return static_cast<std::uint32_t>((size + part - 1) / part); }
     std::uint64_t offset(std::uint32_t i) const noexcept { return std::uint64_t(i) * part; }
     std::uint64_t length(std::uint32_t i) const noexcept { return std::min(part, size - offset(i)); }
+    std::vector<std::uint64_t> lengths() const {
+        std::vector<std::uint64_t> out(count());
+        for (std::uint32_t i = 0; i < out.size(); ++i) out[i] = length(i);
+        return out;
+    }
 };
 
 // The state file of a resumable download: "<etag> <size> <part size>\n", then one line per
@@ -168,6 +173,35 @@ asio::awaitable<error_code> get_range(s3::client<Provider>& client, std::string_
     }
     co_return error_code{};
 }
+
+// Where a worker's range goes: written with pwrite at its offset and, when `hash`, its CRC
+// computed on the way (the data is still in the cache), so that a CRC checksum of the
+// object is combined from the ranges' without reading the file back. The sink's callables
+// point here: copies of them (a request the client keeps) update the same state.
+struct range_state {
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t written = 0;
+    std::uint64_t crc = 0;
+    crypto::checksum_algorithm alg = crypto::checksum_algorithm::crc32c;
+    bool hash = false;
+};
+struct range_writer {
+    range_state* st;
+    error_code operator()(std::span<const std::uint8_t> chunk) const noexcept {
+        if (auto ec = cirrus::detail::pwrite_full(st->fd, chunk, st->offset + st->written)) return ec;
+        st->written += chunk.size();
+        if (st->hash) st->crc = crc_update(st->alg, st->crc, chunk);
+        return {};
+    }
+};
+struct range_restart {
+    range_state* st;
+    void operator()() const noexcept {
+        st->written = 0;
+        st->crc = 0;
+    }
+};
 
 template <class Provider>
 asio::awaitable<error_code> head_for_download(s3::client<Provider>& client, std::string_view bucket,
@@ -307,18 +341,38 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
         }
     };
 
+    // A CRC checksum is computed range by range as the data arrives and combined at the
+    // end, instead of reading the file back: FULL_OBJECT always, COMPOSITE when the ranges
+    // are the parts. Ranges on disk from an earlier run were not hashed: read back then.
+    bool const full_object = out.checksum && s3::detail::is_full_object_checksum(*out.checksum);
+    bool const ranges_are_parts = composite && *composite == plan.lengths();
+    bool const hash_ranges = o.verify_checksum && out.checksum && combinable(out.checksum->algorithm) && !resuming &&
+                             (full_object || ranges_are_parts);
+    std::vector<std::uint64_t> range_crcs(hash_ranges ? count : 0);
+
     std::uint32_t next = 0;
     auto worker = [&](diagnostics& wd) -> asio::awaitable<error_code> {
         s3::get_object_result gr;
+        range_state st{.fd = file.fd};
+        if (hash_ranges) {
+            st.alg = out.checksum->algorithm;
+            st.hash = true;
+        }
+        range_writer const write{&st};
+        range_restart const restart{&st};
         for (;;) {
             while (next < count && have[next]) ++next;
             if (next >= count) co_return error_code{};
             std::uint32_t const i = next++;
             std::uint64_t const off = plan.offset(i), len = plan.length(i);
             ++out.requests;
-            s3::object_sink const sink = s3::object_sink::file(file.fd, off);
+            st.offset = off;
+            st.written = 0;
+            st.crc = 0;
+            s3::object_sink const sink = s3::object_sink::handler(write, restart);
             if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd))
                 co_return ec;
+            if (hash_ranges) range_crcs[i] = st.crc;
             if (state.fd >= 0) {
                 std::string const line = std::to_string(i) + "\n";
                 if (::write(state.fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) state.reset();
@@ -329,8 +383,20 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     unsigned const workers = std::max(1u, std::min<unsigned>(o.concurrency, count));
     error_code failure = co_await run_workers(workers, worker, d);
 
-    if (!failure && o.verify_checksum && out.checksum && s3::detail::is_full_object_checksum(*out.checksum)) {
-        auto sum = s3::detail::checksum_of_file(file.fd, 0, size, out.checksum->algorithm);
+    if (!failure && hash_ranges && ranges_are_parts && !full_object) {
+        // COMPOSITE over ranges that are the parts: checked here; a mismatch goes on to the
+        // reading below, which also asks each part's size.
+        if (crc_of_pieces(out.checksum->algorithm, range_crcs, *composite, true) == out.checksum->value) {
+            out.checksum_verified = true;
+            composite.reset();
+        }
+    }
+    if (!failure && o.verify_checksum && full_object) {
+        result<std::string> sum = std::string();
+        if (hash_ranges) sum = crc_of_pieces(out.checksum->algorithm, range_crcs, plan.lengths(), false);
+        else if (auto read = s3::detail::checksum_of_file(file.fd, 0, size, out.checksum->algorithm))
+            sum = std::string(read->view());
+        else sum = result<std::string>(boost::system::in_place_error, read.error());
         if (!sum) failure = sum.error();
         else if (*sum != std::string_view(out.checksum->value)) {
             d.clear();

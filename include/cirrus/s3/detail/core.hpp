@@ -513,12 +513,12 @@ struct download_target {
         written = 0;
     }
     error_code forward_chunk(std::span<const std::uint8_t> chunk) {
-        crcs->update(chunk);
+        if (crcs) crcs->update(chunk);
         written += chunk.size();
         return user_chunk(chunk);
     }
     void forward_restart() {
-        crcs->reset();
+        if (crcs) crcs->reset();
         written = 0;
         user_restart();
     }
@@ -552,8 +552,12 @@ private:
     }
 };
 
-// The HTTP sink for an object sink.
-inline http::response_sink make_sink(const object_sink& s, download_target& t, std::span<std::uint8_t>& memory_out) {
+// The HTTP sink for an object sink. A handler's data is gone by the time the checksum
+// headers can be compared, so it is hashed on the way (every CRC the server may announce)
+// when `verifiable`: a GET of the whole object with checksum mode on; not for a range or a
+// part, whose checksum is never checked here.
+inline http::response_sink make_sink(const object_sink& s, download_target& t, std::span<std::uint8_t>& memory_out,
+                                     bool verifiable) {
     switch (s.type()) {
     case object_sink::kind::collect: return {};
     case object_sink::kind::discard: return http::response_sink::discard();
@@ -563,7 +567,7 @@ inline http::response_sink make_sink(const object_sink& s, download_target& t, s
         t.path = std::string(s.path());
         return http::response_sink::handler(t.file_chunk, t.file_restart);
     case object_sink::kind::handler:
-        t.crcs.emplace();
+        if (verifiable) t.crcs.emplace();
         t.user_chunk = s.on_chunk();
         t.user_restart = s.restart();
         if (s.restart()) return http::response_sink::handler(t.handler_chunk, t.handler_restart);

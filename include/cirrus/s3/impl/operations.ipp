@@ -308,7 +308,7 @@ CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_res
     exchange& x = *lease;
     x.options = r.options;
     if (auto ec = build_get_object(r, x.b)) co_return ec;
-    x.sink = make_sink(r.sink, target, memory_out);
+    x.sink = make_sink(r.sink, target, memory_out, r.checksum_mode && !r.range && !r.part_number);
     if (auto ec = co_await c.send(x, diag, resource::object)) {
         if (target.io_error) co_return download_error(target, diag, "cannot write the download file");
         co_return co_await refine_not_found(c, r.bucket, ec, diag);
@@ -340,7 +340,9 @@ CIRRUS_DECL task get_object(core& c, const get_object_request& r, get_object_res
             got = *sum;
             break;
         }
-        case object_sink::kind::handler: got = target.crcs->finish(alg); break;
+        case object_sink::kind::handler:
+            if (target.crcs) got = target.crcs->finish(alg);
+            break;
         case object_sink::kind::discard: break;
         }
         if (got) {

@@ -234,6 +234,55 @@ constexpr bool combinable(crypto::checksum_algorithm alg) noexcept {
            alg == crypto::checksum_algorithm::crc64nvme;
 }
 
+// The CRC of `data` continuing `crc` (0 to start), for a combinable algorithm.
+inline std::uint64_t crc_update(crypto::checksum_algorithm alg, std::uint64_t crc,
+                                std::span<const std::uint8_t> data) noexcept {
+    switch (alg) {
+    case crypto::checksum_algorithm::crc32: return crypto::crc32(data, static_cast<std::uint32_t>(crc));
+    case crypto::checksum_algorithm::crc32c: return crypto::crc32c(data, static_cast<std::uint32_t>(crc));
+    default: return crypto::crc64nvme(data, crc);
+    }
+}
+
+// The CRC of A||B from crc(A), crc(B) and |B|, for a combinable algorithm.
+constexpr std::uint64_t crc_combine(crypto::checksum_algorithm alg, std::uint64_t crc_a, std::uint64_t crc_b,
+                                    std::uint64_t size_b) noexcept {
+    switch (alg) {
+    case crypto::checksum_algorithm::crc32:
+        return crypto::crc32_combine(static_cast<std::uint32_t>(crc_a), static_cast<std::uint32_t>(crc_b), size_b);
+    case crypto::checksum_algorithm::crc32c:
+        return crypto::crc32c_combine(static_cast<std::uint32_t>(crc_a), static_cast<std::uint32_t>(crc_b), size_b);
+    default: return crypto::crc64nvme_combine(crc_a, crc_b, size_b);
+    }
+}
+
+// A CRC as S3 prints it (base64 of the big-endian bytes).
+inline std::string crc_text(crypto::checksum_algorithm alg, std::uint64_t crc) {
+    if (alg == crypto::checksum_algorithm::crc64nvme) return crypto::checksum_value::from_crc64(crc).str();
+    return crypto::checksum_value::from_crc32(static_cast<std::uint32_t>(crc)).str();
+}
+
+// The checksum S3 gives an object made of consecutive pieces whose CRCs are `crcs` and
+// sizes `sizes`: FULL_OBJECT, the CRC of the whole combined from the pieces'; COMPOSITE
+// (the pieces being the parts), the CRC of the parts' big-endian CRCs then "-<parts>".
+inline std::string crc_of_pieces(crypto::checksum_algorithm alg, std::span<const std::uint64_t> crcs,
+                                 std::span<const std::uint64_t> sizes, bool composite) {
+    if (crcs.empty() || crcs.size() != sizes.size()) return {};
+    if (composite) {
+        std::uint64_t outer = 0;
+        unsigned const width = alg == crypto::checksum_algorithm::crc64nvme ? 8 : 4;
+        for (std::uint64_t c : crcs) {
+            std::uint8_t raw[8];
+            for (unsigned i = 0; i < width; ++i) raw[i] = static_cast<std::uint8_t>(c >> (8 * (width - 1 - i)));
+            outer = crc_update(alg, outer, std::span<const std::uint8_t>(raw, width));
+        }
+        return crc_text(alg, outer) + "-" + std::to_string(crcs.size());
+    }
+    std::uint64_t crc = crcs[0];
+    for (std::size_t i = 1; i < crcs.size(); ++i) crc = crc_combine(alg, crc, crcs[i], sizes[i]);
+    return crc_text(alg, crc);
+}
+
 // The FULL_OBJECT checksum of an object made of `parts`, part i being sizes[i] bytes: the
 // CRC of the whole object combined from the parts' CRCs (crc*_combine), without reading
 // the data again. Empty when the algorithm is not a CRC (combinable), a part has no
@@ -241,28 +290,16 @@ constexpr bool combinable(crypto::checksum_algorithm alg) noexcept {
 inline std::string full_object_checksum(crypto::checksum_algorithm alg, const std::vector<s3::completed_part>& parts,
                                         const std::vector<std::uint64_t>& sizes) {
     if (!combinable(alg) || parts.empty() || parts.size() != sizes.size()) return {};
-    std::uint64_t crc = 0;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        auto raw = raw_part_checksum(alg, parts[i]);
+    std::vector<std::uint64_t> crcs;
+    crcs.reserve(parts.size());
+    for (const auto& p : parts) {
+        auto raw = raw_part_checksum(alg, p);
         if (!raw) return {};
         std::uint64_t part = 0;
         for (unsigned char b : *raw) part = (part << 8) | b; // big-endian
-        if (i == 0) {
-            crc = part;
-            continue;
-        }
-        switch (alg) {
-        case crypto::checksum_algorithm::crc32:
-            crc = crypto::crc32_combine(static_cast<std::uint32_t>(crc), static_cast<std::uint32_t>(part), sizes[i]);
-            break;
-        case crypto::checksum_algorithm::crc32c:
-            crc = crypto::crc32c_combine(static_cast<std::uint32_t>(crc), static_cast<std::uint32_t>(part), sizes[i]);
-            break;
-        default: crc = crypto::crc64nvme_combine(crc, part, sizes[i]); break;
-        }
+        crcs.push_back(part);
     }
-    if (alg == crypto::checksum_algorithm::crc64nvme) return crypto::checksum_value::from_crc64(crc).str();
-    return crypto::checksum_value::from_crc32(static_cast<std::uint32_t>(crc)).str();
+    return crc_of_pieces(alg, crcs, sizes, false);
 }
 
 } // namespace cirrus::transfer::detail
