@@ -1,9 +1,9 @@
-// PutItem, GetItem and Query through dynamodb::client against DynamoDB Local, at each level
+// PutItem, GetItem, UpdateItem and Query through dynamodb::client against DynamoDB Local, at each level
 // of requests in flight: requests/s, client CPU per request (getrusage over the timed
 // phase) and heap allocations per request (a replaced operator new, timed phase only).
 //
 //   ddb_bench --table T --setup                        create the table and its items
-//   ddb_bench --table T [--duration S] [--concurrency 1,64] [--ops put,get,query] [--json]
+//   ddb_bench --table T [--duration S] [--concurrency 1,64] [--ops put,get,query,update] [--json]
 //             [--max-allocations-per-request N]
 //   ddb_bench --table T --cleanup                      delete the table
 //   ddb_bench --table T --temporary [run options]      all three in one (a small table)
@@ -19,6 +19,9 @@
 //          (client::async_get)
 //   query  Query "pk = :p" with :p = "query": 10 items of the same shape, read into a kept
 //          vector of the struct (client::async_query(request, rows))
+//   update UpdateItem "SET visits = visits + 1" of {pk: "get#<n % 100>", sk: 0}, the new item
+//          (ReturnValues ALL_NEW) read into a described struct (client::async_update); no
+//          peer has it
 //   put_item, get_item, query_item  the same through the item API (async_put_item of a
 //          kept item; async_get_item into a kept get_item_result, async_query into a kept
 //          query_result, then from_item)
@@ -101,12 +104,13 @@ ddb::item make_profile(std::string_view pk, std::uint64_t sk, std::uint64_t visi
     return i;
 }
 
-enum class op_kind { put, get, query, put_item, get_item, query_item };
+enum class op_kind { put, get, query, update, put_item, get_item, query_item };
 
 struct bench {
     ddb::client<>& db;
     std::string table;
     ddb::condition query_key = ddb::attr("pk") == "query";
+    ddb::update visit = ddb::update().increment(ddb::attr("visits"), 1);
 };
 
 // "put#" or "get#" and the decimal n.
@@ -152,6 +156,12 @@ asio::awaitable<void> worker(const bench& b, op_kind op, worker_state& w, unsign
             get_key.pk.assign(key_text(buf, "get#", n % 100));
             auto [ec, found] = co_await b.db.async_get(b.table, get_key, row, asio::as_tuple(asio::use_awaitable));
             ok = !ec && found && row.sk == 0;
+            break;
+        }
+        case op_kind::update: {
+            get_key.pk.assign(key_text(buf, "get#", n % 100));
+            auto [ec] = co_await b.db.async_update(b.table, get_key, b.visit, row, asio::as_tuple(asio::use_awaitable));
+            ok = !ec && row.sk == 0 && row.visits > 0;
             break;
         }
         case op_kind::put_item: {
@@ -312,6 +322,7 @@ const char* name_of(op_kind op) {
     case op_kind::put: return "put";
     case op_kind::get: return "get";
     case op_kind::query: return "query";
+    case op_kind::update: return "update";
     case op_kind::put_item: return "put_item";
     case op_kind::get_item: return "get_item";
     case op_kind::query_item: return "query_item";
@@ -361,6 +372,7 @@ int main(int argc, char** argv) {
             for (const auto& s : split(next()))
                 ops.push_back(s == "put"          ? op_kind::put
                               : s == "get"        ? op_kind::get
+                              : s == "update"     ? op_kind::update
                               : s == "put_item"   ? op_kind::put_item
                               : s == "get_item"   ? op_kind::get_item
                               : s == "query_item" ? op_kind::query_item
@@ -369,7 +381,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: %s --table T [--setup [--big-items N] | --cleanup | --temporary] [--endpoint URL] "
                          "[--duration S] "
-                         "[--concurrency 1,64] [--ops put,get,query,put_item,get_item,query_item] [--json] "
+                         "[--concurrency 1,64] [--ops put,get,query,update,put_item,get_item,query_item] [--json] "
                          "[--max-allocations-per-request N]\n",
                          argv[0]);
             return 2;

@@ -244,3 +244,92 @@ TEST(DynamodbScripted, AListingWhoseTableNamesCycleEnds) {
     EXPECT_EQ(ec2, cirrus::errc::protocol_error) << ec2.message();
     EXPECT_TRUE(pages.done());
 }
+
+struct counter_row {
+    std::int64_t k = 0;
+    std::string name;
+    std::string status;
+    std::int64_t visits = 0;
+    friend bool operator==(const counter_row&, const counter_row&) = default;
+};
+BOOST_DESCRIBE_STRUCT(counter_row, (), (k, name, status, visits))
+
+// The typed conditional writes' requests, byte for byte: the condition's placeholders
+// numbered after the update's (a name both use shares one), ReturnValues and
+// ReturnValuesOnConditionCheckFailure; the responses read into the struct, the item as it
+// was read from a ConditionalCheckFailedException's body.
+TEST(DynamodbScripted, TypedWritesSendTheirConditionsAndUpdates) {
+    cirrus::test::test_server server;
+    server.push(json("{}"));
+    server.push(json(R"x({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)x"
+                     R"x("message":"The conditional request failed",)x"
+                     R"x("Item":{"k":{"N":"7"},"name":{"S":"Old"},"status":{"S":"x"},"visits":{"N":"9"}}})x",
+                     400));
+    server.push(
+        json(R"x({"Attributes":{"visits":{"N":"3"},"k":{"N":"7"},"name":{"S":"Ada"},"status":{"S":"open"}}})x"));
+    server.push(json(R"x({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)x"
+                     R"x("message":"The conditional request failed",)x"
+                     R"x("Item":{"k":{"N":"7"},"name":{"S":"Old"},"status":{"S":"x"},"visits":{"N":"9"}}})x",
+                     400));
+    server.push(json(R"x({"Attributes":{"k":{"N":"7"},"name":{"S":"Ada"}}})x"));
+    server.push(json("{}"));
+    asio::io_context ioc;
+    ddb::client<> db(ioc.get_executor(), scripted_options(server));
+    diagnostics d;
+
+    const counter_row row{.k = 7, .name = "Ada", .status = "open", .visits = 0};
+    const auto only_new = ddb::attribute_not_exists(ddb::attr("k"));
+    const ddb::put_options if_new{.condition = only_new};
+    auto [e1] = sync(ioc, db.async_put("t1", row, if_new, d));
+    EXPECT_FALSE(e1) << e1.message();
+    counter_row old;
+    auto [e2] = sync(ioc, db.async_put("t1", row, if_new, old, d));
+    EXPECT_EQ(e2, ddb::errc::conditional_check_failed);
+    EXPECT_NE(d.message.find("The conditional request failed"), std::string::npos) << d.what();
+    EXPECT_EQ(d.request_id, "RID-400");
+    EXPECT_EQ(old, (counter_row{.k = 7, .name = "Old", .status = "x", .visits = 9}));
+
+    const auto upd = ddb::update().set(ddb::attr("name"), "Ada").increment(ddb::attr("visits"), 1);
+    const auto cond = ddb::attr("status") == "open" && ddb::attr("visits") < 10;
+    counter_row out;
+    auto [e3] = sync(ioc, db.async_update("t1", keyed{7}, upd, out, d));
+    EXPECT_FALSE(e3) << e3.message();
+    EXPECT_EQ(out, (counter_row{.k = 7, .name = "Ada", .status = "open", .visits = 3}));
+    const ddb::update_options if_open{.condition = cond, .return_old_item_on_condition_failure = true};
+    auto [e4] = sync(ioc, db.async_update("t1", keyed{7}, upd, out, if_open, d));
+    EXPECT_EQ(e4, ddb::errc::conditional_check_failed);
+    EXPECT_EQ(out, (counter_row{.k = 7, .name = "Old", .status = "x", .visits = 9}));
+
+    const ddb::delete_options if_cond{.condition = cond};
+    auto [e5, existed] = sync(ioc, db.async_delete("t1", keyed{7}, if_cond, d));
+    EXPECT_FALSE(e5) << e5.message();
+    EXPECT_TRUE(existed);
+    auto [e6, existed2] = sync(ioc, db.async_delete("t1", keyed{8}, d));
+    EXPECT_FALSE(e6) << e6.message();
+    EXPECT_FALSE(existed2);
+
+    const auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 6u);
+    EXPECT_EQ(reqs[0].body, R"x({"TableName":"t1","Item":{"k":{"N":"7"},"name":{"S":"Ada"},"status":{"S":"open"},)x"
+                            R"x("visits":{"N":"0"}},"ConditionExpression":"attribute_not_exists(#n0)",)x"
+                            R"x("ExpressionAttributeNames":{"#n0":"k"}})x");
+    EXPECT_EQ(reqs[1].body,
+              R"x({"TableName":"t1","Item":{"k":{"N":"7"},"name":{"S":"Ada"},"status":{"S":"open"},)x"
+              R"x("visits":{"N":"0"}},"ConditionExpression":"attribute_not_exists(#n0)",)x"
+              R"x("ExpressionAttributeNames":{"#n0":"k"},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"})x");
+    EXPECT_EQ(reqs[2].body,
+              R"x({"TableName":"t1","Key":{"k":{"N":"7"}},"UpdateExpression":"SET #n0 = :v0, #n1 = #n1 + :v1",)x"
+              R"x("ExpressionAttributeNames":{"#n0":"name","#n1":"visits"},)x"
+              R"x("ExpressionAttributeValues":{":v0":{"S":"Ada"},":v1":{"N":"1"}},"ReturnValues":"ALL_NEW"})x");
+    EXPECT_EQ(reqs[3].body,
+              R"x({"TableName":"t1","Key":{"k":{"N":"7"}},"UpdateExpression":"SET #n0 = :v0, #n1 = #n1 + :v1",)x"
+              R"x("ConditionExpression":"(#n2 = :v2) AND (#n1 < :v3)",)x"
+              R"x("ExpressionAttributeNames":{"#n0":"name","#n1":"visits","#n2":"status"},)x"
+              R"x("ExpressionAttributeValues":{":v0":{"S":"Ada"},":v1":{"N":"1"},":v2":{"S":"open"},)x"
+              R"x(":v3":{"N":"10"}},"ReturnValues":"ALL_NEW","ReturnValuesOnConditionCheckFailure":"ALL_OLD"})x");
+    EXPECT_EQ(reqs[4].body,
+              R"x({"TableName":"t1","Key":{"k":{"N":"7"}},"ConditionExpression":"(#n0 = :v0) AND (#n1 < :v1)",)x"
+              R"x("ExpressionAttributeNames":{"#n0":"status","#n1":"visits"},)x"
+              R"x("ExpressionAttributeValues":{":v0":{"S":"open"},":v1":{"N":"10"}},"ReturnValues":"ALL_OLD"})x");
+    EXPECT_EQ(reqs[5].body, R"x({"TableName":"t1","Key":{"k":{"N":"8"}},"ReturnValues":"ALL_OLD"})x");
+}

@@ -57,8 +57,10 @@ inline void reset_for_reuse(const core&, query_result& r) {
     r.last_evaluated_key.clear();
 }
 // A typed operation (dynamodb/typed.hpp): the request is already written in the leased
-// exchange. Result is bool (GetItem: whether the item was there), void (PutItem) or
-// page_info (a Query or Scan page, read with a typed_page_parse into the vector `out`).
+// exchange. Result is bool (GetItem: whether the item was there; DeleteItem: whether one
+// was deleted), void (PutItem, UpdateItem) or page_info (a Query or Scan page, read with a
+// typed_page_parse into the vector `out`). `failed`, when not null, reads the item as it
+// was into `out` after a failed condition.
 template <class Result, class Parse = typed_parse>
 struct typed_op {
     using result_type = Result;
@@ -70,10 +72,11 @@ struct typed_op {
     std::string_view op; // a literal
     Parse parse;
     void* out;
+    typed_parse failed = nullptr;
     std::string last_key = {}; // of a page: its LastEvaluatedKey's JSON
 
-    task start(diagnostics& d) { return ops::typed_call(*c, *x, op, parse, out, nullptr, d); }
-    task start(diagnostics& d, bool& found) { return ops::typed_call(*c, *x, op, parse, out, &found, d); }
+    task start(diagnostics& d) { return ops::typed_call(*c, *x, op, parse, out, nullptr, failed, d); }
+    task start(diagnostics& d, bool& found) { return ops::typed_call(*c, *x, op, parse, out, &found, failed, d); }
     task start(diagnostics& d, page_info& info) {
         return ops::typed_page_call(*c, *x, op, parse, out, &info, last_key, d);
     }
@@ -91,8 +94,12 @@ std::shared_ptr<core> make_client_core(boost::asio::any_io_executor ex, client_o
     return make_core(std::move(ex), std::move(o), std::move(ep), std::move(signing_region));
 }
 
+// A token, and not the options of a typed operation (which other overloads take there).
 template <class T>
-concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options>;
+concept typed_token = cirrus::detail::completion_token<T> && !std::is_same_v<std::remove_cvref_t<T>, get_options> &&
+                      !std::is_same_v<std::remove_cvref_t<T>, put_options> &&
+                      !std::is_same_v<std::remove_cvref_t<T>, delete_options> &&
+                      !std::is_same_v<std::remove_cvref_t<T>, update_options>;
 
 } // namespace detail
 
@@ -203,14 +210,30 @@ public:
     }
 
     // ------------------------------------------------------------------ typed items
-    // GetItem into a described struct and PutItem of one, without an item map; declared
-    // here, usable with #include <cirrus/dynamodb/typed.hpp>. The key is a described struct
-    // of the key attributes (or an item). async_get completes with void(error_code, bool):
-    // false when no item has the key (out untouched); a field missing from the item or of
-    // another type is errc::validation. async_put completes with void(error_code). The
-    // request is written when the call is made; `out` must live until the completion.
+    // GetItem into a described struct, PutItem of one, UpdateItem and DeleteItem by key,
+    // without an item map; declared here, usable with #include <cirrus/dynamodb/typed.hpp>.
+    // The key is a described struct of the key attributes (or an item).
+    // - async_get completes with void(error_code, bool): false when no item has the key
+    //   (out untouched); a field missing from the item or of another type is
+    //   errc::validation.
+    // - async_put completes with void(error_code); with put_options, under a condition.
+    //   Given a struct `old` too, a failed condition reads the item as it was into it
+    //   (ReturnValuesOnConditionCheckFailure ALL_OLD; untouched when there was none).
+    // - async_update sends the update (and update_options' condition, their placeholders
+    //   numbered together) with ReturnValues ALL_NEW and reads the new item into `out`;
+    //   void(error_code). With return_old_item_on_condition_failure, a failed condition
+    //   reads the item as it was into `out` (untouched when there was none).
+    // - async_delete completes with void(error_code, bool): whether an item was deleted
+    //   (ReturnValues ALL_OLD: the old item comes back over the wire, and is not read).
+    // A failed condition is errc::conditional_check_failed with the service's message and
+    // request id in the diagnostics. The request (table, key, struct, update, condition)
+    // is written when the call is made; `out` and `old` must live until the completion.
+    // The options name their condition (a view, like the item API's requests).
     //   bool found = co_await db.async_get("clients", client_key{42}, row);
     //   co_await db.async_put("clients", row);
+    //   co_await db.async_put("clients", row, ddb::put_options{.condition = only_new});
+    //   co_await db.async_update("clients", client_key{42}, ddb::update().increment(attr("visits"), 1), row);
+    //   bool existed = co_await db.async_delete("clients", client_key{42});
     template <class Key, class T, detail::typed_token Token = default_token>
     auto async_get(std::string_view table, const Key& key, T& out, Token&& token = {}) {
         return start_get(table, key, out, get_options{}, nullptr, std::forward<Token>(token));
@@ -228,13 +251,67 @@ public:
                    Token&& token = {}) {
         return start_get(table, key, out, o, &diag, std::forward<Token>(token));
     }
-    template <class T, cirrus::detail::completion_token Token = default_token>
+    template <class T, detail::typed_token Token = default_token>
     auto async_put(std::string_view table, const T& value, Token&& token = {}) {
-        return start_put(table, value, nullptr, std::forward<Token>(token));
+        return start_put(table, value, nullptr, static_cast<T*>(nullptr), nullptr, std::forward<Token>(token));
     }
     template <class T, class Token = default_token>
     auto async_put(std::string_view table, const T& value, diagnostics& diag, Token&& token = {}) {
-        return start_put(table, value, &diag, std::forward<Token>(token));
+        return start_put(table, value, nullptr, static_cast<T*>(nullptr), &diag, std::forward<Token>(token));
+    }
+    template <class T, cirrus::detail::completion_token Token = default_token>
+    auto async_put(std::string_view table, const T& value, const put_options& o, Token&& token = {}) {
+        return start_put(table, value, &o, static_cast<T*>(nullptr), nullptr, std::forward<Token>(token));
+    }
+    template <class T, class Token = default_token>
+    auto async_put(std::string_view table, const T& value, const put_options& o, diagnostics& diag,
+                   Token&& token = {}) {
+        return start_put(table, value, &o, static_cast<T*>(nullptr), &diag, std::forward<Token>(token));
+    }
+    template <class T, cirrus::detail::completion_token Token = default_token>
+    auto async_put(std::string_view table, const T& value, const put_options& o, T& old, Token&& token = {}) {
+        return start_put(table, value, &o, &old, nullptr, std::forward<Token>(token));
+    }
+    template <class T, class Token = default_token>
+    auto async_put(std::string_view table, const T& value, const put_options& o, T& old, diagnostics& diag,
+                   Token&& token = {}) {
+        return start_put(table, value, &o, &old, &diag, std::forward<Token>(token));
+    }
+    template <class Key, detail::typed_token Token = default_token>
+    auto async_delete(std::string_view table, const Key& key, Token&& token = {}) {
+        return start_delete(table, key, nullptr, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class Token = default_token>
+    auto async_delete(std::string_view table, const Key& key, diagnostics& diag, Token&& token = {}) {
+        return start_delete(table, key, nullptr, &diag, std::forward<Token>(token));
+    }
+    template <class Key, cirrus::detail::completion_token Token = default_token>
+    auto async_delete(std::string_view table, const Key& key, const delete_options& o, Token&& token = {}) {
+        return start_delete(table, key, &o, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class Token = default_token>
+    auto async_delete(std::string_view table, const Key& key, const delete_options& o, diagnostics& diag,
+                      Token&& token = {}) {
+        return start_delete(table, key, &o, &diag, std::forward<Token>(token));
+    }
+    template <class Key, class T, detail::typed_token Token = default_token>
+    auto async_update(std::string_view table, const Key& key, const update& u, T& out, Token&& token = {}) {
+        return start_update(table, key, u, out, nullptr, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class T, class Token = default_token>
+    auto async_update(std::string_view table, const Key& key, const update& u, T& out, diagnostics& diag,
+                      Token&& token = {}) {
+        return start_update(table, key, u, out, nullptr, &diag, std::forward<Token>(token));
+    }
+    template <class Key, class T, cirrus::detail::completion_token Token = default_token>
+    auto async_update(std::string_view table, const Key& key, const update& u, T& out, const update_options& o,
+                      Token&& token = {}) {
+        return start_update(table, key, u, out, &o, nullptr, std::forward<Token>(token));
+    }
+    template <class Key, class T, class Token = default_token>
+    auto async_update(std::string_view table, const Key& key, const update& u, T& out, const update_options& o,
+                      diagnostics& diag, Token&& token = {}) {
+        return start_update(table, key, u, out, &o, &diag, std::forward<Token>(token));
     }
 
     // ------------------------------------------------------------------ typed Query and Scan
@@ -343,14 +420,46 @@ private:
             &detail::last_diagnostics_of(*core_));
     }
 
+    // old: where a failed condition reads the item as it was (not null: asked for).
     template <class T, class Token>
-    auto start_put(std::string_view table, const T& value, diagnostics* diag, Token&& token) {
+    auto start_put(std::string_view table, const T& value, const put_options* o, T* old, diagnostics* diag,
+                   Token&& token) {
         static_assert(detail::complete_type<detail::typed_codec<T>>,
                       "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
         detail::exchange_lease x = detail::acquire_exchange(*core_);
-        detail::typed_codec<T>::write_put(detail::request_body(*x), table, value);
+        detail::typed_codec<T>::write_put(detail::request_body(*x), table, value, o, old != nullptr);
+        detail::typed_parse failed = old != nullptr ? &detail::typed_codec<T>::parse_get : nullptr;
         return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
-                                        detail::typed_op<void>{core_, std::move(x), "PutItem", nullptr, nullptr},
+                                        detail::typed_op<void>{core_, std::move(x), "PutItem", nullptr, old, failed},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class Key, class Token>
+    auto start_delete(std::string_view table, const Key& key, const delete_options* o, diagnostics* diag,
+                      Token&& token) {
+        static_assert(detail::complete_type<detail::typed_delete_codec<Key>>,
+                      "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        detail::exchange_lease x = detail::acquire_exchange(*core_);
+        detail::typed_delete_codec<Key>::write(detail::request_body(*x), table, key, o);
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::typed_op<bool>{core_, std::move(x), "DeleteItem",
+                                                               &detail::typed_delete_codec<Key>::parse, nullptr},
+                                        diag, &detail::last_diagnostics_of(*core_));
+    }
+
+    template <class Key, class T, class Token>
+    auto start_update(std::string_view table, const Key& key, const update& u, T& out, const update_options* o,
+                      diagnostics* diag, Token&& token) {
+        static_assert(detail::complete_type<detail::typed_codec<T>>,
+                      "the typed operations need #include <cirrus/dynamodb/typed.hpp>");
+        detail::exchange_lease x = detail::acquire_exchange(*core_);
+        detail::typed_codec<T>::write_update(detail::request_body(*x), table, key, u, o);
+        detail::typed_parse failed = o != nullptr && o->return_old_item_on_condition_failure
+                                         ? &detail::typed_codec<T>::parse_get
+                                         : nullptr;
+        return cirrus::detail::async_op(detail::executor_of(*core_), std::forward<Token>(token),
+                                        detail::typed_op<void>{core_, std::move(x), "UpdateItem",
+                                                               &detail::typed_codec<T>::parse_attributes, &out, failed},
                                         diag, &detail::last_diagnostics_of(*core_));
     }
 

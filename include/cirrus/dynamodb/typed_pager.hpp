@@ -41,6 +41,8 @@ namespace detail {
 // Defined in dynamodb/typed.hpp.
 template <class T>
 struct typed_codec;
+template <class Key>
+struct typed_delete_codec;
 template <class T>
 concept complete_type = requires {
     sizeof(T);

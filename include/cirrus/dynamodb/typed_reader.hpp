@@ -291,6 +291,9 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
     }
 }
 
+// read_member's T when the member is only looked for.
+struct no_struct {};
+
 inline simdjson::padded_string_view padded(std::string& body) {
     if (body.capacity() < body.size() + simdjson::SIMDJSON_PADDING)
         body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
@@ -325,21 +328,24 @@ public:
 
     // The "Item" of a GetItem response into `out`; `found` is false (and `out` untouched)
     // when the response has no item.
+    // (The body of a ConditionalCheckFailedException asked for the item as it was has it
+    // under "Item" too.)
     template <class T>
         requires detail::described<T> error_code get_item(std::string& body, T& out, bool& found) {
-            namespace t = detail::typed;
-            found = false;
-            where_.clear();
-            t::od::document doc;
-            if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
-            t::od::value root;
-            if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
-            return t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
-                if (key != "Item") return {};
-                found = true;
-                return t::read_struct(v, out, 0, where_);
-            });
+            return read_member(body, "Item", &out, found);
         }
+
+    // The "Attributes" of a PutItem, UpdateItem or DeleteItem response (what ReturnValues
+    // asked for) into `out`; `found` is false (and `out` untouched) when it has none.
+    template <class T>
+        requires detail::described<T> error_code attributes(std::string& body, T& out, bool& found) {
+            return read_member(body, "Attributes", &out, found);
+        }
+
+    // Whether the response has "Attributes" (a DeleteItem's old item), without reading them.
+    error_code has_attributes(std::string& body, bool& found) {
+        return read_member<detail::typed::no_struct>(body, "Attributes", nullptr, found);
+    }
 
     // After errc::validation (an item that does not fit the struct), which field of which
     // item: `item 3, field "address.zip" is missing`, `field "tags[1]" has another type`.
@@ -347,6 +353,24 @@ public:
     std::string mismatch() const { return where_.describe(); }
 
 private:
+    // The member `name` of the response's object into *out (skipped when out is null).
+    template <class T>
+    error_code read_member(std::string& body, std::string_view name, T* out, bool& found) {
+        namespace t = detail::typed;
+        found = false;
+        where_.clear();
+        t::od::document doc;
+        if (parser_.iterate(t::padded(body)).get(doc) != simdjson::SUCCESS) return t::malformed();
+        t::od::value root;
+        if (doc.get_value().get(root) != simdjson::SUCCESS) return t::malformed();
+        return t::fields(root, [&](std::string_view key, t::od::value v) -> error_code {
+            if (key != name) return {};
+            found = true;
+            if constexpr (std::is_same_v<T, t::no_struct>) return {};
+            else return t::read_struct(v, *out, 0, where_);
+        });
+    }
+
     template <class T>
     error_code read_page(std::string& body, std::vector<T>& out, std::int64_t* count, std::int64_t* scanned_count,
                          std::string* last_evaluated_key) {

@@ -74,9 +74,10 @@ CIRRUS_DECL task execute_statement(core& c, const execute_statement_request& r, 
 CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_request& r,
                                          batch_execute_statement_result& out, diagnostics& diag);
 // A typed operation: sends the body already written in x as `op` ("GetItem", "PutItem"),
-// then hands the response body to `parse` (when not null) with `out`.
+// then hands the response body to `parse` (when not null) with `out`. After a failed
+// condition, `failed` (when not null) reads the error body's item as it was into `out`.
 CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
-                            diagnostics& diag);
+                            typed_parse failed, diagnostics& diag);
 // A typed Query or Scan page: sends the body already written in x as `op`, then reads the
 // response into *items with `parse`, the LastEvaluatedKey's JSON into last_key, and, when
 // info is not null, the counts and that key (as an item) into *info.

@@ -475,11 +475,21 @@ CIRRUS_DECL task batch_execute_statement(core& c, const batch_execute_statement_
 }
 
 CIRRUS_DECL task typed_call(core& c, exchange& x, std::string_view op, typed_parse parse, void* out, bool* found,
-                            diagnostics& diag) {
+                            typed_parse failed, diagnostics& diag) {
     c.prepare(x, op);
-    if (auto ec = c.after(co_await c.svc.send(x.call, diag), x)) co_return ec;
-    if (parse == nullptr) co_return error_code{};
     bool ignored = false;
+    if (auto ec = co_await c.svc.send(x.call, diag)) {
+        if (ec != errc::conditional_check_failed || failed == nullptr || x.call.res.body.empty())
+            co_return c.after(ec, x);
+        // The item as it was, when the service sent it, straight into the struct.
+        if (failed(c.typed, x.call.res.body, out, ignored) == errc::validation) {
+            diag.message += " (the item as it was does not fit the struct: ";
+            diag.message += c.typed.mismatch();
+            diag.message += ")";
+        }
+        co_return ec;
+    }
+    if (parse == nullptr) co_return error_code{};
     const error_code ec = parse(c.typed, x.call.res.body, out, found != nullptr ? *found : ignored);
     if (!ec) co_return ec;
     if (ec != errc::validation) co_return malformed(diag, op);

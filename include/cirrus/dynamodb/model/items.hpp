@@ -42,6 +42,26 @@ struct get_options {
     bool consistent_read = false;
 };
 
+// Options of the typed PutItem (client::async_put(table, value, options, ...)). The
+// condition is read when the operation is started; a named one, as in put_item_request.
+// The item as it was on a failed condition is asked for by the overload with a struct to
+// read it into (client::async_put(table, value, options, old, ...)).
+struct put_options {
+    expression_view condition = {};
+};
+
+// Options of the typed DeleteItem (client::async_delete(table, key, options, ...)).
+struct delete_options {
+    expression_view condition = {};
+};
+
+// Options of the typed UpdateItem (client::async_update(table, key, update, out, options,
+// ...)): its condition, and whether a failed condition reads the item as it was into `out`.
+struct update_options {
+    expression_view condition = {};
+    bool return_old_item_on_condition_failure = false;
+};
+
 struct update_item_request {
     std::string_view table = {};
     item_view key = {};
