@@ -13,8 +13,8 @@
 //        --part-size MIB (8), --concurrency N (parts or ranges in flight per object: 8),
 //        --files N (objects in flight for the folder operations: 16),
 //        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
-//        --io-buffer KIB (the transport's per-connection file I/O buffer; default the
-//        client's, 64 KiB), --checksum-at header|trailer (where an upload's checksum
+//        --io-buffer KIB (the transport's per-connection file I/O buffer, and a
+//        download's; default the client's, 64 KiB, and download_options', 1 MiB), --checksum-at header|trailer (where an upload's checksum
 //        goes; default the transfer layer's choice: a header over plain HTTP, a trailer
 //        with --unsigned-payload), --unsigned-payload (parts as UNSIGNED-PAYLOAD with the
 //        checksum in an unsigned trailer over plain HTTP too, instead of signed chunks),
@@ -91,6 +91,7 @@ transfer::download_options download_settings(const options& o) {
     d.single_get_threshold = 2 * o.part_size;
     d.concurrency = o.concurrency;
     d.verify_checksum = o.checksum;
+    if (o.io_buffer != 0) d.io_buffer_size = o.io_buffer;
     return d;
 }
 

@@ -67,6 +67,10 @@ struct request {
     // Overrides the client's retry_options::max_attempts for this request (zero: the
     // client's; 1: no retry).
     unsigned max_attempts = 0;
+    // Overrides client_options::io_buffer_size for this request (zero: the client's): the
+    // pieces a file or generator body is read in, and the reads of a body into a file or
+    // handler sink. The connection keeps the larger buffer while it stays in the pool.
+    std::size_t io_buffer_size = 0;
     // Send "Expect: 100-continue" for this request regardless of the client's threshold.
     bool expect_continue = false;
 };

@@ -72,6 +72,9 @@ struct download_options {
     std::uint64_t single_get_threshold = 16ull << 20; // objects up to this size: one GET
     unsigned concurrency = 8;                         // ranged GETs in flight
     bool verify_checksum = true;                      // compare a full-object checksum
+    // The reads of each GET into the file (s3::request_options::io_buffer_size): one
+    // buffer per GET in flight, kept by its pooled connection. download_file only.
+    std::size_t io_buffer_size = 1u << 20;
     // Keep the temporary file and its state on failure, and continue from them (same
     // object, same part_size) on the next resumable run. download_file only.
     bool resumable = false;
@@ -158,8 +161,9 @@ template <class Provider>
 asio::awaitable<error_code> get_range(s3::client<Provider>& client, std::string_view bucket, std::string_view key,
                                       std::string_view version_id, std::string_view etag, std::uint64_t offset,
                                       std::uint64_t length, s3::object_sink sink, s3::get_object_result& gr,
-                                      diagnostics& d) {
+                                      diagnostics& d, std::size_t io_buffer_size = 0) {
     s3::get_object_request g{.bucket = bucket, .key = key, .version_id = version_id};
+    g.options.io_buffer_size = io_buffer_size;
     g.range = s3::byte_range::between(offset, offset + length - 1);
     g.conditions.if_match = etag;
     g.checksum_mode = false;
@@ -286,6 +290,7 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
         s3::get_object_request g{.bucket = r.bucket, .key = r.key, .version_id = r.version_id};
         g.conditions.if_match = out.etag;
         g.checksum_mode = o.verify_checksum;
+        g.options.io_buffer_size = o.io_buffer_size;
         g.sink = s3::object_sink::file(std::string_view(path));
         s3::get_object_result gr;
         auto [ec] = co_await client.async_get_object(g, gr, d, as_tuple(use_awaitable));
@@ -370,7 +375,8 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
             st.written = 0;
             st.crc = 0;
             s3::object_sink const sink = s3::object_sink::handler(write, restart);
-            if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd))
+            if (auto ec = co_await get_range(client, r.bucket, r.key, r.version_id, out.etag, off, len, sink, gr, wd,
+                                             o.io_buffer_size))
                 co_return ec;
             if (hash_ranges) range_crcs[i] = st.crc;
             if (state.fd >= 0) {

@@ -302,7 +302,9 @@ inline asio::awaitable<error_code> write_body(const client_state& st, connection
         ar.bytes_sent += n;
         co_return ec;
     }
-    const std::size_t piece = plan.frame == framing::aws_chunked ? plan.chunk_size : st.options.io_buffer_size;
+    const std::size_t piece = plan.frame == framing::aws_chunked ? plan.chunk_size
+                              : req.io_buffer_size != 0          ? req.io_buffer_size
+                                                                 : st.options.io_buffer_size;
     std::uint8_t* scratch = b.type() == request_body::kind::memory ? nullptr : c.scratch_buffer(piece);
     const bool known = b.size().has_value();
     std::uint64_t offset = 0;
@@ -561,7 +563,7 @@ inline asio::awaitable<error_code> read_success_body(const client_state& st, con
             break;
         }
         default:
-            dst = c.scratch_buffer(st.options.io_buffer_size);
+            dst = c.scratch_buffer(req.io_buffer_size != 0 ? req.io_buffer_size : st.options.io_buffer_size);
             cap = c.scratch_size;
             break;
         }

@@ -278,7 +278,8 @@ public:
                                             .trailer_checksum = x.trailer_checksum,
                                             .region_set = sigv4a_region_set},
                                 .total_timeout = x.options.timeout,
-                                .max_attempts = x.options.max_attempts};
+                                .max_attempts = x.options.max_attempts,
+                                .io_buffer_size = x.options.io_buffer_size};
         const error_code ec = co_await http::detail::run_request(http.state(), req, x.res);
         if (ec) {
             diag = x.res.diag;

@@ -188,6 +188,10 @@ struct request_options {
     // the fast path. streaming: signed chunks (a trailer is signed too). sha256: the body
     // is hashed first (a file or stream is read twice; no trailer).
     http::payload_signing payload = http::payload_signing::automatic;
+    // The size of the reads of a file or stream body, and of a download into a file or
+    // handler (http::request::io_buffer_size; else http::client_options::io_buffer_size).
+    // A pooled connection keeps its larger buffer.
+    std::size_t io_buffer_size = 0;
 };
 
 // Where a checksum of the uploaded data goes.
