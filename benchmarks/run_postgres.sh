@@ -9,7 +9,8 @@
 #                -c 8 -j 2, so 8 in flight, not 64)
 #   fetch        rows of mixed types (int8, float8, text, bool, timestamptz) (rows/s, CPU s)
 #   copy_in      COPY of the Adult CSV (tests/data/adult/adult.data and adult.test, 48,842
-#                rows normalised to plain CSV) into a truncated table (rows/s); copy_out: the table out to a CSV file
+#                rows normalised to plain CSV) into a truncated table (rows/s)
+#   copy_out     that table out to a CSV file (rows/s)
 #   copy_in_10x, copy_out_10x   the same with 10 copies of the Adult CSV (488,420 rows)
 # Rounds run every client once, in an order rotated from round to round; the table shows
 # each client's median round and the ratios of cirrus to each peer (median and per round).
@@ -74,9 +75,11 @@ log "Python peer in $venv: asyncpg==$asyncpg_version (PyPI)"
 # ------------------------------------------------------------------------------ data
 work=$build_dir/postgres-work
 mkdir -p "$work"
-# The Adult data is "39, State-gov, ..." with a blank last line: plain CSV for every client.
+# The Adult data is "39, State-gov, ..." with blank lines (and adult.test a "|1x3 Cross
+# validator" first line): plain CSV for every client.
 csv=$work/adult.csv
-sed -e 's/, /,/g' -e '/^[[:space:]]*$/d' "$repo/tests/data/adult/adult.data" >"$csv"
+sed -e 's/, /,/g' -e '/^[[:space:]]*$/d' -e '/^|/d' "$repo/tests/data/adult/adult.data" \
+    "$repo/tests/data/adult/adult.test" >"$csv"
 csv_rows=$(wc -l <"$csv")
 csv10=$work/adult-10x.csv
 for _ in $(seq 1 10); do cat "$csv"; done >"$csv10"
