@@ -34,6 +34,7 @@ BUILD_PACKAGES=(
     libssl-dev libsimdjson-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
     openssl curl zlib1g-dev unzip
     rclone time # benchmarks/run_transfer.sh: a peer, and GNU time to measure every client
+    libpqxx-dev # benchmarks/run_postgres.sh: the libpqxx peer
 )
 SERVICE_PACKAGES=(postgresql-15 openssl curl default-jre-headless maven python3-venv)
 

@@ -5,19 +5,25 @@
 //   lookup_pipe   the same lookups pipelined, 50 a batch with one Sync (async_run_pipeline)
 //   fetch         N rows of mixed types (int8, float8, text, bool, timestamptz) streamed
 //                 into a struct (async_start_execution + async_read_some_rows)
-//   copy_in       COPY FROM STDIN of a CSV file into a truncated table
+//   lookup_pool   the same lookups from 64 coroutines over a pg::pool of 8 connections:
+//                 each lookup acquires a connection, runs, returns it without reset
+//   copy_in       COPY FROM STDIN of a CSV file into a truncated table (copy_from_file)
+//   copy_out      COPY TO STDOUT (CSV) of that table into a file (copy_to_file)
+//   copy_in_10x, copy_out_10x   the same with a second CSV file (--csv10)
 //
-//   pg_bench --conninfo "postgresql://..." [--lookups N] [--batches B] [--rows R]
-//            [--csv file --copy-table T] [--keys K]
+//   pg_bench --conninfo "postgresql://..." [--lookups N] [--batches B] [--rows R] [--keys K]
+//            [--pool-lookups N] [--csv file [--csv10 file] --copy-table T [--copy-out file]]
 //
 // The lookup table bench_kv(id int primary key, v text) with ids 1..K is made by the script.
 // Times are wall clock; CPU is the process' user + system time over the timed phase.
 
+#include <cirrus/postgres/pool.hpp>
 #include <cirrus/postgres/postgres.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/describe/class.hpp>
 
@@ -61,7 +67,10 @@ struct options {
     long batches = 1000;
     long rows = 1000000;
     long keys = 10000;
+    long pool_lookups = 0;
     std::string csv;
+    std::string csv10;
+    std::string copy_out;
     std::string copy_table = "bench_adult";
 };
 
@@ -82,6 +91,85 @@ void fail(const char* what, cirrus::error_code ec, const pg::diagnostics& diag) 
     std::exit(1);
 }
 
+constexpr const char* lookup = "select v from bench_kv where id = $1";
+
+// One of the 64 coroutines of lookup_pool: n lookups, each on a connection acquired for it.
+asio::awaitable<void> pool_worker(pg::pool& pool, long n, unsigned seed, int keys) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> key(1, keys);
+    pg::diagnostics diag;
+    pg::results res;
+    for (long i = 0; i < n; ++i) {
+        auto [aec, conn] = co_await pool.async_acquire(diag, tok);
+        if (aec) fail("pool acquire", aec, diag);
+        const auto q = pg::query(lookup, key(rng));
+        auto [ec] = co_await conn->async_execute(q, res, diag, tok);
+        if (ec || res.empty() || res[0].size() != 1) fail("pool lookup", ec, diag);
+        conn.return_without_reset();
+    }
+}
+
+asio::awaitable<void> run_pool(const options& o) {
+    auto ex = co_await asio::this_coro::executor;
+    pg::pool_options opts;
+    pg::diagnostics diag;
+    if (auto ec = pg::parse_connection_string(o.conninfo, opts.params, &diag)) fail("conninfo", ec, diag);
+    opts.max_size = 8;
+    opts.reset = pg::pool_reset::keep_statements;
+    pg::pool pool(ex, opts);
+    {
+        // Open the 8 connections (and prepare the lookup on each) before the clock starts.
+        std::vector<pg::pooled_connection> warm;
+        pg::results res;
+        for (int i = 0; i < 8; ++i) {
+            auto [aec, conn] = co_await pool.async_acquire(diag, tok);
+            if (aec) fail("pool acquire", aec, diag);
+            const auto q = pg::query(lookup, 1);
+            auto [ec] = co_await conn->async_execute(q, res, diag, tok);
+            if (ec) fail("pool warm-up", ec, diag);
+            conn.return_without_reset();
+            warm.push_back(std::move(conn));
+        }
+    }
+    const long per_task = o.pool_lookups / 64;
+    asio::steady_timer done(ex, asio::steady_timer::time_point::max());
+    int left = 64;
+    phase p;
+    for (int t = 0; t < 64; ++t) {
+        asio::co_spawn(ex, pool_worker(pool, per_task, 1000u + static_cast<unsigned>(t), static_cast<int>(o.keys)),
+                       [&](std::exception_ptr e) {
+                           if (e) std::rethrow_exception(e);
+                           if (--left == 0) done.cancel();
+                       });
+    }
+    co_await done.async_wait(tok);
+    p.report("lookup_pool", static_cast<double>(per_task) * 64, "queries");
+    pool.cancel();
+}
+
+// COPY of one CSV file into the truncated table, then (with --copy-out) of the table out.
+asio::awaitable<void> copy_pair(pg::connection& conn, const options& o, const std::string& file, const char* in_op,
+                                const char* out_op) {
+    pg::diagnostics diag;
+    pg::results res;
+    auto [ec] = co_await conn.async_query("truncate " + o.copy_table, res, diag, tok);
+    if (ec) fail("truncate", ec, diag);
+    const auto src = pg::copy_from_file(file);
+    {
+        phase p;
+        auto [cec, n] = co_await conn.async_copy_in("copy " + o.copy_table + " from stdin (format csv)", src, diag,
+                                                    tok);
+        if (cec) fail("copy in", cec, diag);
+        p.report(in_op, static_cast<double>(n), "rows");
+    }
+    if (o.copy_out.empty()) co_return;
+    const auto sink = pg::copy_to_file(o.copy_out);
+    phase p;
+    auto [cec, n] = co_await conn.async_copy_out("copy " + o.copy_table + " to stdout (format csv)", sink, diag, tok);
+    if (cec) fail("copy out", cec, diag);
+    p.report(out_op, static_cast<double>(n), "rows");
+}
+
 asio::awaitable<void> run(options o) {
     pg::connection conn(co_await asio::this_coro::executor);
     pg::diagnostics diag;
@@ -89,7 +177,6 @@ asio::awaitable<void> run(options o) {
     if (ec) fail("connect", ec, diag);
     std::mt19937 rng(42);
     std::uniform_int_distribution<int> key(1, static_cast<int>(o.keys));
-    const char* lookup = "select v from bench_kv where id = $1";
 
     if (o.lookups > 0) {
         auto [pec, stmt] = co_await conn.async_prepare(lookup, diag, tok);
@@ -134,16 +221,9 @@ asio::awaitable<void> run(options o) {
         if (st.rows_read() != static_cast<std::uint64_t>(o.rows) || sum == 0) fail("fetch count", {}, diag);
         p.report("fetch", static_cast<double>(o.rows), "rows");
     }
-    if (!o.csv.empty()) {
-        pg::results res;
-        std::tie(ec) = co_await conn.async_query("truncate " + o.copy_table, res, diag, tok);
-        if (ec) fail("truncate", ec, diag);
-        auto src = pg::copy_from_file(o.csv);
-        phase p;
-        auto [cec, n] = co_await conn.async_copy_in("copy " + o.copy_table + " from stdin (format csv)", src, diag, tok);
-        if (cec) fail("copy", cec, diag);
-        p.report("copy_in", static_cast<double>(n), "rows");
-    }
+    if (o.pool_lookups > 0) co_await run_pool(o);
+    if (!o.csv.empty()) co_await copy_pair(conn, o, o.csv, "copy_in", "copy_out");
+    if (!o.csv10.empty()) co_await copy_pair(conn, o, o.csv10, "copy_in_10x", "copy_out_10x");
     co_await conn.async_close(tok);
 }
 
@@ -159,7 +239,10 @@ int main(int argc, char** argv) {
         else if (a == "--batches") o.batches = std::atol(v);
         else if (a == "--rows") o.rows = std::atol(v);
         else if (a == "--keys") o.keys = std::atol(v);
+        else if (a == "--pool-lookups") o.pool_lookups = std::atol(v);
         else if (a == "--csv") o.csv = v;
+        else if (a == "--csv10") o.csv10 = v;
+        else if (a == "--copy-out") o.copy_out = v;
         else if (a == "--copy-table") o.copy_table = v;
         else {
             std::fprintf(stderr, "pg_bench: unknown option %s\n", argv[i]);
