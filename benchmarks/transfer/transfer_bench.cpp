@@ -14,7 +14,7 @@
 //        --files N (objects in flight for the folder operations: 16),
 //        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
 //        --io-buffer KIB (the transport's per-connection file I/O buffer, and a
-//        download's; default the client's, 64 KiB, and download_options', 1 MiB), --checksum-at header|trailer (where an upload's checksum
+//        download's; default the client's, 64 KiB, and download_options', 512 KiB), --checksum-at header|trailer (where an upload's checksum
 //        goes; default the transfer layer's choice: a header over plain HTTP, a trailer
 //        with --unsigned-payload), --unsigned-payload (parts as UNSIGNED-PAYLOAD with the
 //        checksum in an unsigned trailer over plain HTTP too, instead of signed chunks),

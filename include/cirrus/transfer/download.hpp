@@ -74,7 +74,7 @@ struct download_options {
     bool verify_checksum = true;                      // compare a full-object checksum
     // The reads of each GET into the file (s3::request_options::io_buffer_size): one
     // buffer per GET in flight, kept by its pooled connection. download_file only.
-    std::size_t io_buffer_size = 1u << 20;
+    std::size_t io_buffer_size = 512u << 10;
     // Keep the temporary file and its state on failure, and continue from them (same
     // object, same part_size) on the next resumable run. download_file only.
     bool resumable = false;
