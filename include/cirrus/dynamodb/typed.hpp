@@ -46,16 +46,23 @@ inline void write_condition(json_writer& w, const expression_view& condition, bo
     if (return_old) w.field("ReturnValuesOnConditionCheckFailure", "ALL_OLD");
 }
 
+// The opening every request by key shares: {"TableName": table, "Key": key (a described
+// struct or an item).
+template <class Key>
+void begin_keyed(json_writer& w, std::string_view table, const Key& key) {
+    w.begin_object();
+    w.field("TableName", table);
+    w.key("Key");
+    write_typed_key(w, key);
+}
+
 // DeleteItem with ReturnValues ALL_OLD (whether an item was there, read without reading the
 // item), a condition when o is not null. Key: a described struct or an item.
 template <class Key>
 struct typed_delete_codec {
     static void write(std::string& out, std::string_view table, const Key& key, const delete_options* o) {
         json_writer w(out);
-        w.begin_object();
-        w.field("TableName", table);
-        w.key("Key");
-        write_typed_key(w, key);
+        begin_keyed(w, table, key);
         if (o != nullptr) write_condition(w, o->condition, false);
         w.field("ReturnValues", "ALL_OLD");
         w.end_object();
@@ -72,10 +79,7 @@ struct typed_codec {
     template <class Key>
     static void write_get(std::string& out, std::string_view table, const Key& key, const get_options& o) {
         json_writer w(out);
-        w.begin_object();
-        w.field("TableName", table);
-        w.key("Key");
-        write_typed_key(w, key);
+        begin_keyed(w, table, key);
         if (o.consistent_read) w.field_bool("ConsistentRead", true);
         w.end_object();
     }
@@ -100,10 +104,7 @@ struct typed_codec {
                              const update_options* o) {
         json_writer w(out);
         placeholders p;
-        w.begin_object();
-        w.field("TableName", table);
-        w.key("Key");
-        write_typed_key(w, key);
+        begin_keyed(w, table, key);
         if (!u.empty()) p.field(w, "UpdateExpression", u.expr());
         if (o != nullptr) p.field(w, "ConditionExpression", o->condition);
         p.write_maps(w);
