@@ -220,8 +220,8 @@ where
 }
 
 fn err_text(e: Error) -> String {
-    // The SDK's Display is terse ("service error"); Debug carries the code and request id.
-    format!("{e:?}")
+    // The SDK's Display is terse ("service error"); the context carries the code and message.
+    format!("{}", aws_sdk_s3::error::DisplayErrorContext(&*e))
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -247,12 +247,12 @@ async fn main() {
                         argv.get(i).cloned().unwrap_or_else(|| die(&format!("-{name} needs a value")))
                     }
                 };
-                let bad = || die(&format!("bad value for -{name}: {value}"));
+                let bad = format!("bad value for -{name}: {value}");
                 match name {
                     "endpoint" => endpoint = value.clone(),
-                    "part-size" => part_mib = value.parse().unwrap_or_else(|_| bad()),
-                    "concurrency" => concurrency = value.parse().unwrap_or_else(|_| bad()),
-                    "files" => files = value.parse().unwrap_or_else(|_| bad()),
+                    "part-size" => part_mib = value.parse::<u64>().unwrap_or_else(|_| die(&bad)),
+                    "concurrency" => concurrency = value.parse::<usize>().unwrap_or_else(|_| die(&bad)),
+                    "files" => files = value.parse::<usize>().unwrap_or_else(|_| die(&bad)),
                     _ => die(&format!("unknown flag -{name}")),
                 }
             }
@@ -307,7 +307,7 @@ async fn main() {
             let mut jobs = Vec::new();
             let mut pages = x.client.list_objects_v2().bucket(&bucket).prefix(&prefix).into_paginator().send();
             while let Some(page) = pages.next().await {
-                let page = page.unwrap_or_else(|e| die(&format!("{e:?}")));
+                let page = page.unwrap_or_else(|e| die(&format!("{}", aws_sdk_s3::error::DisplayErrorContext(&e))));
                 for o in page.contents() {
                     let key = o.key().unwrap_or_default().to_string();
                     let size = o.size().map(|s| s as u64);
