@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Transfers through cirrus::transfer beside the awscrt S3 client (aws-c-s3), s5cmd, rclone and
-# the aws-sdk-go-v2 transfer manager, against the same S3 server, in one run: one large file
-# each way, a tree of small files each way, and two syncs of that tree with 1% of its files
-# changed: by size and time (s5cmd's rule; rclone --update --use-server-modtime) and by size
-# and MD5 (cirrus' default; rclone --checksum). For each client and transfer: MiB/s, CPU seconds per GiB (user + system of the
+# the aws-sdk-go-v2 transfer manager and an aws-sdk-s3 (Rust) transfer loop, against the
+# same S3 server, in one run: one large file each way, a tree of small files each way, and
+# two syncs of that tree with 1% of its files changed: by size and time (s5cmd's rule;
+# rclone --update --use-server-modtime) and by size and MD5 (cirrus' default; rclone
+# --checksum). For each client and transfer: MiB/s, CPU seconds per GiB (user + system of the
 # client process) and peak RSS, all measured from outside the same way for every client
 # (benchmarks/transfer/measure.py), the median round, and the ratio of cirrus to the best
 # peer (median and each round). A raw ceiling (curl, one PUT and one GET of the large file)
@@ -25,7 +26,7 @@
 #   CIRRUS_BENCH_PART_MIB     part size / ranged GET size (default: 8)
 #   CIRRUS_BENCH_CONCURRENCY  parts or ranges in flight per object (default: 8)
 #   CIRRUS_BENCH_PARALLEL     objects in flight in the tree transfers (default: 16)
-#   CIRRUS_BENCH_CLIENTS      clients to run (default: "cirrus awscrt s5cmd rclone go")
+#   CIRRUS_BENCH_CLIENTS      clients to run (default: "cirrus awscrt s5cmd rclone go rust")
 #   CIRRUS_BENCH_CIRRUS_FLAGS extra transfer_bench flags, e.g. "--unsigned-payload" (parts as
 #                             UNSIGNED-PAYLOAD with an unsigned checksum trailer, as aws-c-s3
 #                             signs them, instead of signed chunks over plain HTTP)
@@ -42,7 +43,7 @@ file_kib=${CIRRUS_BENCH_FILE_KIB:-64}
 part_mib=${CIRRUS_BENCH_PART_MIB:-8}
 concurrency=${CIRRUS_BENCH_CONCURRENCY:-8}
 parallel=${CIRRUS_BENCH_PARALLEL:-16}
-read -r -a clients <<<"${CIRRUS_BENCH_CLIENTS:-cirrus awscrt s5cmd rclone go}"
+read -r -a clients <<<"${CIRRUS_BENCH_CLIENTS:-cirrus awscrt s5cmd rclone go rust}"
 read -r -a cirrus_flags <<<"${CIRRUS_BENCH_CIRRUS_FLAGS:-}"
 data=${CIRRUS_BENCH_DATA:-$build_dir/transfer-data}
 # Pinned peers.
@@ -93,6 +94,16 @@ if wanted go; then
         drop go "go not found"
     fi
 fi
+if wanted rust; then
+    if cargo=$(find_tool cargo "$HOME/.cargo/bin/cargo"); then
+        log "building the Rust peer (aws-sdk-s3 multipart / ranged GET loop, pinned by Cargo.lock)"
+        (cd "$repo/benchmarks/peers/rust-transfer" &&
+            "$cargo" build --release --locked -j "$jobs" --target-dir "$build_dir/rust-transfer" >"$build_dir/rust-transfer-build.log" 2>&1) ||
+            die "Rust peer build failed (see $build_dir/rust-transfer-build.log)"
+    else
+        drop rust "cargo not found"
+    fi
+fi
 
 # ------------------------------------------------------------------------------ data
 big=$data/big.bin
@@ -141,12 +152,14 @@ s5cmd_cp=(cp --concurrency "$concurrency" --part-size "$part_mib")
 command_for() {
     local client=$1 op=$2 p=$prefix
     case $client in
-    cirrus | go | awscrt)
+    cirrus | go | rust | awscrt)
         local -a tool
         case $client in
         cirrus) tool=("$bench" --endpoint "$endpoint" --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel"
             ${cirrus_flags[@]+"${cirrus_flags[@]}"}) ;;
         go) tool=("$build_dir/go-transfer" -endpoint "$endpoint" -part-size "$part_mib" -concurrency "$concurrency" -files "$parallel") ;;
+        rust) tool=("$build_dir/rust-transfer/release/rust-xfer" -endpoint "$endpoint" -part-size "$part_mib"
+            -concurrency "$concurrency" -files "$parallel") ;;
         awscrt) tool=("$venv/bin/python" "$repo/benchmarks/peers/py-awscrt/awscrt_transfer.py" --endpoint "$endpoint"
             --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel") ;;
         esac
