@@ -6,7 +6,9 @@
 #   lookup_seq   1-row primary-key lookups, one after another (queries/s)
 #   lookup_pipe  the same lookups pipelined, 50 a batch (queries/s)
 #   lookup_pool  the same lookups from 64 tasks over 8 connections (queries/s; pgbench:
-#                -c 8 -j 2, so 8 in flight, not 64)
+#                -c 8 -j 2, so 8 in flight, not 64). cirrus: over a pg::pool, a connection
+#                per query; "cirrus-shared": 8 coroutines share each connection and their
+#                queries are pipelined, as tokio-postgres' tasks are
 #   fetch        rows of mixed types (int8, float8, text, bool, timestamptz) (rows/s, CPU s)
 #   copy_in      COPY of the Adult CSV (tests/data/adult/adult.data and adult.test, 48,842
 #                rows normalised to plain CSV) into a truncated table (rows/s)
@@ -200,14 +202,13 @@ for op in units:
     cpu = {c: median([r["cpu_seconds"] for r in level if r["client"] == c]) for c in clients}
     for c in clients:
         print(f"{op:<13}{c:<18}{med[c]:>14.0f} {units[op]:<10}{cpu[c]:>8.2f}")
-    if "cirrus" not in med:
-        continue
-    for peer in (c for c in clients if c != "cirrus"):
-        each = []
-        for rnd in rounds:
-            ours = [r for r in level if r["client"] == "cirrus" and r["round"] == rnd]
-            theirs = [r for r in level if r["client"] == peer and r["round"] == rnd]
-            if ours and theirs:
-                each.append(f"{ours[0]['per_second'] / theirs[0]['per_second']:.2f}")
-        print(f"{'':<13}cirrus / {peer}: {med['cirrus'] / med[peer]:.2f}x (each round: {' '.join(each)})")
+    for us in (c for c in clients if c.startswith("cirrus")):
+        for peer in (c for c in clients if not c.startswith("cirrus")):
+            each = []
+            for rnd in rounds:
+                ours = [r for r in level if r["client"] == us and r["round"] == rnd]
+                theirs = [r for r in level if r["client"] == peer and r["round"] == rnd]
+                if ours and theirs:
+                    each.append(f"{ours[0]['per_second'] / theirs[0]['per_second']:.2f}")
+            print(f"{'':<13}{us} / {peer}: {med[us] / med[peer]:.2f}x (each round: {' '.join(each)})")
 PY

@@ -7,6 +7,9 @@
 //                 into a struct (async_start_execution + async_read_some_rows)
 //   lookup_pool   the same lookups from 64 coroutines over a pg::pool of 8 connections:
 //                 each lookup acquires a connection, runs, returns it without reset
+//   lookup_pool (client "cirrus-shared")   the same lookups from 64 coroutines over 8
+//                 connections, each shared by 8 coroutines: their queries are pipelined
+//                 (connection_options::implicit_pipelining), as tokio-postgres' tasks are
 //   copy_in       COPY FROM STDIN of a CSV file into a truncated table (copy_from_file)
 //   copy_out      COPY TO STDOUT (CSV) of that table into a file (copy_to_file)
 //   copy_in_10x, copy_out_10x   the same with a second CSV file (--csv10)
@@ -77,11 +80,11 @@ struct options {
 struct phase {
     clock_type::time_point t0 = clock_type::now();
     double c0 = cpu_seconds();
-    void report(const char* op, double units, const char* unit) const {
+    void report(const char* op, double units, const char* unit, const char* client = "cirrus") const {
         const double secs = std::chrono::duration<double>(clock_type::now() - t0).count();
-        std::printf("{\"client\":\"cirrus\",\"op\":\"%s\",\"%s\":%.0f,\"seconds\":%.4f,\"per_second\":%.1f,"
+        std::printf("{\"client\":\"%s\",\"op\":\"%s\",\"%s\":%.0f,\"seconds\":%.4f,\"per_second\":%.1f,"
                     "\"cpu_seconds\":%.4f}\n",
-                    op, unit, units, secs, units / secs, cpu_seconds() - c0);
+                    client, op, unit, units, secs, units / secs, cpu_seconds() - c0);
         std::fflush(stdout);
     }
 };
@@ -145,6 +148,51 @@ asio::awaitable<void> run_pool(const options& o) {
     co_await done.async_wait(tok);
     p.report("lookup_pool", static_cast<double>(per_task) * 64, "queries");
     pool.cancel();
+}
+
+// One of the 64 coroutines of the shared lookups: n lookups on a connection 7 others use too.
+asio::awaitable<void> shared_worker(pg::connection& conn, long n, unsigned seed, int keys) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> key(1, keys);
+    pg::diagnostics diag;
+    pg::results res;
+    for (long i = 0; i < n; ++i) {
+        const auto q = pg::query(lookup, key(rng));
+        auto [ec] = co_await conn.async_execute(q, res, diag, tok);
+        if (ec || res.empty() || res[0].size() != 1) fail("shared lookup", ec, diag);
+    }
+}
+
+asio::awaitable<void> run_shared(const options& o) {
+    auto ex = co_await asio::this_coro::executor;
+    pg::diagnostics diag;
+    std::vector<pg::connection> conns;
+    conns.reserve(8);
+    pg::results res;
+    for (int i = 0; i < 8; ++i) {
+        conns.emplace_back(ex);
+        auto [cec] = co_await conns.back().async_connect(o.conninfo, diag, tok);
+        if (cec) fail("connect", cec, diag);
+        const auto q = pg::query(lookup, 1);
+        auto [ec] = co_await conns.back().async_execute(q, res, diag, tok); // prepares the lookup
+        if (ec) fail("shared warm-up", ec, diag);
+    }
+    const long per_task = o.pool_lookups / 64;
+    asio::steady_timer done(ex, asio::steady_timer::time_point::max());
+    int left = 64;
+    phase p;
+    for (int t = 0; t < 64; ++t) {
+        asio::co_spawn(ex,
+                       shared_worker(conns[static_cast<std::size_t>(t % 8)], per_task, 2000u + static_cast<unsigned>(t),
+                                     static_cast<int>(o.keys)),
+                       [&](std::exception_ptr e) {
+                           if (e) std::rethrow_exception(e);
+                           if (--left == 0) done.cancel();
+                       });
+    }
+    co_await done.async_wait(tok);
+    p.report("lookup_pool", static_cast<double>(per_task) * 64, "queries", "cirrus-shared");
+    for (auto& c : conns) co_await c.async_close(tok);
 }
 
 // COPY of one CSV file into the truncated table, then (with --copy-out) of the table out.
@@ -221,7 +269,10 @@ asio::awaitable<void> run(options o) {
         if (st.rows_read() != static_cast<std::uint64_t>(o.rows) || sum == 0) fail("fetch count", {}, diag);
         p.report("fetch", static_cast<double>(o.rows), "rows");
     }
-    if (o.pool_lookups > 0) co_await run_pool(o);
+    if (o.pool_lookups > 0) {
+        co_await run_pool(o);
+        co_await run_shared(o);
+    }
     if (!o.csv.empty()) co_await copy_pair(conn, o, o.csv, "copy_in", "copy_out");
     if (!o.csv10.empty()) co_await copy_pair(conn, o, o.csv10, "copy_in_10x", "copy_out_10x");
     co_await conn.async_close(tok);

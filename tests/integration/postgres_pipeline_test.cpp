@@ -3,6 +3,8 @@
 
 #include "postgres_support.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -183,5 +185,235 @@ TEST(PostgresPipeline, TypedResultsSyntaxErrorsAndMixedStatements) {
         EXPECT_FALSE(nec);
         EXPECT_TRUE(r.empty());
         EXPECT_EQ(co_await count(*conn, "select 8::int8"), 8);
+    });
+}
+
+// ---------------------------------------------------------------------------------------
+// Implicit pipelining: several coroutines on one connection (connection_options::
+// implicit_pipelining, on by default).
+
+namespace {
+
+struct n_row {
+    std::int32_t n = 0;
+};
+
+// Waits (polling the executor) until `done` reaches `n` or `limit` passes.
+asio::awaitable<bool> wait_for(const int& done, int n, milliseconds limit) {
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    const auto until = steady_clock::now() + limit;
+    while (done < n && steady_clock::now() < until) {
+        t.expires_after(2ms);
+        co_await t.async_wait(asio::use_awaitable);
+    }
+    co_return done >= n;
+}
+
+} // namespace
+
+TEST(PostgresImplicitPipelining, FiveHundredCoroutinesShareOneConnection) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        constexpr int n = 500;
+        std::vector<std::vector<n_row>> rows(n);
+        std::vector<pg::results> texts(n);
+        std::vector<pg::diagnostics> diags(n);
+        std::vector<cirrus::error_code> ecs(n);
+        int done = 0;
+        for (int i = 0; i < n; ++i) {
+            auto handler = [&, i](cirrus::error_code ec) {
+                ecs[i] = ec;
+                ++done;
+            };
+            if (i % 100 == 7) {
+                // A division by zero: only this query fails.
+                auto q = pg::query("select 1 / ($1::int4 - $1::int4) as n", i);
+                conn->async_execute(q, rows[i], diags[i], handler);
+            } else if (i % 100 == 50) {
+                // A simple query runs alone, in its turn.
+                conn->async_query("select " + std::to_string(i * 2) + " as n", texts[i], diags[i], handler);
+            } else {
+                auto q = pg::query("select $1::int4 * 2 as n", i);
+                conn->async_execute(q, rows[i], diags[i], handler);
+            }
+        }
+        PG_CO_REQUIRE(co_await wait_for(done, n, 60'000ms));
+        for (int i = 0; i < n; ++i) {
+            if (i % 100 == 7) {
+                EXPECT_EQ(ecs[i], pg::sqlstate::division_by_zero) << i;
+                EXPECT_EQ(diags[i].sqlstate(), "22012") << i;
+                EXPECT_TRUE(rows[i].empty()) << i;
+            } else if (i % 100 == 50) {
+                EXPECT_FALSE(ecs[i]) << i << ": " << diags[i].what();
+                std::vector<std::tuple<std::int32_t>> v;
+                EXPECT_FALSE(pg::read_rows(texts[i].front(), v));
+                PG_CO_REQUIRE(v.size() == 1u);
+                EXPECT_EQ(std::get<0>(v[0]), i * 2);
+            } else {
+                EXPECT_FALSE(ecs[i]) << i << ": " << diags[i].what();
+                PG_CO_REQUIRE(rows[i].size() == 1u);
+                EXPECT_EQ(rows[i][0].n, i * 2) << i;
+                EXPECT_TRUE(diags[i].sqlstate().empty()) << i;
+            }
+        }
+        EXPECT_EQ(co_await count(*conn, "select 9::int8"), 9);
+    });
+}
+
+TEST(PostgresImplicitPipelining, OperationsRunInTheOrderTheyWereStarted) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        co_await exec(*conn, "create temporary table turns(seq serial primary key, who int4 not null)");
+        // Inserts by query and by simple query alternate in runs; the serial column records
+        // the order in which the server ran them.
+        constexpr int n = 120;
+        std::vector<pg::results> out(n);
+        std::vector<pg::diagnostics> diags(n);
+        int done = 0;
+        int failed = 0;
+        for (int i = 0; i < n; ++i) {
+            auto handler = [&](cirrus::error_code ec) {
+                failed += ec ? 1 : 0;
+                ++done;
+            };
+            if ((i / 10) % 3 == 2)
+                conn->async_query("insert into turns(who) values (" + std::to_string(i) + ")", out[i], diags[i],
+                                  handler);
+            else conn->async_execute(pg::query("insert into turns(who) values ($1)", i), out[i], diags[i], handler);
+        }
+        PG_CO_REQUIRE(co_await wait_for(done, n, 60'000ms));
+        EXPECT_EQ(failed, 0);
+        std::vector<std::tuple<std::int32_t>> order;
+        pg::diagnostics diag;
+        auto [ec] = co_await conn->async_query("select who from turns order by seq", order, diag, tok);
+        PG_CO_CHECK(ec, diag);
+        PG_CO_REQUIRE(order.size() == static_cast<std::size_t>(n));
+        for (int i = 0; i < n; ++i) EXPECT_EQ(std::get<0>(order[i]), i);
+    });
+}
+
+TEST(PostgresImplicitPipelining, CancelingAQueuedOrBatchedQueryLeavesTheOthers) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        auto ex = co_await asio::this_coro::executor;
+        // Round 1: A runs alone; B and C wait; B is canceled while it waits, C still runs.
+        {
+            std::vector<pg::results> out(3);
+            std::vector<pg::diagnostics> diags(3);
+            std::vector<cirrus::error_code> ecs(3);
+            std::vector<steady_clock::time_point> at(3);
+            int done = 0;
+            auto handler = [&](int i) {
+                return [&, i](cirrus::error_code ec) {
+                    ecs[i] = ec;
+                    at[i] = steady_clock::now();
+                    ++done;
+                };
+            };
+            asio::cancellation_signal cancel_b;
+            conn->async_execute(pg::query("select pg_sleep($1::float8)", 0.4), out[0], diags[0], handler(0));
+            conn->async_execute(pg::query("select $1::int4", 2), out[1], diags[1],
+                                asio::bind_cancellation_slot(cancel_b.slot(), handler(1)));
+            conn->async_execute(pg::query("select $1::int4", 3), out[2], diags[2], handler(2));
+            asio::steady_timer t(ex, 50ms);
+            co_await t.async_wait(asio::use_awaitable);
+            cancel_b.emit(asio::cancellation_type::terminal);
+            PG_CO_REQUIRE(co_await wait_for(done, 3, 10'000ms));
+            EXPECT_FALSE(ecs[0]) << diags[0].what();
+            EXPECT_EQ(ecs[1], asio::error::operation_aborted);
+            EXPECT_LT(at[1], at[0]); // it did not wait for A
+            EXPECT_FALSE(ecs[2]) << diags[2].what();
+            EXPECT_EQ(out[2].front().size(), 1u);
+        }
+        // Round 2: A runs alone; B (lead), C and D wait and go as one batch; C sleeps and is
+        // canceled while the server runs it; B and D are answered.
+        {
+            std::vector<pg::results> out(4);
+            std::vector<pg::diagnostics> diags(4);
+            std::vector<cirrus::error_code> ecs(4);
+            int done = 0;
+            auto handler = [&](int i) {
+                return [&, i](cirrus::error_code ec) {
+                    ecs[i] = ec;
+                    ++done;
+                };
+            };
+            asio::cancellation_signal cancel_c;
+            const auto start = steady_clock::now();
+            conn->async_execute(pg::query("select pg_sleep($1::float8)", 0.2), out[0], diags[0], handler(0));
+            conn->async_execute(pg::query("select $1::int4", 2), out[1], diags[1], handler(1));
+            conn->async_execute(pg::query("select pg_sleep($1::float8)", 20.0), out[2], diags[2],
+                                asio::bind_cancellation_slot(cancel_c.slot(), handler(2)));
+            conn->async_execute(pg::query("select $1::int4", 4), out[3], diags[3], handler(3));
+            asio::steady_timer t(ex, 700ms);
+            co_await t.async_wait(asio::use_awaitable);
+            EXPECT_EQ(done, 2); // A and B
+            cancel_c.emit(asio::cancellation_type::terminal);
+            PG_CO_REQUIRE(co_await wait_for(done, 4, 15'000ms));
+            EXPECT_LT(steady_clock::now() - start, 10s);
+            EXPECT_FALSE(ecs[0]) << diags[0].what();
+            EXPECT_FALSE(ecs[1]) << diags[1].what();
+            EXPECT_EQ(ecs[2], asio::error::operation_aborted) << ecs[2].message() << " / " << diags[2].what();
+            EXPECT_FALSE(ecs[3]) << diags[3].what();
+            if (!ecs[3]) {
+                EXPECT_EQ(out[3].front().size(), 1u);
+            }
+        }
+        EXPECT_EQ(co_await count(*conn, "select 5::int8"), 5);
+    });
+}
+
+TEST(PostgresImplicitPipelining, QueuedOperationsFailWhenTheConnectionCloses) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        auto ex = co_await asio::this_coro::executor;
+        std::vector<pg::results> out(3);
+        std::vector<pg::diagnostics> diags(3);
+        std::vector<cirrus::error_code> ecs(3);
+        int done = 0;
+        auto handler = [&](int i) {
+            return [&, i](cirrus::error_code ec) {
+                ecs[i] = ec;
+                ++done;
+            };
+        };
+        conn->async_execute(pg::query("select pg_sleep($1::float8)", 5.0), out[0], diags[0], handler(0));
+        conn->async_execute(pg::query("select $1::int4", 2), out[1], diags[1], handler(1));
+        conn->async_query("select 3", out[2], diags[2], handler(2));
+        asio::steady_timer t(ex, 100ms);
+        co_await t.async_wait(asio::use_awaitable);
+        conn->close();
+        PG_CO_REQUIRE(co_await wait_for(done, 3, 3'000ms));
+        for (int i = 0; i < 3; ++i) EXPECT_TRUE(ecs[i]) << i;
+        EXPECT_EQ(ecs[1], pg::client_errc::not_connected) << ecs[1].message();
+        EXPECT_NE(diags[1].what().find("waited for its turn"), std::string::npos) << diags[1].what();
+        EXPECT_EQ(ecs[2], pg::client_errc::not_connected) << ecs[2].message();
+    });
+}
+
+TEST(PostgresImplicitPipelining, OffRefusesASecondOperation) {
+    run([]() -> asio::awaitable<void> {
+        pg::connection_options opts;
+        opts.implicit_pipelining = false;
+        auto p = scram_params();
+        auto conn = co_await connect(p, opts);
+        PG_CO_REQUIRE(conn);
+        pg::results r1, r2;
+        pg::diagnostics d1, d2;
+        int done = 0;
+        cirrus::error_code first;
+        conn->async_execute(pg::query("select pg_sleep($1::float8)", 0.2), r1, d1, [&](cirrus::error_code ec) {
+            first = ec;
+            ++done;
+        });
+        auto q = pg::query("select $1::int4", 1);
+        auto [ec] = co_await conn->async_execute(q, r2, d2, tok);
+        EXPECT_EQ(ec, pg::client_errc::operation_in_progress);
+        PG_CO_REQUIRE(co_await wait_for(done, 1, 5'000ms));
+        EXPECT_FALSE(first) << d1.what();
     });
 }

@@ -446,3 +446,82 @@ TEST(PostgresScripted, RedshiftLikeServerGetsTextValuesAndUnknownColumnsAreRead)
     EXPECT_EQ(binary.params, std::vector<int>({1}));
     EXPECT_EQ(binary.results, std::vector<int>({0, 1, 1})); // unknown has no binary codec
 }
+
+namespace {
+
+struct n_row {
+    std::int32_t n = 0;
+};
+
+std::string answer_n(std::string_view n) {
+    return wire::message('2', "") + wire::data_row({std::string(n)}) + wire::command_complete("SELECT 1") +
+           wire::ready();
+}
+
+} // namespace
+
+// Queries started by several coroutines while another runs go to the server together: this
+// server answers none of the waiting queries before it has read all three, so a client
+// that waited for each answer before sending the next query would never finish.
+TEST(PostgresScripted, QueriesWaitingTogetherAreSentAsOnePipeline) {
+    pg_script_server server;
+    auto script = pg_script_server::script{}
+                      .send(wire::auth_md5("s4lt"))
+                      .expect('p')
+                      .send(wire::auth_ok() + wire::parameter_status("server_version", "15.4") + wire::backend_key() +
+                            wire::ready())
+                      // The first query runs alone: prepared into the statement cache, then run.
+                      .expect('P')
+                      .expect('D')
+                      .expect('S')
+                      .send(wire::message('1', "") + wire::message('t', wire::u16(1) + wire::u32(23)) +
+                            typed_row_description({{"n", 23}}) + wire::ready())
+                      .expect('B')
+                      .expect('E')
+                      .expect('S');
+    script.send(answer_n("1"));
+    for (int i = 0; i < 3; ++i) script.expect('B').expect('E').expect('S');
+    // The second waiting query fails; the others are answered.
+    script.send(answer_n("2") + wire::message('2', "") + wire::error_response("22012", "division by zero") +
+                wire::ready() + answer_n("4"));
+    server.add(std::move(script));
+    std::vector<std::vector<n_row>> rows(4);
+    std::vector<pg::diagnostics> diags(4);
+    std::vector<cirrus::error_code> ecs(4);
+    cirrus::test::run_coroutine(
+        [&]() -> asio::awaitable<void> {
+            const auto p = params_for(server);
+            pg::connection_options opts;
+            opts.values = pg::value_format::text;
+            pg::connection conn(co_await asio::this_coro::executor, opts);
+            pg::diagnostics diag;
+            auto [cec] = co_await conn.async_connect(p, diag, tok);
+            PG_CO_CHECK(cec, diag);
+            int done = 0;
+            for (int i = 0; i < 4; ++i) {
+                auto q = pg::query("select $1::int4 as n", i + 1);
+                conn.async_execute(q, rows[i], diags[i], [&, i](cirrus::error_code ec) {
+                    ecs[i] = ec;
+                    ++done;
+                });
+            }
+            asio::steady_timer t(co_await asio::this_coro::executor);
+            while (done < 4) {
+                t.expires_after(2ms);
+                co_await t.async_wait(asio::use_awaitable);
+            }
+            conn.close();
+        },
+        10s);
+    auto connections = server.connections();
+    ASSERT_EQ(connections.size(), 1u);
+    EXPECT_TRUE(connections[0].script_completed);
+    for (int i : {0, 1, 3}) {
+        EXPECT_FALSE(ecs[i]) << i << ": " << diags[i].what();
+        ASSERT_EQ(rows[i].size(), 1u) << i;
+        EXPECT_EQ(rows[i][0].n, i + 1);
+    }
+    EXPECT_EQ(ecs[2], pg::sqlstate::division_by_zero);
+    EXPECT_EQ(diags[2].sqlstate(), "22012");
+    EXPECT_TRUE(rows[2].empty());
+}

@@ -59,6 +59,16 @@ struct connection_options {
     // The format of values in the extended protocol (results and parameters). The typed
     // rows and fields read either format; the simple query protocol is text anyway.
     value_format values = value_format::automatic;
+    // Several coroutines may share the connection: an operation started while another
+    // runs waits for its turn, in the order they were started, instead of failing with
+    // client_errc::operation_in_progress. Queries (async_execute of a query text, into
+    // results or typed rows) waiting together are sent together, as one pipeline with a
+    // Sync after each (each keeps its own error and its own implicit transaction) and
+    // each completes as soon as its own answer is in, as tokio-postgres does. Other
+    // operations run alone in their turn. They all run in the session of whoever runs
+    // first: a query queued behind a BEGIN runs inside that transaction. Off: one
+    // operation at a time, the rest fail.
+    bool implicit_pipelining = true;
 };
 
 } // namespace cirrus::postgres

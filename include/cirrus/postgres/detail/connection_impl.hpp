@@ -45,6 +45,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <map>
@@ -91,6 +92,57 @@ struct cached_statement {
     std::vector<column> columns;
 };
 
+// A query of execute_query that may be sent together with its neighbours in the queue
+// (connection_options::implicit_pipelining); `done` when another operation ran it.
+struct batch_query {
+    const std::string* sql = nullptr;
+    const param_list* params = nullptr;
+    results* out = nullptr;
+    bool done = false;
+};
+
+// One step of a pipeline body: the query text and its parameters, owned by the caller.
+struct pipeline_step_ref {
+    const std::string* sql = nullptr;
+    const param_list* params = nullptr;
+};
+
+class connection_impl;
+
+// An operation waiting for its turn on a connection that runs another one.
+struct turn_waiter {
+    enum class status {
+        queued,  // in connection_impl::turn_queue_
+        granted, // its turn: it starts when it resumes
+        running, // it started
+        batched, // taken into another operation's batch, not answered yet
+        done,    // answered in a batch: `result` and the caller's diagnostics are set
+        aborted, // canceled while queued
+        closed,  // the connection closed while it was queued
+    };
+
+    turn_waiter(connection_impl& owner, const asio::any_io_executor& ex)
+        : owner(&owner), wake(ex, std::chrono::steady_clock::time_point::max()) {}
+    turn_waiter(const turn_waiter&) = delete;
+    turn_waiter& operator=(const turn_waiter&) = delete;
+    inline ~turn_waiter();
+
+    connection_impl* owner;
+    asio::steady_timer wake; // canceled to resume the waiting operation
+    status st = status::queued;
+    batch_query* query = nullptr; // null: an operation that runs alone
+    diagnostics* diag = nullptr;
+    op_signal* sig = nullptr;
+    error_code result;
+    std::size_t batch_index = 0; // its step in the batch it was taken into
+    bool cancel_wanted = false;  // canceled while batched, before the server reached it
+
+    void resume(status s) {
+        st = s;
+        wake.cancel();
+    }
+};
+
 class connection_impl : public std::enable_shared_from_this<connection_impl> {
 public:
     explicit connection_impl(asio::any_io_executor ex, connection_options opts)
@@ -118,6 +170,8 @@ public:
     std::size_t cached_statements() const noexcept { return cache_.size(); }
     std::size_t queued_notifications() const noexcept { return notifications_.size(); }
     std::uint64_t dropped_notifications() const noexcept { return notifications_.dropped(); }
+    // Operations waiting for their turn (connection_options::implicit_pipelining).
+    std::size_t waiting_operations() const noexcept { return turn_queue_.size(); }
 
     // Of the last failed operation started without the caller's diagnostics.
     diagnostics last_diagnostics;
@@ -194,7 +248,10 @@ private:
                                              diagnostics& diag);
     asio::awaitable<error_code> copy_out_body(const std::string& sql, const copy_sink& sink, std::uint64_t& rows,
                                               diagnostics& diag);
-    asio::awaitable<error_code> pipeline_body(const pipeline& p, pipeline_results& out, diagnostics& diag);
+    // `on_step(i)`, when given, runs as soon as step i's answer is complete (in order).
+    asio::awaitable<error_code> pipeline_body(const std::vector<pipeline_step_ref>& steps, pipeline_sync sync,
+                                              pipeline_results& out, diagnostics& diag,
+                                              const std::function<void(std::size_t)>* on_step);
 
     enum class state { closed, connecting, ready, busy };
     enum class cancel_reason { none, user, timeout, result_limit, copy_sink };
@@ -231,7 +288,33 @@ private:
     // `stream_call`: a read of the unfinished execution, which other operations wait for.
     error_code begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig, bool stream_call = false);
 
+    // begin_op, after waiting for the operation's turn when another one runs and
+    // connection_options::implicit_pipelining is on. A `query` may instead be answered
+    // inside the batch of the operation ahead of it (query->done, the result returned).
+    asio::awaitable<error_code> start_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig,
+                                         batch_query* query = nullptr, bool stream_call = false);
+
     asio::awaitable<error_code> end_op(error_code ec, diagnostics& diag);
+
+    friend struct turn_waiter;
+    // Whether an operation starting now must queue behind another.
+    bool must_wait() const noexcept {
+        return opts_.implicit_pipelining && (op_framed_ || turn_reserved_ || !turn_queue_.empty());
+    }
+    // Gives the turn to the oldest waiting operation when none runs; waiting queries go
+    // to drive_batch.
+    void pass_turn();
+    void on_waiter_cancel(turn_waiter& w, asio::cancellation_type_t t);
+    // The queries at the front of the queue, taken into one batch.
+    std::vector<turn_waiter*> take_batch();
+    // Runs the waiting queries at the front of the queue as one operation.
+    asio::awaitable<void> drive_batch(std::shared_ptr<connection_impl> self);
+    // `batch` as one pipeline with a Sync per query; each query is answered (its waiter
+    // resumed) as soon as its answer is complete. Returns the connection's failure, if any.
+    asio::awaitable<error_code> run_batch(const std::vector<turn_waiter*>& batch, diagnostics& diag);
+    // A batched query's outcome when the batch was canceled (by one of its queries, the
+    // query timeout or the result limit).
+    error_code batched_outcome(error_code ec, diagnostics& diag, bool requested) const;
 
     void request_cancel(cancel_reason why);
 
@@ -393,7 +476,29 @@ private:
     std::uint64_t execution_counter_ = 0;
     bool keep_buffer_ = false; // the operation handed out views into the receive buffer
     notification_queue notifications_;
+    // Implicit pipelining: operations started while another runs wait here in order.
+    std::deque<turn_waiter*> turn_queue_;
+    bool op_framed_ = false;     // an operation is between begin_op and end_op
+    bool turn_reserved_ = false; // a granted waiter has not resumed yet
+    pipeline_results batch_results_;
+    std::size_t batch_answered_ = 0; // steps of the running batch answered so far
 };
+
+inline turn_waiter::~turn_waiter() {
+    // The operation's frame is destroyed while it waits (its executor shut down).
+    if (st == status::queued) {
+        auto& q = owner->turn_queue_;
+        for (auto it = q.begin(); it != q.end(); ++it) {
+            if (*it == this) {
+                q.erase(it);
+                break;
+            }
+        }
+    } else if (st == status::granted) {
+        owner->turn_reserved_ = false;
+        owner->pass_turn();
+    }
+}
 
 } // namespace detail
 } // namespace cirrus::postgres

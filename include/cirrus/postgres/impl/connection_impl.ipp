@@ -52,7 +52,7 @@ inline asio::awaitable<void> send_cancel_request(cancel_target target, std::chro
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query(std::string sql, results& out, diagnostics& diag,
                                                                       std::shared_ptr<op_signal> sig) {
     out.clear();
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     auto ec = co_await simple_query_body(sql, &out, diag);
     co_return co_await end_op(ec, diag);
 }
@@ -61,9 +61,15 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_query(std::stri
                                                                        diagnostics& diag,
                                                                        std::shared_ptr<op_signal> sig) {
     out.clear();
-    if (auto ec = begin_op(diag, sig)) co_return ec;
-    auto ec = refused_parameter(params, diag);
-    if (!ec) ec = co_await execute_cached(sql, params, &out, nullptr, diag);
+    diag.clear();
+    if (auto ec = refused_parameter(params, diag)) co_return ec;
+    batch_query q;
+    q.sql = &sql;
+    q.params = &params;
+    q.out = &out;
+    if (auto ec = co_await start_op(diag, sig, &q)) co_return ec;
+    if (q.done) co_return error_code{}; // answered in a batch (the error, if any, returned above)
+    auto ec = co_await execute_cached(sql, params, &out, nullptr, diag);
     co_return co_await end_op(ec, diag);
 }
 
@@ -71,7 +77,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_statement(state
                                                                            results& out, diagnostics& diag,
                                                                            std::shared_ptr<op_signal> sig) {
     out.clear();
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     error_code ec;
     if (!stmt.valid() || statement_access::owner(stmt) != this || statement_access::session(stmt) != session_) {
         diag.assign_client("the statement was prepared on another connection or session");
@@ -86,7 +92,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_statement(state
 CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::prepare(std::string sql,
                                                                                        diagnostics& diag,
                                                                                        std::shared_ptr<op_signal> sig) {
-    if (auto ec = begin_op(diag, sig)) co_return std::pair<error_code, statement>{ec, statement{}};
+    if (auto ec = co_await start_op(diag, sig)) co_return std::pair<error_code, statement>{ec, statement{}};
     std::string name = "cirrus_p" + std::to_string(++statement_counter_);
     cached_statement desc;
     const std::vector<oid_t> no_types; // let the server infer every parameter type
@@ -101,7 +107,7 @@ CIRRUS_DECL asio::awaitable<std::pair<error_code, statement>> connection_impl::p
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::close_statement(statement stmt, diagnostics& diag,
                                                                          std::shared_ptr<op_signal> sig) {
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     error_code ec;
     if (statement_access::owner(stmt) != this || statement_access::session(stmt) != session_) {
         ec = make_error_code(client_errc::statement_not_owned);
@@ -119,7 +125,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::close_statement(stateme
 
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::transaction_command(std::string sql, diagnostics& diag,
                                                                              std::shared_ptr<op_signal> sig) {
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     results r;
     auto ec = co_await simple_query_body(sql, &r, diag);
     if (!ec && sql == "COMMIT" && !r.empty() && r.back().command_tag() == "ROLLBACK") {
@@ -146,7 +152,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::next_notification(notif
         out = notifications_.pop();
         co_return error_code{};
     }
-    if (state_ == state::busy || state_ == state::connecting || (exec_.active && !exec_.abandoned)) {
+    if (state_ == state::busy || state_ == state::connecting || (exec_.active && !exec_.abandoned) ||
+        turn_reserved_ || !turn_queue_.empty()) {
         diag.assign_client("another operation is in progress on this connection");
         co_return make_error_code(client_errc::operation_in_progress);
     }
@@ -229,6 +236,13 @@ CIRRUS_DECL void connection_impl::fail_connection() {
     rollback_pending_ = false;
     txn_ = transaction_status::idle;
     exec_ = {};
+    // Operations waiting for their turn fail now; one granted the turn fails when it resumes.
+    op_framed_ = false;
+    while (!turn_queue_.empty()) {
+        turn_waiter* w = turn_queue_.front();
+        turn_queue_.pop_front();
+        w->resume(turn_waiter::status::closed);
+    }
 }
 
 CIRRUS_DECL void connection_impl::describe_oversize(diagnostics& diag, std::string_view when) {
@@ -348,6 +362,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::exchange(response_colle
 CIRRUS_DECL error_code connection_impl::begin_op(diagnostics& diag, const std::shared_ptr<op_signal>& sig,
                                                  bool stream_call) {
     diag.clear();
+    turn_reserved_ = false;
     if (state_ == state::busy || state_ == state::connecting) {
         diag.assign_client("another operation is in progress on this connection");
         return make_error_code(client_errc::operation_in_progress);
@@ -363,6 +378,7 @@ CIRRUS_DECL error_code connection_impl::begin_op(diagnostics& diag, const std::s
     }
     if (sig->requested) return asio::error::operation_aborted;
     state_ = state::busy;
+    op_framed_ = true;
     cancel_reason_ = cancel_reason::none;
     flight_.reset();
     ++op_id_;
@@ -385,7 +401,9 @@ CIRRUS_DECL error_code connection_impl::begin_op(diagnostics& diag, const std::s
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::end_op(error_code ec, diagnostics& diag) {
     query_timer_.cancel();
     grace_timer_.cancel();
+    bool requested = false; // this operation was canceled (not another one of its batch)
     if (current_sig_) {
+        requested = current_sig_->requested;
         current_sig_->on_cancel = nullptr;
         current_sig_.reset();
     }
@@ -410,14 +428,252 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::end_op(error_code ec, d
         if (cancel_reason_ == cancel_reason::timeout && (canceled_by_server || state_ != state::busy)) {
             diag.assign_client("query timeout: the query was canceled");
             ec = make_error_code(client_errc::query_timeout);
-        } else if (cancel_reason_ == cancel_reason::user && (canceled_by_server || state_ != state::busy)) {
+        } else if (cancel_reason_ == cancel_reason::user && requested && (canceled_by_server || state_ != state::busy)) {
             if (!canceled_by_server) diag.assign_client("operation canceled; the connection was closed");
             ec = asio::error::operation_aborted;
         }
     }
     if (state_ == state::busy) state_ = state::ready;
+    op_framed_ = false;
+    pass_turn();
     co_return ec;
 }
+
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::start_op(diagnostics& diag,
+                                                                  const std::shared_ptr<op_signal>& sig,
+                                                                  batch_query* query, bool stream_call) {
+    if (must_wait() && !sig->requested) {
+        turn_waiter w(*this, ex_);
+        w.query = query;
+        w.diag = &diag;
+        w.sig = sig.get();
+        turn_queue_.push_back(&w);
+        sig->on_cancel = [this, &w](asio::cancellation_type_t t) { on_waiter_cancel(w, t); };
+        co_await w.wake.async_wait(as_tuple_awaitable);
+        sig->on_cancel = nullptr;
+        switch (w.st) {
+        case turn_waiter::status::done:
+            // Answered in a batch: the results and diagnostics are in place.
+            w.st = turn_waiter::status::running;
+            co_return w.result;
+        case turn_waiter::status::aborted:
+            diag.assign_client("operation canceled while it waited for its turn on the connection");
+            co_return asio::error::operation_aborted;
+        case turn_waiter::status::closed:
+            diag.assign_client("the connection was closed while the operation waited for its turn");
+            co_return make_error_code(client_errc::not_connected);
+        default: break;
+        }
+        w.st = turn_waiter::status::running;
+    }
+    auto ec = begin_op(diag, sig, stream_call);
+    if (ec) pass_turn(); // the turn this operation was given goes on to the next
+    co_return ec;
+}
+
+CIRRUS_DECL void connection_impl::pass_turn() {
+    if (op_framed_ || turn_reserved_ || turn_queue_.empty()) return;
+    turn_reserved_ = true;
+    if (turn_queue_.front()->query) {
+        // Queries go together, run by a coroutine of the connection's own: each completes
+        // as soon as its answer is in, not when the whole batch is.
+        asio::co_spawn(ex_, drive_batch(shared_from_this()), asio::detached);
+        return;
+    }
+    turn_waiter* w = turn_queue_.front();
+    turn_queue_.pop_front();
+    w->resume(turn_waiter::status::granted);
+}
+
+CIRRUS_DECL void connection_impl::on_waiter_cancel(turn_waiter& w, asio::cancellation_type_t t) {
+    using ct = asio::cancellation_type;
+    if ((t & (ct::terminal | ct::partial | ct::total)) == ct::none) return;
+    if (w.st == turn_waiter::status::queued) {
+        for (auto it = turn_queue_.begin(); it != turn_queue_.end(); ++it) {
+            if (*it == &w) {
+                turn_queue_.erase(it);
+                break;
+            }
+        }
+        w.resume(turn_waiter::status::aborted);
+    } else if (w.st == turn_waiter::status::batched) {
+        // Sent already: a CancelRequest stops whichever statement the server runs, so it
+        // goes only once the answers before this query are in.
+        if (w.batch_index == batch_answered_) request_cancel(cancel_reason::user);
+        else w.cancel_wanted = true;
+    }
+}
+
+CIRRUS_DECL std::vector<turn_waiter*> connection_impl::take_batch() {
+    constexpr std::size_t max_batch = 256; // queries per pipeline
+    std::vector<turn_waiter*> batch;
+    while (!turn_queue_.empty() && batch.size() < max_batch) {
+        turn_waiter* w = turn_queue_.front();
+        if (!w->query) break; // an operation that runs alone, in its own turn
+        turn_queue_.pop_front();
+        w->st = turn_waiter::status::batched;
+        w->batch_index = batch.size();
+        batch.push_back(w);
+    }
+    return batch;
+}
+
+CIRRUS_DECL error_code connection_impl::batched_outcome(error_code ec, diagnostics& diag, bool requested) const {
+    if (!ec) return ec;
+    bool const canceled_by_server = ec == sqlstate::query_canceled;
+    if (requested && (canceled_by_server || state_ != state::busy)) {
+        if (!canceled_by_server) diag.assign_client("operation canceled; the connection was closed");
+        return asio::error::operation_aborted;
+    }
+    if (!canceled_by_server) return ec;
+    if (cancel_reason_ == cancel_reason::timeout) {
+        diag.assign_client("query timeout: the query was canceled");
+        return make_error_code(client_errc::query_timeout);
+    }
+    if (cancel_reason_ == cancel_reason::result_limit) {
+        diag.assign_client("the results of the pipeline this query was sent in exceeded "
+                           "connection_options::max_result_bytes (" +
+                           std::to_string(opts_.max_result_bytes) + " bytes); the query was canceled");
+        return make_error_code(client_errc::result_too_large);
+    }
+    return ec;
+}
+
+// The lambdas and the guard live in the coroutine frame (g++: -Wsubobject-linkage).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+CIRRUS_DECL asio::awaitable<void> connection_impl::drive_batch(std::shared_ptr<connection_impl> self) {
+    (void)self; // keeps the connection alive while its batch runs
+    turn_reserved_ = false;
+    auto batch = take_batch();
+    if (batch.empty()) { // the query that was next was canceled meanwhile
+        pass_turn();
+        co_return;
+    }
+    auto sig = std::make_shared<op_signal>();
+    diagnostics diag;
+    error_code ec = begin_op(diag, sig);
+    if (ec) {
+        for (auto* w : batch) {
+            *w->diag = diag;
+            w->result = ec;
+            w->query->done = true;
+            w->resume(turn_waiter::status::done);
+        }
+        pass_turn();
+        co_return;
+    }
+    bool thrown = false;
+    try {
+        ec = co_await run_batch(batch, diag);
+    } catch (...) {
+        // A callback of the caller's threw (a notice handler): the session is at an unknown
+        // point of the protocol. run_batch answered its queries; the connection closes.
+        thrown = true;
+    }
+    if (thrown) {
+        fail_connection();
+        co_return;
+    }
+    co_await end_op(ec, diag);
+}
+
+// The lambdas and the guard live in the coroutine frame (g++: -Wsubobject-linkage).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::vector<turn_waiter*>& batch,
+                                                                   diagnostics& diag) {
+    const std::size_t n = batch.size();
+    // Completes query i, once. A query answered may be gone at once (its operation
+    // completes): only `open` says which are left.
+    std::vector<char> open(n, 1);
+    auto answer = [&](std::size_t i, error_code ec, diagnostics&& d) {
+        if (!open[i]) return;
+        open[i] = 0;
+        turn_waiter* w = batch[i];
+        *w->diag = std::move(d);
+        w->result = batched_outcome(ec, *w->diag, w->sig->requested);
+        w->query->done = true;
+        w->resume(turn_waiter::status::done);
+    };
+    // Queries left unanswered when this frame ends early (an exception) must not wait on.
+    struct unanswered_guard {
+        const std::vector<turn_waiter*>& batch;
+        std::vector<char>& open;
+        ~unanswered_guard() {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (!open[i]) continue;
+                open[i] = 0;
+                turn_waiter* w = batch[i];
+                try {
+                    w->diag->assign_client("the connection was closed before the query's answer arrived");
+                } catch (...) {
+                }
+                w->result = make_error_code(client_errc::not_connected);
+                w->query->done = true;
+                w->resume(turn_waiter::status::done);
+            }
+        }
+    } guard{batch, open};
+
+    batch_answered_ = 0;
+    if (n == 1) {
+        // One query: the plain path (it re-prepares a statement gone stale on the server).
+        turn_waiter* w = batch[0];
+        diagnostics d;
+        auto ec = co_await execute_cached(*w->query->sql, *w->query->params, w->query->out, nullptr, d);
+        if (ec && state_ != state::busy) diag = d;
+        answer(0, ec, std::move(d));
+        co_return ec;
+    }
+
+    std::vector<pipeline_step_ref> steps;
+    steps.reserve(n);
+    for (auto* w : batch) steps.push_back({w->query->sql, w->query->params});
+    auto& out = batch_results_;
+    out.reset(n);
+    std::function<void(std::size_t)> on_step = [&](std::size_t i) {
+        batch_answered_ = i + 1;
+        std::swap(*batch[i]->query->out, out[i].rows);
+        answer(i, out[i].error, std::move(out[i].diag));
+        // The next query's cancellation, asked while the server ran those before it.
+        if (i + 1 < n && open[i + 1] && batch[i + 1]->cancel_wanted) request_cancel(cancel_reason::user);
+    };
+    auto ec = co_await pipeline_body(steps, pipeline_sync::per_query, out, diag, &on_step);
+    const std::size_t answered = batch_answered_;
+    batch_answered_ = 0;
+
+    if (ec && answered == 0 && state_ == state::busy) {
+        // Nothing was sent (a parameter the cached statement's types refuse, a failed
+        // ROLLBACK of a dropped transaction): each query runs alone, in order.
+        diag.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            turn_waiter* w = batch[i];
+            diagnostics d;
+            error_code qec = make_error_code(client_errc::not_connected);
+            if (state_ == state::busy) {
+                qec = co_await execute_cached(*w->query->sql, *w->query->params, w->query->out, nullptr, d);
+            } else {
+                d.assign_client("the connection was closed before the query was sent");
+            }
+            answer(i, qec, std::move(d));
+        }
+        co_return state_ == state::busy ? error_code{} : make_error_code(client_errc::not_connected);
+    }
+    // The connection failed: the queries not answered report it.
+    for (std::size_t i = answered; i < n; ++i) {
+        diagnostics d = diag;
+        answer(i, ec ? ec : make_error_code(errc::protocol_error), std::move(d));
+    }
+    co_return state_ == state::busy ? error_code{} : ec;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 CIRRUS_DECL void connection_impl::request_cancel(cancel_reason why) {
     if (state_ != state::busy || cancel_reason_ != cancel_reason::none) return;

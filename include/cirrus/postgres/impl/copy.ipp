@@ -67,7 +67,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::copy_in(std::string sql
                                                                  std::uint64_t& rows, diagnostics& diag,
                                                                  std::shared_ptr<op_signal> sig) {
     rows = 0;
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     auto ec = co_await copy_in_body(sql, src, rows, diag);
     co_return co_await end_op(ec, diag);
 }
@@ -76,7 +76,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::copy_out(std::string sq
                                                                   std::uint64_t& rows, diagnostics& diag,
                                                                   std::shared_ptr<op_signal> sig) {
     rows = 0;
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     auto ec = co_await copy_out_body(sql, sink, rows, diag);
     co_return co_await end_op(ec, diag);
 }

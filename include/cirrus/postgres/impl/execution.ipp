@@ -25,7 +25,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::start_execution(std::st
                                                                          std::shared_ptr<op_signal> sig) {
     // A state reused before the end of its execution gives that execution up.
     execution_access::abandon(st);
-    if (auto ec = begin_op(diag, sig)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
     auto ec = refused_parameter(params, diag);
     if (!ec) {
         // Larger reads than the default for what is likely a long result.
@@ -143,7 +143,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::read_some_rows(executio
         diag.assign_client("the connection of this execution was closed; the rest of the rows are lost");
         co_return make_error_code(client_errc::not_connected);
     }
-    if (auto ec = begin_op(diag, sig, true)) co_return ec;
+    if (auto ec = co_await start_op(diag, sig, nullptr, true)) co_return ec;
     keep_buffer_ = true;
     error_code ec;
     bool draining = false;

@@ -41,8 +41,11 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_pipeline(const pipe
                                                                       diagnostics& diag,
                                                                       std::shared_ptr<op_signal> sig) {
     out.reset(p.size());
-    if (auto ec = begin_op(diag, sig)) co_return ec;
-    auto ec = co_await pipeline_body(p, out, diag);
+    if (auto ec = co_await start_op(diag, sig)) co_return ec;
+    std::vector<pipeline_step_ref> steps;
+    steps.reserve(p.size());
+    for (const auto& s : p.steps()) steps.push_back({&s.sql, &s.params});
+    auto ec = co_await pipeline_body(steps, p.sync(), out, diag, nullptr);
     co_return co_await end_op(ec, diag);
 }
 
@@ -51,14 +54,15 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_pipeline(const pipe
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wsubobject-linkage"
 #endif
-CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pipeline& p, pipeline_results& out,
-                                                                       diagnostics& diag) {
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std::vector<pipeline_step_ref>& steps,
+                                                                       pipeline_sync sync, pipeline_results& out,
+                                                                       diagnostics& diag,
+                                                                       const std::function<void(std::size_t)>* on_step) {
     using namespace pipeline_detail;
     if (auto ec = co_await run_pending_rollback(diag)) co_return ec;
-    const auto& steps = p.steps();
     if (steps.empty()) co_return error_code{};
     for (std::size_t i = 0; i < steps.size(); ++i) {
-        if (auto ec = refused_parameter(steps[i].params, diag)) {
+        if (auto ec = refused_parameter(*steps[i].params, diag)) {
             diag.message = "pipeline step " + std::to_string(i) + ": " + diag.message;
             co_return ec;
         }
@@ -73,8 +77,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
         // evicts only statements the batch does not need.
         std::unordered_set<std::string> used;
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            plan[i].types = steps[i].params.types();
-            keys[i] = cache_key(steps[i].sql, plan[i].types);
+            plan[i].types = steps[i].params->types();
+            keys[i] = cache_key(*steps[i].sql, plan[i].types);
             if (auto it = cache_.find(keys[i]); it != cache_.end()) {
                 lru_.splice(lru_.begin(), lru_, it->second.lru);
                 used.insert(keys[i]);
@@ -86,7 +90,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
             if (used.size() >= opts_.statement_cache_capacity) continue; // the cache is full of this batch
             cached_statement fresh;
             std::string name = "cirrus_s" + std::to_string(++statement_counter_);
-            auto ec = co_await parse_describe(name, steps[i].sql, plan[i].types, fresh, diag);
+            auto ec = co_await parse_describe(name, *steps[i].sql, plan[i].types, fresh, diag);
             if (ec) {
                 if (state_ != state::busy) co_return ec; // the connection failed
                 // The server refused the text: it fails again in its place in the pipeline.
@@ -101,18 +105,18 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
         for (std::size_t i = 0; i < steps.size(); ++i)
             if (auto it = cache_.find(keys[i]); it != cache_.end()) plan[i].named = &it->second.stmt;
     } else {
-        for (std::size_t i = 0; i < steps.size(); ++i) plan[i].types = steps[i].params.types();
+        for (std::size_t i = 0; i < steps.size(); ++i) plan[i].types = steps[i].params->types();
     }
 
     // 2. The batch.
     out_.clear();
     queue_pending_closes();
-    const bool per_query = p.sync() == pipeline_sync::per_query;
+    const bool per_query = sync == pipeline_sync::per_query;
     bool const binary = binary_values();
     auto bind = [&](std::size_t i, const std::string& name, const std::vector<oid_t>& types,
                     const std::vector<column>* columns) {
         std::string failure;
-        auto ec = write_bind(out_, name, types, columns, steps[i].params, binary, failure);
+        auto ec = write_bind(out_, name, types, columns, *steps[i].params, binary, failure);
         if (ec) diag.assign_client("pipeline step " + std::to_string(i) + ": " + failure);
         return ec;
     };
@@ -121,7 +125,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
         if (plan[i].named) {
             ec = bind(i, plan[i].named->name, plan[i].named->param_types, &plan[i].named->columns);
         } else {
-            if (write_parse(out_, "", steps[i].sql, plan[i].types)) {
+            if (write_parse(out_, "", *steps[i].sql, plan[i].types)) {
                 diag.assign_client("pipeline step " + std::to_string(i) +
                                    ": the query contains a NUL character or too many parameters");
                 ec = make_error_code(errc::invalid_argument);
@@ -171,6 +175,11 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
         };
         response_collector c;
         fresh_collector(c);
+        std::size_t notified = 0; // steps handed to on_step
+        auto notify = [&] {
+            if (on_step)
+                while (notified < cur) (*on_step)(notified++);
+        };
         // The last query of the segment that `cur` is in.
         auto segment_end = [&] { return per_query ? cur + 1 : steps.size(); };
         while (syncs_left > 0) {
@@ -233,6 +242,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
                 cur = end;
                 skipping = true;
                 fresh_collector(c);
+                notify();
             } else if (c.complete_count > 0) {
                 out[cur].error = c.result_code();
                 if (out[cur].error && !failure) {
@@ -245,6 +255,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const pip
                 }
                 ++cur;
                 fresh_collector(c);
+                notify();
             }
         }
         if (cur != steps.size()) co_return make_error_code(errc::protocol_error);
