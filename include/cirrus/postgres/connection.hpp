@@ -16,8 +16,10 @@
 // asio::error::operation_aborted once the server has stopped the query, and the
 // connection remains usable.
 //
-// One operation at a time per connection; a second one started meanwhile fails with
-// client_errc::operation_in_progress. The connection must outlive its operations.
+// Several coroutines may share a connection (on its executor): an operation started while
+// another runs waits for its turn, and queries waiting together go to the server as one
+// pipeline (connection_options::implicit_pipelining). The connection must outlive its
+// operations.
 
 #include <cirrus/postgres/bulk.hpp>
 #include <cirrus/postgres/connect_params.hpp>
