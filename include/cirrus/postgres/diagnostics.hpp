@@ -8,6 +8,7 @@
 #include <cirrus/core/diagnostics.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -34,7 +35,13 @@ struct server_message_fields {
     std::uint32_t line = 0;              // 'L'
     std::string routine;                 // 'R'
 
-    void clear() { *this = server_message_fields{}; }
+    // Member by member: no allocation, and the strings keep their storage.
+    void clear() noexcept {
+        for (std::string* f : {&severity, &sqlstate, &message, &detail, &hint, &internal_query, &where, &schema_name,
+                               &table_name, &column_name, &data_type_name, &constraint_name, &file, &routine})
+            f->clear();
+        position = internal_position = line = 0;
+    }
 };
 
 namespace detail {
@@ -103,7 +110,16 @@ public:
 
     const std::string& sqlstate() const noexcept { return service_code; }
 
-    void clear() { *this = diagnostics{}; }
+    // Member by member: no allocation, and the strings keep their storage (a pipeline
+    // clears one per query).
+    void clear() noexcept {
+        cirrus::diagnostics::clear();
+        for (std::string* f : {&severity, &detail, &hint, &internal_query, &where, &schema_name, &table_name,
+                               &column_name, &data_type_name, &constraint_name, &file, &routine})
+            f->clear();
+        position = internal_position = line = 0;
+        is_server_error = false;
+    }
 
     void assign_server(const server_message_fields& f) {
         clear();

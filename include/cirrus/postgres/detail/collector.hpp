@@ -152,6 +152,27 @@ public:
 
     // The error_code of the batch once done: result_too_large, copy_not_supported, or the
     // server's SQLSTATE.
+    // As a new collector (without allocating): every field back to its default.
+    void reset() noexcept {
+        out = nullptr;
+        portal_columns = nullptr;
+        describing = false;
+        param_types.clear();
+        row_description.clear();
+        no_data = false;
+        done = false;
+        txn = transaction_status::idle;
+        error.clear();
+        has_server_error = false;
+        copy_refused = false;
+        complete_count = 0;
+        max_bytes = 0;
+        collected_bytes = 0;
+        limit_exceeded = false;
+        current_ = nullptr;
+        in_copy_out_ = false;
+    }
+
     error_code result_code() const noexcept {
         if (limit_exceeded) return make_error_code(client_errc::result_too_large);
         if (copy_refused) return make_error_code(client_errc::copy_not_supported);

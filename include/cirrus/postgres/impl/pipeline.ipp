@@ -76,8 +76,15 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
         // Touch every cached statement this batch uses first, so that inserting new ones
         // evicts only statements the batch does not need.
         std::unordered_set<std::string> used;
+        // A step with the text and types of the one before it shares its plan (a batch of
+        // one lookup repeated costs one key and one cache probe).
+        std::vector<char> same(steps.size(), 0);
         for (std::size_t i = 0; i < steps.size(); ++i) {
             plan[i].types = steps[i].params->types();
+            if (i > 0 && *steps[i].sql == *steps[i - 1].sql && plan[i].types == plan[i - 1].types) {
+                same[i] = 1;
+                continue;
+            }
             keys[i] = cache_key(*steps[i].sql, plan[i].types);
             if (auto it = cache_.find(keys[i]); it != cache_.end()) {
                 lru_.splice(lru_.begin(), lru_, it->second.lru);
@@ -86,7 +93,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
         }
         std::unordered_set<std::string> refused;
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            if (cache_.count(keys[i]) || refused.count(keys[i])) continue;
+            if (same[i] || cache_.count(keys[i]) || refused.count(keys[i])) continue;
             if (used.size() >= opts_.statement_cache_capacity) continue; // the cache is full of this batch
             cached_statement fresh;
             std::string name = "cirrus_s" + std::to_string(++statement_counter_);
@@ -102,8 +109,10 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
             used.insert(keys[i]);
         }
         // Pointers into the cache stay valid: nothing is inserted or evicted from here on.
-        for (std::size_t i = 0; i < steps.size(); ++i)
-            if (auto it = cache_.find(keys[i]); it != cache_.end()) plan[i].named = &it->second.stmt;
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+            if (same[i]) plan[i].named = plan[i - 1].named;
+            else if (auto it = cache_.find(keys[i]); it != cache_.end()) plan[i].named = &it->second.stmt;
+        }
     } else {
         for (std::size_t i = 0; i < steps.size(); ++i) plan[i].types = steps[i].params->types();
     }
@@ -166,7 +175,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
         bool skipping = false; // after an error, until ReadyForQuery
         cirrus::buffer reply;
         auto fresh_collector = [&](response_collector& c) {
-            c = response_collector{};
+            c.reset();
             if (cur < steps.size()) {
                 c.out = &out[cur].rows;
                 c.portal_columns = plan[cur].named ? &plan[cur].named->columns : nullptr;
