@@ -92,6 +92,16 @@ struct cached_statement {
     std::vector<column> columns;
 };
 
+// The statement cache's key of a query text with its parameter types.
+inline std::string statement_key(const std::string& sql, const std::vector<oid_t>& types) {
+    std::string key;
+    key.reserve(sql.size() + 1 + types.size() * sizeof(oid_t));
+    key = sql;
+    key.push_back('\0');
+    for (oid_t t : types) key.append(reinterpret_cast<const char*>(&t), sizeof t);
+    return key;
+}
+
 // A query of execute_query that may be sent together with its neighbours in the queue
 // (connection_options::implicit_pipelining); `done` when another operation ran it.
 struct batch_query {
@@ -312,6 +322,15 @@ private:
     // `batch` as one pipeline with a Sync per query; each query is answered (its waiter
     // resumed) as soon as its answer is complete. Returns the connection's failure, if any.
     asio::awaitable<error_code> run_batch(const std::vector<turn_waiter*>& batch, diagnostics& diag);
+    // Queries whose statements are cached, streamed: those waiting at the front of the
+    // queue are sent, and those that arrive while the answers are read are sent too, until
+    // none is left to read (or max_streamed were sent). Returns the connection's failure.
+    asio::awaitable<error_code> stream_queries(diagnostics& diag);
+    static constexpr std::size_t max_streamed = 1024;
+    // The cached statement of a waiting query (touched in the LRU), or null.
+    const cached_statement* cached_for(const batch_query& q);
+    // Completes a batched query with its outcome (its operation may be gone right after).
+    void answer_batched(turn_waiter& w, error_code ec, diagnostics&& d);
     // A batched query's outcome when the batch was canceled (by one of its queries, the
     // query timeout or the result limit).
     error_code batched_outcome(error_code ec, diagnostics& diag, bool requested) const;
@@ -482,6 +501,7 @@ private:
     bool turn_reserved_ = false; // a granted waiter has not resumed yet
     pipeline_results batch_results_;
     std::size_t batch_answered_ = 0; // steps of the running batch answered so far
+    asio::steady_timer* stream_more_ = nullptr; // canceled when a query joins the queue
 };
 
 inline turn_waiter::~turn_waiter() {

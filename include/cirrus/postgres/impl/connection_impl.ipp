@@ -5,6 +5,8 @@
 
 #include <cirrus/postgres/detail/connection_impl.hpp>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 namespace cirrus::postgres {
 namespace detail {
 
@@ -448,6 +450,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::start_op(diagnostics& d
         w.diag = &diag;
         w.sig = sig.get();
         turn_queue_.push_back(&w);
+        if (query && stream_more_) stream_more_->cancel(); // a stream of queries may take it
         sig->on_cancel = [this, &w](asio::cancellation_type_t t) { on_waiter_cancel(w, t); };
         co_await w.wake.async_wait(as_tuple_awaitable);
         sig->on_cancel = nullptr;
@@ -539,16 +542,25 @@ CIRRUS_DECL error_code connection_impl::batched_outcome(error_code ec, diagnosti
     return ec;
 }
 
-// The lambdas and the guard live in the coroutine frame (g++: -Wsubobject-linkage).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wsubobject-linkage"
-#endif
+CIRRUS_DECL void connection_impl::answer_batched(turn_waiter& w, error_code ec, diagnostics&& d) {
+    *w.diag = std::move(d);
+    w.result = batched_outcome(ec, *w.diag, w.sig->requested);
+    w.query->done = true;
+    w.resume(turn_waiter::status::done);
+}
+
+CIRRUS_DECL const cached_statement* connection_impl::cached_for(const batch_query& q) {
+    if (opts_.statement_cache_capacity == 0) return nullptr;
+    auto it = cache_.find(statement_key(*q.sql, q.params->types()));
+    if (it == cache_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    return &it->second.stmt;
+}
+
 CIRRUS_DECL asio::awaitable<void> connection_impl::drive_batch(std::shared_ptr<connection_impl> self) {
     (void)self; // keeps the connection alive while its batch runs
     turn_reserved_ = false;
-    auto batch = take_batch();
-    if (batch.empty()) { // the query that was next was canceled meanwhile
+    if (turn_queue_.empty() || !turn_queue_.front()->query) { // the next query was canceled meanwhile
         pass_turn();
         co_return;
     }
@@ -556,21 +568,25 @@ CIRRUS_DECL asio::awaitable<void> connection_impl::drive_batch(std::shared_ptr<c
     diagnostics diag;
     error_code ec = begin_op(diag, sig);
     if (ec) {
-        for (auto* w : batch) {
-            *w->diag = diag;
-            w->result = ec;
-            w->query->done = true;
-            w->resume(turn_waiter::status::done);
+        for (auto* w : take_batch()) {
+            diagnostics d = diag;
+            answer_batched(*w, ec, std::move(d));
         }
         pass_turn();
         co_return;
     }
     bool thrown = false;
     try {
-        ec = co_await run_batch(batch, diag);
+        // Statements already cached stream; otherwise one batch prepares what it needs.
+        if (cached_for(*turn_queue_.front()->query)) {
+            ec = co_await stream_queries(diag);
+        } else {
+            auto batch = take_batch();
+            ec = co_await run_batch(batch, diag);
+        }
     } catch (...) {
         // A callback of the caller's threw (a notice handler): the session is at an unknown
-        // point of the protocol. run_batch answered its queries; the connection closes.
+        // point of the protocol. The queries taken were answered; the connection closes.
         thrown = true;
     }
     if (thrown) {
@@ -579,6 +595,198 @@ CIRRUS_DECL asio::awaitable<void> connection_impl::drive_batch(std::shared_ptr<c
     }
     co_await end_op(ec, diag);
 }
+
+// The writer and reader lambdas live in the coroutine frame (g++: -Wsubobject-linkage).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wsubobject-linkage"
+#endif
+CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnostics& diag) {
+    struct entry {
+        turn_waiter* w;
+        const cached_statement* stmt;
+    };
+    std::deque<entry> inflight;
+    // Queries sent and not answered when this frame ends early (an exception) must not wait on.
+    struct unanswered_guard {
+        std::deque<entry>& inflight;
+        ~unanswered_guard() {
+            for (auto& e : inflight) {
+                try {
+                    e.w->diag->assign_client("the connection was closed before the query's answer arrived");
+                } catch (...) {
+                }
+                e.w->result = make_error_code(client_errc::not_connected);
+                e.w->query->done = true;
+                e.w->resume(turn_waiter::status::done);
+            }
+            inflight.clear();
+        }
+    } guard{inflight};
+
+    if (auto ec = co_await run_pending_rollback(diag)) {
+        for (auto* w : take_batch()) {
+            diagnostics d = diag;
+            answer_batched(*w, ec, std::move(d));
+        }
+        co_return state_ == state::busy ? error_code{} : ec;
+    }
+    const bool binary = binary_values();
+    std::size_t sent = 0;
+    batch_answered_ = 0;
+    out_.clear();
+    queue_pending_closes();
+    // Encodes the waiting queries whose statements are cached.
+    bool discarded = false; // DISCARD ALL / DEALLOCATE ALL dropped the server's statements
+    auto append = [&] {
+        // After a DISCARD ALL, or once a CancelRequest is on its way (which must not reach
+        // a query sent after it), nothing more is sent: the next batch starts afresh.
+        if (discarded || cancel_reason_ != cancel_reason::none) return;
+        while (sent < max_streamed && !turn_queue_.empty()) {
+            turn_waiter* w = turn_queue_.front();
+            if (!w->query) break;
+            const cached_statement* st = cached_for(*w->query);
+            if (!st) break; // it needs a Parse first: it waits for the next batch
+            turn_queue_.pop_front();
+            w->st = turn_waiter::status::batched;
+            std::string failure;
+            if (write_bind(out_, st->name, st->param_types, &st->columns, *w->query->params, binary, failure)) {
+                diagnostics d;
+                d.assign_client(failure);
+                answer_batched(*w, make_error_code(errc::invalid_argument), std::move(d));
+                continue;
+            }
+            write_execute(out_, "", 0);
+            write_sync(out_);
+            w->batch_index = sent++;
+            inflight.push_back({w, st});
+        }
+    };
+    append();
+
+    asio::steady_timer more(ex_, std::chrono::steady_clock::time_point::max());
+    stream_more_ = &more;
+    bool finished = false;
+    cirrus::buffer reply; // CopyFail for a COPY FROM STDIN among the queries
+    error_code write_ec;
+    auto writer = [&]() -> asio::awaitable<void> {
+        for (;;) {
+            if (finished) co_return;
+            if (!reply.empty()) {
+                out_.append(std::string_view(reply.data(), reply.size()));
+                reply.clear();
+            }
+            append();
+            if (!out_.empty()) {
+                auto [ec, n] = co_await stream_.write(asio::buffer(out_.data(), out_.size()));
+                (void)n;
+                out_.clear();
+                if (ec) {
+                    write_ec = ec;
+                    abort_io(); // the reader stops too
+                    co_return;
+                }
+                continue;
+            }
+            more.expires_at(std::chrono::steady_clock::time_point::max());
+            co_await more.async_wait(as_tuple_awaitable);
+        }
+    };
+    server_message_fields fatal; // an error the server sent before closing
+    bool has_fatal = false;
+    auto reader = [&]() -> asio::awaitable<error_code> {
+        response_collector c;
+        auto fresh = [&] {
+            c.reset();
+            if (!inflight.empty()) {
+                c.out = inflight.front().w->query->out;
+                c.portal_columns = &inflight.front().stmt->columns;
+                c.max_bytes = opts_.max_result_bytes;
+            }
+        };
+        fresh();
+        while (!inflight.empty()) {
+            message_view m;
+            if (auto ec = co_await read_message(m)) {
+                if (ec == errc::message_too_large) describe_oversize(diag, " in a pipeline");
+                else if (ec == errc::protocol_error)
+                    diag.assign_client("the server sent an invalid message; the connection was closed");
+                co_return ec;
+            }
+            error_code ec;
+            if (handle_async(m, ec)) {
+                if (ec) co_return ec;
+                continue;
+            }
+            if (auto cec = c.on_message(m, reply)) co_return cec;
+            if (c.limit_exceeded) request_cancel(cancel_reason::result_limit);
+            if (!reply.empty()) more.cancel();
+            if (!c.done) continue;
+            // ReadyForQuery: this query's answer is complete.
+            txn_ = c.txn;
+            entry e = inflight.front();
+            inflight.pop_front();
+            diagnostics d;
+            if (c.has_server_error) {
+                d.assign_server(c.error);
+                if (!has_fatal) {
+                    fatal = c.error;
+                    has_fatal = true;
+                }
+            } else if (c.copy_refused) {
+                d.assign_client("COPY is not supported by this operation");
+            } else if (c.limit_exceeded) {
+                d.assign_client("the results exceeded max_result_bytes");
+            }
+            auto result = c.result_code();
+            for (const auto& rs : *e.w->query->out) {
+                if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") discarded = true;
+            }
+            ++batch_answered_;
+            answer_batched(*e.w, result, std::move(d));
+            fresh();
+            // The next query's cancellation, asked while the server ran those before it.
+            if (!inflight.empty() && inflight.front().w->cancel_wanted) request_cancel(cancel_reason::user);
+        }
+        co_return error_code{};
+    };
+    using namespace asio::experimental::awaitable_operators;
+    auto guarded_reader = [&]() -> asio::awaitable<error_code> {
+        auto ec = co_await reader();
+        finished = true;
+        more.cancel();
+        if (ec) abort_io(); // the writer stops too
+        co_return ec;
+    };
+    auto both = writer() && guarded_reader();
+    error_code read_ec = co_await std::move(both);
+    stream_more_ = nullptr;
+    batch_answered_ = 0;
+    out_.clear();
+    if (discarded) {
+        // The cached statements the queries in flight used are gone on the server too.
+        cache_.clear();
+        lru_.clear();
+        pending_closes_.clear();
+    }
+    if (read_ec || write_ec) {
+        auto ec = read_ec ? read_ec : write_ec;
+        if (has_fatal && ec != errc::protocol_error && ec != errc::message_too_large) diag.assign_server(fatal);
+        else if (diag.empty())
+            diag.assign_client("the connection to the server was lost (" + ec.message() + "); it was closed");
+        fail_connection();
+        for (auto& e : inflight) {
+            diagnostics d = diag;
+            answer_batched(*e.w, ec, std::move(d));
+        }
+        inflight.clear();
+        co_return ec;
+    }
+    co_return error_code{};
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 // The lambdas and the guard live in the coroutine frame (g++: -Wsubobject-linkage).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -594,11 +802,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::ve
     auto answer = [&](std::size_t i, error_code ec, diagnostics&& d) {
         if (!open[i]) return;
         open[i] = 0;
-        turn_waiter* w = batch[i];
-        *w->diag = std::move(d);
-        w->result = batched_outcome(ec, *w->diag, w->sig->requested);
-        w->query->done = true;
-        w->resume(turn_waiter::status::done);
+        answer_batched(*batch[i], ec, std::move(d));
     };
     // Queries left unanswered when this frame ends early (an exception) must not wait on.
     struct unanswered_guard {
@@ -839,9 +1043,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_cached(const st
                                                                         const param_list& params, results* out,
                                                                         execution_state* st, diagnostics& diag) {
     auto types = params.types();
-    std::string key = sql;
-    key.push_back('\0');
-    for (oid_t t : types) key.append(reinterpret_cast<const char*>(&t), sizeof t);
+    const std::string key = statement_key(sql, types);
     for (int attempt = 0; attempt < 2; ++attempt) {
         const cached_statement* entry = nullptr;
         cached_statement unnamed;

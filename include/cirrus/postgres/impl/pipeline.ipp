@@ -28,12 +28,6 @@ struct plan_step {
     std::vector<oid_t> types;
 };
 
-inline std::string cache_key(const std::string& sql, const std::vector<oid_t>& types) {
-    std::string key = sql;
-    key.push_back('\0');
-    for (oid_t t : types) key.append(reinterpret_cast<const char*>(&t), sizeof t);
-    return key;
-}
 
 } // namespace pipeline_detail
 
@@ -85,7 +79,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
                 same[i] = 1;
                 continue;
             }
-            keys[i] = cache_key(*steps[i].sql, plan[i].types);
+            keys[i] = statement_key(*steps[i].sql, plan[i].types);
             if (auto it = cache_.find(keys[i]); it != cache_.end()) {
                 lru_.splice(lru_.begin(), lru_, it->second.lru);
                 used.insert(keys[i]);
