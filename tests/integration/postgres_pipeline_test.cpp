@@ -417,3 +417,47 @@ TEST(PostgresImplicitPipelining, OffRefusesASecondOperation) {
         EXPECT_FALSE(first) << d1.what();
     });
 }
+
+// A DISCARD ALL among streamed queries drops the server's prepared statements: the
+// queries after it are prepared again, and none fails for a statement that is gone.
+TEST(PostgresImplicitPipelining, DiscardAllAmongStreamedQueries) {
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        // Cached first, so that the queries below stream.
+        EXPECT_EQ(co_await count(*conn, "select 1::int8"), 1);
+        std::vector<n_row> warm;
+        pg::diagnostics wdiag;
+        auto wq = pg::query("select $1::int4 + 1 as n", 0);
+        auto [wec] = co_await conn->async_execute(wq, warm, wdiag, tok);
+        PG_CO_CHECK(wec, wdiag);
+        constexpr int n = 200;
+        std::vector<std::vector<n_row>> rows(n);
+        std::vector<pg::results> other(n);
+        std::vector<pg::diagnostics> diags(n);
+        std::vector<cirrus::error_code> ecs(n);
+        int done = 0;
+        for (int i = 0; i < n; ++i) {
+            auto handler = [&, i](cirrus::error_code ec) {
+                ecs[i] = ec;
+                ++done;
+            };
+            if (i == 60) conn->async_execute(pg::query("discard all"), other[i], diags[i], handler);
+            else conn->async_execute(pg::query("select $1::int4 + 1 as n", i), rows[i], diags[i], handler);
+        }
+        PG_CO_REQUIRE(co_await wait_for(done, n, 60'000ms));
+        for (int i = 0; i < n; ++i) {
+            EXPECT_FALSE(ecs[i]) << i << ": " << diags[i].what();
+            if (i != 60 && rows[i].size() == 1u) {
+                EXPECT_EQ(rows[i][0].n, i + 1);
+            }
+        }
+        // The cache was emptied with the server's statements: the next query prepares anew.
+        std::vector<n_row> after;
+        auto q = pg::query("select $1::int4 + 1 as n", 41);
+        auto [ec] = co_await conn->async_execute(q, after, wdiag, tok);
+        PG_CO_CHECK(ec, wdiag);
+        PG_CO_REQUIRE(after.size() == 1u);
+        EXPECT_EQ(after[0].n, 42);
+    });
+}

@@ -146,6 +146,7 @@ struct turn_waiter {
     error_code result;
     std::size_t batch_index = 0; // its step in the batch it was taken into
     bool cancel_wanted = false;  // canceled while batched, before the server reached it
+    bool retried = false;        // sent again after its cached statement went stale
 
     void resume(status s) {
         st = s;
@@ -331,6 +332,12 @@ private:
     const cached_statement* cached_for(const batch_query& q);
     // Completes a batched query with its outcome (its operation may be gone right after).
     void answer_batched(turn_waiter& w, error_code ec, diagnostics&& d);
+    // A batched query that failed only because its cached statement is gone from the
+    // server (DISCARD ALL, DEALLOCATE, a changed result type), outside a transaction and
+    // for the first time: it is kept to go again, prepared afresh. True when kept.
+    bool keep_stale(turn_waiter& w, error_code ec, const diagnostics& d);
+    // The kept queries back at the front of the queue, in their order.
+    void requeue_stale();
     // A batched query's outcome when the batch was canceled (by one of its queries, the
     // query timeout or the result limit).
     error_code batched_outcome(error_code ec, diagnostics& diag, bool requested) const;
@@ -502,6 +509,7 @@ private:
     pipeline_results batch_results_;
     std::size_t batch_answered_ = 0; // steps of the running batch answered so far
     asio::steady_timer* stream_more_ = nullptr; // canceled when a query joins the queue
+    std::vector<turn_waiter*> stale_;           // keep_stale
 };
 
 inline turn_waiter::~turn_waiter() {

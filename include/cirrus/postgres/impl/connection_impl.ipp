@@ -549,6 +549,35 @@ CIRRUS_DECL void connection_impl::answer_batched(turn_waiter& w, error_code ec, 
     w.resume(turn_waiter::status::done);
 }
 
+CIRRUS_DECL bool connection_impl::keep_stale(turn_waiter& w, error_code ec, const diagnostics& d) {
+    bool const stale = ec == sqlstate::invalid_sql_statement_name ||
+                       (ec == sqlstate::feature_not_supported &&
+                        d.message.find("cached plan must not change result type") != std::string::npos);
+    if (!stale || w.retried || txn_ != transaction_status::idle || opts_.statement_cache_capacity == 0) return false;
+    w.retried = true;
+    w.query->out->clear();
+    stale_.push_back(&w);
+    return true;
+}
+
+CIRRUS_DECL void connection_impl::requeue_stale() {
+    if (stale_.empty()) return;
+    // Their statements leave the cache (closed on the server where they still exist).
+    for (auto* w : stale_) {
+        auto it = cache_.find(statement_key(*w->query->sql, w->query->params->types()));
+        if (it == cache_.end()) continue;
+        pending_closes_.push_back(it->second.stmt.name);
+        lru_.erase(it->second.lru);
+        cache_.erase(it);
+    }
+    for (auto it = stale_.rbegin(); it != stale_.rend(); ++it) {
+        (*it)->st = turn_waiter::status::queued;
+        (*it)->cancel_wanted = false;
+        turn_queue_.push_front(*it);
+    }
+    stale_.clear();
+}
+
 CIRRUS_DECL const cached_statement* connection_impl::cached_for(const batch_query& q) {
     if (opts_.statement_cache_capacity == 0) return nullptr;
     auto it = cache_.find(statement_key(*q.sql, q.params->types()));
@@ -589,8 +618,9 @@ CIRRUS_DECL asio::awaitable<void> connection_impl::drive_batch(std::shared_ptr<c
         // point of the protocol. The queries taken were answered; the connection closes.
         thrown = true;
     }
+    requeue_stale(); // before the turn passes on: they go first
     if (thrown) {
-        fail_connection();
+        fail_connection(); // the queue fails with it
         co_return;
     }
     co_await end_op(ec, diag);
@@ -743,7 +773,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
                 if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") discarded = true;
             }
             ++batch_answered_;
-            answer_batched(*e.w, result, std::move(d));
+            if (keep_stale(*e.w, result, d)) discarded = true; // stop sending: the next batch prepares
+            else answer_batched(*e.w, result, std::move(d));
             fresh();
             // The next query's cancellation, asked while the server ran those before it.
             if (!inflight.empty() && inflight.front().w->cancel_wanted) request_cancel(cancel_reason::user);
@@ -843,7 +874,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::ve
     std::function<void(std::size_t)> on_step = [&](std::size_t i) {
         batch_answered_ = i + 1;
         std::swap(*batch[i]->query->out, out[i].rows);
-        answer(i, out[i].error, std::move(out[i].diag));
+        if (open[i] && keep_stale(*batch[i], out[i].error, out[i].diag)) open[i] = 0;
+        else answer(i, out[i].error, std::move(out[i].diag));
         // The next query's cancellation, asked while the server ran those before it.
         if (i + 1 < n && open[i + 1] && batch[i + 1]->cancel_wanted) request_cancel(cancel_reason::user);
     };
