@@ -4,6 +4,9 @@
 #include <cirrus/postgres/bulk.hpp>
 #include <cirrus/postgres/copy.hpp>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/describe.hpp>
 
 #include <gtest/gtest.h>
@@ -149,11 +152,40 @@ TEST(PostgresCopyRows, RowsAreGivenAsTheirTuplesComplete) {
     ASSERT_FALSE(st.take(std::string_view(data).substr(first_end)));
     ASSERT_FALSE(st.take({}));
     EXPECT_EQ(seen, 3u);
-    // Reusable once the COPY has ended.
-    st.reset();
+    // Ready for the next COPY once one has ended well (a plain copy_sink is not reset
+    // by the connection).
     ASSERT_FALSE(st.take(data));
     ASSERT_FALSE(st.take({}));
     EXPECT_EQ(seen, 6u);
+    // After a failure, reset() (which async_copy_out calls first) starts over.
+    EXPECT_EQ(st.take("x"), pg::client_errc::not_binary_copy);
+    EXPECT_EQ(st.take(data), pg::client_errc::not_binary_copy);
+    st.reset();
+    ASSERT_FALSE(st.take(data));
+    ASSERT_FALSE(st.take({}));
+    EXPECT_EQ(seen, 9u);
+}
+
+TEST(PostgresCopyRows, ThePlainCopySinkFormDecodesTheSame) {
+    std::size_t seen = 0;
+    auto rows_sink = pg::copy_to_rows<reading>([&](reading&&) { ++seen; });
+    pg::copy_sink sink = rows_sink.sink();
+    const std::string data = binary_copy(sample_rows());
+    boost::asio::io_context ctx;
+    cirrus::error_code ec1, ec2, ec3;
+    boost::asio::co_spawn(
+        ctx,
+        [&]() -> boost::asio::awaitable<void> {
+            ec1 = co_await sink(std::string_view(data).substr(0, 30));
+            ec2 = co_await sink(std::string_view(data).substr(30));
+            ec3 = co_await sink(std::string_view{});
+        },
+        boost::asio::detached);
+    ctx.run();
+    EXPECT_FALSE(ec1);
+    EXPECT_FALSE(ec2);
+    EXPECT_FALSE(ec3);
+    EXPECT_EQ(seen, 3u);
 }
 
 TEST(PostgresCopyRows, TuplesScalarsAndAggregatesByPosition) {

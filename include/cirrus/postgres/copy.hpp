@@ -613,11 +613,13 @@ struct copy_row_state {
         failed_at_end = false;
     }
 
-    // One CopyData message; an empty view ends the data.
+    // One CopyData message; an empty view ends the data (and, when it ended well, readies
+    // the decoder for the next COPY).
     error_code take(std::string_view data) {
         if (data.empty()) {
             auto ec = decoder.finish();
             if (ec) failed_at_end = true;
+            else decoder.reset();
             return ec;
         }
         return decoder.feed(data, [this](std::span<const copy_field> fields, std::string& why) -> error_code {
@@ -653,7 +655,8 @@ struct copy_row_access;
 // given to connection::async_copy_out, which then explains a decoding failure in the
 // diagnostics (row number, field index, member, C++ type). One COPY at a time; it may be
 // reused once that one has completed. sink() is the same decoding as a plain copy_sink
-// (its errors are then only error codes).
+// (its errors are then only error codes; it is ready for another COPY after one that
+// succeeded, not after a failure).
 template <class Row>
 class copy_row_sink {
 public:
