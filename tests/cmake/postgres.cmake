@@ -6,7 +6,7 @@
 cirrus_add_tests(cirrus_postgres_unit_tests AREA postgres
     SOURCES unit/postgres_protocol_test.cpp unit/postgres_codec_test.cpp
             unit/postgres_conninfo_test.cpp unit/postgres_scripted_test.cpp
-            unit/postgres_rds_auth_test.cpp
+            unit/postgres_rds_auth_test.cpp unit/postgres_copy_rows_test.cpp
     PCH <gtest/gtest.h> <boost/describe.hpp> <boost/pfr.hpp> <boost/asio.hpp> <boost/asio/ssl.hpp>)
 
 #   cirrus_postgres_tests: against the PostgreSQL 15 of scripts/services.sh (the tests that

@@ -488,3 +488,219 @@ TEST(PostgresBulk, CreateTableFromAStructAndInsertARangeThroughBinaryCopy) {
         co_await exec(*conn, "drop table " + q);
     });
 }
+
+namespace {
+
+// The Adult data with typed columns (stray values such as "A" and "?" become NULL).
+struct adult_typed {
+    std::optional<std::int32_t> age;
+    std::optional<std::string> workclass;
+    std::optional<std::int64_t> fnlwgt;
+    std::string education;
+    std::optional<std::int16_t> education_num;
+    std::optional<double> capital_gain;
+    std::optional<std::int32_t> hours_per_week;
+    std::string label;
+};
+BOOST_DESCRIBE_STRUCT(adult_typed, (),
+                      (age, workclass, fnlwgt, education, education_num, capital_gain, hours_per_week, label))
+
+// fnlwgt is an int8 column: an int32 member is the wrong type.
+struct adult_wrong_type {
+    std::optional<std::int32_t> age;
+    std::optional<std::string> workclass;
+    std::optional<std::int32_t> fnlwgt;
+    std::string education;
+    std::optional<std::int16_t> education_num;
+    std::optional<double> capital_gain;
+    std::optional<std::int32_t> hours_per_week;
+    std::string label;
+};
+BOOST_DESCRIBE_STRUCT(adult_wrong_type, (),
+                      (age, workclass, fnlwgt, education, education_num, capital_gain, hours_per_week, label))
+
+// workclass has NULLs: a std::string member cannot hold them.
+struct adult_not_null {
+    std::optional<std::int32_t> age;
+    std::string workclass;
+};
+BOOST_DESCRIBE_STRUCT(adult_not_null, (), (age, workclass))
+
+// What the checksum query computes, from decoded rows.
+struct adult_sums {
+    std::uint64_t rows = 0, null_workclass = 0, education_bytes = 0, label_bytes = 0;
+    std::int64_t age = 0, fnlwgt = 0, education_num = 0, hours = 0;
+    double capital_gain = 0;
+    void add(const adult_typed& a) {
+        ++rows;
+        age += a.age.value_or(0);
+        null_workclass += a.workclass ? 0 : 1;
+        fnlwgt += a.fnlwgt.value_or(0);
+        education_bytes += a.education.size();
+        education_num += a.education_num.value_or(0);
+        capital_gain += a.capital_gain.value_or(0);
+        hours += a.hours_per_week.value_or(0);
+        label_bytes += a.label.size();
+    }
+    std::string text() const {
+        return std::to_string(rows) + " " + std::to_string(age) + " " + std::to_string(null_workclass) + " " +
+               std::to_string(fnlwgt) + " " + std::to_string(education_bytes) + " " + std::to_string(education_num) +
+               " " + std::to_string(static_cast<std::int64_t>(capital_gain)) + " " + std::to_string(hours) + " " +
+               std::to_string(label_bytes);
+    }
+};
+
+std::string adult_sums_sql(const std::string& table) {
+    return "select count(*)::text || ' ' || coalesce(sum(age), 0)::text || ' ' || "
+           "(count(*) - count(workclass))::text || ' ' || coalesce(sum(fnlwgt), 0)::text || ' ' || "
+           "sum(octet_length(education))::text || ' ' || coalesce(sum(education_num), 0)::text || ' ' || "
+           "coalesce(sum(capital_gain), 0)::int8::text || ' ' || coalesce(sum(hours_per_week), 0)::text || ' ' || "
+           "sum(octet_length(label))::text from " +
+           table;
+}
+
+} // namespace
+
+TEST(PostgresCopy, AdultOutInBinaryIntoTypedRows) {
+    std::size_t records = 0;
+    const std::string csv = adult_csv(records);
+    ASSERT_EQ(records, 48842u);
+    const std::string tag = std::to_string(::getpid());
+    const std::string t_text = "adult_text_" + tag, t_typed = "adult_typed_" + tag;
+
+    run([&]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        co_await exec(*conn, "drop table if exists " + t_text + "; create temp table " + t_text + adult_columns);
+        pg::diagnostics diag;
+        pg::copy_source src = [&, sent = false](cirrus::buffer& chunk) mutable -> asio::awaitable<cirrus::error_code> {
+            if (!sent) chunk.append(csv);
+            sent = true;
+            co_return cirrus::error_code{};
+        };
+        auto [ec0, rows0] = co_await conn->async_copy_in("COPY " + t_text + " FROM STDIN (FORMAT csv)", src, diag, tok);
+        EXPECT_FALSE(ec0) << diag.what();
+        EXPECT_EQ(rows0, 48842u);
+        auto num = [](const char* c, const char* type) {
+            return std::string("case when ") + c + " ~ '^ *[0-9]+ *$' then " + c + "::" + type + " end as " + c;
+        };
+        co_await exec(*conn, "drop table if exists " + t_typed + "; create temp table " + t_typed + " as select " +
+                                 num("age", "int4") + ", nullif(workclass, '?') as workclass, " +
+                                 num("fnlwgt", "int8") + ", education, " + num("education_num", "int2") + ", " +
+                                 num("capital_gain", "float8") + ", " + num("hours_per_week", "int4") +
+                                 ", class as label from " + t_text);
+        const std::string expected = co_await scalar(*conn, adult_sums_sql(t_typed));
+        EXPECT_TRUE(expected.starts_with("48842 ")) << expected;
+
+        // Into a vector, with the statement built from the struct.
+        std::vector<adult_typed> rows;
+        const std::string sql = pg::copy_out_sql<adult_typed>(t_typed);
+        auto t0 = steady_clock::now();
+        auto [ec, n] = co_await conn->async_copy_out(sql, rows, diag, tok);
+        auto ms = duration_cast<milliseconds>(steady_clock::now() - t0).count();
+        EXPECT_FALSE(ec) << ec.message() << " / " << diag.what();
+        EXPECT_EQ(n, 48842u);
+        PG_CO_REQUIRE(rows.size() == 48842u);
+        std::printf("binary COPY out of %zu Adult rows into structs: %lld ms\n", rows.size(),
+                    static_cast<long long>(ms));
+        adult_sums sums;
+        for (const auto& r : rows) sums.add(r);
+        EXPECT_EQ(sums.text(), expected);
+        EXPECT_GT(sums.null_workclass, 0u);
+
+        // Streamed to a handler, one row at a time, in the column order of a query.
+        adult_sums streamed;
+        auto sink = pg::copy_to_rows<adult_typed>([&](adult_typed&& a) { streamed.add(a); });
+        auto [ec2, n2] = co_await conn->async_copy_out("COPY (select age, workclass, fnlwgt, education, education_num, "
+                                                       "capital_gain, hours_per_week, label from " +
+                                                           t_typed + ") TO STDOUT (FORMAT binary)",
+                                                       sink, diag, tok);
+        EXPECT_FALSE(ec2) << diag.what();
+        EXPECT_EQ(n2, 48842u);
+        EXPECT_EQ(streamed.text(), expected);
+        // The same sink again.
+        streamed = adult_sums{};
+        auto [ec3, n3] = co_await conn->async_copy_out(sql, sink, diag, tok);
+        EXPECT_FALSE(ec3) << diag.what();
+        EXPECT_EQ(streamed.text(), expected);
+
+        // A member of another type than its column: a typed error naming it; the
+        // connection goes on.
+        std::vector<adult_wrong_type> wrong;
+        auto [ec4, n4] = co_await conn->async_copy_out(pg::copy_out_sql<adult_wrong_type>(t_typed), wrong, diag, tok);
+        EXPECT_EQ(ec4, pg::client_errc::invalid_field_value) << ec4.message();
+        EXPECT_TRUE(wrong.empty());
+        EXPECT_NE(diag.message.find("row 0: field #2 into member \"fnlwgt\" (std::optional<int>) of"),
+                  std::string::npos)
+            << diag.message;
+        EXPECT_NE(diag.message.find("not a binary int4"), std::string::npos) << diag.message;
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(co_await scalar(*conn, "select 1"), "1");
+
+        // NULL into a member that cannot hold it: the rows before it are kept.
+        std::vector<adult_not_null> not_null;
+        const std::string nulls_last = "COPY (select age, workclass from " + t_typed +
+                                       " order by workclass is null, age) TO STDOUT (FORMAT binary)";
+        auto [ec5, n5] = co_await conn->async_copy_out(nulls_last, not_null, diag, tok);
+        EXPECT_EQ(ec5, pg::client_errc::unexpected_null) << ec5.message();
+        EXPECT_EQ(not_null.size(), 48842u - sums.null_workclass);
+        EXPECT_NE(diag.message.find("member \"workclass\""), std::string::npos) << diag.message;
+        EXPECT_NE(diag.message.find("row " + std::to_string(48842u - sums.null_workclass)), std::string::npos)
+            << diag.message;
+        EXPECT_EQ(co_await scalar(*conn, "select 2"), "2");
+
+        // A struct with fewer members than the COPY has columns.
+        std::vector<adult_not_null> few;
+        auto [ec6, n6] = co_await conn->async_copy_out("COPY " + t_typed + " TO STDOUT (FORMAT binary)", few, diag,
+                                                       tok);
+        EXPECT_EQ(ec6, pg::client_errc::field_count_mismatch);
+        EXPECT_NE(diag.message.find("the COPY data has 8 fields but"), std::string::npos) << diag.message;
+        EXPECT_EQ(co_await scalar(*conn, "select 3"), "3");
+
+        // A text COPY given to the rows form.
+        std::vector<adult_typed> from_text;
+        auto [ec7, n7] = co_await conn->async_copy_out("COPY " + t_typed + " TO STDOUT", from_text, diag, tok);
+        EXPECT_EQ(ec7, pg::client_errc::not_binary_copy);
+        EXPECT_NE(diag.message.find("FORMAT binary"), std::string::npos) << diag.message;
+        EXPECT_TRUE(from_text.empty());
+        // ... also when it has no rows, so no data at all.
+        auto [ec8, n8] = co_await conn->async_copy_out("COPY (select * from " + t_typed + " where false) TO STDOUT",
+                                                       from_text, diag, tok);
+        EXPECT_EQ(ec8, pg::client_errc::not_binary_copy);
+        EXPECT_EQ(co_await scalar(*conn, "select 4"), "4");
+
+        co_await exec(*conn, "drop table " + t_typed + "; drop table " + t_text);
+    });
+}
+
+TEST(PostgresCopy, CancellationOfACopyIntoRowsKeepsTheConnectionUsable) {
+    using namespace asio::experimental::awaitable_operators;
+    run([]() -> asio::awaitable<void> {
+        auto conn = co_await connect();
+        PG_CO_REQUIRE(conn);
+        auto ex = co_await asio::this_coro::executor;
+        std::int64_t got = 0, sum = 0;
+        auto sink = pg::copy_to_rows<std::int32_t>([&](std::int32_t v) {
+            ++got;
+            sum += v;
+        });
+        pg::diagnostics diag;
+        asio::steady_timer timer(ex, milliseconds(300));
+        auto r = co_await (
+            conn->async_copy_out("COPY (select generate_series(1, 1000000000)) TO STDOUT (FORMAT binary)", sink, diag,
+                                 tok) ||
+            timer.async_wait(tok));
+        EXPECT_EQ(r.index(), 1u);
+        EXPECT_GT(got, 0);
+        EXPECT_EQ(sum, got * (got + 1) / 2); // every row, in order, none lost
+        EXPECT_TRUE(conn->is_open());
+        EXPECT_EQ(co_await scalar(*conn, "select 2"), "2");
+        // The sink is usable again after the canceled COPY.
+        got = sum = 0;
+        auto [ec, n] = co_await conn->async_copy_out("COPY (select generate_series(1, 1000)) TO STDOUT (FORMAT binary)",
+                                                     sink, diag, tok);
+        EXPECT_FALSE(ec) << diag.what();
+        EXPECT_EQ(n, 1000u);
+        EXPECT_EQ(sum, 500500);
+    });
+}

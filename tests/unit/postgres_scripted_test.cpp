@@ -2,7 +2,8 @@
 // what a real server will not: a certificate for another name, a cleartext password asked
 // for over unverified TLS, a broken TLS handshake followed by an MD5 request, a startup
 // that skips authentication, a ParameterStatus flood, ten million SCRAM iterations, rows
-// without end, a Redshift-like server (md5, version 8.0.2, text values, unknown columns).
+// without end, a Redshift-like server (md5, version 8.0.2, text values, unknown columns),
+// binary COPY data whose tuples straddle CopyData messages.
 
 #include "support/pg_coro.hpp"
 #include "support/pg_script_server.hpp"
@@ -18,7 +19,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -524,4 +527,85 @@ TEST(PostgresScripted, QueriesWaitingTogetherAreSentAsOnePipeline) {
     EXPECT_EQ(ecs[2], pg::sqlstate::division_by_zero);
     EXPECT_EQ(diags[2].sqlstate(), "22012");
     EXPECT_TRUE(rows[2].empty());
+}
+
+// --- binary COPY out into rows, with tuples across CopyData boundaries ------------------
+
+namespace {
+
+// CopyOutResponse for `columns` binary columns, the data cut into CopyData messages at
+// `cuts`, CopyDone, COPY n, ReadyForQuery; then `select 1`.
+pg_script_server::script copy_out_script(const std::string& data, const std::vector<std::size_t>& cuts,
+                                         std::size_t rows) {
+    std::string answer = wire::message('H', std::string(1, '\1') + wire::u16(2) + wire::u16(1) + wire::u16(1));
+    std::size_t at = 0;
+    for (std::size_t cut : cuts) {
+        answer += wire::message('d', data.substr(at, cut - at));
+        at = cut;
+    }
+    answer += wire::message('d', data.substr(at)) + wire::message('c', "") +
+              wire::command_complete("COPY " + std::to_string(rows)) + wire::ready();
+    return pg_script_server::script{}
+        .send(startup_done)
+        .expect('Q')
+        .send(answer)
+        .expect('Q')
+        .send(wire::row_description({"one"}) + wire::data_row({"1"}) + wire::command_complete("SELECT 1") +
+              wire::ready());
+}
+
+std::string copy_tuple(std::int32_t id, const std::optional<std::string>& name) {
+    return wire::u16(2) + wire::u32(4) + wire::u32(static_cast<std::uint32_t>(id)) +
+           (name ? wire::u32(static_cast<std::uint32_t>(name->size())) + *name : wire::u32(0xffffffff));
+}
+
+const std::string copy_header = "PGCOPY\n\xff\r\n\0"s + wire::u32(0) + wire::u32(0);
+
+} // namespace
+
+TEST(PostgresScripted, BinaryCopyOutIntoRowsWithTuplesAcrossMessages) {
+    using row = std::tuple<std::int32_t, std::optional<std::string>>;
+    const std::string data = copy_header + copy_tuple(1, "one") + copy_tuple(-2, std::nullopt) +
+                             copy_tuple(3, std::string(70000, 'x')) + wire::u16(0xffff);
+    // The header cut in two, the first tuple with the start of the second, the third in
+    // three messages, the trailer alone.
+    const std::vector<std::size_t> cuts = {5, 19 + 15, 19 + 15 + 12, 30046, 50000, data.size() - 2};
+    // A negative field length in the second tuple: the client cancels, drains, goes on.
+    const std::string bad = copy_header + copy_tuple(1, "one") + wire::u16(2) + wire::u32(0xfffffffe) +
+                            wire::u16(0xffff);
+    pg_script_server server;
+    server.add(copy_out_script(data, cuts, 3));
+    server.add(copy_out_script(bad, {19 + 15 + 3}, 2));
+    cirrus::test::run_coroutine(
+        [&]() -> asio::awaitable<void> {
+            const auto p = params_for(server);
+            pg::diagnostics diag;
+            for (int k = 0; k < 2; ++k) {
+                pg::connection conn(co_await asio::this_coro::executor);
+                auto [cec] = co_await conn.async_connect(p, diag, tok);
+                PG_CO_CHECK(cec, diag);
+                std::vector<row> rows;
+                auto [ec, n] = co_await conn.async_copy_out("COPY t TO STDOUT (FORMAT binary)", rows, diag, tok);
+                if (k == 0) {
+                    PG_CO_CHECK(ec, diag);
+                    EXPECT_EQ(n, 3u);
+                    EXPECT_EQ(rows, (std::vector<row>{{1, "one"}, {-2, std::nullopt}, {3, std::string(70000, 'x')}}));
+                } else {
+                    EXPECT_EQ(ec, pg::client_errc::invalid_copy_data);
+                    EXPECT_NE(diag.message.find("row 1: field #0 has a negative length"), std::string::npos)
+                        << diag.message;
+                    EXPECT_EQ(rows, (std::vector<row>{{1, "one"}}));
+                }
+                EXPECT_TRUE(conn.is_open());
+                pg::results r;
+                auto [qec] = co_await conn.async_query("select 1", r, diag, tok);
+                PG_CO_CHECK(qec, diag);
+                conn.close();
+            }
+        },
+        30s);
+    auto connections = server.connections();
+    ASSERT_EQ(connections.size(), 2u);
+    EXPECT_TRUE(connections[0].script_completed);
+    EXPECT_TRUE(connections[1].script_completed);
 }

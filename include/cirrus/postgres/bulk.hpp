@@ -1,6 +1,7 @@
 #pragma once
-// Bulk helpers: a table from a row struct, and a range of rows inserted through binary
-// COPY (connection::async_create_table, async_insert_rows).
+// Bulk helpers: a table from a row struct, a range of rows inserted through binary COPY
+// (connection::async_create_table, async_insert_rows), and the COPY that reads a table
+// back into such rows (connection::async_copy_out into a std::vector<Row>).
 //
 //   struct person { std::int64_t id; std::string name; std::optional<double> score; };
 //   BOOST_DESCRIBE_STRUCT(person, (), (id, name, score))
@@ -8,6 +9,8 @@
 //     -> CREATE TABLE "People" ("id" int8 NOT NULL, "name" text NOT NULL, "score" float8)
 //   copy_in_sql<person>("People")
 //     -> COPY "People" ("id", "name", "score") FROM STDIN (FORMAT binary)
+//   copy_out_sql<person>("People")
+//     -> COPY "People" ("id", "name", "score") TO STDOUT (FORMAT binary)
 //
 // Identifiers are always quoted (so their case is kept and any character but NUL is
 // allowed); a qualified name is given as {schema, table}. A column's type is the
@@ -100,6 +103,17 @@ std::string copy_in_sql(const table_name& table) {
     std::string sql = "COPY " + quote_table(table);
     if constexpr (described_row<Row>) sql += " (" + copy_columns<Row>() + ")";
     sql += " FROM STDIN (FORMAT binary)";
+    return sql;
+}
+
+// COPY "table" ("a", "b", ...) TO STDOUT (FORMAT binary) for a described row type, whose
+// members then read the columns of the same names (connection::async_copy_out into
+// rows); any other row type reads the table's columns in order.
+template <class Row>
+std::string copy_out_sql(const table_name& table) {
+    std::string sql = "COPY " + quote_table(table);
+    if constexpr (described_row<Row>) sql += " (" + copy_columns<Row>() + ")";
+    sql += " TO STDOUT (FORMAT binary)";
     return sql;
 }
 

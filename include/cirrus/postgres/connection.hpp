@@ -356,6 +356,35 @@ public:
         return copy_out_op(sql, sink, &diag, std::forward<Token>(token));
     }
 
+    // COPY ... TO STDOUT (FORMAT binary) decoded into rows (postgres/copy.hpp): one field
+    // per member in declaration order, each read as the binary form of its member's C++
+    // type. Rows are appended to `rows` (the form with a copy_row_sink gives each to its
+    // handler as it arrives, in constant memory). Data that is not binary COPY
+    // (client_errc::not_binary_copy), a field count that differs from the row type's
+    // (field_count_mismatch), a NULL into a member that cannot hold one (unexpected_null),
+    // a field whose bytes are not its member's type (invalid_field_value) or a malformed
+    // header or trailer (invalid_copy_data) cancel the COPY, with the row number, the field
+    // and the member in the diagnostics; the connection stays usable. `rows` keeps the rows
+    // decoded before a failure.  Signature: void(error_code, std::uint64_t rows).
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_copy_out(std::string_view sql, std::vector<Row>& rows, Token&& token = {}) {
+        return copy_out_rows_op(sql, rows_state(rows), nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_copy_out(std::string_view sql, std::vector<Row>& rows, diagnostics& diag, Token&& token = {}) {
+        return copy_out_rows_op(sql, rows_state(rows), &diag, std::forward<Token>(token));
+    }
+    template <class Row, cirrus::detail::completion_token Token = default_token>
+    auto async_copy_out(std::string_view sql, const copy_row_sink<Row>& sink, Token&& token = {}) {
+        return copy_out_rows_op(sql, detail::copy_row_access::state(sink), nullptr, std::forward<Token>(token));
+    }
+    template <class Row, class Token = default_token>
+    auto async_copy_out(std::string_view sql, const copy_row_sink<Row>& sink, diagnostics& diag, Token&& token = {}) {
+        return copy_out_rows_op(sql, detail::copy_row_access::state(sink), &diag, std::forward<Token>(token));
+    }
+    template <class Row, class... Args>
+    auto async_copy_out(std::string_view, copy_row_sink<Row>&&, Args&&...) = delete;
+
     // CREATE TABLE from a described row type (postgres/bulk.hpp: create_table_sql).
     // Signature: void(error_code).
     template <class Row, cirrus::detail::completion_token Token = default_token>
@@ -478,6 +507,24 @@ private:
                                     [sql = std::string(sql), sink](
                                         detail::connection_impl* impl, diagnostics& d, std::uint64_t& rows,
                                         const auto& sig) { return detail::run_copy_out(*impl, sql, sink, rows, d, sig); });
+    }
+    template <class Row>
+    static std::shared_ptr<detail::copy_row_state<Row>> rows_state(std::vector<Row>& rows) {
+        static_assert(detail::check_copy_out_row<Row>());
+        return std::make_shared<detail::copy_row_state<Row>>([out = &rows](Row&& row) {
+            out->push_back(std::move(row));
+            return error_code{};
+        });
+    }
+    template <class Row, class Token>
+    auto copy_out_rows_op(std::string_view sql, std::shared_ptr<detail::copy_row_state<Row>> st, diagnostics* diag,
+                          Token&& token) {
+        return start<std::uint64_t>(diag, std::forward<Token>(token),
+                                    [sql = std::string(sql), st = std::move(st)](detail::connection_impl* impl,
+                                                                                 diagnostics& d, std::uint64_t& rows,
+                                                                                 const auto& sig) {
+                                        return copy_out_rows(impl, sql, st, rows, d, sig);
+                                    });
     }
     template <class Token>
     auto pipeline_op(const pipeline& p, pipeline_results& out, diagnostics* diag, Token&& token) {
@@ -633,6 +680,17 @@ private:
         results r;
         auto ec = co_await detail::run_execute_statement(*impl, stmt, params, r, diag, std::move(sig));
         co_return ec ? ec : read_typed(r, rows, diag);
+    }
+    template <class Row>
+    static asio::awaitable<error_code> copy_out_rows(detail::connection_impl* impl, const std::string& sql,
+                                                     std::shared_ptr<detail::copy_row_state<Row>> st,
+                                                     std::uint64_t& rows, diagnostics& diag,
+                                                     std::shared_ptr<detail::op_signal> sig) {
+        st->reset();
+        const copy_sink sink = detail::copy_row_state_sink(st);
+        auto ec = co_await detail::run_copy_out(*impl, sql, sink, rows, diag, std::move(sig));
+        if (ec && st->explains(ec)) diag.assign_client(st->explanation());
+        co_return ec;
     }
     static asio::awaitable<error_code> begin_transaction(std::shared_ptr<detail::connection_impl> impl,
                                                          const std::string& sql, diagnostics& diag, transaction& out,

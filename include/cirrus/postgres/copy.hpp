@@ -18,6 +18,10 @@
 // std::int32_t for integer, std::string for text/varchar ...): the server rejects binary
 // data of another type with SQLSTATE 22P03. copy_columns<Row>() lists the described
 // members for the COPY's column list; bulk.hpp builds the whole statement.
+//
+// Binary COPY out into C++ rows: connection::async_copy_out into a std::vector<Row>, or
+// copy_to_rows<Row>(handler) for one row at a time; the same field order and types, each
+// field read with the codec of its member's type (see "binary COPY out into rows" below).
 
 #include <cirrus/core/buffer.hpp>
 #include <cirrus/core/error.hpp>
@@ -26,6 +30,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
@@ -33,9 +38,12 @@
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace cirrus::postgres {
 
@@ -278,6 +286,417 @@ copy_source copy_from_range(const Range& rows, std::size_t chunk_size = 256 * 10
             return true;
         },
         chunk_size);
+}
+
+// --- binary COPY out into rows ----------------------------------------------------------
+//
+// copy_to_rows<Row>(handler) and connection::async_copy_out(sql, std::vector<Row>&) decode
+// the binary COPY data of a `COPY ... TO STDOUT (FORMAT binary)` into Row values, one
+// field per member in declaration order (as copy_from_rows writes them). Binary COPY
+// carries no column types: each field is read as the binary form of its member's C++
+// type (std::int32_t an int4, double a float8, std::string text ...), so each member's
+// type must be its column's type, as for COPY FROM. A NULL needs a std::optional member.
+
+namespace detail {
+
+// One field of a binary COPY tuple: NULL, or its bytes (valid during the call they are
+// given to).
+struct copy_field {
+    bool is_null = false;
+    std::string_view bytes;
+};
+
+// Splits binary COPY data into tuples. The data may come in pieces of any size (tuples
+// need not start or end with a CopyData message): the bytes of an incomplete tuple are
+// kept until the rest arrives. Checks the signature, the flags, every tuple's field
+// count and lengths, the trailer, and that nothing follows it; never reads past the
+// bytes it was given. On an error, message() says what and where.
+class copy_binary_decoder {
+public:
+    static constexpr std::string_view signature{"PGCOPY\n\xff\r\n\0", 11};
+
+    // `fields`: the field count every tuple must have; `row_type` names the row in
+    // messages.
+    copy_binary_decoder(std::size_t fields, std::string row_type) : fields_(fields), row_type_(std::move(row_type)) {}
+
+    // Decodes what `data` completes; on_tuple(std::span<const copy_field>, std::string&
+    // why) is called for each tuple and returns an error_code (with its explanation in
+    // `why`) to stop.
+    template <class OnTuple>
+    error_code feed(std::string_view data, OnTuple&& on_tuple) {
+        if (stage_ == stage::failed) return error_;
+        if (!data.empty()) received_ = true;
+        const bool buffered = !pending_.empty();
+        std::string_view in = data;
+        if (buffered) {
+            pending_.append(data);
+            in = pending_;
+        }
+        std::size_t used = 0;
+        if (auto ec = consume(in, used, on_tuple)) {
+            pending_.clear();
+            pending_.shrink_to_fit();
+            return ec;
+        }
+        if (buffered) pending_.erase(0, used);
+        else pending_.assign(in.substr(used));
+        return {};
+    }
+
+    // The end of the data: an error unless the trailer ended it.
+    error_code finish() {
+        if (stage_ == stage::failed) return error_;
+        if (stage_ == stage::done) return {};
+        if (!received_)
+            return fail(client_errc::not_binary_copy,
+                        "the COPY sent no data, not even the binary header: the statement must be a COPY ... TO "
+                        "STDOUT (FORMAT binary)");
+        if (stage_ == stage::tuples && pending_.empty())
+            return fail(client_errc::invalid_copy_data,
+                        "the binary COPY data ended after " + std::to_string(tuples_) + " rows without its trailer");
+        return fail(client_errc::invalid_copy_data,
+                    stage_ == stage::tuples
+                        ? "the binary COPY data ended in the middle of row " + std::to_string(tuples_)
+                        : std::string("the binary COPY data ended in its header"));
+    }
+
+    // Ready for another COPY.
+    void reset() {
+        stage_ = stage::signature;
+        received_ = false;
+        skip_ = 0;
+        tuples_ = 0;
+        pending_.clear();
+        message_.clear();
+        error_ = {};
+    }
+
+    // Tuples decoded so far: the row number of the next one (rows count from 0).
+    std::uint64_t tuples() const noexcept { return tuples_; }
+    bool failed() const noexcept { return stage_ == stage::failed; }
+    error_code error() const noexcept { return error_; }
+    const std::string& message() const noexcept { return message_; }
+    // Bytes held for an incomplete tuple.
+    std::size_t buffered() const noexcept { return pending_.size(); }
+
+private:
+    enum class stage { signature, extension, tuples, done, failed };
+
+    error_code fail(client_errc e, std::string why) {
+        stage_ = stage::failed;
+        error_ = make_error_code(e);
+        message_ = std::move(why);
+        return error_;
+    }
+    std::string row_text() const { return "row " + std::to_string(tuples_); }
+
+    template <class OnTuple>
+    error_code consume(std::string_view in, std::size_t& used, OnTuple& on_tuple) {
+        for (;;) {
+            std::string_view rest = in.substr(used);
+            switch (stage_) {
+            case stage::signature: {
+                const std::size_t n = std::min(rest.size(), signature.size());
+                if (rest.substr(0, n) != signature.substr(0, n))
+                    return fail(client_errc::not_binary_copy,
+                                "the COPY data does not start with the binary COPY signature: the statement must be "
+                                "a COPY ... TO STDOUT (FORMAT binary)");
+                if (rest.size() < signature.size() + 8) return {};
+                const std::uint32_t flags = load_u32(rest.data() + signature.size());
+                if (flags & 0x10000u)
+                    return fail(client_errc::invalid_copy_data,
+                                "the binary COPY data has an OID column (WITH OIDS), which rows do not read");
+                if (flags & 0xFFFE0000u)
+                    return fail(client_errc::invalid_copy_data, "the binary COPY header has unknown critical flags");
+                const auto ext = static_cast<std::int32_t>(load_u32(rest.data() + signature.size() + 4));
+                if (ext < 0)
+                    return fail(client_errc::invalid_copy_data,
+                                "the binary COPY header extension has a negative length");
+                skip_ = static_cast<std::size_t>(ext);
+                used += signature.size() + 8;
+                stage_ = stage::extension;
+                break;
+            }
+            case stage::extension: {
+                const std::size_t n = std::min(skip_, rest.size());
+                used += n;
+                skip_ -= n;
+                if (skip_ != 0) return {};
+                stage_ = stage::tuples;
+                break;
+            }
+            case stage::tuples: {
+                if (rest.size() < 2) return {};
+                const auto count = static_cast<std::int16_t>(load_u16(rest.data()));
+                if (count == -1) {
+                    used += 2;
+                    stage_ = stage::done;
+                    break;
+                }
+                if (count < 0)
+                    return fail(client_errc::invalid_copy_data, row_text() + ": the tuple has a negative field count");
+                if (static_cast<std::size_t>(count) != fields_)
+                    return fail(client_errc::field_count_mismatch,
+                                row_text() + ": the COPY data has " + std::to_string(count) + " field" +
+                                    (count == 1 ? "" : "s") + " but " + row_type_ + " has " + std::to_string(fields_));
+                std::size_t pos = 2;
+                fields_buf_.clear();
+                for (std::size_t i = 0; i < fields_; ++i) {
+                    if (rest.size() - pos < 4) return {};
+                    const auto len = static_cast<std::int32_t>(load_u32(rest.data() + pos));
+                    pos += 4;
+                    if (len == -1) {
+                        fields_buf_.push_back(copy_field{true, {}});
+                        continue;
+                    }
+                    if (len < 0)
+                        return fail(client_errc::invalid_copy_data,
+                                    row_text() + ": field #" + std::to_string(i) + " has a negative length");
+                    if (rest.size() - pos < static_cast<std::size_t>(len)) return {};
+                    fields_buf_.push_back(copy_field{false, rest.substr(pos, static_cast<std::size_t>(len))});
+                    pos += static_cast<std::size_t>(len);
+                }
+                std::string why;
+                if (auto ec = on_tuple(std::span<const copy_field>(fields_buf_), why)) {
+                    stage_ = stage::failed;
+                    error_ = ec;
+                    message_ = why.empty() ? row_text() + ": " + ec.message() : std::move(why);
+                    return ec;
+                }
+                used += pos;
+                ++tuples_;
+                break;
+            }
+            case stage::done:
+                if (!rest.empty())
+                    return fail(client_errc::invalid_copy_data, "the binary COPY data goes on after its trailer");
+                return {};
+            case stage::failed: return error_;
+            }
+        }
+    }
+
+    std::size_t fields_;
+    std::string row_type_;
+    stage stage_ = stage::signature;
+    bool received_ = false;
+    std::size_t skip_ = 0; // header extension bytes still to skip
+    std::uint64_t tuples_ = 0;
+    std::string pending_; // the start of an incomplete tuple (or header)
+    std::vector<copy_field> fields_buf_;
+    std::string message_;
+    error_code error_;
+};
+
+// A member type that binary COPY data can be read into: it has a codec and a PostgreSQL
+// type (the field's type is taken from it); std::string_view would point into a message.
+template <class F>
+constexpr bool copy_out_field() {
+    if constexpr (is_optional<F>::value) return copy_out_field<typename F::value_type>();
+    else if constexpr (!decodable<F> || std::is_same_v<F, std::string_view>) return false;
+    else return type_oid_of<F>() != 0;
+}
+
+template <class Row, class FieldId, class Field>
+struct check_copy_out_field {
+    static_assert(copy_out_field<Field>(),
+                  "cirrus::postgres: binary COPY data cannot be read into this member type: it needs a codec with a "
+                  "PostgreSQL type (type_traits<Field>::type_oid), and std::string_view is not allowed (see the "
+                  "template arguments: Row, the field, and Field)");
+    static constexpr bool value = true;
+};
+
+template <class Row>
+constexpr bool check_copy_out_row() {
+    static_assert(check_row_codecs<Row>());
+    if constexpr (decodable<Row>) {
+        return check_copy_out_field<Row, Row, Row>::value;
+    } else if constexpr (described_row<Row>) {
+        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([](auto d) {
+            using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
+            static_assert(check_copy_out_field<Row, decltype(d), F>::value);
+        });
+        return true;
+    } else {
+        return []<std::size_t... I>(std::index_sequence<I...>) {
+            return (check_copy_out_field<Row, std::integral_constant<std::size_t, I>,
+                                         typename field_types<Row>::template type<I>>::value &&
+                    ...);
+        }
+        (std::make_index_sequence<field_types<Row>::size>{});
+    }
+}
+
+template <class Row>
+constexpr std::size_t copy_out_field_count() {
+    if constexpr (decodable<Row>) return 1;
+    else if constexpr (described_row<Row>)
+        return boost::mp11::mp_size<boost::describe::describe_members<Row, boost::describe::mod_public>>::value;
+    else return field_types<Row>::size;
+}
+
+// "row 3: field #2 into member "age" (int) of adult: ..."; never includes the value.
+inline std::string describe_copy_field_failure(error_code ec, std::uint64_t row, std::size_t index,
+                                               std::string_view member, const std::string& row_type,
+                                               const std::string& member_type, oid_t type, std::size_t size) {
+    std::string m = "row " + std::to_string(row) + ": field #" + std::to_string(index) + " into ";
+    if (member.empty()) m += member_type == row_type ? member_type : member_type + " of " + row_type;
+    else m += "member \"" + std::string(member) + "\" (" + member_type + ") of " + row_type;
+    m += ": ";
+    auto pg_type = type_name(type);
+    const std::string type_text = pg_type.empty() ? "oid " + std::to_string(type) : std::string(pg_type);
+    if (ec == client_errc::unexpected_null) {
+        m += "the value is NULL and the member cannot hold NULL (use std::optional)";
+    } else if (ec == client_errc::invalid_field_value || ec == client_errc::incompatible_type) {
+        m += "the field's " + std::to_string(size) + " byte" + (size == 1 ? "" : "s") + " are not a binary " +
+             type_text + " (binary COPY does not convert: the member's type must be the column's type)";
+    } else if (ec == client_errc::value_out_of_range) {
+        m += "the value does not fit the C++ type";
+    } else {
+        m += ec.message();
+    }
+    return m;
+}
+
+// One field read as the binary form of its member's type.
+template <class Row, class F>
+error_code decode_copy_field(const copy_field& c, F& out, std::uint64_t row, std::size_t index, std::string_view member,
+                             std::string& why) {
+    constexpr oid_t type = type_oid_of<F>();
+    auto ec = decode_field(field_data{type, format::binary, c.is_null, c.bytes}, out);
+    if (ec)
+        why = describe_copy_field_failure(ec, row, index, member, cpp_type_name<Row>(), cpp_type_name<F>(), type,
+                                          c.bytes.size());
+    return ec;
+}
+
+// A tuple (with as many fields as Row has: the decoder checked) into `out`.
+template <class Row>
+error_code decode_copy_row(std::span<const copy_field> fields, Row& out, std::uint64_t row, std::string& why) {
+    if constexpr (decodable<Row>) {
+        return decode_copy_field<Row>(fields[0], out, row, 0, {}, why);
+    } else if constexpr (described_row<Row>) {
+        error_code ec;
+        std::size_t k = 0;
+        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
+            if (!ec) ec = decode_copy_field<Row>(fields[k], out.*d.pointer, row, k, d.name, why);
+            ++k;
+        });
+        return ec;
+    } else {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            error_code ec;
+            auto one = [&](auto index) {
+                constexpr std::size_t i = decltype(index)::value;
+                if (!ec) ec = decode_copy_field<Row>(fields[i], positional_get(out, index), row, i, {}, why);
+            };
+            (one(std::integral_constant<std::size_t, I>{}), ...);
+            return ec;
+        }
+        (std::make_index_sequence<field_types<Row>::size>{});
+    }
+}
+
+// A decoder and what to do with each row, shared by a copy_row_sink (or the vector form
+// of async_copy_out) and the copy_sink given to the operation.
+template <class Row>
+struct copy_row_state {
+    explicit copy_row_state(std::function<error_code(Row&&)> d)
+        : decoder(copy_out_field_count<Row>(), cpp_type_name<Row>()), deliver(std::move(d)) {}
+
+    copy_binary_decoder decoder;
+    std::function<error_code(Row&&)> deliver;
+    bool failed_at_end = false;
+
+    void reset() {
+        decoder.reset();
+        failed_at_end = false;
+    }
+
+    // One CopyData message; an empty view ends the data (and, when it ended well, readies
+    // the decoder for the next COPY).
+    error_code take(std::string_view data) {
+        if (data.empty()) {
+            auto ec = decoder.finish();
+            if (ec) failed_at_end = true;
+            else decoder.reset();
+            return ec;
+        }
+        return decoder.feed(data, [this](std::span<const copy_field> fields, std::string& why) -> error_code {
+            Row row{};
+            if (auto ec = decode_copy_row(fields, row, decoder.tuples(), why)) return ec;
+            if (auto ec = deliver(std::move(row))) {
+                why = "row " + std::to_string(decoder.tuples()) + ": the row handler failed: " + ec.message();
+                return ec;
+            }
+            return error_code{};
+        });
+    }
+
+    // The decoder's explanation of `ec`, when the failure was its own.
+    bool explains(error_code ec) const noexcept { return decoder.failed() && ec == decoder.error(); }
+    std::string explanation() const {
+        return "binary COPY into " + cpp_type_name<Row>() + ": " + decoder.message() +
+               (failed_at_end ? "" : "; the COPY was canceled");
+    }
+};
+
+template <class Row>
+copy_sink copy_row_state_sink(std::shared_ptr<copy_row_state<Row>> st) {
+    return
+        [st = std::move(st)](std::string_view data) -> boost::asio::awaitable<error_code> { co_return st->take(data); };
+}
+
+struct copy_row_access;
+
+} // namespace detail
+
+// Rows decoded from binary COPY data, each given to a handler: made by copy_to_rows and
+// given to connection::async_copy_out, which then explains a decoding failure in the
+// diagnostics (row number, field index, member, C++ type). One COPY at a time; it may be
+// reused once that one has completed. sink() is the same decoding as a plain copy_sink
+// (its errors are then only error codes; it is ready for another COPY after one that
+// succeeded, not after a failure).
+template <class Row>
+class copy_row_sink {
+public:
+    copy_sink sink() const { return detail::copy_row_state_sink(state_); }
+
+private:
+    friend struct detail::copy_row_access;
+    template <class R, class Handler>
+    friend copy_row_sink<R> copy_to_rows(Handler handler);
+    explicit copy_row_sink(std::shared_ptr<detail::copy_row_state<Row>> st) : state_(std::move(st)) {}
+    std::shared_ptr<detail::copy_row_state<Row>> state_;
+};
+
+namespace detail {
+struct copy_row_access {
+    template <class Row>
+    static const std::shared_ptr<copy_row_state<Row>>& state(const copy_row_sink<Row>& s) noexcept {
+        return s.state_;
+    }
+};
+} // namespace detail
+
+// Calls `handler(Row&&)` for each row of a COPY ... TO STDOUT (FORMAT binary), in order,
+// as the data arrives (memory: one row, and one message); the handler returns void, or an
+// error_code to stop the COPY (the server is then canceled, as for a failing sink).
+//
+//   auto sink = pg::copy_to_rows<adult>([&](adult&& a) { total += a.hours; });
+//   co_await conn.async_copy_out("COPY adult TO STDOUT (FORMAT binary)", sink, diag);
+template <class Row, class Handler>
+copy_row_sink<Row> copy_to_rows(Handler handler) {
+    static_assert(detail::check_copy_out_row<Row>());
+    std::function<error_code(Row &&)> deliver = [handler = std::move(handler)](Row&& row) mutable -> error_code {
+        if constexpr (std::is_void_v<decltype(handler(std::move(row)))>) {
+            handler(std::move(row));
+            return {};
+        } else {
+            return handler(std::move(row));
+        }
+    };
+    return copy_row_sink<Row>(std::make_shared<detail::copy_row_state<Row>>(std::move(deliver)));
 }
 
 } // namespace cirrus::postgres

@@ -61,6 +61,8 @@ enum class client_errc {
     not_a_copy,                      // the statement given to a COPY operation is not the COPY it expects
     pool_timeout,                    // no pooled connection became available within the acquire timeout
     pool_closed,                     // the pool was canceled or destroyed
+    not_binary_copy,                 // COPY data read into rows is not in the binary format
+    invalid_copy_data,               // binary COPY data that is not well formed (header, trailer, lengths)
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -112,6 +114,8 @@ public:
         case client_errc::not_a_copy: return "the statement is not the COPY this operation expects";
         case client_errc::pool_timeout: return "no pooled connection became available within the acquire timeout";
         case client_errc::pool_closed: return "the connection pool was canceled";
+        case client_errc::not_binary_copy: return "the COPY data is not in the binary format";
+        case client_errc::invalid_copy_data: return "invalid binary COPY data";
         }
         return "unknown postgres client error";
     }
