@@ -7,6 +7,8 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <exception>
+
 namespace cirrus::postgres {
 namespace detail {
 
@@ -444,7 +446,8 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::end_op(error_code ec, d
 CIRRUS_DECL asio::awaitable<error_code> connection_impl::start_op(diagnostics& diag,
                                                                   const std::shared_ptr<op_signal>& sig,
                                                                   batch_query* query, bool stream_call) {
-    if (must_wait() && !sig->requested) {
+    if (must_wait()) {
+        if (sig->requested) co_return asio::error::operation_aborted;
         turn_waiter w(*this, ex_);
         w.query = query;
         w.diag = &diag;
@@ -638,9 +641,12 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
     };
     std::deque<entry> inflight;
     // Queries sent and not answered when this frame ends early (an exception) must not wait on.
+    // (Not when the frame is destroyed unresumed, its executor gone: so may the waiters be.)
     struct unanswered_guard {
         std::deque<entry>& inflight;
+        int exceptions = std::uncaught_exceptions();
         ~unanswered_guard() {
+            if (std::uncaught_exceptions() <= exceptions) return;
             for (auto& e : inflight) {
                 try {
                     e.w->diag->assign_client("the connection was closed before the query's answer arrived");
@@ -652,7 +658,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
             }
             inflight.clear();
         }
-    } guard{inflight};
+    } guard{inflight, std::uncaught_exceptions()};
 
     if (auto ec = co_await run_pending_rollback(diag)) {
         for (auto* w : take_batch()) {
@@ -836,10 +842,13 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::ve
         answer_batched(*batch[i], ec, std::move(d));
     };
     // Queries left unanswered when this frame ends early (an exception) must not wait on.
+    // (Not when the frame is destroyed unresumed, its executor gone: so may the waiters be.)
     struct unanswered_guard {
         const std::vector<turn_waiter*>& batch;
         std::vector<char>& open;
+        int exceptions = std::uncaught_exceptions();
         ~unanswered_guard() {
+            if (std::uncaught_exceptions() <= exceptions) return;
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (!open[i]) continue;
                 open[i] = 0;
@@ -853,7 +862,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::ve
                 w->resume(turn_waiter::status::done);
             }
         }
-    } guard{batch, open};
+    } guard{batch, open, std::uncaught_exceptions()};
 
     batch_answered_ = 0;
     if (n == 1) {
