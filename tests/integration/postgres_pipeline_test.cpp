@@ -209,6 +209,23 @@ asio::awaitable<bool> wait_for(const int& done, int n, milliseconds limit) {
     co_return done >= n;
 }
 
+// The outcomes of n operations started with callbacks: handler(i) records the i-th.
+struct outcomes {
+    explicit outcomes(std::size_t n) : out(n), diags(n), ecs(n), at(n) {}
+    std::vector<pg::results> out;
+    std::vector<pg::diagnostics> diags;
+    std::vector<cirrus::error_code> ecs;
+    std::vector<steady_clock::time_point> at;
+    int done = 0;
+    auto handler(std::size_t i) {
+        return [this, i](cirrus::error_code ec) {
+            ecs[i] = ec;
+            at[i] = steady_clock::now();
+            ++done;
+        };
+    }
+};
+
 } // namespace
 
 TEST(PostgresImplicitPipelining, FiveHundredCoroutinesShareOneConnection) {
@@ -301,18 +318,9 @@ TEST(PostgresImplicitPipelining, CancelingAQueuedOrBatchedQueryLeavesTheOthers) 
         auto ex = co_await asio::this_coro::executor;
         // Round 1: A runs alone; B and C wait; B is canceled while it waits, C still runs.
         {
-            std::vector<pg::results> out(3);
-            std::vector<pg::diagnostics> diags(3);
-            std::vector<cirrus::error_code> ecs(3);
-            std::vector<steady_clock::time_point> at(3);
-            int done = 0;
-            auto handler = [&](int i) {
-                return [&, i](cirrus::error_code ec) {
-                    ecs[i] = ec;
-                    at[i] = steady_clock::now();
-                    ++done;
-                };
-            };
+            outcomes o(3);
+            auto& [out, diags, ecs, at, done] = o;
+            auto handler = [&](std::size_t i) { return o.handler(i); };
             asio::cancellation_signal cancel_b;
             conn->async_execute(pg::query("select pg_sleep($1::float8)", 0.4), out[0], diags[0], handler(0));
             conn->async_execute(pg::query("select $1::int4", 2), out[1], diags[1],
@@ -331,16 +339,9 @@ TEST(PostgresImplicitPipelining, CancelingAQueuedOrBatchedQueryLeavesTheOthers) 
         // Round 2: A runs alone; B (lead), C and D wait and go as one batch; C sleeps and is
         // canceled while the server runs it; B and D are answered.
         {
-            std::vector<pg::results> out(4);
-            std::vector<pg::diagnostics> diags(4);
-            std::vector<cirrus::error_code> ecs(4);
-            int done = 0;
-            auto handler = [&](int i) {
-                return [&, i](cirrus::error_code ec) {
-                    ecs[i] = ec;
-                    ++done;
-                };
-            };
+            outcomes o(4);
+            auto& [out, diags, ecs, at, done] = o;
+            auto handler = [&](std::size_t i) { return o.handler(i); };
             asio::cancellation_signal cancel_c;
             const auto start = steady_clock::now();
             conn->async_execute(pg::query("select pg_sleep($1::float8)", 0.2), out[0], diags[0], handler(0));
@@ -371,16 +372,9 @@ TEST(PostgresImplicitPipelining, QueuedOperationsFailWhenTheConnectionCloses) {
         auto conn = co_await connect();
         PG_CO_REQUIRE(conn);
         auto ex = co_await asio::this_coro::executor;
-        std::vector<pg::results> out(3);
-        std::vector<pg::diagnostics> diags(3);
-        std::vector<cirrus::error_code> ecs(3);
-        int done = 0;
-        auto handler = [&](int i) {
-            return [&, i](cirrus::error_code ec) {
-                ecs[i] = ec;
-                ++done;
-            };
-        };
+        outcomes o(3);
+        auto& [out, diags, ecs, at, done] = o;
+        auto handler = [&](std::size_t i) { return o.handler(i); };
         conn->async_execute(pg::query("select pg_sleep($1::float8)", 5.0), out[0], diags[0], handler(0));
         conn->async_execute(pg::query("select $1::int4", 2), out[1], diags[1], handler(1));
         conn->async_query("select 3", out[2], diags[2], handler(2));

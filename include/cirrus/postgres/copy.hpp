@@ -509,22 +509,7 @@ struct check_copy_out_field {
 template <class Row>
 constexpr bool check_copy_out_row() {
     static_assert(check_row_codecs<Row>());
-    if constexpr (decodable<Row>) {
-        return check_copy_out_field<Row, Row, Row>::value;
-    } else if constexpr (described_row<Row>) {
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([](auto d) {
-            using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
-            static_assert(check_copy_out_field<Row, decltype(d), F>::value);
-        });
-        return true;
-    } else {
-        return []<std::size_t... I>(std::index_sequence<I...>) {
-            return (check_copy_out_field<Row, std::integral_constant<std::size_t, I>,
-                                         typename field_types<Row>::template type<I>>::value &&
-                    ...);
-        }
-        (std::make_index_sequence<field_types<Row>::size>{});
-    }
+    return check_each_field<Row, check_copy_out_field>();
 }
 
 template <class Row>

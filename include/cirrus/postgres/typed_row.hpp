@@ -102,14 +102,17 @@ struct check_field_codec {
     static constexpr bool value = true;
 };
 
-template <class Row>
-constexpr bool check_row_codecs() {
+// Check<Row, Id, Field>::value for each field of Row (Id: its describe descriptor or its
+// index), or for Row itself when Row has a codec; the failing check's static_assert names
+// the field.
+template <class Row, template <class, class, class> class Check>
+constexpr bool check_each_field() {
     if constexpr (decodable<Row>) {
-        return true;
+        return Check<Row, Row, Row>::value;
     } else if constexpr (described_row<Row>) {
         boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([](auto d) {
             using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
-            static_assert(check_field_codec<Row, decltype(d), F>::value);
+            static_assert(Check<Row, decltype(d), F>::value);
         });
         return true;
     } else {
@@ -117,12 +120,17 @@ constexpr bool check_row_codecs() {
                       "cirrus::postgres: a row type must be an aggregate, a std::tuple, a "
                       "BOOST_DESCRIBE_STRUCT type, or a type with a codec");
         return []<std::size_t... I>(std::index_sequence<I...>) {
-            return (check_field_codec<Row, std::integral_constant<std::size_t, I>,
-                                      typename field_types<Row>::template type<I>>::value &&
+            return (Check<Row, std::integral_constant<std::size_t, I>,
+                          typename field_types<Row>::template type<I>>::value &&
                     ...);
         }
         (std::make_index_sequence<field_types<Row>::size>{});
     }
+}
+
+template <class Row>
+constexpr bool check_row_codecs() {
+    return check_each_field<Row, check_field_codec>();
 }
 
 // Where a typed read failed: filled on the error path only.
