@@ -1,6 +1,7 @@
 // PostgreSQL basics with cirrus: connect over TLS, create a table, insert rows with a
 // prepared statement inside a transaction, read them back as typed rows, stream a large
-// result in batches, handle a constraint error, cancel a slow query with a timeout, and
+// result in batches, share the connection among coroutines (their queries pipelined),
+// handle a constraint error, cancel a slow query with a timeout, and
 // load CSV batches with COPY (the UCI Adult data set of tests/data/adult, normalised
 // line by line as it streams), then serve concurrent requests from a connection pool
 // and hear them with LISTEN/NOTIFY.
@@ -20,6 +21,7 @@
 #include <boost/describe.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -99,6 +101,18 @@ asio::awaitable<void> pooled_request(pg::pool& pool, int id) {
     if (ec) std::cerr << "  request " << id << " failed: " << ec.message() << " - " << diag.what() << "\n";
 }
 
+// One of several coroutines sharing one connection: its query waits for its turn and goes
+// to the server together with the others' (implicit pipelining).
+asio::awaitable<void> shared_lookup(pg::connection& conn, std::int64_t id, std::string& title) {
+    constexpr auto tok = asio::as_tuple(asio::use_awaitable);
+    pg::diagnostics diag;
+    std::vector<std::tuple<std::string>> rows;
+    auto q = pg::query("select title from books where id = $1", id);
+    auto [ec] = co_await conn.async_execute(q, rows, diag, tok);
+    if (ec) title = "(failed: " + diag.what() + ")";
+    else title = rows.empty() ? "(none)" : std::get<0>(rows.front());
+}
+
 // Throws with the server's words (never the password) when an operation fails.
 void check(cirrus::error_code ec, const pg::diagnostics& diag, const char* what) {
     if (ec) throw std::runtime_error(std::string(what) + ": " + ec.message() + " - " + diag.what());
@@ -160,6 +174,16 @@ asio::awaitable<void> run(std::string conninfo) {
     check(ec, diag, "aggregate");
     std::cout << "  " << res.front()[0].at("n").as<std::int64_t>() << " books, total "
               << res.front()[0].at("total").as<std::string>() << "\n";
+
+    // Several coroutines on this one connection at once: their queries are pipelined.
+    {
+        using namespace asio::experimental::awaitable_operators;
+        std::vector<std::string> titles(3);
+        co_await (shared_lookup(conn, 3, titles[0]) && shared_lookup(conn, 1, titles[1]) &&
+                  shared_lookup(conn, 2, titles[2]));
+        std::cout << "  three coroutines, one connection: " << titles[0] << " / " << titles[1] << " / " << titles[2]
+                  << "\n";
+    }
 
     // Streamed rows: a result of any size read a batch at a time, in bounded memory.
     pg::execution_state st;
