@@ -43,6 +43,7 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -338,6 +339,38 @@ private:
     bool keep_stale(turn_waiter& w, error_code ec, const diagnostics& d);
     // The kept queries back at the front of the queue, in their order.
     void requeue_stale();
+    // A batched query its batch can no longer answer (an exception ended the batch).
+    static void abandon_batched(turn_waiter& w) noexcept;
+    // Takes a queued waiter out of the queue.
+    void unqueue(turn_waiter& w) noexcept;
+
+    // DISCARD ALL / DEALLOCATE ALL among `rs`: the server dropped every prepared statement.
+    static bool drops_statements(const results& rs) noexcept {
+        for (const auto& set : rs)
+            if (set.command_tag() == "DISCARD ALL" || set.command_tag() == "DEALLOCATE ALL") return true;
+        return false;
+    }
+    // A failure only because a cached statement was dropped behind our back (DEALLOCATE,
+    // DISCARD ALL) or invalidated by a schema change.
+    static bool stale_statement(error_code ec, const diagnostics& diag) {
+        return ec == sqlstate::invalid_sql_statement_name ||
+               (ec == sqlstate::feature_not_supported &&
+                diag.message.find("cached plan must not change result type") != std::string::npos);
+    }
+    // The statement cache emptied: the server's statements are gone.
+    void forget_statements() noexcept {
+        cache_.clear();
+        lru_.clear();
+        pending_closes_.clear();
+    }
+    // Drops `key` from the statement cache; `close` queues a Close of the server's copy.
+    void evict_cached(const std::string& key, bool close) {
+        auto it = cache_.find(key);
+        if (it == cache_.end()) return;
+        if (close) pending_closes_.push_back(it->second.stmt.name);
+        lru_.erase(it->second.lru);
+        cache_.erase(it);
+    }
     // A batched query's outcome when the batch was canceled (by one of its queries, the
     // query timeout or the result limit).
     error_code batched_outcome(error_code ec, diagnostics& diag, bool requested) const;
@@ -515,13 +548,7 @@ private:
 inline turn_waiter::~turn_waiter() {
     // The operation's frame is destroyed while it waits (its executor shut down).
     if (st == status::queued) {
-        auto& q = owner->turn_queue_;
-        for (auto it = q.begin(); it != q.end(); ++it) {
-            if (*it == this) {
-                q.erase(it);
-                break;
-            }
-        }
+        owner->unqueue(*this);
     } else if (st == status::granted) {
         owner->turn_reserved_ = false;
         owner->pass_turn();

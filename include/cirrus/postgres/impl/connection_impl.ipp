@@ -7,6 +7,7 @@
 
 #include <boost/asio/experimental/awaitable_operators.hpp>
 
+#include <algorithm>
 #include <exception>
 
 namespace cirrus::postgres {
@@ -234,9 +235,7 @@ CIRRUS_DECL void connection_impl::fail_connection() {
     state_ = state::closed;
     reader_.reset();
     out_.clear();
-    cache_.clear();
-    lru_.clear();
-    pending_closes_.clear();
+    forget_statements();
     rollback_pending_ = false;
     txn_ = transaction_status::idle;
     exec_ = {};
@@ -495,12 +494,7 @@ CIRRUS_DECL void connection_impl::on_waiter_cancel(turn_waiter& w, asio::cancell
     using ct = asio::cancellation_type;
     if ((t & (ct::terminal | ct::partial | ct::total)) == ct::none) return;
     if (w.st == turn_waiter::status::queued) {
-        for (auto it = turn_queue_.begin(); it != turn_queue_.end(); ++it) {
-            if (*it == &w) {
-                turn_queue_.erase(it);
-                break;
-            }
-        }
+        unqueue(w);
         w.resume(turn_waiter::status::aborted);
     } else if (w.st == turn_waiter::status::batched) {
         // Sent already: a CancelRequest stops whichever statement the server runs, so it
@@ -553,10 +547,7 @@ CIRRUS_DECL void connection_impl::answer_batched(turn_waiter& w, error_code ec, 
 }
 
 CIRRUS_DECL bool connection_impl::keep_stale(turn_waiter& w, error_code ec, const diagnostics& d) {
-    bool const stale = ec == sqlstate::invalid_sql_statement_name ||
-                       (ec == sqlstate::feature_not_supported &&
-                        d.message.find("cached plan must not change result type") != std::string::npos);
-    if (!stale || w.retried || txn_ != transaction_status::idle || opts_.statement_cache_capacity == 0) return false;
+    if (!stale_statement(ec, d) || w.retried || txn_ != transaction_status::idle || opts_.statement_cache_capacity == 0) return false;
     w.retried = true;
     w.query->out->clear();
     stale_.push_back(&w);
@@ -566,19 +557,27 @@ CIRRUS_DECL bool connection_impl::keep_stale(turn_waiter& w, error_code ec, cons
 CIRRUS_DECL void connection_impl::requeue_stale() {
     if (stale_.empty()) return;
     // Their statements leave the cache (closed on the server where they still exist).
-    for (auto* w : stale_) {
-        auto it = cache_.find(statement_key(*w->query->sql, w->query->params->types()));
-        if (it == cache_.end()) continue;
-        pending_closes_.push_back(it->second.stmt.name);
-        lru_.erase(it->second.lru);
-        cache_.erase(it);
-    }
+    for (auto* w : stale_) evict_cached(statement_key(*w->query->sql, w->query->params->types()), true);
     for (auto it = stale_.rbegin(); it != stale_.rend(); ++it) {
         (*it)->st = turn_waiter::status::queued;
         (*it)->cancel_wanted = false;
         turn_queue_.push_front(*it);
     }
     stale_.clear();
+}
+
+CIRRUS_DECL void connection_impl::abandon_batched(turn_waiter& w) noexcept {
+    try {
+        w.diag->assign_client("the connection was closed before the query's answer arrived");
+    } catch (...) {
+    }
+    w.result = make_error_code(client_errc::not_connected);
+    w.query->done = true;
+    w.resume(turn_waiter::status::done);
+}
+
+CIRRUS_DECL void connection_impl::unqueue(turn_waiter& w) noexcept {
+    if (auto it = std::find(turn_queue_.begin(), turn_queue_.end(), &w); it != turn_queue_.end()) turn_queue_.erase(it);
 }
 
 CIRRUS_DECL const cached_statement* connection_impl::cached_for(const batch_query& q) {
@@ -647,15 +646,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
         int exceptions = std::uncaught_exceptions();
         ~unanswered_guard() {
             if (std::uncaught_exceptions() <= exceptions) return;
-            for (auto& e : inflight) {
-                try {
-                    e.w->diag->assign_client("the connection was closed before the query's answer arrived");
-                } catch (...) {
-                }
-                e.w->result = make_error_code(client_errc::not_connected);
-                e.w->query->done = true;
-                e.w->resume(turn_waiter::status::done);
-            }
+            for (auto& e : inflight) abandon_batched(*e.w);
             inflight.clear();
         }
     } guard{inflight, std::uncaught_exceptions()};
@@ -775,9 +766,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
                 d.assign_client("the results exceeded max_result_bytes");
             }
             auto result = c.result_code();
-            for (const auto& rs : *e.w->query->out) {
-                if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") discarded = true;
-            }
+            if (drops_statements(*e.w->query->out)) discarded = true;
             ++batch_answered_;
             if (keep_stale(*e.w, result, d)) discarded = true; // stop sending: the next batch prepares
             else answer_batched(*e.w, result, std::move(d));
@@ -800,12 +789,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::stream_queries(diagnost
     stream_more_ = nullptr;
     batch_answered_ = 0;
     out_.clear();
-    if (discarded) {
-        // The cached statements the queries in flight used are gone on the server too.
-        cache_.clear();
-        lru_.clear();
-        pending_closes_.clear();
-    }
+    if (discarded) forget_statements(); // the statements the queries in flight used are gone too
     if (read_ec || write_ec) {
         auto ec = read_ec ? read_ec : write_ec;
         if (has_fatal && ec != errc::protocol_error && ec != errc::message_too_large) diag.assign_server(fatal);
@@ -852,14 +836,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::run_batch(const std::ve
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (!open[i]) continue;
                 open[i] = 0;
-                turn_waiter* w = batch[i];
-                try {
-                    w->diag->assign_client("the connection was closed before the query's answer arrived");
-                } catch (...) {
-                }
-                w->result = make_error_code(client_errc::not_connected);
-                w->query->done = true;
-                w->resume(turn_waiter::status::done);
+                abandon_batched(*batch[i]);
             }
         }
     } guard{batch, open, std::uncaught_exceptions()};
@@ -957,16 +934,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::simple_query_body(std::
     c.out = out;
     c.max_bytes = opts_.max_result_bytes;
     auto ec = co_await exchange(c, diag);
-    if (!ec && out) {
-        // DISCARD ALL / DEALLOCATE ALL drop every prepared statement on the server.
-        for (const auto& rs : *out) {
-            if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") {
-                cache_.clear();
-                lru_.clear();
-                pending_closes_.clear();
-            }
-        }
-    }
+    if (!ec && out && drops_statements(*out)) forget_statements();
     co_return ec;
 }
 
@@ -1113,15 +1081,9 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::execute_cached(const st
         }
         // A statement dropped behind our back (DEALLOCATE) or invalidated by a schema
         // change is prepared again once, when no transaction would be affected.
-        bool stale = ec == sqlstate::invalid_sql_statement_name ||
-                     (ec == sqlstate::feature_not_supported &&
-                      diag.message.find("cached plan must not change result type") != std::string::npos);
-        if (stale && opts_.statement_cache_capacity != 0 && txn_ == transaction_status::idle && attempt == 0) {
-            if (auto it = cache_.find(key); it != cache_.end()) {
-                if (ec != sqlstate::invalid_sql_statement_name) pending_closes_.push_back(it->second.stmt.name);
-                lru_.erase(it->second.lru);
-                cache_.erase(it);
-            }
+        if (stale_statement(ec, diag) && opts_.statement_cache_capacity != 0 && txn_ == transaction_status::idle &&
+            attempt == 0) {
+            evict_cached(key, ec != sqlstate::invalid_sql_statement_name);
             diag.clear();
             continue;
         }

@@ -253,9 +253,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
                     out[cur].diag.assign_client(c.copy_refused ? "COPY is not supported in a pipeline"
                                                                : "the results exceeded max_result_bytes");
                 }
-                for (const auto& rs : out[cur].rows) {
-                    if (rs.command_tag() == "DISCARD ALL" || rs.command_tag() == "DEALLOCATE ALL") discarded = true;
-                }
+                if (drops_statements(out[cur].rows)) discarded = true;
                 ++cur;
                 fresh_collector(c);
                 notify();
@@ -285,11 +283,7 @@ CIRRUS_DECL asio::awaitable<error_code> connection_impl::pipeline_body(const std
         fail_connection();
         co_return ec;
     }
-    if (discarded) {
-        cache_.clear();
-        lru_.clear();
-        pending_closes_.clear();
-    }
+    if (discarded) forget_statements();
     if (failure) {
         diag = out[out.first_error()].diag;
         co_return failure;
