@@ -30,7 +30,12 @@
 #   CIRRUS_BENCH_CIRRUS_FLAGS extra transfer_bench flags, e.g. "--unsigned-payload" (parts as
 #                             UNSIGNED-PAYLOAD with an unsigned checksum trailer, as aws-c-s3
 #                             signs them, instead of signed chunks over plain HTTP)
-#   CIRRUS_BENCH_DATA         where the data and the downloads go (default: <build dir>/transfer-data)
+#   CIRRUS_BENCH_DATA         where the generated data goes (default: <build dir>/transfer-data)
+#   CIRRUS_BENCH_TMPFS        a tmpfs for the server's objects and the clients' downloads
+#                             (default: /dev/shm when it is a tmpfs with room; "none": the
+#                             server of scripts/services.sh and <data>/out, on disk)
+#   CIRRUS_BENCH_S3_PORT, CIRRUS_BENCH_GARAGE_PORT  the ports of the servers started on that
+#                             tmpfs (default: 17170 and 13900-13903)
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,6 +58,37 @@ extended=0
 [[ ${1:-} == --extended ]] && extended=1
 
 source "$repo/benchmarks/common.sh"
+
+# Files are created and deleted by the ten thousand here (each client's download, the server's
+# objects, the cleaning of each client's prefix). On an ext4 without a journal, as on the 2-core
+# machine, every create then scans the inodes freed in the last 30 s and passes them over (ext4's
+# recently_deleted() in find_inode_bit()): a tree download right after a deletion spent 75% of
+# the client's samples and 5 to 8 s of system time there (1.6 s otherwise), and the server the
+# same. Which client ran after which deletion decided the row. So the server keeps its objects,
+# and the clients write their downloads, on a tmpfs of their own: the clients are measured, not
+# the file system's reuse of inodes. The data read (the big file, the trees) stays on disk.
+scratch=
+tmpfs=${CIRRUS_BENCH_TMPFS:-/dev/shm}
+if [[ $tmpfs != none && $(stat -f -c %T "$tmpfs" 2>/dev/null) == tmpfs ]]; then
+    # the big file three times (server, download, curl), the tree four times, 1 GiB to spare
+    need_mib=$((3 * file_mib + 4 * files * file_kib / 1024 + 1024))
+    avail_mib=$(df -Pm "$tmpfs" | awk 'NR == 2 { print $4 }')
+    if ((avail_mib >= need_mib)); then
+        scratch=$tmpfs/cirrus-transfer-bench-$$
+    else
+        log "$tmpfs has $avail_mib MiB free, $need_mib wanted: the server and the downloads stay on disk"
+    fi
+fi
+if [[ -n $scratch ]]; then
+    garage_port=${CIRRUS_BENCH_GARAGE_PORT:-13900}
+    export CIRRUS_RUN_DIR=$scratch/run CIRRUS_SERVICES_OWNER=transfer-bench-$$
+    export CIRRUS_S3_ENDPOINT=http://127.0.0.1:${CIRRUS_BENCH_S3_PORT:-17170}
+    export CIRRUS_GARAGE_ENDPOINT=http://127.0.0.1:$garage_port CIRRUS_GARAGE_RPC_PORT=$((garage_port + 1))
+    export CIRRUS_GARAGE_ADMIN_PORT=$((garage_port + 3))
+    mkdir -p "$scratch"
+    trap '"$repo/scripts/services.sh" stop versitygw garage >&2 || true; rm -rf "$scratch"' EXIT
+    log "server objects and downloads on $tmpfs ($scratch)"
+fi
 
 eval "$("$repo/scripts/services.sh" env)"
 services=(versitygw)
@@ -109,7 +145,8 @@ fi
 big=$data/big.bin
 tree=$data/tree
 synced=$data/tree-sync
-out=$data/out
+out=${scratch:+$scratch/out}
+out=${out:-$data/out}
 stamp="$file_mib MiB, $files x $file_kib KiB"
 if [[ ! -f $data/stamp || $(cat "$data/stamp") != "$stamp" ]]; then
     log "generating the data in $data: $stamp"
