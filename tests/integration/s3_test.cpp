@@ -7,6 +7,7 @@
 
 #include "support/error_tuple.hpp"
 #include "support/http_sync.hpp"
+#include "support/s3_backends.hpp"
 #include "support/services.hpp"
 #include "support/toxiproxy.hpp"
 
@@ -51,64 +52,7 @@ using namespace std::chrono_literals;
 using cirrus::diagnostics;
 using cirrus::error_code;
 
-// ------------------------------------------------------------------------- backends
-// Named (not anonymous) so that CTest names read s3.S3.<Test><backend::versitygw>.
 namespace provider = cirrus::provider;
-
-namespace backend {
-
-struct versitygw {
-    using provider = provider::versitygw;
-    static constexpr const char* name = "versitygw";
-    // What the SDKs read (AWS_ENDPOINT_URL_S3 ...) for a client built without options.
-    static std::vector<std::pair<std::string, std::string>> environment() {
-        cirrus::test::s3_service svc;
-        return {{"AWS_ENDPOINT_URL_S3", svc.endpoint}, {"AWS_ACCESS_KEY_ID", svc.access_key},
-                {"AWS_SECRET_ACCESS_KEY", svc.secret_key}, {"AWS_REGION", svc.region}};
-    }
-    static s3::client_options options() {
-        cirrus::test::s3_service svc;
-        return {.region = svc.region,
-                .endpoint = svc.endpoint,
-                .credentials = cirrus::auth::any_credentials_provider(
-                    cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
-    }
-};
-
-struct moto {
-    using provider = provider::aws;
-    static constexpr const char* name = "moto";
-    static std::vector<std::pair<std::string, std::string>> environment() {
-        return {{"AWS_ENDPOINT_URL_S3", cirrus::test::moto_endpoint()}, {"AWS_ACCESS_KEY_ID", "testing"},
-                {"AWS_SECRET_ACCESS_KEY", "testing"}, {"AWS_REGION", "us-east-1"}};
-    }
-    static s3::client_options options() {
-        return {.region = "us-east-1",
-                .endpoint = cirrus::test::moto_endpoint(),
-                .credentials = cirrus::auth::any_credentials_provider(
-                    cirrus::auth::static_provider("testing", "testing"))};
-    }
-};
-
-struct garage {
-    using provider = provider::garage;
-    static constexpr const char* name = "garage";
-    static std::vector<std::pair<std::string, std::string>> environment() {
-        cirrus::test::garage_service svc;
-        return {{"AWS_ENDPOINT_URL_S3", svc.endpoint}, {"AWS_ACCESS_KEY_ID", svc.access_key},
-                {"AWS_SECRET_ACCESS_KEY", svc.secret_key}, {"AWS_REGION", svc.region}};
-    }
-    static constexpr bool extended = true; // present only in the extended run
-    static s3::client_options options() {
-        cirrus::test::garage_service svc;
-        return {.region = svc.region,
-                .endpoint = svc.endpoint,
-                .credentials = cirrus::auth::any_credentials_provider(
-                    cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
-    }
-};
-
-} // namespace backend
 
 namespace {
 
@@ -153,19 +97,6 @@ std::pair<int, std::string> run_command(const std::string& cmd) {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
-// True when something accepts TCP connections at the endpoint's host and port.
-bool reachable(const std::string& endpoint) {
-    const auto http = cirrus::http::endpoint::parse(endpoint);
-    if (!http) return false;
-    asio::io_context ioc;
-    asio::ip::tcp::socket sock(ioc);
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(http->host(), ec);
-    if (ec) return false;
-    sock.connect({address, http->port()}, ec);
-    return !ec;
-}
-
 fs::path temp_path(std::string_view stem) {
     return fs::temp_directory_path() / (std::string(stem) + "-" + std::to_string(::getpid()) + "-" + random_suffix());
 }
@@ -178,12 +109,10 @@ protected:
     using client_type = s3::client<typename Backend::provider>;
 
     void SetUp() override {
-        if constexpr (requires { Backend::extended; }) {
-            if (!reachable(Backend::options().endpoint)) {
-                if (cirrus::test::env_or("CIRRUS_REQUIRE_GARAGE", "0") == "1")
-                    FAIL() << Backend::name << " is required (CIRRUS_REQUIRE_GARAGE=1) but does not answer";
-                GTEST_SKIP() << Backend::name << " is not running (scripts/services.sh start --extended garage)";
-            }
+        bool required = false;
+        if (auto why = cirrus::test::backend_absent<Backend>(required); !why.empty()) {
+            if (required) FAIL() << why;
+            GTEST_SKIP() << why;
         }
         bucket_ = make_bucket_name();
         auto [ec, r] = sync(ioc_, client_.async_create_bucket({.bucket = bucket_}, diag_));

@@ -1,8 +1,12 @@
 // Transfers against versitygw: upload_file round trips (single put and multipart, at and
 // around part boundaries, a larger generated object) compared byte for byte and by
 // checksum, resume from an upload id, and no multipart upload left behind on failure.
+// The suite TransferEach runs its tests on Garage too, in the extended run (skipped when
+// Garage does not answer, required with CIRRUS_REQUIRE_GARAGE=1: `scripts/test.sh
+// --extended`).
 
 #include "support/http_sync.hpp"
+#include "support/s3_backends.hpp"
 #include "support/services.hpp"
 #include "support/temp_dir.hpp"
 #include "support/toxiproxy.hpp"
@@ -58,8 +62,6 @@ using asio::use_awaitable;
 
 namespace {
 
-using client_type = s3::client<cirrus::provider::versitygw>;
-
 std::string random_suffix() {
     static std::mt19937_64 rng(std::random_device{}());
     static constexpr char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -91,15 +93,18 @@ auto run(asio::io_context& ioc, F f) {
     return fut.get();
 }
 
-class Transfer : public ::testing::Test {
+template <class Backend>
+class TransferOn : public ::testing::Test {
 protected:
+    using client_type = s3::client<typename Backend::provider>;
+
     void SetUp() override {
-        cirrus::test::s3_service svc;
-        client_.emplace(ioc_.get_executor(),
-                        s3::client_options{.region = svc.region,
-                                           .endpoint = svc.endpoint,
-                                           .credentials = cirrus::auth::any_credentials_provider(
-                                               cirrus::auth::static_provider(svc.access_key, svc.secret_key))});
+        bool required = false;
+        if (auto why = cirrus::test::backend_absent<Backend>(required); !why.empty()) {
+            if (required) FAIL() << why;
+            GTEST_SKIP() << why;
+        }
+        client_.emplace(ioc_.get_executor(), Backend::options());
         bucket_ = "xfer-" + random_suffix();
         auto ec = run(ioc_, [this]() -> asio::awaitable<error_code> {
             s3::create_bucket_request r{.bucket = bucket_};
@@ -110,6 +115,7 @@ protected:
         ASSERT_FALSE(ec) << ec.message();
     }
     void TearDown() override {
+        if (!client_) return; // skipped
         run(ioc_, [this]() -> asio::awaitable<void> {
             s3::delete_bucket_request r{.bucket = bucket_, .empty_first = true};
             auto [e, db] = co_await client_->async_delete_bucket(r, as_tuple(use_awaitable));
@@ -261,6 +267,15 @@ protected:
     cirrus::test::temp_dir dir_{"cirrus-xfer"};
 };
 
+// The tests on versitygw alone (they read its store, or its answers).
+class Transfer : public TransferOn<backend::versitygw> {};
+
+// The tests on every S3 server: versitygw, and Garage in the extended run.
+template <class Backend>
+class TransferEach : public TransferOn<Backend> {};
+using transfer_backends = ::testing::Types<backend::versitygw, backend::garage>;
+TYPED_TEST_SUITE(TransferEach, transfer_backends);
+
 constexpr std::size_t mib = 1u << 20;
 
 transfer::upload_options multipart_5mib() {
@@ -283,20 +298,20 @@ std::string crc64nvme_of(const std::string& data) {
 
 } // namespace
 
-TEST_F(Transfer, UploadSinglePutZeroAndOneByte) {
-    round_trip(0, {}, 1);
-    round_trip(1, {}, 1);
+TYPED_TEST(TransferEach, UploadSinglePutZeroAndOneByte) {
+    this->round_trip(0, {}, 1);
+    this->round_trip(1, {}, 1);
 }
 
-TEST_F(Transfer, UploadExactlyOnePart) { round_trip(5 * mib, multipart_5mib(), 1); }
+TYPED_TEST(TransferEach, UploadExactlyOnePart) { this->round_trip(5 * mib, multipart_5mib(), 1); }
 
-TEST_F(Transfer, UploadPartBoundaries) {
-    round_trip(10 * mib - 1, multipart_5mib(), 2);
-    round_trip(10 * mib, multipart_5mib(), 2);
-    round_trip(10 * mib + 1, multipart_5mib(), 3);
+TYPED_TEST(TransferEach, UploadPartBoundaries) {
+    this->round_trip(10 * mib - 1, multipart_5mib(), 2);
+    this->round_trip(10 * mib, multipart_5mib(), 2);
+    this->round_trip(10 * mib + 1, multipart_5mib(), 3);
 }
 
-TEST_F(Transfer, UploadLargeObjectParallel) {
+TYPED_TEST(TransferEach, UploadLargeObjectParallel) {
     transfer::upload_options o;
     o.concurrency = 4;
     // A long interval: only the final report comes.
@@ -304,7 +319,7 @@ TEST_F(Transfer, UploadLargeObjectParallel) {
     auto on_progress = [&](const transfer::progress& p) { reports.push_back(p); };
     o.on_progress = on_progress;
     o.progress_interval = std::chrono::hours(1);
-    round_trip(64 * mib + 12345, o, 9); // 8 MiB parts
+    this->round_trip(64 * mib + 12345, o, 9); // 8 MiB parts
     ASSERT_EQ(reports.size(), 1u);
     EXPECT_TRUE(reports[0].finished);
     EXPECT_EQ(reports[0].bytes_done, 64 * mib + 12345);
@@ -360,14 +375,14 @@ TEST_F(Transfer, UploadWithUnsignedPayloadSendsAnUnsignedTrailer) {
 // server's answer; HeadObject and GetObject then report that FULL_OBJECT CRC64NVME, the
 // one computed here over the file in one piece. 3 parts and a tail at the boundary of the
 // fourth part, -1, exact and +1.
-TEST_F(Transfer, UploadFullObjectCrc64nvme) {
+TYPED_TEST(TransferEach, UploadFullObjectCrc64nvme) {
     for (std::size_t size : {20 * mib - 1, 20 * mib, 15 * mib + 1, 15 * mib + 12345}) {
         SCOPED_TRACE("size " + std::to_string(size));
         std::string const data = random_bytes(size, static_cast<unsigned>(size + 64));
-        std::string const path = dir_.write("full" + std::to_string(size), data);
+        std::string const path = this->dir_.write("full" + std::to_string(size), data);
         std::string const key = "full/" + std::to_string(size);
         std::string const expected = crc64nvme_of(data);
-        auto r = upload(key, path, full_object_crc64nvme());
+        auto r = this->upload(key, path, full_object_crc64nvme());
         ASSERT_TRUE(r) << r.error().message();
         EXPECT_EQ(r->parts, 4u);
         ASSERT_TRUE(r->checksum);
@@ -376,7 +391,7 @@ TEST_F(Transfer, UploadFullObjectCrc64nvme) {
         EXPECT_EQ(r->checksum->type, "FULL_OBJECT");
         EXPECT_TRUE(r->checksum_verified);
 
-        stored_checksum const stored = checksum_of(key);
+        typename TestFixture::stored_checksum const stored = this->checksum_of(key);
         ASSERT_TRUE(stored.head);
         EXPECT_EQ(stored.head->algorithm, cirrus::crypto::checksum_algorithm::crc64nvme);
         EXPECT_EQ(stored.head->value, expected);
@@ -388,12 +403,12 @@ TEST_F(Transfer, UploadFullObjectCrc64nvme) {
     }
     // Without the option, CRC32C parts make a COMPOSITE checksum.
     std::string const data = random_bytes(10 * mib + 1, 3);
-    auto r = upload("composite", dir_.write("composite", data), multipart_5mib());
+    auto r = this->upload("composite", this->dir_.write("composite", data), multipart_5mib());
     ASSERT_TRUE(r) << r.error().message();
     ASSERT_TRUE(r->checksum);
     EXPECT_NE(r->checksum->value.find("-3"), std::string::npos) << r->checksum->value;
     EXPECT_TRUE(r->checksum_verified);
-    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_EQ(this->pending_uploads(), 0u);
 }
 
 // The S3 requests underneath: CreateMultipartUpload with x-amz-checksum-type FULL_OBJECT
@@ -500,50 +515,50 @@ TEST_F(Transfer, UploadFullObjectResumesFromUploadId) {
     EXPECT_EQ(pending_uploads(), 0u);
 }
 
-TEST_F(Transfer, UploadResumesFromUploadId) {
+TYPED_TEST(TransferEach, UploadResumesFromUploadId) {
     std::string data = random_bytes(12 * mib, 7);
-    std::string path = dir_.write("resume", data);
+    std::string path = this->dir_.write("resume", data);
     // An earlier run that sent part 2 only.
-    std::string upload_id = run(ioc_, [&]() -> asio::awaitable<std::string> {
-        s3::create_multipart_upload_request cr{.bucket = bucket_, .key = "resumed"};
+    std::string upload_id = run(this->ioc_, [&]() -> asio::awaitable<std::string> {
+        s3::create_multipart_upload_request cr{.bucket = this->bucket_, .key = "resumed"};
         cr.checksum_algorithm = cirrus::crypto::checksum_algorithm::crc32c;
         s3::create_multipart_upload_result cres;
-        auto [e] = co_await client_->async_create_multipart_upload(cr, cres, as_tuple(use_awaitable));
+        auto [e] = co_await this->client_->async_create_multipart_upload(cr, cres, as_tuple(use_awaitable));
         EXPECT_FALSE(e) << e.message();
-        s3::upload_part_request ur{.bucket = bucket_, .key = "resumed", .upload_id = cres.upload_id};
+        s3::upload_part_request ur{.bucket = this->bucket_, .key = "resumed", .upload_id = cres.upload_id};
         ur.part_number = 2;
         ur.body = s3::object_body::memory(std::string_view(data).substr(5 * mib, 5 * mib));
         ur.checksum_algorithm = cirrus::crypto::checksum_algorithm::crc32c;
         s3::upload_part_result pr;
-        auto [e2] = co_await client_->async_upload_part(ur, pr, as_tuple(use_awaitable));
+        auto [e2] = co_await this->client_->async_upload_part(ur, pr, as_tuple(use_awaitable));
         EXPECT_FALSE(e2) << e2.message();
         co_return cres.upload_id;
     });
     ASSERT_FALSE(upload_id.empty());
     auto o = multipart_5mib();
     o.resume_upload_id = upload_id;
-    auto r = upload("resumed", path, o);
+    auto r = this->upload("resumed", path, o);
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(r->parts, 3u);
     EXPECT_EQ(r->parts_resumed, 1u);
     EXPECT_EQ(r->upload_id, upload_id);
-    EXPECT_TRUE(get("resumed") == data);
-    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_TRUE(this->get("resumed") == data);
+    EXPECT_EQ(this->pending_uploads(), 0u);
 }
 
-TEST_F(Transfer, UploadFailureAbortsLeavingNothing) {
+TYPED_TEST(TransferEach, UploadFailureAbortsLeavingNothing) {
     // Resuming an upload id the server does not know fails, and the missing file fails
     // before any request; neither leaves an upload behind.
-    std::string path = dir_.write("abort", random_bytes(11 * mib, 3));
+    std::string path = this->dir_.write("abort", random_bytes(11 * mib, 3));
     auto o = multipart_5mib();
     o.resume_upload_id = "no-such-upload-id";
-    auto r = upload("aborted", path, o);
+    auto r = this->upload("aborted", path, o);
     EXPECT_FALSE(r);
-    EXPECT_EQ(pending_uploads(), 0u);
-    auto missing = upload("missing", dir_.path + "/does-not-exist");
+    EXPECT_EQ(this->pending_uploads(), 0u);
+    auto missing = this->upload("missing", this->dir_.path + "/does-not-exist");
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error(), std::errc::no_such_file_or_directory);
-    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_EQ(this->pending_uploads(), 0u);
 }
 
 TEST_F(Transfer, UploadAsyncShape) {
@@ -584,11 +599,11 @@ TEST_F(Transfer, UploadAsyncShape) {
     EXPECT_TRUE(get("shape/4") == data);
 }
 
-TEST_F(Transfer, UploadCancelledAbortsPromptly) {
+TYPED_TEST(TransferEach, UploadCancelledAbortsPromptly) {
     // A terminal cancellation on the token's slot while parts are in flight: the upload
     // stops within a fraction of its run time, completes with operation_aborted, and the
     // multipart upload is aborted (ListMultipartUploads empty, no object).
-    std::string path = dir_.write("cancel", random_bytes(48 * mib, 5));
+    std::string path = this->dir_.write("cancel", random_bytes(48 * mib, 5));
     asio::cancellation_signal signal;
     error_code result_ec;
     bool completed = false;
@@ -596,21 +611,23 @@ TEST_F(Transfer, UploadCancelledAbortsPromptly) {
     std::chrono::steady_clock::time_point cancelled_at, completed_at;
     transfer::upload_options o = multipart_5mib();
     o.concurrency = 2;
-    transfer::async_upload_file(*client_, {.bucket = bucket_, .key = "cancelled", .path = path, .options = o},
-                                asio::bind_cancellation_slot(signal.slot(), [&](error_code ec, transfer::upload_result) {
-                                    result_ec = ec;
-                                    completed = true;
-                                    completed_at = std::chrono::steady_clock::now();
-                                }));
+    transfer::async_upload_file(*this->client_,
+                                {.bucket = this->bucket_, .key = "cancelled", .path = path, .options = o},
+                                asio::bind_cancellation_slot(signal.slot(),
+                                                             [&](error_code ec, transfer::upload_result) {
+                                                                 result_ec = ec;
+                                                                 completed = true;
+                                                                 completed_at = std::chrono::steady_clock::now();
+                                                             }));
     // Cancel once the multipart upload exists and parts are going out.
     asio::co_spawn(
-        ioc_,
+        this->ioc_,
         [&]() -> asio::awaitable<void> {
-            asio::steady_timer t(ioc_);
+            asio::steady_timer t(this->ioc_);
             for (int i = 0; i < 200 && !completed; ++i) {
-                s3::list_multipart_uploads_request lr{.bucket = bucket_};
+                s3::list_multipart_uploads_request lr{.bucket = this->bucket_};
                 s3::list_multipart_uploads_result lo;
-                auto [e] = co_await client_->async_list_multipart_uploads(lr, lo, as_tuple(use_awaitable));
+                auto [e] = co_await this->client_->async_list_multipart_uploads(lr, lo, as_tuple(use_awaitable));
                 if (!e && !lo.uploads.empty()) break;
                 t.expires_after(std::chrono::milliseconds(5));
                 co_await t.async_wait(use_awaitable);
@@ -621,24 +638,24 @@ TEST_F(Transfer, UploadCancelledAbortsPromptly) {
             signal.emit(asio::cancellation_type::terminal);
         },
         asio::detached);
-    ioc_.restart();
-    ioc_.run();
+    this->ioc_.restart();
+    this->ioc_.run();
     ASSERT_TRUE(completed);
     EXPECT_EQ(result_ec, asio::error::operation_aborted) << result_ec.message();
     auto const stop_ms = std::chrono::duration_cast<std::chrono::milliseconds>(completed_at - cancelled_at).count();
     auto const ran_ms = std::chrono::duration_cast<std::chrono::milliseconds>(cancelled_at - started).count();
     EXPECT_LT(stop_ms, 1000) << "ran " << ran_ms << " ms before the cancellation";
-    EXPECT_EQ(pending_uploads(), 0u);
-    auto missing = run(ioc_, [&]() -> asio::awaitable<error_code> {
-        s3::head_object_request hr{.bucket = bucket_, .key = "cancelled"};
-        auto [e, info] = co_await client_->async_head_object(hr, as_tuple(use_awaitable));
+    EXPECT_EQ(this->pending_uploads(), 0u);
+    auto missing = run(this->ioc_, [&]() -> asio::awaitable<error_code> {
+        s3::head_object_request hr{.bucket = this->bucket_, .key = "cancelled"};
+        auto [e, info] = co_await this->client_->async_head_object(hr, as_tuple(use_awaitable));
         (void)info;
         co_return e;
     });
     EXPECT_TRUE(s3::is_not_found(missing)) << missing.message();
 }
 
-TEST_F(Transfer, DownloadFileAroundRangeBoundaries) {
+TYPED_TEST(TransferEach, DownloadFileAroundRangeBoundaries) {
     // 1 MiB ranges, 3 in flight; single GETs up to 1 MiB. Objects written with a
     // full-object CRC64NVME, so every download is checked against it.
     transfer::download_options o;
@@ -649,34 +666,34 @@ TEST_F(Transfer, DownloadFileAroundRangeBoundaries) {
         SCOPED_TRACE("size " + std::to_string(size));
         std::string data = random_bytes(size, static_cast<unsigned>(size) + 1);
         std::string key = "dl/" + std::to_string(size);
-        put(key, data);
-        std::string target = dir_.path + "/target";
-        auto r = download(key, target, o);
+        this->put(key, data);
+        std::string target = this->dir_.path + "/target";
+        auto r = this->download(key, target, o);
         ASSERT_TRUE(r) << r.error().message();
         EXPECT_EQ(r->size, size);
         EXPECT_EQ(r->requests, size <= mib ? 1u : (size + mib - 1) / mib);
         EXPECT_TRUE(r->checksum_verified);
-        std::string got = read_file(target);
+        std::string got = this->read_file(target);
         ASSERT_EQ(got.size(), size);
         EXPECT_TRUE(got == data);
-        EXPECT_TRUE(stray_files({"target"}).empty());
+        EXPECT_TRUE(this->stray_files({"target"}).empty());
     }
 }
 
-TEST_F(Transfer, DownloadLargeMultipartObject) {
+TYPED_TEST(TransferEach, DownloadLargeMultipartObject) {
     // 64 MiB + 4321 B uploaded in parts (COMPOSITE checksum), downloaded in 8 MiB ranges,
     // 8 in flight, replacing a file that was there.
     std::string data = random_bytes(64 * mib + 4321, 21);
-    std::string src = dir_.write("src", data);
-    ASSERT_TRUE(upload("big", src));
-    std::string target = dir_.write("target", "old contents");
+    std::string src = this->dir_.write("src", data);
+    ASSERT_TRUE(this->upload("big", src));
+    std::string target = this->dir_.write("target", "old contents");
     // Progress: monotonic, throttled, ending with one finished report of the whole size.
     std::vector<transfer::progress> reports;
     auto on_progress = [&](const transfer::progress& p) { reports.push_back(p); };
     transfer::download_options o;
     o.on_progress = on_progress;
     o.progress_interval = std::chrono::milliseconds(0);
-    auto r = download("big", target, o);
+    auto r = this->download("big", target, o);
     ASSERT_TRUE(r) << r.error().message();
     ASSERT_GE(reports.size(), 2u);
     for (std::size_t i = 1; i < reports.size(); ++i) EXPECT_GE(reports[i].bytes_done, reports[i - 1].bytes_done);
@@ -691,11 +708,11 @@ TEST_F(Transfer, DownloadLargeMultipartObject) {
     ASSERT_TRUE(r->checksum);
     EXPECT_NE(r->checksum->value.find('-'), std::string::npos) << r->checksum->value;
     EXPECT_TRUE(r->checksum_verified);
-    std::string got = read_file(target);
+    std::string got = this->read_file(target);
     ASSERT_EQ(got.size(), data.size());
     EXPECT_EQ(crc(got), crc(data));
     EXPECT_TRUE(got == data);
-    EXPECT_TRUE(stray_files({"src", "target"}).empty());
+    EXPECT_TRUE(this->stray_files({"src", "target"}).empty());
 }
 
 namespace {
@@ -734,27 +751,27 @@ std::uint64_t crc64nvme_of_file(const std::string& path) {
 // 1 GiB, generated: uploaded at default settings with a FULL_OBJECT CRC64NVME, which the
 // server and the client agree on, then downloaded in ranges at default settings and
 // checked against the CRC of the bytes generated.
-TEST_F(Transfer, OneGibRoundTripKeepsTheChecksum) {
+TYPED_TEST(TransferEach, OneGibRoundTripKeepsTheChecksum) {
     std::uint64_t const size = 1ull << 30;
-    std::string const src = dir_.path + "/gib";
+    std::string const src = this->dir_.path + "/gib";
     std::uint64_t const crc = write_generated(src, size);
     ASSERT_NE(crc, 0u);
     std::string const expected = cirrus::crypto::checksum_value::from_crc64(crc).str();
     transfer::upload_options o;
     o.checksum = cirrus::crypto::checksum_algorithm::crc64nvme;
     o.full_object_checksum = true;
-    auto up = upload("gib", src, o);
+    auto up = this->upload("gib", src, o);
     ASSERT_TRUE(up) << up.error().message();
     EXPECT_EQ(up->size, size);
     EXPECT_GT(up->parts, 1u);
     ASSERT_TRUE(up->checksum);
     EXPECT_EQ(up->checksum->value, expected);
     EXPECT_TRUE(up->checksum_verified);
-    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_EQ(this->pending_uploads(), 0u);
     std::filesystem::remove(src);
 
-    std::string const back = dir_.path + "/gib-back";
-    auto down = download("gib", back);
+    std::string const back = this->dir_.path + "/gib-back";
+    auto down = this->download("gib", back);
     ASSERT_TRUE(down) << down.error().message();
     EXPECT_EQ(down->size, size);
     ASSERT_TRUE(down->checksum);
@@ -762,7 +779,7 @@ TEST_F(Transfer, OneGibRoundTripKeepsTheChecksum) {
     EXPECT_TRUE(down->checksum_verified);
     EXPECT_EQ(std::filesystem::file_size(back), size);
     EXPECT_EQ(crc64nvme_of_file(back), crc);
-    EXPECT_TRUE(stray_files({"gib-back"}).empty());
+    EXPECT_TRUE(this->stray_files({"gib-back"}).empty());
 }
 
 // The server's copy is changed on its disk after the upload (versitygw's posix store keeps
@@ -921,12 +938,12 @@ TEST_F(Transfer, DownloadFailuresLeaveNothing) {
     EXPECT_TRUE(stray_files({"target"}).empty());
 }
 
-TEST_F(Transfer, DownloadCancelledResumes) {
+TYPED_TEST(TransferEach, DownloadCancelledResumes) {
     // A resumable download cancelled after some ranges keeps the temporary file and its
     // state; the next run fetches only the missing ranges and the result is exact.
     std::string data = random_bytes(12 * mib, 31);
-    put("resumable", data);
-    std::string target = dir_.path + "/target";
+    this->put("resumable", data);
+    std::string target = this->dir_.path + "/target";
     transfer::download_options o;
     o.part_size = mib;
     o.single_get_threshold = 0;
@@ -935,7 +952,8 @@ TEST_F(Transfer, DownloadCancelledResumes) {
     asio::cancellation_signal signal;
     error_code first_ec;
     bool completed = false;
-    transfer::async_download_file(*client_, {.bucket = bucket_, .key = "resumable", .path = target, .options = o},
+    transfer::async_download_file(*this->client_,
+                                  {.bucket = this->bucket_, .key = "resumable", .path = target, .options = o},
                                   asio::bind_cancellation_slot(signal.slot(),
                                                                [&](error_code ec, transfer::download_result) {
                                                                    first_ec = ec;
@@ -943,12 +961,12 @@ TEST_F(Transfer, DownloadCancelledResumes) {
                                                                }));
     std::string state = target + ".cirrus-download.state";
     asio::co_spawn(
-        ioc_,
+        this->ioc_,
         [&]() -> asio::awaitable<void> {
-            asio::steady_timer t(ioc_);
+            asio::steady_timer t(this->ioc_);
             // Wait until the state file lists at least two ranges (header + 2 lines).
             for (int i = 0; i < 2000 && !completed; ++i) {
-                std::string s = read_file(state);
+                std::string s = this->read_file(state);
                 if (std::count(s.begin(), s.end(), '\n') >= 3) break;
                 t.expires_after(std::chrono::milliseconds(1));
                 co_await t.async_wait(use_awaitable);
@@ -956,26 +974,26 @@ TEST_F(Transfer, DownloadCancelledResumes) {
             signal.emit(asio::cancellation_type::terminal);
         },
         asio::detached);
-    ioc_.restart();
-    ioc_.run();
+    this->ioc_.restart();
+    this->ioc_.run();
     ASSERT_TRUE(completed);
     ASSERT_EQ(first_ec, asio::error::operation_aborted) << first_ec.message();
     EXPECT_FALSE(std::filesystem::exists(target));
     EXPECT_TRUE(std::filesystem::exists(target + ".cirrus-download"));
-    auto r = download("resumable", target, o);
+    auto r = this->download("resumable", target, o);
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_GE(r->bytes_resumed, 2 * mib);
     EXPECT_EQ(r->bytes_resumed + r->requests * mib, 12 * mib);
     EXPECT_TRUE(r->checksum_verified);
-    EXPECT_TRUE(read_file(target) == data);
-    EXPECT_TRUE(stray_files({"target"}).empty());
+    EXPECT_TRUE(this->read_file(target) == data);
+    EXPECT_TRUE(this->stray_files({"target"}).empty());
 }
 
-TEST_F(Transfer, DownloadToHandlerInOrder) {
+TYPED_TEST(TransferEach, DownloadToHandlerInOrder) {
     // 10 MiB + 7 B in 1 MiB ranges, 4 in flight: the handler sees the bytes in order, and
     // no more than 4 ranges are ever held; a handler error stops the download.
     std::string data = random_bytes(10 * mib + 7, 41);
-    put("stream", data);
+    this->put("stream", data);
     transfer::download_options o;
     o.part_size = mib;
     o.single_get_threshold = mib;
@@ -985,9 +1003,13 @@ TEST_F(Transfer, DownloadToHandlerInOrder) {
         got.append(reinterpret_cast<const char*>(d.data()), d.size());
         return {};
     };
-    auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::download_result>> {
-        auto [ec, res] = co_await transfer::async_download_to(
-            *client_, {.bucket = bucket_, .key = "stream", .on_data = on_data, .options = o}, as_tuple(use_awaitable));
+    auto r = run(this->ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::download_result>> {
+        auto [ec, res] = co_await transfer::async_download_to(*this->client_,
+                                                              {.bucket = this->bucket_,
+                                                               .key = "stream",
+                                                               .on_data = on_data,
+                                                               .options = o},
+                                                              as_tuple(use_awaitable));
         if (ec) co_return ec;
         co_return res;
     });
@@ -1002,9 +1024,13 @@ TEST_F(Transfer, DownloadToHandlerInOrder) {
         seen += d.size();
         return seen > 2 * mib ? error_code(make_error_code(boost::system::errc::no_space_on_device)) : error_code{};
     };
-    auto stopped = run(ioc_, [&]() -> asio::awaitable<error_code> {
-        auto [ec, res] = co_await transfer::async_download_to(
-            *client_, {.bucket = bucket_, .key = "stream", .on_data = refuse, .options = o}, as_tuple(use_awaitable));
+    auto stopped = run(this->ioc_, [&]() -> asio::awaitable<error_code> {
+        auto [ec, res] = co_await transfer::async_download_to(*this->client_,
+                                                              {.bucket = this->bucket_,
+                                                               .key = "stream",
+                                                               .on_data = refuse,
+                                                               .options = o},
+                                                              as_tuple(use_awaitable));
         (void)res;
         co_return ec;
     });
@@ -1012,12 +1038,12 @@ TEST_F(Transfer, DownloadToHandlerInOrder) {
     EXPECT_EQ(seen, 3 * mib);
 }
 
-TEST_F(Transfer, DirectoryRoundTripAndSync) {
+TYPED_TEST(TransferEach, DirectoryRoundTripAndSync) {
     // Nested folders, an empty file, unicode names, a multipart file (5 MiB parts), a
     // symlink (skipped) and an excluded file; uploaded, uploaded again (nothing sent),
     // changed, downloaded into another folder and downloaded again (nothing fetched).
     namespace fs = std::filesystem;
-    std::string const src = dir_.path + "/src";
+    std::string const src = this->dir_.path + "/src";
     fs::create_directories(src + "/a/b");
     fs::create_directories(src + "/\u00fcn\u00efc\u00f8d\u00e9");
     std::map<std::string, std::string> files = {
@@ -1037,9 +1063,11 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     o.concurrency = 3;
     o.upload.parts.part_size = 5 * mib;
     auto up = [&]() {
-        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
-            co_return co_await transfer::async_upload_directory(
-                *client_, {.bucket = bucket_, .prefix = "tree/", .directory = src, .options = o});
+        return run(this->ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_upload_directory(*this->client_, {.bucket = this->bucket_,
+                                                                                 .prefix = "tree/",
+                                                                                 .directory = src,
+                                                                                 .options = o});
         });
     };
     auto first = up();
@@ -1047,7 +1075,7 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     EXPECT_EQ(first.transferred, 5u);
     EXPECT_EQ(first.skipped, 1u); // the symlink
     EXPECT_EQ(first.bytes_transferred, 5u + 70000u + 6 * mib + 1234u);
-    EXPECT_TRUE(get("tree/a/six.bin") == files["a/six.bin"]);
+    EXPECT_TRUE(this->get("tree/a/six.bin") == files["a/six.bin"]);
 
     auto second = up();
     EXPECT_TRUE(second.failed.empty());
@@ -1060,17 +1088,19 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     EXPECT_EQ(third.transferred, 1u);
     EXPECT_EQ(third.skipped, 5u);
 
-    std::string const dst = dir_.path + "/dst";
+    std::string const dst = this->dir_.path + "/dst";
     auto down = [&]() {
-        return run(ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
-            co_return co_await transfer::async_download_prefix(
-                *client_, {.bucket = bucket_, .prefix = "tree/", .directory = dst, .options = o});
+        return run(this->ioc_, [&]() -> asio::awaitable<transfer::directory_result> {
+            co_return co_await transfer::async_download_prefix(*this->client_, {.bucket = this->bucket_,
+                                                                                .prefix = "tree/",
+                                                                                .directory = dst,
+                                                                                .options = o});
         });
     };
     auto d1 = down();
     EXPECT_TRUE(d1.failed.empty()) << d1.failed[0].key << ": " << d1.failed[0].message;
     EXPECT_EQ(d1.transferred, 5u);
-    for (auto& [rel, data] : files) EXPECT_TRUE(read_file(dst + "/" + rel) == data) << rel;
+    for (auto& [rel, data] : files) EXPECT_TRUE(this->read_file(dst + "/" + rel) == data) << rel;
     EXPECT_FALSE(fs::exists(dst + "/link.txt"));
     EXPECT_FALSE(fs::exists(dst + "/a/scratch.tmp"));
     auto d2 = down();
@@ -1081,8 +1111,8 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
 
     // delete_missing: a file removed from the source is deleted from the bucket; objects
     // the globs exclude, or named like a skipped link, stay.
-    put("tree/kept.tmp", "excluded by *.tmp");
-    put("tree/link.txt", "named like the skipped link");
+    this->put("tree/kept.tmp", "excluded by *.tmp");
+    this->put("tree/link.txt", "named like the skipped link");
     fs::remove(src + "/a/b/c.txt");
     files.erase("a/b/c.txt");
     o.delete_missing = true;
@@ -1090,9 +1120,9 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     EXPECT_TRUE(fourth.failed.empty()) << fourth.failed[0].key << ": " << fourth.failed[0].message;
     EXPECT_EQ(fourth.deleted, 1u);
     EXPECT_EQ(fourth.transferred, 0u);
-    EXPECT_FALSE(exists("tree/a/b/c.txt"));
-    EXPECT_TRUE(exists("tree/kept.tmp"));
-    EXPECT_TRUE(exists("tree/link.txt"));
+    EXPECT_FALSE(this->exists("tree/a/b/c.txt"));
+    EXPECT_TRUE(this->exists("tree/kept.tmp"));
+    EXPECT_TRUE(this->exists("tree/link.txt"));
 
     // ... and the download removes the file with no object (but not an excluded one).
     std::ofstream(dst + "/extra.bin") << "no object";
@@ -1100,7 +1130,7 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     o.exclude = exclude;
     auto d3 = down();
     EXPECT_TRUE(d3.failed.empty()) << d3.failed[0].path << ": " << d3.failed[0].message;
-    EXPECT_EQ(d3.transferred, 1u); // link.txt, an ordinary object to the download
+    EXPECT_EQ(d3.transferred, 1u); // link.txt, an ordinary object to the this->download
     EXPECT_EQ(d3.deleted, 2u);     // extra.bin, a/b/c.txt
     EXPECT_FALSE(fs::exists(dst + "/extra.bin"));
     EXPECT_FALSE(fs::exists(dst + "/a/b/c.txt"));
@@ -1109,9 +1139,11 @@ TEST_F(Transfer, DirectoryRoundTripAndSync) {
     EXPECT_EQ(d4.transferred + d4.deleted, 0u);
 
     // A prefix that completes a ".." segment is refused before anything is sent.
-    auto refused = run(ioc_, [&]() -> asio::awaitable<cirrus::error_code> {
-        auto [e, r] = co_await transfer::async_upload_directory(
-            *client_, {.bucket = bucket_, .prefix = "tree/../", .directory = src}, as_tuple(use_awaitable));
+    auto refused = run(this->ioc_, [&]() -> asio::awaitable<cirrus::error_code> {
+        auto [e, r] =
+            co_await transfer::async_upload_directory(*this->client_,
+                                                      {.bucket = this->bucket_, .prefix = "tree/../", .directory = src},
+                                                      as_tuple(use_awaitable));
         (void)r;
         co_return e;
     });
@@ -1257,7 +1289,7 @@ asio::awaitable<cirrus::result<std::size_t>> read_test_stream(test_stream* s, st
 
 } // namespace
 
-TEST_F(Transfer, UploadStreamOfUnknownLength) {
+TYPED_TEST(TransferEach, UploadStreamOfUnknownLength) {
     transfer::upload_options o = multipart_5mib();
     o.concurrency = 3;
     for (std::size_t size : {std::size_t(0), std::size_t(1), 5 * mib - 1, 10 * mib, 12 * mib + 3}) {
@@ -1266,10 +1298,10 @@ TEST_F(Transfer, UploadStreamOfUnknownLength) {
         test_stream st{.data = &data};
         auto read = [&st](std::span<std::uint8_t> out) { return read_test_stream(&st, out); };
         std::string const key = "stream/" + std::to_string(size);
-        auto r = run(ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
+        auto r = run(this->ioc_, [&]() -> asio::awaitable<cirrus::result<transfer::upload_result>> {
             cirrus::diagnostics diag;
-            const transfer::upload_stream_request req{.bucket = bucket_, .key = key, .read = read, .options = o};
-            auto [ec, res] = co_await transfer::async_upload_stream(*client_, req, diag, as_tuple(use_awaitable));
+            const transfer::upload_stream_request req{.bucket = this->bucket_, .key = key, .read = read, .options = o};
+            auto [ec, res] = co_await transfer::async_upload_stream(*this->client_, req, diag, as_tuple(use_awaitable));
             if (ec) ADD_FAILURE() << ec.message() << " / " << diag.what();
             if (ec) co_return ec;
             co_return res;
@@ -1282,9 +1314,9 @@ TEST_F(Transfer, UploadStreamOfUnknownLength) {
             EXPECT_TRUE(r->checksum_verified);
         }
         EXPECT_FALSE(st.overlapped);
-        EXPECT_TRUE(get(key) == data);
+        EXPECT_TRUE(this->get(key) == data);
     }
-    EXPECT_EQ(pending_uploads(), 0u);
+    EXPECT_EQ(this->pending_uploads(), 0u);
 }
 
 // A stream with full_object_checksum: the parts' sizes are only known as they are read;
