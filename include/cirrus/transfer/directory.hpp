@@ -248,14 +248,10 @@ struct file_job {
     std::chrono::system_clock::time_point modified{}; // the source's modification time
 };
 
-// The modification time in `st`; of the file at `path` (its epoch when it cannot be read).
+// The modification time in `st`.
 inline std::chrono::system_clock::time_point modified_time(const struct ::stat& st) {
     return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
         std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
-}
-inline std::chrono::system_clock::time_point file_modified(const std::string& path) {
-    struct ::stat st {};
-    return ::stat(path.c_str(), &st) == 0 ? modified_time(st) : std::chrono::system_clock::time_point{};
 }
 
 // Whether `target` (size, modification time, ETag) already holds the source `job` under
@@ -391,9 +387,14 @@ asio::awaitable<error_code> upload_directory(s3::client<Provider> client, const 
         }
         if (!e.is_regular_file(sec)) continue; // folders are walked, others ignored
         if (!glob_selected(o, rel)) continue;
-        jobs.push_back({e.path().string(), std::string(r.prefix) + rel, e.file_size(sec), {}, {}});
-        if (o.skip_unchanged && o.compare == compare_by::size_and_time)
-            jobs.back().modified = file_modified(jobs.back().path);
+        // One stat for the size and the time (directory_entry caches only the type).
+        std::string path = e.path().string();
+        struct ::stat st {};
+        bool const stated = ::stat(path.c_str(), &st) == 0;
+        std::uintmax_t const size = stated ? static_cast<std::uintmax_t>(st.st_size) : e.file_size(sec);
+        jobs.push_back({std::move(path), std::string(r.prefix) + rel, size, {}, {}});
+        if (stated && o.skip_unchanged && o.compare == compare_by::size_and_time)
+            jobs.back().modified = modified_time(st);
     }
     bool const walk_complete = !fec;
     if (fec)

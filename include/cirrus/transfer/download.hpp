@@ -350,7 +350,9 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     // end, instead of reading the file back: FULL_OBJECT always, COMPOSITE when the ranges
     // are the parts. Ranges on disk from an earlier run were not hashed: read back then.
     bool const full_object = out.checksum && s3::detail::is_full_object_checksum(*out.checksum);
-    bool const ranges_are_parts = composite && *composite == plan.lengths();
+    std::vector<std::uint64_t> const range_lengths = composite || full_object ? plan.lengths()
+                                                                              : std::vector<std::uint64_t>();
+    bool const ranges_are_parts = composite && *composite == range_lengths;
     bool const hash_ranges = o.verify_checksum && out.checksum && combinable(out.checksum->algorithm) && !resuming &&
                              (full_object || ranges_are_parts);
     std::vector<std::uint64_t> range_crcs(hash_ranges ? count : 0);
@@ -399,7 +401,7 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
     }
     if (!failure && o.verify_checksum && full_object) {
         result<std::string> sum = std::string();
-        if (hash_ranges) sum = crc_of_pieces(out.checksum->algorithm, range_crcs, plan.lengths(), false);
+        if (hash_ranges) sum = crc_of_pieces(out.checksum->algorithm, range_crcs, range_lengths, false);
         else if (auto read = s3::detail::checksum_of_file(file.fd, 0, size, out.checksum->algorithm))
             sum = std::string(read->view());
         else sum = result<std::string>(boost::system::in_place_error, read.error());
