@@ -57,6 +57,8 @@ void decode(std::string_view data, std::size_t step) {
         return {};
     });
     auto& st = *pd::copy_row_access::state(sink);
+    // A row limit that varies with the input (rows past it are refused as they arrive).
+    st.decoder.limit_tuple_bytes(32 + data.size() % 1024);
     cirrus::error_code ec;
     while (!data.empty() && !ec) {
         std::size_t n = std::min(step, data.size());

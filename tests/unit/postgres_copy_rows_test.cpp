@@ -341,6 +341,40 @@ TEST(PostgresCopyRows, BadTrailerAndDataAfterIt) {
     EXPECT_EQ(d6.ec, pg::client_errc::invalid_copy_data);
 }
 
+TEST(PostgresCopyRows, ARowOverTheLimitIsRefusedWhileItArrives) {
+    // A row whose field says 1 GB arrives 64 KiB at a time: held up to the limit (the
+    // connection's max_message_size), then refused, not buffered without end.
+    using row = std::tuple<std::string>;
+    auto sink = pg::copy_to_rows<row>([](row&&) {});
+    auto& st = *pd::copy_row_access::state(sink);
+    st.decoder.limit_tuple_bytes(1 << 20);
+    ASSERT_FALSE(st.take(header + be16(1) + be32(1 << 30)));
+    const std::string piece(64 << 10, 'x');
+    cirrus::error_code ec;
+    int pieces = 0;
+    while (!ec && pieces < 100) {
+        ec = st.take(piece);
+        ++pieces;
+    }
+    EXPECT_EQ(ec, pg::client_errc::row_too_large);
+    EXPECT_EQ(pieces, 16); // 6 + 16 x 64 KiB > 1 MiB
+    EXPECT_EQ(st.decoder.buffered(), 0u);
+    ASSERT_TRUE(st.explains(ec));
+    EXPECT_NE(st.explanation().find("row 0 is over 1048576 bytes"), std::string::npos) << st.explanation();
+    EXPECT_NE(st.explanation().find("max_message_size"), std::string::npos) << st.explanation();
+    // A row within the limit, given in pieces, still decodes.
+    const std::string value((1 << 20) - 64, 'y');
+    const std::string data = header + be16(1) + be32(static_cast<std::int32_t>(value.size())) + value + trailer;
+    std::size_t rows = 0;
+    auto counting = pg::copy_to_rows<row>([&](row&& r) { rows += std::get<0>(r) == value; });
+    auto& st2 = *pd::copy_row_access::state(counting);
+    st2.decoder.limit_tuple_bytes(1 << 20);
+    for (std::size_t at = 0; at < data.size(); at += 64 << 10)
+        ASSERT_FALSE(st2.take(std::string_view(data).substr(at, 64 << 10)));
+    EXPECT_FALSE(st2.take({}));
+    EXPECT_EQ(rows, 1u);
+}
+
 TEST(PostgresCopyRows, AFailingHandlerStopsTheRows) {
     using row = std::tuple<std::int32_t>;
     std::vector<row> rows = {{1}, {2}, {3}};

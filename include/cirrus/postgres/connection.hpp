@@ -687,6 +687,7 @@ private:
                                                      std::uint64_t& rows, diagnostics& diag,
                                                      std::shared_ptr<detail::op_signal> sig) {
         st->reset();
+        st->decoder.limit_tuple_bytes(detail::max_message_size(*impl));
         const copy_sink sink = detail::copy_row_state_sink(st);
         auto ec = co_await detail::run_copy_out(*impl, sql, sink, rows, diag, std::move(sig));
         if (ec && st->explains(ec)) diag.assign_client(st->explanation());

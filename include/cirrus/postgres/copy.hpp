@@ -319,6 +319,11 @@ public:
     // messages.
     copy_binary_decoder(std::size_t fields, std::string row_type) : fields_(fields), row_type_(std::move(row_type)) {}
 
+    // The most bytes one tuple may take (connection_options::max_message_size, the bound
+    // of a row in a DataRow). An incomplete tuple held past it fails the COPY with
+    // client_errc::row_too_large, instead of being buffered without end.
+    void limit_tuple_bytes(std::size_t n) noexcept { max_tuple_ = n; }
+
     // Decodes what `data` completes; on_tuple(std::span<const copy_field>, std::string&
     // why) is called for each tuple and returns an error_code (with its explanation in
     // `why`) to stop.
@@ -340,6 +345,14 @@ public:
         }
         if (buffered) pending_.erase(0, used);
         else pending_.assign(in.substr(used));
+        if (stage_ == stage::tuples && pending_.size() > max_tuple_) {
+            const std::size_t held = pending_.size();
+            pending_.clear();
+            pending_.shrink_to_fit();
+            return fail(client_errc::row_too_large,
+                        row_text() + " is over " + std::to_string(max_tuple_) + " bytes (" + std::to_string(held) +
+                            " received so far), the limit set by connection_options::max_message_size");
+        }
         return {};
     }
 
@@ -478,6 +491,7 @@ private:
 
     std::size_t fields_;
     std::string row_type_;
+    std::size_t max_tuple_ = static_cast<std::size_t>(-1);
     stage stage_ = stage::signature;
     bool received_ = false;
     std::size_t skip_ = 0; // header extension bytes still to skip

@@ -63,6 +63,7 @@ enum class client_errc {
     pool_closed,                     // the pool was canceled or destroyed
     not_binary_copy,                 // COPY data read into rows is not in the binary format
     invalid_copy_data,               // binary COPY data that is not well formed (header, trailer, lengths)
+    row_too_large, // a binary COPY row read into a struct is over connection_options::max_message_size
 
     unsupported_array_dimensions = array_dimension_mismatch, // the former name
 };
@@ -116,6 +117,7 @@ public:
         case client_errc::pool_closed: return "the connection pool was canceled";
         case client_errc::not_binary_copy: return "the COPY data is not in the binary format";
         case client_errc::invalid_copy_data: return "invalid binary COPY data";
+        case client_errc::row_too_large: return "a COPY row is larger than the connection allows";
         }
         return "unknown postgres client error";
     }

@@ -41,6 +41,7 @@ CIRRUS_DECL void abandon_execution(connection_impl& c, std::uint64_t id) noexcep
 CIRRUS_DECL int probe_idle(connection_impl& c) noexcept { return c.probe_idle(); }
 CIRRUS_DECL std::size_t queued_notifications(const connection_impl& c) noexcept { return c.queued_notifications(); }
 CIRRUS_DECL std::uint64_t dropped_notifications(const connection_impl& c) noexcept { return c.dropped_notifications(); }
+CIRRUS_DECL std::size_t max_message_size(const connection_impl& c) noexcept { return c.options().max_message_size; }
 
 CIRRUS_DECL task run_connect(connection_impl& c, const connect_params& p, diagnostics& diag, signal_ptr sig) {
     return c.connect(p, diag, std::move(sig));
