@@ -79,6 +79,17 @@ TEST(transfer_plan, overrides_are_checked) {
     EXPECT_EQ(p->length(3), 2 * mib);
     expect_covers(*p);
 
+    // A fixed part size makes even a small object a multipart upload, but not an empty one
+    // (its one part would be empty).
+    auto one = ct::plan_parts(1, o);
+    ASSERT_TRUE(one);
+    EXPECT_TRUE(one->multipart);
+    auto empty = ct::plan_parts(0, o);
+    ASSERT_TRUE(empty);
+    EXPECT_FALSE(empty->multipart);
+    EXPECT_EQ(empty->part_count, 1u);
+    EXPECT_EQ(empty->length(1), 0u);
+
     o.part_size = 5 * mib - 1;
     EXPECT_EQ(ct::plan_parts(12 * mib, o).error(), cirrus::errc::invalid_argument);
     o.part_size = ct::max_part_size + 1;

@@ -23,8 +23,10 @@ struct part_options {
     // The part size preferred when the object allows it; grown (in whole MiB) when the
     // object would otherwise need more than max_parts parts.
     std::uint64_t preferred_part_size = 8ull << 20;
-    // A fixed part size: used as is, or invalid_argument if the object cannot fit in
-    // max_parts parts of it or the size is outside [min_part_size, max_part_size].
+    // A fixed part size: used as is (a multipart upload whatever the object's size), or
+    // invalid_argument if the object cannot fit in max_parts parts of it or the size is
+    // outside [min_part_size, max_part_size]. An empty object is a single PutObject all the
+    // same: its one part would be empty, which some servers refuse (Garage: "Empty body").
     std::optional<std::uint64_t> part_size = {};
 };
 
@@ -51,7 +53,7 @@ struct part_plan {
     if (size > max_object_size) return make_error_code(cirrus::errc::invalid_argument);
     part_plan p;
     p.object_size = size;
-    if (!o.part_size && size <= o.single_put_threshold && size <= max_part_size) {
+    if (size == 0 || (!o.part_size && size <= o.single_put_threshold && size <= max_part_size)) {
         p.multipart = false;
         p.part_size = size;
         p.part_count = 1;
@@ -75,7 +77,7 @@ struct part_plan {
     }
     p.multipart = true;
     p.part_size = ps;
-    p.part_count = size == 0 ? 1 : static_cast<std::uint32_t>((size + ps - 1) / ps);
+    p.part_count = static_cast<std::uint32_t>((size + ps - 1) / ps);
     return p;
 }
 

@@ -196,8 +196,8 @@ struct request_options {
 
 // Where a checksum of the uploaded data goes.
 enum class checksum_location {
-    automatic, // trailer for streams, and for files whose payload goes unsigned (TLS, or
-               // request_options::payload = unsigned_payload); header otherwise
+    automatic, // trailer for streams, and for files over 1 MiB whose payload goes unsigned
+               // (TLS, or request_options::payload = unsigned_payload); header otherwise
     header,    // x-amz-checksum-<alg> header (a file or stream is read once more first)
     trailer,   // aws-chunked body with the checksum as a trailer (one pass over the data)
 };
