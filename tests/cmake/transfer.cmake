@@ -1,8 +1,9 @@
 # Transfers (include/cirrus/transfer/).
 #   cirrus_transfer_tests: part-size planning against S3's limits, the composite and
-#                          full-object checksums computed from the parts' (pure functions).
+#                          full-object checksums computed from the parts' (pure functions);
+#                          CSV records and typed rows from canned bytes.
 cirrus_add_tests(cirrus_transfer_tests AREA transfer
-    SOURCES unit/transfer_test.cpp
+    SOURCES unit/transfer_test.cpp unit/transfer_csv_test.cpp
     PCH <gtest/gtest.h>)
 
 #   cirrus_transfer_s3_tests: upload_file against versitygw (round trips at part boundaries,

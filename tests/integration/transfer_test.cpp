@@ -17,6 +17,7 @@
 #include <cirrus/crypto/crc64nvme.hpp>
 #include <cirrus/provider/all.hpp>
 #include <cirrus/s3/client.hpp>
+#include <cirrus/transfer/csv.hpp>
 #include <cirrus/transfer/directory.hpp>
 #include <cirrus/transfer/download.hpp>
 #include <cirrus/transfer/upload.hpp>
@@ -25,12 +26,13 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/describe/class.hpp>
 
 #include <gtest/gtest.h>
 
@@ -290,6 +292,38 @@ transfer::upload_options full_object_crc64nvme() {
     o.full_object_checksum = true;
     return o;
 }
+
+// The UCI Adult data as its file has it (", " between fields), each column as text, and
+// typed (the file holds a few stray letters in numeric columns: the first is line 49's
+// capital_gain, "A").
+struct adult_text {
+    std::string age, workclass, fnlwgt, education, education_num, marital_status, occupation, relationship, race, sex,
+        capital_gain, capital_loss, hours_per_week, native_country, income;
+};
+BOOST_DESCRIBE_STRUCT(adult_text, (),
+                      (age, workclass, fnlwgt, education, education_num, marital_status, occupation, relationship, race,
+                       sex, capital_gain, capital_loss, hours_per_week, native_country, income))
+struct adult_typed {
+    std::int32_t age = 0;
+    std::string workclass;
+    std::int64_t fnlwgt = 0;
+    std::string education;
+    std::int32_t education_num = 0;
+    std::string marital_status, occupation, relationship, race, sex;
+    std::int64_t capital_gain = 0, capital_loss = 0;
+    std::int32_t hours_per_week = 0;
+    std::string native_country, income;
+};
+BOOST_DESCRIBE_STRUCT(adult_typed, (),
+                      (age, workclass, fnlwgt, education, education_num, marital_status, occupation, relationship, race,
+                       sex, capital_gain, capital_loss, hours_per_week, native_country, income))
+
+struct scored {
+    std::int64_t id = 0;
+    std::string name;
+    std::optional<double> score;
+};
+BOOST_DESCRIBE_STRUCT(scored, (), (id, name, score))
 
 // The CRC64NVME header value of `data`, computed over it in one piece.
 std::string crc64nvme_of(const std::string& data) {
@@ -1325,6 +1359,136 @@ TYPED_TEST(TransferEach, UploadStreamOfUnknownLength) {
         EXPECT_TRUE(this->get(key) == data);
     }
     EXPECT_EQ(this->pending_uploads(), 0u);
+}
+
+TYPED_TEST(TransferEach, CsvObjectIntoTypedRows) {
+    // 1. The Adult data file as it is (32,561 records, a blank line at the end), in 1 MiB
+    // ranges, 2 in flight: records cross the ranges.
+    std::ifstream in(std::string(CIRRUS_TEST_DATA_DIR) + "/adult/adult.data", std::ios::binary);
+    std::string const adult((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_GT(adult.size(), 3 * mib);
+    this->put("adult.data", adult);
+    // What the rows must add up to, from the file's lines.
+    std::uint64_t lines = 0, age_sum = 0;
+    for (std::size_t at = 0; at < adult.size();) {
+        std::size_t const end = adult.find('\n', at);
+        std::string_view const line(adult.data() + at, (end == std::string::npos ? adult.size() : end) - at);
+        at = end == std::string::npos ? adult.size() : end + 1;
+        if (line.empty()) continue;
+        ++lines;
+        std::uint64_t age = 0;
+        for (char c : line.substr(0, line.find(','))) age = c >= '0' && c <= '9' ? age * 10 + (c - '0') : age;
+        age_sum += age;
+    }
+    transfer::download_options small;
+    small.part_size = mib;
+    small.single_get_threshold = mib;
+    small.concurrency = 2;
+    transfer::csv_options spaced;
+    spaced.trim_spaces = true;
+    std::uint64_t rows = 0, age_total = 0;
+    auto add = [&](adult_text&& a) {
+        ++rows;
+        std::uint64_t age = 0;
+        for (char c : a.age) age = c >= '0' && c <= '9' ? age * 10 + (c - '0') : age;
+        age_total += age;
+        EXPECT_TRUE(a.income == "<=50K" || a.income == ">50K") << a.income;
+        return error_code{};
+    };
+    auto text_rows = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, transfer::csv_rows_result>> {
+        cirrus::diagnostics diag;
+        auto [ec, res] = co_await transfer::async_read_csv_rows<adult_text>(*this->client_,
+                                                                            {.bucket = this->bucket_,
+                                                                             .key = "adult.data",
+                                                                             .on_row = add,
+                                                                             .csv = spaced,
+                                                                             .options = small},
+                                                                            diag, as_tuple(use_awaitable));
+        EXPECT_FALSE(ec) << ec.message() << " " << diag.what();
+        co_return std::pair{ec, res};
+    });
+    ASSERT_FALSE(text_rows.first);
+    EXPECT_EQ(text_rows.second.rows, lines);
+    EXPECT_EQ(rows, 32561u);
+    EXPECT_EQ(age_total, age_sum);
+    EXPECT_GE(text_rows.second.download.requests, 4u);
+
+    // 2. The same object into typed members: the first stray letter stops it, named.
+    std::uint64_t typed = 0;
+    auto take = [&](adult_typed&&) {
+        ++typed;
+        return error_code{};
+    };
+    auto bad = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::string>> {
+        cirrus::diagnostics diag;
+        auto [ec, res] = co_await transfer::async_read_csv_rows<adult_typed>(*this->client_,
+                                                                             {.bucket = this->bucket_,
+                                                                              .key = "adult.data",
+                                                                              .on_row = take,
+                                                                              .csv = spaced,
+                                                                              .options = small},
+                                                                             diag, as_tuple(use_awaitable));
+        EXPECT_EQ(res.rows, 48u);
+        co_return std::pair{ec, diag.message};
+    });
+    EXPECT_EQ(bad.first, transfer::errc::csv_bad_value) << bad.first.message();
+    EXPECT_EQ(typed, 48u);
+    EXPECT_NE(bad.second.find(
+                  "adult.data: line 49, column 11: \"A\" is not a value of member \"capital_gain\" (int64)"),
+              std::string::npos)
+        << bad.second;
+
+    // 3. A header, quoted names with commas, quotes and line breaks, empty optionals: 40,000
+    // rows written here and read back.
+    std::string csv = "score,name,id\r\n";
+    std::int64_t id_sum = 0;
+    for (int i = 0; i < 40000; ++i) {
+        csv += (i % 3 == 0 ? std::string() : std::to_string(i) + ".5") + ",\"name " + std::to_string(i) +
+               (i % 7 == 0 ? ", with \"\"quotes\"\"\nand a break" : "") + "\"," + std::to_string(i) + "\r\n";
+        id_sum += i;
+    }
+    this->put("scored.csv", csv);
+    transfer::csv_options header;
+    header.header = true;
+    std::int64_t ids = 0;
+    std::uint64_t quoted = 0, empty = 0;
+    auto check = [&](scored&& s) {
+        ids += s.id;
+        if (s.name.find("\"quotes\"\nand") != std::string::npos) ++quoted;
+        if (!s.score) ++empty;
+        EXPECT_EQ(s.name.substr(0, 5 + std::to_string(s.id).size()), "name " + std::to_string(s.id));
+        return error_code{};
+    };
+    auto back = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::uint64_t>> {
+        cirrus::diagnostics diag;
+        auto [ec, res] = co_await transfer::async_read_csv_rows<scored>(*this->client_,
+                                                                        {.bucket = this->bucket_,
+                                                                         .key = "scored.csv",
+                                                                         .on_row = check,
+                                                                         .csv = header,
+                                                                         .options = small},
+                                                                        diag, as_tuple(use_awaitable));
+        EXPECT_FALSE(ec) << ec.message() << " " << diag.what();
+        co_return std::pair{ec, res.rows};
+    });
+    ASSERT_FALSE(back.first);
+    EXPECT_EQ(back.second, 40000u);
+    EXPECT_EQ(ids, id_sum);
+    EXPECT_EQ(quoted, 5715u); // i % 7 == 0 for i < 40000
+    EXPECT_EQ(empty, 13334u); // i % 3 == 0
+
+    // 4. No such object: the S3 error, with what the server said.
+    auto missing = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::string>> {
+        cirrus::diagnostics diag;
+        auto [ec, res] = co_await transfer::async_read_csv_rows<scored>(*this->client_,
+                                                                        {.bucket = this->bucket_,
+                                                                         .key = "no-such.csv",
+                                                                         .on_row = check},
+                                                                        diag, as_tuple(use_awaitable));
+        (void)res;
+        co_return std::pair{ec, diag.what()};
+    });
+    EXPECT_TRUE(s3::is_not_found(missing.first)) << missing.first.message() << " " << missing.second;
 }
 
 // A stream with full_object_checksum: the parts' sizes are only known as they are read;

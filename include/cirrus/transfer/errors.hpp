@@ -22,6 +22,10 @@ enum class errc {
     short_download,         // the server sent fewer bytes than the object's size
     unsafe_key,             // a key that would write outside the target directory ("..", "/x")
     not_deleted,            // delete_missing: the server kept an object (its code is in the message)
+    invalid_csv,            // CSV that is not well formed (quotes), or a record over max_record_bytes
+    csv_field_count,        // a CSV record with another number of fields than the header or the row type
+    csv_no_column,          // the CSV header does not name a column for a member of the row type
+    csv_bad_value,          // a CSV field that does not convert to its member's type
 };
 
 namespace detail {
@@ -40,6 +44,10 @@ public:
         case errc::short_download: return "the download ended before the object's size";
         case errc::unsafe_key: return "the key would write outside the target directory";
         case errc::not_deleted: return "the object was not deleted";
+        case errc::invalid_csv: return "the CSV data is not well formed";
+        case errc::csv_field_count: return "a CSV record has the wrong number of fields";
+        case errc::csv_no_column: return "the CSV header has no column for a member of the row";
+        case errc::csv_bad_value: return "a CSV field does not convert to its member's type";
         }
         return "unknown transfer error";
     }
