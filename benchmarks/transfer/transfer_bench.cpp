@@ -54,6 +54,7 @@ struct options {
     unsigned files = 16;
     bool checksum = true;
     std::size_t io_buffer = 0; // 0: the client's default
+    std::size_t chunk = 0;     // aws-chunked data bytes per chunk; 0: the client's default
     s3::checksum_location checksum_at = s3::checksum_location::automatic;
     bool unsigned_payload = false;
     transfer::compare_by compare = transfer::compare_by::content;
@@ -66,7 +67,7 @@ struct options {
 int usage() {
     std::
         fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
-              "         [--io-buffer KIB] [--checksum-at header|trailer] [--unsigned-payload]\n"
+              "         [--io-buffer KIB] [--chunk KIB] [--checksum-at header|trailer] [--unsigned-payload]\n"
               "         [--compare content|size-and-time|size]\n"
               "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
               "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
@@ -200,6 +201,7 @@ int main(int argc, char** argv) {
         else if (arg == "--files") o.files = static_cast<unsigned>(number());
         else if (arg == "--no-checksum") o.checksum = false;
         else if (arg == "--io-buffer") o.io_buffer = number() << 10;
+        else if (arg == "--chunk") o.chunk = number() << 10;
         else if (arg == "--unsigned-payload") o.unsigned_payload = true;
         else if (arg == "--compare") {
             const std::string by = value();
@@ -224,6 +226,7 @@ int main(int argc, char** argv) {
     asio::io_context ioc(1);
     s3::client_options co{.endpoint = o.endpoint};
     if (o.io_buffer != 0) co.http.io_buffer_size = o.io_buffer;
+    if (o.chunk != 0) co.chunk_size = o.chunk;
     s3::client<> client(ioc.get_executor(), co);
     int status = 1;
     asio::co_spawn(ioc, run(client, o), [&](std::exception_ptr e, int s) {

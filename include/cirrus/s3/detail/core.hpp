@@ -346,15 +346,16 @@ public:
         const bool is_file = body.type() == object_body::kind::path || body.type() == object_body::kind::file;
         const bool want_checksum = algorithm.has_value() && precomputed.empty();
         // automatic: a trailer for streams, and for files over 1 MiB whose payload goes
-        // unsigned (over TLS, or asked for), so the file is read once; a header otherwise.
+        // unsigned (over TLS, or asked for), so the file is read once, unless the provider
+        // reads aws-chunked bodies slowly (features.prefer_trailers); a header otherwise.
         // A small file is read twice from the page cache for next to nothing, and a plain
         // body costs the server less than aws-chunked framing with a trailer (versitygw:
         // about 10% less CPU per 64 KiB PUT, benchmarks/transfer).
         constexpr std::uint64_t header_checksum_up_to = std::uint64_t{1} << 20;
-        const bool unsigned_file =
-            is_file && src.length > header_checksum_up_to &&
-            (x.options.payload == http::payload_signing::unsigned_payload ||
-             (x.options.payload == http::payload_signing::automatic && endpoint.scheme() == http::scheme::https));
+        const bool unsigned_file = is_file && src.length > header_checksum_up_to && features.prefer_trailers &&
+                                   (x.options.payload == http::payload_signing::unsigned_payload ||
+                                    (x.options.payload == http::payload_signing::automatic &&
+                                     endpoint.scheme() == http::scheme::https));
         bool trailer = want_checksum && (where == checksum_location::trailer ||
                                          (where == checksum_location::automatic && (is_stream || unsigned_file)));
         if (trailer && !src.length_known) {
