@@ -162,6 +162,24 @@ private:
         return ec;
     }
 
+    // A delimiter ends the field, a line break the record; `ended` says whether c was one.
+    template <class OnRecord>
+    error_code separator(char c, bool newline, OnRecord& on_record, bool& ended) {
+        ended = true;
+        if (c == o_.delimiter) {
+            state_ = state::field_start;
+            return end_field();
+        }
+        if (newline) {
+            ++line_;
+            auto ec = end_record(on_record);
+            if (!ec && c == '\r') state_ = state::after_cr;
+            return ec;
+        }
+        ended = false;
+        return {};
+    }
+
     template <class OnRecord>
     error_code step(char c, OnRecord& on_record) {
         const bool newline = c == '\n' || c == '\r';
@@ -193,21 +211,14 @@ private:
             }
             state_ = state::unquoted;
             [[fallthrough]];
-        case state::unquoted:
-            if (c == o_.delimiter) {
-                state_ = state::field_start;
-                return end_field();
-            }
-            if (newline) {
-                ++line_;
-                auto ec = end_record(on_record);
-                if (!ec && c == '\r') state_ = state::after_cr;
-                return ec;
-            }
+        case state::unquoted: {
+            bool ended = false;
+            if (auto ec = separator(c, newline, on_record, ended); ended) return ec;
             if (c == o_.quote)
                 return fail("line " + std::to_string(line_) + ", field " + std::to_string(ends_.size() + 1) +
                             ": a quote inside an unquoted field (quote the whole field and double the quote)");
             return put(c);
+        }
         case state::quoted:
             if (c == o_.quote) {
                 state_ = state::quote_in_quoted;
@@ -215,24 +226,17 @@ private:
             }
             if (c == '\n') ++line_;
             return put(c);
-        case state::quote_in_quoted:
+        case state::quote_in_quoted: {
             if (c == o_.quote) { // a doubled quote
                 state_ = state::quoted;
                 return put(c);
             }
-            if (c == o_.delimiter) {
-                state_ = state::field_start;
-                return end_field();
-            }
-            if (newline) {
-                ++line_;
-                auto ec = end_record(on_record);
-                if (!ec && c == '\r') state_ = state::after_cr;
-                return ec;
-            }
+            bool ended = false;
+            if (auto ec = separator(c, newline, on_record, ended); ended) return ec;
             if (space(c)) return {}; // spaces after the closing quote
             return fail("line " + std::to_string(line_) + ", field " + std::to_string(ends_.size() + 1) +
                         ": text after the closing quote of a quoted field");
+        }
         }
         return {};
     }
