@@ -28,8 +28,11 @@
 #include <simdjson.h>
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -100,18 +103,129 @@ struct mismatch_path {
 };
 
 // A JSON string's text: in place when it has no escapes, else unescaped by simdjson.
+// Either way the value is consumed, so the iteration goes on without skipping it.
 inline error_code text_of(od::value v, std::string_view& out) {
     std::string_view tok = v.raw_json_token();
     while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' || tok.back() == '\t'))
         tok.remove_suffix(1);
     if (tok.size() >= 2 && tok.front() == '"' && tok.back() == '"' && tok.find('\\') == std::string_view::npos) {
+        od::raw_json_string raw;
+        if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return malformed();
         out = tok.substr(1, tok.size() - 2);
         return {};
     }
     return v.get_string().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
 }
 
-// Calls f(key, value) for each field of an object (keys without escapes read in place).
+// Whether a type key is `tag` (a literal: compared inline, without a call).
+template <std::size_t N>
+inline bool is_type(std::string_view type, const char (&tag)[N]) noexcept {
+    if (type.size() != N - 1) return false;
+    for (std::size_t i = 0; i + 1 < N; ++i)
+        if (type[i] != tag[i]) return false;
+    return true;
+}
+
+// A string's text into `out`, in its storage when it is large enough.
+inline void assign_text(std::string& out, std::string_view t) {
+    out.clear();
+    out.append(t.data(), t.size());
+}
+
+// An integer N: up to 18 digits (no overflow of 64 bits) read here, anything else by
+// std::from_chars, which also decides every error. False when the text is not an integer
+// of T.
+template <class T>
+bool read_integer(std::string_view t, T& out) noexcept {
+    static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+    const char* p = t.data();
+    const char* const end = p + t.size();
+    bool negative = false;
+    if constexpr (std::is_signed_v<T> && sizeof(T) <= 8) {
+        if (p != end && *p == '-') {
+            negative = true;
+            ++p;
+        }
+    }
+    if constexpr (sizeof(T) <= 8) {
+        const std::size_t digits = static_cast<std::size_t>(end - p);
+        if (digits != 0 && digits <= 18) {
+            std::uint64_t v = 0;
+            for (; p != end; ++p) {
+                const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
+                if (d > 9) break;
+                v = v * 10 + d;
+            }
+            if (p == end) {
+                if (negative) {
+                    // -v fits when v <= -min (as unsigned).
+                    constexpr std::uint64_t limit =
+                        static_cast<std::uint64_t>(-(static_cast<std::int64_t>(std::numeric_limits<T>::min()) + 1)) + 1;
+                    if (v > limit) return false;
+                    out = static_cast<T>(-static_cast<std::int64_t>(v));
+                } else {
+                    if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+                    out = static_cast<T>(v);
+                }
+                return true;
+            }
+        }
+    }
+    const auto r = std::from_chars(t.data(), end, out);
+    return r.ec == std::errc{} && r.ptr == end;
+}
+
+// The first 8 bytes of a key (fewer when it is shorter, the rest zero) as one word in
+// memory order: what a key is hashed and compared by.
+constexpr std::uint64_t prefix_of(std::string_view s) noexcept {
+    std::uint64_t w = 0;
+    for (std::size_t i = 0; i < s.size() && i < 8; ++i) {
+        const std::uint64_t b = static_cast<unsigned char>(s[i]);
+        w |= std::endian::native == std::endian::little ? b << (8 * i) : b << (56 - 8 * i);
+    }
+    return w;
+}
+
+inline std::uint64_t load_word(const char* p) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+// A key in the document: up to its closing quote or its first backslash, found 8 bytes at
+// a time (the document is padded, and a key is followed by at least `":` and a value).
+// Returns the position of that quote or backslash, and the key's prefix word in `prefix`.
+inline const char* scan_key(const char* first, std::uint64_t& prefix) noexcept {
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t ones = 0x0101010101010101u;
+        constexpr std::uint64_t highs = 0x8080808080808080u;
+        const auto zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+        const std::uint64_t head = load_word(first);
+        std::uint64_t w = head;
+        const char* p = first;
+        for (;;) {
+            // The lowest flagged byte is exact (a false flag only follows a true one).
+            const std::uint64_t m = zero_byte(w ^ (ones * '"')) | zero_byte(w ^ (ones * '\\'));
+            if (m != 0) {
+                p += std::countr_zero(m) / 8;
+                break;
+            }
+            p += 8;
+            w = load_word(p);
+        }
+        const auto n = static_cast<std::size_t>(p - first);
+        prefix = n >= 8 ? head : head & ((std::uint64_t{1} << (8 * n)) - 1);
+        return p;
+    } else {
+        const char* p = first;
+        while (*p != '"' && *p != '\\') ++p;
+        prefix = prefix_of(std::string_view(first, static_cast<std::size_t>(p - first)));
+        return p;
+    }
+}
+
+// Calls f(key, value) for each field of an object (keys without escapes read in place), or
+// f(key, prefix, value) with the key's prefix word (prefix_of) when f takes that.
 template <class F>
 error_code fields(od::value v, F&& f) {
     od::object obj;
@@ -120,12 +234,17 @@ error_code fields(od::value v, F&& f) {
         od::field field;
         if (std::move(field_result).get(field) != simdjson::SUCCESS) return malformed();
         std::string_view key;
+        std::uint64_t prefix = 0;
         const char* first = field.key().raw();
-        const char* last = first;
-        while (*last != '"' && *last != '\\') ++last; // the document's strings are closed
+        const char* last = scan_key(first, prefix); // the document's strings are closed
         if (*last == '"') key = std::string_view(first, static_cast<std::size_t>(last - first));
         else if (field.unescaped_key().get(key) != simdjson::SUCCESS) return malformed();
-        if (auto ec = f(key, field.value())) return ec;
+        else prefix = prefix_of(key);
+        if constexpr (std::is_invocable_v<F&, std::string_view, std::uint64_t, od::value>) {
+            if (auto ec = f(key, prefix, field.value())) return ec;
+        } else {
+            if (auto ec = f(key, field.value())) return ec;
+        }
     }
     return {};
 }
@@ -147,34 +266,116 @@ error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where);
 template <class T>
 error_code read_typed_value(std::string_view type, od::value val, T& out, int depth, mismatch_path& where);
 
+// A described struct's member names, and the index of the member a key names found by one
+// hash and (nearly always) one compare: an open-addressed table built at compile time,
+// with the multiplier that spreads the names best.
+template <class T>
+struct member_index {
+    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
+    static constexpr std::size_t count = boost::mp11::mp_size<members>::value;
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+    template <template <class...> class L, class... D>
+    static constexpr std::array<std::string_view, sizeof...(D)> names_of(L<D...>) {
+        return {std::string_view(D::name)...};
+    }
+    static constexpr std::array<std::string_view, count> names = names_of(members{});
+
+    static constexpr std::array<std::uint64_t, count> prefixes = [] {
+        std::array<std::uint64_t, count> p{};
+        for (std::size_t m = 0; m < count; ++m) p[m] = prefix_of(names[m]);
+        return p;
+    }();
+
+    static constexpr unsigned bits = count <= 4 ? 3 : count <= 8 ? 4 : count <= 16 ? 5 : count <= 32 ? 6 : 7;
+    static constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+
+    static constexpr std::uint64_t slot(std::uint64_t prefix, std::size_t size, std::uint64_t seed) noexcept {
+        return ((prefix + size) * seed) >> (64 - bits);
+    }
+    // Probes past the home slots of every name, summed: 0 for a perfect spread.
+    static constexpr std::size_t collisions(std::uint64_t seed) {
+        std::array<bool, mask + 1> used{};
+        std::size_t probes = 0;
+        for (std::size_t m = 0; m < count; ++m) {
+            std::uint64_t i = slot(prefixes[m], names[m].size(), seed);
+            while (used[i]) {
+                ++probes;
+                i = (i + 1) & mask;
+            }
+            used[i] = true;
+        }
+        return probes;
+    }
+    static constexpr std::uint64_t seed = [] {
+        std::uint64_t best = 0x9E3779B97F4A7C15u;
+        std::size_t best_probes = collisions(best);
+        for (std::uint64_t s = best, tries = 0; tries < 256 && best_probes != 0; ++tries) {
+            s = (s ^ (s >> 29)) * 0xBF58476D1CE4E5B9u | 1;
+            if (const std::size_t p = collisions(s); p < best_probes) {
+                best = s;
+                best_probes = p;
+            }
+        }
+        return best;
+    }();
+    // Slot -> member index + 1 (0: empty).
+    static constexpr std::array<std::uint8_t, mask + 1> table = [] {
+        std::array<std::uint8_t, mask + 1> t{};
+        for (std::size_t m = 0; m < count; ++m) {
+            std::uint64_t i = slot(prefixes[m], names[m].size(), seed);
+            while (t[i] != 0) i = (i + 1) & mask;
+            t[i] = static_cast<std::uint8_t>(m + 1);
+        }
+        return t;
+    }();
+
+    // The member named `key` (whose prefix word is `prefix`), or none.
+    static std::size_t find(std::string_view key, std::uint64_t prefix) noexcept {
+        for (std::uint64_t i = slot(prefix, key.size(), seed);; i = (i + 1) & mask) {
+            const std::uint8_t e = table[i];
+            if (e == 0) return none;
+            if (prefixes[e - 1] != prefix || names[e - 1].size() != key.size()) continue;
+            if (key.size() <= 8) return e - 1;
+            const std::string_view name = names[e - 1];
+            std::size_t c = 8;
+            while (c != key.size() && name[c] == key[c]) ++c;
+            if (c == key.size()) return e - 1;
+        }
+    }
+};
+
 // The fields of an M (or of an item) into a described struct.
 template <class T>
 error_code read_struct(od::value v, T& out, int depth, mismatch_path& where) {
     if (depth > max_depth) return malformed();
-    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-    constexpr std::size_t count = boost::mp11::mp_size<members>::value;
+    using index = member_index<T>;
+    using members = typename index::members;
+    constexpr std::size_t count = index::count;
     static_assert(count <= 64, "typed_reader reads structs of at most 64 fields");
     std::uint64_t seen = 0;
-    auto ec = fields(v, [&](std::string_view key, od::value val) -> error_code {
-        error_code r;
-        bool known = false;
-        std::size_t index = 0;
-        boost::mp11::mp_for_each<members>([&](auto d) {
-            if (!known && key == d.name) {
-                known = true;
-                seen |= std::uint64_t{1} << index;
-                r = read_attribute(val, out.*d.pointer, depth + 1, where);
-                if (r == errc::validation) where.add(d.name);
-            }
-            ++index;
-        });
-        return r; // an attribute the struct does not name is skipped
+    auto ec = fields(v, [&](std::string_view key, std::uint64_t prefix, od::value val) -> error_code {
+        if constexpr (count == 0) {
+            return {};
+        } else {
+            const std::size_t i = index::find(key, prefix);
+            if (i == index::none) return {}; // an attribute the struct does not name is skipped
+            seen |= std::uint64_t{1} << i;
+            return boost::mp11::mp_with_index<count>(i, [&](auto I) -> error_code {
+                using D = boost::mp11::mp_at_c<members, I>;
+                error_code r = read_attribute(val, out.*D::pointer, depth + 1, where);
+                if (r && r == errc::validation) where.add(D::name);
+                return r;
+            });
+        }
     });
     if (ec) return ec;
-    std::size_t index = 0;
+    constexpr std::uint64_t all = count == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;
+    if (seen == all) return ec;
+    std::size_t index_of = 0;
     boost::mp11::mp_for_each<members>([&](auto d) {
         using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
-        if (!(seen & (std::uint64_t{1} << index))) {
+        if (!(seen & (std::uint64_t{1} << index_of))) {
             if constexpr (is_std_optional<field_type>::value) (out.*d.pointer).reset();
             else if (!ec) {
                 ec = mismatch();
@@ -182,7 +383,7 @@ error_code read_struct(od::value v, T& out, int depth, mismatch_path& where) {
                 where.add(d.name);
             }
         }
-        ++index;
+        ++index_of;
     });
     return ec;
 }
@@ -199,7 +400,7 @@ error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where) 
         if (one) return malformed(); // one type per value
         one = true;
         if constexpr (is_std_optional<T>::value) {
-            if (type == "NULL") {
+            if (is_type(type, "NULL")) {
                 out.reset();
                 return {};
             }
@@ -218,37 +419,38 @@ error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where) 
 template <class T>
 error_code read_typed_value(std::string_view type, od::value val, T& out, int depth, mismatch_path& where) {
     if constexpr (std::is_same_v<T, bool>) {
-        if (type != "BOOL") return mismatch();
+        if (!is_type(type, "BOOL")) return mismatch();
         return val.get_bool().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
     } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
-        if (type != "N") return mismatch();
+        if (!is_type(type, "N")) return mismatch();
         std::string_view t;
         if (auto ec = text_of(val, t)) return ec;
         if (!t.empty() && t.front() == '+') t.remove_prefix(1);
         if constexpr (std::is_enum_v<T>) {
             std::underlying_type_t<T> u{};
-            const auto r = std::from_chars(t.data(), t.data() + t.size(), u);
-            if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
+            if (!read_integer(t, u)) return mismatch();
             out = static_cast<T>(u);
+        } else if constexpr (std::is_integral_v<T>) {
+            if (!read_integer(t, out)) return mismatch();
         } else {
             const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
             if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
         }
         return {};
     } else if constexpr (std::is_same_v<T, std::string>) {
-        if (type != "S") return mismatch();
+        if (!is_type(type, "S")) return mismatch();
         std::string_view t;
         if (auto ec = text_of(val, t)) return ec;
-        out.assign(t);
+        assign_text(out, t);
         return {};
     } else if constexpr (std::is_same_v<T, decimal>) {
-        if (type != "N") return mismatch();
+        if (!is_type(type, "N")) return mismatch();
         std::string_view t;
         if (auto ec = text_of(val, t)) return ec;
-        out.text.assign(t);
+        assign_text(out.text, t);
         return {};
     } else if constexpr (std::is_same_v<T, bytes>) {
-        if (type != "B") return mismatch();
+        if (!is_type(type, "B")) return mismatch();
         std::string_view t;
         if (auto ec = text_of(val, t)) return ec;
         auto decoded = cirrus::base64::decode(t);
@@ -256,7 +458,7 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
         out.data = std::move(*decoded);
         return {};
     } else if constexpr (is_string_set<T>::value) {
-        if (type != "SS") return mismatch();
+        if (!is_type(type, "SS")) return mismatch();
         out.clear();
         return elements(val, [&](od::value e) -> error_code {
             std::string_view t;
@@ -265,15 +467,15 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
             return {};
         });
     } else if constexpr (described<T>) {
-        if (type != "M") return mismatch();
+        if (!is_type(type, "M")) return mismatch();
         return read_struct(val, out, depth + 1, where);
     } else if constexpr (is_std_vector<T>::value) {
-        if (type != "L") return mismatch();
+        if (!is_type(type, "L")) return mismatch();
         std::size_t n = 0;
         auto ec = elements(val, [&](od::value e) -> error_code {
             if (n == out.size()) out.emplace_back();
             const error_code r = read_attribute(e, out[n], depth + 1, where);
-            if (r == errc::validation) where.add_index(n);
+            if (r && r == errc::validation) where.add_index(n);
             ++n;
             return r;
         });
@@ -281,11 +483,11 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
         return ec;
     } else {
         static_assert(is_string_map<T>::value);
-        if (type != "M") return mismatch();
+        if (!is_type(type, "M")) return mismatch();
         out.clear();
         return fields(val, [&](std::string_view key, od::value e) -> error_code {
             const error_code r = read_attribute(e, out[std::string(key)], depth + 1, where);
-            if (r == errc::validation) where.add(key);
+            if (r && r == errc::validation) where.add(key);
             return r;
         });
     }
@@ -386,7 +588,7 @@ private:
                 return t::elements(v, [&](t::od::value e) -> error_code {
                     if (n == out.size()) out.emplace_back();
                     const error_code r = t::read_struct(e, out[n], 0, where_);
-                    if (r == errc::validation) {
+                    if (r && r == errc::validation) {
                         where_.in_page = true;
                         where_.item = n;
                     }
