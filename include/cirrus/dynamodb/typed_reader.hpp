@@ -44,6 +44,12 @@ namespace detail::typed {
 
 namespace od = simdjson::ondemand;
 
+#if defined(__GNUC__)
+#define CIRRUS_TYPED_NOINLINE [[gnu::noinline]]
+#else
+#define CIRRUS_TYPED_NOINLINE
+#endif
+
 // As the item reader's limit (DynamoDB allows 32 levels of nesting).
 inline constexpr int max_depth = 64;
 
@@ -102,9 +108,10 @@ struct mismatch_path {
     }
 };
 
-// A JSON string's text: in place when it has no escapes, else unescaped by simdjson.
-// Either way the value is consumed, so the iteration goes on without skipping it.
-inline error_code text_of(od::value v, std::string_view& out) {
+// A JSON string's text: in place when it has no escapes (in_document), else unescaped by
+// simdjson. Either way the value is consumed, so the iteration goes on without skipping it.
+inline error_code text_of(od::value v, std::string_view& out, bool& in_document) {
+    in_document = false;
     std::string_view tok = v.raw_json_token();
     while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\n' || tok.back() == '\r' || tok.back() == '\t'))
         tok.remove_suffix(1);
@@ -112,9 +119,37 @@ inline error_code text_of(od::value v, std::string_view& out) {
         od::raw_json_string raw;
         if (v.get_raw_json_string().get(raw) != simdjson::SUCCESS) return malformed();
         out = tok.substr(1, tok.size() - 2);
+        in_document = true;
         return {};
     }
     return v.get_string().get(out) == simdjson::SUCCESS ? error_code{} : malformed();
+}
+
+inline error_code text_of(od::value v, std::string_view& out) {
+    bool in_document = false;
+    return text_of(v, out, in_document);
+}
+
+// A word of the response (which is padded: it may run past a string's end).
+inline std::uint64_t load_word(const char* p) noexcept {
+    std::uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+// Eight ASCII digits (the first in the lowest byte) as their value, when they are digits.
+inline bool eight_digits(std::uint64_t w, std::uint64_t& value) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    // A byte is a digit when neither adding 0x46 nor subtracting 0x30 carries into bit 7
+    // (the lowest byte that is not a digit sets it: no carry reaches it from below).
+    if ((((w + ones * 0x46) | (w - ones * 0x30)) & (ones * 0x80)) != 0) return false;
+    w -= ones * 0x30;
+    w = (w * 10) + (w >> 8); // pairs
+    w = ((w & 0x000000FF000000FFu) * (100 + (std::uint64_t{1000000} << 32)) +
+         ((w >> 16) & 0x000000FF000000FFu) * (1 + (std::uint64_t{10000} << 32))) >>
+        32;
+    value = w & 0xFFFFFFFFu;
+    return true;
 }
 
 // Whether a type key is `tag` (a literal: compared inline, without a call).
@@ -132,11 +167,11 @@ inline void assign_text(std::string& out, std::string_view t) {
     out.append(t.data(), t.size());
 }
 
-// An integer N: up to 18 digits (no overflow of 64 bits) read here, anything else by
-// std::from_chars, which also decides every error. False when the text is not an integer
-// of T.
+// An integer N: up to 18 digits (no overflow of 64 bits) read here (up to 8 of them as one
+// word when the text is in the padded response), anything else by std::from_chars, which
+// also decides every error. False when the text is not an integer of T.
 template <class T>
-bool read_integer(std::string_view t, T& out) noexcept {
+bool read_integer(std::string_view t, T& out, bool in_document = false) noexcept {
     static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
     const char* p = t.data();
     const char* const end = p + t.size();
@@ -149,26 +184,37 @@ bool read_integer(std::string_view t, T& out) noexcept {
     }
     if constexpr (sizeof(T) <= 8) {
         const std::size_t digits = static_cast<std::size_t>(end - p);
-        if (digits != 0 && digits <= 18) {
-            std::uint64_t v = 0;
+        std::uint64_t v = 0;
+        bool read = false;
+        if constexpr (std::endian::native == std::endian::little) {
+            if (in_document && digits != 0 && digits <= 8) {
+                // The digits in the word's top bytes, '0's below them.
+                const unsigned shift = static_cast<unsigned>(8 * (8 - digits));
+                const std::uint64_t fill = shift == 0 ? 0 : (0x0101010101010101u * '0') >> (64 - shift);
+                read = eight_digits((load_word(p) << shift) | fill, v);
+                if (read) p = end;
+            }
+        }
+        if (!read && digits != 0 && digits <= 18) {
             for (; p != end; ++p) {
                 const unsigned d = static_cast<unsigned char>(*p) - unsigned{'0'};
                 if (d > 9) break;
                 v = v * 10 + d;
             }
-            if (p == end) {
-                if (negative) {
-                    // -v fits when v <= -min (as unsigned).
-                    constexpr std::uint64_t limit =
-                        static_cast<std::uint64_t>(-(static_cast<std::int64_t>(std::numeric_limits<T>::min()) + 1)) + 1;
-                    if (v > limit) return false;
-                    out = static_cast<T>(-static_cast<std::int64_t>(v));
-                } else {
-                    if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
-                    out = static_cast<T>(v);
-                }
-                return true;
+        }
+        if (digits != 0 && digits <= 18 && p == end) {
+            if (negative) {
+                // -v fits when v <= -min (as unsigned).
+                constexpr std::uint64_t limit = static_cast<std::uint64_t>(
+                                                    -(static_cast<std::int64_t>(std::numeric_limits<T>::min()) + 1)) +
+                                                1;
+                if (v > limit) return false;
+                out = static_cast<T>(-static_cast<std::int64_t>(v));
+            } else {
+                if (v > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+                out = static_cast<T>(v);
             }
+            return true;
         }
     }
     const auto r = std::from_chars(t.data(), end, out);
@@ -183,12 +229,6 @@ constexpr std::uint64_t prefix_of(std::string_view s) noexcept {
         const std::uint64_t b = static_cast<unsigned char>(s[i]);
         w |= std::endian::native == std::endian::little ? b << (8 * i) : b << (56 - 8 * i);
     }
-    return w;
-}
-
-inline std::uint64_t load_word(const char* p) noexcept {
-    std::uint64_t w;
-    std::memcpy(&w, p, sizeof w);
     return w;
 }
 
@@ -388,9 +428,11 @@ error_code read_struct(od::value v, T& out, int depth, mismatch_path& where) {
     return ec;
 }
 
-// An attribute value {"<type>": <value>} into T.
+// An attribute value {"<type>": <value>} into T. Kept out of the loop over a struct's
+// fields, which stays small: measured about 2% faster on ddb_parse_bench's page than with
+// the readers of some types (bool, double, lists, structs) inlined into that loop.
 template <class T>
-error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where) {
+CIRRUS_TYPED_NOINLINE error_code read_attribute(od::value v, T& out, int depth, mismatch_path& where) {
     static_assert(mappable<T>, "this type does not map to a DynamoDB attribute (see dynamodb::mappable)");
     static_assert(!std::is_same_v<T, attribute_value> && !std::is_same_v<T, item>,
                   "typed_reader reads typed fields only: read attribute_value and item fields with from_item");
@@ -424,14 +466,15 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
     } else if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
         if (!is_type(type, "N")) return mismatch();
         std::string_view t;
-        if (auto ec = text_of(val, t)) return ec;
+        bool in_document = false;
+        if (auto ec = text_of(val, t, in_document)) return ec;
         if (!t.empty() && t.front() == '+') t.remove_prefix(1);
         if constexpr (std::is_enum_v<T>) {
             std::underlying_type_t<T> u{};
-            if (!read_integer(t, u)) return mismatch();
+            if (!read_integer(t, u, in_document)) return mismatch();
             out = static_cast<T>(u);
         } else if constexpr (std::is_integral_v<T>) {
-            if (!read_integer(t, out)) return mismatch();
+            if (!read_integer(t, out, in_document)) return mismatch();
         } else {
             const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
             if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
