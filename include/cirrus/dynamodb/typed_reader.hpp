@@ -221,6 +221,42 @@ bool read_integer(std::string_view t, T& out, bool in_document = false) noexcept
     return r.ec == std::errc{} && r.ptr == end;
 }
 
+// A double N: a plain decimal of at most 15 digits ("-12.375") read here, as the quotient
+// of two doubles that hold their values exactly (the mantissa, below 2^53, and a power of
+// ten up to 1e15), which IEEE division rounds once, as std::from_chars rounds; anything
+// else (exponents, more digits, "inf") by std::from_chars. False when it is not a double.
+inline bool read_double(std::string_view t, double& out) noexcept {
+    static constexpr double powers[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if constexpr (std::numeric_limits<double>::is_iec559) {
+        const char* p = t.data();
+        const char* const end = p + t.size();
+        const bool negative = p != end && *p == '-';
+        if (negative) ++p;
+        std::uint64_t m = 0;
+        std::size_t digits = 0;
+        std::size_t fraction = 0;
+        const char* const start = p;
+        for (; p != end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++digits)
+            m = m * 10 + static_cast<unsigned>(*p - '0');
+        bool plain = p != start; // digits before any point (".5" is left to from_chars)
+        if (p != end && *p == '.') {
+            const char* const f = ++p;
+            for (; p != end && static_cast<unsigned>(*p - '0') <= 9; ++p, ++digits)
+                m = m * 10 + static_cast<unsigned>(*p - '0');
+            fraction = static_cast<std::size_t>(p - f);
+            plain = plain && fraction != 0; // so is "1."
+        }
+        if (p == end && plain && digits <= 15) {
+            const double v = static_cast<double>(m) / powers[fraction];
+            out = negative ? -v : v;
+            return true;
+        }
+    }
+    const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
+    return r.ec == std::errc{} && r.ptr == t.data() + t.size();
+}
+
 // The first 8 bytes of a key (fewer when it is shorter, the rest zero) as one word in
 // memory order: what a key is hashed and compared by.
 constexpr std::uint64_t prefix_of(std::string_view s) noexcept {
@@ -475,6 +511,8 @@ error_code read_typed_value(std::string_view type, od::value val, T& out, int de
             out = static_cast<T>(u);
         } else if constexpr (std::is_integral_v<T>) {
             if (!read_integer(t, out, in_document)) return mismatch();
+        } else if constexpr (std::is_same_v<T, double>) {
+            if (!read_double(t, out)) return mismatch();
         } else {
             const auto r = std::from_chars(t.data(), t.data() + t.size(), out);
             if (r.ec != std::errc{} || r.ptr != t.data() + t.size()) return mismatch();
