@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -517,6 +518,112 @@ TEST(DynamodbTypedReader, NamesTheFieldThatDoesNotFit) {
     json = page(bad);
     EXPECT_EQ(reader.query_items(json, rows), ddb::errc::validation);
     EXPECT_EQ(reader.mismatch(), R"(item 1, field "scores.x" has another type)");
+}
+
+namespace typed_keys {
+struct wide {
+    std::string a;
+    std::string exactly8;
+    std::string nine_char;
+    std::string a_longer_name_1;
+    std::string a_longer_name_2;
+    std::int64_t big = 0;
+    std::int32_t mid = 0;
+    std::uint8_t small = 0;
+    std::uint64_t unsigned_big = 0;
+    double real = 0;
+    friend bool operator==(const wide&, const wide&) = default;
+};
+BOOST_DESCRIBE_STRUCT(wide, (),
+                      (a, exactly8, nine_char, a_longer_name_1, a_longer_name_2, big, mid, small, unsigned_big, real))
+} // namespace typed_keys
+
+// Each member is found by its whole name whatever its length (names that share a prefix,
+// keys with escapes), and numbers read as std::from_chars reads them, limits and all.
+TEST(DynamodbTypedReader, FindsEveryNameAndReadsIntegersAsFromChars) {
+    ddb::typed_reader reader;
+    const std::string all = R"("a":{"S":"1"},"exactly8":{"S":"2"},"nine\u005fchar":{"S":"3"},)"
+                            R"("a_longer_name_1":{"S":"4"},"a_longer_name_2":{"S":"5"},"a_longer_name_":{"S":"x"},)"
+                            R"("a_longer_name_12":{"S":"x"},"exactly":{"S":"x"},"":{"S":"x"},"A":{"S":"x"},)"
+                            R"("big":{"N":"-9223372036854775808"},"mid":{"N":"12345678"},"small":{"N":"255"},)"
+                            R"("unsigned_big":{"N":"18446744073709551615"},"real":{"N":"-0.375"})";
+    typed_keys::wide w;
+    bool found = false;
+    std::string body = R"({"Item":{)" + all + "}}";
+    ASSERT_FALSE(reader.get_item(body, w, found)) << reader.mismatch();
+    EXPECT_EQ(w, (typed_keys::wide{"1", "2", "3", "4", "5", INT64_MIN, 12345678, 255, UINT64_MAX, -0.375}));
+
+    // One member's value replaced: read into w, or errc::validation.
+    auto read = [&](std::string_view member, std::string_view n) {
+        std::string item = R"({"Item":{)" + all + R"(,")" + std::string(member) + R"(":{"N":")" + std::string(n) +
+                           R"("}}})";
+        return reader.get_item(item, w, found);
+    };
+    struct int_case {
+        std::string_view member, text;
+        bool fits;
+        std::int64_t value;
+    };
+    const int_case cases[] = {
+        {"mid", "99999999", true, 99999999},
+        {"mid", "123456789", true, 123456789},
+        {"mid", "2147483647", true, INT32_MAX},
+        {"mid", "2147483648", false, 0},
+        {"mid", "-2147483648", true, INT32_MIN},
+        {"mid", "-2147483649", false, 0},
+        {"mid", "+7", true, 7},
+        {"mid", "007", true, 7},
+        {"mid", "-0", true, 0},
+        {"mid", "1234567a", false, 0},
+        {"mid", "12:45678", false, 0},
+        {"mid", "1/345678", false, 0},
+        {"mid", "1.0", false, 0},
+        {"mid", "1e3", false, 0},
+        {"mid", "", false, 0},
+        {"mid", "-", false, 0},
+        {"mid", "\\u0031\\u0032", true, 12},
+        {"mid", "0000000000000000000042", true, 42},
+        {"small", "256", false, 0},
+        {"small", "-1", false, 0},
+        {"small", "-0", false, 0},
+        {"big", "9223372036854775807", true, INT64_MAX},
+        {"big", "9223372036854775808", false, 0},
+        {"big", "999999999999999999", true, 999999999999999999},
+        {"big", "-999999999999999999", true, -999999999999999999},
+        {"big", "1000000000000000000", true, 1000000000000000000},
+    };
+    for (const int_case& c : cases) {
+        const auto ec = read(c.member, c.text);
+        if (!c.fits) {
+            EXPECT_EQ(ec, ddb::errc::validation) << c.member << " " << c.text;
+            continue;
+        }
+        ASSERT_FALSE(ec) << c.member << " " << c.text;
+        const std::int64_t got = c.member == "mid" ? w.mid : c.member == "small" ? w.small : w.big;
+        EXPECT_EQ(got, c.value) << c.member << " " << c.text;
+    }
+    // Doubles, rounded once to the nearest (as the literals are).
+    struct double_case {
+        std::string_view text;
+        double value;
+    };
+    const double_case doubles[] = {{"0.1", 0.1},
+                                   {"0.3", 0.3},
+                                   {"12345678901234.5", 12345678901234.5},
+                                   {"3.14159265358979", 3.14159265358979},
+                                   {"1234567890123456789", 1234567890123456789.0},
+                                   {"0.30000000000000004", 0.30000000000000004},
+                                   {"1.", 1.0},
+                                   {"5e-3", 5e-3},
+                                   {"-0", -0.0}};
+    for (const double_case& c : doubles) {
+        ASSERT_FALSE(read("real", c.text)) << c.text;
+        EXPECT_EQ(w.real, c.value) << c.text;
+        EXPECT_EQ(std::signbit(w.real), std::signbit(c.value)) << c.text;
+    }
+    EXPECT_EQ(read("real", "1e400"), ddb::errc::validation);
+    EXPECT_EQ(read("real", "1.2.3"), ddb::errc::validation);
+    EXPECT_EQ(read("real", "--1"), ddb::errc::validation);
 }
 
 // query_page: the LastEvaluatedKey as the response's JSON, written back as it came by the
