@@ -192,7 +192,7 @@ command_for() {
     cirrus | go | rust | awscrt)
         local -a tool
         case $client in
-        cirrus) tool=("$bench" --endpoint "$endpoint" --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel"
+        cirrus) tool=("$bench" --endpoint "$endpoint" --provider "$server" --part-size "$part_mib" --concurrency "$concurrency" --files "$parallel"
             ${cirrus_flags[@]+"${cirrus_flags[@]}"}) ;;
         go) tool=("$build_dir/go-transfer" -endpoint "$endpoint" -part-size "$part_mib" -concurrency "$concurrency" -files "$parallel") ;;
         rust) tool=("$build_dir/rust-transfer/release/rust-xfer" -endpoint "$endpoint" -part-size "$part_mib"
@@ -293,6 +293,7 @@ run_ceiling() { # round server
 
 run_server() { # label endpoint access secret region
     local label=$1 round i
+    server=$label # cirrus' provider: provider::versitygw or provider::garage
     endpoint=$2
     export AWS_ACCESS_KEY_ID=$3 AWS_SECRET_ACCESS_KEY=$4 AWS_REGION=$5
     export RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$3 RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$4 RCLONE_CONFIG_BENCH_REGION=$5

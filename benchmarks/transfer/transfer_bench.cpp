@@ -10,6 +10,7 @@
 //   transfer_bench [flags] clean BUCKET PREFIX                 (delete the keys under PREFIX)
 //
 // Flags: --endpoint URL (default $CIRRUS_S3_ENDPOINT, then the SDK's environment),
+//        --provider versitygw|garage (the client's provider: versitygw by default),
 //        --part-size MIB (8), --concurrency N (parts or ranges in flight per object: 8),
 //        --files N (objects in flight for the folder operations: 16),
 //        --no-checksum (no CRC32C on uploads, no full-object check on downloads),
@@ -23,6 +24,8 @@
 // Credentials and region come from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
 // AWS_REGION), as for the peers. The CPU time and peak RSS are measured from outside by
 // the script, the same way for every client.
+#include <cirrus/provider/garage.hpp>
+#include <cirrus/provider/versitygw.hpp>
 #include <cirrus/s3/client.hpp>
 #include <cirrus/transfer/directory.hpp>
 #include <cirrus/transfer/download.hpp>
@@ -37,6 +40,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +53,7 @@ namespace transfer = cirrus::transfer;
 
 struct options {
     std::string endpoint;
+    std::string provider = "versitygw"; // or garage
     std::uint64_t part_size = 8ull << 20;
     unsigned concurrency = 8;
     unsigned files = 16;
@@ -68,7 +73,7 @@ int usage() {
     std::
         fputs("usage: transfer_bench [--endpoint URL] [--part-size MIB] [--concurrency N] [--files N] [--no-checksum]\n"
               "         [--io-buffer KIB] [--chunk KIB] [--checksum-at header|trailer] [--unsigned-payload]\n"
-              "         [--compare content|size-and-time|size]\n"
+              "         [--compare content|size-and-time|size] [--provider versitygw|garage]\n"
               "         upload FILE BUCKET KEY | download BUCKET KEY FILE | upload-dir DIR BUCKET PREFIX |\n"
               "         download-prefix BUCKET PREFIX DIR | sync DIR BUCKET PREFIX | mb BUCKET | clean BUCKET PREFIX\n",
               stderr);
@@ -105,7 +110,8 @@ int report_directory(const char* what, const transfer::directory_result& r, doub
     return r.failed.empty() ? 0 : 1;
 }
 
-asio::awaitable<int> run(s3::client<>& client, const options& o) {
+template <class Provider>
+asio::awaitable<int> run(s3::client<Provider>& client, const options& o) {
     using asio::as_tuple;
     using asio::use_awaitable;
     cirrus::diagnostics diag;
@@ -203,6 +209,10 @@ int main(int argc, char** argv) {
         else if (arg == "--io-buffer") o.io_buffer = number() << 10;
         else if (arg == "--chunk") o.chunk = number() << 10;
         else if (arg == "--unsigned-payload") o.unsigned_payload = true;
+        else if (arg == "--provider") {
+            o.provider = value();
+            if (o.provider != "versitygw" && o.provider != "garage") return usage();
+        }
         else if (arg == "--compare") {
             const std::string by = value();
             if (by == "content") o.compare = transfer::compare_by::content;
@@ -227,9 +237,8 @@ int main(int argc, char** argv) {
     s3::client_options co{.endpoint = o.endpoint};
     if (o.io_buffer != 0) co.http.io_buffer_size = o.io_buffer;
     if (o.chunk != 0) co.chunk_size = o.chunk;
-    s3::client<> client(ioc.get_executor(), co);
     int status = 1;
-    asio::co_spawn(ioc, run(client, o), [&](std::exception_ptr e, int s) {
+    auto done = [&](std::exception_ptr e, int s) {
         if (e) {
             try {
                 std::rethrow_exception(e);
@@ -239,7 +248,18 @@ int main(int argc, char** argv) {
             return;
         }
         status = s;
-    });
+    };
+    // The server's provider, as its users would name it: the provider decides the
+    // addressing and, for Garage, where a file's checksum goes (prefer_trailers).
+    std::optional<s3::client<cirrus::provider::versitygw>> versitygw;
+    std::optional<s3::client<cirrus::provider::garage>> garage;
+    if (o.provider == "garage") {
+        garage.emplace(ioc.get_executor(), co);
+        asio::co_spawn(ioc, run(*garage, o), done);
+    } else {
+        versitygw.emplace(ioc.get_executor(), co);
+        asio::co_spawn(ioc, run(*versitygw, o), done);
+    }
     ioc.run();
     return status;
 }
