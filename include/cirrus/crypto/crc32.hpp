@@ -10,18 +10,14 @@
 
 namespace cirrus::crypto {
 
-namespace detail {
-using crc32_function = crc_function<std::uint32_t, &fast_crc<crc32_engine>>;
-} // namespace detail
-
 // crc32(data, size[, previous]), crc32(text[, previous]), crc32(bytes[, previous]).
-inline constexpr detail::crc32_function crc32{};
+inline constexpr detail::fast_crc_function<detail::crc32_engine> crc32{};
 
 // crc32(a + b) from crc32(a), crc32(b) and b.size().
 constexpr std::uint32_t crc32_combine(std::uint32_t crc_a, std::uint32_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc32_engine::combine(crc_a, crc_b, size_b);
 }
 
-using crc32_hasher = detail::crc_hasher<detail::crc32_function>;
+using crc32_hasher = detail::crc_hasher<detail::fast_crc_function<detail::crc32_engine>>;
 
 } // namespace cirrus::crypto

@@ -10,18 +10,14 @@
 
 namespace cirrus::crypto {
 
-namespace detail {
-using crc64nvme_function = crc_function<std::uint64_t, &fast_crc<crc64nvme_engine>>;
-} // namespace detail
-
 // crc64nvme(data, size[, previous]), crc64nvme(text[, previous]), crc64nvme(bytes[, previous]).
-inline constexpr detail::crc64nvme_function crc64nvme{};
+inline constexpr detail::fast_crc_function<detail::crc64nvme_engine> crc64nvme{};
 
 // crc64nvme(a + b) from crc64nvme(a), crc64nvme(b) and b.size().
 constexpr std::uint64_t crc64nvme_combine(std::uint64_t crc_a, std::uint64_t crc_b, std::uint64_t size_b) noexcept {
     return detail::crc64nvme_engine::combine(crc_a, crc_b, size_b);
 }
 
-using crc64nvme_hasher = detail::crc_hasher<detail::crc64nvme_function>;
+using crc64nvme_hasher = detail::crc_hasher<detail::fast_crc_function<detail::crc64nvme_engine>>;
 
 } // namespace cirrus::crypto

@@ -129,23 +129,10 @@ error_code write_copy_binary_row(const Row& row, cirrus::buffer& out, std::strin
     detail::put_be16(out, static_cast<std::uint16_t>(n));
     if constexpr (encodable<Row>) {
         return detail::encode_copy_field(row, out, scratch);
-    } else if constexpr (described_row<Row>) {
-        error_code ec;
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-            if (!ec) ec = detail::encode_copy_field(row.*d.pointer, out, scratch);
-        });
-        return ec;
     } else {
-        return [&]<std::size_t... I>(std::index_sequence<I...>) {
-            error_code ec;
-            ((ec = ec ? ec
-                      : detail::encode_copy_field(detail::positional_get(const_cast<Row&>(row),
-                                                                         std::integral_constant<std::size_t, I>{}),
-                                                  out, scratch)),
-             ...);
-            return ec;
-        }
-        (std::make_index_sequence<detail::field_types<Row>::size>{});
+        return detail::for_each_field(row, [&](const auto& field, std::size_t, std::string_view) {
+            return detail::encode_copy_field(field, out, scratch);
+        });
     }
 }
 
@@ -574,25 +561,10 @@ template <class Row>
 error_code decode_copy_row(std::span<const copy_field> fields, Row& out, std::uint64_t row, std::string& why) {
     if constexpr (decodable<Row>) {
         return decode_copy_field<Row>(fields[0], out, row, 0, {}, why);
-    } else if constexpr (described_row<Row>) {
-        error_code ec;
-        std::size_t k = 0;
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-            if (!ec) ec = decode_copy_field<Row>(fields[k], out.*d.pointer, row, k, d.name, why);
-            ++k;
-        });
-        return ec;
     } else {
-        return [&]<std::size_t... I>(std::index_sequence<I...>) {
-            error_code ec;
-            auto one = [&](auto index) {
-                constexpr std::size_t i = decltype(index)::value;
-                if (!ec) ec = decode_copy_field<Row>(fields[i], positional_get(out, index), row, i, {}, why);
-            };
-            (one(std::integral_constant<std::size_t, I>{}), ...);
-            return ec;
-        }
-        (std::make_index_sequence<field_types<Row>::size>{});
+        return for_each_field(out, [&](auto& field, std::size_t k, std::string_view name) {
+            return decode_copy_field<Row>(fields[k], field, row, k, name, why);
+        });
     }
 }
 

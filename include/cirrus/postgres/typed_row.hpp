@@ -158,8 +158,32 @@ std::string cpp_type_name() {
 
 template <class Row>
 auto& positional_get(Row& r, auto index) {
-    if constexpr (is_std_tuple<Row>::value) return std::get<decltype(index)::value>(r);
+    if constexpr (is_std_tuple<std::remove_const_t<Row>>::value) return std::get<decltype(index)::value>(r);
     else return boost::pfr::get<decltype(index)::value>(r);
+}
+
+// Calls f(field, index, name) on each field of a described, tuple or aggregate row (Row
+// may be const) in order until f returns an error, and returns that error. name is the
+// member's name; empty for a tuple or aggregate.
+template <class Row, class F>
+error_code for_each_field(Row& row, F&& f) {
+    using R = std::remove_const_t<Row>;
+    error_code ec;
+    if constexpr (described_row<R>) {
+        std::size_t k = 0;
+        boost::mp11::mp_for_each<boost::describe::describe_members<R, boost::describe::mod_public>>([&](auto d) {
+            if (!ec) ec = f(row.*d.pointer, k, std::string_view(d.name));
+            ++k;
+        });
+    } else {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            // Stops at the first field f fails on.
+            (void)((ec = f(positional_get(row, std::integral_constant<std::size_t, I>{}), I, std::string_view{})) ||
+                   ...);
+        }
+        (std::make_index_sequence<field_types<R>::size>{});
+    }
+    return ec;
 }
 
 // Column index per field, resolved once per result set.
@@ -228,36 +252,17 @@ error_code read_mapped(const RowView& row, const std::vector<std::size_t>& map, 
         auto ec = row[map[0]].get_to(out);
         if (ec && rs) note_field_failure<Row, Row>(*rs, map[0], {}, fail);
         return ec;
-    } else if constexpr (described_row<Row>) {
-        error_code ec;
-        std::size_t k = 0;
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-            if (!ec) {
-                ec = row[map[k]].get_to(out.*d.pointer);
-                if (ec && rs) {
-                    using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
-                    note_field_failure<Row, F>(*rs, map[k], d.name, fail);
-                }
-            }
-            ++k;
-        });
-        return ec;
     } else {
-        return [&]<std::size_t... I>(std::index_sequence<I...>) {
-            error_code ec;
-            auto one = [&](auto index) {
-                if (ec) return;
-                constexpr std::size_t i = decltype(index)::value;
-                ec = row[map[i]].get_to(positional_get(out, index));
-                if (ec && rs) {
-                    using F = typename field_types<Row>::template type<i>;
-                    note_field_failure<Row, F>(*rs, map[i], "field #" + std::to_string(i), fail);
-                }
-            };
-            (one(std::integral_constant<std::size_t, I>{}), ...);
+        return for_each_field(out, [&](auto& field, std::size_t k, std::string_view name) {
+            auto ec = row[map[k]].get_to(field);
+            if (ec && rs) {
+                using F = std::remove_cvref_t<decltype(field)>;
+                note_field_failure<Row, F>(*rs, map[k],
+                                           described_row<Row> ? std::string(name) : "field #" + std::to_string(k),
+                                           fail);
+            }
             return ec;
-        }
-        (std::make_index_sequence<field_types<Row>::size>{});
+        });
     }
 }
 

@@ -122,4 +122,8 @@ typename Engine::reg_type pclmul_crc(const void* data, std::size_t size, typenam
     return ~pclmul_update<Engine>(~previous, static_cast<const unsigned char*>(data), size);
 }
 
+// The function object (crc_function) of a CRC computed by fast_crc: crc32 and crc64nvme.
+template <class Engine>
+using fast_crc_function = crc_function<typename Engine::reg_type, &fast_crc<Engine>>;
+
 } // namespace cirrus::crypto::detail
