@@ -185,6 +185,29 @@ protected:
         });
     }
 
+    // Reads `key` as CSV rows into on_row: the error, the result and the diagnostics.
+    struct csv_read {
+        error_code ec;
+        transfer::csv_rows_result result;
+        cirrus::diagnostics diag;
+    };
+    template <class Row>
+    csv_read read_csv(const std::string& key, transfer::row_handler<Row> on_row, const transfer::csv_options& csv,
+                      const transfer::download_options& o) {
+        return run(ioc_, [&]() -> asio::awaitable<csv_read> {
+            csv_read out;
+            const transfer::csv_rows_request<Row> r{.bucket = bucket_,
+                                                    .key = key,
+                                                    .on_row = on_row,
+                                                    .csv = csv,
+                                                    .options = o};
+            auto [ec, res] = co_await transfer::async_read_csv_rows(*client_, r, out.diag, as_tuple(use_awaitable));
+            out.ec = ec;
+            out.result = std::move(res);
+            co_return out;
+        });
+    }
+
     static std::string read_file(const std::string& path) {
         std::ifstream in(path, std::ios::binary);
         return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -1395,23 +1418,12 @@ TYPED_TEST(TransferEach, CsvObjectIntoTypedRows) {
         EXPECT_TRUE(a.income == "<=50K" || a.income == ">50K") << a.income;
         return error_code{};
     };
-    auto text_rows = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, transfer::csv_rows_result>> {
-        cirrus::diagnostics diag;
-        auto [ec, res] = co_await transfer::async_read_csv_rows<adult_text>(*this->client_,
-                                                                            {.bucket = this->bucket_,
-                                                                             .key = "adult.data",
-                                                                             .on_row = add,
-                                                                             .csv = spaced,
-                                                                             .options = small},
-                                                                            diag, as_tuple(use_awaitable));
-        EXPECT_FALSE(ec) << ec.message() << " " << diag.what();
-        co_return std::pair{ec, res};
-    });
-    ASSERT_FALSE(text_rows.first);
-    EXPECT_EQ(text_rows.second.rows, lines);
+    auto text_rows = this->template read_csv<adult_text>("adult.data", add, spaced, small);
+    ASSERT_FALSE(text_rows.ec) << text_rows.ec.message() << " " << text_rows.diag.what();
+    EXPECT_EQ(text_rows.result.rows, lines);
     EXPECT_EQ(rows, 32561u);
     EXPECT_EQ(age_total, age_sum);
-    EXPECT_GE(text_rows.second.download.requests, 4u);
+    EXPECT_GE(text_rows.result.download.requests, 4u);
 
     // 2. The same object into typed members: the first stray letter stops it, named.
     std::uint64_t typed = 0;
@@ -1419,24 +1431,14 @@ TYPED_TEST(TransferEach, CsvObjectIntoTypedRows) {
         ++typed;
         return error_code{};
     };
-    auto bad = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::string>> {
-        cirrus::diagnostics diag;
-        auto [ec, res] = co_await transfer::async_read_csv_rows<adult_typed>(*this->client_,
-                                                                             {.bucket = this->bucket_,
-                                                                              .key = "adult.data",
-                                                                              .on_row = take,
-                                                                              .csv = spaced,
-                                                                              .options = small},
-                                                                             diag, as_tuple(use_awaitable));
-        EXPECT_EQ(res.rows, 48u);
-        co_return std::pair{ec, diag.message};
-    });
-    EXPECT_EQ(bad.first, transfer::errc::csv_bad_value) << bad.first.message();
+    auto bad = this->template read_csv<adult_typed>("adult.data", take, spaced, small);
+    EXPECT_EQ(bad.ec, transfer::errc::csv_bad_value) << bad.ec.message();
+    EXPECT_EQ(bad.result.rows, 48u);
     EXPECT_EQ(typed, 48u);
-    EXPECT_NE(bad.second.find(
+    EXPECT_NE(bad.diag.message.find(
                   "adult.data: line 49, column 11: \"A\" is not a value of member \"capital_gain\" (int64)"),
               std::string::npos)
-        << bad.second;
+        << bad.diag.message;
 
     // 3. A header, quoted names with commas, quotes and line breaks, empty optionals: 40,000
     // rows written here and read back.
@@ -1459,36 +1461,16 @@ TYPED_TEST(TransferEach, CsvObjectIntoTypedRows) {
         EXPECT_EQ(s.name.substr(0, 5 + std::to_string(s.id).size()), "name " + std::to_string(s.id));
         return error_code{};
     };
-    auto back = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::uint64_t>> {
-        cirrus::diagnostics diag;
-        auto [ec, res] = co_await transfer::async_read_csv_rows<scored>(*this->client_,
-                                                                        {.bucket = this->bucket_,
-                                                                         .key = "scored.csv",
-                                                                         .on_row = check,
-                                                                         .csv = header,
-                                                                         .options = small},
-                                                                        diag, as_tuple(use_awaitable));
-        EXPECT_FALSE(ec) << ec.message() << " " << diag.what();
-        co_return std::pair{ec, res.rows};
-    });
-    ASSERT_FALSE(back.first);
-    EXPECT_EQ(back.second, 40000u);
+    auto back = this->template read_csv<scored>("scored.csv", check, header, small);
+    ASSERT_FALSE(back.ec) << back.ec.message() << " " << back.diag.what();
+    EXPECT_EQ(back.result.rows, 40000u);
     EXPECT_EQ(ids, id_sum);
     EXPECT_EQ(quoted, 5715u); // i % 7 == 0 for i < 40000
     EXPECT_EQ(empty, 13334u); // i % 3 == 0
 
     // 4. No such object: the S3 error, with what the server said.
-    auto missing = run(this->ioc_, [&]() -> asio::awaitable<std::pair<error_code, std::string>> {
-        cirrus::diagnostics diag;
-        auto [ec, res] = co_await transfer::async_read_csv_rows<scored>(*this->client_,
-                                                                        {.bucket = this->bucket_,
-                                                                         .key = "no-such.csv",
-                                                                         .on_row = check},
-                                                                        diag, as_tuple(use_awaitable));
-        (void)res;
-        co_return std::pair{ec, diag.what()};
-    });
-    EXPECT_TRUE(s3::is_not_found(missing.first)) << missing.first.message() << " " << missing.second;
+    auto missing = this->template read_csv<scored>("no-such.csv", check, {}, {});
+    EXPECT_TRUE(s3::is_not_found(missing.ec)) << missing.ec.message() << " " << missing.diag.what();
 }
 
 // A stream with full_object_checksum: the parts' sizes are only known as they are read;

@@ -26,22 +26,28 @@
 
 namespace backend {
 
-struct versitygw {
-    using provider = cirrus::provider::versitygw;
-    static constexpr const char* name = "versitygw";
+// A server of its own credentials: Service has the endpoint, access_key, secret_key and
+// region (cirrus::test::s3_service, garage_service).
+template <class Service, class Provider>
+struct keyed_server {
+    using provider = Provider;
     // What the SDKs read (AWS_ENDPOINT_URL_S3 ...) for a client built without options.
     static std::vector<std::pair<std::string, std::string>> environment() {
-        cirrus::test::s3_service svc;
+        Service svc;
         return {{"AWS_ENDPOINT_URL_S3", svc.endpoint}, {"AWS_ACCESS_KEY_ID", svc.access_key},
                 {"AWS_SECRET_ACCESS_KEY", svc.secret_key}, {"AWS_REGION", svc.region}};
     }
     static cirrus::s3::client_options options() {
-        cirrus::test::s3_service svc;
+        Service svc;
         return {.region = svc.region,
                 .endpoint = svc.endpoint,
                 .credentials = cirrus::auth::any_credentials_provider(
                     cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
     }
+};
+
+struct versitygw : keyed_server<cirrus::test::s3_service, cirrus::provider::versitygw> {
+    static constexpr const char* name = "versitygw";
 };
 
 struct moto {
@@ -59,22 +65,9 @@ struct moto {
     }
 };
 
-struct garage {
-    using provider = cirrus::provider::garage;
+struct garage : keyed_server<cirrus::test::garage_service, cirrus::provider::garage> {
     static constexpr const char* name = "garage";
-    static std::vector<std::pair<std::string, std::string>> environment() {
-        cirrus::test::garage_service svc;
-        return {{"AWS_ENDPOINT_URL_S3", svc.endpoint}, {"AWS_ACCESS_KEY_ID", svc.access_key},
-                {"AWS_SECRET_ACCESS_KEY", svc.secret_key}, {"AWS_REGION", svc.region}};
-    }
     static constexpr bool extended = true; // present only in the extended run
-    static cirrus::s3::client_options options() {
-        cirrus::test::garage_service svc;
-        return {.region = svc.region,
-                .endpoint = svc.endpoint,
-                .credentials = cirrus::auth::any_credentials_provider(
-                    cirrus::auth::static_provider(svc.access_key, svc.secret_key))};
-    }
 };
 
 } // namespace backend

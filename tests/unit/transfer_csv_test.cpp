@@ -178,6 +178,35 @@ TEST(TransferCsv, MalformedDataSaysWhere) {
     EXPECT_FALSE(p.feed(bytes("fine\n"), on));
 }
 
+TEST(TransferCsv, ResetForgetsTheQuotedFieldItStoppedIn) {
+    // Data that stops inside a quoted field, or fails right after one; after reset() the
+    // first field of new data is unquoted: its spaces are trimmed, its line is 1.
+    ct::csv_options t;
+    t.trim_spaces = true;
+    std::vector<rec> records;
+    std::vector<std::uint64_t> lines;
+    auto on = [&](std::span<const std::string_view> f, std::uint64_t line) {
+        records.emplace_back(f.begin(), f.end());
+        lines.push_back(line);
+        return error_code{};
+    };
+    for (std::string_view stopped : {"a,\"still open", "a\nb,\"closed\"x"}) {
+        SCOPED_TRACE(stopped);
+        ct::csv_parser p(t);
+        error_code ec = p.feed(bytes(stopped), on);
+        if (!ec) ec = p.finish(on);
+        EXPECT_EQ(ec, ct::errc::invalid_csv);
+        p.reset();
+        records.clear();
+        lines.clear();
+        ASSERT_FALSE(p.feed(bytes("x  ,y\n"), on)) << p.message();
+        ASSERT_FALSE(p.finish(on)) << p.message();
+        EXPECT_EQ(records, (std::vector<rec>{{"x", "y"}}));
+        EXPECT_EQ(lines, (std::vector<std::uint64_t>{1}));
+        EXPECT_EQ(p.records(), 1u);
+    }
+}
+
 TEST(TransferCsv, DescribedRowsByHeaderName) {
     ct::csv_options o;
     o.header = true;
@@ -210,6 +239,11 @@ TEST(TransferCsv, DescribedRowsByHeaderName) {
     ASSERT_EQ(positional.rows.size(), 2u);
     EXPECT_EQ(positional.rows[1].id, -8);
     EXPECT_EQ(positional.rows[1].label, "eight");
+    // By position with a header: the header is skipped, once.
+    auto headed = read_rows<pair_row>("id,label\n7,seven\n", o, 3);
+    ASSERT_FALSE(headed.ec) << headed.message;
+    ASSERT_EQ(headed.rows.size(), 1u);
+    EXPECT_EQ(headed.rows[0].label, "seven");
 }
 
 TEST(TransferCsv, RowErrorsNameTheLineColumnAndMember) {
@@ -241,6 +275,11 @@ TEST(TransferCsv, RowErrorsNameTheLineColumnAndMember) {
     EXPECT_EQ(positional.ec, ct::errc::csv_field_count);
     EXPECT_NE(positional.message.find("the record has 3 fields, the row type 2"), std::string::npos)
         << positional.message;
+    auto unnamed = read_rows<pair_row>("1,one\nx,two\n");
+    EXPECT_EQ(unnamed.ec, ct::errc::csv_bad_value);
+    EXPECT_NE(unnamed.message.find("line 2, column 1: \"x\" is not a value of member \"#0\" (int64)"),
+              std::string::npos)
+        << unnamed.message;
     // A handler's error stops the read with it.
     ct::csv_row_reader<pair_row> r;
     int seen = 0;

@@ -26,6 +26,7 @@
 // structs (M). Any other field type stops the compilation at the field, naming the
 // concept dynamodb::mappable.
 
+#include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/dynamodb/attribute_value.hpp>
@@ -59,10 +60,7 @@ struct decimal {
 };
 
 namespace detail {
-template <class T>
-struct is_std_optional : std::false_type {};
-template <class T>
-struct is_std_optional<std::optional<T>> : std::true_type {};
+using cirrus::detail::is_optional;
 template <class T>
 struct is_std_vector : std::false_type {};
 template <class T, class A>
@@ -84,7 +82,7 @@ concept mappable = std::is_same_v<T, bool> || std::is_arithmetic_v<T> || std::is
                    std::is_same_v<T, std::string> || std::is_same_v<T, bytes> || std::is_same_v<T, decimal> ||
                    std::is_same_v<T, attribute_value> ||
                    std::is_same_v<T, item> || detail::is_string_set<T>::value || detail::described<T> ||
-                   (detail::is_std_optional<T>::value&& requires { typename T::value_type; }) ||
+                   (detail::is_optional<T>::value&& requires { typename T::value_type; }) ||
                    detail::is_std_vector<T>::value || detail::is_string_map<T>::value;
 
 template <class T>
@@ -105,7 +103,7 @@ void for_each_item_field(const T& v, F&& f) {
         static_assert(mappable<field_type>,
                       "a field of this struct has a type that does not map to a DynamoDB attribute "
                       "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-        if constexpr (is_std_optional<field_type>::value) {
+        if constexpr (is_optional<field_type>::value) {
             if (!(v.*d.pointer)) return;
         }
         f(d.name, v.*d.pointer);
@@ -145,7 +143,7 @@ attribute_value to_attribute(const T& v) {
         return attribute_value::string_set(std::vector<std::string>(v.begin(), v.end()));
     } else if constexpr (detail::described<T>) {
         return attribute_value::map(to_item(v));
-    } else if constexpr (detail::is_std_optional<T>::value) {
+    } else if constexpr (detail::is_optional<T>::value) {
         return v ? to_attribute(*v) : attribute_value::null();
     } else if constexpr (detail::is_std_vector<T>::value) {
         attribute_list l;
@@ -174,7 +172,7 @@ template <class T>
                           "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
             const auto it = in.find(std::string_view(d.name));
             if (it == in.end()) {
-                if constexpr (detail::is_std_optional<field_type>::value) {
+                if constexpr (detail::is_optional<field_type>::value) {
                     (out.*d.pointer).reset();
                 } else {
                     ec = make_error_code(errc::validation);
@@ -220,7 +218,7 @@ error_code from_attribute(const attribute_value& a, T& out) {
     } else if constexpr (detail::described<T>) {
         if (!a.m()) return mismatch;
         return from_item(*a.m(), out);
-    } else if constexpr (detail::is_std_optional<T>::value) {
+    } else if constexpr (detail::is_optional<T>::value) {
         if (a.is_null()) {
             out.reset();
             return {};

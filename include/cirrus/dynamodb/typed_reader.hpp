@@ -452,7 +452,7 @@ error_code read_struct(od::value v, T& out, int depth, mismatch_path& where) {
     boost::mp11::mp_for_each<members>([&](auto d) {
         using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
         if (!(seen & (std::uint64_t{1} << index_of))) {
-            if constexpr (is_std_optional<field_type>::value) (out.*d.pointer).reset();
+            if constexpr (is_optional<field_type>::value) (out.*d.pointer).reset();
             else if (!ec) {
                 ec = mismatch();
                 where.missing = true;
@@ -477,7 +477,7 @@ CIRRUS_TYPED_NOINLINE error_code read_attribute(od::value v, T& out, int depth, 
     auto ec = fields(v, [&](std::string_view type, od::value val) -> error_code {
         if (one) return malformed(); // one type per value
         one = true;
-        if constexpr (is_std_optional<T>::value) {
+        if constexpr (is_optional<T>::value) {
             if (is_type(type, "NULL")) {
                 out.reset();
                 return {};

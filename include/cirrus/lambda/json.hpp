@@ -31,6 +31,7 @@
 // This header includes <simdjson.h>: include it only where payloads are typed.
 
 #include <cirrus/aws/detail/json.hpp>
+#include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/lambda/errors.hpp>
 
@@ -63,10 +64,7 @@ struct raw_json {
 };
 
 namespace detail::json_map {
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+using cirrus::detail::is_optional;
 template <class T>
 struct is_vector : std::false_type {};
 template <class T, class A>

@@ -10,6 +10,8 @@
 //   Memory: one record (at most `max_record_bytes`).
 // - csv_row_reader<Row>: each record into a Row (see transfer/csv.hpp).
 
+#include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/transfer/errors.hpp>
 
@@ -22,7 +24,6 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,16 +55,11 @@ public:
         for (std::size_t i = 0; i < data.size(); ++i) {
             const char c = static_cast<char>(data[i]);
             if (bom_ < 3) { // a UTF-8 byte order mark at the very start
-                static constexpr char mark[3] = {'\xEF', '\xBB', '\xBF'};
-                if (c == mark[bom_]) {
+                if (c == byte_order_mark[bom_]) {
                     ++bom_;
                     continue;
                 }
-                // Not a mark after all: its bytes so far are data.
-                const unsigned seen = bom_;
-                bom_ = 3;
-                for (unsigned k = 0; k < seen; ++k)
-                    if (auto ec = step(mark[k], on_record)) return ec;
+                if (auto ec = replay_mark(on_record)) return ec;
             }
             if (auto ec = step(c, on_record)) return ec;
         }
@@ -74,13 +70,8 @@ public:
     template <class OnRecord>
     error_code finish(OnRecord&& on_record) {
         if (failed_) return error_;
-        if (bom_ > 0 && bom_ < 3) { // the data was only the start of a mark
-            static constexpr char mark[3] = {'\xEF', '\xBB', '\xBF'};
-            const unsigned seen = bom_;
-            bom_ = 3;
-            for (unsigned k = 0; k < seen; ++k)
-                if (auto ec = step(mark[k], on_record)) return ec;
-        }
+        if (bom_ > 0 && bom_ < 3) // the data was only the start of a mark
+            if (auto ec = replay_mark(on_record)) return ec;
         if (state_ == state::quoted)
             return fail("line " + std::to_string(record_line_) +
                         ": a quoted field is still open at the end of the data");
@@ -94,6 +85,7 @@ public:
 
     void reset() {
         state_ = state::record_start;
+        quoted_field_ = false;
         record_.clear();
         ends_.clear();
         line_ = 1;
@@ -120,6 +112,7 @@ public:
 
 private:
     enum class state { record_start, field_start, unquoted, quoted, quote_in_quoted, after_cr };
+    static constexpr char byte_order_mark[3] = {'\xEF', '\xBB', '\xBF'};
 
     error_code fail(std::string why) { return fail(make_error_code(errc::invalid_csv), std::move(why)); }
 
@@ -160,6 +153,16 @@ private:
         state_ = state::record_start;
         if (ec && !failed_) fail(ec, "line " + std::to_string(record_line_) + ": " + ec.message());
         return ec;
+    }
+
+    // The start of a byte order mark that is not one after all: its bytes are data.
+    template <class OnRecord>
+    error_code replay_mark(OnRecord& on_record) {
+        const unsigned seen = bom_;
+        bom_ = 3;
+        for (unsigned k = 0; k < seen; ++k)
+            if (auto ec = step(byte_order_mark[k], on_record)) return ec;
+        return {};
     }
 
     // A delimiter ends the field, a line break the record; `ended` says whether c was one.
@@ -258,10 +261,7 @@ private:
 
 namespace detail {
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+using cirrus::detail::is_optional;
 
 template <class T>
 constexpr bool csv_convertible() {
@@ -278,17 +278,6 @@ std::string csv_type_name() {
     else if constexpr (std::is_same_v<T, bool>) return "bool";
     else if constexpr (std::is_floating_point_v<T>) return sizeof(T) == sizeof(float) ? "float" : "double";
     else return std::string(std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
-}
-
-inline bool csv_iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
 }
 
 // The described public members of T; none when T is not described.
@@ -318,13 +307,13 @@ bool csv_convert(std::string_view text, T& out) {
         return true;
     } else if constexpr (std::is_same_v<T, bool>) {
         for (std::string_view t : {"true", "t", "yes", "1"}) {
-            if (csv_iequals(text, t)) {
+            if (ascii::iequals(text, t)) {
                 out = true;
                 return true;
             }
         }
         for (std::string_view f : {"false", "f", "no", "0"}) {
-            if (csv_iequals(text, f)) {
+            if (ascii::iequals(text, f)) {
                 out = false;
                 return true;
             }
@@ -357,7 +346,8 @@ class csv_row_reader {
 public:
     explicit csv_row_reader(const csv_options& o = {}) : o_(o), parser_(o) {
         check_member_types();
-        if (!o_.header)
+        // By position: member i is column i. By name: the header says (header()).
+        if (!described || !o_.header)
             for (std::size_t i = 0; i < member_count; ++i) column_.push_back(i);
     }
 
@@ -372,7 +362,7 @@ public:
         if (auto ec = parser_.finish(
                 [&](std::span<const std::string_view> f, std::uint64_t line) { return record(f, line, on_row); }))
             return ec;
-        if (o_.header && column_.empty())
+        if (o_.header && !header_done_)
             return parser_.fail(make_error_code(errc::csv_field_count), "the data has no header line");
         return {};
     }
@@ -383,44 +373,36 @@ public:
     const std::string& message() const noexcept { return parser_.message(); }
 
 private:
-    static void check_member_types() {
+    // Calls f(i, name, get) for each member in order, get(row) giving the member of a row:
+    // a described Row's public members with their names, another Row's members by position
+    // (an empty name; "#i" in messages).
+    template <class F>
+    static void for_each_member(F&& f) {
         if constexpr (described) {
-            boost::mp11::mp_for_each<members>([](auto d) {
-                using T = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
-                static_assert(detail::csv_convertible<T>(),
-                              "a CSV row member must be std::string, an integer, floating point, bool, or a "
-                              "std::optional of one");
+            std::size_t i = 0;
+            boost::mp11::mp_for_each<members>([&](auto d) {
+                using member = decltype(d);
+                f(i++, std::string_view(member::name), [](Row& row) -> decltype(auto) { return row.*member::pointer; });
             });
         } else {
             [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (check_one<std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Row&>()))>>(), ...);
+                (f(I, std::string_view(), [](Row& row) -> decltype(auto) { return boost::pfr::get<I>(row); }), ...);
             }
             (std::make_index_sequence<member_count>());
         }
     }
-    template <class T>
-    static void check_one() {
-        static_assert(detail::csv_convertible<T>(),
-                      "a CSV row member must be std::string, an integer, floating point, bool, or a "
-                      "std::optional of one");
-    }
 
-    static std::string member_name(std::size_t i) {
-        if constexpr (described) {
-            std::string out;
-            std::size_t k = 0;
-            boost::mp11::mp_for_each<members>([&](auto d) {
-                if (k++ == i) out = d.name;
-            });
-            return out;
-        } else {
-            return "#" + std::to_string(i);
-        }
+    static void check_member_types() {
+        for_each_member([](std::size_t, std::string_view, auto get) {
+            static_assert(detail::csv_convertible<std::remove_cvref_t<decltype(get(std::declval<Row&>()))>>(),
+                          "a CSV row member must be std::string, an integer, floating point, bool, or a "
+                          "std::optional of one");
+        });
     }
 
     error_code header(std::span<const std::string_view> f, std::uint64_t line) {
+        columns_ = f.size();
         if constexpr (described) {
-            std::size_t i = 0;
             error_code ec;
             boost::mp11::mp_for_each<members>([&](auto d) {
                 if (ec) return;
@@ -434,19 +416,15 @@ private:
                     return;
                 }
                 column_.push_back(col);
-                ++i;
             });
-            columns_ = f.size();
             return ec;
         } else {
             // Positional: the header only says how many fields a record has.
-            columns_ = f.size();
             if (f.size() != member_count)
                 return parser_.fail(make_error_code(errc::csv_field_count),
                                     "line " + std::to_string(line) + ": the header has " + std::to_string(f.size()) +
                                         " columns but the row type has " + std::to_string(member_count) +
                                         " members (name the columns with BOOST_DESCRIBE_STRUCT to pick some)");
-            for (std::size_t i = 0; i < member_count; ++i) column_.push_back(i);
             return {};
         }
     }
@@ -455,7 +433,6 @@ private:
     error_code record(std::span<const std::string_view> f, std::uint64_t line, OnRow& on_row) {
         if (o_.header && !header_done_) {
             header_done_ = true;
-            column_.clear();
             return header(f, line);
         }
         const std::size_t expected = o_.header ? columns_ : member_count;
@@ -466,8 +443,9 @@ private:
                                     (o_.header ? "the header " : "the row type ") + std::to_string(expected));
         Row row{};
         error_code ec;
-        auto one = [&](std::size_t i, std::string_view name, auto& member) {
+        for_each_member([&](std::size_t i, std::string_view name, auto get) {
             if (ec) return;
+            auto& member = get(row);
             using T = std::remove_cvref_t<decltype(member)>;
             std::string_view const text = f[column_[i]];
             bool ok = detail::csv_convert(text, member);
@@ -477,20 +455,12 @@ private:
                 if (text.size() > 40) shown += "...";
                 ec = parser_.fail(make_error_code(errc::csv_bad_value),
                                   "line " + std::to_string(line) + ", column " + std::to_string(column_[i] + 1) +
-                                      ": \"" + shown + "\" is not a value of member \"" + std::string(name) + "\" (" +
+                                      ": \"" + shown + "\" is not a value of member \"" +
+                                      (name.empty() ? "#" + std::to_string(i) : std::string(name)) + "\" (" +
                                       detail::csv_type_name<T>() + ")" +
                                       (text.empty() ? " (an empty field needs a std::optional member)" : ""));
             }
-        };
-        if constexpr (described) {
-            std::size_t i = 0;
-            boost::mp11::mp_for_each<members>([&](auto d) { one(i++, d.name, row.*d.pointer); });
-        } else {
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (one(I, "#" + std::to_string(I), boost::pfr::get<I>(row)), ...);
-            }
-            (std::make_index_sequence<member_count>());
-        }
+        });
         if (ec) return ec;
         ++rows_;
         if (auto hec = on_row(std::move(row)))

@@ -11,6 +11,7 @@
 // caller's output buffers), pointers, and memory bodies, which the caller keeps alive as
 // documented for each.
 
+#include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/views.hpp>
 
 #include <boost/asio/recycling_allocator.hpp>
@@ -21,7 +22,6 @@
 #include <cstring>
 #include <memory>
 #include <new>
-#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -113,11 +113,6 @@ private:
     char* end_ = nullptr;
     cleanup* cleanups_ = nullptr;
 };
-
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
 
 template <class T>
 struct is_const_span : std::false_type {};

@@ -39,7 +39,7 @@ void write_typed_value(json_writer& w, const T& v) {
         w.key("M");
         w.map(v);
         w.end_object();
-    } else if constexpr (is_std_optional<T>::value) {
+    } else if constexpr (is_optional<T>::value) {
         if (v) {
             write_typed_value(w, *v);
         } else {

@@ -3,6 +3,7 @@
 // several type_traits specialisations. Defined in postgres/impl/codec.ipp.
 
 #include <cirrus/core/config.hpp>
+#include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/postgres/detail/datetime.hpp>
 #include <cirrus/postgres/detail/protocol.hpp>
@@ -14,7 +15,6 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -24,10 +24,7 @@ namespace cirrus::postgres::detail {
 inline error_code bad_value() noexcept { return make_error_code(client_errc::invalid_field_value); }
 inline error_code out_of_range() noexcept { return make_error_code(client_errc::value_out_of_range); }
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+using cirrus::detail::is_optional;
 
 template <class T>
 constexpr oid_t param_oid_of() noexcept {
