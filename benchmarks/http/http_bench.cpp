@@ -5,7 +5,7 @@
 //
 //   http_bench [--via s3|http] [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64]
 //              [--size BYTES] [--bucket NAME] [--keep] [--cleanup] [--json]
-//              [--max-allocations-per-request N] [--threads N]
+//              [--max-allocations-per-request N] [--threads N] [--rest-us N]
 //
 // The bucket and its object are created first and removed at the end, unless --keep
 // (for peers to read the same object; --cleanup alone removes them later).
@@ -14,7 +14,9 @@
 // thread runs one io_context (--threads N: N threads, each with its own io_context and
 // client, the requests in flight shared out among them, as a thread-per-core service
 // runs); every request is signed, sent on a pooled connection and
-// read into a caller buffer. Allocations are counted by a replaced operator new over the
+// read into a caller buffer. The pool's connections rest at least --rest-us microseconds
+// between two requests (http::pool_options::rest, default here 300; 0: the most recently
+// used connection first, the pool's default). Allocations are counted by a replaced operator new over the
 // timed phase only (and, in a build without sanitizers, every malloc-family call as well:
 // "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with --max-allocations-per-request the exit status is 3 when a level
 // allocated more than that per request or a request failed (the s3.http_bench.* tests).
@@ -254,6 +256,7 @@ int main(int argc, char** argv) {
     bool cleanup_only = false;
     bool via_s3 = true;
     unsigned threads = 1;
+    long rest_us = 300;
     std::optional<double> max_allocations;
     std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
     for (int i = 1; i < argc; ++i) {
@@ -269,6 +272,7 @@ int main(int argc, char** argv) {
         else if (a == "--cleanup") cleanup_only = true;
         else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
         else if (a == "--threads") threads = std::max(1u, static_cast<unsigned>(std::stoul(next())));
+        else if (a == "--rest-us") rest_us = std::stol(next());
         else if (a == "--concurrency") {
             levels.clear();
             std::string list = next();
@@ -281,7 +285,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: %s [--via s3|http] [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
                          "[--bucket NAME] [--keep] [--cleanup] [--json] [--max-allocations-per-request N] "
-                         "[--threads N]\n",
+                         "[--threads N] [--rest-us N]\n",
                          argv[0]);
             return 2;
         }
@@ -296,6 +300,7 @@ int main(int argc, char** argv) {
     http::client_options options;
     options.pool.max_connections_per_host = 256;
     options.retry.max_attempts = 1;
+    options.pool.rest = std::chrono::microseconds(rest_us);
     http::client client(ioc.get_executor(), options);
     bench b{&client,
             nullptr,

@@ -99,7 +99,7 @@ public:
     const http::scheme scheme;
     const std::string host;
     const std::uint16_t port;
-    std::vector<std::unique_ptr<connection>> idle; // most recently used at the back
+    std::vector<std::unique_ptr<connection>> idle; // most recently used at the back, longest idle at the front
     std::size_t in_use = 0;
     std::size_t connecting = 0;
     std::deque<pool_waiter*> waiters;
@@ -411,9 +411,20 @@ inline asio::awaitable<error_code> acquire(std::shared_ptr<client_state> st, con
         const auto now = clock::now();
         st->expire_idle(h, now);
         const auto probe_before = now - st->options.pool.probe_idle_after;
+        const auto rest = st->options.pool.rest;
+        const bool room = h.established() + h.connecting < st->options.pool.max_connections_per_host;
         while (!h.idle.empty()) {
-            std::unique_ptr<connection> c = std::move(h.idle.back());
-            h.idle.pop_back();
+            // pool.rest: the longest idle first (the front: connections are pooled at the
+            // back), or a new one while the longest idle has not rested long enough.
+            if (rest.count() > 0 && room && now - h.idle.front()->idle_since < rest) break;
+            std::unique_ptr<connection> c;
+            if (rest.count() > 0) {
+                c = std::move(h.idle.front());
+                h.idle.erase(h.idle.begin());
+            } else {
+                c = std::move(h.idle.back());
+                h.idle.pop_back();
+            }
             ++h.in_use;
             if ((always_probe || c->idle_since <= probe_before) && !c->io.looks_alive()) {
                 ++st->counters.stale;
