@@ -37,10 +37,12 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <ctime>
@@ -1006,6 +1008,33 @@ TEST_F(Transfer, DownloadFailuresLeaveNothing) {
     EXPECT_EQ(bad_dir.error(), std::errc::no_such_file_or_directory);
     EXPECT_NE(diag.message.find("no-dir"), std::string::npos);
     EXPECT_TRUE(stray_files({"target"}).empty());
+}
+
+// The temporary file gets the object's whole size before the first GET: an object that
+// cannot fit fails at once (here the file-size limit of the process, which fallocate
+// obeys as a full disk would) and leaves nothing behind.
+TEST_F(Transfer, DownloadThatCannotFitFailsBeforeAnyGet) {
+    put("large", random_bytes(3 * mib, 12));
+    transfer::download_options o;
+    o.part_size = mib;
+    o.single_get_threshold = 0;
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    rlimit small = old;
+    small.rlim_cur = mib;
+    auto const old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    cirrus::diagnostics diag;
+    auto r = download("large", dir_.path + "/target", o, &diag);
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), std::errc::file_too_large) << r.error().message();
+    EXPECT_NE(diag.message.find("cannot reserve 3145728 bytes"), std::string::npos) << diag.message;
+    EXPECT_TRUE(stray_files({}).empty());
+    auto again = download("large", dir_.path + "/target", o);
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_EQ(again->requests, 3u);
 }
 
 TYPED_TEST(TransferEach, DownloadCancelledResumes) {

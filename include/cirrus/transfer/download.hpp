@@ -5,8 +5,9 @@
 // download_file: HEAD, then either one GET (objects up to single_get_threshold; the
 // client writes a temporary file beside the target and renames it into place) or
 // `concurrency` ranged GETs at once, each written with pwrite at its offset into
-// `<path>.cirrus-download` and renamed onto `path` when every range has arrived and the
-// checksum matched. Every ranged GET carries If-Match with the ETag HEAD gave, so an object
+// `<path>.cirrus-download` (given its full size first with fallocate, so that an object
+// that cannot fit fails before any GET) and renamed onto `path` when every range has
+// arrived and the checksum matched. Every ranged GET carries If-Match with the ETag HEAD gave, so an object
 // replaced during the download fails with errc::object_changed instead of mixing two
 // versions. On failure or cancellation the temporary file is removed, unless `resumable`:
 // then it stays with `<path>.cirrus-download.state` (the ETag, size and range size, then
@@ -53,6 +54,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -322,6 +324,20 @@ asio::awaitable<error_code> download_file(s3::client<Provider> client, const dow
         error_code ec = last_system_error();
         d.message = "cannot create " + temp_path + ": " + ec.message();
         co_return ec;
+    }
+    if (!resuming) {
+        // The whole size up front, where the file system can (fallocate): a download that
+        // cannot fit fails now, before any GET, and the file is laid out in one piece.
+        // Only a lack of room fails; file systems without it (EOPNOTSUPP) and other
+        // refusals get the ranges as they come.
+        if (size > 0 && ::fallocate(file.fd, 0, 0, static_cast<off_t>(size)) != 0 &&
+            (errno == ENOSPC || errno == EFBIG || errno == EDQUOT)) {
+            error_code ec = last_system_error();
+            d.message = "cannot reserve " + std::to_string(size) + " bytes for " + temp_path + ": " + ec.message();
+            file.reset();
+            ::unlink(temp_path.c_str());
+            co_return ec;
+        }
     }
     file_handle state;
     if (o.resumable) {
