@@ -39,8 +39,9 @@ struct pool_options {
     // when even that one came back less than `rest` ago and the endpoint is below
     // max_connections_per_host, a new connection is opened instead: the pool grows until
     // each connection rests this long between two requests. For servers that keep serving
-    // a connection whose next request arrives at once while others wait (Go's net/http
-    // under load: versitygw, MinIO), a few hundred microseconds even out the latency.
+    // a connection whose next request arrives at once while others wait (Go servers with a
+    // goroutine per connection under load: versitygw on fasthttp, MinIO on net/http), a
+    // few hundred microseconds even out the latency.
     std::chrono::microseconds rest{0};
 };
 
