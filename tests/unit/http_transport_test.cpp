@@ -882,54 +882,57 @@ TEST(Pool, BoundedConnectionsPerEndpoint) {
     expect_no_leaks(c);
 }
 
+// A server and a client of its own, for the order in which the pool uses connections.
+struct pool_order {
+    test_server server;
+    asio::io_context ioc;
+    http::client client;
+    http::endpoint ep;
+    http::response res;
+    explicit pool_order(const http::client_options& o) : client(ioc.get_executor(), o), ep(endpoint_of(server)) {}
+    void get() { ASSERT_FALSE(send(ioc, client, {.endpoint = ep}, res)); }
+    // The connection each request came on, in order.
+    std::vector<std::size_t> connections() const {
+        std::vector<std::size_t> out;
+        for (const auto& r : server.requests()) out.push_back(r.connection);
+        return out;
+    }
+};
+
 // pool.rest: a connection back for less than `rest` is not taken while another can be
 // opened; beyond max_connections_per_host the one idle longest is taken. Without it, one
 // connection serves every request in a row.
 TEST(Pool, RestingConnectionsAreTakenLongestIdleFirst) {
-    test_server server;
-    asio::io_context ioc;
     auto o = fast_retries();
     o.pool.max_connections_per_host = 3;
     o.pool.rest = std::chrono::minutes(10);
-    http::client c(ioc.get_executor(), o);
-    const auto ep = endpoint_of(server);
-    http::response res;
-    for (int i = 0; i < 7; ++i) ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
-    std::vector<std::size_t> order;
-    for (const auto& r : server.requests()) order.push_back(r.connection);
-    EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 2, 0, 1, 2, 0}));
-    EXPECT_EQ(c.stats().created, 3u);
-    EXPECT_EQ(c.stats().reused, 4u);
-    expect_no_leaks(c);
+    pool_order p(o);
+    for (int i = 0; i < 7; ++i) p.get();
+    EXPECT_EQ(p.connections(), (std::vector<std::size_t>{0, 1, 2, 0, 1, 2, 0}));
+    EXPECT_EQ(p.client.stats().created, 3u);
+    EXPECT_EQ(p.client.stats().reused, 4u);
+    expect_no_leaks(p.client);
 
-    test_server other;
-    http::client mru(ioc.get_executor(), fast_retries());
-    const auto ep2 = endpoint_of(other);
-    for (int i = 0; i < 4; ++i) ASSERT_FALSE(send(ioc, mru, {.endpoint = ep2}, res));
-    EXPECT_EQ(other.connections(), 1u);
-    EXPECT_EQ(mru.stats().reused, 3u);
-    expect_no_leaks(mru);
+    pool_order mru(fast_retries());
+    for (int i = 0; i < 4; ++i) mru.get();
+    EXPECT_EQ(mru.connections(), (std::vector<std::size_t>{0, 0, 0, 0}));
+    EXPECT_EQ(mru.client.stats().reused, 3u);
+    expect_no_leaks(mru.client);
 }
 
 // A connection that has rested long enough is reused at once: the pool stops growing.
 TEST(Pool, ARestedConnectionIsReusedWithoutOpeningAnother) {
-    test_server server;
-    asio::io_context ioc;
     auto o = fast_retries();
     o.pool.rest = 20ms;
-    http::client c(ioc.get_executor(), o);
-    const auto ep = endpoint_of(server);
-    http::response res;
-    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res));
-    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res)); // the first came back just now: a second one
+    pool_order p(o);
+    p.get();
+    p.get(); // the first came back just now: a second connection
     std::this_thread::sleep_for(40ms);
-    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res)); // both rested: the longest idle, connection 0
-    ASSERT_FALSE(send(ioc, c, {.endpoint = ep}, res)); // connection 1 rested too
-    std::vector<std::size_t> order;
-    for (const auto& r : server.requests()) order.push_back(r.connection);
-    EXPECT_EQ(order, (std::vector<std::size_t>{0, 1, 0, 1}));
-    EXPECT_EQ(c.stats().created, 2u);
-    expect_no_leaks(c);
+    p.get(); // both rested: the longest idle, connection 0
+    p.get(); // connection 1 rested too
+    EXPECT_EQ(p.connections(), (std::vector<std::size_t>{0, 1, 0, 1}));
+    EXPECT_EQ(p.client.stats().created, 2u);
+    expect_no_leaks(p.client);
 }
 
 TEST(Pool, IdleConnectionsExpire) {
