@@ -404,13 +404,14 @@ private:
         columns_ = f.size();
         if constexpr (described) {
             error_code ec;
-            boost::mp11::mp_for_each<members>([&](auto d) {
+            for_each_member([&](std::size_t, std::string_view name, auto) {
                 if (ec) return;
                 std::size_t col = 0;
-                while (col < f.size() && f[col] != d.name) ++col;
+                while (col < f.size() && f[col] != name) ++col;
                 if (col == f.size()) {
                     ec = parser_.fail(make_error_code(errc::csv_no_column),
-                                      "line " + std::to_string(line) + ": the header names no column \"" + d.name +
+                                      "line " + std::to_string(line) + ": the header names no column \"" +
+                                          std::string(name) +
                                           "\" for the row's member of that name (columns are found by their exact "
                                           "name)");
                     return;
