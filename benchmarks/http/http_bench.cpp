@@ -5,7 +5,7 @@
 //
 //   http_bench [--via s3|http] [--endpoint URL] [--duration SECONDS] [--concurrency 1,16,64]
 //              [--size BYTES] [--bucket NAME] [--keep] [--cleanup] [--json]
-//              [--max-allocations-per-request N] [--threads N] [--rest-us N]
+//              [--max-allocations-per-request N] [--threads N] [--rest-us N] [--checksum-mode]
 //
 // The bucket and its object are created first and removed at the end, unless --keep
 // (for peers to read the same object; --cleanup alone removes them later).
@@ -16,9 +16,14 @@
 // runs); every request is signed, sent on a pooled connection and
 // read into a caller buffer. The pool's connections rest at least --rest-us microseconds
 // between two requests (http::pool_options::rest, default here 300; 0: the most recently
-// used connection first, the pool's default). Allocations are counted by a replaced operator new over the
-// timed phase only (and, in a build without sanitizers, every malloc-family call as well:
-// "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with --max-allocations-per-request the exit status is 3 when a level
+// used connection first, the pool's default). The S3 GETs set checksum_mode = false, so
+// that cirrus does what the peers are configured to do (response checksums validated only
+// when required: no x-amz-checksum-mode header, no stored checksum for the server to read
+// or for the client to verify); --checksum-mode keeps get_object_request's default (ask for
+// and verify it). Allocations are counted by a replaced operator new over the timed phase
+// only (and, in a build without sanitizers, every malloc-family call as well:
+// "heap_allocs_per_request", which includes Asio's coroutine frames and OpenSSL); with
+// --max-allocations-per-request the exit status is 3 when a level
 // allocated more than that per request or a request failed (the s3.http_bench.* tests).
 
 #include "../counting_new.hpp"
@@ -113,6 +118,7 @@ struct bench {
     std::size_t size;
     std::string bucket = {};
     std::string key = {};
+    bool checksum_mode = false; // s3 GETs ask for and verify the stored checksum
 
     http::request get(std::span<std::uint8_t> out) const {
         return {.endpoint = endpoint,
@@ -143,7 +149,10 @@ asio::awaitable<void> worker(const bench& b, worker_state& w, clock_type::time_p
         const auto t0 = clock_type::now();
         if (b.s3 != nullptr) {
             auto [ec] = co_await b.s3->async_get_object(
-                {.bucket = b.bucket, .key = b.key, .sink = cirrus::s3::object_sink::memory(w.buffer)}, w.got,
+                {.bucket = b.bucket,
+                 .key = b.key,
+                 .checksum_mode = b.checksum_mode,
+                 .sink = cirrus::s3::object_sink::memory(w.buffer)}, w.got,
                 asio::as_tuple(asio::use_awaitable));
             if (ec || w.got.bytes_received != b.size) ++errors;
         } else {
@@ -257,6 +266,7 @@ int main(int argc, char** argv) {
     bool via_s3 = true;
     unsigned threads = 1;
     long rest_us = 300;
+    bool checksum_mode = false;
     std::optional<double> max_allocations;
     std::string bucket = "cirrus-bench-" + std::to_string(::getpid());
     for (int i = 1; i < argc; ++i) {
@@ -273,6 +283,7 @@ int main(int argc, char** argv) {
         else if (a == "--max-allocations-per-request") max_allocations = std::stod(next());
         else if (a == "--threads") threads = std::max(1u, static_cast<unsigned>(std::stoul(next())));
         else if (a == "--rest-us") rest_us = std::stol(next());
+        else if (a == "--checksum-mode") checksum_mode = true;
         else if (a == "--concurrency") {
             levels.clear();
             std::string list = next();
@@ -285,7 +296,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr,
                          "usage: %s [--via s3|http] [--endpoint URL] [--duration S] [--concurrency 1,16,64] [--size N] "
                          "[--bucket NAME] [--keep] [--cleanup] [--json] [--max-allocations-per-request N] "
-                         "[--threads N] [--rest-us N]\n",
+                         "[--threads N] [--rest-us N] [--checksum-mode]\n",
                          argv[0]);
             return 2;
         }
@@ -311,7 +322,8 @@ int main(int argc, char** argv) {
             "/" + bucket + "/object-4k",
             size,
             bucket,
-            "object-4k"};
+            "object-4k",
+            checksum_mode};
     std::optional<s3_client> s3;
     if (via_s3) {
         cirrus::s3::client_options s3_options{.region = b.region, .endpoint = url, .path_style = true};

@@ -5,8 +5,8 @@
 //
 // Credentials and region come from CIRRUS_S3_ACCESS_KEY, CIRRUS_S3_SECRET_KEY and
 // CIRRUS_S3_REGION (versitygw's defaults otherwise). Path-style addressing, response
-// checksum validation only when required (cirrus validates none on a plain GET), and a
-// connection pool large enough for the highest level.
+// checksum validation only when required (http_bench sets checksum_mode = false on its
+// GETs to match), and a connection pool large enough for the highest level.
 package main
 
 import (
