@@ -40,20 +40,6 @@ struct table_name {
     table_name(std::string_view s, std::string_view n) noexcept : schema(s), name(n) {}
 };
 
-// "name" with every '"' doubled. Identifiers cannot hold NUL: check with has_nul first
-// when the name comes from outside (the server would refuse the statement anyway).
-inline std::string quote_identifier(std::string_view id) {
-    std::string out;
-    out.reserve(id.size() + 2);
-    out += '"';
-    for (char c : id) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    out += '"';
-    return out;
-}
-
 inline std::string quote_table(const table_name& t) {
     if (t.schema.empty()) return quote_identifier(t.name);
     return quote_identifier(t.schema) + "." + quote_identifier(t.name);
@@ -81,12 +67,12 @@ std::string create_table_sql(const table_name& table, bool if_not_exists = false
     sql += quote_table(table);
     sql += " (";
     bool first = true;
-    boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
-        using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
+    cirrus::detail::for_each_member<Row>([&](std::size_t, std::string_view name, auto get) {
+        using F = std::remove_cvref_t<decltype(get(std::declval<Row&>()))>;
         static_assert(encodable<F>, "create_table_sql: a member's type has no codec");
         if (!first) sql += ", ";
         first = false;
-        sql += quote_identifier(d.name);
+        sql += quote_identifier(name);
         sql += ' ';
         auto type = column_type_of<F>();
         sql += type.empty() ? std::string_view("text") : type;

@@ -105,9 +105,7 @@ error_code encode_copy_field(const F& v, cirrus::buffer& out, std::string& scrat
 template <class Row>
 constexpr std::size_t row_field_count() {
     if constexpr (encodable<Row>) return 1;
-    else if constexpr (described_row<Row>)
-        return boost::mp11::mp_size<boost::describe::describe_members<Row, boost::describe::mod_public>>::value;
-    else return field_types<Row>::size;
+    else return cirrus::detail::member_count<Row>();
 }
 
 } // namespace detail
@@ -136,20 +134,29 @@ error_code write_copy_binary_row(const Row& row, cirrus::buffer& out, std::strin
     }
 }
 
+// "name" with every '"' doubled. Identifiers cannot hold NUL: check with has_nul first
+// when the name comes from outside (the server would refuse the statement anyway).
+inline std::string quote_identifier(std::string_view id) {
+    std::string out;
+    out.reserve(id.size() + 2);
+    out += '"';
+    for (char c : id) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
 // The described members of Row, quoted and comma-separated: "id", "name", "email".
 // Empty for other row types (COPY then fills the table's columns in order).
 template <class Row>
 std::string copy_columns() {
     std::string out;
     if constexpr (described_row<Row>) {
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
+        cirrus::detail::for_each_member<Row>([&](std::size_t, std::string_view name, auto) {
             if (!out.empty()) out += ", ";
-            out += '"';
-            for (const char* p = d.name; *p; ++p) {
-                if (*p == '"') out += '"';
-                out += *p;
-            }
-            out += '"';
+            out += quote_identifier(name);
         });
     }
     return out;
@@ -516,9 +523,7 @@ constexpr bool check_copy_out_row() {
 template <class Row>
 constexpr std::size_t copy_out_field_count() {
     if constexpr (decodable<Row>) return 1;
-    else if constexpr (described_row<Row>)
-        return boost::mp11::mp_size<boost::describe::describe_members<Row, boost::describe::mod_public>>::value;
-    else return field_types<Row>::size;
+    else return cirrus::detail::member_count<Row>();
 }
 
 // "row 3: field #2 into member "age" (int) of adult: ..."; never includes the value.

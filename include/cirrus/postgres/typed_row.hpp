@@ -15,6 +15,7 @@
 //   co_await conn.async_execute(pg::query("select id, name, email from users"), users, diag, token);
 
 #include <cirrus/core/config.hpp>
+#include <cirrus/core/detail/members.hpp>
 #include <cirrus/postgres/codec.hpp>
 #include <cirrus/postgres/diagnostics.hpp>
 #include <cirrus/postgres/error.hpp>
@@ -40,13 +41,10 @@
 namespace cirrus::postgres {
 
 template <class T>
-concept described_row = boost::describe::has_describe_members<T>::value;
+concept described_row = cirrus::detail::described_members<T>;
 
 namespace detail {
-template <class T>
-struct is_std_tuple : std::false_type {};
-template <class... T>
-struct is_std_tuple<std::tuple<T...>> : std::true_type {};
+using cirrus::detail::is_std_tuple;
 
 template <class Row>
 struct field_types;
@@ -156,33 +154,15 @@ std::string cpp_type_name() {
     return boost::core::type_name<T>();
 }
 
-template <class Row>
-auto& positional_get(Row& r, auto index) {
-    if constexpr (is_std_tuple<std::remove_const_t<Row>>::value) return std::get<decltype(index)::value>(r);
-    else return boost::pfr::get<decltype(index)::value>(r);
-}
-
 // Calls f(field, index, name) on each field of a described, tuple or aggregate row (Row
 // may be const) in order until f returns an error, and returns that error. name is the
 // member's name; empty for a tuple or aggregate.
 template <class Row, class F>
 error_code for_each_field(Row& row, F&& f) {
-    using R = std::remove_const_t<Row>;
     error_code ec;
-    if constexpr (described_row<R>) {
-        std::size_t k = 0;
-        boost::mp11::mp_for_each<boost::describe::describe_members<R, boost::describe::mod_public>>([&](auto d) {
-            if (!ec) ec = f(row.*d.pointer, k, std::string_view(d.name));
-            ++k;
-        });
-    } else {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            // Stops at the first field f fails on.
-            (void)((ec = f(positional_get(row, std::integral_constant<std::size_t, I>{}), I, std::string_view{})) ||
-                   ...);
-        }
-        (std::make_index_sequence<field_types<R>::size>{});
-    }
+    cirrus::detail::for_each_member<std::remove_const_t<Row>>([&](std::size_t k, std::string_view name, auto get) {
+        if (!ec) ec = f(get(row), k, name);
+    });
     return ec;
 }
 
@@ -203,9 +183,8 @@ error_code map_columns(const std::vector<column>& cols, std::vector<std::size_t>
         map.push_back(0);
     } else if constexpr (described_row<Row>) {
         error_code ec;
-        boost::mp11::mp_for_each<boost::describe::describe_members<Row, boost::describe::mod_public>>([&](auto d) {
+        cirrus::detail::for_each_member<Row>([&](std::size_t, std::string_view name, auto get) {
             if (ec) return;
-            std::string_view name = d.name;
             for (std::size_t i = 0; i < cols.size(); ++i) {
                 if (cols[i].name == name) {
                     map.push_back(i);
@@ -214,7 +193,7 @@ error_code map_columns(const std::vector<column>& cols, std::vector<std::size_t>
             }
             ec = make_error_code(client_errc::column_not_found);
             if (fail) {
-                using F = std::remove_cvref_t<decltype(std::declval<Row&>().*d.pointer)>;
+                using F = std::remove_cvref_t<decltype(get(std::declval<Row&>()))>;
                 fail->row_type = cpp_type_name<Row>();
                 fail->member = name;
                 fail->member_type = cpp_type_name<F>();

@@ -11,15 +11,10 @@
 // - csv_row_reader<Row>: each record into a Row (see transfer/csv.hpp).
 
 #include <cirrus/core/ascii.hpp>
+#include <cirrus/core/detail/members.hpp>
 #include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/transfer/errors.hpp>
-
-#include <boost/describe/members.hpp>
-#include <boost/describe/modifiers.hpp>
-#include <boost/mp11/algorithm.hpp>
-#include <boost/pfr/core.hpp>
-#include <boost/pfr/tuple_size.hpp>
 
 #include <charconv>
 #include <cstddef>
@@ -280,16 +275,6 @@ std::string csv_type_name() {
     else return std::string(std::is_signed_v<T> ? "int" : "uint") + std::to_string(sizeof(T) * 8);
 }
 
-// The described public members of T; none when T is not described.
-template <class T, bool = boost::describe::has_describe_members<T>::value>
-struct csv_members {
-    using type = boost::mp11::mp_list<>;
-};
-template <class T>
-struct csv_members<T, true> {
-    using type = boost::describe::describe_members<T, boost::describe::mod_public>;
-};
-
 // `text` into `out`; false when it does not convert.
 template <class T>
 bool csv_convert(std::string_view text, T& out) {
@@ -336,12 +321,8 @@ template <class Row>
 class csv_row_reader {
     static_assert(std::is_aggregate_v<Row> && std::is_default_constructible_v<Row>,
                   "a CSV row is an aggregate with a default constructor");
-    static constexpr bool described = boost::describe::has_describe_members<Row>::value;
-    using members = typename detail::csv_members<Row>::type;
-    static constexpr std::size_t member_count = [] {
-        if constexpr (described) return boost::mp11::mp_size<members>::value;
-        else return boost::pfr::tuple_size_v<Row>;
-    }();
+    static constexpr bool described = cirrus::detail::described_members<Row>;
+    static constexpr std::size_t member_count = cirrus::detail::member_count<Row>();
 
 public:
     explicit csv_row_reader(const csv_options& o = {}) : o_(o), parser_(o) {
@@ -373,27 +354,11 @@ public:
     const std::string& message() const noexcept { return parser_.message(); }
 
 private:
-    // Calls f(i, name, get) for each member in order, get(row) giving the member of a row:
-    // a described Row's public members with their names, another Row's members by position
-    // (an empty name; "#i" in messages).
-    template <class F>
-    static void for_each_member(F&& f) {
-        if constexpr (described) {
-            std::size_t i = 0;
-            boost::mp11::mp_for_each<members>([&](auto d) {
-                using member = decltype(d);
-                f(i++, std::string_view(member::name), [](Row& row) -> decltype(auto) { return row.*member::pointer; });
-            });
-        } else {
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-                (f(I, std::string_view(), [](Row& row) -> decltype(auto) { return boost::pfr::get<I>(row); }), ...);
-            }
-            (std::make_index_sequence<member_count>());
-        }
-    }
-
+    // The walks below go over a described Row's public members with their names, or over
+    // another Row's members by position (an empty name; "#i" in messages):
+    // cirrus::detail::for_each_member (core/detail/members.hpp).
     static void check_member_types() {
-        for_each_member([](std::size_t, std::string_view, auto get) {
+        cirrus::detail::for_each_member<Row>([](std::size_t, std::string_view, auto get) {
             static_assert(detail::csv_convertible<std::remove_cvref_t<decltype(get(std::declval<Row&>()))>>(),
                           "a CSV row member must be std::string, an integer, floating point, bool, or a "
                           "std::optional of one");
@@ -404,7 +369,7 @@ private:
         columns_ = f.size();
         if constexpr (described) {
             error_code ec;
-            for_each_member([&](std::size_t, std::string_view name, auto) {
+            cirrus::detail::for_each_member<Row>([&](std::size_t, std::string_view name, auto) {
                 if (ec) return;
                 std::size_t col = 0;
                 while (col < f.size() && f[col] != name) ++col;
@@ -444,7 +409,7 @@ private:
                                     (o_.header ? "the header " : "the row type ") + std::to_string(expected));
         Row row{};
         error_code ec;
-        for_each_member([&](std::size_t i, std::string_view name, auto get) {
+        cirrus::detail::for_each_member<Row>([&](std::size_t i, std::string_view name, auto get) {
             if (ec) return;
             auto& member = get(row);
             using T = std::remove_cvref_t<decltype(member)>;
