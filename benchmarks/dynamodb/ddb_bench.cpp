@@ -11,8 +11,9 @@
 // With --max-allocations-per-request the exit status is 3 when an operation allocated more
 // than that per request (operator new, timed phase) or a request failed.
 //
-// The endpoint is CIRRUS_DYNAMODB_ENDPOINT (scripts/services.sh). The requests, the same in
-// the Go and Rust peers (benchmarks/peers/go-ddb, rust-ddb):
+// The endpoint is CIRRUS_DYNAMODB_ENDPOINT, by default scripts/services.sh's
+// (127.0.0.1:8077). The requests, the same in the Go and Rust peers
+// (benchmarks/peers/go-ddb, rust-ddb):
 //   put    PutItem of {pk: S "put#<n % 1000>", sk: N 0, name: S, visits: N <n>, active: BOOL,
 //          payload: S (82 bytes)}, written from a described struct (client::async_put)
 //   get    GetItem of {pk: "get#<n % 100>", sk: 0}, read into a described struct
@@ -344,7 +345,7 @@ std::vector<std::string> split(const std::string& list) {
 
 int main(int argc, char** argv) {
     const char* env = std::getenv("CIRRUS_DYNAMODB_ENDPOINT");
-    std::string endpoint = env != nullptr ? env : "http://127.0.0.1:8000";
+    std::string endpoint = env != nullptr ? env : "http://127.0.0.1:8077";
     std::string table;
     double seconds = 3;
     std::vector<unsigned> levels{1, 64};

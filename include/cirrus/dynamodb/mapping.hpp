@@ -26,21 +26,19 @@
 // structs (M). Any other field type stops the compilation at the field, naming the
 // concept dynamodb::mappable.
 
+#include <cirrus/core/detail/members.hpp>
 #include <cirrus/core/detail/type_traits.hpp>
 #include <cirrus/core/error.hpp>
 #include <cirrus/core/result.hpp>
 #include <cirrus/dynamodb/attribute_value.hpp>
 #include <cirrus/dynamodb/errors.hpp>
 
-#include <boost/describe/members.hpp>
-#include <boost/describe/modifiers.hpp>
-#include <boost/mp11/algorithm.hpp>
-
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -74,7 +72,7 @@ struct is_string_set : std::false_type {};
 template <class C, class A>
 struct is_string_set<std::set<std::string, C, A>> : std::true_type {};
 template <class T>
-concept described = boost::describe::has_describe_members<T>::value;
+concept described = cirrus::detail::described_members<T>;
 } // namespace detail
 
 template <class T>
@@ -97,16 +95,16 @@ namespace detail {
 template <class T, class F>
     requires described<T>
 void for_each_item_field(const T& v, F&& f) {
-    using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-    boost::mp11::mp_for_each<members>([&](auto d) {
-        using field_type = std::remove_cvref_t<decltype(v.*d.pointer)>;
+    cirrus::detail::for_each_member<T>([&](std::size_t, std::string_view name, auto get) {
+        const auto& field = get(v);
+        using field_type = std::remove_cvref_t<decltype(field)>;
         static_assert(mappable<field_type>,
                       "a field of this struct has a type that does not map to a DynamoDB attribute "
                       "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
         if constexpr (is_optional<field_type>::value) {
-            if (!(v.*d.pointer)) return;
+            if (!field) return;
         }
-        f(d.name, v.*d.pointer);
+        f(name, field);
     });
 }
 } // namespace detail
@@ -114,7 +112,7 @@ void for_each_item_field(const T& v, F&& f) {
 template <class T>
     requires detail::described<T> item to_item(const T& v) {
         item out;
-        detail::for_each_item_field(v, [&](const char* name, const auto& field) {
+        detail::for_each_item_field(v, [&](std::string_view name, const auto& field) {
             out.insert_or_assign(std::string(name), to_attribute(field));
         });
         return out;
@@ -163,24 +161,24 @@ attribute_value to_attribute(const T& v) {
 template <class T>
     requires detail::described<T> error_code from_item(const item& in, T& out, std::string* failed_field = nullptr) {
         error_code ec;
-        using members = boost::describe::describe_members<T, boost::describe::mod_public>;
-        boost::mp11::mp_for_each<members>([&](auto d) {
+        cirrus::detail::for_each_member<T>([&](std::size_t, std::string_view name, auto get) {
             if (ec) return;
-            using field_type = std::remove_cvref_t<decltype(out.*d.pointer)>;
+            auto& field = get(out);
+            using field_type = std::remove_cvref_t<decltype(field)>;
             static_assert(mappable<field_type>,
                           "a field of this struct has a type that does not map to a DynamoDB attribute "
                           "(see dynamodb::mappable in cirrus/dynamodb/mapping.hpp)");
-            const auto it = in.find(std::string_view(d.name));
+            const auto it = in.find(name);
             if (it == in.end()) {
                 if constexpr (detail::is_optional<field_type>::value) {
-                    (out.*d.pointer).reset();
+                    field.reset();
                 } else {
                     ec = make_error_code(errc::validation);
                 }
             } else {
-                ec = from_attribute(it->second, out.*d.pointer);
+                ec = from_attribute(it->second, field);
             }
-            if (ec && failed_field != nullptr && failed_field->empty()) *failed_field = d.name;
+            if (ec && failed_field != nullptr && failed_field->empty()) *failed_field = name;
         });
         return ec;
     }

@@ -21,7 +21,7 @@ template <class T>
     requires described<T>
 void write_typed_item(json_writer& w, const T& v) {
     w.begin_object();
-    for_each_item_field(v, [&](const char* name, const auto& field) {
+    for_each_item_field(v, [&](std::string_view name, const auto& field) {
         w.key(name);
         write_typed_value(w, field);
     });
