@@ -134,8 +134,8 @@ error_code write_copy_binary_row(const Row& row, cirrus::buffer& out, std::strin
     }
 }
 
-// "name" with every '"' doubled. Identifiers cannot hold NUL: check with has_nul first
-// when the name comes from outside (the server would refuse the statement anyway).
+// "name" with every '"' doubled. An identifier cannot hold a NUL byte: the server refuses
+// a statement with one, so check a name that comes from outside first.
 inline std::string quote_identifier(std::string_view id) {
     std::string out;
     out.reserve(id.size() + 2);

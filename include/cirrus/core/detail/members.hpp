@@ -1,6 +1,6 @@
 #pragma once
 // The one walk over the members of a row-like type, for the readers and writers that map
-// C++ structs to records (PostgreSQL typed rows, the CSV row reader):
+// C++ structs to records (PostgreSQL typed rows and COPY, DynamoDB items, CSV rows):
 //
 //  - a type described with BOOST_DESCRIBE_STRUCT: its public members, with their names;
 //  - a std::tuple: its elements, by position (no names);
